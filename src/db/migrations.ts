@@ -41,7 +41,7 @@ async function withEngine<T>(databaseUrl: string, run: (handle: SchemaEngineHand
     const detail = [...takePanics(), ...handle.logs].map((line) => `\n${line}`).join('');
     throw new Error(`${error instanceof Error ? error.message : String(error)}${detail}`, { cause: error });
   } finally {
-    handle.engine.free();
+    await handle.close();
   }
 }
 

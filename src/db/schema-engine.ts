@@ -49,6 +49,11 @@ function acceptCharColumns<T>(target: T): T {
   return target;
 }
 
+// Node's global WebAssembly, typed just for what we use (the ES2023 lib does not declare it).
+const wasmRuntime = (globalThis as unknown as {
+  WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }> };
+}).WebAssembly;
+
 /** The engine reports a Rust panic through this global before it throws; we keep the text. */
 const panics: string[] = [];
 (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = {
@@ -59,10 +64,8 @@ function initialiseWasm(): Promise<void> {
   initialised ??= (async () => {
     const require = createRequire(import.meta.url);
     const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
-    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-      './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports,
-    });
-    const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start: () => void };
+    const { instance } = await wasmRuntime.instantiate(await readFile(wasmPath), { './schema_engine_bg.js': glue });
+    const exports = instance.exports as { __wbindgen_start: () => void };
     glue.__wbg_set_wasm(exports);
     exports.__wbindgen_start();
   })();
@@ -93,8 +96,13 @@ class MigrationPgAdapterFactory extends PrismaPg {
     super({ connectionString: databaseUrl });
   }
 
+  /** Adapters the engine opened; it never closes them itself, so `close()` below does. */
+  readonly opened: { dispose(): Promise<void> }[] = [];
+
   override async connect() {
-    return acceptCharColumns(runScriptsWhole(await super.connect()));
+    const adapter = acceptCharColumns(runScriptsWhole(await super.connect()));
+    this.opened.push(adapter);
+    return adapter;
   }
 
   /**
@@ -124,6 +132,8 @@ export interface SchemaEngineHandle {
   engine: SchemaEngine;
   /** Logs the engine emitted; shown when a command fails. */
   logs: string[];
+  /** Frees the engine and closes its database connections. */
+  close(): Promise<void>;
 }
 
 /** Opens the schema engine on `databaseUrl`, for the given Prisma schema files. */
@@ -133,13 +143,21 @@ export async function openSchemaEngine(
 ): Promise<SchemaEngineHandle> {
   await initialiseWasm();
   const logs: string[] = [];
-  const adapter = bindMigrationAwareSqlAdapterFactory(new MigrationPgAdapterFactory(databaseUrl));
+  const factory = new MigrationPgAdapterFactory(databaseUrl);
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const engine = await (glue.SchemaEngine as unknown as typeof SchemaEngine).new(
     { datamodels },
     (line: string) => logs.push(line),
     adapter,
   );
-  return { engine, logs };
+  return {
+    engine,
+    logs,
+    async close() {
+      engine.free();
+      await Promise.all(factory.opened.splice(0).map((opened) => opened.dispose()));
+    },
+  };
 }
 
 /** Panic messages the engine reported since the last call. */

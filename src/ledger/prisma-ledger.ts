@@ -1,0 +1,173 @@
+// The ledger: the one module that writes credits. Each operation is one call to a SQL function
+// (prisma/migrations/*_ledger_functions) so it is a single round trip, atomic, and decided by
+// row locks and unique keys in PostgreSQL rather than by anything held in memory here.
+import type { Database } from '../db/client.js';
+import type { LedgerError } from '../domain/credits/ledger-errors.js';
+import { lotKinds, type LotKind } from '../domain/credits/lots.js';
+import { err, ok, type Result } from '../domain/result.js';
+import type {
+  Balance, BucketBalance, Granted, GrantInput, Hold, HoldId, HoldInput, Ledger, PeriodGrantInput,
+  Revoked, RevokeInput, Settlement, SettleInput,
+} from '../use-cases/ports/ledger.js';
+import { nonEmpty, nonNegativeCredits, positiveCredits, rule, validate, validDate } from './validate-input.js';
+
+export interface LedgerOptions {
+  /** Current time; injectable so expiry can be tested. @defaultValue () => new Date() */
+  readonly now?: () => Date;
+  /**
+   * How long a refunded share of an already-expired lot stays spendable.
+   * @defaultValue 24 hours
+   */
+  readonly restoreTtlMs?: number;
+}
+
+type GrantRow = { outcome: 'created' | 'already'; lot_id: bigint | null; amount: number; expires_at: Date | null };
+
+const toGranted = (row: GrantRow): Granted => ({
+  lotId: row.lot_id ?? 0n,
+  amount: row.amount,
+  expiresAt: row.expires_at,
+  replayed: row.outcome === 'already',
+});
+
+export function createPrismaLedger(db: Database, options: LedgerOptions = {}): Ledger {
+  const now = options.now ?? (() => new Date());
+  const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;
+
+  async function grant(input: GrantInput): Promise<Result<Granted, LedgerError>> {
+    const checked = validate(
+      nonEmpty('key', input.key),
+      nonEmpty('userId', input.userId),
+      positiveCredits('amount', input.amount),
+      validDate('expiresAt', input.expiresAt),
+      rule('kind', lotKinds.includes(input.kind), `must be one of ${lotKinds.join(', ')}`),
+      rule('guildId', (input.kind === 'topup') === (input.guildId === null), 'must be null for top-ups (they are global) and set for every other kind'),
+      nonEmpty('actorId', input.actorId),
+    );
+    if (!checked.ok) return checked;
+    const [row] = await db.$queryRaw<GrantRow[]>`
+      SELECT * FROM ledger_grant(${input.key}, ${input.userId}, ${input.guildId}, ${input.kind}::lot_kind,
+        ${input.amount}::int, ${input.expiresAt}::timestamptz, NULL, NULL, ${input.actorId}, ${input.reason})`;
+    return ok(toGranted(row!));
+  }
+
+  return {
+    grant,
+
+    async grantDailyFree(input) {
+      if (input.amount === 0) return ok(null);
+      const granted = await grant({
+        key: `free:${input.guildId}:${input.userId}:${input.periodKey}`,
+        userId: input.userId,
+        guildId: input.guildId,
+        kind: 'free',
+        amount: input.amount,
+        expiresAt: input.expiresAt,
+        actorId: 'system',
+        reason: `free daily credits ${input.periodKey}`,
+      });
+      return granted.ok && granted.value.replayed ? ok(null) : granted;
+    },
+
+    async grantTierAllowance(input: PeriodGrantInput & { tierName: string; allowance: number }) {
+      const checked = validate(
+        nonEmpty('userId', input.userId),
+        nonEmpty('guildId', input.guildId),
+        nonEmpty('periodKey', input.periodKey),
+        nonEmpty('tierName', input.tierName),
+        nonNegativeCredits('allowance', input.allowance),
+        validDate('expiresAt', input.expiresAt),
+      );
+      if (!checked.ok) return checked;
+      if (input.allowance === 0) return ok(null);
+      const [row] = await db.$queryRaw<GrantRow[]>`
+        SELECT * FROM ledger_grant_tier_allowance(${input.userId}, ${input.guildId}, ${input.periodKey},
+          ${input.tierName}, ${input.allowance}::int, ${input.expiresAt}::timestamptz)`;
+      return ok(row!.outcome === 'created' ? toGranted(row!) : null);
+    },
+
+    async hold(input: HoldInput): Promise<Result<Hold, LedgerError>> {
+      const checked = validate(
+        nonEmpty('key', input.key),
+        nonEmpty('userId', input.userId),
+        nonEmpty('guildId', input.guildId),
+        positiveCredits('amount', input.amount),
+        nonEmpty('actorId', input.actorId),
+      );
+      if (!checked.ok) return checked;
+      const [row] = await db.$queryRaw<{ outcome: string; hold_id: string | null; amount: number; available: number | null }[]>`
+        SELECT * FROM ledger_hold(${input.key}, ${input.userId}, ${input.guildId}, ${input.amount}::int,
+          ${now()}::timestamptz, ${input.actorId}, ${input.reason})`;
+      switch (row!.outcome) {
+        case 'held':
+        case 'already':
+          return ok({ holdId: row!.hold_id as HoldId, amount: row!.amount, replayed: row!.outcome === 'already' });
+        case 'insufficient':
+          return err({ code: 'insufficient_credits', needed: input.amount, available: row!.available ?? 0 });
+        default:
+          return err({ code: 'idempotency_key_reused', key: input.key });
+      }
+    },
+
+    async settle(input: SettleInput): Promise<Result<Settlement, LedgerError>> {
+      const checked = validate(nonEmpty('holdId', input.holdId), nonNegativeCredits('capture', input.capture), nonEmpty('actorId', input.actorId));
+      if (!checked.ok) return checked;
+      if (!/^[0-9a-f-]{36}$/i.test(input.holdId)) return err({ code: 'hold_not_found', holdId: input.holdId });
+      const [row] = await db.$queryRaw<{ outcome: string; status: 'held' | 'captured' | 'refunded' | null; captured: number | null; refunded: number | null }[]>`
+        SELECT * FROM ledger_settle(${input.holdId}::uuid, ${input.capture}::int, ${now()}::timestamptz,
+          ${input.actorId}, ${input.reason}, ${restoreTtlMs}::int * interval '1 millisecond')`;
+      const { outcome, status, captured, refunded } = row!;
+      if (outcome === 'not_found') return err({ code: 'hold_not_found', holdId: input.holdId });
+      if (outcome === 'invalid_amount' || status === 'held' || status === null) {
+        return err({ code: 'invalid_input', field: 'capture', message: `capture must be at most the hold's amount (got ${input.capture})` });
+      }
+      const settlement = { holdId: input.holdId, status, captured: captured ?? 0, refunded: refunded ?? 0 };
+      if (outcome === 'settled') return ok({ ...settlement, replayed: false });
+      // The hold had ended already: the same request is a replay; a different one is refused.
+      return settlement.captured === input.capture ? ok({ ...settlement, replayed: true }) : err({ code: 'already_settled', ...settlement });
+    },
+
+    async revoke(input: RevokeInput): Promise<Result<Revoked, LedgerError>> {
+      const checked = validate(
+        nonEmpty('key', input.key),
+        nonEmpty('userId', input.userId),
+        nonEmpty('guildId', input.guildId),
+        positiveCredits('amount', input.amount),
+        rule('kinds', input.kinds.length > 0 && input.kinds.every((k) => k !== ('topup' as LotKind) && lotKinds.includes(k)), 'must list lot kinds other than topup'),
+        nonEmpty('actorId', input.actorId),
+      );
+      if (!checked.ok) return checked;
+      const [row] = await db.$queryRaw<{ outcome: string; revoked: number; available: number | null }[]>`
+        SELECT * FROM ledger_revoke(${input.key}, ${input.userId}, ${input.guildId}, ${input.amount}::int,
+          ${[...input.kinds]}::lot_kind[], ${now()}::timestamptz, ${input.actorId}, ${input.reason})`;
+      if (row!.outcome === 'insufficient') {
+        return err({ code: 'nothing_to_revoke', kinds: input.kinds, available: row!.available ?? 0, requested: input.amount });
+      }
+      return ok({ revoked: row!.revoked, replayed: row!.outcome === 'already' });
+    },
+
+    async expire(limit = 1000) {
+      const [row] = await db.$queryRaw<{ lots: number; credits: number }[]>`SELECT * FROM ledger_expire(${now()}::timestamptz, ${limit}::int)`;
+      return { lots: row!.lots, credits: row!.credits };
+    },
+
+    async balance(userId, guildId): Promise<Balance> {
+      const at = now();
+      const [lots, holds] = await Promise.all([
+        db.$queryRaw<{ kind: LotKind; available: bigint; next_expiry: Date | null }[]>`
+          SELECT kind, sum(remaining) AS available, min(expires_at) AS next_expiry FROM credit_lot
+           WHERE user_id = ${userId} AND (guild_id = ${guildId} OR guild_id IS NULL)
+             AND remaining > 0 AND (expires_at IS NULL OR expires_at > ${at}::timestamptz)
+           GROUP BY kind`,
+        db.creditHold.aggregate({ _sum: { amount: true }, where: { userId, guildId, status: 'held' } }),
+      ]);
+      const buckets = Object.fromEntries(lotKinds.map((kind) => [kind, { available: 0, nextExpiry: null }])) as Record<LotKind, BucketBalance>;
+      for (const row of lots) buckets[row.kind] = { available: Number(row.available), nextExpiry: row.next_expiry };
+      return {
+        buckets,
+        available: lots.reduce((sum, row) => sum + Number(row.available), 0),
+        held: holds._sum.amount ?? 0,
+      };
+    },
+  };
+}

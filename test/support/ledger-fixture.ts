@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createPrismaLedger } from '../../src/ledger/prisma-ledger.js';
+import type { Ledger } from '../../src/use-cases/ports/ledger.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface LedgerFixture {
+  database: TestDatabase;
+  ledger: Ledger;
+  /** The ledger's clock; tests move it to cross expiries. */
+  clock: { now: Date };
+}
+
+/** A fresh database and ledger for one test file, dropped afterwards. */
+export function useLedger(poolSize = 10): LedgerFixture {
+  const fixture = { clock: { now: new Date('2026-11-22T12:00:00Z') } } as LedgerFixture;
+  beforeAll(async () => {
+    fixture.database = await createTestDatabase(poolSize);
+    fixture.ledger = createPrismaLedger(fixture.database.db, { now: () => fixture.clock.now });
+  });
+  afterAll(async () => {
+    await fixture.database?.drop();
+  });
+  return fixture;
+}
+
+let sequence = 0;
+/** A member id no other test in this file uses. */
+export const uniqueUser = (prefix = 'user'): string => `${prefix}-${process.pid}-${++sequence}`;
+
+/**
+ * The ledger's invariants, checked in SQL over every row:
+ * each lot's remaining equals the sum of its entries and never goes below zero; each hold's
+ * entries net to its amount while held and to zero once settled, with captures and refunds adding
+ * up to the recorded settlement; and every credit granted is accounted for.
+ */
+export async function expectLedgerConsistent(database: TestDatabase): Promise<void> {
+  const { rows: lotDrift } = await database.sql.query(`
+    SELECT l.id, l.remaining, coalesce(sum(e.delta_available), 0)::int AS from_entries
+      FROM credit_lot l LEFT JOIN ledger_entry e ON e.lot_id = l.id
+     GROUP BY l.id HAVING l.remaining <> coalesce(sum(e.delta_available), 0) OR l.remaining < 0`);
+  expect(lotDrift).toEqual([]);
+
+  const { rows: holdDrift } = await database.sql.query(`
+    SELECT h.id, h.status, h.amount, h.captured_amount, h.refunded_amount,
+           coalesce(sum(e.delta_held), 0)::int AS held_now,
+           coalesce(sum(-e.delta_held) FILTER (WHERE e.kind = 'capture'), 0)::int AS captured,
+           coalesce(sum(e.delta_available) FILTER (WHERE e.kind = 'refund'), 0)::int AS refunded,
+           coalesce(sum(-e.delta_available) FILTER (WHERE e.kind = 'hold'), 0)::int AS held_at_start
+      FROM credit_hold h LEFT JOIN ledger_entry e ON e.hold_id = h.id
+     GROUP BY h.id
+    HAVING coalesce(sum(e.delta_held), 0) <> CASE WHEN h.status = 'held' THEN h.amount ELSE 0 END
+        OR coalesce(sum(-e.delta_available) FILTER (WHERE e.kind = 'hold'), 0) <> h.amount
+        OR coalesce(sum(-e.delta_held) FILTER (WHERE e.kind = 'capture'), 0) <> h.captured_amount
+        OR coalesce(sum(e.delta_available) FILTER (WHERE e.kind = 'refund'), 0) <> h.refunded_amount`);
+  expect(holdDrift).toEqual([]);
+
+  const { rows: [totals] } = await database.sql.query(`
+    SELECT (SELECT coalesce(sum(amount), 0) FROM credit_lot WHERE restored_from_lot_id IS NULL)::int AS granted,
+           (SELECT coalesce(sum(remaining), 0) FROM credit_lot)::int AS remaining,
+           (SELECT coalesce(sum(amount), 0) FROM credit_hold WHERE status = 'held')::int AS held,
+           (SELECT coalesce(sum(captured_amount), 0) FROM credit_hold)::int AS captured,
+           (SELECT coalesce(-sum(delta_available), 0) FROM ledger_entry WHERE kind IN ('expire', 'revoke'))::int AS removed`);
+  expect(totals.granted).toBe(totals.remaining + totals.held + totals.captured + totals.removed);
+}
