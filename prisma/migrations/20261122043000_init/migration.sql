@@ -83,16 +83,4 @@ CREATE INDEX "credit_hold_user_id_guild_id_status_idx" ON "credit_hold"("user_id
 CREATE INDEX "ledger_entry_user_id_created_at_idx" ON "ledger_entry"("user_id", "created_at");
 
 -- CreateIndex
-CREATE INDEX "ledger_entry_hold_id_idx" ON "ledger_entry"("hold_id");
-
--- CreateIndex
-CREATE INDEX "ledger_entry_lot_id_idx" ON "ledger_entry"("lot_id");
-
--- CreateIndex
 CREATE UNIQUE INDEX "ledger_entry_idempotency_key_line_key" ON "ledger_entry"("idempotency_key", "line");
-
--- AddForeignKey
-ALTER TABLE "ledger_entry" ADD CONSTRAINT "ledger_entry_lot_id_fkey" FOREIGN KEY ("lot_id") REFERENCES "credit_lot"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "ledger_entry" ADD CONSTRAINT "ledger_entry_hold_id_fkey" FOREIGN KEY ("hold_id") REFERENCES "credit_hold"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

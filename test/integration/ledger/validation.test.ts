@@ -71,11 +71,24 @@ describe('bad input changes nothing and says which field is wrong', () => {
   it('the database refuses to rewrite ledger history', async () => {
     await expect(f.database.sql.query(`UPDATE ledger_entry SET delta_available = 0`)).rejects.toThrow(/append-only/);
     await expect(f.database.sql.query(`DELETE FROM ledger_entry`)).rejects.toThrow(/append-only/);
+    await expect(f.database.sql.query(`DELETE FROM credit_lot`)).rejects.toThrow(/never deleted/);
+    await expect(f.database.sql.query(`DELETE FROM credit_hold`)).rejects.toThrow(/never deleted/);
   });
 
   it('the database refuses a lot driven below zero even by a buggy writer', async () => {
     const userId = uniqueUser();
     await f.ledger.grant({ key: `g:${userId}`, userId, guildId, kind: 'grant', amount: 5, expiresAt: null, actorId: 'admin', reason: 'gift' });
     await expect(f.database.sql.query(`UPDATE credit_lot SET remaining = remaining - 6 WHERE user_id = $1`, [userId])).rejects.toThrow(/credit_lot_remaining_within_amount/);
+  });
+});
+
+describe('idempotency keys are per operation', () => {
+  it('the same key string used for a grant, a hold and a revoke names three different operations', async () => {
+    const userId = uniqueUser();
+    const key = `shared:${userId}`;
+    expect((await f.ledger.grant({ key, userId, guildId, kind: 'grant', amount: 50, expiresAt: null, actorId: 'admin', reason: 'gift' })).ok).toBe(true);
+    expect((await f.ledger.hold({ key, userId, guildId, amount: 10, actorId: userId, reason: 'job' })).ok).toBe(true);
+    expect(await f.ledger.revoke({ key, userId, guildId, amount: 5, kinds: ['grant'], actorId: 'admin', reason: 'x' })).toEqual({ ok: true, value: { revoked: 5, replayed: false } });
+    expect(await f.ledger.balance(userId, guildId)).toMatchObject({ available: 35, held: 10 });
   });
 });

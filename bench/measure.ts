@@ -1,0 +1,31 @@
+/** Runs `operation` from `concurrency` loops for `seconds`; returns completed operations per second. */
+export async function measureThroughput(
+  concurrency: number,
+  seconds: number,
+  operation: (worker: number, iteration: number) => Promise<unknown>,
+): Promise<number> {
+  const deadline = performance.now() + seconds * 1000;
+  let completed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let iteration = 0; performance.now() < deadline; iteration++) {
+        await operation(worker, iteration);
+        completed++;
+      }
+    }),
+  );
+  return completed / ((performance.now() - started) / 1000);
+}
+
+export type Results = Record<string, number>;
+
+export function printTable(title: string, header: string[], rows: (string | number)[][]): void {
+  const cells = [header, ...rows.map((row) => row.map((cell) => (typeof cell === 'number' ? cell.toFixed(cell < 10 ? 2 : 0) : cell)))];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => String(row[i]).length)));
+  console.log(`\n${title}`);
+  for (const [index, row] of cells.entries()) {
+    console.log(row.map((cell, i) => String(cell).padStart(widths[i]!)).join('  '));
+    if (index === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+}

@@ -1,0 +1,32 @@
+// `npm run bench`: measures against a fresh, migrated database on the configured server and
+// writes the figures to bench/results.json (flat keys, e.g. ledger.hold.c32.distinct.perSec).
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { applyMigrations } from '../src/db/migrations.js';
+import { benchLedger } from './ledger-bench.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
+const server = new URL(process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+const benchDb = 'imagine_credits_bench';
+
+async function freshDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${benchDb}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${benchDb}"`);
+  await admin.end();
+  const url = Object.assign(new URL(server), { pathname: `/${benchDb}` }).toString();
+  await applyMigrations(url);
+  return url;
+}
+
+const url = await freshDatabase();
+const results = {
+  'meta.secondsPerCell': seconds,
+  ...(await benchLedger(url, [1, 8, 32], seconds)),
+};
+const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
+await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nWrote ${out}`);
