@@ -55,7 +55,7 @@ describe('ledger under concurrency (real PostgreSQL)', () => {
         return capture;
       }),
     );
-    const spent = outcomes.reduce((a, b) => a + b, 0);
+    const spent = outcomes.reduce<number>((a, b) => a + b, 0);
     const balance = await f.ledger.balance(userId, guildId);
     expect(balance.held).toBe(0);
     expect(balance.available).toBe(500 - spent);

@@ -1,0 +1,78 @@
+// The only reader of process.env. Parsed and validated once at start; every problem is reported
+// at once, naming the variable, and the result is frozen and passed down as plain values.
+import { z } from 'zod';
+
+const url = (protocols: string[], example: string) =>
+  z.url({ error: `must be a URL like ${example}` }).refine((value) => protocols.includes(new URL(value).protocol), {
+    error: `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example})`,
+  });
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
+const snowflakeList = z
+  .string()
+  .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
+  .pipe(z.array(z.string().regex(/^\d{17,20}$/, { error: 'must be Discord user ids (17–20 digits), comma-separated' })));
+
+const envSchema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgresql://postgres@127.0.0.1:5432/imagine_credits'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  DISCORD_TOKEN: optional(z.string().min(50, { error: 'does not look like a bot token' })),
+  DISCORD_API_URL: optional(url(['http:', 'https:'], 'https://discord.com/api')),
+  REPLICATE_API_TOKEN: optional(z.string().min(8, { error: 'is too short to be a Replicate token' })),
+  REPLICATE_API_URL: optional(url(['http:', 'https:'], 'https://api.replicate.com/v1')),
+  PRICE_CARD: optional(z.string()),
+  STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/, { error: 'must start with sk_test_, sk_live_, rk_test_ or rk_live_' })),
+  STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith('whsec_', { error: 'must start with whsec_' })),
+  STRIPE_API_URL: optional(url(['http:', 'https:'], 'https://api.stripe.com')),
+  OWNER_IDS: snowflakeList.default([]),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly database: { readonly url: string; readonly poolSize: number };
+  readonly redis: { readonly url: string };
+  readonly discord: { readonly token: string | undefined; readonly apiUrl: string | undefined; readonly ownerIds: readonly string[] };
+  /** `local` renders images offline and free; used whenever no Replicate token is set. */
+  readonly provider: { readonly kind: 'local' } | { readonly kind: 'replicate'; readonly token: string; readonly apiUrl: string | undefined };
+  readonly priceCardPath: string | undefined;
+  readonly stripe: { readonly secretKey: string; readonly webhookSecret: string; readonly apiUrl: string | undefined } | undefined;
+  readonly http: { readonly port: number };
+  readonly logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration (see .env.example):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const stripeParts = [e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET];
+  if (stripeParts.some(Boolean) && !stripeParts.every(Boolean)) {
+    throw new ConfigError(['STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both to sell packs through Stripe, or neither']);
+  }
+  return Object.freeze({
+    database: Object.freeze({ url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }),
+    redis: Object.freeze({ url: e.REDIS_URL }),
+    discord: Object.freeze({ token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS) }),
+    provider: Object.freeze(
+      e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const },
+    ),
+    priceCardPath: e.PRICE_CARD,
+    stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+      ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL })
+      : undefined,
+    http: Object.freeze({ port: e.HTTP_PORT }),
+    logLevel: e.LOG_LEVEL,
+  });
+}

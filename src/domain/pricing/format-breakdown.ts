@@ -1,0 +1,33 @@
+import type { Quote } from './quote.js';
+
+const usdFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+
+/** A number with at most `digits` decimals and no trailing zeros: 1.048576 → "1.05", 3 → "3". */
+export const formatNumber = (value: number, digits = 2): string =>
+  new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, useGrouping: false }).format(value);
+
+/** Dollars as members read them: "$0.39", "$1,200.00"; sub-cent amounts keep their digits ("$0.005"). */
+export function formatUsd(usd: number): string {
+  if (usd !== 0 && Math.abs(usd) < 0.01) return `$${formatNumber(usd, 6)}`;
+  return usdFormat.format(usd);
+}
+
+export const formatCredits = (credits: number): string => `${credits} credit${credits === 1 ? '' : 's'}`;
+
+/**
+ * The whole price on one line, each factor in the order it is applied:
+ * `flux-dev 12/MP × 1.05 MP × 28/28 steps × txt2img 1 = 13 per image × batch 4 (×3) = 39 credits ($0.39)`.
+ * A single image skips the batch part.
+ */
+export function formatBreakdown(quote: Quote): string {
+  const { model, size, steps, operation, batch } = quote.breakdown;
+  const unit = [
+    `${model.name} ${formatNumber(model.baseCreditsPerMegapixel, 6)}/MP`,
+    `${formatNumber(size.megapixels)} MP`,
+    `${steps.steps}/${steps.defaultSteps} steps`,
+    `${operation.name} ${formatNumber(operation.factor, 6)}`,
+  ].join(' × ');
+  const total = `${formatCredits(quote.total)} (${formatUsd(quote.usd)})`;
+  if (batch.count === 1) return `${unit} = ${total}`;
+  return `${unit} = ${quote.unitPrice} per image × batch ${batch.count} (×${formatNumber(batch.multiplier, 3)}) = ${total}`;
+}

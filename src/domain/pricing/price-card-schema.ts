@@ -1,0 +1,93 @@
+import * as z from 'zod';
+import { OPERATIONS, QUEUE_PRIORITIES, TIER_PERIODS } from './card-terms.js';
+import { MAX_DECIMAL_PLACES, decimalPlaces } from './decimal.js';
+import { checkModel, checkPriceCard } from './price-card-rules.js';
+import { sizeProblem } from './sizes.js';
+
+const name = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1–32 lowercase letters, digits, "-" or "_"');
+const label = z.string().trim().min(1).max(100);
+const count = z.int().positive();
+const atMostPlaces = (places: number, message: string) => (schema: z.ZodNumber) =>
+  schema.refine((v) => decimalPlaces(v) <= places, message);
+const exactDecimal = atMostPlaces(MAX_DECIMAL_PLACES, `must have at most ${MAX_DECIMAL_PLACES} decimal places`);
+const decimal = exactDecimal(z.number().positive().max(1_000_000));
+const usd = atMostPlaces(2, 'must be in whole cents (at most 2 decimal places)')(z.number().nonnegative().max(100_000));
+/** Provider costs run to fractions of a cent ($0.003 per image). */
+const providerUsd = exactDecimal(z.number().nonnegative().max(1_000));
+const size = z.string().superRefine((text, ctx) => {
+  const problem = sizeProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const snowflake = z
+  .string({
+    // YAML reads an unquoted 19-digit id as a float and silently changes its last digits.
+    error: (issue) => (typeof issue.input === 'number' ? 'must be in quotes: unquoted, YAML rounds an id this long' : undefined),
+  })
+  .regex(/^\d{17,20}$/, 'must be a Discord snowflake: 17–20 digits, in quotes');
+
+export const modelSchema = z
+  .strictObject({
+    label,
+    /** Replicate "owner/name", optionally ":version" (64 hex digits). */
+    providerModelId: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{64})?$/, 'must look like "owner/name" or "owner/name:<64 hex version>"'),
+    class: name,
+    baseCreditsPerMegapixel: decimal,
+    defaultSteps: count.max(500),
+    maxSteps: count.max(500),
+    sizes: z.array(size).min(1).readonly(),
+    operations: z.array(z.enum(OPERATIONS)).min(1).readonly(),
+    usdPerImage: providerUsd.optional(),
+  })
+  .superRefine(checkModel)
+  .readonly();
+
+export const tierSchema = z
+  .strictObject({
+    name,
+    label,
+    allowance: z.int().nonnegative(),
+    period: z.enum(TIER_PERIODS),
+    /** How many further periods an unspent allowance stays usable; 0 = expires at period end. */
+    rolloverPeriods: z.int().nonnegative().max(12).default(0),
+    modelClasses: z.array(name).readonly(),
+    maxBatch: count,
+    maxSteps: count.max(500).optional(),
+    maxRunningJobs: count.max(100),
+    queuePriority: z.enum(QUEUE_PRIORITIES),
+  })
+  .readonly();
+
+export const packSchema = z
+  .strictObject({
+    id: name,
+    label: label.optional(),
+    credits: count,
+    priceUsd: usd.refine((v) => v > 0, 'must be more than 0'),
+    discordSkuId: snowflake.optional(),
+  })
+  .readonly();
+
+export const batchEntrySchema = z.strictObject({ count, multiplier: decimal }).readonly();
+
+export const priceCardShape = z.strictObject({
+  creditsPerDollar: count,
+  freeDailyCredits: z.int().nonnegative(),
+  operationFactors: z.strictObject({ txt2img: decimal, img2img: decimal, upscale: decimal, variation: decimal }).readonly(),
+  batch: z.array(batchEntrySchema).min(1).readonly(),
+  models: z.record(name, modelSchema).readonly(),
+  tiers: z.array(tierSchema).min(1).readonly(),
+  packs: z.array(packSchema).readonly(),
+});
+
+export const priceCardSchema = priceCardShape.superRefine(checkPriceCard).readonly();
+
+export type PriceCard = z.infer<typeof priceCardSchema>;
+export type PriceCardShape = z.infer<typeof priceCardShape>;
+export type ModelSpec = z.infer<typeof modelSchema>;
+export type Tier = z.infer<typeof tierSchema>;
+export type Pack = z.infer<typeof packSchema>;
+export type BatchEntry = z.infer<typeof batchEntrySchema>;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/imagine_credits' };
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration from the environment', () => {
+  it('needs only DATABASE_URL and defaults the rest, with the local provider', () => {
+    const config = loadConfig(base);
+    expect(config.provider).toEqual({ kind: 'local' });
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.database.poolSize).toBe(10);
+    expect(config.stripe).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('uses Replicate when a token is set, with its optional base URL', () => {
+    const config = loadConfig({ ...base, REPLICATE_API_TOKEN: 'r8_abcdefghijkl', REPLICATE_API_URL: 'http://127.0.0.1:9999/v1' });
+    expect(config.provider).toEqual({ kind: 'replicate', token: 'r8_abcdefghijkl', apiUrl: 'http://127.0.0.1:9999/v1' });
+  });
+
+  it('treats an empty variable as unset, as a copied .env.example leaves them', () => {
+    expect(loadConfig({ ...base, REPLICATE_API_TOKEN: '', STRIPE_SECRET_KEY: ' ' }).provider).toEqual({ kind: 'local' });
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({ DATABASE_URL: 'mysql://x', REDIS_URL: 'localhost:6379', OWNER_IDS: '123, 98765432109876543', HTTP_PORT: '99999' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['DATABASE_URL', 'REDIS_URL', 'OWNER_IDS.0', 'HTTP_PORT']);
+    expect(problems[0]).toMatch(/postgres/);
+  });
+
+  it('reports a missing DATABASE_URL by name', () => {
+    expect(problemsOf({})[0]).toMatch(/^DATABASE_URL: /);
+  });
+
+  it('refuses half a Stripe configuration', () => {
+    expect(problemsOf({ ...base, STRIPE_SECRET_KEY: 'sk_test_123' })[0]).toMatch(/STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET/);
+  });
+
+  it('parses owner ids as a list', () => {
+    expect(loadConfig({ ...base, OWNER_IDS: '123456789012345678, 223456789012345678' }).discord.ownerIds).toEqual(['123456789012345678', '223456789012345678']);
+  });
+});
