@@ -18,6 +18,14 @@ export async function measureThroughput(
   return completed / ((performance.now() - started) / 1000);
 }
 
+/** The median of `rounds` measurements; several short rounds interleaved with the baseline's
+ * share the machine's noise fairly on a small, shared machine. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 export type Results = Record<string, number>;
 
 export function printTable(title: string, header: string[], rows: (string | number)[][]): void {

@@ -7,7 +7,8 @@ import pg from 'pg';
 import { applyMigrations } from '../src/db/migrations.js';
 import { benchLedger } from './ledger-bench.js';
 
-const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 2);
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const server = new URL(process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
 const benchDb = 'imagine_credits_bench';
 
@@ -24,8 +25,9 @@ async function freshDatabase(): Promise<string> {
 
 const url = await freshDatabase();
 const results = {
-  'meta.secondsPerCell': seconds,
-  ...(await benchLedger(url, [1, 8, 32], seconds)),
+  'meta.secondsPerRound': seconds,
+  'meta.rounds': rounds,
+  ...(await benchLedger(url, [1, 8, 32], seconds, rounds)),
 };
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
 await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 const url = (protocols: string[], example: string) =>
-  z.url({ error: `must be a URL like ${example}` }).refine((value) => protocols.includes(new URL(value).protocol), {
+  z.url({ error: `must be a URL like ${example}` }).refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
     error: `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example})`,
   });
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -14,7 +14,9 @@ const snowflakeList = z
   .pipe(z.array(z.string().regex(/^\d{17,20}$/, { error: 'must be Discord user ids (17–20 digits), comma-separated' })));
 
 const envSchema = z.object({
-  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgresql://postgres@127.0.0.1:5432/imagine_credits'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgresql://postgres@127.0.0.1:5432/imagine_credits').default(
+    'postgresql://postgres@127.0.0.1:5432/imagine_credits',
+  ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
   DISCORD_TOKEN: optional(z.string().min(50, { error: 'does not look like a bot token' })),

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { openSchemaEngine, takePanics, type SchemaEngineHandle } from './schema-engine.js';
 
@@ -42,6 +43,22 @@ async function withEngine<T>(databaseUrl: string, run: (handle: SchemaEngineHand
     throw new Error(`${error instanceof Error ? error.message : String(error)}${detail}`, { cause: error });
   } finally {
     await handle.close();
+  }
+}
+
+/** Creates the database named in `databaseUrl` if the server does not have it yet; true if it did. */
+export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean> {
+  const target = new URL(databaseUrl);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return false;
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    return true;
+  } finally {
+    await admin.end();
   }
 }
 

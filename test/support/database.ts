@@ -37,12 +37,13 @@ export async function createTestDatabase(poolSize = 10): Promise<TestDatabase> {
   const url = serverUrl(name);
   const db = createDatabase({ url, poolSize });
   const sql = new pg.Pool({ connectionString: url, max: 4 });
+  sql.on('error', () => undefined);
   return {
     url,
     db,
     sql,
     async drop() {
-      await db.$disconnect();
+      await db.close();
       await sql.end();
       // Without FORCE: a pool still closing a connection would see it killed and throw.
       for (let attempt = 0; ; attempt++) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createPrismaLedger } from '../../src/ledger/prisma-ledger.js';
+import { createSqlLedger } from '../../src/ledger/sql-ledger.js';
 import type { Ledger } from '../../src/use-cases/ports/ledger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -15,7 +15,7 @@ export function useLedger(poolSize = 10): LedgerFixture {
   const fixture = { clock: { now: new Date('2026-11-22T12:00:00Z') } } as LedgerFixture;
   beforeAll(async () => {
     fixture.database = await createTestDatabase(poolSize);
-    fixture.ledger = createPrismaLedger(fixture.database.db, { now: () => fixture.clock.now });
+    fixture.ledger = createSqlLedger(fixture.database.db.pool, { now: () => fixture.clock.now });
   });
   afterAll(async () => {
     await fixture.database?.drop();

@@ -14,8 +14,9 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 }
 
 describe('configuration from the environment', () => {
-  it('needs only DATABASE_URL and defaults the rest, with the local provider', () => {
-    const config = loadConfig(base);
+  it('needs nothing set and defaults to local PostgreSQL, Redis and the local provider', () => {
+    const config = loadConfig({});
+    expect(config.database.url).toBe('postgresql://postgres@127.0.0.1:5432/imagine_credits');
     expect(config.provider).toEqual({ kind: 'local' });
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.database.poolSize).toBe(10);
@@ -38,8 +39,8 @@ describe('configuration from the environment', () => {
     expect(problems[0]).toMatch(/postgres/);
   });
 
-  it('reports a missing DATABASE_URL by name', () => {
-    expect(problemsOf({})[0]).toMatch(/^DATABASE_URL: /);
+  it('reports a malformed DATABASE_URL by name', () => {
+    expect(problemsOf({ DATABASE_URL: 'not a url' })[0]).toMatch(/^DATABASE_URL: must be a URL like postgresql:/);
   });
 
   it('refuses half a Stripe configuration', () => {

@@ -1,7 +1,8 @@
 // The ledger: the one module that writes credits. Each operation is one call to a SQL function
 // (prisma/migrations/*_ledger_functions) so it is a single round trip, atomic, and decided by
 // row locks and unique keys in PostgreSQL rather than by anything held in memory here.
-import type { Database } from '../db/client.js';
+import type pg from 'pg';
+import { statementName } from '../db/client.js';
 import type { LedgerError } from '../domain/credits/ledger-errors.js';
 import { lotKinds, type LotKind } from '../domain/credits/lots.js';
 import { err, ok, type Result } from '../domain/result.js';
@@ -21,16 +22,23 @@ export interface LedgerOptions {
   readonly restoreTtlMs?: number;
 }
 
-type GrantRow = { outcome: 'created' | 'already'; lot_id: bigint | null; amount: number; expires_at: Date | null };
+// pg returns int8 (bigint) columns as strings, to lose no precision.
+type GrantRow = { outcome: 'created' | 'already'; lot_id: string | null; amount: number; expires_at: Date | null };
 
 const toGranted = (row: GrantRow): Granted => ({
-  lotId: row.lot_id ?? 0n,
+  lotId: BigInt(row.lot_id ?? 0),
   amount: row.amount,
   expiresAt: row.expires_at,
   replayed: row.outcome === 'already',
 });
 
-export function createPrismaLedger(db: Database, options: LedgerOptions = {}): Ledger {
+/** Runs one of the ledger's statements as a named (prepared-once) statement. */
+async function run<Row>(pool: pg.Pool, text: string, values: unknown[]): Promise<Row[]> {
+  const { rows } = await pool.query<Row & pg.QueryResultRow>({ name: statementName(text), text, values });
+  return rows;
+}
+
+export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Ledger {
   const now = options.now ?? (() => new Date());
   const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;
 
@@ -45,9 +53,9 @@ export function createPrismaLedger(db: Database, options: LedgerOptions = {}): L
       nonEmpty('actorId', input.actorId),
     );
     if (!checked.ok) return checked;
-    const [row] = await db.$queryRaw<GrantRow[]>`
-      SELECT * FROM ledger_grant(${input.key}, ${input.userId}, ${input.guildId}, ${input.kind}::lot_kind,
-        ${input.amount}::int, ${input.expiresAt}::timestamptz, NULL, NULL, ${input.actorId}, ${input.reason})`;
+    const [row] = await run<GrantRow>(pool, `
+      SELECT * FROM ledger_grant($1, $2, $3, $4::lot_kind,
+        $5::int, $6::timestamptz, NULL, NULL, $7, $8)`, [input.key, input.userId, input.guildId, input.kind, input.amount, input.expiresAt, input.actorId, input.reason]);
     return ok(toGranted(row!));
   }
 
@@ -80,9 +88,9 @@ export function createPrismaLedger(db: Database, options: LedgerOptions = {}): L
       );
       if (!checked.ok) return checked;
       if (input.allowance === 0) return ok(null);
-      const [row] = await db.$queryRaw<GrantRow[]>`
-        SELECT * FROM ledger_grant_tier_allowance(${input.userId}, ${input.guildId}, ${input.periodKey},
-          ${input.tierName}, ${input.allowance}::int, ${input.expiresAt}::timestamptz)`;
+      const [row] = await run<GrantRow>(pool, `
+        SELECT * FROM ledger_grant_tier_allowance($1, $2, $3,
+          $4, $5::int, $6::timestamptz)`, [input.userId, input.guildId, input.periodKey, input.tierName, input.allowance, input.expiresAt]);
       return ok(row!.outcome === 'created' ? toGranted(row!) : null);
     },
 
@@ -95,9 +103,9 @@ export function createPrismaLedger(db: Database, options: LedgerOptions = {}): L
         nonEmpty('actorId', input.actorId),
       );
       if (!checked.ok) return checked;
-      const [row] = await db.$queryRaw<{ outcome: string; hold_id: string | null; amount: number; available: number | null }[]>`
-        SELECT * FROM ledger_hold(${input.key}, ${input.userId}, ${input.guildId}, ${input.amount}::int,
-          ${now()}::timestamptz, ${input.actorId}, ${input.reason})`;
+      const [row] = await run<{ outcome: string; hold_id: string | null; amount: number; available: number | null }>(pool, `
+        SELECT * FROM ledger_hold($1, $2, $3, $4::int,
+          $5::timestamptz, $6, $7)`, [input.key, input.userId, input.guildId, input.amount, now(), input.actorId, input.reason]);
       switch (row!.outcome) {
         case 'held':
         case 'already':
@@ -113,9 +121,9 @@ export function createPrismaLedger(db: Database, options: LedgerOptions = {}): L
       const checked = validate(nonEmpty('holdId', input.holdId), nonNegativeCredits('capture', input.capture), nonEmpty('actorId', input.actorId));
       if (!checked.ok) return checked;
       if (!/^[0-9a-f-]{36}$/i.test(input.holdId)) return err({ code: 'hold_not_found', holdId: input.holdId });
-      const [row] = await db.$queryRaw<{ outcome: string; status: 'held' | 'captured' | 'refunded' | null; captured: number | null; refunded: number | null }[]>`
-        SELECT * FROM ledger_settle(${input.holdId}::uuid, ${input.capture}::int, ${now()}::timestamptz,
-          ${input.actorId}, ${input.reason}, ${restoreTtlMs}::int * interval '1 millisecond')`;
+      const [row] = await run<{ outcome: string; status: 'held' | 'captured' | 'refunded' | null; captured: number | null; refunded: number | null }>(pool, `
+        SELECT * FROM ledger_settle($1::uuid, $2::int, $3::timestamptz,
+          $4, $5, $6::int * interval '1 millisecond')`, [input.holdId, input.capture, now(), input.actorId, input.reason, restoreTtlMs]);
       const { outcome, status, captured, refunded } = row!;
       if (outcome === 'not_found') return err({ code: 'hold_not_found', holdId: input.holdId });
       if (outcome === 'invalid_amount' || status === 'held' || status === null) {
@@ -137,9 +145,9 @@ export function createPrismaLedger(db: Database, options: LedgerOptions = {}): L
         nonEmpty('actorId', input.actorId),
       );
       if (!checked.ok) return checked;
-      const [row] = await db.$queryRaw<{ outcome: string; revoked: number; available: number | null }[]>`
-        SELECT * FROM ledger_revoke(${input.key}, ${input.userId}, ${input.guildId}, ${input.amount}::int,
-          ${[...input.kinds]}::lot_kind[], ${now()}::timestamptz, ${input.actorId}, ${input.reason})`;
+      const [row] = await run<{ outcome: string; revoked: number; available: number | null }>(pool, `
+        SELECT * FROM ledger_revoke($1, $2, $3, $4::int,
+          $5::lot_kind[], $6::timestamptz, $7, $8)`, [input.key, input.userId, input.guildId, input.amount, [...input.kinds], now(), input.actorId, input.reason]);
       if (row!.outcome === 'insufficient') {
         return err({ code: 'nothing_to_revoke', kinds: input.kinds, available: row!.available ?? 0, requested: input.amount });
       }
@@ -147,26 +155,28 @@ export function createPrismaLedger(db: Database, options: LedgerOptions = {}): L
     },
 
     async expire(limit = 1000) {
-      const [row] = await db.$queryRaw<{ lots: number; credits: number }[]>`SELECT * FROM ledger_expire(${now()}::timestamptz, ${limit}::int)`;
+      const [row] = await run<{ lots: number; credits: number }>(pool, `SELECT * FROM ledger_expire($1::timestamptz, $2::int)`, [now(), limit]);
       return { lots: row!.lots, credits: row!.credits };
     },
 
     async balance(userId, guildId): Promise<Balance> {
       const at = now();
-      const [lots, holds] = await Promise.all([
-        db.$queryRaw<{ kind: LotKind; available: bigint; next_expiry: Date | null }[]>`
+      const [lots, [held]] = await Promise.all([
+        run<{ kind: LotKind; available: string; next_expiry: Date | null }>(pool, `
           SELECT kind, sum(remaining) AS available, min(expires_at) AS next_expiry FROM credit_lot
-           WHERE user_id = ${userId} AND (guild_id = ${guildId} OR guild_id IS NULL)
-             AND remaining > 0 AND (expires_at IS NULL OR expires_at > ${at}::timestamptz)
-           GROUP BY kind`,
-        db.creditHold.aggregate({ _sum: { amount: true }, where: { userId, guildId, status: 'held' } }),
+           WHERE user_id = $1 AND (guild_id = $2 OR guild_id IS NULL)
+             AND remaining > 0 AND (expires_at IS NULL OR expires_at > $3::timestamptz)
+           GROUP BY kind`, [userId, guildId, at]),
+        run<{ amount: string }>(pool, `
+          SELECT coalesce(sum(amount), 0) AS amount FROM credit_hold
+           WHERE user_id = $1 AND guild_id = $2 AND status = 'held'`, [userId, guildId]),
       ]);
       const buckets = Object.fromEntries(lotKinds.map((kind) => [kind, { available: 0, nextExpiry: null }])) as Record<LotKind, BucketBalance>;
       for (const row of lots) buckets[row.kind] = { available: Number(row.available), nextExpiry: row.next_expiry };
       return {
         buckets,
         available: lots.reduce((sum, row) => sum + Number(row.available), 0),
-        held: holds._sum.amount ?? 0,
+        held: Number(held?.amount ?? 0),
       };
     },
   };

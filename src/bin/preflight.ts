@@ -1,0 +1,42 @@
+// Checks every entry point runs before it starts work, so a misconfigured start fails at once
+// with one line naming the problem rather than later, mid-interaction.
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { describeDatabaseError, redactUrl } from '../db/describe-error.js';
+import { pendingMigrations } from '../db/migrations.js';
+import type { PriceCard } from '../domain/pricing/price-card-schema.js';
+import { loadPriceCardOrThrow } from '../pricing/load-price-card.js';
+
+export class PreflightError extends Error {
+  override readonly name = 'PreflightError';
+}
+
+export interface Preflight {
+  readonly config: Config;
+  readonly priceCard: PriceCard;
+}
+
+export async function preflight(): Promise<Preflight> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new PreflightError(error.message);
+    throw error;
+  }
+  let priceCard: PriceCard;
+  try {
+    priceCard = await loadPriceCardOrThrow(config.priceCardPath);
+  } catch (error) {
+    throw new PreflightError(error instanceof Error ? error.message : String(error));
+  }
+  let pending: string[];
+  try {
+    pending = await pendingMigrations(config.database.url);
+  } catch (error) {
+    throw new PreflightError(`Cannot use the database at ${redactUrl(config.database.url)}: ${describeDatabaseError(error)}`);
+  }
+  if (pending.length > 0) {
+    throw new PreflightError(`The database is missing ${pending.length} migration(s) (${pending.join(', ')}): run npm run db:migrate.`);
+  }
+  return { config, priceCard };
+}

@@ -1,0 +1,37 @@
+// Shared life cycle of the entry points: preflight, start, and a clean stop on SIGTERM/SIGINT
+// (a second signal forces the exit).
+import './load-env.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+import { preflight, PreflightError, type Preflight } from './preflight.js';
+
+export async function runProcess(role: string, start: (ready: Preflight, log: Logger) => Promise<{ stop(): Promise<void> }>): Promise<void> {
+  let ready: Preflight;
+  try {
+    ready = await preflight();
+  } catch (error) {
+    console.error(error instanceof PreflightError ? `Cannot start ${role}: ${error.message}` : error);
+    process.exit(1);
+  }
+  const log = createLogger(ready.config.logLevel, { role });
+  // Signals are handled from the start: one that arrives while starting stops once started.
+  const starting = start(ready, log);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    starting.then((running) => running.stop()).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  await starting;
+}

@@ -1,0 +1,51 @@
+import type { LedgerError } from '../domain/credits/ledger-errors.js';
+import type { PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
+import { err, ok, type Result } from '../domain/result.js';
+import { dailyResetWindow, expiryWithRollover, tierPeriodWindow } from '../domain/tier-periods.js';
+import { resolveMemberTier } from '../domain/tiers.js';
+import type { Granted, Ledger } from './ports/ledger.js';
+
+export interface GrantMemberAllowancesOptions {
+  readonly ledger: Ledger;
+  readonly card: PriceCard;
+  readonly now: Date;
+  readonly userId: string;
+  readonly guildId: string;
+  /** The member's roles as the interaction reports them: they decide the tier, best of several. */
+  readonly roleIds: Iterable<string>;
+  /** The guild's mapping of role id → tier name (set by admins). */
+  readonly roleTiers: ReadonlyMap<string, string>;
+  /** The guild's free daily credits. @defaultValue the card's freeDailyCredits */
+  readonly freeDailyCredits?: number;
+}
+
+export interface MemberAllowances {
+  readonly tier: Tier;
+  /** What was granted by this call; null when it was already granted for the period. */
+  readonly freeGranted: Granted | null;
+  readonly tierGranted: Granted | null;
+}
+
+/**
+ * Lazily grants what a member is due before they spend or look at their balance: today's free
+ * credits and their best tier's allowance for its current period (after an upgrade, the
+ * difference). Safe to call on every interaction: each grant happens once per period.
+ */
+export async function grantMemberAllowances(options: GrantMemberAllowancesOptions): Promise<Result<MemberAllowances, LedgerError>> {
+  const { ledger, card, now, userId, guildId } = options;
+  const tier = resolveMemberTier(card, options.roleIds, options.roleTiers);
+  const day = dailyResetWindow(now);
+  const free = await ledger.grantDailyFree({
+    userId, guildId, periodKey: day.key, expiresAt: day.end, amount: options.freeDailyCredits ?? card.freeDailyCredits,
+  });
+  if (!free.ok) return err(free.error);
+  const period = tierPeriodWindow(tier.period, now);
+  // The key names the period's length too: moving between a weekly and a monthly tier starts a
+  // new allowance rather than topping up a period of another length.
+  const allowance = await ledger.grantTierAllowance({
+    userId, guildId, periodKey: `${tier.period}:${period.key}`, expiresAt: expiryWithRollover(period, tier.rolloverPeriods),
+    tierName: tier.name, allowance: tier.allowance,
+  });
+  if (!allowance.ok) return err(allowance.error);
+  return ok({ tier, freeGranted: free.value, tierGranted: allowance.value });
+}
