@@ -34,6 +34,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Every variable the configuration reads (README and .env.example must document each). */
+export const configVariables = Object.keys(envSchema.shape) as (keyof Env)[];
+
 export interface Config {
   readonly database: { readonly url: string; readonly poolSize: number };
   readonly redis: { readonly url: string };

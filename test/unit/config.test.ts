@@ -51,3 +51,19 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...base, OWNER_IDS: '123456789012345678, 223456789012345678' }).discord.ownerIds).toEqual(['123456789012345678', '223456789012345678']);
   });
 });
+
+describe('documentation of the configuration', () => {
+  it('.env.example and the README document every variable, and .env.example itself is valid', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { parseEnv } = await import('node:util');
+    const { configVariables } = await import('../../src/config.js');
+    const example = await readFile(new URL('../../.env.example', import.meta.url), 'utf8');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const parsed = parseEnv(example);
+    for (const variable of configVariables) {
+      expect(Object.keys(parsed), `.env.example lacks ${variable}`).toContain(variable);
+      expect(readme, `README lacks ${variable}`).toContain(`\`${variable}\``);
+    }
+    expect(() => loadConfig(parsed)).not.toThrow();
+  });
+});
