@@ -1,0 +1,148 @@
+// Jobs and quotes on PostgreSQL. Credits move only inside confirm_quote and finish_job, which
+// call the ledger's own functions in the same transaction (prisma/migrations/*_job_functions).
+import type pg from 'pg';
+import { jobRequestSchema } from '../domain/jobs/job-request.js';
+import { err, ok } from '../domain/result.js';
+import type { PredictionStore } from '../use-cases/ports/image-provider.js';
+import type { JobRecord, JobStore } from '../use-cases/ports/job-store.js';
+import { query } from './sql.js';
+
+export interface JobStoreOptions {
+  readonly now?: () => Date;
+  /** How long a refunded share of an expired lot stays spendable. @defaultValue 24 hours */
+  readonly restoreTtlMs?: number;
+}
+
+type JobRow = {
+  id: string; user_id: string; guild_id: string; channel_id: string; request: unknown; price: number;
+  tier_name: string; priority: number; status: JobRecord['status']; attempts: number; deadline_at: Date;
+};
+
+const toJob = (row: JobRow): JobRecord => ({
+  id: row.id, userId: row.user_id, guildId: row.guild_id, channelId: row.channel_id,
+  request: jobRequestSchema.parse(row.request), price: row.price, tierName: row.tier_name,
+  priority: row.priority, status: row.status, attempts: row.attempts, deadlineAt: row.deadline_at,
+});
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): JobStore {
+  const now = options.now ?? (() => new Date());
+  const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;
+
+  const predictions: PredictionStore = {
+    async get(jobId) {
+      const [row] = await query<{ prediction_id: string | null; prediction_creating_since: Date | null }>(pool,
+        `SELECT prediction_id, prediction_creating_since FROM generation_job WHERE id = $1`, [jobId]);
+      return row ? { predictionId: row.prediction_id, creatingSince: row.prediction_creating_since } : null;
+    },
+    async markCreating(jobId, at) {
+      await query(pool, `UPDATE generation_job SET prediction_creating_since = $2 WHERE id = $1 AND prediction_id IS NULL`, [jobId, at]);
+    },
+    async save(jobId, predictionId) {
+      await query(pool, `UPDATE generation_job SET prediction_id = $2 WHERE id = $1`, [jobId, predictionId]);
+    },
+  };
+
+  return {
+    predictions,
+
+    async createQuote(quote) {
+      const request = jobRequestSchema.parse(quote.request);
+      const [row] = await query<{ id: string }>(pool, `
+        INSERT INTO quote (user_id, guild_id, channel_id, request, breakdown, price, tier_name, expires_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [quote.userId, quote.guildId, quote.channelId, JSON.stringify(request), JSON.stringify(quote.breakdown), quote.price, quote.tierName, quote.expiresAt]);
+      return row!.id;
+    },
+
+    async cancelQuote(quoteId, userId) {
+      if (!uuidPattern.test(quoteId)) return false;
+      const rows = await query(pool, `UPDATE quote SET status = 'cancelled' WHERE id = $1 AND user_id = $2 AND status = 'open' RETURNING id`, [quoteId, userId]);
+      return rows.length === 1;
+    },
+
+    async confirmQuote({ quoteId, userId, priority, deadlineAt }) {
+      if (!uuidPattern.test(quoteId)) return err({ code: 'quote_not_found' as const });
+      const [row] = await query<{ outcome: string; job_id: string | null; price: number | null; available: number | null }>(pool,
+        `SELECT * FROM confirm_quote($1::uuid, $2, $3::timestamptz, $4::int, $5::timestamptz)`, [quoteId, userId, now(), priority, deadlineAt]);
+      switch (row!.outcome) {
+        case 'confirmed':
+        case 'already':
+          return ok({ jobId: row!.job_id!, price: row!.price!, replayed: row!.outcome === 'already' });
+        case 'insufficient':
+          return err({ code: 'insufficient_credits' as const, needed: row!.price!, available: row!.available ?? 0 });
+        case 'not_owner':
+          return err({ code: 'not_quote_owner' as const });
+        case 'expired':
+          return err({ code: 'quote_expired' as const });
+        case 'cancelled':
+          return err({ code: 'quote_cancelled' as const });
+        default:
+          return err({ code: 'quote_not_found' as const });
+      }
+    },
+
+    async get(jobId) {
+      if (!uuidPattern.test(jobId)) return null;
+      const [row] = await query<JobRow>(pool, `SELECT * FROM generation_job WHERE id = $1`, [jobId]);
+      return row ? toJob(row) : null;
+    },
+
+    async markEnqueued(jobId) {
+      await query(pool, `UPDATE generation_job SET enqueued_at = coalesce(enqueued_at, $2) WHERE id = $1`, [jobId, now()]);
+    },
+
+    async claim(jobId, workerId, leaseMs) {
+      const at = now();
+      const [row] = await query<JobRow>(pool, `
+        UPDATE generation_job SET status = 'running', lease_owner = $2, lease_until = $3::timestamptz + $4::int * interval '1 millisecond',
+               attempts = attempts + 1, started_at = coalesce(started_at, $3)
+         WHERE id = $1 AND status IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < $3 OR lease_owner = $2)
+        RETURNING *`, [jobId, workerId, at, leaseMs]);
+      if (row) return toJob(row);
+      const [current] = await query<{ status: string }>(pool, `SELECT status FROM generation_job WHERE id = $1`, [jobId]);
+      return current === undefined || !['queued', 'running'].includes(current.status) ? 'finished' : null;
+    },
+
+    async renewLease(jobId, workerId, leaseMs) {
+      const rows = await query(pool, `
+        UPDATE generation_job SET lease_until = $3::timestamptz + $4::int * interval '1 millisecond'
+         WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id`, [jobId, workerId, now(), leaseMs]);
+      return rows.length === 1;
+    },
+
+    async releaseLease(jobId, workerId) {
+      await query(pool, `UPDATE generation_job SET lease_until = NULL, lease_owner = NULL WHERE id = $1 AND lease_owner = $2`, [jobId, workerId]);
+    },
+
+    async finish(jobId, input) {
+      const [row] = await query<{ outcome: string; status: 'succeeded' | 'partial' | 'failed'; charged: number; refunded: number }>(pool, `
+        SELECT * FROM finish_job($1::uuid, $2::int, $3::timestamptz, $4, $5, $6::numeric, $7::float8, $8::int * interval '1 millisecond')`,
+        [jobId, input.delivered, now(), input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreTtlMs]);
+      if (row!.outcome === 'not_found') throw new Error(`finish_job: job ${jobId} not found`);
+      return { status: row!.status, charged: row!.charged, refunded: row!.refunded, replayed: row!.outcome === 'already' };
+    },
+
+    async runningCount(userId, exceptJobId) {
+      const [row] = await query<{ n: number }>(pool, `
+        SELECT count(*)::int AS n FROM generation_job
+         WHERE user_id = $1 AND status = 'running' AND id <> $2 AND lease_until > $3`, [userId, exceptJobId, now()]);
+      return row!.n;
+    },
+
+    async findOrphans(olderThanMs) {
+      return query<{ id: string; priority: number }>(pool, `
+        SELECT id, priority FROM generation_job
+         WHERE status IN ('queued', 'running') AND created_at < $1::timestamptz - $2::int * interval '1 millisecond'
+           AND (lease_until IS NULL OR lease_until < $1)
+         ORDER BY created_at LIMIT 500`, [now(), olderThanMs]);
+    },
+
+    async findPastDeadline(limit) {
+      const rows = await query<{ id: string }>(pool, `
+        SELECT id FROM generation_job WHERE status IN ('queued', 'running') AND deadline_at < $1 ORDER BY deadline_at LIMIT $2`, [now(), limit]);
+      return rows.map((r) => r.id);
+    },
+  };
+}

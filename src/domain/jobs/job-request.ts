@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { OPERATIONS, type QueuePriority } from '../pricing/card-terms.js';
+
+/** Longest prompt we accept (Discord's option limit is 6000; providers choke on more than this). */
+export const maxPromptLength = 1500;
+
+/** What a job renders, fixed when its quote was made. Validated when stored and when read back. */
+export const jobRequestSchema = z.strictObject({
+  model: z.string().min(1),
+  providerModelId: z.string().min(1),
+  operation: z.enum(OPERATIONS),
+  prompt: z.string().trim().min(1).max(maxPromptLength),
+  negativePrompt: z.string().max(maxPromptLength).optional(),
+  width: z.int().min(64).max(4096),
+  height: z.int().min(64).max(4096),
+  steps: z.int().min(1).max(500),
+  count: z.int().min(1).max(64),
+  seed: z.int().min(0).max(2 ** 32 - 1),
+  sourceImageUrl: z.url().optional(),
+});
+export type JobRequest = z.infer<typeof jobRequestSchema>;
+
+/** BullMQ runs lower numbers first. */
+export const queuePriorityRank: Readonly<Record<QueuePriority, number>> = { fastest: 1, priority: 5, standard: 10 };
+
+/**
+ * What a partly delivered batch costs: each failed image refunds its share of the price,
+ * rounded in the member's favour. (The database's finish_job applies the same rule.)
+ */
+export function chargeForDelivered(price: number, count: number, delivered: number): number {
+  return price - Math.ceil((price * (count - delivered)) / count);
+}

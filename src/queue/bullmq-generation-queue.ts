@@ -1,0 +1,61 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+import { z } from 'zod';
+import type { GenerationQueue } from '../use-cases/ports/generation-queue.js';
+
+export const generationQueueName = 'generations';
+export const generationJobName = 'generate';
+
+/** The only payload a queued job carries: the id of its row, where everything else lives. */
+export const generationPayloadSchema = z.strictObject({ jobId: z.uuid() });
+export type GenerationPayload = z.infer<typeof generationPayloadSchema>;
+
+export interface BullGenerationQueueOptions {
+  readonly connection: ConnectionOptions;
+  /** Redis key prefix; tests use one per file. @defaultValue 'imagine' */
+  readonly prefix?: string;
+  /** Tries per job, the first included, before it is refunded. @defaultValue 5 */
+  readonly attempts?: number;
+}
+
+const queuedStates = new Set(['waiting', 'prioritized', 'delayed', 'active', 'waiting-children']);
+
+export function createBullGenerationQueue(options: BullGenerationQueueOptions): GenerationQueue & { readonly queue: Queue; close(): Promise<void> } {
+  const queue = new Queue<GenerationPayload>(generationQueueName, { connection: options.connection, prefix: options.prefix ?? 'imagine' });
+  return {
+    queue,
+    async enqueue(jobId, priority) {
+      // BullMQ ignores an id it still remembers, finished entries included; the database says
+      // this job still needs running (the reconciler asks), so a finished entry is cleared first.
+      const state = await queue.getJobState(jobId);
+      if (state === 'completed' || state === 'failed') await queue.remove(jobId);
+      await queue.add(generationJobName, generationPayloadSchema.parse({ jobId }), {
+        jobId,
+        priority,
+        attempts: options.attempts ?? 5,
+        backoff: { type: 'provider' },
+        // Finished entries stay a day so a late duplicate add is still recognised and ignored;
+        // after that the database, which says the job is finished, stops any rerun.
+        removeOnComplete: { age: 24 * 60 * 60, count: 50_000 },
+        removeOnFail: { age: 7 * 24 * 60 * 60 },
+      });
+    },
+    async position(jobId) {
+      const state = await queue.getJobState(jobId);
+      if (state === 'active') return 0;
+      if (state !== 'prioritized' && state !== 'waiting' && state !== 'delayed') return null;
+      const waiting = [...(await queue.getPrioritized(0, 999)), ...(await queue.getWaiting(0, 999))];
+      const index = waiting.findIndex((job) => job.id === jobId);
+      return index === -1 ? waiting.length + 1 : index + 1;
+    },
+    async holds(jobId) {
+      return queuedStates.has(await queue.getJobState(jobId));
+    },
+    async remove(jobId) {
+      // An active job is locked by its worker and cannot be removed; the database decides anyway.
+      await queue.remove(jobId).catch(() => undefined);
+    },
+    async close() {
+      await queue.close();
+    },
+  };
+}

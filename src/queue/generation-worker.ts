@@ -1,0 +1,73 @@
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { ProviderError, type ImageProvider } from '../use-cases/ports/image-provider.js';
+import type { ImageDelivery } from '../use-cases/ports/image-delivery.js';
+import type { JobRecord, JobStore } from '../use-cases/ports/job-store.js';
+import { runGeneration, type RunOutcome } from '../use-cases/run-generation.js';
+import { generationPayloadSchema, generationQueueName, type GenerationPayload } from './bullmq-generation-queue.js';
+
+export interface GenerationWorkerOptions {
+  readonly connection: ConnectionOptions;
+  readonly prefix?: string;
+  /** Names this worker in job leases and logs. */
+  readonly workerId: string;
+  readonly jobs: JobStore;
+  readonly provider: ImageProvider;
+  readonly delivery: ImageDelivery;
+  readonly maxRunningJobs: (job: JobRecord) => number;
+  /** Jobs run at once by this process. @defaultValue 4 */
+  readonly concurrency?: number;
+  /** Global rate limit toward the provider, across all workers. */
+  readonly limiter?: { readonly max: number; readonly duration: number };
+  /** @defaultValue 60 s */
+  readonly leaseMs?: number;
+  /** How long a job waits when its member is at their running-job limit. @defaultValue 5 s */
+  readonly deferMs?: number;
+  /** BullMQ lock; a dead worker's job is retaken after about this long. @defaultValue 30 s */
+  readonly lockDurationMs?: number;
+  readonly onOutcome?: (jobId: string, outcome: RunOutcome) => void;
+  readonly onError?: (jobId: string | undefined, error: unknown) => void;
+}
+
+/** Exponential backoff from 1 s to 60 s with jitter, or the provider's own Retry-After. */
+export function retryDelayMs(attemptsMade: number, error?: Error): number {
+  if (error instanceof ProviderError && error.options.retryAfterMs !== undefined) return error.options.retryAfterMs;
+  const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+export function createGenerationWorker(options: GenerationWorkerOptions): Worker<GenerationPayload, RunOutcome> {
+  const leaseMs = options.leaseMs ?? 60_000;
+  const processor = async (job: Job<GenerationPayload, RunOutcome>, token?: string): Promise<RunOutcome> => {
+    const { jobId } = generationPayloadSchema.parse(job.data);
+    const outcome = await runGeneration({
+      jobId,
+      workerId: options.workerId,
+      jobs: options.jobs,
+      provider: options.provider,
+      delivery: options.delivery,
+      maxRunningJobs: options.maxRunningJobs,
+      leaseMs,
+      finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    });
+    options.onOutcome?.(jobId, outcome);
+    // Another worker holds the job, or the member is at their limit: keep the job in the queue
+    // and look again later, without spending an attempt.
+    if (outcome.kind === 'held_elsewhere' || outcome.kind === 'deferred') {
+      await job.moveToDelayed(Date.now() + (outcome.kind === 'deferred' ? (options.deferMs ?? 5000) : leaseMs), token);
+      throw new DelayedError();
+    }
+    return outcome;
+  };
+  const worker = new Worker<GenerationPayload, RunOutcome>(generationQueueName, processor, {
+    connection: options.connection,
+    prefix: options.prefix ?? 'imagine',
+    concurrency: options.concurrency ?? 4,
+    ...(options.limiter ? { limiter: { ...options.limiter } } : {}),
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.lockDurationMs ?? 30_000,
+    settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error) },
+  });
+  worker.on('failed', (job, error) => options.onError?.(job?.id, error));
+  worker.on('error', (error) => options.onError?.(undefined, error));
+  return worker;
+}

@@ -1,0 +1,35 @@
+import type { Result } from '../domain/result.js';
+import type { GenerationQueue } from './ports/generation-queue.js';
+import type { ConfirmedJob, ConfirmRejection, JobStore } from './ports/job-store.js';
+
+export interface ConfirmGenerationOptions {
+  readonly jobs: JobStore;
+  readonly queue: GenerationQueue;
+  readonly quoteId: string;
+  /** Who clicked Generate: only the quote's owner may confirm it. */
+  readonly userId: string;
+  readonly priority: number;
+  /** After this the reconciler ends the job and refunds it. */
+  readonly deadlineAt: Date;
+  readonly onEnqueueError?: (error: unknown) => void;
+}
+
+/**
+ * Confirms a quote (one transaction: consume it, hold the price, create the job), then puts the
+ * job on the queue under its own id. If the queue is unreachable the job is still committed: the
+ * reconciler enqueues it later, so a confirmed job is never lost.
+ */
+export async function confirmGeneration(options: ConfirmGenerationOptions): Promise<Result<ConfirmedJob, ConfirmRejection>> {
+  const confirmed = await options.jobs.confirmQuote({
+    quoteId: options.quoteId, userId: options.userId, priority: options.priority, deadlineAt: options.deadlineAt,
+  });
+  if (!confirmed.ok) return confirmed;
+  try {
+    // A replay (double click) enqueues again harmlessly: the queue dedupes by job id.
+    await options.queue.enqueue(confirmed.value.jobId, options.priority);
+    await options.jobs.markEnqueued(confirmed.value.jobId);
+  } catch (error) {
+    options.onEnqueueError?.(error);
+  }
+  return confirmed;
+}

@@ -1,0 +1,15 @@
+import type { GeneratedImage, GenerationProgress } from './image-provider.js';
+import type { JobRecord } from './job-store.js';
+
+/**
+ * Where finished images and news about a job go: the Discord channel (the bot issue), or a
+ * recording double in tests. Results go through the channel, not the interaction, because
+ * interaction tokens expire after 15 minutes.
+ */
+export interface ImageDelivery {
+  /** Posts the images; resolves with how many reached the member (what is charged). */
+  deliver(job: JobRecord, images: readonly GeneratedImage[]): Promise<{ delivered: number }>;
+  /** Tells the member their job ended without images and that the credits were refunded. */
+  reportFailure(job: JobRecord, memberMessage: string, refunded: number): Promise<void>;
+  reportProgress(job: JobRecord, progress: GenerationProgress): Promise<void>;
+}

@@ -1,0 +1,86 @@
+import type { JobRequest } from '../../domain/jobs/job-request.js';
+import type { Result } from '../../domain/result.js';
+import type { PredictionStore } from './image-provider.js';
+
+export interface NewQuote {
+  readonly userId: string;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly request: JobRequest;
+  readonly breakdown: unknown;
+  readonly price: number;
+  readonly tierName: string;
+  readonly expiresAt: Date;
+}
+
+export type ConfirmRejection =
+  | { readonly code: 'quote_not_found' }
+  | { readonly code: 'not_quote_owner' }
+  | { readonly code: 'quote_expired' }
+  | { readonly code: 'quote_cancelled' }
+  | { readonly code: 'insufficient_credits'; readonly needed: number; readonly available: number };
+
+export interface ConfirmedJob {
+  readonly jobId: string;
+  readonly price: number;
+  /** true when the quote had been confirmed before (a double click): nothing new was held. */
+  readonly replayed: boolean;
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
+
+export interface JobRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly request: JobRequest;
+  readonly price: number;
+  readonly tierName: string;
+  readonly priority: number;
+  readonly status: JobStatus;
+  readonly attempts: number;
+  readonly deadlineAt: Date;
+}
+
+export interface FinishInput {
+  readonly delivered: number;
+  readonly failureReason: string | null;
+  readonly memberMessage: string | null;
+  readonly providerCostUsd: number | null;
+  readonly predictTimeSeconds: number | null;
+}
+
+export interface FinishedJob {
+  readonly status: 'succeeded' | 'partial' | 'failed';
+  readonly charged: number;
+  readonly refunded: number;
+  /** true when the job had already been finished (by another worker or the reaper). */
+  readonly replayed: boolean;
+}
+
+/** Jobs and quotes in PostgreSQL: the truth about every job, whatever Redis says. */
+export interface JobStore {
+  createQuote(quote: NewQuote): Promise<string>;
+  cancelQuote(quoteId: string, userId: string): Promise<boolean>;
+  /** Consumes the quote, holds its price and creates the job, in one transaction. */
+  confirmQuote(input: { quoteId: string; userId: string; priority: number; deadlineAt: Date }): Promise<Result<ConfirmedJob, ConfirmRejection>>;
+  get(jobId: string): Promise<JobRecord | null>;
+  markEnqueued(jobId: string): Promise<void>;
+  /**
+   * Takes the job for this worker until `leaseMs` from now, unless another worker's lease is
+   * still running. 'finished' when the job has ended; null when someone else holds it.
+   */
+  claim(jobId: string, workerId: string, leaseMs: number): Promise<JobRecord | 'finished' | null>;
+  renewLease(jobId: string, workerId: string, leaseMs: number): Promise<boolean>;
+  /** Gives the job up (before a retry) so the next attempt, on any worker, may claim it at once. */
+  releaseLease(jobId: string, workerId: string): Promise<void>;
+  /** Ends the job and settles its hold in one transaction, exactly once. */
+  finish(jobId: string, input: FinishInput): Promise<FinishedJob>;
+  /** Running jobs of this member other than `exceptJobId`, for the per-member limit. */
+  runningCount(userId: string, exceptJobId: string): Promise<number>;
+  /** Jobs still queued or running whose worker is gone or that never reached the queue. */
+  findOrphans(olderThanMs: number): Promise<{ id: string; priority: number }[]>;
+  findPastDeadline(limit: number): Promise<string[]>;
+  readonly predictions: PredictionStore;
+}

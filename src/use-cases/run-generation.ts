@@ -1,0 +1,92 @@
+import { ProviderError, type ImageProvider } from './ports/image-provider.js';
+import type { ImageDelivery } from './ports/image-delivery.js';
+import type { JobRecord, JobStore } from './ports/job-store.js';
+
+export interface RunGenerationOptions {
+  readonly jobId: string;
+  readonly workerId: string;
+  readonly jobs: JobStore;
+  readonly provider: ImageProvider;
+  readonly delivery: ImageDelivery;
+  /** Whether the queue will try this job again if this attempt throws. */
+  readonly finalAttempt: boolean;
+  /** The member's tier limit on jobs running at once. */
+  readonly maxRunningJobs: (job: JobRecord) => number;
+  /** How long this worker's claim on the job lasts without renewal. @defaultValue 60 s */
+  readonly leaseMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export type RunOutcome =
+  | { readonly kind: 'finished'; readonly status: 'succeeded' | 'partial' | 'failed'; readonly charged: number; readonly refunded: number }
+  /** Ended earlier, by another worker or the reaper: nothing was done. */
+  | { readonly kind: 'already_finished' }
+  /** Another worker's lease is live: it is doing the work. */
+  | { readonly kind: 'held_elsewhere' }
+  /** The member is at their running-job limit: try again later. */
+  | { readonly kind: 'deferred' };
+
+const unexpectedMessage = 'Something went wrong on our side while making your image. Your credits were refunded.';
+
+/**
+ * Runs one attempt of a job: claim it, generate, deliver, then charge for what was delivered and
+ * refund the rest. Permanent failures refund at once; transient ones throw so the queue retries,
+ * until the final attempt, which refunds. Safe to run twice at once or again after a crash: the
+ * lease keeps one worker on a job, the provider resumes a stored prediction, and finishing a job
+ * (its ledger settlement included) happens exactly once in the database.
+ */
+export async function runGeneration(options: RunGenerationOptions): Promise<RunOutcome> {
+  const { jobs, jobId, workerId } = options;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const current = await jobs.get(jobId);
+  if (current === null || !['queued', 'running'].includes(current.status)) return { kind: 'already_finished' };
+  if ((await jobs.runningCount(current.userId, jobId)) >= options.maxRunningJobs(current)) return { kind: 'deferred' };
+
+  const job = await jobs.claim(jobId, workerId, leaseMs);
+  if (job === 'finished') return { kind: 'already_finished' };
+  if (job === null) return { kind: 'held_elsewhere' };
+
+  const heartbeat = setInterval(() => void jobs.renewLease(jobId, workerId, leaseMs).catch(() => undefined), leaseMs / 3);
+  try {
+    const result = await options.provider.generate(
+      { jobId, model: { name: job.request.model, providerModelId: job.request.providerModelId }, ...pickRender(job) },
+      {
+        predictions: jobs.predictions,
+        onProgress: (progress) => void options.delivery.reportProgress(job, progress).catch(() => undefined),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+    const { delivered } = await options.delivery.deliver(job, result.images);
+    const missing = job.request.count - delivered;
+    const finished = await jobs.finish(jobId, {
+      delivered,
+      failureReason: missing > 0 ? 'some_images_failed' : null,
+      memberMessage: missing > 0 ? `${missing} of ${job.request.count} images could not be made; their share was refunded.` : null,
+      providerCostUsd: result.providerCostUsd,
+      predictTimeSeconds: result.predictTimeSeconds,
+    });
+    return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded };
+  } catch (error) {
+    const permanent = error instanceof ProviderError && !error.transient;
+    if (!permanent && !options.finalAttempt) {
+      await jobs.releaseLease(jobId, workerId).catch(() => undefined);
+      throw error;
+    }
+    const message = error instanceof ProviderError ? error.memberMessage : unexpectedMessage;
+    const reason = error instanceof ProviderError ? error.reason : 'internal_error';
+    const finished = await jobs.finish(jobId, { delivered: 0, failureReason: reason, memberMessage: message, providerCostUsd: null, predictTimeSeconds: null });
+    if (!finished.replayed) await options.delivery.reportFailure(job, message, finished.refunded).catch(() => undefined);
+    return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded };
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+function pickRender({ request }: JobRecord) {
+  const { operation, prompt, width, height, steps, count, seed } = request;
+  return {
+    operation, prompt, width, height, steps, count, seed,
+    ...(request.negativePrompt === undefined ? {} : { negativePrompt: request.negativePrompt }),
+    ...(request.sourceImageUrl === undefined ? {} : { sourceImageUrl: request.sourceImageUrl }),
+  };
+}

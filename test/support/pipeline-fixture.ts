@@ -1,0 +1,98 @@
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Worker } from 'bullmq';
+import { createPgJobStore } from '../../src/db/job-store.js';
+import type { JobRequest } from '../../src/domain/jobs/job-request.js';
+import { createSqlLedger } from '../../src/ledger/sql-ledger.js';
+import { createBullGenerationQueue } from '../../src/queue/bullmq-generation-queue.js';
+import { createGenerationWorker, type GenerationWorkerOptions } from '../../src/queue/generation-worker.js';
+import { createRedisConnection } from '../../src/queue/redis-connection.js';
+import { confirmGeneration } from '../../src/use-cases/confirm-generation.js';
+import type { ImageProvider } from '../../src/use-cases/ports/image-provider.js';
+import type { JobRecord, JobStore } from '../../src/use-cases/ports/job-store.js';
+import type { Ledger } from '../../src/use-cases/ports/ledger.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { RecordingDelivery } from './pipeline-doubles.js';
+import { dropPrefix, redisUrl, uniquePrefix } from './redis.js';
+
+export const guildId = 'guild-pipeline';
+
+export interface PipelineFixture {
+  database: TestDatabase;
+  ledger: Ledger;
+  jobs: JobStore;
+  queue: ReturnType<typeof createBullGenerationQueue>;
+  delivery: RecordingDelivery;
+  prefix: string;
+  workers: Worker[];
+  startWorker(provider: ImageProvider, options?: Partial<GenerationWorkerOptions>): Worker;
+}
+
+/** A database, a queue under its own prefix and workers started on demand, for one test file. */
+export function usePipeline(attempts = 3): PipelineFixture {
+  const f = { workers: [] as Worker[], delivery: new RecordingDelivery() } as unknown as PipelineFixture;
+  beforeAll(async () => {
+    f.database = await createTestDatabase(12);
+    f.ledger = createSqlLedger(f.database.db.pool);
+    f.jobs = createPgJobStore(f.database.db.pool);
+    f.prefix = uniquePrefix();
+    f.queue = createBullGenerationQueue({ connection: createRedisConnection(redisUrl), prefix: f.prefix, attempts });
+    f.startWorker = (provider, options = {}) => {
+      const worker = createGenerationWorker({
+        connection: createRedisConnection(redisUrl), prefix: f.prefix, workerId: `worker-${f.workers.length + 1}`,
+        jobs: f.jobs, provider, delivery: f.delivery, maxRunningJobs: () => 4, leaseMs: 3000, ...options,
+      });
+      f.workers.push(worker);
+      return worker;
+    };
+  });
+  afterAll(async () => {
+    await Promise.all(f.workers.map((worker) => worker.close()));
+    await f.queue?.close();
+    await dropPrefix(f.prefix);
+    await f.database?.drop();
+  });
+  return f;
+}
+
+let memberSequence = 0;
+export const newMember = (): string => `member-${process.pid}-${++memberSequence}`;
+
+export const aRequest = (overrides: Partial<JobRequest> = {}): JobRequest => ({
+  model: 'flux-schnell', providerModelId: 'black-forest-labs/flux-schnell', operation: 'txt2img',
+  prompt: 'a lighthouse at dawn', width: 1024, height: 1024, steps: 4, count: 1, seed: randomInt(1, 1_000_000), ...overrides,
+});
+
+export async function fund(f: PipelineFixture, userId: string, amount: number): Promise<void> {
+  const granted = await f.ledger.grant({ key: `fund:${userId}:${amount}`, userId, guildId, kind: 'grant', amount, expiresAt: null, actorId: 'test', reason: 'fund' });
+  expect(granted.ok).toBe(true);
+}
+
+export async function quote(f: PipelineFixture, userId: string, price: number, request = aRequest(), expiresInMs = 600_000): Promise<string> {
+  return f.jobs.createQuote({
+    userId, guildId, channelId: 'channel-1', request, breakdown: { note: 'test' }, price, tierName: 'starter',
+    expiresAt: new Date(Date.now() + expiresInMs),
+  });
+}
+
+export async function confirm(f: PipelineFixture, quoteId: string, userId: string, deadlineInMs = 600_000) {
+  return confirmGeneration({ jobs: f.jobs, queue: f.queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + deadlineInMs) });
+}
+
+/** Waits until the job has ended (succeeded, partial or failed) and returns it. */
+export async function finished(f: PipelineFixture, jobId: string, timeoutMs = 20_000): Promise<JobRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await f.jobs.get(jobId);
+    if (job && !['queued', 'running'].includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish (status ${job?.status})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function chargesOf(f: PipelineFixture, jobId: string) {
+  const { rows } = await f.database.sql.query(
+    `SELECT status, images_delivered, credits_charged, credits_refunded, attempts, failure_reason, member_message, prediction_id
+       FROM generation_job WHERE id = $1`, [jobId]);
+  return rows[0] as { status: string; images_delivered: number; credits_charged: number; credits_refunded: number; attempts: number; failure_reason: string | null; member_message: string | null; prediction_id: string | null };
+}
