@@ -2,7 +2,7 @@
 // (prisma/migrations/*_ledger_functions) so it is a single round trip, atomic, and decided by
 // row locks and unique keys in PostgreSQL rather than by anything held in memory here.
 import type pg from 'pg';
-import { statementName } from '../db/client.js';
+import { query as run } from '../db/sql.js';
 import type { LedgerError } from '../domain/credits/ledger-errors.js';
 import { lotKinds, type LotKind } from '../domain/credits/lots.js';
 import { err, ok, type Result } from '../domain/result.js';
@@ -31,12 +31,6 @@ const toGranted = (row: GrantRow): Granted => ({
   expiresAt: row.expires_at,
   replayed: row.outcome === 'already',
 });
-
-/** Runs one of the ledger's statements as a named (prepared-once) statement. */
-async function run<Row>(pool: pg.Pool, text: string, values: unknown[]): Promise<Row[]> {
-  const { rows } = await pool.query<Row & pg.QueryResultRow>({ name: statementName(text), text, values });
-  return rows;
-}
 
 export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Ledger {
   const now = options.now ?? (() => new Date());
