@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { applyMigrations } from '../src/db/migrations.js';
 import { benchLedger } from './ledger-bench.js';
+import { benchPipeline } from './pipeline-bench.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 2);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -28,6 +29,7 @@ const results = {
   'meta.secondsPerRound': seconds,
   'meta.rounds': rounds,
   ...(await benchLedger(url, [1, 8, 32], seconds, rounds)),
+  ...(await benchPipeline(url, process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', Number(process.env['BENCH_JOBS'] ?? 400))),
 };
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
 await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);

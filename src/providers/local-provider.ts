@@ -1,0 +1,68 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
+import type {
+  GeneratedImage, GenerationContext, GenerationRequest, GenerationResult, ImageProvider,
+} from '../use-cases/ports/image-provider.js';
+import { localArtworkSvg } from './local/local-artwork.js';
+import { providerFailure } from './provider-failure.js';
+import { checkSourceImageUrl, type SourceImagePolicy } from './source-image.js';
+
+export interface LocalProviderOptions {
+  /** Simulated provider time per generation, reported as progress in quarters. @defaultValue 0 */
+  readonly delayMs?: number;
+  /** Source image URLs are checked as the replicate provider checks them (never fetched). @defaultValue Discord's CDN */
+  readonly allowedSourceHosts?: readonly string[];
+  /** @defaultValue `['https:']` */
+  readonly allowedSourceProtocols?: readonly string[];
+}
+
+/** Upscales double the picture, but no side grows past this. */
+export const LOCAL_MAX_SIDE = 2048;
+const PROGRESS_STEPS = 4;
+
+/**
+ * A free, offline provider: each image is a deterministic picture of its prompt, seed, size and
+ * model, so the whole bot runs (and is tested) without a provider token or network.
+ */
+export function createLocalProvider(options: LocalProviderOptions = {}): ImageProvider {
+  const delayMs = options.delayMs ?? 0;
+  const sourcePolicy: SourceImagePolicy = {
+    ...(options.allowedSourceHosts ? { hosts: options.allowedSourceHosts } : {}),
+    ...(options.allowedSourceProtocols ? { protocols: options.allowedSourceProtocols } : {}),
+  };
+  return {
+    name: 'local',
+    async generate(request: GenerationRequest, context: GenerationContext): Promise<GenerationResult> {
+      checkSourceImageUrl(request, sourcePolicy);
+      const started = performance.now();
+      for (let step = 1; step <= PROGRESS_STEPS; step++) {
+        if (delayMs > 0) await wait(delayMs / PROGRESS_STEPS, request.jobId, context.signal);
+        context.onProgress?.({ percent: (100 * step) / PROGRESS_STEPS, message: `step ${step}/${PROGRESS_STEPS}` });
+      }
+      const images = await Promise.all(Array.from({ length: request.count }, (_, index) => render(request, index)));
+      return {
+        images,
+        providerCostUsd: 0,
+        predictTimeSeconds: (performance.now() - started) / 1000,
+        providerPredictionId: null,
+      };
+    },
+  };
+}
+
+async function render(request: GenerationRequest, index: number): Promise<GeneratedImage> {
+  const { width, height } = request;
+  const scale = request.operation === 'upscale' ? Math.min(2, LOCAL_MAX_SIDE / Math.max(width, height)) : 1;
+  const spec = { prompt: request.prompt, seed: request.seed + index, model: request.model.providerModelId, width, height };
+  const svg = localArtworkSvg(spec, Math.round(width * scale), Math.round(height * scale));
+  const data = await sharp(Buffer.from(svg)).png().toBuffer();
+  return { index, data, contentType: 'image/png' };
+}
+
+async function wait(ms: number, jobId: string, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : {});
+  } catch (error) {
+    throw providerFailure('timeout', { detail: `local provider stopped waiting for job ${jobId}`, cause: error });
+  }
+}

@@ -1,0 +1,53 @@
+// A real worker process for crash tests and the pipeline bench: the production queue worker,
+// job store and providers, with a delivery port that appends what it delivered to a file (the
+// Discord delivery arrives with the bot). Configured through the environment; prints "ready".
+import { appendFile } from 'node:fs/promises';
+import { createDatabase } from '../../src/db/client.js';
+import { createPgJobStore } from '../../src/db/job-store.js';
+import { createLocalProvider } from '../../src/providers/local-provider.js';
+import { createReplicateProvider } from '../../src/providers/replicate-provider.js';
+import { createGenerationWorker } from '../../src/queue/generation-worker.js';
+import { createRedisConnection } from '../../src/queue/redis-connection.js';
+import type { ImageDelivery } from '../../src/use-cases/ports/image-delivery.js';
+
+const env = (name: string, fallback?: string): string => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`worker-process: ${name} is not set`);
+  return value;
+};
+
+const deliveryFile = env('DELIVERY_FILE');
+const delivery: ImageDelivery = {
+  async deliver(job, images) {
+    await appendFile(deliveryFile, `${JSON.stringify({ jobId: job.id, delivered: images.length, worker: env('WORKER_ID'), at: Date.now() })}\n`);
+    return { delivered: images.length };
+  },
+  async reportFailure(job, message, refunded) {
+    await appendFile(deliveryFile, `${JSON.stringify({ jobId: job.id, failed: message, refunded })}\n`);
+  },
+  async reportProgress() {},
+};
+
+const db = createDatabase({ url: env('DATABASE_URL'), poolSize: 8 });
+const jobs = createPgJobStore(db.pool);
+const provider = env('PROVIDER', 'local') === 'replicate'
+  ? createReplicateProvider({ token: env('REPLICATE_API_TOKEN'), baseUrl: env('REPLICATE_API_URL'), pollIntervalMs: Number(env('POLL_MS', '100')) })
+  : createLocalProvider({ delayMs: Number(env('LOCAL_DELAY_MS', '0')) });
+const worker = createGenerationWorker({
+  connection: createRedisConnection(env('REDIS_URL')),
+  prefix: env('QUEUE_PREFIX'),
+  workerId: env('WORKER_ID'),
+  jobs,
+  provider,
+  delivery,
+  maxRunningJobs: () => 1000,
+  concurrency: Number(env('CONCURRENCY', '4')),
+  leaseMs: Number(env('LEASE_MS', '60000')),
+  lockDurationMs: Number(env('LOCK_MS', '30000')),
+});
+await worker.waitUntilReady();
+console.log('ready');
+
+process.on('SIGTERM', () => {
+  void worker.close().then(() => db.close()).then(() => process.exit(0));
+});
