@@ -200,7 +200,7 @@ describe('the database is the truth', () => {
     const userId = newMember();
     await fund(f, userId, 100);
     const brokenQueue: GenerationQueue = { enqueue: async () => undefined, position: async () => null, holds: async () => false, remove: async () => undefined };
-    provider.script('slow one', { kind: 'succeed', delayMs: 300 });
+    provider.script('slow one', { kind: 'succeed', delayMs: 500 });
     const confirmOne = async (prompt: string) => {
       const confirmed = await confirmGeneration({
         jobs: f.jobs, queue: brokenQueue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
@@ -211,7 +211,7 @@ describe('the database is the truth', () => {
     const [first, second] = [await confirmOne('slow one'), await confirmOne('slow one')];
     const run = (jobId: string) => runGeneration({ jobId, workerId: `w-${jobId}`, jobs: f.jobs, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 1 });
     const firstRun = run(first);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 200 && (await f.jobs.get(first))?.status !== 'running'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await run(second)).toEqual({ kind: 'deferred' });
     expect((await firstRun).kind).toBe('finished');
     expect((await run(second)).kind).toBe('finished');
