@@ -19,6 +19,8 @@ const envSchema = z.object({
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[\w-]{1,40}$/, { error: 'must be 1–40 letters, digits, "_" or "-"' }).default('imagine'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   DISCORD_TOKEN: optional(z.string().min(50, { error: 'does not look like a bot token' })),
   DISCORD_API_URL: optional(url(['http:', 'https:'], 'https://discord.com/api')),
   REPLICATE_API_TOKEN: optional(z.string().min(8, { error: 'is too short to be a Replicate token' })),
@@ -39,7 +41,9 @@ export const configVariables = Object.keys(envSchema.shape) as (keyof Env)[];
 
 export interface Config {
   readonly database: { readonly url: string; readonly poolSize: number };
-  readonly redis: { readonly url: string };
+  readonly redis: { readonly url: string; readonly queuePrefix: string };
+  /** How long running jobs may finish on SIGTERM before they are handed back to the queue. */
+  readonly shutdownGraceMs: number;
   readonly discord: { readonly token: string | undefined; readonly apiUrl: string | undefined; readonly ownerIds: readonly string[] };
   /** `local` renders images offline and free; used whenever no Replicate token is set. */
   readonly provider: { readonly kind: 'local' } | { readonly kind: 'replicate'; readonly token: string; readonly apiUrl: string | undefined };
@@ -68,7 +72,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   return Object.freeze({
     database: Object.freeze({ url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }),
-    redis: Object.freeze({ url: e.REDIS_URL }),
+    redis: Object.freeze({ url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX }),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     discord: Object.freeze({ token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS) }),
     provider: Object.freeze(
       e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const },

@@ -1,13 +1,10 @@
-// `npm start`: bot and worker in one process. Until the Discord gateway exists (issue #4),
-// this is the worker side alone: preflight checks and the ledger's maintenance.
-import { runMaintenance } from './run-maintenance.js';
+// `npm start`: bot and worker in one process. The Discord gateway arrives with the bot
+// (issue #4); until then this is the worker side: generation jobs, reconciler, expiry sweep.
+import { composeWorker } from './compose-worker.js';
 import { runProcess } from './run-process.js';
 
 await runProcess('all-in-one', async (ready, log) => {
-  const maintenance = runMaintenance(ready, log);
-  log.info(
-    { provider: ready.config.provider.kind, models: Object.keys(ready.priceCard.models).length },
-    'started: ledger maintenance running; the Discord gateway and image queue are not built yet (issues #3, #4)',
-  );
-  return maintenance;
+  const worker = composeWorker(ready, log);
+  log.info('started; the Discord gateway is not built yet (issue #4)');
+  return worker;
 });

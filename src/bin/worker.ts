@@ -1,10 +1,6 @@
-// `npm run start:worker`: a worker process. Today it runs the ledger's maintenance (expiry
-// sweep); the image-generation queue worker joins it with the pipeline (issue #3).
-import { runMaintenance } from './run-maintenance.js';
+// `npm run start:worker`: a worker process (run as many as you like, on any machine): takes
+// generation jobs from the queue, reconciles the queue with the database, sweeps expired credits.
+import { composeWorker } from './compose-worker.js';
 import { runProcess } from './run-process.js';
 
-await runProcess('worker', async (ready, log) => {
-  const maintenance = runMaintenance(ready, log);
-  log.info({ provider: ready.config.provider.kind, models: Object.keys(ready.priceCard.models).length }, 'worker started: ledger maintenance running');
-  return maintenance;
-});
+await runProcess('worker', async (ready, log) => composeWorker(ready, log));

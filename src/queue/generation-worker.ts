@@ -24,6 +24,9 @@ export interface GenerationWorkerOptions {
   readonly deferMs?: number;
   /** BullMQ lock; a dead worker's job is retaken after about this long. @defaultValue 30 s */
   readonly lockDurationMs?: number;
+  /** Aborted on shutdown: running jobs stop waiting and go back to the queue. */
+  readonly signal?: AbortSignal;
+  readonly estimateCostUsd?: (job: JobRecord, delivered: number) => number | null;
   readonly onOutcome?: (jobId: string, outcome: RunOutcome) => void;
   readonly onError?: (jobId: string | undefined, error: unknown) => void;
 }
@@ -48,6 +51,8 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Worker
       maxRunningJobs: options.maxRunningJobs,
       leaseMs,
       finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.estimateCostUsd ? { estimateCostUsd: options.estimateCostUsd } : {}),
     });
     options.onOutcome?.(jobId, outcome);
     // Another worker holds the job, or the member is at their limit: keep the job in the queue

@@ -14,7 +14,10 @@ export interface RunGenerationOptions {
   readonly maxRunningJobs: (job: JobRecord) => number;
   /** How long this worker's claim on the job lasts without renewal. @defaultValue 60 s */
   readonly leaseMs?: number;
+  /** Aborted when the worker shuts down: the job is handed back to the queue, not refunded. */
   readonly signal?: AbortSignal;
+  /** The card's price of the images when the provider does not report its cost. */
+  readonly estimateCostUsd?: (job: JobRecord, delivered: number) => number | null;
 }
 
 export type RunOutcome =
@@ -62,13 +65,15 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
       delivered,
       failureReason: missing > 0 ? 'some_images_failed' : null,
       memberMessage: missing > 0 ? `${missing} of ${job.request.count} images could not be made; their share was refunded.` : null,
-      providerCostUsd: result.providerCostUsd,
+      providerCostUsd: result.providerCostUsd ?? options.estimateCostUsd?.(job, delivered) ?? null,
       predictTimeSeconds: result.predictTimeSeconds,
     });
     return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded };
   } catch (error) {
     const permanent = error instanceof ProviderError && !error.transient;
-    if (!permanent && !options.finalAttempt) {
+    // Shutting down, or a transient failure with attempts left: hand the job back for a retry,
+    // which resumes the same prediction.
+    if (options.signal?.aborted || (!permanent && !options.finalAttempt)) {
       await jobs.releaseLease(jobId, workerId).catch(() => undefined);
       throw error;
     }

@@ -1,0 +1,95 @@
+// Wires a worker process: the generation worker (when it has somewhere to deliver), the
+// reconciler and the ledger's expiry sweep, all on timers. Stopping hands running jobs back.
+import { hostname } from 'node:os';
+import { createDatabase } from '../db/client.js';
+import { createPgJobStore } from '../db/job-store.js';
+import { createChannelDelivery } from '../discord/channel-delivery.js';
+import { findTier } from '../domain/tiers.js';
+import { createSqlLedger } from '../ledger/sql-ledger.js';
+import { createLocalProvider } from '../providers/local-provider.js';
+import { createReplicateProvider } from '../providers/replicate-provider.js';
+import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
+import { createGenerationWorker } from '../queue/generation-worker.js';
+import { createRedisConnection } from '../queue/redis-connection.js';
+import type { Logger } from '../shared/logger.js';
+import type { JobRecord } from '../use-cases/ports/job-store.js';
+import { reconcileJobs } from '../use-cases/reconcile-jobs.js';
+import { sweepExpiredCredits } from '../use-cases/sweep-expired-credits.js';
+import type { Preflight } from './preflight.js';
+
+const reconcileEveryMs = 30_000;
+const sweepEveryMs = 60_000;
+
+/** Runs `task` now and every `everyMs`, never two at once; `stop` waits for the one running. */
+function every(everyMs: number, task: () => Promise<void>) {
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = running.then(task);
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+export function composeWorker({ config, priceCard }: Preflight, log: Logger): { stop(): Promise<void> } {
+  const db = createDatabase(config.database);
+  const ledger = createSqlLedger(db.pool);
+  const jobs = createPgJobStore(db.pool);
+  const onRedisError = (error: Error) => log.warn({ err: error.message }, 'redis connection problem; retrying');
+  const queue = createBullGenerationQueue({ connection: createRedisConnection(config.redis.url, onRedisError), prefix: config.redis.queuePrefix });
+  const shutdown = new AbortController();
+  const provider = config.provider.kind === 'replicate'
+    ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
+    : createLocalProvider();
+  const delivery = config.discord.token
+    ? createChannelDelivery({ token: config.discord.token, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
+    : null;
+
+  const tierOf = (job: JobRecord) => findTier(priceCard, job.tierName);
+  const worker = delivery === null ? null : createGenerationWorker({
+    connection: createRedisConnection(config.redis.url, onRedisError),
+    prefix: config.redis.queuePrefix,
+    workerId: `${hostname()}:${process.pid}`,
+    jobs, provider, delivery,
+    maxRunningJobs: (job) => tierOf(job)?.maxRunningJobs ?? 1,
+    estimateCostUsd: (job, delivered) => {
+      const usdPerImage = priceCard.models[job.request.model]?.usdPerImage;
+      return usdPerImage === undefined ? null : usdPerImage * delivered;
+    },
+    signal: shutdown.signal,
+    onOutcome: (jobId, outcome) => log.info({ jobId, ...outcome }, 'job attempt ended'),
+    onError: (jobId, error) => log.warn({ jobId, err: error instanceof Error ? error.message : String(error) }, 'job attempt failed'),
+  });
+  if (worker === null) log.warn('DISCORD_TOKEN is not set: not taking generation jobs (there is nowhere to deliver images)');
+
+  const stopSweep = every(sweepEveryMs, async () => {
+    const swept = await sweepExpiredCredits({ ledger }).catch((error: unknown) => {
+      log.error({ err: error }, 'expiry sweep failed; will retry');
+      return { lots: 0, credits: 0 };
+    });
+    if (swept.lots > 0) log.info(swept, 'expired credits swept');
+  });
+  const stopReconcile = delivery === null ? async () => undefined : every(reconcileEveryMs, async () => {
+    const reconciled = await reconcileJobs({ jobs, queue, delivery }).catch((error: unknown) => {
+      log.error({ err: error }, 'reconciling jobs failed; will retry');
+      return { enqueued: [], timedOut: [] };
+    });
+    if (reconciled.enqueued.length + reconciled.timedOut.length > 0) log.info(reconciled, 'jobs reconciled');
+  });
+
+  log.info({ provider: provider.name, generating: worker !== null }, 'worker started');
+  return {
+    async stop() {
+      // Stop taking jobs; give running ones a grace period, then hand them back to the queue.
+      const handBack = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);
+      await worker?.close();
+      clearTimeout(handBack);
+      await Promise.all([stopSweep(), stopReconcile()]);
+      await queue.close();
+      await db.close();
+    },
+  };
+}
