@@ -25,14 +25,14 @@ export class FakeDiscordRest {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<FakeDiscordRest> {
-    let fake!: FakeDiscordRest;
-    const server = createServer((request, response) => {
+    const server = createServer();
+    const fake = new FakeDiscordRest(server);
+    server.on('request', (request: IncomingMessage, response) => {
       void fake.handle(request).then(({ status, body }) => {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(body));
       });
     });
-    fake = new FakeDiscordRest(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
   }
