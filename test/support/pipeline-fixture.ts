@@ -92,7 +92,11 @@ export async function finished(f: PipelineFixture, jobId: string, timeoutMs = 20
 
 export async function chargesOf(f: PipelineFixture, jobId: string) {
   const { rows } = await f.database.sql.query(
-    `SELECT status, images_delivered, credits_charged, credits_refunded, attempts, failure_reason, member_message, prediction_id
+    `SELECT status, images_delivered, credits_charged, credits_refunded, attempts, failure_reason, member_message, prediction_id,
+            provider_cost_usd::float8 AS provider_cost_usd, predict_time_seconds
        FROM generation_job WHERE id = $1`, [jobId]);
-  return rows[0] as { status: string; images_delivered: number; credits_charged: number; credits_refunded: number; attempts: number; failure_reason: string | null; member_message: string | null; prediction_id: string | null };
+  return rows[0] as {
+    status: string; images_delivered: number; credits_charged: number; credits_refunded: number; attempts: number; failure_reason: string | null;
+    member_message: string | null; prediction_id: string | null; provider_cost_usd: number | null; predict_time_seconds: number | null;
+  };
 }

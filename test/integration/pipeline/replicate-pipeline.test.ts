@@ -11,7 +11,7 @@ const f = usePipeline(3);
 let fake: FakeReplicate;
 beforeAll(async () => {
   fake = await FakeReplicate.start();
-  f.startWorker(createReplicateProvider({ token: fake.token, baseUrl: fake.baseUrl, pollIntervalMs: 10, timeoutMs: 400, downloadRetryDelayMs: 5 }), { concurrency: 8 });
+  f.startWorker(createReplicateProvider({ token: fake.token, baseUrl: fake.baseUrl, pollIntervalMs: 10, timeoutMs: 400, downloadRetryDelayMs: 5, usdPerSecond: 0.001 }), { concurrency: 8 });
 });
 afterAll(async () => {
   await fake?.close();
@@ -30,8 +30,8 @@ async function runScripted(prompt: string, script: FakeScript, count = 1, price 
 
 describe('the pipeline against a fake Replicate', () => {
   it('succeeds: images delivered, charged once, one prediction, provider cost recorded', async () => {
-    const { charges, balance, creates } = await runScripted('replicate ok', { outcome: 'succeeded', polls: 2 }, 2);
-    expect(charges).toMatchObject({ status: 'succeeded', images_delivered: 2, credits_charged: 30, credits_refunded: 0 });
+    const { charges, balance, creates } = await runScripted('replicate ok', { outcome: 'succeeded', polls: 2, predictTime: 2.5 }, 2);
+    expect(charges).toMatchObject({ status: 'succeeded', images_delivered: 2, credits_charged: 30, credits_refunded: 0, predict_time_seconds: 2.5, provider_cost_usd: 0.0025 });
     expect(charges.prediction_id).toMatch(/\w+/);
     expect(balance).toMatchObject({ available: 70, held: 0 });
     expect(creates).toBe(1);

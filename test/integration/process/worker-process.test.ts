@@ -60,7 +60,8 @@ describe('the worker process', () => {
     const confirmed = await confirm(f, await quote(f, userId, 30, aRequest({ prompt: 'posted to the channel', count: 2, width: 512, height: 512 })), userId);
     if (!confirmed.ok) throw new Error('confirm failed');
     const job = await finished(f, confirmed.value.jobId);
-    expect(await chargesOf(f, job.id)).toMatchObject({ status: 'succeeded', images_delivered: 2, credits_charged: 30 });
+    // The local provider is free; its cost is recorded as such, beside the credits charged.
+    expect(await chargesOf(f, job.id)).toMatchObject({ status: 'succeeded', images_delivered: 2, credits_charged: 30, provider_cost_usd: 0 });
     const message = discord.messages.find((m) => m.content?.includes('posted to the channel'));
     expect(message).toMatchObject({ channelId: 'channel-1', allowedMentions: { parse: [], users: [userId] } });
     expect(message?.content).toContain(`<@${userId}>`);
