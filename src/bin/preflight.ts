@@ -1,5 +1,6 @@
 // Checks every entry point runs before it starts work, so a misconfigured start fails at once
 // with one line naming the problem rather than later, mid-interaction.
+import { Redis } from 'ioredis';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { describeDatabaseError, redactUrl } from '../db/describe-error.js';
 import { pendingMigrations } from '../db/migrations.js';
@@ -38,5 +39,20 @@ export async function preflight(): Promise<Preflight> {
   if (pending.length > 0) {
     throw new PreflightError(`The database is missing ${pending.length} migration(s) (${pending.join(', ')}): run npm run db:migrate.`);
   }
+  await checkRedis(config.redis.url);
   return { config, priceCard };
+}
+
+async function checkRedis(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined); // reported below, once
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    const where = new URL(url);
+    throw new PreflightError(`Cannot reach Redis at ${where.host} (${error instanceof Error ? error.message : String(error)}): start it, or set REDIS_URL to where it runs.`);
+  } finally {
+    redis.disconnect();
+  }
 }

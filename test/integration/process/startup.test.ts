@@ -70,6 +70,12 @@ describe('starting a process', () => {
     expect(exit.stderr).toMatch(/creditsPerDollar: .*\(line 1\)/);
   });
 
+  it('refuses to start with Redis unreachable, in one line', async () => {
+    const exit = await run('worker.ts', { DATABASE_URL: database.url, REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(exit.code).toBe(1);
+    expect(exit.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Cannot start worker: Cannot reach Redis at 127\.0\.0\.1:1 .*REDIS_URL/)]);
+  });
+
   it('refuses a malformed variable, naming it', async () => {
     const exit = await run('start.ts', { DATABASE_URL: database.url, REDIS_URL: 'localhost' });
     expect(exit.code).toBe(1);
