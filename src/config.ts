@@ -21,6 +21,8 @@ const envSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().regex(/^[\w-]{1,40}$/, { error: 'must be 1–40 letters, digits, "_" or "-"' }).default('imagine'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(4),
+  PROVIDER_JOBS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   DISCORD_TOKEN: optional(z.string().min(50, { error: 'does not look like a bot token' })),
   DISCORD_API_URL: optional(url(['http:', 'https:'], 'https://discord.com/api')),
   REPLICATE_API_TOKEN: optional(z.string().min(8, { error: 'is too short to be a Replicate token' })),
@@ -44,6 +46,12 @@ export interface Config {
   readonly redis: { readonly url: string; readonly queuePrefix: string };
   /** How long running jobs may finish on SIGTERM before they are handed back to the queue. */
   readonly shutdownGraceMs: number;
+  readonly worker: {
+    /** Jobs one worker process runs at once. */
+    readonly concurrency: number;
+    /** Jobs started per minute across all workers: the global rate limit toward the provider. */
+    readonly providerJobsPerMinute: number;
+  };
   readonly discord: { readonly token: string | undefined; readonly apiUrl: string | undefined; readonly ownerIds: readonly string[] };
   /** `local` renders images offline and free; used whenever no Replicate token is set. */
   readonly provider: { readonly kind: 'local' } | { readonly kind: 'replicate'; readonly token: string; readonly apiUrl: string | undefined };
@@ -74,6 +82,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     database: Object.freeze({ url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }),
     redis: Object.freeze({ url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, providerJobsPerMinute: e.PROVIDER_JOBS_PER_MINUTE }),
     discord: Object.freeze({ token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS) }),
     provider: Object.freeze(
       e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const },

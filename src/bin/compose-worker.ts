@@ -55,6 +55,9 @@ export function composeWorker({ config, priceCard }: Preflight, log: Logger): { 
     workerId: `${hostname()}:${process.pid}`,
     jobs, provider, delivery,
     maxRunningJobs: (job) => tierOf(job)?.maxRunningJobs ?? 1,
+    concurrency: config.worker.concurrency,
+    // BullMQ keeps this limit in Redis, so it holds across every worker process together.
+    limiter: { max: config.worker.providerJobsPerMinute, duration: 60_000 },
     estimateCostUsd: (job, delivered) => {
       const usdPerImage = priceCard.models[job.request.model]?.usdPerImage;
       return usdPerImage === undefined ? null : usdPerImage * delivered;
