@@ -11,6 +11,9 @@ import { createReplicateProvider } from '../providers/replicate-provider.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
 import { createGenerationWorker } from '../queue/generation-worker.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
+import { startHealthServer } from '../observability/health-server.js';
+import { instrumentProvider } from '../observability/instrumented-provider.js';
+import { createMetrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobRecord } from '../use-cases/ports/job-store.js';
 import { reconcileJobs } from '../use-cases/reconcile-jobs.js';
@@ -34,16 +37,17 @@ function every(everyMs: number, task: () => Promise<void>) {
   };
 }
 
-export function composeWorker({ config, priceCard }: Preflight, log: Logger): { stop(): Promise<void> } {
+export async function composeWorker({ config, priceCard }: Preflight, log: Logger): Promise<{ stop(): Promise<void> }> {
+  const metrics = createMetrics();
   const db = createDatabase(config.database);
   const ledger = createSqlLedger(db.pool);
   const jobs = createPgJobStore(db.pool);
   const onRedisError = (error: Error) => log.warn({ err: error.message }, 'redis connection problem; retrying');
   const queue = createBullGenerationQueue({ connection: createRedisConnection(config.redis.url, onRedisError), prefix: config.redis.queuePrefix });
   const shutdown = new AbortController();
-  const provider = config.provider.kind === 'replicate'
+  const provider = instrumentProvider(config.provider.kind === 'replicate'
     ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
-    : createLocalProvider();
+    : createLocalProvider(), metrics);
   const delivery = config.discord.token
     ? createChannelDelivery({ token: config.discord.token, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
     : null;
@@ -63,7 +67,16 @@ export function composeWorker({ config, priceCard }: Preflight, log: Logger): { 
       return usdPerImage === undefined ? null : usdPerImage * delivered;
     },
     signal: shutdown.signal,
-    onOutcome: (jobId, outcome) => log.info({ jobId, ...outcome }, 'job attempt ended'),
+    onOutcome: (jobId, outcome) => {
+      metrics.jobAttempts.inc({ outcome: outcome.kind });
+      if (outcome.kind === 'finished') {
+        metrics.jobsFinished.inc({ status: outcome.status });
+        metrics.creditsCaptured.inc(outcome.charged);
+        metrics.creditsRefunded.inc(outcome.refunded);
+        if (outcome.refunded > 0) metrics.refunds.inc({ reason: outcome.status === 'partial' ? 'some_images_failed' : 'nothing_delivered' });
+      }
+      log.info({ jobId, ...outcome }, 'job attempt ended');
+    },
     onError: (jobId, error) => log.warn({ jobId, err: error instanceof Error ? error.message : String(error) }, 'job attempt failed'),
   });
   if (worker === null) log.warn('DISCORD_TOKEN is not set: not taking generation jobs (there is nowhere to deliver images)');
@@ -83,15 +96,30 @@ export function composeWorker({ config, priceCard }: Preflight, log: Logger): { 
     if (reconciled.enqueued.length + reconciled.timedOut.length > 0) log.info(reconciled, 'jobs reconciled');
   });
 
-  log.info({ provider: provider.name, generating: worker !== null }, 'worker started');
+  const healthRedis = createRedisConnection(config.redis.url, onRedisError);
+  const health = await startHealthServer({
+    port: config.http.port,
+    registry: metrics.registry,
+    checks: {
+      postgres: () => db.pool.query('SELECT 1'),
+      redis: () => healthRedis.ping(),
+      queue: () => queue.queue.getJobCounts('wait'),
+    },
+    beforeScrape: async () => {
+      const counts = await queue.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'failed');
+      for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
+    },
+  });
+  log.info({ provider: provider.name, generating: worker !== null, httpPort: health.port }, 'worker started');
   return {
     async stop() {
       // Stop taking jobs; give running ones a grace period, then hand them back to the queue.
       const handBack = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);
       await worker?.close();
       clearTimeout(handBack);
-      await Promise.all([stopSweep(), stopReconcile()]);
+      await Promise.all([stopSweep(), stopReconcile(), health.close()]);
       await queue.close();
+      healthRedis.disconnect();
       await db.close();
     },
   };

@@ -4,7 +4,7 @@ import { composeWorker } from './compose-worker.js';
 import { runProcess } from './run-process.js';
 
 await runProcess('all-in-one', async (ready, log) => {
-  const worker = composeWorker(ready, log);
+  const worker = await composeWorker(ready, log);
   log.info('started; the Discord gateway is not built yet (issue #4)');
   return worker;
 });

@@ -14,7 +14,7 @@ function run(entry: string, env: Record<string, string>, terminateOn?: RegExp): 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin', entry)], {
       cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', ...env },
+      env: { PATH: process.env['PATH'] ?? '', HTTP_PORT: '0', ...env },
     });
     let stdout = '';
     let stderr = '';

@@ -3,7 +3,7 @@
 // jobs back so another worker finishes them without a second paid prediction.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscordRest } from '../../fakes/fake-discord-rest.js';
 import { FakeReplicate } from '../../fakes/fake-replicate.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
@@ -20,8 +20,11 @@ beforeAll(async () => {
   discord = await FakeDiscordRest.start();
   replicate = await FakeReplicate.start();
 });
+// A test that fails halfway must not leave its worker taking the next test's jobs.
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
   await discord?.close();
   await replicate?.close();
 });
@@ -34,7 +37,7 @@ function startWorker(extraEnv: Record<string, string> = {}): Promise<Running> {
       cwd: root,
       env: {
         PATH: process.env['PATH'] ?? '', DATABASE_URL: f.database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: f.prefix,
-        DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'info', ...extraEnv,
+        DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'info', HTTP_PORT: '0', ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -67,6 +70,17 @@ describe('the worker process', () => {
     expect(message?.content).toContain(`<@${userId}>`);
     expect(message?.files.map((file) => [file.name, file.contentType])).toEqual([['image-1.png', 'image/png'], ['image-2.png', 'image/png']]);
     expect(message?.files.every((file) => file.bytes > 1000)).toBe(true);
+
+    const port = Number(/"httpPort":(\d+)/.exec(worker.output())?.[1]);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok', queue: 'ok' } });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^imagine_jobs_finished_total\{status="succeeded"\} 1$/m);
+    expect(metrics).toMatch(/^imagine_credits_captured_total 30$/m);
+    expect(metrics).toMatch(/^imagine_provider_seconds_count\{provider="local",outcome="ok"\} 1$/m);
+    expect(metrics).toMatch(/^imagine_queue_jobs\{state="wait"\} 0$/m);
+    expect(metrics).toMatch(/^imagine_process_resident_memory_bytes \d+/m);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
   });

@@ -1,0 +1,55 @@
+// /healthz and /metrics on HTTP_PORT. Health runs each check with a time limit and answers 503
+// naming what failed, so an orchestrator can restart or stop routing to this process.
+import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
+
+export type HealthCheck = () => Promise<unknown>;
+
+export interface HealthServerOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly checks: Readonly<Record<string, HealthCheck>>;
+  readonly registry: Registry;
+  /** Refreshes gauges (queue depth…) just before a scrape. */
+  readonly beforeScrape?: () => Promise<void>;
+}
+
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+
+export async function startHealthServer(options: HealthServerOptions): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    void (async () => {
+      if (request.url === '/healthz') {
+        const results = await Promise.all(Object.entries(options.checks).map(async ([name, check]) => {
+          try {
+            await withTimeout(check(), 2000);
+            return [name, 'ok'] as const;
+          } catch (error) {
+            return [name, error instanceof Error ? error.message : String(error)] as const;
+          }
+        }));
+        const healthy = results.every(([, result]) => result === 'ok');
+        response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ status: healthy ? 'ok' : 'unhealthy', checks: Object.fromEntries(results) }));
+      } else if (request.url === '/metrics') {
+        await options.beforeScrape?.().catch(() => undefined);
+        response.writeHead(200, { 'content-type': options.registry.contentType });
+        response.end(await options.registry.metrics());
+      } else {
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('Not found: try /healthz or /metrics\n');
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const address = server.address();
+  return {
+    server,
+    port: typeof address === 'object' && address ? address.port : options.port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

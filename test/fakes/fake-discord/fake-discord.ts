@@ -1,0 +1,319 @@
+// A local Discord for driving the REAL discord.js Client in tests: one HTTP server on 127.0.0.1
+// serving REST under /api/v10 and the v10 Gateway over WebSocket upgrade on the same port.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeGateway, type GatewayConnectionInfo } from './gateway.js';
+import { interactionPayload, type InteractionActor } from './interaction-payloads.js';
+import { channelPayload, DEFAULT_EVERYONE_PERMISSIONS, memberPayload, rolePayload, userPayload, type FakeChannelInput, type FakeRoleInput, type FakeUser, type Json } from './payloads.js';
+import { FakeRest } from './rest-routes.js';
+import { Recorder } from './recorder.js';
+import { nextSnowflake } from './snowflake.js';
+import { FakeDiscordState, type FakeGuild, type InteractionRecord, type RecordedCallback, type RecordedMessage, type RecordedRequest, type RecordedWebhookCall } from './state.js';
+
+export type { FakeChannelInput, FakeRoleInput, FakeUser, Json } from './payloads.js';
+export type { InteractionActor } from './interaction-payloads.js';
+export type { FakeGuild, RecordedCallback, RecordedMessage, RecordedRequest, RecordedWebhookCall } from './state.js';
+export type { RecordedFile } from './http-body.js';
+
+export interface FakeDiscordOptions {
+  /** Gateway heartbeat interval sent in HELLO; Discord uses ~41 s, tests may want ~200 ms. */
+  readonly heartbeatIntervalMs?: number;
+}
+
+export interface AddGuildInput {
+  readonly id: string;
+  readonly name: string;
+  readonly channels?: readonly FakeChannelInput[];
+  /** Extra roles; @everyone (id = guild id) is added with common permissions unless given here. */
+  readonly roles?: readonly FakeRoleInput[];
+  /** Role ids the bot holds in this guild. */
+  readonly botRoles?: readonly string[];
+  readonly ownerId?: string;
+}
+
+export interface SlashCommandInput extends InteractionActor {
+  readonly name: string;
+  /** Wire-format options: `[{ name, type, value }]` (type 3 string, 4 integer, 5 boolean, ...). */
+  readonly options?: readonly Json[];
+  readonly resolved?: Json;
+}
+
+export interface ButtonClickInput extends InteractionActor {
+  readonly customId: string;
+  /** The message carrying the button; defaults to a fresh bot message stored in the fake. */
+  readonly messageId?: string;
+}
+
+export interface InteractionHandle {
+  readonly id: string;
+  readonly token: string;
+  /** The exact INTERACTION_CREATE `d` that was dispatched. */
+  readonly payload: Json;
+  /** Resolves with the interaction callback (reply/defer/update), or rejects after `timeoutMs`. */
+  response(timeoutMs?: number): Promise<RecordedCallback>;
+  /** Webhook edits/followups/deletes made with this interaction's token so far. */
+  webhookCalls(): readonly RecordedWebhookCall[];
+  /** Resolves with the first (possibly already recorded) webhook call of `kind`. */
+  waitForWebhookCall(kind?: RecordedWebhookCall['kind'], timeoutMs?: number): Promise<RecordedWebhookCall>;
+  /** The interaction's original response message as the fake currently stores it. */
+  originalMessage(): Json | undefined;
+}
+
+const BOT_ID = '110000000000000000';
+
+export class FakeDiscord {
+  /** Shaped like a real token (base64 bot id first); the project's config refuses shorter tokens. */
+  readonly token = `${Buffer.from(BOT_ID).toString('base64')}.FakeID.fake-signature-for-local-tests-only_xx`;
+  readonly applicationId = BOT_ID;
+  readonly botUser: FakeUser = { id: BOT_ID, username: 'imagine-bot', bot: true };
+  private readonly state: FakeDiscordState;
+  private readonly gateway: FakeGateway;
+  private readonly rest: FakeRest;
+
+  private constructor(private readonly server: Server, options: FakeDiscordOptions) {
+    this.state = new FakeDiscordState(this.botUser, () => this.baseUrl);
+    this.rest = new FakeRest(this.state, { token: this.token, gatewayUrl: () => this.gatewayUrl });
+    this.gateway = new FakeGateway({
+      token: this.token,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      resumeUrl: () => this.gatewayUrl,
+      readyPayload: (sessionId) => this.readyPayload(sessionId),
+      afterReady: () => [...this.state.guilds.values()].map((guild) => ({ t: 'GUILD_CREATE', d: this.guildCreatePayload(guild) })),
+    });
+  }
+
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const server = createServer();
+    const fake = new FakeDiscord(server, options);
+    server.on('request', (request, response) => {
+      fake.rest.handle(request, response).catch((error: unknown) => {
+        response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ message: `fake-discord crashed: ${String(error)}`, code: 0 }));
+      });
+    });
+    server.on('upgrade', (request, socket, head) => fake.gateway.handleUpgrade(request, socket, head));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Pass as `new Client({ rest: { api: fake.apiUrl } })`; @discordjs/rest appends `/v10`. */
+  get apiUrl(): string {
+    return `${this.baseUrl}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get requests(): readonly RecordedRequest[] { return this.state.requests.items; }
+  /** Requests the fake had no route for: what the bot needs that the fake lacks. */
+  get unhandledRequests(): readonly RecordedRequest[] { return this.state.requests.items.filter((request) => !request.routeKnown); }
+  get callbacks(): readonly RecordedCallback[] { return this.state.callbacks.items; }
+  get messages(): readonly RecordedMessage[] { return this.state.messages.items; }
+  get gatewayConnections(): readonly GatewayConnectionInfo[] { return this.gateway.connections; }
+  get heartbeatsReceived(): number { return this.gateway.heartbeats; }
+  /** Channels that answer 403 Missing Access to message posts. */
+  get forbiddenChannels(): Set<string> { return this.state.forbiddenChannels; }
+
+  /** Registered commands: global with no argument, else for that guild. */
+  commands(guildId?: string): readonly Json[] {
+    return this.state.commands.get(guildId ?? '') ?? [];
+  }
+
+  message(id: string): Json | undefined {
+    return this.state.storedMessages.get(id);
+  }
+
+  waitForMessage(match: (message: RecordedMessage) => boolean, timeoutMs?: number): Promise<RecordedMessage> {
+    return this.state.messages.waitFor(match, timeoutMs, 'a matching message');
+  }
+
+  waitForRequest(match: (request: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest> {
+    return this.state.requests.waitFor(match, timeoutMs, 'a matching request');
+  }
+
+  /** Resolves once a client has identified (READY sent). */
+  waitForGatewayReady(): Promise<void> {
+    return this.gateway.waitForReady();
+  }
+
+  /** Per-interaction latency from dispatch to callback, in dispatch order. */
+  latencies(): { interactionId: string; latencyMs: number }[] {
+    return this.state.callbacks.items.map(({ interactionId, latencyMs }) => ({ interactionId, latencyMs }));
+  }
+
+  addGuild(input: AddGuildInput): FakeGuild {
+    const roles = [...(input.roles ?? [])];
+    if (!roles.some((role) => role.id === input.id)) roles.unshift({ id: input.id, name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS });
+    const guild: FakeGuild = {
+      id: input.id,
+      name: input.name,
+      ownerId: input.ownerId ?? '100000000000000001',
+      channels: [...(input.channels ?? [])],
+      roles,
+      botRoles: [...(input.botRoles ?? [])],
+      joinedAt: new Date().toISOString(),
+    };
+    this.state.guilds.set(guild.id, guild);
+    // A guild added while connected arrives as the bot joining it.
+    if (this.gateway.hasReadySession) this.dispatch('GUILD_CREATE', this.guildCreatePayload(guild));
+    return guild;
+  }
+
+  addEntitlement(input: { userId?: string; guildId?: string; skuId: string; type?: number; consumed?: boolean }): Json {
+    const entitlement: Json = {
+      id: nextSnowflake(),
+      sku_id: input.skuId,
+      application_id: this.applicationId,
+      user_id: input.userId ?? null,
+      guild_id: input.guildId ?? null,
+      type: input.type ?? 8, // 8 = APPLICATION_SUBSCRIPTION
+      deleted: false,
+      starts_at: null,
+      ends_at: null,
+      consumed: input.consumed ?? false,
+    };
+    this.state.entitlements.push(entitlement);
+    return entitlement;
+  }
+
+  get entitlements(): readonly Json[] { return this.state.entitlements; }
+
+  /** Pushes any gateway event to every connected client. */
+  dispatch(eventName: string, data: unknown): void {
+    this.gateway.dispatch(eventName, data);
+  }
+
+  slashCommand(input: SlashCommandInput): InteractionHandle {
+    const registered = [...this.commands(), ...this.commands(input.guildId)].find((command) => command['name'] === input.name);
+    const data: Json = {
+      id: (registered?.['id'] as string | undefined) ?? nextSnowflake(),
+      name: input.name,
+      type: 1,
+      ...(input.options ? { options: input.options } : {}),
+      ...(input.resolved ? { resolved: input.resolved } : {}),
+      ...(registered?.['guild_id'] ? { guild_id: registered['guild_id'] } : {}),
+    };
+    return this.dispatchInteraction(input, 2, data, undefined);
+  }
+
+  buttonClick(input: ButtonClickInput): InteractionHandle {
+    const messageId = input.messageId ?? this.state.createMessage(
+      { channelId: input.channelId, guildId: input.guildId, author: this.botUser },
+      'channel',
+      { content: 'message with a button', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'Go', custom_id: input.customId }] }] },
+      [],
+    )['id'] as string;
+    const message = this.state.storedMessages.get(messageId);
+    if (!message) throw new Error(`fake-discord: no stored message ${messageId} to click a button on`);
+    return this.dispatchInteraction(input, 3, { custom_id: input.customId, component_type: 2 }, message);
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.closeAll();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private dispatchInteraction(actor: InteractionActor, type: number, data: Json, message: Json | undefined): InteractionHandle {
+    const guild = this.state.guilds.get(actor.guildId);
+    if (!guild) throw new Error(`fake-discord: unknown guild ${actor.guildId}; call addGuild first`);
+    const id = nextSnowflake();
+    const token = `fake-interaction-token-${id}`;
+    const payload = interactionPayload({ id, token, applicationId: this.applicationId, guild, actor }, type, data, message ? { message } : {});
+    const record: InteractionRecord = {
+      id, token, guildId: guild.id, channelId: actor.channelId, dispatchedAt: 0,
+      sourceMessageId: message?.['id'] as string | undefined,
+      acknowledged: false,
+      originalMessageId: message?.['id'] as string | undefined,
+      webhookCalls: new Recorder<RecordedWebhookCall>(),
+    };
+    this.state.interactions.set(id, record);
+    this.state.interactionsByToken.set(token, record);
+    record.dispatchedAt = performance.now();
+    this.dispatch('INTERACTION_CREATE', payload);
+    return {
+      id, token, payload,
+      response: (timeoutMs) => this.state.callbacks.waitFor((callback) => callback.interactionId === id, timeoutMs, `the callback of interaction ${id}`),
+      webhookCalls: () => record.webhookCalls.items,
+      waitForWebhookCall: (kind, timeoutMs) => record.webhookCalls.waitFor((call) => kind === undefined || call.kind === kind, timeoutMs, `a ${kind ?? 'webhook'} call for interaction ${id}`),
+      originalMessage: () => (record.originalMessageId ? this.state.storedMessages.get(record.originalMessageId) : undefined),
+    };
+  }
+
+  private readyPayload(sessionId: string): Json {
+    return {
+      v: 10,
+      user: { ...userPayload(this.botUser), verified: true, mfa_enabled: false },
+      // Guilds start unavailable; discord.js then waits for a GUILD_CREATE per guild before 'ready'.
+      guilds: [...this.state.guilds.keys()].map((id) => ({ id, unavailable: true })),
+      session_id: sessionId,
+      session_type: 'normal',
+      resume_gateway_url: this.gatewayUrl,
+      shard: [0, 1],
+      application: { id: this.applicationId, flags: 0 },
+      private_channels: [],
+      presences: [],
+      relationships: [],
+      guild_join_requests: [],
+      geo_ordered_rtc_regions: [],
+      user_settings: {},
+    };
+  }
+
+  private guildCreatePayload(guild: FakeGuild): Json {
+    const botMember = memberPayload(this.botUser, guild.botRoles, guild.joinedAt);
+    return {
+      id: guild.id,
+      name: guild.name,
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      banner: null,
+      description: null,
+      owner_id: guild.ownerId,
+      afk_channel_id: null,
+      afk_timeout: 300,
+      widget_enabled: false,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      nsfw_level: 0,
+      premium_tier: 0,
+      premium_subscription_count: 0,
+      premium_progress_bar_enabled: false,
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      public_updates_channel_id: null,
+      safety_alerts_channel_id: null,
+      vanity_url_code: null,
+      preferred_locale: 'en-US',
+      features: [],
+      max_members: 500_000,
+      max_video_channel_users: 25,
+      max_stage_video_channel_users: 50,
+      application_id: null,
+      joined_at: guild.joinedAt,
+      large: false,
+      unavailable: false,
+      member_count: 2,
+      roles: guild.roles.map((role, index) => rolePayload(role, index)),
+      emojis: [],
+      stickers: [],
+      channels: guild.channels.map((channel, index) => channelPayload(channel, guild.id, index)),
+      threads: [],
+      members: [botMember],
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+    };
+  }
+}

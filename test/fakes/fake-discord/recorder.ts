@@ -1,0 +1,31 @@
+// An append-only list that tests can also await: the bot answers asynchronously, so tests need
+// "resolve when the matching record arrives (or already has)" rather than polling.
+interface Waiter<T> {
+  readonly match: (item: T) => boolean;
+  readonly resolve: (item: T) => void;
+}
+
+export class Recorder<T> {
+  readonly items: T[] = [];
+  private waiters: Waiter<T>[] = [];
+
+  push(item: T): void {
+    this.items.push(item);
+    const ready = this.waiters.filter((waiter) => waiter.match(item));
+    this.waiters = this.waiters.filter((waiter) => !waiter.match(item));
+    for (const waiter of ready) waiter.resolve(item);
+  }
+
+  waitFor(match: (item: T) => boolean = () => true, timeoutMs = 5_000, what = 'record'): Promise<T> {
+    const existing = this.items.find(match);
+    if (existing !== undefined) return Promise.resolve(existing);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
+        reject(new Error(`fake-discord: timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const entry: Waiter<T> = { match, resolve: (item) => { clearTimeout(timer); resolve(item); } };
+      this.waiters.push(entry);
+    });
+  }
+}

@@ -1,0 +1,183 @@
+// The REST half of the fake: a table of `/api/v10` routes. Anything not in the table answers 404
+// and is recorded with `routeKnown: false`, so a test can see what the bot called that we lack.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeBody, type RecordedFile } from './http-body.js';
+import { userPayload, type Json } from './payloads.js';
+import { InteractionRoutes, type RestReply } from './rest-interactions.js';
+import { nextSnowflake } from './snowflake.js';
+import type { FakeDiscordState } from './state.js';
+
+interface RouteContext {
+  readonly params: string[];
+  readonly query: URLSearchParams;
+  readonly payload: unknown;
+  readonly files: RecordedFile[];
+}
+
+interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  /** Bot-token routes need the Authorization header; interaction/webhook routes carry their own token. */
+  readonly botAuth: boolean;
+  readonly handle: (context: RouteContext) => RestReply;
+}
+
+const ID = '([^/]+)';
+const ok = (body: unknown): RestReply => ({ status: 200, body });
+
+export interface RestOptions {
+  readonly token: string;
+  readonly gatewayUrl: () => string;
+}
+
+export class FakeRest {
+  private readonly routes: Route[];
+
+  constructor(private readonly state: FakeDiscordState, private readonly options: RestOptions) {
+    const interactions = new InteractionRoutes(state);
+    const route = (method: string, path: string, botAuth: boolean, handle: Route['handle']): Route =>
+      ({ method, pattern: new RegExp(`^${path}$`), botAuth, handle });
+    this.routes = [
+      route('GET', '/gateway/bot', true, () => ok({
+        url: options.gatewayUrl(),
+        shards: 1,
+        // @discordjs/ws caches this for reset_after ms and sizes its identify throttler from max_concurrency.
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: 1 },
+      })),
+      route('GET', '/users/@me', true, () => ok(userPayload(state.botUser))),
+      route('GET', '/applications/@me', true, () => ok(this.application())),
+      route('GET', `/applications/${ID}/commands`, true, ({ params }) => this.commandsFor(params[0]!, '')),
+      route('PUT', `/applications/${ID}/commands`, true, ({ params, payload }) => this.putCommands(params[0]!, '', payload)),
+      route('GET', `/applications/${ID}/guilds/${ID}/commands`, true, ({ params }) => this.commandsFor(params[0]!, params[1]!)),
+      route('PUT', `/applications/${ID}/guilds/${ID}/commands`, true, ({ params, payload }) => this.putCommands(params[0]!, params[1]!, payload)),
+      route('GET', `/applications/${ID}/entitlements`, true, ({ params, query }) => this.listEntitlements(params[0]!, query)),
+      route('POST', `/applications/${ID}/entitlements/${ID}/consume`, true, ({ params }) => this.consumeEntitlement(params[0]!, params[1]!)),
+      route('POST', `/channels/${ID}/messages`, true, ({ params, payload, files }) => this.createChannelMessage(params[0]!, payload, files)),
+      route('PATCH', `/channels/${ID}/messages/${ID}`, true, ({ params, payload, files }) => this.editChannelMessage(params[0]!, params[1]!, payload, files)),
+      route('POST', `/interactions/${ID}/${ID}/callback`, false, ({ params, query, payload, files }) => interactions.callback(params[0]!, params[1]!, query, payload, files)),
+      route('GET', `/webhooks/${ID}/${ID}/messages/@original`, false, ({ params }) => interactions.getOriginal(params[0]!, params[1]!)),
+      route('PATCH', `/webhooks/${ID}/${ID}/messages/${ID}`, false, ({ params, payload, files }) => interactions.editMessage(params[0]!, params[1]!, params[2]!, payload, files)),
+      route('DELETE', `/webhooks/${ID}/${ID}/messages/@original`, false, ({ params }) => interactions.deleteOriginal(params[0]!, params[1]!)),
+      route('POST', `/webhooks/${ID}/${ID}`, false, ({ params, payload, files }) => interactions.followup(params[0]!, params[1]!, payload, files)),
+    ];
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://fake.local');
+    const attachment = /^\/attachments\/([^/]+)\//.exec(url.pathname);
+    if (request.method === 'GET' && attachment) return this.serveAttachment(attachment[1]!, response);
+
+    const path = url.pathname.replace(/^\/api\/v10/, '');
+    const query = Object.fromEntries(url.searchParams);
+    const botAuthorized = request.headers.authorization === `Bot ${this.options.token}`;
+    const { payload, files } = await decodeBody(request);
+    const match = this.routes
+      .map((candidate) => ({ candidate, params: candidate.method === request.method ? candidate.pattern.exec(path) : null }))
+      .find(({ params }) => params !== null);
+
+    let reply: RestReply;
+    if (!url.pathname.startsWith('/api/v10/') || !match) {
+      reply = { status: 404, body: { message: `fake-discord has no route ${request.method} ${url.pathname}`, code: 0 } };
+    } else if (match.candidate.botAuth && !botAuthorized) {
+      reply = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+    } else {
+      reply = match.candidate.handle({ params: match.params!.slice(1).map(decodeURIComponent), query: url.searchParams, payload, files });
+    }
+    this.state.requests.push({ method: request.method ?? '', path: url.pathname, query, botAuthorized, status: reply.status, payload, files, routeKnown: match !== undefined });
+
+    if (reply.status === 204) {
+      response.writeHead(204).end();
+      return;
+    }
+    response.writeHead(reply.status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(reply.body ?? null));
+  }
+
+  private serveAttachment(id: string, response: ServerResponse): void {
+    const file = this.state.attachments.get(id);
+    if (!file) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': file.contentType || 'application/octet-stream' }).end(file.data);
+  }
+
+  private application(): Json {
+    const bot = this.state.botUser;
+    return {
+      id: bot.id,
+      name: bot.username,
+      icon: null,
+      description: '',
+      summary: '',
+      bot_public: true,
+      bot_require_code_grant: false,
+      verify_key: '0'.repeat(64),
+      flags: 0,
+      team: null,
+      owner: userPayload({ id: '100000000000000001', username: 'owner' }),
+      bot: userPayload(bot),
+    };
+  }
+
+  private commandsFor(applicationId: string, guildId: string): RestReply {
+    if (applicationId !== this.state.botUser.id) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    return ok(this.state.commands.get(guildId) ?? []);
+  }
+
+  /** Bulk overwrite: Discord replaces the whole list and assigns ids, keeping ids for unchanged names. */
+  private putCommands(applicationId: string, guildId: string, payload: unknown): RestReply {
+    if (applicationId !== this.state.botUser.id) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    if (guildId && !this.state.guilds.has(guildId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    const previous = this.state.commands.get(guildId) ?? [];
+    const stored = (payload as Json[]).map((command) => ({
+      type: 1,
+      description: '',
+      options: [],
+      default_member_permissions: null,
+      nsfw: false,
+      ...command,
+      id: previous.find((old) => old['name'] === command['name'])?.['id'] ?? nextSnowflake(),
+      application_id: applicationId,
+      ...(guildId ? { guild_id: guildId } : {}),
+      version: nextSnowflake(),
+    }));
+    this.state.commands.set(guildId, stored);
+    return ok(stored);
+  }
+
+  private listEntitlements(applicationId: string, query: URLSearchParams): RestReply {
+    const userId = query.get('user_id');
+    const guildId = query.get('guild_id');
+    const skuIds = query.get('sku_ids')?.split(',');
+    const excludeEnded = query.get('exclude_ended') === 'true';
+    const excludeDeleted = query.get('exclude_deleted') !== 'false';
+    return ok(this.state.entitlements.filter((entitlement) =>
+      entitlement['application_id'] === applicationId &&
+      (!userId || entitlement['user_id'] === userId) &&
+      (!guildId || entitlement['guild_id'] === guildId) &&
+      (!skuIds || skuIds.includes(entitlement['sku_id'] as string)) &&
+      (!excludeDeleted || entitlement['deleted'] !== true) &&
+      (!excludeEnded || entitlement['ends_at'] === null || Date.parse(entitlement['ends_at'] as string) > Date.now())));
+  }
+
+  private consumeEntitlement(applicationId: string, entitlementId: string): RestReply {
+    const entitlement = this.state.entitlements.find((candidate) => candidate['id'] === entitlementId && candidate['application_id'] === applicationId);
+    if (!entitlement) return { status: 404, body: { message: 'Unknown Entitlement', code: 10121 } };
+    entitlement['consumed'] = true;
+    return { status: 204 };
+  }
+
+  private createChannelMessage(channelId: string, payload: unknown, files: RecordedFile[]): RestReply {
+    const found = this.state.findChannel(channelId);
+    if (!found) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+    if (this.state.forbiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    const init = { channelId, guildId: found.guild.id, author: this.state.botUser };
+    return ok(this.state.createMessage(init, 'channel', payload as Json | undefined, files));
+  }
+
+  private editChannelMessage(channelId: string, messageId: string, payload: unknown, files: RecordedFile[]): RestReply {
+    if (this.state.storedMessages.get(messageId)?.['channel_id'] !== channelId) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+    return ok(this.state.editMessage(messageId, 'channel', payload as Json | undefined, files));
+  }
+}
