@@ -67,7 +67,9 @@ export class FakeRest {
     const attachment = /^\/attachments\/([^/]+)\//.exec(url.pathname);
     if (request.method === 'GET' && attachment) return this.serveAttachment(attachment[1]!, response);
 
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    // @discordjs/rest percent-encodes `@original` as `%40original`; match on decoded segments.
+    const decodedPath = url.pathname.split('/').map(decodeURIComponent).join('/');
+    const path = decodedPath.replace(/^\/api\/v10/, '');
     const query = Object.fromEntries(url.searchParams);
     const botAuthorized = request.headers.authorization === `Bot ${this.options.token}`;
     const { payload, files } = await decodeBody(request);
@@ -81,9 +83,9 @@ export class FakeRest {
     } else if (match.candidate.botAuth && !botAuthorized) {
       reply = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
     } else {
-      reply = match.candidate.handle({ params: match.params!.slice(1).map(decodeURIComponent), query: url.searchParams, payload, files });
+      reply = match.candidate.handle({ params: match.params!.slice(1), query: url.searchParams, payload, files });
     }
-    this.state.requests.push({ method: request.method ?? '', path: url.pathname, query, botAuthorized, status: reply.status, payload, files, routeKnown: match !== undefined });
+    this.state.requests.push({ method: request.method ?? '', path: decodedPath, query, botAuthorized, status: reply.status, payload, files, routeKnown: match !== undefined });
 
     if (reply.status === 204) {
       response.writeHead(204).end();
