@@ -1,9 +1,13 @@
-// `npm run start:bot`: the Discord gateway process. The gateway itself arrives with the Discord
-// bot (issue #4); until then this checks the set-up and says so, rather than pretending to run.
+// `npm run start:bot`: the Discord gateway process (slash commands and buttons). Run workers
+// beside it (`npm run start:worker`) to render the images.
+import { composeBot } from './compose-bot.js';
 import { runProcess } from './run-process.js';
 
-await runProcess('bot', async (_ready, log) => {
-  log.error('set-up is valid, but the Discord gateway is not built yet (issue #4): nothing to run');
-  process.exitCode = 1;
-  return { stop: async () => undefined };
-}).then(() => process.exit(process.exitCode ?? 0));
+await runProcess('bot', async (ready, log) => {
+  const token = ready.config.discord.token;
+  if (!token) {
+    log.fatal('DISCORD_TOKEN is not set: the bot cannot connect to Discord (see .env.example)');
+    process.exit(1);
+  }
+  return composeBot(ready, log, token);
+});

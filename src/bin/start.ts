@@ -1,10 +1,18 @@
-// `npm start`: bot and worker in one process. The Discord gateway arrives with the bot
-// (issue #4); until then this is the worker side: generation jobs, reconciler, expiry sweep.
+// `npm start`: bot and worker in one process. Without DISCORD_TOKEN only the worker side runs
+// (its maintenance), so the quick start works before you have a bot token.
+import { composeBot } from './compose-bot.js';
 import { composeWorker } from './compose-worker.js';
 import { runProcess } from './run-process.js';
 
 await runProcess('all-in-one', async (ready, log) => {
   const worker = await composeWorker(ready, log);
-  log.info('started; the Discord gateway is not built yet (issue #4)');
-  return worker;
+  const token = ready.config.discord.token;
+  const bot = token ? await composeBot(ready, log, token) : null;
+  log.info(bot ? 'started: bot and worker' : 'started: worker only (set DISCORD_TOKEN to connect the bot)');
+  return {
+    async stop() {
+      await bot?.stop();
+      await worker.stop();
+    },
+  };
 });

@@ -62,6 +62,12 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       return rows.length === 1;
     },
 
+    async quoteTier(quoteId) {
+      if (!uuidPattern.test(quoteId)) return null;
+      const [row] = await query<{ tier_name: string }>(pool, `SELECT tier_name FROM quote WHERE id = $1`, [quoteId]);
+      return row?.tier_name ?? null;
+    },
+
     async confirmQuote({ quoteId, userId, priority, deadlineAt }) {
       if (!uuidPattern.test(quoteId)) return err({ code: 'quote_not_found' as const });
       const [row] = await query<{ outcome: string; job_id: string | null; price: number | null; available: number | null }>(pool,

@@ -63,6 +63,8 @@ export interface FinishedJob {
 export interface JobStore {
   createQuote(quote: NewQuote): Promise<string>;
   cancelQuote(quoteId: string, userId: string): Promise<boolean>;
+  /** The tier the quote was priced at (it decides the job's queue priority); null if unknown. */
+  quoteTier(quoteId: string): Promise<string | null>;
   /** Consumes the quote, holds its price and creates the job, in one transaction. */
   confirmQuote(input: { quoteId: string; userId: string; priority: number; deadlineAt: Date }): Promise<Result<ConfirmedJob, ConfirmRejection>>;
   get(jobId: string): Promise<JobRecord | null>;

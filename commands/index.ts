@@ -1,0 +1,6 @@
+import { balance } from './balance.js';
+import { imagine } from './imagine.js';
+
+/** Every slash command the bot registers: the one list the router and deployment both use. */
+export const commands = [imagine, balance] as const;
+export type CommandName = (typeof commands)[number]['name'];

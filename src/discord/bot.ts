@@ -1,0 +1,62 @@
+// The gateway side: a discord.js client whose interactions go through one router with one error
+// boundary. A member sees a friendly message; an unexpected error is logged with a reference
+// that the member is given instead of the error itself.
+import { randomUUID } from 'node:crypto';
+import { Client, Events, GatewayIntentBits, MessageFlags, Options, type Interaction } from 'discord.js';
+import { commands } from '../../commands/index.js';
+import type { BotDeps } from './bot-deps.js';
+import { handleBalance } from './handlers/balance.js';
+import { handleImagine } from './handlers/imagine.js';
+import { handleQuoteButton } from './handlers/quote-buttons.js';
+
+export interface BotOptions {
+  readonly token: string;
+  /** REST base URL (`DISCORD_API_URL`); discord.js's `rest.api`. */
+  readonly apiUrl?: string;
+  readonly deps: BotDeps;
+}
+
+async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
+  if (!interaction.inGuild()) {
+    if (interaction.isRepliable()) await interaction.reply({ content: 'Use me in a server.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  if (interaction.isChatInputCommand()) {
+    if (interaction.commandName === 'imagine') return handleImagine(interaction, deps);
+    if (interaction.commandName === 'balance') return handleBalance(interaction, deps);
+  } else if (interaction.isButton()) {
+    const [scope, action, id] = interaction.customId.split(':');
+    if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);
+  }
+  if (interaction.isRepliable()) await interaction.reply({ content: 'That is not something I know how to do (yet).', flags: MessageFlags.Ephemeral });
+}
+
+export function createBot({ token, apiUrl, deps }: BotOptions) {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    ...(apiUrl ? { rest: { api: apiUrl } } : {}),
+    // Interactions carry what we need; keep caches small so memory stays flat on big servers.
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, GuildMemberManager: 0, UserManager: 0, PresenceManager: 0, ReactionManager: 0 }),
+  });
+  client.on(Events.InteractionCreate, (interaction) => {
+    void route(interaction, deps).catch(async (error: unknown) => {
+      const reference = randomUUID().slice(0, 8);
+      deps.log.error({ err: error, reference, interactionId: interaction.id }, 'interaction failed');
+      if (!interaction.isRepliable()) return;
+      const content = `Something went wrong on our side (reference ${reference}). Nothing was charged for it.`;
+      await (interaction.replied || interaction.deferred ? interaction.followUp({ content, flags: MessageFlags.Ephemeral }) : interaction.reply({ content, flags: MessageFlags.Ephemeral })).catch(() => undefined);
+    });
+  });
+  return {
+    client,
+    async start(): Promise<void> {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(token);
+      await ready;
+      await client.application!.commands.set([...commands]);
+    },
+    async stop(): Promise<void> {
+      await client.destroy();
+    },
+  };
+}

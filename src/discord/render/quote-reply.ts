@@ -1,0 +1,26 @@
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, MessageFlags, type InteractionReplyOptions } from 'discord.js';
+import { formatBreakdown, formatUsd } from '../../domain/pricing/format-breakdown.js';
+import type { QuotedGeneration } from '../../use-cases/quote-generation.js';
+
+/** Buttons carry only an action and an id; everything else lives in PostgreSQL. */
+export const quoteButtonId = { generate: (quoteId: string) => `quote:generate:${quoteId}`, cancel: (quoteId: string) => `quote:cancel:${quoteId}` };
+
+export function renderQuote(quoted: QuotedGeneration, prompt: string): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
+  const { quote } = quoted;
+  const after = quoted.available - quote.total;
+  const embed = new EmbedBuilder()
+    .setTitle(`${quote.total} credits (${formatUsd(quote.usd)})`)
+    .setDescription(`> ${prompt.slice(0, 300)}`)
+    .addFields(
+      { name: 'Why this price', value: `\`${formatBreakdown(quote)}\`` },
+      { name: 'Balance', value: after >= 0 ? `${quoted.available} → **${after}** after this` : `${quoted.available} — **${-after} short**`, inline: true },
+      { name: 'Settings', value: `${quote.model} · ${quote.size} · ${quote.steps} steps · ×${quote.count} · seed ${quoted.seed}`, inline: true },
+    )
+    .setFooter({ text: `Nothing is charged until you press Generate; a failed image is refunded. Quote valid until` })
+    .setTimestamp(quoted.expiresAt);
+  const buttons = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(quoteButtonId.generate(quoted.quoteId)).setLabel(`Generate (${quote.total})`).setStyle(ButtonStyle.Primary),
+    new ButtonBuilder().setCustomId(quoteButtonId.cancel(quoted.quoteId)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+  );
+  return { embeds: [embed], components: [buttons], flags: MessageFlags.Ephemeral };
+}

@@ -1,0 +1,141 @@
+// /imagine and /balance through the real discord.js client against the fake Discord, on the real
+// ledger, job store and queue: the quote, Generate by its owner (once, however often clicked),
+// a stranger's click, too few credits, Cancel.
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
+import { createBot } from '../../../src/discord/bot.js';
+import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
+import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
+import { createLogger } from '../../../src/shared/logger.js';
+import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
+import { usePipeline } from '../../support/pipeline-fixture.js';
+
+const GUILD = '210000000000000001';
+const CHANNEL = '210000000000000002';
+const STARTER_ROLE = '210000000000000003';
+let sequence = 0;
+const aMember = () => ({ id: `31000000000000${String(++sequence).padStart(4, '0')}`, username: `member${sequence}` });
+
+const f = usePipeline(3);
+let fake: FakeDiscord;
+let bot: ReturnType<typeof createBot>;
+let card: PriceCard;
+
+beforeAll(async () => {
+  card = await loadPriceCardOrThrow();
+  fake = await FakeDiscord.start();
+  fake.addGuild({ id: GUILD, name: 'Imagine Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [{ id: STARTER_ROLE, name: 'Starter', permissions: '0' }] });
+  const guildSettings = createPgGuildSettingsStore(f.database.db.pool);
+  await guildSettings.setRoleTier(GUILD, STARTER_ROLE, 'starter', 'test-admin');
+  bot = createBot({
+    token: fake.token, apiUrl: fake.apiUrl,
+    deps: { ledger: f.ledger, jobs: f.jobs, queue: f.queue, guildSettings, card, log: createLogger('silent'), now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 31) },
+  });
+  await bot.start();
+});
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+});
+
+const embedText = (data: unknown): string => JSON.stringify((data as { embeds?: unknown[] }).embeds ?? []);
+const buttonIds = (data: unknown): string[] =>
+  ((data as { components?: { components: { custom_id: string }[] }[] }).components ?? []).flatMap((row) => row.components.map((c) => c.custom_id));
+
+async function imagine(user: { id: string; username: string }, options: { name: string; type: number; value: string | number }[], roles: string[] = []) {
+  const handle = fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'imagine', options });
+  return (await handle.response()).data as Record<string, unknown>;
+}
+
+describe('/imagine', () => {
+  it('registers its slash commands on start', () => {
+    expect(fake.commands().map((c) => c['name'])).toEqual(['imagine', 'balance']);
+  });
+
+  it('replies privately with the exact price, its breakdown, the balance after, and Generate / Cancel', async () => {
+    const user = aMember();
+    const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'a red fox in snow' }]);
+    expect(data['flags']).toBe(64);
+    // No tier role: the free daily 20 credits and the fast model; 1024×1024 flux-schnell costs 2.
+    expect(embedText(data)).toContain('2 credits ($0.02)');
+    expect(embedText(data)).toContain('flux-schnell 1.5/MP × 1.05 MP');
+    expect(embedText(data)).toContain('20 → **18** after this');
+    expect(buttonIds(data)).toEqual([expect.stringMatching(/^quote:generate:/), expect.stringMatching(/^quote:cancel:/)]);
+  });
+
+  it('refuses what the tier may not use, saying which tier unlocks it, and charges nothing', async () => {
+    const user = aMember();
+    const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'x' }, { name: 'model', type: 3, value: 'flux-dev' }]);
+    expect(String(data['content'])).toMatch(/flux-dev/);
+    expect(String(data['content'])).toMatch(/pro/i);
+    expect(buttonIds(data)).toEqual([]);
+  });
+
+  it('Generate confirms once for the owner, however often clicked; a stranger is told and nothing happens', async () => {
+    const owner = aMember();
+    const stranger = aMember();
+    const data = await imagine(owner, [{ name: 'prompt', type: 3, value: 'a lighthouse' }, { name: 'count', type: 4, value: 2 }], [STARTER_ROLE]);
+    const generate = buttonIds(data)[0]!;
+    const strangerClick = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: generate }).response();
+    expect(strangerClick.type).toBe(4);
+    expect(strangerClick.data).toMatchObject({ flags: 64, content: expect.stringMatching(/not your quote/) });
+    expect((await f.ledger.balance(stranger.id, GUILD)).held).toBe(0);
+
+    const clicks = await Promise.all([1, 2, 3].map(() => fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: generate }).response()));
+    expect(clicks.every((click) => click.type === 7)).toBe(true);
+    expect(clicks.filter((click) => String((click.data as { content: string }).content).startsWith('Confirmed'))).toHaveLength(1);
+    const balance = await f.ledger.balance(owner.id, GUILD);
+    // Starter: 200 a week plus 20 free; a batch of two 1024×1024 flux-schnell = ceil(2 × 1.8) = 4.
+    expect(balance.held).toBe(4);
+    expect(balance.available).toBe(220 - 4);
+    const { rows } = await f.database.sql.query(`SELECT count(*)::int AS jobs, max(priority) AS priority FROM generation_job WHERE user_id = $1`, [owner.id]);
+    expect(rows[0]).toEqual({ jobs: 1, priority: 10 });
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('with too few credits says how many are needed and had, and keeps the buttons', async () => {
+    const user = aMember();
+    const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'expensive' }]);
+    const revoked = await f.ledger.revoke({ key: `spend:${user.id}`, userId: user.id, guildId: GUILD, amount: 19, kinds: ['free'], actorId: 'test', reason: 'leave 1 credit' });
+    expect(revoked.ok).toBe(true);
+    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).response();
+    expect(click.type).toBe(7);
+    expect(String((click.data as { content: string }).content)).toMatch(/needs \*\*2\*\* credits and you have \*\*1\*\*.*\/topup/);
+    expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
+  });
+
+  it('Cancel ends the quote without charging; Generate afterwards is refused', async () => {
+    const user = aMember();
+    const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'never mind' }]);
+    const [generate, cancel] = buttonIds(data);
+    const cancelled = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: cancel! }).response();
+    expect(cancelled.data).toMatchObject({ content: expect.stringMatching(/Cancelled/), components: [] });
+    const late = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate! }).response();
+    expect(String((late.data as { content: string }).content)).toMatch(/cancelled/);
+    expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
+  });
+});
+
+describe('/balance', () => {
+  it('shows each bucket, with the tier from the member’s role', async () => {
+    const user = aMember();
+    const callback = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'balance' }).response();
+    expect(callback.data).toMatchObject({ flags: 64 });
+    const text = embedText(callback.data);
+    expect(text).toContain('220 credits ($2.20)');
+    expect(text).toContain('Tier: Starter');
+    expect(text).toContain('about 110 images at your defaults');
+  });
+
+  it('refuses to show another member’s balance to a non-admin', async () => {
+    const user = aMember();
+    const other = aMember();
+    const callback = await fake.slashCommand({
+      guildId: GUILD, channelId: CHANNEL, user, name: 'balance', permissions: '0',
+      options: [{ name: 'member', type: 6, value: other.id }], resolved: { users: { [other.id]: { id: other.id, username: other.username, discriminator: '0', avatar: null, global_name: null } } },
+    }).response();
+    expect(callback.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only server admins/) });
+  });
+});

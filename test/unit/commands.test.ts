@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.js';
+import { imagine, maxPromptLength as commandLimit } from '../../commands/imagine.js';
+import { maxPromptLength as jobLimit } from '../../src/domain/jobs/job-request.js';
+
+describe('slash command definitions', () => {
+  it('limit the prompt exactly as the job request does', () => {
+    expect(commandLimit).toBe(jobLimit);
+    expect(imagine.options.find((o) => o.name === 'prompt')).toMatchObject({ required: true, max_length: jobLimit });
+  });
+
+  it('stay within Discord’s limits: lowercase names ≤ 32, descriptions ≤ 100, required options first', () => {
+    for (const command of commands) {
+      for (const item of [command, ...command.options]) {
+        expect(item.name).toMatch(/^[a-z0-9_-]{1,32}$/);
+        expect(item.description.length).toBeLessThanOrEqual(100);
+      }
+      const required = command.options.map((o) => Boolean((o as { required?: boolean }).required));
+      expect(required).toEqual([...required].sort((a, b) => Number(b) - Number(a)));
+    }
+  });
+});
