@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { applyMigrations } from '../src/db/migrations.js';
 import { benchLedger } from './ledger-bench.js';
+import { benchInteractions } from './interaction-bench.js';
 import { benchPipeline } from './pipeline-bench.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 2);
@@ -25,11 +26,13 @@ async function freshDatabase(): Promise<string> {
 }
 
 const url = await freshDatabase();
+const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const results = {
   'meta.secondsPerRound': seconds,
   'meta.rounds': rounds,
   ...(await benchLedger(url, [1, 8, 32], seconds, rounds)),
-  ...(await benchPipeline(url, process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', Number(process.env['BENCH_JOBS'] ?? 400))),
+  ...(await benchPipeline(url, redisUrl, Number(process.env['BENCH_JOBS'] ?? 400))),
+  ...(await benchInteractions(url, redisUrl)),
 };
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
 await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
