@@ -2,7 +2,8 @@
 // boundary. A member sees a friendly message; an unexpected error is logged with a reference
 // that the member is given instead of the error itself.
 import { randomUUID } from 'node:crypto';
-import { Client, Events, GatewayIntentBits, MessageFlags, Options, type Interaction } from 'discord.js';
+import { Client, Events, GatewayIntentBits, MessageFlags, Options, type Entitlement, type Interaction } from 'discord.js';
+import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
 import { commands } from '../../commands/index.js';
 import type { BotDeps } from './bot-deps.js';
 import { handleBalance } from './handlers/balance.js';
@@ -31,6 +32,17 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
   if (interaction.isRepliable()) await interaction.reply({ content: 'That is not something I know how to do (yet).', flags: MessageFlags.Ephemeral });
 }
 
+/** Grants a purchase's pack (once per entitlement) and consumes it; logs what happened. */
+async function redeem(entitlement: Entitlement, deps: BotDeps): Promise<void> {
+  const redeemed = await redeemEntitlement({
+    ledger: deps.ledger, card: deps.card,
+    entitlement: { id: entitlement.id, skuId: entitlement.skuId, userId: entitlement.userId },
+    consume: () => entitlement.consume(),
+  });
+  if (redeemed.ok) deps.log.info({ entitlementId: entitlement.id, userId: entitlement.userId, pack: redeemed.value.pack.id, replayed: redeemed.value.granted.replayed }, 'entitlement redeemed');
+  else deps.log.warn({ entitlementId: entitlement.id, error: redeemed.error }, 'entitlement not redeemed');
+}
+
 export function createBot({ token, apiUrl, deps }: BotOptions) {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
@@ -47,6 +59,9 @@ export function createBot({ token, apiUrl, deps }: BotOptions) {
       await (interaction.replied || interaction.deferred ? interaction.followUp({ content, flags: MessageFlags.Ephemeral }) : interaction.reply({ content, flags: MessageFlags.Ephemeral })).catch(() => undefined);
     });
   });
+  client.on(Events.EntitlementCreate, (entitlement) => {
+    void redeem(entitlement, deps).catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id }, 'redeeming entitlement failed'));
+  });
   return {
     client,
     async start(): Promise<void> {
@@ -54,6 +69,9 @@ export function createBot({ token, apiUrl, deps }: BotOptions) {
       await client.login(token);
       await ready;
       await client.application!.commands.set([...commands]);
+      // Purchases made while the bot was down: redeem what was never consumed.
+      const pending = await client.application!.entitlements.fetch({ excludeEnded: true });
+      for (const entitlement of pending.values()) if (!entitlement.consumed) await redeem(entitlement, deps);
     },
     async stop(): Promise<void> {
       await client.destroy();

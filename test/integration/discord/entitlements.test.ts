@@ -1,0 +1,79 @@
+// Discord premium purchases (consumable SKUs): the pack is granted once per entitlement id —
+// a re-sent ENTITLEMENT_CREATE grants nothing — then consumed; purchases made while the bot was
+// down are redeemed at start.
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
+import { createBot } from '../../../src/discord/bot.js';
+import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
+import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
+import { createLogger } from '../../../src/shared/logger.js';
+import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
+import { usePipeline } from '../../support/pipeline-fixture.js';
+
+const GUILD = '240000000000000001';
+const SKU = '240000000000000009';
+const BUYER_EARLY = '340000000000000001';
+const BUYER = '340000000000000002';
+const f = usePipeline(3);
+let fake: FakeDiscord;
+let bot: ReturnType<typeof createBot>;
+let card: PriceCard;
+
+async function topups(userId: string): Promise<number> {
+  return (await f.ledger.balance(userId, GUILD)).buckets.topup.available;
+}
+async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+beforeAll(async () => {
+  const defaults = await loadPriceCardOrThrow();
+  // The first pack is sold as a Discord consumable SKU.
+  card = { ...defaults, packs: defaults.packs.map((pack, i) => (i === 0 ? { ...pack, discordSkuId: SKU } : pack)) };
+  fake = await FakeDiscord.start();
+  fake.addGuild({ id: GUILD, name: 'Shop', channels: [{ id: '240000000000000002', name: 'general', type: 0 }] });
+  // Bought while the bot was offline.
+  fake.addEntitlement({ userId: BUYER_EARLY, skuId: SKU, type: 1 });
+  bot = createBot({
+    token: fake.token, apiUrl: fake.apiUrl,
+    deps: { ledger: f.ledger, jobs: f.jobs, queue: f.queue, guildSettings: createPgGuildSettingsStore(f.database.db.pool), card, log: createLogger('silent'), now: () => new Date(), randomSeed: () => randomInt(0, 1000) },
+  });
+  await bot.start();
+});
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+});
+
+describe('Discord purchases', () => {
+  it('redeems at start what was bought while the bot was down, and consumes it', async () => {
+    expect(await topups(BUYER_EARLY)).toBe(card.packs[0]!.credits);
+    expect(fake.entitlements.find((e) => e['user_id'] === BUYER_EARLY)?.['consumed']).toBe(true);
+  });
+
+  it('grants the pack once per entitlement, however often the event arrives', async () => {
+    const entitlement = fake.addEntitlement({ userId: BUYER, skuId: SKU, type: 1 });
+    fake.dispatch('ENTITLEMENT_CREATE', entitlement);
+    await until(async () => (await topups(BUYER)) > 0);
+    fake.dispatch('ENTITLEMENT_CREATE', { ...entitlement, consumed: false });
+    fake.dispatch('ENTITLEMENT_CREATE', entitlement);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await topups(BUYER)).toBe(card.packs[0]!.credits);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/entitlements/${String(entitlement['id'])}/consume`)).length).toBeGreaterThanOrEqual(1);
+    // Top-ups are global: the same credits show in any guild.
+    expect((await f.ledger.balance(BUYER, 'another-guild')).buckets.topup.available).toBe(card.packs[0]!.credits);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('ignores an entitlement for a SKU that is not on the price card', async () => {
+    const stranger = '340000000000000003';
+    fake.dispatch('ENTITLEMENT_CREATE', fake.addEntitlement({ userId: stranger, skuId: '240000000000000099', type: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await topups(stranger)).toBe(0);
+  });
+});
