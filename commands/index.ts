@@ -1,6 +1,7 @@
 import { balance } from './balance.js';
 import { imagine } from './imagine.js';
+import { topup } from './topup.js';
 
 /** Every slash command the bot registers: the one list the router and deployment both use. */
-export const commands = [imagine, balance] as const;
+export const commands = [imagine, balance, topup] as const;
 export type CommandName = (typeof commands)[number]['name'];

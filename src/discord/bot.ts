@@ -9,6 +9,7 @@ import type { BotDeps } from './bot-deps.js';
 import { handleBalance } from './handlers/balance.js';
 import { handleImagine } from './handlers/imagine.js';
 import { handleQuoteButton } from './handlers/quote-buttons.js';
+import { handleTopup } from './handlers/topup.js';
 
 export interface BotOptions {
   readonly token: string;
@@ -25,6 +26,7 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
   if (interaction.isChatInputCommand()) {
     if (interaction.commandName === 'imagine') return handleImagine(interaction, deps);
     if (interaction.commandName === 'balance') return handleBalance(interaction, deps);
+    if (interaction.commandName === 'topup') return handleTopup(interaction, deps);
   } else if (interaction.isButton()) {
     const [scope, action, id] = interaction.customId.split(':');
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);

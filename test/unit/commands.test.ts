@@ -11,11 +11,12 @@ describe('slash command definitions', () => {
 
   it('stay within Discord’s limits: lowercase names ≤ 32, descriptions ≤ 100, required options first', () => {
     for (const command of commands) {
-      for (const item of [command, ...command.options]) {
+      const options: readonly { name: string; description: string; required?: boolean }[] = 'options' in command ? command.options : [];
+      for (const item of [command, ...options]) {
         expect(item.name).toMatch(/^[a-z0-9_-]{1,32}$/);
         expect(item.description.length).toBeLessThanOrEqual(100);
       }
-      const required = command.options.map((o) => Boolean((o as { required?: boolean }).required));
+      const required = options.map((o) => Boolean(o.required));
       expect(required).toEqual([...required].sort((a, b) => Number(b) - Number(a)));
     }
   });

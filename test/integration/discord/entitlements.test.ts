@@ -70,6 +70,15 @@ describe('Discord purchases', () => {
     await expectLedgerConsistent(f.database);
   });
 
+  it('/topup lists every pack with its discount, with Discord’s premium button for SKU packs', async () => {
+    const callback = await fake.slashCommand({ guildId: GUILD, channelId: '240000000000000002', user: { id: BUYER, username: 'buyer' }, name: 'topup' }).response();
+    const data = callback.data as { flags: number; embeds: { fields: { name: string; value: string }[] }[]; components: { components: { style: number; sku_id: string }[] }[] };
+    expect(data.flags).toBe(64);
+    expect(data.embeds[0]!.fields).toHaveLength(card.packs.length);
+    expect(data.embeds[0]!.fields[1]!.value).toMatch(/% off \(\+\d+ bonus credits\)/);
+    expect(data.components.flatMap((row) => row.components)).toEqual([expect.objectContaining({ style: 6, sku_id: SKU })]);
+  });
+
   it('ignores an entitlement for a SKU that is not on the price card', async () => {
     const stranger = '340000000000000003';
     fake.dispatch('ENTITLEMENT_CREATE', fake.addEntitlement({ userId: stranger, skuId: '240000000000000099', type: 1 }));
