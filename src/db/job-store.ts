@@ -95,6 +95,17 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       return row ? toJob(row) : null;
     },
 
+    async markKept(jobId, userId) {
+      if (!uuidPattern.test(jobId)) return 'not_found';
+      const [row] = await query<{ user_id: string; status: string }>(pool, `
+        UPDATE generation_job SET kept_at = coalesce(kept_at, $3)
+         WHERE id = $1 AND user_id = $2 AND status IN ('succeeded', 'partial')
+        RETURNING user_id, status`, [jobId, userId, now()]);
+      if (row) return 'kept';
+      const [job] = await query<{ user_id: string }>(pool, `SELECT user_id FROM generation_job WHERE id = $1`, [jobId]);
+      return job === undefined ? 'not_found' : job.user_id === userId ? 'not_delivered' : 'not_owner';
+    },
+
     async markEnqueued(jobId) {
       await query(pool, `UPDATE generation_job SET enqueued_at = coalesce(enqueued_at, $2) WHERE id = $1`, [jobId, now()]);
     },

@@ -1,7 +1,7 @@
 // Delivers finished images to the job's channel over Discord's REST API. Results go to the
 // channel, not the interaction webhook, because interaction tokens expire after 15 minutes and
 // a generation may take longer. (The interactive job message and its buttons come with the bot.)
-import { REST, Routes } from 'discord.js';
+import { ButtonStyle, ComponentType, REST, Routes } from 'discord.js';
 import type { GeneratedImage } from '../use-cases/ports/image-provider.js';
 import type { ImageDelivery } from '../use-cases/ports/image-delivery.js';
 import type { JobRecord } from '../use-cases/ports/job-store.js';
@@ -41,6 +41,17 @@ const promptLine = (job: JobRecord) => {
   return `**${prompt.replace(/[*_`~|>]/g, (c) => `\\${c}`)}** — ${job.request.model}, ${job.request.width}×${job.request.height}`;
 };
 
+/** Buttons under a result carry only an action and the job id; state lives in PostgreSQL. */
+export const jobButtonId = { reroll: (jobId: string) => `job:reroll:${jobId}`, keep: (jobId: string) => `job:keep:${jobId}` };
+
+const resultButtons = (job: JobRecord) => [{
+  type: ComponentType.ActionRow,
+  components: [
+    { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Re-roll', emoji: { name: '🔁' }, custom_id: jobButtonId.reroll(job.id) },
+    { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Keep', emoji: { name: '⭐' }, custom_id: jobButtonId.keep(job.id) },
+  ],
+}];
+
 export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDelivery {
   const rest = new REST({ version: '10', ...(options.apiUrl ? { api: options.apiUrl } : {}) }).setToken(options.token);
   const maxBytes = options.maxUploadBytes ?? 10 * 1024 * 1024;
@@ -56,6 +67,7 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
             body: {
               content: index === 0 ? `<@${job.userId}> ${promptLine(job)}` : undefined,
               allowed_mentions: mentionOwner(job),
+              ...(index === 0 ? { components: resultButtons(job) } : {}),
             },
             files: batch.map((image) => ({ name: `image-${image.index + 1}.${extension[image.contentType]}`, data: image.data, contentType: image.contentType })),
           });

@@ -68,6 +68,8 @@ export interface JobStore {
   /** Consumes the quote, holds its price and creates the job, in one transaction. */
   confirmQuote(input: { quoteId: string; userId: string; priority: number; deadlineAt: Date }): Promise<Result<ConfirmedJob, ConfirmRejection>>;
   get(jobId: string): Promise<JobRecord | null>;
+  /** The owner marks a delivered job's images as kept (keep ⭐). */
+  markKept(jobId: string, userId: string): Promise<'kept' | 'not_owner' | 'not_delivered' | 'not_found'>;
   markEnqueued(jobId: string): Promise<void>;
   /**
    * Takes the job for this worker until `leaseMs` from now, unless another worker's lease is

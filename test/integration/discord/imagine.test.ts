@@ -5,6 +5,8 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
 import { createBot } from '../../../src/discord/bot.js';
+import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
+import { createLocalProvider } from '../../../src/providers/local-provider.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { createLogger } from '../../../src/shared/logger.js';
@@ -115,6 +117,40 @@ describe('/imagine', () => {
     const late = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate! }).response();
     expect(String((late.data as { content: string }).content)).toMatch(/cancelled/);
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
+  });
+});
+
+describe('results in the channel', () => {
+  it('arrive with Re-roll and Keep ⭐ buttons that only the owner can use', async () => {
+    f.startWorker(createLocalProvider(), { delivery: createChannelDelivery({ token: fake.token, apiUrl: fake.apiUrl }) });
+    const owner = aMember();
+    const stranger = aMember();
+    const data = await imagine(owner, [{ name: 'prompt', type: 3, value: 'a glass whale' }, { name: 'seed', type: 4, value: 42 }]);
+    await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: buttonIds(data)[0]! }).response();
+    const posted = await fake.waitForMessage((m) => m.via === 'channel' && JSON.stringify(m.payload).includes('a glass whale'), 20_000);
+    expect(posted.files).toHaveLength(1);
+    const [reroll, keep] = buttonIds(posted.payload);
+    expect([reroll, keep]).toEqual([expect.stringMatching(/^job:reroll:/), expect.stringMatching(/^job:keep:/)]);
+    const jobId = keep!.split(':')[2]!;
+
+    const strangerKeep = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: keep! }).response();
+    expect(strangerKeep.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only the person who made this image/) });
+    const strangerReroll = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: reroll! }).response();
+    expect(strangerReroll.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only <@\d+> can re-roll/) });
+    expect((await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [stranger.id])).rows[0].n).toBe(0);
+
+    const kept = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: keep! }).response();
+    expect(kept.data).toMatchObject({ content: expect.stringMatching(/^Kept ⭐/) });
+    expect((await f.database.sql.query(`SELECT kept_at IS NOT NULL AS kept FROM generation_job WHERE id = $1`, [jobId])).rows[0].kept).toBe(true);
+
+    // Re-roll: a new quote with the same settings and a new seed; nothing held until Generate.
+    const heldBefore = (await f.ledger.balance(owner.id, GUILD)).held;
+    const rerolled = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: reroll! }).response();
+    expect(rerolled.data).toMatchObject({ flags: 64 });
+    expect(embedText(rerolled.data)).toContain('flux-schnell · 1024x1024 · 4 steps · ×1');
+    expect(embedText(rerolled.data)).not.toContain('seed 42');
+    expect(buttonIds(rerolled.data)[0]).toMatch(/^quote:generate:/);
+    expect((await f.ledger.balance(owner.id, GUILD)).held).toBe(heldBefore);
   });
 });
 
