@@ -1,7 +1,7 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import type { ChatInputCommandInteraction } from 'discord.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
-import { renderQuote } from '../render/quote-reply.js';
+import { renderQuote, renderQuoteError } from '../render/quote-reply.js';
 
 /** `/imagine`: reply (ephemeral) with the exact price, its breakdown and Generate / Cancel. */
 export async function handleImagine(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
@@ -21,8 +21,7 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
     },
   });
   if (!quoted.ok) {
-    const content = quoted.error.code === 'rejected' ? quoted.error.rejection.message : 'Your credits could not be checked just now; please try again.';
-    await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    await interaction.reply(renderQuoteError(quoted.error));
     return;
   }
   await interaction.reply(renderQuote(quoted.value, prompt));

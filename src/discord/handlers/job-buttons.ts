@@ -1,7 +1,7 @@
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
-import { renderQuote } from '../render/quote-reply.js';
+import { renderQuote, renderQuoteError } from '../render/quote-reply.js';
 
 /**
  * Buttons under a delivered result. Anyone who sees the message can click; only the job's owner
@@ -37,8 +37,7 @@ export async function handleJobButton(interaction: ButtonInteraction, action: 'r
     },
   });
   if (!quoted.ok) {
-    const content = quoted.error.code === 'rejected' ? quoted.error.rejection.message : 'Your credits could not be checked just now; please try again.';
-    await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    await interaction.reply(renderQuoteError(quoted.error));
     return;
   }
   await interaction.reply(renderQuote(quoted.value, request.prompt));

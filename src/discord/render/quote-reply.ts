@@ -1,6 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, MessageFlags, type InteractionReplyOptions } from 'discord.js';
 import { formatBreakdown, formatUsd } from '../../domain/pricing/format-breakdown.js';
-import type { QuotedGeneration } from '../../use-cases/quote-generation.js';
+import type { QuoteGenerationError, QuotedGeneration } from '../../use-cases/quote-generation.js';
 
 /** Buttons carry only an action and an id; everything else lives in PostgreSQL. */
 export const quoteButtonId = { generate: (quoteId: string) => `quote:generate:${quoteId}`, cancel: (quoteId: string) => `quote:cancel:${quoteId}` };
@@ -24,3 +24,9 @@ export function renderQuote(quoted: QuotedGeneration, prompt: string): Interacti
   );
   return { embeds: [embed], components: [buttons], flags: MessageFlags.Ephemeral };
 }
+
+/** Why no quote could be made, in the member's words. */
+export const renderQuoteError = (error: QuoteGenerationError): InteractionReplyOptions => ({
+  content: error.code === 'rejected' ? error.rejection.message : 'Your credits could not be checked just now; please try again.',
+  flags: MessageFlags.Ephemeral,
+});
