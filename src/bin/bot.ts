@@ -1,7 +1,9 @@
 // `npm run start:bot`: the Discord gateway process (slash commands and buttons). Run workers
 // beside it (`npm run start:worker`) to render the images.
+import { createMetrics } from '../observability/metrics.js';
 import { composeBot } from './compose-bot.js';
 import { runProcess } from './run-process.js';
+import { serveParts } from './serve-process.js';
 
 await runProcess('bot', async (ready, log) => {
   const token = ready.config.discord.token;
@@ -9,5 +11,6 @@ await runProcess('bot', async (ready, log) => {
     log.fatal('DISCORD_TOKEN is not set: the bot cannot connect to Discord (see .env.example)');
     process.exit(1);
   }
-  return composeBot(ready, log, token);
+  const metrics = createMetrics();
+  return serveParts(ready, log, metrics, [await composeBot(ready, log, token, metrics)], 'bot started');
 });

@@ -8,10 +8,13 @@ import { createBot } from '../discord/bot.js';
 import { createSqlLedger } from '../ledger/sql-ledger.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
+import { Status } from 'discord.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
+import type { ProcessPart } from './compose-worker.js';
 import type { Preflight } from './preflight.js';
 
-export async function composeBot({ config, priceCard }: Preflight, log: Logger, token: string): Promise<{ stop(): Promise<void> }> {
+export async function composeBot({ config, priceCard }: Preflight, log: Logger, token: string, metrics: Metrics): Promise<ProcessPart> {
   const db = createDatabase(config.database);
   const queue = createBullGenerationQueue({
     connection: createRedisConnection(config.redis.url, (error) => log.warn({ err: error.message }, 'redis connection problem; retrying')),
@@ -19,6 +22,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   });
   const bot = createBot({
     token,
+    onInteractionHandled: (kind, seconds) => metrics.interactionSeconds.observe({ kind }, seconds),
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     deps: {
       ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: createPgGuildSettingsStore(db.pool),
@@ -28,6 +32,12 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   await bot.start();
   log.info({ user: bot.client.user?.tag, guilds: bot.client.guilds.cache.size }, 'bot connected to Discord');
   return {
+    checks: {
+      postgres: () => db.pool.query('SELECT 1'),
+      discord: async () => {
+        if (bot.client.ws.status !== Status.Ready) throw new Error(`gateway ${Status[bot.client.ws.status] ?? bot.client.ws.status}`);
+      },
+    },
     async stop() {
       await bot.stop();
       await queue.close();

@@ -11,9 +11,9 @@ import { createReplicateProvider } from '../providers/replicate-provider.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
 import { createGenerationWorker } from '../queue/generation-worker.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
-import { startHealthServer } from '../observability/health-server.js';
+import type { HealthCheck } from '../observability/health-server.js';
 import { instrumentProvider } from '../observability/instrumented-provider.js';
-import { createMetrics } from '../observability/metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobRecord } from '../use-cases/ports/job-store.js';
 import { reconcileJobs } from '../use-cases/reconcile-jobs.js';
@@ -37,8 +37,15 @@ function every(everyMs: number, task: () => Promise<void>) {
   };
 }
 
-export async function composeWorker({ config, priceCard }: Preflight, log: Logger): Promise<{ stop(): Promise<void> }> {
-  const metrics = createMetrics();
+/** A composed part of a process: how to stop it and what /healthz should check for it. */
+export interface ProcessPart {
+  readonly checks: Readonly<Record<string, HealthCheck>>;
+  /** Refreshes this part's gauges before a /metrics scrape. */
+  readonly beforeScrape?: () => Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function composeWorker({ config, priceCard }: Preflight, log: Logger, metrics: Metrics): Promise<ProcessPart> {
   const db = createDatabase(config.database);
   const ledger = createSqlLedger(db.pool);
   const jobs = createPgJobStore(db.pool);
@@ -97,9 +104,8 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
   });
 
   const healthRedis = createRedisConnection(config.redis.url, onRedisError);
-  const health = await startHealthServer({
-    port: config.http.port,
-    registry: metrics.registry,
+  log.info({ provider: provider.name, generating: worker !== null }, 'worker ready');
+  return {
     checks: {
       postgres: () => db.pool.query('SELECT 1'),
       redis: () => healthRedis.ping(),
@@ -109,15 +115,12 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       const counts = await queue.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'failed');
       for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
     },
-  });
-  log.info({ provider: provider.name, generating: worker !== null, httpPort: health.port }, 'worker started');
-  return {
     async stop() {
       // Stop taking jobs; give running ones a grace period, then hand them back to the queue.
       const handBack = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);
       await worker?.close();
       clearTimeout(handBack);
-      await Promise.all([stopSweep(), stopReconcile(), health.close()]);
+      await Promise.all([stopSweep(), stopReconcile()]);
       await queue.close();
       healthRedis.disconnect();
       await db.close();

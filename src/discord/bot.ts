@@ -17,6 +17,8 @@ export interface BotOptions {
   /** REST base URL (`DISCORD_API_URL`); discord.js's `rest.api`. */
   readonly apiUrl?: string;
   readonly deps: BotDeps;
+  /** Told how long each interaction took to answer, by kind (command name or button scope). */
+  readonly onInteractionHandled?: (kind: string, seconds: number) => void;
 }
 
 async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
@@ -47,7 +49,10 @@ async function redeem(entitlement: Entitlement, deps: BotDeps): Promise<void> {
   else deps.log.warn({ entitlementId: entitlement.id, error: redeemed.error }, 'entitlement not redeemed');
 }
 
-export function createBot({ token, apiUrl, deps }: BotOptions) {
+const kindOf = (interaction: Interaction): string =>
+  interaction.isChatInputCommand() ? interaction.commandName : interaction.isButton() ? `button:${interaction.customId.split(':', 2).join(':')}` : 'other';
+
+export function createBot({ token, apiUrl, deps, onInteractionHandled }: BotOptions) {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
@@ -55,7 +60,8 @@ export function createBot({ token, apiUrl, deps }: BotOptions) {
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, GuildMemberManager: 0, UserManager: 0, PresenceManager: 0, ReactionManager: 0 }),
   });
   client.on(Events.InteractionCreate, (interaction) => {
-    void route(interaction, deps).catch(async (error: unknown) => {
+    const started = performance.now();
+    void route(interaction, deps).then(() => onInteractionHandled?.(kindOf(interaction), (performance.now() - started) / 1000), async (error: unknown) => {
       const reference = randomUUID().slice(0, 8);
       deps.log.error({ err: error, reference, interactionId: interaction.id }, 'interaction failed');
       if (!interaction.isRepliable()) return;

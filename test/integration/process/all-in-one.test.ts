@@ -66,6 +66,16 @@ describe('npm start with a bot token', () => {
     expect(job).toEqual({ status: 'succeeded', credits_charged: 2 });
     await expectLedgerConsistent(database);
 
+    // One health and metrics endpoint for the whole process: the gateway included.
+    const port = Number(/"httpPort":(\d+)/.exec(output)?.[1]);
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({
+      status: 'ok', checks: { postgres: 'ok', redis: 'ok', queue: 'ok', discord: 'ok' },
+    });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^imagine_interaction_seconds_count\{kind="imagine"\} 1$/m);
+    expect(metrics).toMatch(/^imagine_interaction_seconds_count\{kind="button:quote:generate"\} 1$/m);
+    expect(metrics).toMatch(/^imagine_jobs_finished_total\{status="succeeded"\} 1$/m);
+
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
