@@ -40,8 +40,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/discord/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/db/**', '**/ledger/**', '**/queue/**', '**/providers/**', '**/config.js'], message: 'The Discord adapter reaches data and jobs through use cases and ports.' }],
+      }],
+    },
+  },
+  {
     files: ['src/**/*.ts'],
-    ignores: ['src/db/**', 'src/ledger/**', 'src/bin/**'],
+    ignores: ['src/db/**', 'src/ledger/**', 'src/bin/**', 'src/discord/**'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: ['**/db/generated/**'], message: 'Only src/db and src/ledger use the generated Prisma client.' }],

@@ -1,12 +1,6 @@
 import type pg from 'pg';
+import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
 import { query } from './sql.js';
-
-/** Per-guild settings admins change: for now, which roles grant which tier. */
-export interface GuildSettingsStore {
-  roleTiers(guildId: string): Promise<ReadonlyMap<string, string>>;
-  setRoleTier(guildId: string, roleId: string, tierName: string, setBy: string): Promise<void>;
-  removeRoleTier(guildId: string, roleId: string): Promise<boolean>;
-}
 
 export function createPgGuildSettingsStore(pool: pg.Pool): GuildSettingsStore {
   return {

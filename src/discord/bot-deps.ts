@@ -1,7 +1,7 @@
-import type { GuildSettingsStore } from '../db/guild-settings-store.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { Logger } from '../shared/logger.js';
 import type { GenerationQueue } from '../use-cases/ports/generation-queue.js';
+import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
 import type { JobStore } from '../use-cases/ports/job-store.js';
 import type { Ledger } from '../use-cases/ports/ledger.js';
 
