@@ -14,5 +14,3 @@ export type LedgerError =
     }
   | { readonly code: 'invalid_input'; readonly field: string; readonly message: string }
   | { readonly code: 'nothing_to_revoke'; readonly kinds: readonly LotKind[]; readonly available: number; readonly requested: number };
-
-export type LedgerErrorCode = LedgerError['code'];

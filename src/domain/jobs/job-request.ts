@@ -22,11 +22,3 @@ export type JobRequest = z.infer<typeof jobRequestSchema>;
 
 /** BullMQ runs lower numbers first. */
 export const queuePriorityRank: Readonly<Record<QueuePriority, number>> = { fastest: 1, priority: 5, standard: 10 };
-
-/**
- * What a partly delivered batch costs: each failed image refunds its share of the price,
- * rounded in the member's favour. (The database's finish_job applies the same rule.)
- */
-export function chargeForDelivered(price: number, count: number, delivered: number): number {
-  return price - Math.ceil((price * (count - delivered)) / count);
-}
