@@ -11,6 +11,7 @@ import { createLogger } from '../../../src/shared/logger.js';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const GUILD = '240000000000000001';
 const SKU = '240000000000000009';
@@ -24,13 +25,6 @@ let card: PriceCard;
 async function topups(userId: string): Promise<number> {
   return (await f.ledger.balance(userId, GUILD)).buckets.topup.available;
 }
-async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 beforeAll(async () => {
   const defaults = await loadPriceCardOrThrow();
   // The first pack is sold as a Discord consumable SKU.
@@ -59,7 +53,7 @@ describe('Discord purchases', () => {
   it('grants the pack once per entitlement, however often the event arrives', async () => {
     const entitlement = fake.addEntitlement({ userId: BUYER, skuId: SKU, type: 1 });
     fake.dispatch('ENTITLEMENT_CREATE', entitlement);
-    await until(async () => (await topups(BUYER)) > 0);
+    await waitFor(async () => (await topups(BUYER)) > 0, 5000, 'the pack to be granted');
     fake.dispatch('ENTITLEMENT_CREATE', { ...entitlement, consumed: false });
     fake.dispatch('ENTITLEMENT_CREATE', entitlement);
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -9,6 +9,7 @@ import { FakeReplicate } from '../../fakes/fake-replicate.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { aRequest, chargesOf, confirm, finished, fund, guildId, newMember, quote, usePipeline } from '../../support/pipeline-fixture.js';
 import { redisUrl } from '../../support/redis.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const f = usePipeline(5);
@@ -42,16 +43,6 @@ function startWorker(workerId: string): Promise<ChildProcess> {
   });
 }
 
-async function until<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('a worker killed mid-job', () => {
   it('resumes the same prediction on another worker and charges once', async () => {
     const prompt = 'survives a crash';
@@ -64,7 +55,7 @@ describe('a worker killed mid-job', () => {
     const jobId = confirmed.value.jobId;
 
     // Kill it once the paid prediction exists and is being waited on.
-    await until(async () => (await chargesOf(f, jobId)).prediction_id);
+    await waitFor(async () => (await chargesOf(f, jobId)).prediction_id, 20_000, 'the stored prediction id');
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     expect((await f.jobs.get(jobId))?.status).toBe('running');
