@@ -1,10 +1,11 @@
 // Each integration test file works in its own PostgreSQL database, cloned from a template that
 // global-setup migrated once, so files run in parallel without seeing each other's rows.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, type Database } from '../../src/db/client.js';
 
-export const templateDatabase = 'imagine_credits_test_template';
+// One template per checkout, so two checkouts (git worktrees) can run their suites at once.
+export const templateDatabase = `imagine_credits_test_template_${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8)}`;
 
 /** The server the tests use: TEST_DATABASE_URL, else DATABASE_URL, else the local default. */
 export function serverUrl(database = 'postgres'): string {
