@@ -11,7 +11,7 @@ import { createReplicateProvider } from '../providers/replicate-provider.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
 import { createGenerationWorker } from '../queue/generation-worker.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
-import type { HealthCheck } from '../observability/health-server.js';
+import type { HealthCheck, HttpRoute } from '../observability/health-server.js';
 import { instrumentProvider } from '../observability/instrumented-provider.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
@@ -42,6 +42,8 @@ export interface ProcessPart {
   readonly checks: Readonly<Record<string, HealthCheck>>;
   /** Refreshes this part's gauges before a /metrics scrape. */
   readonly beforeScrape?: () => Promise<void>;
+  /** Endpoints this part serves on the process's HTTP port (webhooks, dashboards). */
+  readonly routes?: readonly HttpRoute[];
   stop(): Promise<void>;
 }
 

@@ -10,6 +10,7 @@ export async function serveParts(ready: Preflight, log: Logger, metrics: Metrics
     port: ready.config.http.port,
     registry: metrics.registry,
     checks: Object.assign({}, ...parts.map((part) => part.checks)),
+    routes: parts.flatMap((part) => part.routes ?? []),
     beforeScrape: async () => {
       await Promise.all(parts.map((part) => part.beforeScrape?.()));
     },

@@ -1,9 +1,15 @@
 // /healthz and /metrics on HTTP_PORT. Health runs each check with a time limit and answers 503
 // naming what failed, so an orchestrator can restart or stop routing to this process.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 
 export type HealthCheck = () => Promise<unknown>;
+
+/**
+ * Another endpoint on the same port (a payment webhook, a dashboard). Answers and returns true
+ * when the request is its own, returns false to let the next route look at it.
+ */
+export type HttpRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
 export interface HealthServerOptions {
   readonly port: number;
@@ -12,6 +18,8 @@ export interface HealthServerOptions {
   readonly registry: Registry;
   /** Refreshes gauges (queue depth…) just before a scrape. */
   readonly beforeScrape?: () => Promise<void>;
+  /** Tried in order before the 404, for any path other than /healthz and /metrics. */
+  readonly routes?: readonly HttpRoute[];
 }
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
@@ -37,6 +45,15 @@ export async function startHealthServer(options: HealthServerOptions): Promise<{
         response.writeHead(200, { 'content-type': options.registry.contentType });
         response.end(await options.registry.metrics());
       } else {
+        for (const route of options.routes ?? []) {
+          try {
+            if (await route(request, response)) return;
+          } catch {
+            if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+            response.end('Internal error\n');
+            return;
+          }
+        }
         response.writeHead(404, { 'content-type': 'text/plain' });
         response.end('Not found: try /healthz or /metrics\n');
       }
