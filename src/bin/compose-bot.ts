@@ -1,6 +1,7 @@
 // Wires the bot process: the discord.js gateway client and its interaction handlers on the
 // ledger, job store and queue. Requires DISCORD_TOKEN.
 import { randomInt } from 'node:crypto';
+import { createPgAuditLog } from '../db/audit-log.js';
 import { createDatabase } from '../db/client.js';
 import { createPgGuildSettingsStore } from '../db/guild-settings-store.js';
 import { createPgJobStore } from '../db/job-store.js';
@@ -25,7 +26,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     onInteractionHandled: (kind, seconds) => metrics.interactionSeconds.observe({ kind }, seconds),
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     deps: {
-      ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: createPgGuildSettingsStore(db.pool),
+      ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: createPgGuildSettingsStore(db.pool), audit: createPgAuditLog(db.pool),
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
     },
   });

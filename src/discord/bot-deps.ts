@@ -1,5 +1,6 @@
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { Logger } from '../shared/logger.js';
+import type { AuditLog } from '../use-cases/ports/audit-log.js';
 import type { GenerationQueue } from '../use-cases/ports/generation-queue.js';
 import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
 import type { JobStore } from '../use-cases/ports/job-store.js';
@@ -11,6 +12,7 @@ export interface BotDeps {
   readonly jobs: JobStore;
   readonly queue: GenerationQueue;
   readonly guildSettings: GuildSettingsStore;
+  readonly audit: AuditLog;
   readonly card: PriceCard;
   readonly log: Logger;
   readonly now: () => Date;

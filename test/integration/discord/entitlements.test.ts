@@ -1,15 +1,13 @@
 // Discord premium purchases (consumable SKUs): the pack is granted once per entitlement id —
 // a re-sent ENTITLEMENT_CREATE grants nothing — then consumed; purchases made while the bot was
 // down are redeemed at start.
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
 import { createBot } from '../../../src/discord/bot.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { createLogger } from '../../../src/shared/logger.js';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
+import { startTestBot } from '../../support/bot-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -33,11 +31,7 @@ beforeAll(async () => {
   fake.addGuild({ id: GUILD, name: 'Shop', channels: [{ id: '240000000000000002', name: 'general', type: 0 }] });
   // Bought while the bot was offline.
   fake.addEntitlement({ userId: BUYER_EARLY, skuId: SKU, type: 1 });
-  bot = createBot({
-    token: fake.token, apiUrl: fake.apiUrl,
-    deps: { ledger: f.ledger, jobs: f.jobs, queue: f.queue, guildSettings: createPgGuildSettingsStore(f.database.db.pool), card, log: createLogger('silent'), now: () => new Date(), randomSeed: () => randomInt(0, 1000) },
-  });
-  await bot.start();
+  bot = await startTestBot(f, fake, card);
 });
 afterAll(async () => {
   await bot?.stop();

@@ -1,7 +1,6 @@
 // /imagine and /balance through the real discord.js client against the fake Discord, on the real
 // ledger, job store and queue: the quote, Generate by its owner (once, however often clicked),
 // a stranger's click, too few credits, Cancel.
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
 import { createBot } from '../../../src/discord/bot.js';
@@ -9,9 +8,9 @@ import { createChannelDelivery } from '../../../src/discord/channel-delivery.js'
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { createLogger } from '../../../src/shared/logger.js';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
+import { startTestBot } from '../../support/bot-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 
 const GUILD = '210000000000000001';
@@ -31,11 +30,7 @@ beforeAll(async () => {
   fake.addGuild({ id: GUILD, name: 'Imagine Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [{ id: STARTER_ROLE, name: 'Starter', permissions: '0' }] });
   const guildSettings = createPgGuildSettingsStore(f.database.db.pool);
   await guildSettings.setRoleTier(GUILD, STARTER_ROLE, 'starter', 'test-admin');
-  bot = createBot({
-    token: fake.token, apiUrl: fake.apiUrl,
-    deps: { ledger: f.ledger, jobs: f.jobs, queue: f.queue, guildSettings, card, log: createLogger('silent'), now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 31) },
-  });
-  await bot.start();
+  bot = await startTestBot(f, fake, card);
 });
 afterAll(async () => {
   await bot?.stop();
