@@ -2,7 +2,7 @@
 // a re-sent ENTITLEMENT_CREATE grants nothing — then consumed; purchases made while the bot was
 // down are redeemed at start.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBot } from '../../../src/discord/bot.js';
+import type { createBot } from '../../../src/discord/bot.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';

@@ -3,7 +3,7 @@
 // a stranger's click, too few credits, Cancel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
-import { createBot } from '../../../src/discord/bot.js';
+import type { createBot } from '../../../src/discord/bot.js';
 import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
