@@ -14,6 +14,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import type { ProcessPart } from './compose-worker.js';
 import type { Preflight } from './preflight.js';
+import { composeStripe } from './compose-stripe.js';
 
 export async function composeBot({ config, priceCard }: Preflight, log: Logger, token: string, metrics: Metrics): Promise<ProcessPart> {
   const db = createDatabase(config.database);
@@ -21,6 +22,8 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     connection: createRedisConnection(config.redis.url, (error) => log.warn({ err: error.message }, 'redis connection problem; retrying')),
     prefix: config.redis.queuePrefix,
   });
+  // The ledger is stateless (its SQL functions hold the rules), so the webhook may have its own.
+  const stripe = composeStripe(config, { ledger: createSqlLedger(db.pool), card: priceCard, token, log });
   const bot = createBot({
     token,
     onInteractionHandled: (kind, seconds) => metrics.interactionSeconds.observe({ kind }, seconds),
@@ -28,11 +31,13 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     deps: {
       ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: createPgGuildSettingsStore(db.pool), audit: createPgAuditLog(db.pool),
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
+      ...(stripe ? { checkout: stripe.checkout } : {}),
     },
   });
   await bot.start();
   log.info({ user: bot.client.user?.tag, guilds: bot.client.guilds.cache.size }, 'bot connected to Discord');
   return {
+    ...(stripe ? { routes: stripe.routes } : {}),
     checks: {
       postgres: () => db.pool.query('SELECT 1'),
       discord: async () => {

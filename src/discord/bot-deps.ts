@@ -1,6 +1,7 @@
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { Logger } from '../shared/logger.js';
 import type { AuditLog } from '../use-cases/ports/audit-log.js';
+import type { Checkout } from '../use-cases/ports/checkout.js';
 import type { GenerationQueue } from '../use-cases/ports/generation-queue.js';
 import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
 import type { JobStore } from '../use-cases/ports/job-store.js';
@@ -17,6 +18,8 @@ export interface BotDeps {
   readonly log: Logger;
   readonly now: () => Date;
   readonly randomSeed: () => number;
+  /** Card payments for /topup packs (Stripe Checkout); undefined when Stripe is not configured. */
+  readonly checkout?: Checkout;
   /** A confirmed job not finished by then is ended and refunded. @defaultValue 45 minutes */
   readonly jobDeadlineMs?: number;
 }

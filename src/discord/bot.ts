@@ -11,6 +11,7 @@ import { handleImagine } from './handlers/imagine.js';
 import { handleJobButton } from './handlers/job-buttons.js';
 import { handleQuoteButton } from './handlers/quote-buttons.js';
 import { handleTopup } from './handlers/topup.js';
+import { handleStripeCheckoutButton } from './handlers/topup-stripe.js';
 
 export interface BotOptions {
   readonly token: string;
@@ -34,6 +35,7 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     const [scope, action, id] = interaction.customId.split(':');
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);
     if (scope === 'job' && (action === 'reroll' || action === 'keep') && id) return handleJobButton(interaction, action, id, deps);
+    if (scope === 'topup' && action === 'stripe' && id) return handleStripeCheckoutButton(interaction, id, deps);
   }
   if (interaction.isRepliable()) await interaction.reply({ content: 'That is not something I know how to do (yet).', flags: MessageFlags.Ephemeral });
 }

@@ -1,0 +1,50 @@
+// Checkout sessions for packs: one session per click, made for one member and guild. The pack's
+// price comes from the price card as inline price_data, so no Stripe products need to be set up.
+import type Stripe from 'stripe';
+import { checkoutMetadata, priceInCents } from '../domain/payments/checkout-metadata.js';
+import { err, ok } from '../domain/result.js';
+import type { Checkout, CompletedCheckout } from '../use-cases/ports/checkout.js';
+
+export function createStripeCheckout(stripe: Stripe): Checkout {
+  return {
+    async createSession({ pack, userId, guildId, returnUrl, idempotencyKey }) {
+      const metadata = checkoutMetadata({ userId, guildId, pack });
+      try {
+        const session = await stripe.checkout.sessions.create({
+          mode: 'payment',
+          line_items: [{
+            quantity: 1,
+            price_data: {
+              currency: 'usd',
+              unit_amount: priceInCents(pack),
+              product_data: {
+                name: `${pack.credits} credits${pack.label ? ` (${pack.label})` : ''}`,
+                description: 'Top-up credits for the image bot: they never expire and work in every server.',
+              },
+            },
+          }],
+          metadata,
+          // Also on the payment itself, so the Stripe dashboard shows who bought what.
+          payment_intent_data: { metadata },
+          client_reference_id: userId,
+          success_url: returnUrl,
+          cancel_url: returnUrl,
+        }, { idempotencyKey: `topup-checkout:${idempotencyKey}` });
+        if (!session.url) return err({ code: 'checkout_unavailable', detail: `session ${session.id} has no payment page url` });
+        return ok({ id: session.id, url: session.url });
+      } catch (error) {
+        return err({ code: 'checkout_unavailable', detail: error instanceof Error ? error.message : String(error) });
+      }
+    },
+  };
+}
+
+/** The parts of a verified session event the grant needs. */
+export const completedCheckout = (session: Stripe.Checkout.Session): CompletedCheckout => ({
+  sessionId: session.id,
+  paid: session.payment_status === 'paid',
+  metadata: session.metadata ?? {},
+  clientReferenceId: session.client_reference_id,
+  amountTotal: session.amount_total,
+  currency: session.currency,
+});

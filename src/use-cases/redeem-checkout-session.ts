@@ -1,0 +1,56 @@
+import type { LedgerError } from '../domain/credits/ledger-errors.js';
+import { parseCheckoutMetadata, type CheckoutMetadataProblem } from '../domain/payments/checkout-metadata.js';
+import { findPack } from '../domain/pricing/packs.js';
+import type { Pack, PriceCard } from '../domain/pricing/price-card-schema.js';
+import { err, ok, type Result } from '../domain/result.js';
+import type { CompletedCheckout } from './ports/checkout.js';
+import type { Granted, Ledger } from './ports/ledger.js';
+import type { PurchaseNotifier } from './ports/purchase-notifier.js';
+
+export interface RedeemCheckoutOptions {
+  readonly ledger: Ledger;
+  readonly card: PriceCard;
+  readonly notifier: PurchaseNotifier;
+  readonly checkout: CompletedCheckout;
+}
+
+export type RedeemCheckoutError =
+  | { readonly code: 'not_paid' }
+  | CheckoutMetadataProblem
+  | { readonly code: 'unknown_pack'; readonly packId: string }
+  | LedgerError;
+
+export interface RedeemedCheckout {
+  readonly pack: Pack;
+  readonly userId: string;
+  readonly granted: Granted;
+  /** `sent`, `failed` (with why), or `not_needed` for a replay: the member was told the first time. */
+  readonly notice: { readonly status: 'sent' | 'not_needed' } | { readonly status: 'failed'; readonly error: unknown };
+}
+
+/**
+ * Grants the pack a paid card checkout bought, once per session: the ledger key `stripe:<session>`
+ * makes a replayed or concurrent duplicate webhook grant nothing. Then tells the member, only for
+ * the grant that actually happened; a failed message never undoes or repeats the grant.
+ */
+export async function redeemCheckoutSession(options: RedeemCheckoutOptions): Promise<Result<RedeemedCheckout, RedeemCheckoutError>> {
+  const { checkout } = options;
+  if (!checkout.paid) return err({ code: 'not_paid' });
+  const metadata = parseCheckoutMetadata(checkout.metadata);
+  if (!metadata.ok) return metadata;
+  const pack = findPack(options.card, metadata.value.packId);
+  if (!pack) return err({ code: 'unknown_pack', packId: metadata.value.packId });
+  const { userId, credits } = metadata.value;
+  const granted = await options.ledger.grant({
+    key: `stripe:${checkout.sessionId}`, userId, guildId: null, kind: 'topup',
+    amount: credits, expiresAt: null, actorId: 'stripe', reason: `bought ${pack.label ?? pack.id} by card (Stripe Checkout ${checkout.sessionId})`,
+  });
+  if (!granted.ok) return granted;
+  if (granted.value.replayed) return ok({ pack, userId, granted: granted.value, notice: { status: 'not_needed' } });
+  try {
+    await options.notifier.purchaseGranted({ userId, pack, credits, paidWith: 'card' });
+    return ok({ pack, userId, granted: granted.value, notice: { status: 'sent' } });
+  } catch (error) {
+    return ok({ pack, userId, granted: granted.value, notice: { status: 'failed', error } });
+  }
+}
