@@ -119,6 +119,14 @@ export class FakeDiscord {
   /** Channels that answer 403 Missing Access to message posts. */
   get forbiddenChannels(): Set<string> { return this.state.forbiddenChannels; }
 
+  /** Users whose DMs are closed to the bot: messages to them answer 403 (code 50007). */
+  get closedDms(): Set<string> { return this.state.closedDms; }
+
+  /** Messages the bot sent to this user's DM channel. */
+  directMessages(userId: string): RecordedMessage[] {
+    return this.state.messages.items.filter((m) => m.action === 'create' && this.state.dmChannels.get(m.channelId) === userId);
+  }
+
   /** Registered commands: global with no argument, else for that guild. */
   commands(guildId?: string): readonly Json[] {
     return this.state.commands.get(guildId ?? '') ?? [];

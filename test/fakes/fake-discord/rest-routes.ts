@@ -52,6 +52,7 @@ export class FakeRest {
       route('PUT', `/applications/${ID}/guilds/${ID}/commands`, true, ({ params, payload }) => this.putCommands(params[0]!, params[1]!, payload)),
       route('GET', `/applications/${ID}/entitlements`, true, ({ params, query }) => this.listEntitlements(params[0]!, query)),
       route('POST', `/applications/${ID}/entitlements/${ID}/consume`, true, ({ params }) => this.consumeEntitlement(params[0]!, params[1]!)),
+      route('POST', '/users/@me/channels', true, ({ payload }) => this.openDm(payload)),
       route('POST', `/channels/${ID}/messages`, true, ({ params, payload, files }) => this.createChannelMessage(params[0]!, payload, files)),
       route('PATCH', `/channels/${ID}/messages/${ID}`, true, ({ params, payload, files }) => this.editChannelMessage(params[0]!, params[1]!, payload, files)),
       route('POST', `/interactions/${ID}/${ID}/callback`, false, ({ params, query, payload, files }) => interactions.callback(params[0]!, params[1]!, query, payload, files)),
@@ -170,7 +171,22 @@ export class FakeRest {
     return { status: 204 };
   }
 
+  /** Discord hands back the same DM channel every time for the same user. */
+  private openDm(payload: unknown): RestReply {
+    const recipientId = (payload as Json | undefined)?.['recipient_id'];
+    if (typeof recipientId !== 'string') return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+    const existing = [...this.state.dmChannels].find(([, userId]) => userId === recipientId)?.[0];
+    const id = existing ?? nextSnowflake();
+    this.state.dmChannels.set(id, recipientId);
+    return ok({ id, type: 1, last_message_id: null, flags: 0, recipients: [userPayload({ id: recipientId, username: `user${recipientId.slice(-4)}` })] });
+  }
+
   private createChannelMessage(channelId: string, payload: unknown, files: RecordedFile[]): RestReply {
+    const dmUser = this.state.dmChannels.get(channelId);
+    if (dmUser !== undefined) {
+      if (this.state.closedDms.has(dmUser)) return { status: 403, body: { message: 'Cannot send messages to this user', code: 50007 } };
+      return ok(this.state.createMessage({ channelId, author: this.state.botUser }, 'channel', payload as Json | undefined, files));
+    }
     const found = this.state.findChannel(channelId);
     if (!found) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
     if (this.state.forbiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };

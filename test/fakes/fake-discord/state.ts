@@ -86,6 +86,10 @@ export class FakeDiscordState {
   readonly commands = new Map<string, Json[]>();
   readonly entitlements: Json[] = [];
   readonly forbiddenChannels = new Set<string>();
+  /** DM channel id → the user it talks to (POST /users/@me/channels). */
+  readonly dmChannels = new Map<string, string>();
+  /** Users who do not accept DMs from the bot: posting to their DM answers 403 (code 50007). */
+  readonly closedDms = new Set<string>();
 
   readonly requests = new Recorder<RecordedRequest>();
   readonly callbacks = new Recorder<RecordedCallback>();
