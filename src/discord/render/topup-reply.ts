@@ -7,6 +7,8 @@ import type { PriceCard } from '../../domain/pricing/price-card-schema.js';
 export const stripeButtonId = (packId: string): string => `topup:stripe:${packId}`;
 
 const maxRows = 5;
+/** Discord's limit of fields in one embed. */
+const maxFields = 25;
 const buttonsPerRow = 5;
 
 function rowsOf(buttons: ButtonBuilder[]): ActionRowBuilder<ButtonBuilder>[] {
@@ -24,7 +26,7 @@ export function topupReply(card: PriceCard, offers: readonly PackOffer[], cardPa
   const embed = new EmbedBuilder()
     .setTitle('Credit packs')
     .setDescription(`Top-up credits never expire, follow you to every server, and are spent last. Base rate: ${card.creditsPerDollar} credits = $1.`)
-    .addFields(offers.map(({ pack, bonusCredits, discountPercent }) => ({
+    .addFields(offers.slice(0, maxFields).map(({ pack, bonusCredits, discountPercent }) => ({
       name: `${pack.label ?? pack.id}: ${pack.credits} credits for ${formatUsd(pack.priceUsd)}`,
       value: discountPercent > 0 ? `${discountPercent}% off (+${bonusCredits} bonus credits)` : 'base rate',
       inline: true,

@@ -67,6 +67,11 @@ describe('Discord purchases', () => {
     expect(data.components.flatMap((row) => row.components)).toEqual([expect.objectContaining({ style: 6, sku_id: SKU })]);
   });
 
+  it('without Stripe, a stale "Buy with card" button says card payments are not set up', async () => {
+    const callback = await fake.buttonClick({ guildId: GUILD, channelId: '240000000000000002', user: { id: BUYER, username: 'buyer' }, customId: `topup:stripe:${card.packs[0]!.id}` }).response();
+    expect(callback).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/Card payments are not set up/) } });
+  });
+
   it('ignores an entitlement for a SKU that is not on the price card', async () => {
     const stranger = '340000000000000003';
     fake.dispatch('ENTITLEMENT_CREATE', fake.addEntitlement({ userId: stranger, skuId: '240000000000000099', type: 1 }));
