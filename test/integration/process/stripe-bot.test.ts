@@ -1,0 +1,89 @@
+// The Stripe wiring of a real `npm run start:bot` process: with STRIPE_* set, /topup offers card
+// buttons whose sessions go to STRIPE_API_URL, and the process's HTTP port serves
+// POST /stripe/webhook, which grants a signed paid session once and DMs the member.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeStripe } from '../../fakes/fake-stripe.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
+import { dropPrefix, redisUrl, uniquePrefix } from '../../support/redis.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const GUILD = '270000000000000001';
+const CHANNEL = '270000000000000002';
+const BUYER = { id: '370000000000000001', username: 'buyer' };
+const WEBHOOK_SECRET = 'whsec_process_test_secret';
+let database: TestDatabase;
+let fake: FakeDiscord;
+let stripe: FakeStripe;
+let child: ChildProcess;
+const prefix = uniquePrefix();
+
+beforeAll(async () => {
+  database = await createTestDatabase(4);
+  fake = await FakeDiscord.start();
+  fake.addGuild({ id: GUILD, name: 'Card shop', channels: [{ id: CHANNEL, name: 'shop', type: 0 }] });
+  stripe = await FakeStripe.start();
+});
+afterAll(async () => {
+  if (child?.exitCode === null) child.kill('SIGKILL');
+  await stripe?.close();
+  await fake?.close();
+  await dropPrefix(prefix);
+  await database?.drop();
+});
+
+describe('start:bot with Stripe configured', () => {
+  it('sells a pack by card: session on click, signed webhook on its HTTP port grants once and DMs', async () => {
+    let output = '';
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin/bot.ts')], {
+      cwd: root,
+      env: {
+        PATH: process.env['PATH'] ?? '', DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, HTTP_PORT: '0',
+        DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
+        STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.apiUrl,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const collect = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('bot started')) resolve();
+      };
+      child.stdout!.on('data', collect);
+      child.stderr!.on('data', collect);
+      void exited.then((code) => reject(new Error(`exited early (${code}): ${output}`)));
+    });
+    const port = Number(/"httpPort":(\d+)/.exec(output)?.[1]);
+
+    const topup = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: BUYER, name: 'topup' }).response();
+    const cardButton = (topup.data as { components: { components: { custom_id?: string }[] }[] }).components.flatMap((row) => row.components)
+      .find((button) => button.custom_id === 'topup:stripe:credits-500');
+    expect(cardButton).toBeDefined();
+    const click = fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: BUYER, customId: cardButton!.custom_id! });
+    await click.waitForWebhookCall('edit-original', 10_000);
+    const [sessionId] = [...stripe.sessions.keys()];
+    expect(stripe.sessions.get(sessionId!)!.metadata).toMatchObject({ userId: BUYER.id, guildId: GUILD, packId: 'credits-500' });
+
+    const body = FakeStripe.event('checkout.session.completed', stripe.completed(sessionId!));
+    const post = (signature: string) => fetch(`http://127.0.0.1:${port}/stripe/webhook`, { method: 'POST', body, headers: { 'stripe-signature': signature } });
+    expect((await post(Stripe.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_wrong' }))).status).toBe(400);
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
+    expect(await (await post(signature)).json()).toEqual({ received: true, granted: true });
+    expect(await (await post(signature)).json()).toEqual({ received: true, granted: false });
+
+    const { rows } = await database.sql.query<{ kind: string; amount: number; expires_at: Date | null; guild_id: string | null }>(
+      `SELECT kind, amount, expires_at, guild_id FROM credit_lot WHERE user_id = $1`, [BUYER.id]);
+    expect(rows).toEqual([{ kind: 'topup', amount: 500, expires_at: null, guild_id: null }]);
+    // The webhook answers after the DM went out, and the replay sent none.
+    expect(fake.directMessages(BUYER.id).map((m) => String(m.payload?.['content']))).toEqual([expect.stringContaining('**500 credits** are in your balance')]);
+    await expectLedgerConsistent(database);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
