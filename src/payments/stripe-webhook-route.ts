@@ -83,7 +83,7 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
 
     const checkout = completedCheckout(event.data.object as Stripe.Checkout.Session);
     const context = { eventId: event.id, eventType: event.type, sessionId: checkout.sessionId };
-    let redeemed;
+    let redeemed: Awaited<ReturnType<typeof redeemCheckoutSession>>;
     try {
       redeemed = await redeemCheckoutSession({ ledger: options.ledger, card: options.card, notifier: options.notifier, checkout });
     } catch (error) {
