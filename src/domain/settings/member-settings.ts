@@ -51,7 +51,7 @@ export function validateSettingsChange(card: PriceCard, tier: Tier, current: Mem
     change.defaultModel = model;
   }
   if (input.size !== undefined) {
-    const model = change.defaultModel ?? usableDefaultModel(card, tier, current.defaultModel);
+    const model = change.defaultModel ?? usableDefaultModel(card, tier, current.defaultModel) ?? defaultModelFor(card, tier);
     const spec = model ? card.models[model] : undefined;
     const size = normalizeSize(input.size);
     if (!spec || !size || !resolveSize(size, spec.sizes)) {
