@@ -65,13 +65,15 @@ export class ProviderError extends Error {
  * instead of paying for a second one.
  */
 export interface PredictionStore {
+  /**
+   * `part` (here and below): a job that needs several predictions (a /batch of distinct prompts
+   * on Replicate makes one per prompt) keeps each under its position; no part = the job's one.
+   */
   get(jobId: string, part?: number): Promise<PredictionRecord | null>;
   /** Called just before creating: marks that a create may be in flight. */
   markCreating(jobId: string, at: Date, part?: number): Promise<void>;
   save(jobId: string, predictionId: string, part?: number): Promise<void>;
 }
-// `part`: a job that needs several predictions (a /batch of distinct prompts makes one per
-// prompt) stores each under its position; no part = the job's one prediction, as before.
 
 export interface PredictionRecord {
   readonly predictionId: string | null;
