@@ -5,6 +5,7 @@ import { jobRequestSchema } from '../domain/jobs/job-request.js';
 import { err, ok } from '../domain/result.js';
 import type { PredictionStore } from '../use-cases/ports/image-provider.js';
 import type { JobRecord, JobStore } from '../use-cases/ports/job-store.js';
+import { createPgPredictionParts } from './prediction-parts.js';
 import { query } from './sql.js';
 
 export interface JobStoreOptions {
@@ -30,16 +31,20 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
   const now = options.now ?? (() => new Date());
   const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;
 
+  const parts = createPgPredictionParts(pool);
   const predictions: PredictionStore = {
-    async get(jobId) {
+    async get(jobId, part) {
+      if (part !== undefined) return parts.get(jobId, part);
       const [row] = await query<{ prediction_id: string | null; prediction_creating_since: Date | null }>(pool,
         `SELECT prediction_id, prediction_creating_since FROM generation_job WHERE id = $1`, [jobId]);
       return row ? { predictionId: row.prediction_id, creatingSince: row.prediction_creating_since } : null;
     },
-    async markCreating(jobId, at) {
+    async markCreating(jobId, at, part) {
+      if (part !== undefined) return parts.markCreating(jobId, at, part);
       await query(pool, `UPDATE generation_job SET prediction_creating_since = $2 WHERE id = $1 AND prediction_id IS NULL`, [jobId, at]);
     },
-    async save(jobId, predictionId) {
+    async save(jobId, predictionId, part) {
+      if (part !== undefined) return parts.save(jobId, predictionId, part);
       await query(pool, `UPDATE generation_job SET prediction_id = $2 WHERE id = $1`, [jobId, predictionId]);
     },
   };

@@ -6,6 +6,7 @@ import type { GenerationQueue } from '../use-cases/ports/generation-queue.js';
 import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
 import type { JobStore } from '../use-cases/ports/job-store.js';
 import type { Ledger } from '../use-cases/ports/ledger.js';
+import type { MemberSettingsStore } from '../use-cases/ports/member-settings.js';
 
 /** What the interaction handlers need; built once by the entry point. */
 export interface BotDeps {
@@ -14,6 +15,8 @@ export interface BotDeps {
   readonly queue: GenerationQueue;
   readonly guildSettings: GuildSettingsStore;
   readonly audit: AuditLog;
+  /** Each member's /settings: default model and size, auto-confirm, low-balance warning. */
+  readonly memberSettings: MemberSettingsStore;
   readonly card: PriceCard;
   readonly log: Logger;
   readonly now: () => Date;

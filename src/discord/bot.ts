@@ -7,9 +7,11 @@ import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
 import { commands } from '../../commands/index.js';
 import type { BotDeps } from './bot-deps.js';
 import { handleBalance } from './handlers/balance.js';
+import { handleBatch } from './handlers/batch.js';
 import { handleImagine } from './handlers/imagine.js';
 import { handleJobButton } from './handlers/job-buttons.js';
 import { handleQuoteButton } from './handlers/quote-buttons.js';
+import { handleSettings } from './handlers/settings.js';
 import { handleTopup } from './handlers/topup.js';
 import { handleStripeCheckoutButton } from './handlers/topup-stripe.js';
 
@@ -31,6 +33,8 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (interaction.commandName === 'imagine') return handleImagine(interaction, deps);
     if (interaction.commandName === 'balance') return handleBalance(interaction, deps);
     if (interaction.commandName === 'topup') return handleTopup(interaction, deps);
+    if (interaction.commandName === 'settings') return handleSettings(interaction, deps);
+    if (interaction.commandName === 'batch') return handleBatch(interaction, deps);
   } else if (interaction.isButton()) {
     const [scope, action, id] = interaction.customId.split(':');
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);

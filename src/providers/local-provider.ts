@@ -53,7 +53,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): ImagePr
 async function render(request: GenerationRequest, index: number): Promise<GeneratedImage> {
   const { width, height } = request;
   const scale = request.operation === 'upscale' ? Math.min(2, LOCAL_MAX_SIDE / Math.max(width, height)) : 1;
-  const spec = { prompt: request.prompt, seed: request.seed + index, model: request.model.providerModelId, width, height };
+  const spec = { prompt: request.prompts?.[index] ?? request.prompt, seed: request.seed + index, model: request.model.providerModelId, width, height };
   const svg = localArtworkSvg(spec, Math.round(width * scale), Math.round(height * scale));
   const data = await sharp(Buffer.from(svg)).png().toBuffer();
   return { index, data, contentType: 'image/png' };

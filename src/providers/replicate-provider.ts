@@ -6,6 +6,7 @@ import { providerFailure } from './provider-failure.js';
 import type { DownloadFailure } from './replicate/download-images.js';
 import { parseModelRef } from './replicate/model-ref.js';
 import { obtainPrediction, type PredictionOrigin } from './replicate/obtain-prediction.js';
+import { generatePerPrompt, type PredictionPart } from './replicate/per-prompt-predictions.js';
 import { predictionResult } from './replicate/prediction-result.js';
 import { probeSourceImage } from './replicate/probe-source-image.js';
 import { toReplicateInput } from './replicate/replicate-input.js';
@@ -55,7 +56,9 @@ const MiB = 1024 * 1024;
 /**
  * Replicate through its official client. Each job makes at most one prediction: the id is stored
  * before waiting, a retried job resumes it, and a create whose answer was lost is found again by
- * listing rather than sent twice (see `sendCreateOnce` for the client's own retries).
+ * listing rather than sent twice (see `sendCreateOnce` for the client's own retries). The one
+ * exception is a /batch of distinct prompts: one prediction per prompt, each kept the same way
+ * under its position (see `generatePerPrompt`).
  */
 export function createReplicateProvider(options: ReplicateProviderOptions): ImageProvider {
   const fetch = options.fetch ?? globalThis.fetch;
@@ -82,30 +85,40 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
       if (sourceImageUrl !== undefined && maxSourceImageBytes > 0) {
         await probeSourceImage(sourceImageUrl, { fetch, maxBytes: maxSourceImageBytes, jobId, ...signal });
       }
-      // A client per generation: its create guard is spent by this job's one create.
-      const client = new Replicate({
-        auth: options.token, useFileOutput: false, fetch: sendCreateOnce(fetch),
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-      });
-      const { prediction, origin } = await obtainPrediction({
-        client, store: context.predictions, jobId, ref, input: toReplicateInput(request, sourceImageUrl),
-        clockToleranceMs: options.clockToleranceMs ?? 60_000, ...signal,
-      });
-      options.logger?.info({ jobId, predictionId: prediction.id, origin }, 'replicate prediction');
-      const finished = await waitForPrediction(prediction, {
-        client, jobId, pollIntervalMs: options.pollIntervalMs ?? 1000, timeoutMs: options.timeoutMs ?? 30 * 60_000,
-        onUpdate: progressReporter(context.onProgress), ...signal,
-      });
-      return predictionResult(finished, {
-        jobId, count: request.count,
-        ...(options.usdPerSecond === undefined ? {} : { usdPerSecond: options.usdPerSecond }),
-        download: {
-          fetch, maxBytes: options.maxImageBytes ?? 20 * MiB, ...signal,
-          ...(options.downloadRetryDelayMs === undefined ? {} : { retryDelayMs: options.downloadRetryDelayMs }),
-          ...(options.downloadTimeoutMs === undefined ? {} : { timeoutMs: options.downloadTimeoutMs }),
+      const part: PredictionPart = {
+        // A client per prediction: its create guard is spent by that prediction's one create.
+        client: () => new Replicate({
+          auth: options.token, useFileOutput: false, fetch: sendCreateOnce(fetch),
+          ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        }),
+        obtain: async (client, input, store) => {
+          const { prediction, origin } = await obtainPrediction({
+            client, store, jobId, ref, input, clockToleranceMs: options.clockToleranceMs ?? 60_000, ...signal,
+          });
+          options.logger?.info({ jobId, predictionId: prediction.id, origin }, 'replicate prediction');
+          return prediction;
         },
-        onDownloadFailure: (failure) => options.logger?.warn({ jobId, failure }, 'replicate output not delivered'),
-      });
+        finish: async (client, prediction, count, onProgress) => {
+          const finished = await waitForPrediction(prediction, {
+            client, jobId, pollIntervalMs: options.pollIntervalMs ?? 1000, timeoutMs: options.timeoutMs ?? 30 * 60_000,
+            onUpdate: progressReporter(onProgress), ...signal,
+          });
+          return predictionResult(finished, {
+            jobId, count,
+            ...(options.usdPerSecond === undefined ? {} : { usdPerSecond: options.usdPerSecond }),
+            download: {
+              fetch, maxBytes: options.maxImageBytes ?? 20 * MiB, ...signal,
+              ...(options.downloadRetryDelayMs === undefined ? {} : { retryDelayMs: options.downloadRetryDelayMs }),
+              ...(options.downloadTimeoutMs === undefined ? {} : { timeoutMs: options.downloadTimeoutMs }),
+            },
+            onDownloadFailure: (failure) => options.logger?.warn({ jobId, failure }, 'replicate output not delivered'),
+          });
+        },
+      };
+      if (request.prompts && request.prompts.length > 1) return generatePerPrompt(request, request.prompts, context, part);
+      const client = part.client();
+      const prediction = await part.obtain(client, toReplicateInput(request, sourceImageUrl), context.predictions);
+      return part.finish(client, prediction, request.count, context.onProgress);
     },
   };
 }

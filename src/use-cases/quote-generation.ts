@@ -4,7 +4,7 @@ import { quote, type Quote } from '../domain/pricing/quote.js';
 import type { QuoteRejection } from '../domain/pricing/quote-rejection.js';
 import { parseSize } from '../domain/pricing/sizes.js';
 import { err, ok, type Result } from '../domain/result.js';
-import { defaultModelFor } from '../domain/tiers.js';
+import { applyMemberDefaults, defaultMemberSettings, type MemberSettings } from '../domain/settings/member-settings.js';
 import { grantMemberAllowances } from './grant-member-allowances.js';
 import type { JobStore } from './ports/job-store.js';
 import type { Ledger } from './ports/ledger.js';
@@ -24,7 +24,11 @@ export interface QuoteGenerationOptions {
     readonly count?: number | undefined;
     readonly seed?: number | undefined;
     readonly negativePrompt?: string | undefined;
+    /** A /batch: one prompt per image; the count is their number and `prompt` their summary. */
+    readonly prompts?: readonly string[] | undefined;
   };
+  /** The member's /settings: default model and size when the request names none. */
+  readonly memberDefaults?: MemberSettings;
   readonly randomSeed: () => number;
   /** How long the member may press Generate. @defaultValue 10 minutes */
   readonly quoteTtlMs?: number;
@@ -51,12 +55,13 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
   });
   if (!allowances.ok) return allowances;
   const { tier } = allowances.value;
-  const model = request.model?.trim().toLowerCase() || defaultModelFor(card, tier) || '';
+  const { model, size: askedSize } = applyMemberDefaults(card, tier, request, options.memberDefaults ?? defaultMemberSettings);
+  const count = request.prompts?.length ?? request.count;
   const priced = quote(card, {
     model, operation: 'txt2img',
-    ...(request.size ? { size: request.size.trim() } : {}),
+    ...(askedSize ? { size: askedSize } : {}),
     ...(request.steps !== undefined ? { steps: request.steps } : {}),
-    ...(request.count !== undefined ? { count: request.count } : {}),
+    ...(count !== undefined ? { count } : {}),
   }, tier);
   if (!priced.ok) return err({ code: 'rejected', rejection: priced.error });
   const size = parseSize(priced.value.size)!;
@@ -68,6 +73,7 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
       model: priced.value.model, providerModelId: priced.value.providerModelId, operation: 'txt2img',
       prompt: request.prompt, ...(request.negativePrompt ? { negativePrompt: request.negativePrompt } : {}),
       width: size.width, height: size.height, steps: priced.value.steps, count: priced.value.count, seed,
+      ...(request.prompts ? { prompts: [...request.prompts] } : {}),
     },
     breakdown: priced.value.breakdown, price: priced.value.total, tierName: tier.name, expiresAt,
   });

@@ -1,15 +1,22 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
-import { renderQuote, renderQuoteError } from '../render/quote-reply.js';
+import { renderQuoteError } from '../render/quote-reply.js';
+import { replyWithQuote } from '../reply-with-quote.js';
 
-/** `/imagine`: reply (ephemeral) with the exact price, its breakdown and Generate / Cancel. */
+/**
+ * `/imagine`: reply (ephemeral) with the exact price, its breakdown and Generate / Cancel — or
+ * confirm at once when the price is within the member's auto-confirm threshold (/settings).
+ */
 export async function handleImagine(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
   const prompt = interaction.options.getString('prompt', true).trim();
+  const [settings, roleTiers] = await Promise.all([
+    deps.memberSettings.get(interaction.user.id, interaction.guildId), deps.guildSettings.roleTiers(interaction.guildId),
+  ]);
   const quoted = await quoteGeneration({
     ledger: deps.ledger, jobs: deps.jobs, card: deps.card, now: deps.now(), randomSeed: deps.randomSeed,
     member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member) },
-    roleTiers: await deps.guildSettings.roleTiers(interaction.guildId),
+    roleTiers, memberDefaults: settings,
     request: {
       prompt,
       model: interaction.options.getString('model') ?? undefined,
@@ -24,5 +31,5 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
     await interaction.reply(renderQuoteError(quoted.error));
     return;
   }
-  await interaction.reply(renderQuote(quoted.value, prompt));
+  await replyWithQuote(interaction, deps, quoted.value, prompt, settings);
 }

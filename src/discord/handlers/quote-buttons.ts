@@ -1,25 +1,7 @@
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
-import { queuePriorityRank } from '../../domain/jobs/job-request.js';
-import { findTier } from '../../domain/tiers.js';
-import { confirmGeneration } from '../../use-cases/confirm-generation.js';
-import type { ConfirmRejection } from '../../use-cases/ports/job-store.js';
 import type { BotDeps } from '../bot-deps.js';
-
-const rejectionText = (rejection: ConfirmRejection): string => {
-  switch (rejection.code) {
-    case 'not_quote_owner':
-      return 'This is not your quote — run /imagine to get your own price.';
-    case 'quote_expired':
-      return 'This quote has expired. Run /imagine again for a fresh price.';
-    case 'quote_cancelled':
-      return 'This quote was cancelled; nothing was charged.';
-    case 'quote_not_found':
-      return 'That quote no longer exists. Run /imagine again.';
-    case 'insufficient_credits':
-      return `This needs **${rejection.needed}** credits and you have **${rejection.available}**. ` +
-        'Try a smaller size, fewer images or a faster model — or see /topup.';
-  }
-};
+import { confirmQuoteFor } from '../confirm-quote.js';
+import { confirmedText, confirmRejectionText } from '../render/confirm-reply.js';
 
 /** Generate / Cancel on a quote. Only its owner can act; a double click charges once. */
 export async function handleQuoteButton(interaction: ButtonInteraction, action: 'generate' | 'cancel', quoteId: string, deps: BotDeps): Promise<void> {
@@ -29,16 +11,11 @@ export async function handleQuoteButton(interaction: ButtonInteraction, action: 
     else await interaction.reply({ content: 'Only the person who asked for this quote can cancel it, and only before it is used.', flags: MessageFlags.Ephemeral });
     return;
   }
-  const quoteTier = await deps.jobs.quoteTier(quoteId);
-  const tier = quoteTier ? findTier(deps.card, quoteTier) : undefined;
-  const confirmed = await confirmGeneration({
-    jobs: deps.jobs, queue: deps.queue, quoteId, userId: interaction.user.id,
-    priority: queuePriorityRank[tier?.queuePriority ?? 'standard'],
-    deadlineAt: new Date(deps.now().getTime() + (deps.jobDeadlineMs ?? 45 * 60_000)),
-    onEnqueueError: (error) => deps.log.warn({ quoteId, err: error instanceof Error ? error.message : String(error) }, 'enqueue failed; the reconciler will queue the job'),
-  });
+  const guildId = interaction.guildId ?? '';
+  const settings = await deps.memberSettings.get(interaction.user.id, guildId);
+  const confirmed = await confirmQuoteFor(deps, { quoteId, userId: interaction.user.id, guildId, settings });
   if (!confirmed.ok) {
-    const content = rejectionText(confirmed.error);
+    const content = confirmRejectionText(confirmed.error);
     // The owner's own quote message shows why; anyone else gets a private note and nothing changes.
     if (confirmed.error.code === 'not_quote_owner') await interaction.reply({ content, flags: MessageFlags.Ephemeral });
     // Short of credits, the buttons stay: after a /topup the same quote can still go through.
@@ -46,10 +23,5 @@ export async function handleQuoteButton(interaction: ButtonInteraction, action: 
     else await interaction.update({ content, embeds: [], components: [] });
     return;
   }
-  const position = await deps.queue.position(confirmed.value.jobId).catch(() => null);
-  const where = position && position > 0 ? `queued, position ${position}` : 'starting';
-  await interaction.update({
-    content: `${confirmed.value.replayed ? 'Already confirmed' : 'Confirmed'}: ${confirmed.value.price} credits held — ${where}. The images will appear in this channel.`,
-    embeds: [], components: [],
-  });
+  await interaction.update({ content: confirmedText(confirmed.value), embeds: [], components: [] });
 }

@@ -17,6 +17,10 @@ export const jobRequestSchema = z.strictObject({
   count: z.int().min(1).max(64),
   seed: z.int().min(0).max(2 ** 32 - 1),
   sourceImageUrl: z.url().optional(),
+  /** A /batch: one prompt per image (image i renders prompts[i]); `prompt` then only summarises them. */
+  prompts: z.array(z.string().trim().min(1).max(maxPromptLength)).min(2).max(64).optional(),
+}).refine((request) => request.prompts === undefined || request.prompts.length === request.count, {
+  message: 'prompts must have one prompt per image (count)', path: ['prompts'],
 });
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 

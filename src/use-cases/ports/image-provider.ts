@@ -13,6 +13,8 @@ export interface GenerationRequest {
   readonly steps: number;
   /** Images wanted (a batch). */
   readonly count: number;
+  /** A /batch of distinct prompts: image i renders prompts[i] (length = count); absent, every image renders `prompt`. */
+  readonly prompts?: readonly string[];
   readonly seed: number;
   /** img2img / upscale / variation: the source image (Discord CDN only; checked by the provider). */
   readonly sourceImageUrl?: string;
@@ -63,10 +65,14 @@ export class ProviderError extends Error {
  * instead of paying for a second one.
  */
 export interface PredictionStore {
-  get(jobId: string): Promise<PredictionRecord | null>;
+  /**
+   * `part` (here and below): a job that needs several predictions (a /batch of distinct prompts
+   * on Replicate makes one per prompt) keeps each under its position; no part = the job's one.
+   */
+  get(jobId: string, part?: number): Promise<PredictionRecord | null>;
   /** Called just before creating: marks that a create may be in flight. */
-  markCreating(jobId: string, at: Date): Promise<void>;
-  save(jobId: string, predictionId: string): Promise<void>;
+  markCreating(jobId: string, at: Date, part?: number): Promise<void>;
+  save(jobId: string, predictionId: string, part?: number): Promise<void>;
 }
 
 export interface PredictionRecord {

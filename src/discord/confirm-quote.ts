@@ -1,0 +1,39 @@
+// The one way a quote becomes a job from Discord: the Generate button and auto-confirm both
+// come here, so both hold credits through the same idempotent confirm_quote and both get the
+// member's low-balance warning.
+import { queuePriorityRank } from '../domain/jobs/job-request.js';
+import type { MemberSettings } from '../domain/settings/member-settings.js';
+import type { Result } from '../domain/result.js';
+import { findTier } from '../domain/tiers.js';
+import { confirmGeneration } from '../use-cases/confirm-generation.js';
+import { lowBalanceWarning } from '../use-cases/low-balance-warning.js';
+import type { ConfirmedJob, ConfirmRejection } from '../use-cases/ports/job-store.js';
+import type { BotDeps } from './bot-deps.js';
+
+export interface ConfirmedForMember extends ConfirmedJob {
+  /** Where the job stands: "queued, position N" or "starting". */
+  readonly where: string;
+  /** Credits left when under the member's low-balance threshold; null otherwise. */
+  readonly lowBalance: number | null;
+}
+
+export async function confirmQuoteFor(
+  deps: BotDeps,
+  input: { readonly quoteId: string; readonly userId: string; readonly guildId: string; readonly settings: MemberSettings; readonly tierName?: string | undefined },
+): Promise<Result<ConfirmedForMember, ConfirmRejection>> {
+  const tierName = input.tierName ?? (await deps.jobs.quoteTier(input.quoteId));
+  const tier = tierName ? findTier(deps.card, tierName) : undefined;
+  const confirmed = await confirmGeneration({
+    jobs: deps.jobs, queue: deps.queue, quoteId: input.quoteId, userId: input.userId,
+    priority: queuePriorityRank[tier?.queuePriority ?? 'standard'],
+    deadlineAt: new Date(deps.now().getTime() + (deps.jobDeadlineMs ?? 45 * 60_000)),
+    onEnqueueError: (error) => deps.log.warn({ quoteId: input.quoteId, err: error instanceof Error ? error.message : String(error) }, 'enqueue failed; the reconciler will queue the job'),
+  });
+  if (!confirmed.ok) return confirmed;
+  const [position, lowBalance] = await Promise.all([
+    deps.queue.position(confirmed.value.jobId).catch(() => null),
+    lowBalanceWarning({ ledger: deps.ledger, settings: input.settings, userId: input.userId, guildId: input.guildId }),
+  ]);
+  const where = position && position > 0 ? `queued, position ${position}` : 'starting';
+  return { ok: true, value: { ...confirmed.value, where, lowBalance } };
+}

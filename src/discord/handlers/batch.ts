@@ -1,0 +1,45 @@
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { batchSummary, parseBatchPrompts, type BatchPromptsProblem } from '../../domain/jobs/batch-prompts.js';
+import { quoteGeneration } from '../../use-cases/quote-generation.js';
+import { memberRoleIds, type BotDeps } from '../bot-deps.js';
+import { renderQuoteError } from '../render/quote-reply.js';
+import { replyWithQuote } from '../reply-with-quote.js';
+
+const problemText = (problem: BatchPromptsProblem): string =>
+  problem.code === 'too-few'
+    ? `A batch needs at least two prompts separated by | (you gave ${problem.count}). For one prompt use /imagine (its count option makes several images of it).`
+    : `Prompt ${problem.index + 1} is ${problem.length} characters long; each prompt may have at most ${problem.max}.`;
+
+/**
+ * `/batch prompts [model] [size] [steps] [seed] [negative]`: one image per prompt, same settings,
+ * one quote at the batch discount for that many images, delivered together as one job.
+ */
+export async function handleBatch(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
+  const parsed = parseBatchPrompts(interaction.options.getString('prompts', true));
+  if (!parsed.ok) {
+    await interaction.reply({ content: problemText(parsed.error), flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const prompts = parsed.value;
+  const [settings, roleTiers] = await Promise.all([
+    deps.memberSettings.get(interaction.user.id, interaction.guildId), deps.guildSettings.roleTiers(interaction.guildId),
+  ]);
+  const quoted = await quoteGeneration({
+    ledger: deps.ledger, jobs: deps.jobs, card: deps.card, now: deps.now(), randomSeed: deps.randomSeed,
+    member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member) },
+    roleTiers, memberDefaults: settings,
+    request: {
+      prompt: batchSummary(prompts), prompts,
+      model: interaction.options.getString('model') ?? undefined,
+      size: interaction.options.getString('size') ?? undefined,
+      steps: interaction.options.getInteger('steps') ?? undefined,
+      seed: interaction.options.getInteger('seed') ?? undefined,
+      negativePrompt: interaction.options.getString('negative') ?? undefined,
+    },
+  });
+  if (!quoted.ok) {
+    await interaction.reply(renderQuoteError(quoted.error));
+    return;
+  }
+  await replyWithQuote(interaction, deps, quoted.value, prompts.map((prompt, i) => `${i + 1}. ${prompt}`).join('\n> '), settings);
+}
