@@ -7,15 +7,14 @@ import { replyPrivately, type AdminInteraction } from './admin-reply.js';
 
 const allowanceText = (tier: { allowance: number; period: string }) => `${tier.allowance} credits ${tier.period}`;
 
-/** The role option, refused (with a reply) unless it is a real, non-@everyone role of this guild. */
+/**
+ * The role option, refused (with a reply) when it is @everyone. Discord resolves role options
+ * only among this guild's roles, so the role is this guild's.
+ */
 async function tierRole(interaction: AdminInteraction): Promise<{ id: string; name: string } | undefined> {
   const role = interaction.options.getRole('role', true);
   if (role.id === interaction.guildId) {
     await replyPrivately(interaction, 'Every member has @everyone, so it cannot give a tier. Pick a role only some members have.');
-    return undefined;
-  }
-  if (interaction.inCachedGuild() && !interaction.guild.roles.cache.has(role.id)) {
-    await replyPrivately(interaction, `${roleMention(role.id)} is not a role of this server.`);
     return undefined;
   }
   return { id: role.id, name: role.name };
