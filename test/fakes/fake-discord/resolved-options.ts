@@ -11,8 +11,9 @@ export function resolvedOptions({ roles = [], users = [] }: { roles?: readonly F
           users: Object.fromEntries(users.map((user) => [user.id, userPayload(user)])),
           // Resolved members come without their user object, as on the real API.
           members: Object.fromEntries(users.map((user) => {
-            const { user: _user, ...member } = memberPayload(user, [], joinedAt);
-            return [user.id, { ...member, permissions: '0' }];
+            const member: Json = { ...memberPayload(user, [], joinedAt), permissions: '0' };
+            delete member['user'];
+            return [user.id, member];
           })),
         }
       : {}),
