@@ -16,7 +16,7 @@ const tierGroup = {
       type: ApplicationCommandOptionType.Subcommand, name: 'set', description: 'Members with this role get this tier',
       options: [
         { type: ApplicationCommandOptionType.Role, name: 'role', description: 'The role', required: true },
-        { type: ApplicationCommandOptionType.String, name: 'tier', description: 'A tier from the price card (e.g. starter, pro)', required: true, max_length: 50 },
+        { type: ApplicationCommandOptionType.String, name: 'tier', description: 'A tier from the price card (e.g. starter, pro)', required: true, max_length: 50, autocomplete: true },
         reason(false),
       ],
     },

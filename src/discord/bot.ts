@@ -6,6 +6,7 @@ import { Client, Events, GatewayIntentBits, MessageFlags, Options, type Entitlem
 import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
 import { commands } from '../../commands/index.js';
 import type { BotDeps } from './bot-deps.js';
+import { handleAdminAutocomplete } from './handlers/admin/admin-autocomplete.js';
 import { handleAdmin } from './handlers/admin/index.js';
 import { handleBalance } from './handlers/balance.js';
 import { handleImagine } from './handlers/imagine.js';
@@ -32,6 +33,9 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (interaction.commandName === 'balance') return handleBalance(interaction, deps);
     if (interaction.commandName === 'topup') return handleTopup(interaction, deps);
     if (interaction.commandName === 'admin') return handleAdmin(interaction, deps);
+  } else if (interaction.isAutocomplete()) {
+    if (interaction.commandName === 'admin') return handleAdminAutocomplete(interaction, deps);
+    return interaction.respond([]);
   } else if (interaction.isButton()) {
     const [scope, action, id] = interaction.customId.split(':');
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);

@@ -170,6 +170,20 @@ describe('/admin tier', () => {
     ]);
   });
 
+  it('suggests the card’s tiers while the tier is typed', async () => {
+    const handle = fake.autocomplete({
+      guildId: GUILD, channelId: CHANNEL, user: ADMIN, roles: [ADMIN_ROLE.id], name: 'admin',
+      options: [{ type: 2, name: 'tier', options: [{ type: 1, name: 'set', options: [{ name: 'tier', type: 3, value: 'r', focused: true }] }] }],
+    });
+    const callback = await handle.response();
+    expect(callback.type).toBe(8);
+    expect(callback.data).toEqual({ choices: [
+      { name: 'Starter — 200 credits weekly', value: 'starter' },
+      { name: 'Pro — 450 credits weekly', value: 'pro' },
+      { name: 'Ultra — 1000 credits weekly', value: 'ultra' },
+    ] });
+  });
+
   it('refuses an unknown tier (suggesting the closest), “none” and @everyone, changing nothing', async () => {
     const typo = await admin(tierCall(ADMIN, 'set', STARTER_ROLE, 'prp'));
     expect(typo.content).toMatch(/no tier “prp”\. Did you mean \*\*pro\*\*\? Tiers: starter, pro, ultra\. Nothing changed/);
