@@ -32,6 +32,10 @@ const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith('whsec_', { error: 'must start with whsec_' })),
   STRIPE_API_URL: optional(url(['http:', 'https:'], 'https://api.stripe.com')),
   OWNER_IDS: snowflakeList.default([]),
+  // Empty counts as unset, as everywhere: the defaults are the safe choice (no admin grants).
+  GUILD_ADMIN_GRANTS: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
+  GUILD_ADMIN_GRANT_CAP: optional(z.coerce.number({ error: 'must be a whole number of credits' }).int({ error: 'must be a whole number of credits' }).min(1).max(1_000_000))
+    .transform((value) => value ?? 500),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -53,6 +57,8 @@ export interface Config {
     readonly providerJobsPerMinute: number;
   };
   readonly discord: { readonly token: string | undefined; readonly apiUrl: string | undefined; readonly ownerIds: readonly string[] };
+  /** Who may create credits with `/admin credits grant` besides the owners (OWNER_IDS), and how many. */
+  readonly adminGrants: { readonly guildAdminsMayGrant: boolean; readonly guildAdminDailyCap: number };
   /** `local` renders images offline and free; used whenever no Replicate token is set. */
   readonly provider: { readonly kind: 'local' } | { readonly kind: 'replicate'; readonly token: string; readonly apiUrl: string | undefined };
   readonly priceCardPath: string | undefined;
@@ -84,6 +90,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, providerJobsPerMinute: e.PROVIDER_JOBS_PER_MINUTE }),
     discord: Object.freeze({ token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS) }),
+    adminGrants: Object.freeze({ guildAdminsMayGrant: e.GUILD_ADMIN_GRANTS, guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP }),
     provider: Object.freeze(
       e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const },
     ),

@@ -1,12 +1,14 @@
 // Wires the bot process: the discord.js gateway client and its interaction handlers on the
 // ledger, job store and queue. Requires DISCORD_TOKEN.
 import { randomInt } from 'node:crypto';
+import { createPgAdminStatsReader } from '../db/admin-stats-store.js';
 import { createPgAuditLog } from '../db/audit-log.js';
 import { createDatabase } from '../db/client.js';
 import { createPgGuildSettingsStore } from '../db/guild-settings-store.js';
 import { createPgJobStore } from '../db/job-store.js';
 import { createPgMemberSettingsStore } from '../db/member-settings-store.js';
 import { createBot } from '../discord/bot.js';
+import { createSqlAdminCredits } from '../ledger/sql-admin-credits.js';
 import { createSqlLedger } from '../ledger/sql-ledger.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
@@ -32,6 +34,8 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     deps: {
       ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: createPgGuildSettingsStore(db.pool), audit: createPgAuditLog(db.pool),
       memberSettings: createPgMemberSettingsStore(db.pool),
+      adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
+      grantPolicy: { ownerIds: config.discord.ownerIds, ...config.adminGrants },
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
       ...(stripe ? { checkout: stripe.checkout } : {}),
     },

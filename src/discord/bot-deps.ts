@@ -1,5 +1,8 @@
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { Logger } from '../shared/logger.js';
+import type { GrantPolicy } from '../domain/admin/grant-policy.js';
+import type { AdminCredits } from '../use-cases/ports/admin-credits.js';
+import type { AdminStatsReader } from '../use-cases/ports/admin-stats.js';
 import type { AuditLog } from '../use-cases/ports/audit-log.js';
 import type { Checkout } from '../use-cases/ports/checkout.js';
 import type { GenerationQueue } from '../use-cases/ports/generation-queue.js';
@@ -17,6 +20,11 @@ export interface BotDeps {
   readonly audit: AuditLog;
   /** Each member's /settings: default model and size, auto-confirm, low-balance warning. */
   readonly memberSettings: MemberSettingsStore;
+  /** Admin grants (capped) and job refunds; written by the ledger. */
+  readonly adminCredits: AdminCredits;
+  readonly adminStats: AdminStatsReader;
+  /** Who may create credits: OWNER_IDS, GUILD_ADMIN_GRANTS, GUILD_ADMIN_GRANT_CAP. */
+  readonly grantPolicy: GrantPolicy;
   readonly card: PriceCard;
   readonly log: Logger;
   readonly now: () => Date;

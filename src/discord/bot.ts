@@ -6,6 +6,8 @@ import { Client, Events, GatewayIntentBits, MessageFlags, Options, type Entitlem
 import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
 import { commands } from '../../commands/index.js';
 import type { BotDeps } from './bot-deps.js';
+import { handleAdminAutocomplete } from './handlers/admin/admin-autocomplete.js';
+import { handleAdmin } from './handlers/admin/index.js';
 import { handleBalance } from './handlers/balance.js';
 import { handleBatch } from './handlers/batch.js';
 import { handleImagine } from './handlers/imagine.js';
@@ -35,6 +37,10 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (interaction.commandName === 'topup') return handleTopup(interaction, deps);
     if (interaction.commandName === 'settings') return handleSettings(interaction, deps);
     if (interaction.commandName === 'batch') return handleBatch(interaction, deps);
+    if (interaction.commandName === 'admin') return handleAdmin(interaction, deps);
+  } else if (interaction.isAutocomplete()) {
+    if (interaction.commandName === 'admin') return handleAdminAutocomplete(interaction, deps);
+    return interaction.respond([]);
   } else if (interaction.isButton()) {
     const [scope, action, id] = interaction.customId.split(':');
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);

@@ -197,6 +197,15 @@ export class FakeDiscord {
   }
 
   slashCommand(input: SlashCommandInput): InteractionHandle {
+    return this.commandInteraction(input, 2);
+  }
+
+  /** An APPLICATION_COMMAND_AUTOCOMPLETE: mark the option being typed with `focused: true`. */
+  autocomplete(input: SlashCommandInput): InteractionHandle {
+    return this.commandInteraction(input, 4);
+  }
+
+  private commandInteraction(input: SlashCommandInput, type: 2 | 4): InteractionHandle {
     const registered = [...this.commands(), ...this.commands(input.guildId)].find((command) => command['name'] === input.name);
     const data: Json = {
       id: (registered?.['id'] as string | undefined) ?? nextSnowflake(),
@@ -206,7 +215,7 @@ export class FakeDiscord {
       ...(input.resolved ? { resolved: input.resolved } : {}),
       ...(registered?.['guild_id'] ? { guild_id: registered['guild_id'] } : {}),
     };
-    return this.dispatchInteraction(input, 2, data, undefined);
+    return this.dispatchInteraction(input, type, data, undefined);
   }
 
   buttonClick(input: ButtonClickInput): InteractionHandle {

@@ -1,0 +1,12 @@
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import type { BotDeps } from '../../bot-deps.js';
+
+export type AdminInteraction = ChatInputCommandInteraction<'cached' | 'raw'>;
+export type AdminHandler = (interaction: AdminInteraction, deps: BotDeps) => Promise<void>;
+
+/**
+ * Admin answers are private to the admin and never ping: they mention members and roles only
+ * to name them.
+ */
+export const replyPrivately = (interaction: AdminInteraction, content: string) =>
+  interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });

@@ -1,0 +1,86 @@
+// /admin tier set|remove|list: which roles give which price-card tier, each change audited.
+import { roleMention } from 'discord.js';
+import { closestName } from '../../../domain/admin/closest-name.js';
+import { findTier, noTier } from '../../../domain/tiers.js';
+import type { BotDeps } from '../../bot-deps.js';
+import { replyPrivately, type AdminInteraction } from './admin-reply.js';
+
+const allowanceText = (tier: { allowance: number; period: string }) => `${tier.allowance} credits ${tier.period}`;
+
+/**
+ * The role option, refused (with a reply) when it is @everyone. Discord resolves role options
+ * only among this guild's roles, so the role is this guild's.
+ */
+async function tierRole(interaction: AdminInteraction): Promise<{ id: string; name: string } | undefined> {
+  const role = interaction.options.getRole('role', true);
+  if (role.id === interaction.guildId) {
+    await replyPrivately(interaction, 'Every member has @everyone, so it cannot give a tier. Pick a role only some members have.');
+    return undefined;
+  }
+  return { id: role.id, name: role.name };
+}
+
+async function setTier(interaction: AdminInteraction, deps: BotDeps): Promise<void> {
+  const role = await tierRole(interaction);
+  if (!role) return;
+  const wanted = interaction.options.getString('tier', true).trim().toLowerCase();
+  const none = noTier(deps.card).name;
+  const tierNames = deps.card.tiers.map((t) => t.name).filter((name) => name !== none);
+  if (wanted === none) {
+    await replyPrivately(interaction, `“${none}” is what members without a tier role get. To stop ${roleMention(role.id)} giving a tier, use \`/admin tier remove\`.`);
+    return;
+  }
+  const tier = findTier(deps.card, wanted);
+  if (!tier) {
+    const suggestion = closestName(wanted, tierNames);
+    await replyPrivately(interaction, `The price card has no tier “${wanted}”.${suggestion ? ` Did you mean **${suggestion}**?` : ''} Tiers: ${tierNames.join(', ')}. Nothing changed.`);
+    return;
+  }
+  const previous = (await deps.guildSettings.roleTiers(interaction.guildId)).get(role.id);
+  if (previous === tier.name) {
+    await replyPrivately(interaction, `${roleMention(role.id)} already gives **${tier.label}**; nothing changed.`);
+    return;
+  }
+  const reason = interaction.options.getString('reason') ?? undefined;
+  await deps.guildSettings.setRoleTier(interaction.guildId, role.id, tier.name, interaction.user.id);
+  await deps.audit.record({
+    guildId: interaction.guildId, actorId: interaction.user.id, action: 'tier.set', subject: role.id,
+    details: { roleName: role.name, from: previous ?? null, to: tier.name }, ...(reason ? { reason } : {}),
+  });
+  const was = previous ? ` (was ${previous})` : '';
+  await replyPrivately(interaction, `${roleMention(role.id)} now gives **${tier.label}**${was}: ${allowanceText(tier)}, up to ${tier.maxBatch} images a batch. Members get it the next time they use the bot.`);
+}
+
+async function removeTier(interaction: AdminInteraction, deps: BotDeps): Promise<void> {
+  const role = await tierRole(interaction);
+  if (!role) return;
+  const previous = (await deps.guildSettings.roleTiers(interaction.guildId)).get(role.id);
+  if (previous === undefined || !(await deps.guildSettings.removeRoleTier(interaction.guildId, role.id))) {
+    await replyPrivately(interaction, `${roleMention(role.id)} gives no tier; nothing to remove.`);
+    return;
+  }
+  const reason = interaction.options.getString('reason') ?? undefined;
+  await deps.audit.record({
+    guildId: interaction.guildId, actorId: interaction.user.id, action: 'tier.remove', subject: role.id,
+    details: { roleName: role.name, from: previous }, ...(reason ? { reason } : {}),
+  });
+  await replyPrivately(interaction, `${roleMention(role.id)} no longer gives **${previous}**. Members keep what was already granted until it expires.`);
+}
+
+async function listTiers(interaction: AdminInteraction, deps: BotDeps): Promise<void> {
+  const mapping = await deps.guildSettings.roleTiers(interaction.guildId);
+  if (mapping.size === 0) {
+    await replyPrivately(interaction, 'No role gives a tier yet: every member is on the free daily credits. Map one with `/admin tier set`.');
+    return;
+  }
+  const rank = (name: string) => deps.card.tiers.findIndex((t) => t.name === name);
+  const lines = [...mapping].sort(([, a], [, b]) => rank(b) - rank(a)).map(([roleId, tierName]) => {
+    const tier = findTier(deps.card, tierName);
+    return tier
+      ? `${roleMention(roleId)} → **${tier.label}** · ${allowanceText(tier)}`
+      : `${roleMention(roleId)} → ${tierName} (no longer on the price card: gives nothing)`;
+  });
+  await replyPrivately(interaction, `**Tier roles** (a member with several gets the best):\n${lines.join('\n')}`);
+}
+
+export const tierSubcommands = { set: setTier, remove: removeTier, list: listTiers } as const;

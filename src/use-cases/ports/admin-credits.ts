@@ -1,0 +1,50 @@
+import type { LedgerError } from '../../domain/credits/ledger-errors.js';
+import type { Result } from '../../domain/result.js';
+import type { GuildId, UserId } from './ledger.js';
+
+export interface AdminGrantInput {
+  /** The interaction id: a retried interaction grants once (`admin-grant:<interactionId>`). */
+  readonly interactionId: string;
+  readonly userId: UserId;
+  readonly guildId: GuildId;
+  readonly amount: number;
+  readonly expiresAt: Date | null;
+  readonly actorId: string;
+  readonly reason: string;
+  /**
+   * Most credits capped granters may give this member in this guild per UTC day, this grant
+   * included; null for an uncapped granter (an operator).
+   */
+  readonly dailyCap: number | null;
+  /** Granters whose grants do not count toward the cap (the operator's owners). */
+  readonly uncappedActorIds: readonly string[];
+}
+
+export type AdminGrantOutcome =
+  | { readonly outcome: 'granted'; readonly amount: number; readonly expiresAt: Date | null; readonly grantedToday: number | null }
+  /** The interaction had granted already; nothing was granted now. */
+  | { readonly outcome: 'replayed'; readonly amount: number; readonly expiresAt: Date | null };
+
+export type AdminGrantError = LedgerError | { readonly code: 'over_daily_cap'; readonly cap: number; readonly grantedToday: number };
+
+export interface JobRefundInput {
+  readonly jobId: string;
+  /** The guild the admin acts in: a job of another guild is "not found". */
+  readonly guildId: GuildId;
+  readonly actorId: string;
+  readonly reason: string;
+}
+
+export type JobRefundOutcome =
+  | { readonly outcome: 'refunded'; readonly userId: UserId; readonly amount: number; readonly refundedAt: Date }
+  | { readonly outcome: 'already_refunded'; readonly userId: UserId; readonly amount: number; readonly refundedAt: Date }
+  | { readonly outcome: 'not_found' }
+  | { readonly outcome: 'not_finished'; readonly status: 'queued' | 'running' }
+  | { readonly outcome: 'nothing_charged'; readonly userId: UserId };
+
+/** The admin-only ways credits are created: capped gifts and job refunds. Both idempotent. */
+export interface AdminCredits {
+  grant(input: AdminGrantInput): Promise<Result<AdminGrantOutcome, AdminGrantError>>;
+  /** Gives a finished job's charged credits back to its owner, once per job, as a grant lot. */
+  refundJob(input: JobRefundInput): Promise<Result<JobRefundOutcome, LedgerError>>;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { closestName, editDistance } from '../../../../src/domain/admin/closest-name.js';
+import { grantPermission } from '../../../../src/domain/admin/grant-policy.js';
+import { summariseUsage } from '../../../../src/domain/admin/usage-summary.js';
+
+describe('closest tier name', () => {
+  it('suggests a near typo or a prefix, and nothing for a far-off word', () => {
+    expect(editDistance('prp', 'pro')).toBe(1);
+    expect(closestName('prp', ['starter', 'pro', 'ultra'])).toBe('pro');
+    expect(closestName('star', ['starter', 'pro', 'ultra'])).toBe('starter');
+    expect(closestName('ULTRA', ['starter', 'pro', 'ultra'])).toBe('ultra');
+    expect(closestName('platinum', ['starter', 'pro', 'ultra'])).toBeUndefined();
+  });
+});
+
+describe('who may grant', () => {
+  const policy = { ownerIds: ['owner'], guildAdminsMayGrant: false, guildAdminDailyCap: 100 };
+  it('owners always, uncapped; guild admins only when enabled, capped', () => {
+    expect(grantPermission(policy, 'owner')).toEqual({ allowed: true, dailyCap: null });
+    expect(grantPermission(policy, 'admin')).toEqual({ allowed: false });
+    expect(grantPermission({ ...policy, guildAdminsMayGrant: true }, 'admin')).toEqual({ allowed: true, dailyCap: 100 });
+  });
+});
+
+describe('usage summary', () => {
+  it('values credits at the card’s rate against provider cost', () => {
+    const summary = summariseUsage([
+      { model: 'a', jobs: 2, images: 2, creditsCharged: 30, providerCostUsd: 0.05 },
+      { model: 'b', jobs: 1, images: 4, creditsCharged: 20, providerCostUsd: 0.25 },
+    ], 100);
+    expect(summary).toMatchObject({ creditsCharged: 50, chargedUsd: 0.5, providerCostUsd: 0.3, marginUsd: 0.2, marginShare: 0.4 });
+    expect(summary.models[1]).toMatchObject({ chargedUsd: 0.2, marginUsd: -0.05 });
+    expect(summariseUsage([], 100).marginShare).toBeNull();
+  });
+});
