@@ -5,6 +5,8 @@ import { createPgAuditLog } from '../db/audit-log.js';
 import { createDatabase } from '../db/client.js';
 import { createPgGuildSettingsStore } from '../db/guild-settings-store.js';
 import { createPgJobStore } from '../db/job-store.js';
+import { createPgLedgerHistoryReader } from '../db/ledger-history-reader.js';
+import { createPgUsageReader } from '../db/usage-reader.js';
 import { createBot } from '../discord/bot.js';
 import { createSqlLedger } from '../ledger/sql-ledger.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
@@ -27,6 +29,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     deps: {
       ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: createPgGuildSettingsStore(db.pool), audit: createPgAuditLog(db.pool),
+      history: createPgLedgerHistoryReader(db.pool), usage: createPgUsageReader(db.pool),
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
     },
   });

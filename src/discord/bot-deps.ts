@@ -5,6 +5,8 @@ import type { GenerationQueue } from '../use-cases/ports/generation-queue.js';
 import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
 import type { JobStore } from '../use-cases/ports/job-store.js';
 import type { Ledger } from '../use-cases/ports/ledger.js';
+import type { LedgerHistoryReader } from '../use-cases/ports/ledger-history.js';
+import type { UsageReader } from '../use-cases/ports/usage-reader.js';
 
 /** What the interaction handlers need; built once by the entry point. */
 export interface BotDeps {
@@ -13,6 +15,10 @@ export interface BotDeps {
   readonly queue: GenerationQueue;
   readonly guildSettings: GuildSettingsStore;
   readonly audit: AuditLog;
+  /** /history: the member's ledger, grouped by operation. */
+  readonly history: LedgerHistoryReader;
+  /** /usage: what the member's finished jobs cost. */
+  readonly usage: UsageReader;
   readonly card: PriceCard;
   readonly log: Logger;
   readonly now: () => Date;

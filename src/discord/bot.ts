@@ -7,10 +7,14 @@ import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
 import { commands } from '../../commands/index.js';
 import type { BotDeps } from './bot-deps.js';
 import { handleBalance } from './handlers/balance.js';
+import { handleEstimate } from './handlers/estimate.js';
+import { handleHistory, handleHistoryButton } from './handlers/history.js';
 import { handleImagine } from './handlers/imagine.js';
 import { handleJobButton } from './handlers/job-buttons.js';
+import { handlePricing } from './handlers/pricing.js';
 import { handleQuoteButton } from './handlers/quote-buttons.js';
 import { handleTopup } from './handlers/topup.js';
+import { handleUsage } from './handlers/usage.js';
 
 export interface BotOptions {
   readonly token: string;
@@ -30,10 +34,15 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (interaction.commandName === 'imagine') return handleImagine(interaction, deps);
     if (interaction.commandName === 'balance') return handleBalance(interaction, deps);
     if (interaction.commandName === 'topup') return handleTopup(interaction, deps);
+    if (interaction.commandName === 'history') return handleHistory(interaction, deps);
+    if (interaction.commandName === 'usage') return handleUsage(interaction, deps);
+    if (interaction.commandName === 'pricing') return handlePricing(interaction, deps);
+    if (interaction.commandName === 'estimate') return handleEstimate(interaction, deps);
   } else if (interaction.isButton()) {
     const [scope, action, id] = interaction.customId.split(':');
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);
     if (scope === 'job' && (action === 'reroll' || action === 'keep') && id) return handleJobButton(interaction, action, id, deps);
+    if (scope === 'history') return handleHistoryButton(interaction, deps);
   }
   if (interaction.isRepliable()) await interaction.reply({ content: 'That is not something I know how to do (yet).', flags: MessageFlags.Ephemeral });
 }

@@ -3,6 +3,8 @@
 import { randomInt } from 'node:crypto';
 import { createPgAuditLog } from '../../src/db/audit-log.js';
 import { createPgGuildSettingsStore } from '../../src/db/guild-settings-store.js';
+import { createPgLedgerHistoryReader } from '../../src/db/ledger-history-reader.js';
+import { createPgUsageReader } from '../../src/db/usage-reader.js';
 import type { BotDeps } from '../../src/discord/bot-deps.js';
 import { createBot } from '../../src/discord/bot.js';
 import type { PriceCard } from '../../src/domain/pricing/price-card-schema.js';
@@ -15,6 +17,7 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
     ledger: f.ledger, jobs: f.jobs, queue: f.queue,
     guildSettings: createPgGuildSettingsStore(f.database.db.pool),
     audit: createPgAuditLog(f.database.db.pool),
+    history: createPgLedgerHistoryReader(f.database.db.pool), usage: createPgUsageReader(f.database.db.pool),
     card, log: createLogger('silent'), now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 31),
     ...overrides,
   };
