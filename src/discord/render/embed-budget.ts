@@ -38,7 +38,9 @@ function sectionEmbeds(section: EmbedSection): APIEmbed[] {
     chunk = [];
     chars = 0;
   };
-  const budget = EMBED_LIMITS.charsPerMessage - EMBED_LIMITS.description - EMBED_LIMITS.title;
+  // Fields of one embed share a message's 6000 characters with its title and description.
+  const description = clip(section.description ?? '', EMBED_LIMITS.description);
+  const budget = EMBED_LIMITS.charsPerMessage - EMBED_LIMITS.title - description.length;
   for (const field of fields) {
     const size = field.name.length + field.value.length;
     if (chunk.length === EMBED_LIMITS.fields || (chunk.length > 0 && chars + size > budget)) flush();

@@ -11,6 +11,8 @@ const BLURPLE = 0x5865f2;
 /** Sizes members ask for most; each model shows those it allows, filled up from its own list. */
 const COMMON_SIZES = ['512x512', '1024x1024', '1024x1536', '1536x1024'];
 const SIZES_SHOWN = 3;
+/** One reply and a few follow-ups; a card bigger than that is cut with a note. */
+const MAX_PRICING_MESSAGES = 5;
 const periodUnit = { daily: 'day', weekly: 'week', monthly: 'month' } as const;
 
 function sizesToShow(spec: ModelSpec): string[] {
@@ -107,4 +109,4 @@ export function pricingSections(card: PriceCard): EmbedSection[] {
 
 /** The card as messages of embeds, each within Discord's limits. */
 export const renderPricing = (card: PriceCard): APIEmbed[][] =>
-  packEmbeds(pricingSections(card), 'The price card is longer than Discord can show here; the rest is in the operator’s price-card.yaml.');
+  packEmbeds(pricingSections(card), 'The price card is longer than Discord can show here; the rest is in the operator’s price-card.yaml.', MAX_PRICING_MESSAGES);
