@@ -7,6 +7,8 @@ import { createDatabase } from '../db/client.js';
 import { createPgGuildSettingsStore } from '../db/guild-settings-store.js';
 import { createPgJobStore } from '../db/job-store.js';
 import { createPgMemberSettingsStore } from '../db/member-settings-store.js';
+import { createPgLedgerHistoryReader } from '../db/ledger-history-reader.js';
+import { createPgUsageReader } from '../db/usage-reader.js';
 import { createBot } from '../discord/bot.js';
 import { createSqlAdminCredits } from '../ledger/sql-admin-credits.js';
 import { createSqlLedger } from '../ledger/sql-ledger.js';
@@ -36,6 +38,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       memberSettings: createPgMemberSettingsStore(db.pool),
       adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
       grantPolicy: { ownerIds: config.discord.ownerIds, ...config.adminGrants },
+      history: createPgLedgerHistoryReader(db.pool), usage: createPgUsageReader(db.pool),
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
       ...(stripe ? { checkout: stripe.checkout } : {}),
     },

@@ -10,6 +10,8 @@ import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
 import type { JobStore } from '../use-cases/ports/job-store.js';
 import type { Ledger } from '../use-cases/ports/ledger.js';
 import type { MemberSettingsStore } from '../use-cases/ports/member-settings.js';
+import type { LedgerHistoryReader } from '../use-cases/ports/ledger-history.js';
+import type { UsageReader } from '../use-cases/ports/usage-reader.js';
 
 /** What the interaction handlers need; built once by the entry point. */
 export interface BotDeps {
@@ -25,6 +27,10 @@ export interface BotDeps {
   readonly adminStats: AdminStatsReader;
   /** Who may create credits: OWNER_IDS, GUILD_ADMIN_GRANTS, GUILD_ADMIN_GRANT_CAP. */
   readonly grantPolicy: GrantPolicy;
+  /** /history: the member's ledger, grouped by operation. */
+  readonly history: LedgerHistoryReader;
+  /** /usage: what the member's finished jobs cost. */
+  readonly usage: UsageReader;
   readonly card: PriceCard;
   readonly log: Logger;
   readonly now: () => Date;

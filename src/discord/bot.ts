@@ -10,12 +10,16 @@ import { handleAdminAutocomplete } from './handlers/admin/admin-autocomplete.js'
 import { handleAdmin } from './handlers/admin/index.js';
 import { handleBalance } from './handlers/balance.js';
 import { handleBatch } from './handlers/batch.js';
+import { handleEstimate } from './handlers/estimate.js';
+import { handleHistory, handleHistoryButton } from './handlers/history.js';
 import { handleImagine } from './handlers/imagine.js';
 import { handleJobButton } from './handlers/job-buttons.js';
+import { handlePricing } from './handlers/pricing.js';
 import { handleQuoteButton } from './handlers/quote-buttons.js';
 import { handleSettings } from './handlers/settings.js';
 import { handleTopup } from './handlers/topup.js';
 import { handleStripeCheckoutButton } from './handlers/topup-stripe.js';
+import { handleUsage } from './handlers/usage.js';
 
 export interface BotOptions {
   readonly token: string;
@@ -38,6 +42,10 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (interaction.commandName === 'settings') return handleSettings(interaction, deps);
     if (interaction.commandName === 'batch') return handleBatch(interaction, deps);
     if (interaction.commandName === 'admin') return handleAdmin(interaction, deps);
+    if (interaction.commandName === 'history') return handleHistory(interaction, deps);
+    if (interaction.commandName === 'usage') return handleUsage(interaction, deps);
+    if (interaction.commandName === 'pricing') return handlePricing(interaction, deps);
+    if (interaction.commandName === 'estimate') return handleEstimate(interaction, deps);
   } else if (interaction.isAutocomplete()) {
     if (interaction.commandName === 'admin') return handleAdminAutocomplete(interaction, deps);
     return interaction.respond([]);
@@ -46,6 +54,7 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);
     if (scope === 'job' && (action === 'reroll' || action === 'keep') && id) return handleJobButton(interaction, action, id, deps);
     if (scope === 'topup' && action === 'stripe' && id) return handleStripeCheckoutButton(interaction, id, deps);
+    if (scope === 'history') return handleHistoryButton(interaction, deps);
   }
   if (interaction.isRepliable()) await interaction.reply({ content: 'That is not something I know how to do (yet).', flags: MessageFlags.Ephemeral });
 }

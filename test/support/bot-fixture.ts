@@ -5,6 +5,8 @@ import { createPgAdminStatsReader } from '../../src/db/admin-stats-store.js';
 import { createPgAuditLog } from '../../src/db/audit-log.js';
 import { createPgGuildSettingsStore } from '../../src/db/guild-settings-store.js';
 import { createPgMemberSettingsStore } from '../../src/db/member-settings-store.js';
+import { createPgLedgerHistoryReader } from '../../src/db/ledger-history-reader.js';
+import { createPgUsageReader } from '../../src/db/usage-reader.js';
 import type { BotDeps } from '../../src/discord/bot-deps.js';
 import { noGrants } from '../../src/domain/admin/grant-policy.js';
 import { createSqlAdminCredits } from '../../src/ledger/sql-admin-credits.js';
@@ -21,6 +23,7 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
     audit: createPgAuditLog(f.database.db.pool),
     memberSettings: createPgMemberSettingsStore(f.database.db.pool),
     adminCredits: createSqlAdminCredits(f.database.db.pool), adminStats: createPgAdminStatsReader(f.database.db.pool), grantPolicy: noGrants,
+    history: createPgLedgerHistoryReader(f.database.db.pool), usage: createPgUsageReader(f.database.db.pool),
     card, log: createLogger('silent'), now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 31),
     ...overrides,
   };

@@ -1,0 +1,20 @@
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { estimate } from '../../domain/pricing/estimate.js';
+import type { BotDeps } from '../bot-deps.js';
+import { renderEstimate } from '../render/estimate-reply.js';
+
+const DEFAULT_DAYS = 30;
+
+/** `/estimate images-per-day [model] [size] [days]`: the plan's cost plus a buffer, and what covers it. */
+export async function handleEstimate(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
+  const imagesPerDay = interaction.options.getInteger('images-per-day', true);
+  const days = interaction.options.getInteger('days') ?? DEFAULT_DAYS;
+  const model = interaction.options.getString('model')?.trim().toLowerCase() || undefined;
+  const size = interaction.options.getString('size')?.trim() || undefined;
+  const plan = estimate(deps.card, { imagesPerDay, days, model, size });
+  if (!plan.ok) {
+    await interaction.reply({ content: plan.error.message, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    return;
+  }
+  await interaction.reply({ embeds: [renderEstimate(plan.value, imagesPerDay, days, deps.card.creditsPerDollar)], flags: MessageFlags.Ephemeral });
+}

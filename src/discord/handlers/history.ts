@@ -1,0 +1,37 @@
+import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { describeOperation } from '../../domain/history/ledger-operation.js';
+import type { HistoryCursor } from '../../use-cases/ports/ledger-history.js';
+import type { BotDeps } from '../bot-deps.js';
+import { HISTORY_PAGE_SIZE, parseHistoryButton, renderHistoryPage } from '../render/history-page.js';
+
+async function historyPage(deps: BotDeps, ownerId: string, guildId: string, cursor: HistoryCursor | null) {
+  const page = await deps.history.page({ userId: ownerId, guildId, cursor, limit: HISTORY_PAGE_SIZE });
+  return renderHistoryPage({
+    ownerId,
+    rows: page.operations.map((op) => describeOperation(op, guildId)),
+    newestEntryId: page.operations[0]?.lastEntryId ?? null,
+    oldestEntryId: page.operations.at(-1)?.lastEntryId ?? null,
+    hasNewer: page.hasNewer,
+    hasOlder: page.hasOlder,
+  });
+}
+
+/** `/history`: the newest page of the member's own ledger, privately. */
+export async function handleHistory(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
+  const page = await historyPage(deps, interaction.user.id, interaction.guildId, null);
+  await interaction.reply({ ...page, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+}
+
+/** Newer / Older: only the member whose history it is may page it; anyone else is told, nothing changes. */
+export async function handleHistoryButton(interaction: ButtonInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
+  const parsed = parseHistoryButton(interaction.customId);
+  if (!parsed) {
+    await interaction.reply({ content: 'That button is out of date. Run /history again.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  if (parsed.ownerId !== interaction.user.id) {
+    await interaction.reply({ content: 'These buttons page someone else’s history. Run /history to see your own.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  await interaction.update({ ...(await historyPage(deps, parsed.ownerId, interaction.guildId, parsed.cursor)), allowedMentions: { parse: [] } });
+}

@@ -1,0 +1,112 @@
+// /pricing: the whole price card as embed sections (see embed-budget.ts for fitting them).
+import type { APIEmbed } from 'discord.js';
+import { formatNumber, formatUsd } from '../../domain/pricing/format-breakdown.js';
+import { packOffers } from '../../domain/pricing/packs.js';
+import type { ModelSpec, PriceCard } from '../../domain/pricing/price-card-schema.js';
+import { quote } from '../../domain/pricing/quote.js';
+import { tierAllowsModel } from '../../domain/tiers.js';
+import { packEmbeds, type EmbedSection } from './embed-budget.js';
+
+const BLURPLE = 0x5865f2;
+/** Sizes members ask for most; each model shows those it allows, filled up from its own list. */
+const COMMON_SIZES = ['512x512', '1024x1024', '1024x1536', '1536x1024'];
+const SIZES_SHOWN = 3;
+/** One reply and a few follow-ups; a card bigger than that is cut with a note. */
+const MAX_PRICING_MESSAGES = 5;
+const periodUnit = { daily: 'day', weekly: 'week', monthly: 'month' } as const;
+
+function sizesToShow(spec: ModelSpec): string[] {
+  const common = COMMON_SIZES.filter((size) => spec.sizes.includes(size));
+  return [...new Set([...common, ...spec.sizes])].slice(0, SIZES_SHOWN);
+}
+
+function modelField(card: PriceCard, name: string, spec: ModelSpec) {
+  const tiers = card.tiers.filter((tier) => tierAllowsModel(tier, spec));
+  const lowest = tiers[0];
+  const prices = lowest ? sizesToShow(spec).flatMap((size) => {
+    const priced = quote(card, { model: name, size }, lowest);
+    return priced.ok ? [`${size}: **${priced.value.unitPrice}** (${formatUsd(priced.value.usd)})`] : [];
+  }) : [];
+  return {
+    name: `${name} — ${spec.label}`,
+    value: [
+      prices.join(' · ') || 'no tier may use it',
+      `${formatNumber(spec.baseCreditsPerMegapixel, 6)} credits/MP at ${spec.defaultSteps} steps (max ${spec.maxSteps}) · ${spec.operations.join(', ')}`,
+      `Tiers: ${tiers.map((tier) => tier.label).join(', ') || 'none'}`,
+    ].join('\n'),
+  };
+}
+
+export function pricingSections(card: PriceCard): EmbedSection[] {
+  const rate = card.creditsPerDollar;
+  const batchLines = card.batch.map(({ count, multiplier }) => {
+    const perImage = multiplier / count;
+    const off = Math.round((1 - perImage) * 1000) / 10;
+    return `${count} image${count === 1 ? '' : 's'}: ×${formatNumber(multiplier, 3)}${off > 0 ? ` (${formatNumber(off, 1)}% off each)` : ''}`;
+  });
+  const offers = packOffers(card);
+  return [
+    {
+      title: 'Price card',
+      color: BLURPLE,
+      description: [
+        `**${rate} credits = $1.00** (1 credit = ${formatUsd(1 / rate)}).`,
+        `Free: **${card.freeDailyCredits}** credits a day (UTC), gone at the next midnight.`,
+        'Unit price = ⌈credits/MP × megapixels × steps/default steps × operation factor⌉; a batch of n costs ⌈unit × multiplier(n)⌉.',
+        'Every /imagine shows its price and breakdown before anything runs.',
+      ].join('\n'),
+    },
+    {
+      title: 'Models (credits per image)',
+      color: BLURPLE,
+      fields: Object.entries(card.models).map(([name, spec]) => modelField(card, name, spec)),
+    },
+    {
+      title: 'Operations and batches',
+      color: BLURPLE,
+      fields: [
+        { name: 'Operation factors', value: Object.entries(card.operationFactors).map(([op, factor]) => `${op} ×${formatNumber(factor, 6)}`).join('\n'), inline: true },
+        { name: 'Batch multipliers', value: batchLines.join('\n'), inline: true },
+      ],
+    },
+    {
+      title: 'Tiers',
+      color: BLURPLE,
+      description: 'Server admins map roles to tiers; with several tier roles you get the best.',
+      fields: card.tiers.map((tier) => ({
+        name: tier.label,
+        value: [
+          tier.allowance > 0
+            ? `${tier.allowance} credits / ${periodUnit[tier.period]}${tier.rolloverPeriods > 0 ? `, unspent rolls over ${tier.rolloverPeriods} period${tier.rolloverPeriods === 1 ? '' : 's'}` : ', unspent expires at period end'}`
+            : 'free daily credits only',
+          `Models: ${Object.entries(card.models).filter(([, spec]) => tierAllowsModel(tier, spec)).map(([name]) => name).join(', ') || 'none'}`,
+          `Max batch ${tier.maxBatch} · ${tier.maxRunningJobs} job${tier.maxRunningJobs === 1 ? '' : 's'} at once · ${tier.queuePriority} queue`,
+        ].join('\n'),
+        inline: true,
+      })),
+    },
+    {
+      title: 'Top-up packs',
+      color: BLURPLE,
+      description: offers.length ? 'Bought credits never expire, follow you to every server and are spent last. Buy with /topup.' : 'No packs are sold on this bot.',
+      fields: offers.map(({ pack, bonusCredits, discountPercent }) => ({
+        name: `${pack.label ?? pack.id}: ${pack.credits} credits for ${formatUsd(pack.priceUsd)}`,
+        value: discountPercent > 0 ? `${formatNumber(discountPercent, 1)}% off (+${bonusCredits} bonus credits)` : 'base rate',
+        inline: true,
+      })),
+    },
+    {
+      title: 'Refunds and moderation',
+      color: BLURPLE,
+      description: [
+        'Confirming a job holds its price; you are charged only for images delivered.',
+        '**Failed or safety-blocked images are refunded** to the credits they came from; a partly failed batch refunds the failed images’ share.',
+        'Prompts refused by this server’s moderation rules cost nothing.',
+      ].join('\n'),
+    },
+  ];
+}
+
+/** The card as messages of embeds, each within Discord's limits. */
+export const renderPricing = (card: PriceCard): APIEmbed[][] =>
+  packEmbeds(pricingSections(card), 'The price card is longer than Discord can show here; the rest is in the operator’s price-card.yaml.', MAX_PRICING_MESSAGES);

@@ -1,0 +1,66 @@
+// /pricing and /estimate through the real discord.js client and the fake Discord.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { createBot } from '../../../src/discord/bot.js';
+import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
+import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { startTestBot } from '../../support/bot-fixture.js';
+import { usePipeline } from '../../support/pipeline-fixture.js';
+
+const GUILD = '240000000000000001';
+const CHANNEL = '240000000000000002';
+const member = { id: '340000000000000001', username: 'planner' };
+
+const f = usePipeline(3);
+let fake: FakeDiscord;
+let bot: ReturnType<typeof createBot>;
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start();
+  fake.addGuild({ id: GUILD, name: 'Pricing Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }] });
+  bot = await startTestBot(f, fake, await loadPriceCardOrThrow());
+});
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+});
+
+const run = async (name: string, options: { name: string; type: number; value: string | number }[] = []) =>
+  (await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: member, name, options }).response()).data as Record<string, unknown>;
+
+describe('/pricing', () => {
+  it('shows the whole card privately, in embeds', async () => {
+    const data = await run('pricing');
+    expect(data['flags']).toBe(64);
+    const embeds = data['embeds'] as { title: string }[];
+    expect(embeds.map((e) => e.title)).toEqual(['Price card', 'Models (credits per image)', 'Operations and batches', 'Tiers', 'Top-up packs', 'Refunds and moderation']);
+    const text = JSON.stringify(embeds);
+    expect(text).toContain('100 credits = $1.00');
+    expect(text).toContain('sdxl — Stable Diffusion XL');
+    expect(text).toContain('Failed or safety-blocked images are refunded');
+  });
+});
+
+describe('/estimate', () => {
+  it('works out images × days × unit price + 25%, and what covers it, cheapest first', async () => {
+    // sdxl 1024x1024 = ceil(4 × 1.048576) = 5 credits; 10 a day × 30 = 1500 + 25% = 1875 ($18.75).
+    const data = await run('estimate', [{ name: 'images-per-day', type: 4, value: 10 }, { name: 'model', type: 3, value: 'sdxl' }, { name: 'size', type: 3, value: '1024x1024' }]);
+    expect(data['flags']).toBe(64);
+    const text = JSON.stringify(data['embeds']);
+    expect(text).toContain('1875 credits ($18.75) for 10 images a day × 30 days');
+    expect(text).toContain('300 images × 5 credits (sdxl 1024x1024) = 1500 credits');
+    expect(text).toContain('25% buffer');
+    // Free 20 a day pays 600; Pro (450/week ≈ 1928 over 30 days) covers it, Starter (≈857) does not.
+    expect(text).toMatch(/➖ \*\*Starter\*\*: 1457 credits .* 418 short/);
+    expect(text).toMatch(/✅ \*\*Pro\*\*: 2528 credits .* covers it/);
+    // 1275 credits to buy: one 3000 pack ($20) or 2 × 1200 ($20) or 3 × 500 ($15): cheapest first.
+    expect(text).toMatch(/3 × credits-500 = 1500 credits for \*\*\$15\.00\*\*.*credits-3000/);
+  });
+
+  it('refuses bad numbers, unknown models (with a suggestion) and sizes the model lacks', async () => {
+    const content = async (options: { name: string; type: number; value: string | number }[]) => String((await run('estimate', options))['content']);
+    expect(await content([{ name: 'images-per-day', type: 4, value: 0 }])).toMatch(/images-per-day must be a whole number from 1 to 1000/);
+    expect(await content([{ name: 'images-per-day', type: 4, value: 5 }, { name: 'days', type: 4, value: 999 }])).toMatch(/days must be .* from 1 to 365 \(got 999\)/);
+    expect(await content([{ name: 'images-per-day', type: 4, value: 5 }, { name: 'model', type: 3, value: 'flux-devv' }])).toMatch(/no model called “flux-devv”.*Did you mean \*\*flux-dev\*\*/);
+    expect(await content([{ name: 'images-per-day', type: 4, value: 5 }, { name: 'model', type: 3, value: 'sdxl' }, { name: 'size', type: 3, value: '512x512' }])).toMatch(/512x512/);
+  });
+});
