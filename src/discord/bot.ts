@@ -8,7 +8,7 @@ import { commands } from '../../commands/index.js';
 import type { BotDeps } from './bot-deps.js';
 import { handleBalance } from './handlers/balance.js';
 import { handleImagine } from './handlers/imagine.js';
-import { handleJobButton } from './handlers/job-buttons.js';
+import { handleJobButton, jobButtonActions, type JobButtonAction } from './handlers/job-buttons.js';
 import { handleQuoteButton } from './handlers/quote-buttons.js';
 import { handleTopup } from './handlers/topup.js';
 
@@ -31,9 +31,11 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (interaction.commandName === 'balance') return handleBalance(interaction, deps);
     if (interaction.commandName === 'topup') return handleTopup(interaction, deps);
   } else if (interaction.isButton()) {
-    const [scope, action, id] = interaction.customId.split(':');
+    const [scope, action, id, image] = interaction.customId.split(':');
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);
-    if (scope === 'job' && (action === 'reroll' || action === 'keep') && id) return handleJobButton(interaction, action, id, deps);
+    if (scope === 'job' && jobButtonActions.includes(action as JobButtonAction) && id) {
+      return handleJobButton(interaction, action as JobButtonAction, id, image === undefined ? undefined : Number(image), deps);
+    }
   }
   if (interaction.isRepliable()) await interaction.reply({ content: 'That is not something I know how to do (yet).', flags: MessageFlags.Ephemeral });
 }

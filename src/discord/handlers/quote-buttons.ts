@@ -4,6 +4,7 @@ import { findTier } from '../../domain/tiers.js';
 import { confirmGeneration } from '../../use-cases/confirm-generation.js';
 import type { ConfirmRejection } from '../../use-cases/ports/job-store.js';
 import type { BotDeps } from '../bot-deps.js';
+import { postJobMessage } from '../post-job-message.js';
 
 const rejectionText = (rejection: ConfirmRejection): string => {
   switch (rejection.code) {
@@ -35,6 +36,8 @@ export async function handleQuoteButton(interaction: ButtonInteraction, action: 
     jobs: deps.jobs, queue: deps.queue, quoteId, userId: interaction.user.id,
     priority: queuePriorityRank[tier?.queuePriority ?? 'standard'],
     deadlineAt: new Date(deps.now().getTime() + (deps.jobDeadlineMs ?? 45 * 60_000)),
+    beforeEnqueue: ({ jobId }) => postJobMessage(interaction.client.rest, deps.jobs, jobId)
+      .catch((error: unknown) => deps.log.warn({ jobId, err: error instanceof Error ? error.message : String(error) }, 'posting the job message failed; the worker will post it')),
     onEnqueueError: (error) => deps.log.warn({ quoteId, err: error instanceof Error ? error.message : String(error) }, 'enqueue failed; the reconciler will queue the job'),
   });
   if (!confirmed.ok) {
@@ -46,10 +49,8 @@ export async function handleQuoteButton(interaction: ButtonInteraction, action: 
     else await interaction.update({ content, embeds: [], components: [] });
     return;
   }
-  const position = await deps.queue.position(confirmed.value.jobId).catch(() => null);
-  const where = position && position > 0 ? `queued, position ${position}` : 'starting';
   await interaction.update({
-    content: `${confirmed.value.replayed ? 'Already confirmed' : 'Confirmed'}: ${confirmed.value.price} credits held — ${where}. The images will appear in this channel.`,
+    content: `${confirmed.value.replayed ? 'Already confirmed' : 'Confirmed'}: ${confirmed.value.price} credits held. Follow your job in this channel: its message shows the queue, the progress and then the images.`,
     embeds: [], components: [],
   });
 }
