@@ -178,11 +178,11 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
     },
 
     async recentJobs(userId, guildId, search, limit) {
-      const rows = await query<{ id: string; prompt: string; status: JobRecord['status']; created_at: Date }>(pool, `
-        SELECT id, request->>'prompt' AS prompt, status, created_at FROM generation_job
+      const rows = await query<{ id: string; prompt: string; operation: string; status: JobRecord['status']; created_at: Date }>(pool, `
+        SELECT id, request->>'prompt' AS prompt, request->>'operation' AS operation, status, created_at FROM generation_job
          WHERE user_id = $1 AND guild_id = $2 AND ($3 = '' OR request->>'prompt' ILIKE '%' || $3 || '%' OR id::text LIKE $3 || '%')
          ORDER BY created_at DESC LIMIT $4`, [userId, guildId, search.replace(/[%_\\]/g, (c) => `\\${c}`), limit]);
-      return rows.map((row) => ({ id: row.id, prompt: row.prompt, status: row.status, createdAt: row.created_at }));
+      return rows.map((row) => ({ id: row.id, prompt: row.prompt, operation: row.operation, status: row.status, createdAt: row.created_at }));
     },
 
     async findPastDeadline(limit) {

@@ -10,6 +10,7 @@ import { handleBalance } from './handlers/balance.js';
 import { handleImagine } from './handlers/imagine.js';
 import { handleJobButton, jobButtonActions, type JobButtonAction } from './handlers/job-buttons.js';
 import { handleQuoteButton } from './handlers/quote-buttons.js';
+import { autocompleteShowJob, handleShowJob } from './handlers/show-job.js';
 import { handleTopup } from './handlers/topup.js';
 
 export interface BotOptions {
@@ -30,6 +31,10 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (interaction.commandName === 'imagine') return handleImagine(interaction, deps);
     if (interaction.commandName === 'balance') return handleBalance(interaction, deps);
     if (interaction.commandName === 'topup') return handleTopup(interaction, deps);
+    if (interaction.commandName === 'show' && interaction.options.getSubcommand() === 'job') return handleShowJob(interaction, deps);
+  } else if (interaction.isAutocomplete()) {
+    if (interaction.commandName === 'show') return autocompleteShowJob(interaction, deps);
+    return interaction.respond([]);
   } else if (interaction.isButton()) {
     const [scope, action, id, image] = interaction.customId.split(':');
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);

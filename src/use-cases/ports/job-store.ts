@@ -51,6 +51,7 @@ export interface JobRecord {
 export interface JobSummary {
   readonly id: string;
   readonly prompt: string;
+  readonly operation: string;
   readonly status: JobStatus;
   readonly createdAt: Date;
 }

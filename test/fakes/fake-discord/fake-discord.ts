@@ -215,6 +215,13 @@ export class FakeDiscord {
     return this.dispatchInteraction(input, 2, data, undefined);
   }
 
+  /** An APPLICATION_COMMAND_AUTOCOMPLETE interaction; `options` mark the typed one `focused: true`. */
+  autocomplete(input: SlashCommandInput): InteractionHandle {
+    const registered = [...this.commands(), ...this.commands(input.guildId)].find((command) => command['name'] === input.name);
+    const data: Json = { id: (registered?.['id'] as string | undefined) ?? nextSnowflake(), name: input.name, type: 1, options: input.options ?? [] };
+    return this.dispatchInteraction(input, 4, data, undefined);
+  }
+
   buttonClick(input: ButtonClickInput): InteractionHandle {
     const messageId = input.messageId ?? this.state.createMessage(
       { channelId: input.channelId, guildId: input.guildId, author: this.botUser },
