@@ -36,10 +36,17 @@ function scriptedLocalProvider(): ImageProvider {
   const sourcePolicy = { allowedSourceHosts: ['127.0.0.1'], allowedSourceProtocols: ['http:'] };
   const fast = createLocalProvider(sourcePolicy);
   const slow = createLocalProvider({ ...sourcePolicy, delayMs: 2400 });
+  const flakyCalls = new Map<string, number>();
   return {
     name: 'local',
     async generate(request, context) {
       if (request.prompt.includes('forbidden')) throw new ProviderError('safety', 'The image was blocked by the safety filter. Your credits were refunded.');
+      if (request.prompt.includes('flaky')) {
+        const calls = (flakyCalls.get(request.jobId) ?? 0) + 1;
+        flakyCalls.set(request.jobId, calls);
+        context.onProgress?.({ percent: 50 });
+        if (calls === 1) throw new ProviderError('server_error', 'The image service had a problem.');
+      }
       if (request.prompt.includes('noise')) {
         // Random pixels do not compress: a 1024×1024 PNG of about 3 MiB, over the upload limit.
         const data = await sharp(randomBytes(1024 * 1024 * 3), { raw: { width: 1024, height: 1024, channels: 3 } }).png().toBuffer();
@@ -147,6 +154,14 @@ describe('the job message', () => {
     await resultOf(reposted.messageId);
     expect((await f.jobs.get(job.jobId))?.messageId).toBe(reposted.messageId);
     expect(fake.messages.filter((m) => m.action === 'create' && content(m).includes('slow vanishing ship'))).toHaveLength(2);
+  });
+
+  it('a retried job (after a transient failure) edits the same message', async () => {
+    const owner = aMember();
+    const job = await generate(owner, await quoteFor(owner, [prompt('flaky kite')]));
+    await resultOf(job.messageId);
+    expect(await finished(f, job.jobId)).toMatchObject({ status: 'succeeded', attempts: 2, messageId: job.messageId });
+    expect(fake.messages.filter((m) => m.via === 'channel' && m.action === 'create' && content(m).includes('flaky kite'))).toHaveLength(1);
   });
 
   it('re-encodes an image over the upload limit so it still arrives (and is charged)', async () => {
