@@ -17,5 +17,6 @@ export const imagine = {
     { type: ApplicationCommandOptionType.Integer, name: 'count', description: 'Images in one batch (batches cost less per image)', required: false, min_value: 1, max_value: 16 },
     { type: ApplicationCommandOptionType.Integer, name: 'seed', description: 'Seed, to repeat a result', required: false, min_value: 0, max_value: 4_294_967_295 },
     { type: ApplicationCommandOptionType.String, name: 'negative', description: 'What to keep out of the image', required: false, max_length: maxPromptLength },
+    { type: ApplicationCommandOptionType.Attachment, name: 'image', description: 'An image to start from (img2img; PNG, JPEG or WebP)', required: false },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

@@ -6,9 +6,10 @@ import { history } from './history.js';
 import { imagine } from './imagine.js';
 import { pricing } from './pricing.js';
 import { settings } from './settings.js';
+import { show } from './show.js';
 import { topup } from './topup.js';
 import { usage } from './usage.js';
 
 /** Every slash command the bot registers: the one list the router and deployment both use. */
-export const commands = [imagine, balance, topup, settings, batch, history, usage, pricing, estimate, admin] as const;
+export const commands = [imagine, balance, topup, show, settings, batch, history, usage, pricing, estimate, admin] as const;
 export type CommandName = (typeof commands)[number]['name'];

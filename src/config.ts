@@ -25,6 +25,7 @@ const envSchema = z.object({
   PROVIDER_JOBS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   DISCORD_TOKEN: optional(z.string().min(50, { error: 'does not look like a bot token' })),
   DISCORD_API_URL: optional(url(['http:', 'https:'], 'https://discord.com/api')),
+  DISCORD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(256 * 1024).max(500 * 1024 * 1024).default(10 * 1024 * 1024),
   REPLICATE_API_TOKEN: optional(z.string().min(8, { error: 'is too short to be a Replicate token' })),
   REPLICATE_API_URL: optional(url(['http:', 'https:'], 'https://api.replicate.com/v1')),
   PRICE_CARD: optional(z.string()),
@@ -56,7 +57,7 @@ export interface Config {
     /** Jobs started per minute across all workers: the global rate limit toward the provider. */
     readonly providerJobsPerMinute: number;
   };
-  readonly discord: { readonly token: string | undefined; readonly apiUrl: string | undefined; readonly ownerIds: readonly string[] };
+  readonly discord: { readonly token: string | undefined; readonly apiUrl: string | undefined; readonly ownerIds: readonly string[]; readonly maxUploadBytes: number };
   /** Who may create credits with `/admin credits grant` besides the owners (OWNER_IDS), and how many. */
   readonly adminGrants: { readonly guildAdminsMayGrant: boolean; readonly guildAdminDailyCap: number };
   /** `local` renders images offline and free; used whenever no Replicate token is set. */
@@ -89,7 +90,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     redis: Object.freeze({ url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, providerJobsPerMinute: e.PROVIDER_JOBS_PER_MINUTE }),
-    discord: Object.freeze({ token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS) }),
+    discord: Object.freeze({ token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS), maxUploadBytes: e.DISCORD_MAX_UPLOAD_BYTES }),
     adminGrants: Object.freeze({ guildAdminsMayGrant: e.GUILD_ADMIN_GRANTS, guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP }),
     provider: Object.freeze(
       e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const },

@@ -58,7 +58,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
     : createLocalProvider(), metrics);
   const delivery = config.discord.token
-    ? createChannelDelivery({ token: config.discord.token, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
+    ? createChannelDelivery({ token: config.discord.token, jobs, maxUploadBytes: config.discord.maxUploadBytes, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
     : null;
 
   const tierOf = (job: JobRecord) => findTier(priceCard, job.tierName);

@@ -17,12 +17,14 @@ export interface JobStoreOptions {
 type JobRow = {
   id: string; user_id: string; guild_id: string; channel_id: string; request: unknown; price: number;
   tier_name: string; priority: number; status: JobRecord['status']; attempts: number; deadline_at: Date;
+  message_id: string | null; images_delivered: number; created_at: Date;
 };
 
 const toJob = (row: JobRow): JobRecord => ({
   id: row.id, userId: row.user_id, guildId: row.guild_id, channelId: row.channel_id,
   request: jobRequestSchema.parse(row.request), price: row.price, tierName: row.tier_name,
   priority: row.priority, status: row.status, attempts: row.attempts, deadlineAt: row.deadline_at,
+  messageId: row.message_id, imagesDelivered: row.images_delivered, createdAt: row.created_at,
 });
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -159,6 +161,33 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
          WHERE status IN ('queued', 'running') AND created_at < $1::timestamptz - $2::int * interval '1 millisecond'
            AND (lease_until IS NULL OR lease_until < $1)
          ORDER BY created_at LIMIT 500`, [now(), olderThanMs]);
+    },
+
+    async setMessageId(jobId, messageId, replacing) {
+      if (!uuidPattern.test(jobId)) return null;
+      const [row] = await query<{ message_id: string | null }>(pool, replacing === undefined
+        ? `UPDATE generation_job SET message_id = coalesce(message_id, $2) WHERE id = $1 RETURNING message_id`
+        : `UPDATE generation_job SET message_id = CASE WHEN message_id IS NOT DISTINCT FROM $3::text THEN $2 ELSE message_id END WHERE id = $1 RETURNING message_id`,
+      replacing === undefined ? [jobId, messageId] : [jobId, messageId, replacing]);
+      return row?.message_id ?? null;
+    },
+
+    async queuedAhead(jobId) {
+      if (!uuidPattern.test(jobId)) return 0;
+      const [row] = await query<{ n: number }>(pool, `
+        SELECT count(other.id)::int AS n FROM generation_job me
+          JOIN generation_job other ON other.status = 'queued' AND other.id <> me.id
+           AND (other.priority < me.priority OR (other.priority = me.priority AND (other.created_at, other.id) < (me.created_at, me.id)))
+         WHERE me.id = $1 AND me.status = 'queued'`, [jobId]);
+      return row?.n ?? 0;
+    },
+
+    async recentJobs(userId, guildId, search, limit) {
+      const rows = await query<{ id: string; prompt: string; operation: string; status: JobRecord['status']; created_at: Date }>(pool, `
+        SELECT id, request->>'prompt' AS prompt, request->>'operation' AS operation, status, created_at FROM generation_job
+         WHERE user_id = $1 AND guild_id = $2 AND ($3 = '' OR request->>'prompt' ILIKE '%' || $3 || '%' OR id::text LIKE $3 || '%')
+         ORDER BY created_at DESC LIMIT $4`, [userId, guildId, search.replace(/[%_\\]/g, (c) => `\\${c}`), limit]);
+      return rows.map((row) => ({ id: row.id, prompt: row.prompt, operation: row.operation, status: row.status, createdAt: row.created_at }));
     },
 
     async findPastDeadline(limit) {

@@ -13,7 +13,8 @@ import { handleBatch } from './handlers/batch.js';
 import { handleEstimate } from './handlers/estimate.js';
 import { handleHistory, handleHistoryButton } from './handlers/history.js';
 import { handleImagine } from './handlers/imagine.js';
-import { handleJobButton } from './handlers/job-buttons.js';
+import { autocompleteShowJob, handleShowJob } from './handlers/show-job.js';
+import { handleJobButton, jobButtonActions, type JobButtonAction } from './handlers/job-buttons.js';
 import { handlePricing } from './handlers/pricing.js';
 import { handleQuoteButton } from './handlers/quote-buttons.js';
 import { handleSettings } from './handlers/settings.js';
@@ -46,13 +47,17 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (interaction.commandName === 'usage') return handleUsage(interaction, deps);
     if (interaction.commandName === 'pricing') return handlePricing(interaction, deps);
     if (interaction.commandName === 'estimate') return handleEstimate(interaction, deps);
+    if (interaction.commandName === 'show' && interaction.options.getSubcommand() === 'job') return handleShowJob(interaction, deps);
   } else if (interaction.isAutocomplete()) {
     if (interaction.commandName === 'admin') return handleAdminAutocomplete(interaction, deps);
+    if (interaction.commandName === 'show') return autocompleteShowJob(interaction, deps);
     return interaction.respond([]);
   } else if (interaction.isButton()) {
-    const [scope, action, id] = interaction.customId.split(':');
+    const [scope, action, id, image] = interaction.customId.split(':');
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);
-    if (scope === 'job' && (action === 'reroll' || action === 'keep') && id) return handleJobButton(interaction, action, id, deps);
+    if (scope === 'job' && jobButtonActions.includes(action as JobButtonAction) && id) {
+      return handleJobButton(interaction, action as JobButtonAction, id, image === undefined ? undefined : Number(image), deps);
+    }
     if (scope === 'topup' && action === 'stripe' && id) return handleStripeCheckoutButton(interaction, id, deps);
     if (scope === 'history') return handleHistoryButton(interaction, deps);
   }

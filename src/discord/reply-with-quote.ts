@@ -17,7 +17,7 @@ export async function replyWithQuote(
     await interaction.reply(renderQuote(quoted, description));
     return;
   }
-  const confirmed = await confirmQuoteFor(deps, {
+  const confirmed = await confirmQuoteFor(deps, interaction.client.rest, {
     quoteId: quoted.quoteId, userId: interaction.user.id, guildId: interaction.guildId, settings, tierName: quoted.quote.tier,
   });
   if (confirmed.ok) {

@@ -4,13 +4,14 @@ import type {
   GeneratedImage, GenerationContext, GenerationRequest, GenerationResult, ImageProvider,
 } from '../use-cases/ports/image-provider.js';
 import { localArtworkSvg } from './local/local-artwork.js';
+import { fetchSourceImage, renderFromSource } from './local/local-source.js';
 import { providerFailure } from './provider-failure.js';
 import { checkSourceImageUrl, type SourceImagePolicy } from './source-image.js';
 
 export interface LocalProviderOptions {
   /** Simulated provider time per generation, reported as progress in quarters. @defaultValue 0 */
   readonly delayMs?: number;
-  /** Source image URLs are checked as the replicate provider checks them (never fetched). @defaultValue Discord's CDN */
+  /** Source image URLs are checked as the replicate provider checks them, then fetched. @defaultValue Discord's CDN */
   readonly allowedSourceHosts?: readonly string[];
   /** @defaultValue `['https:']` */
   readonly allowedSourceProtocols?: readonly string[];
@@ -33,13 +34,14 @@ export function createLocalProvider(options: LocalProviderOptions = {}): ImagePr
   return {
     name: 'local',
     async generate(request: GenerationRequest, context: GenerationContext): Promise<GenerationResult> {
-      checkSourceImageUrl(request, sourcePolicy);
+      const sourceUrl = checkSourceImageUrl(request, sourcePolicy);
       const started = performance.now();
+      const source = sourceUrl === undefined ? undefined : await fetchSourceImage(sourceUrl, request.jobId, context.signal);
       for (let step = 1; step <= PROGRESS_STEPS; step++) {
         if (delayMs > 0) await wait(delayMs / PROGRESS_STEPS, request.jobId, context.signal);
         context.onProgress?.({ percent: (100 * step) / PROGRESS_STEPS, message: `step ${step}/${PROGRESS_STEPS}` });
       }
-      const images = await Promise.all(Array.from({ length: request.count }, (_, index) => render(request, index)));
+      const images = await Promise.all(Array.from({ length: request.count }, (_, index) => render(request, index, source)));
       return {
         images,
         providerCostUsd: 0,
@@ -50,8 +52,12 @@ export function createLocalProvider(options: LocalProviderOptions = {}): ImagePr
   };
 }
 
-async function render(request: GenerationRequest, index: number): Promise<GeneratedImage> {
+async function render(request: GenerationRequest, index: number, source: Buffer | undefined): Promise<GeneratedImage> {
   const { width, height } = request;
+  if (source !== undefined) {
+    const artwork = () => sharp(Buffer.from(localArtworkSvg({ prompt: request.prompt, seed: request.seed + index, model: request.model.providerModelId, width, height }, width, height))).png().toBuffer();
+    return { index, data: await renderFromSource(request, index, source, artwork, LOCAL_MAX_SIDE), contentType: 'image/png' };
+  }
   const scale = request.operation === 'upscale' ? Math.min(2, LOCAL_MAX_SIDE / Math.max(width, height)) : 1;
   const spec = { prompt: request.prompts?.[index] ?? request.prompt, seed: request.seed + index, model: request.model.providerModelId, width, height };
   const svg = localArtworkSvg(spec, Math.round(width * scale), Math.round(height * scale));

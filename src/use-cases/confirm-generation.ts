@@ -12,6 +12,11 @@ export interface ConfirmGenerationOptions {
   /** After this the reconciler ends the job and refunds it. */
   readonly deadlineAt: Date;
   readonly onEnqueueError?: (error: unknown) => void;
+  /**
+   * Runs once per newly confirmed job, before it is queued (so no worker can race it): the bot
+   * posts the public job message here. Its failure never stops the job (a worker posts one then).
+   */
+  readonly beforeEnqueue?: (confirmed: ConfirmedJob) => Promise<void>;
 }
 
 /**
@@ -24,6 +29,7 @@ export async function confirmGeneration(options: ConfirmGenerationOptions): Prom
     quoteId: options.quoteId, userId: options.userId, priority: options.priority, deadlineAt: options.deadlineAt,
   });
   if (!confirmed.ok) return confirmed;
+  if (!confirmed.value.replayed) await options.beforeEnqueue?.(confirmed.value).catch(() => undefined);
   try {
     // A replay (double click) enqueues again harmlessly: the queue dedupes by job id.
     await options.queue.enqueue(confirmed.value.jobId, options.priority);

@@ -1,10 +1,13 @@
 import type { LedgerError } from '../domain/credits/ledger-errors.js';
-import type { PriceCard } from '../domain/pricing/price-card-schema.js';
+import type { JobRequest } from '../domain/jobs/job-request.js';
+import type { Operation } from '../domain/pricing/card-terms.js';
+import type { PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
 import { quote, type Quote } from '../domain/pricing/quote.js';
 import type { QuoteRejection } from '../domain/pricing/quote-rejection.js';
 import { parseSize } from '../domain/pricing/sizes.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { applyMemberDefaults, defaultMemberSettings, type MemberSettings } from '../domain/settings/member-settings.js';
+import { defaultModelFor, tierAllowsModel } from '../domain/tiers.js';
 import { grantMemberAllowances } from './grant-member-allowances.js';
 import type { JobStore } from './ports/job-store.js';
 import type { Ledger } from './ports/ledger.js';
@@ -26,6 +29,14 @@ export interface QuoteGenerationOptions {
     readonly negativePrompt?: string | undefined;
     /** A /batch: one prompt per image; the count is their number and `prompt` their summary. */
     readonly prompts?: readonly string[] | undefined;
+    /** @defaultValue 'txt2img' */
+    readonly operation?: Operation | undefined;
+    /** With no `model`: used if it can do the operation at the member's tier (variations keep the model). */
+    readonly preferredModel?: string | undefined;
+    /** img2img: the uploaded image's URL. */
+    readonly sourceImageUrl?: string | undefined;
+    /** Upscale / variations: the delivered image, found again on Discord when the job runs. */
+    readonly sourceImage?: JobRequest['sourceImage'];
   };
   /** The member's /settings: default model and size when the request names none. */
   readonly memberDefaults?: MemberSettings;
@@ -55,10 +66,15 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
   });
   if (!allowances.ok) return allowances;
   const { tier } = allowances.value;
-  const { model, size: askedSize } = applyMemberDefaults(card, tier, request, options.memberDefaults ?? defaultMemberSettings);
+  const operation = request.operation ?? 'txt2img';
+  // Upscales, variations and img2img pick a model that can do the operation; a plain image falls
+  // back to the member's /settings defaults.
+  const { model, size: askedSize } = operation === 'txt2img' && request.preferredModel === undefined
+    ? applyMemberDefaults(card, tier, request, options.memberDefaults ?? defaultMemberSettings)
+    : { model: request.model?.trim().toLowerCase() || preferredModel(card, tier, operation, request.preferredModel) || '', size: request.size?.trim() || undefined };
   const count = request.prompts?.length ?? request.count;
   const priced = quote(card, {
-    model, operation: 'txt2img',
+    model, operation,
     ...(askedSize ? { size: askedSize } : {}),
     ...(request.steps !== undefined ? { steps: request.steps } : {}),
     ...(count !== undefined ? { count } : {}),
@@ -70,8 +86,10 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
   const quoteId = await options.jobs.createQuote({
     userId: member.userId, guildId: member.guildId, channelId: member.channelId,
     request: {
-      model: priced.value.model, providerModelId: priced.value.providerModelId, operation: 'txt2img',
+      model: priced.value.model, providerModelId: priced.value.providerModelId, operation,
       prompt: request.prompt, ...(request.negativePrompt ? { negativePrompt: request.negativePrompt } : {}),
+      ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
+      ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
       width: size.width, height: size.height, steps: priced.value.steps, count: priced.value.count, seed,
       ...(request.prompts ? { prompts: [...request.prompts] } : {}),
     },
@@ -79,4 +97,15 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
   });
   const balance = await options.ledger.balance(member.userId, member.guildId);
   return ok({ quoteId, quote: priced.value, seed, available: balance.available, expiresAt });
+}
+
+/**
+ * The model when the member named none: the preferred one if the tier may use it for this
+ * operation, else the tier's first model that can. When no model of the tier can, the first of
+ * the card that can, so the quote says which tier unlocks it.
+ */
+function preferredModel(card: PriceCard, tier: Tier, operation: Operation, preferred: string | undefined): string | undefined {
+  const spec = preferred !== undefined && Object.hasOwn(card.models, preferred) ? card.models[preferred] : undefined;
+  if (spec && spec.operations.includes(operation) && tierAllowsModel(tier, spec)) return preferred;
+  return defaultModelFor(card, tier, operation) ?? Object.keys(card.models).find((name) => card.models[name]?.operations.includes(operation));
 }

@@ -51,8 +51,11 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
 
   const heartbeat = setInterval(() => void jobs.renewLease(jobId, workerId, leaseMs).catch(() => undefined), leaseMs / 3);
   try {
+    // The member sees "Generating…" as soon as a worker has the job, before any provider progress.
+    void options.delivery.reportProgress(job, {}).catch(() => undefined);
+    const sourceImageUrl = await resolveSourceImage(job, options.delivery);
     const result = await options.provider.generate(
-      { jobId, model: { name: job.request.model, providerModelId: job.request.providerModelId }, ...pickRender(job) },
+      { jobId, model: { name: job.request.model, providerModelId: job.request.providerModelId }, ...pickRender(job), ...(sourceImageUrl ? { sourceImageUrl } : {}) },
       {
         predictions: jobs.predictions,
         onProgress: (progress) => void options.delivery.reportProgress(job, progress).catch(() => undefined),
@@ -85,6 +88,16 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+/** The source image of an upscale or variation, found again on Discord; a missing one ends the job with a refund. */
+async function resolveSourceImage(job: JobRecord, delivery: ImageDelivery): Promise<string | undefined> {
+  if (job.request.sourceImage === undefined || delivery.sourceImageUrl === undefined) return job.request.sourceImageUrl;
+  const url = await delivery.sourceImageUrl(job);
+  if (url === null) {
+    throw new ProviderError('source_image', 'The image to work from is gone (its message was deleted). Your credits were refunded.', { detail: `source image of job ${job.id} not found` });
+  }
+  return url;
 }
 
 function pickRender({ request }: JobRecord) {

@@ -1,13 +1,16 @@
-// A local stand-in for the part of Discord's REST API the worker uses: creating channel messages,
-// with multipart attachments exactly as @discordjs/rest sends them. Records every message.
+// A local stand-in for the part of Discord's REST API the worker uses: creating and editing
+// channel messages, with multipart attachments exactly as @discordjs/rest sends them. Keeps each
+// message as last written (an edit replaces its content and attachments).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface PostedMessage {
   readonly channelId: string;
-  readonly content: string | undefined;
-  readonly allowedMentions: unknown;
-  readonly files: { readonly name: string; readonly bytes: number; readonly contentType: string }[];
+  content: string | undefined;
+  allowedMentions: unknown;
+  files: { readonly name: string; readonly bytes: number; readonly contentType: string }[];
+  /** How many times the message was edited after it was posted. */
+  edits: number;
 }
 
 const readBody = async (request: IncomingMessage): Promise<Buffer> => {
@@ -43,9 +46,12 @@ export class FakeDiscordRest {
 
   private async handle(request: IncomingMessage): Promise<{ status: number; body: unknown }> {
     if (request.headers.authorization !== `Bot ${this.token}`) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
-    const match = /^\/api\/v10\/channels\/(\d+|[\w-]+)\/messages$/.exec(request.url ?? '');
-    if (request.method !== 'POST' || !match) return { status: 404, body: { message: 'Unknown route', code: 0 } };
+    const match = /^\/api\/v10\/channels\/(\d+|[\w-]+)\/messages(?:\/(\d+))?$/.exec(request.url ?? '');
+    const editing = request.method === 'PATCH' && match?.[2] !== undefined;
+    if (!match || !(editing || (request.method === 'POST' && match[2] === undefined))) return { status: 404, body: { message: 'Unknown route', code: 0 } };
     const channelId = match[1]!;
+    const existing = editing ? this.messages[Number(match[2]) - 1] : undefined;
+    if (editing && existing?.channelId !== channelId) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
     if (this.forbiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
     const raw = await readBody(request);
     const contentType = request.headers['content-type'] ?? '';
@@ -60,8 +66,16 @@ export class FakeDiscordRest {
     } else {
       payload = JSON.parse(raw.toString() || '{}') as Record<string, unknown>;
     }
-    this.messages.push({ channelId, content: payload['content'] as string | undefined, allowedMentions: payload['allowed_mentions'], files });
-    return { status: 200, body: { id: String(this.messages.length), channel_id: channelId, content: payload['content'] ?? '' } };
+    if (existing) {
+      if (payload['content'] !== undefined) existing.content = payload['content'] as string;
+      existing.allowedMentions = payload['allowed_mentions'];
+      // An edit that lists attachments replaces them with what it uploads (we never keep old ones).
+      if (payload['attachments'] !== undefined) existing.files = files;
+      existing.edits++;
+      return { status: 200, body: { id: match[2], channel_id: channelId, content: existing.content ?? '', attachments: [] } };
+    }
+    this.messages.push({ channelId, content: payload['content'] as string | undefined, allowedMentions: payload['allowed_mentions'], files, edits: 0 });
+    return { status: 200, body: { id: String(this.messages.length), channel_id: channelId, content: payload['content'] ?? '', attachments: [] } };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import type { ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { sourceAttachmentProblem } from '../../domain/jobs/source-attachment.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
 import { renderQuoteError } from '../render/quote-reply.js';
@@ -10,6 +11,13 @@ import { replyWithQuote } from '../reply-with-quote.js';
  */
 export async function handleImagine(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
   const prompt = interaction.options.getString('prompt', true).trim();
+  // An uploaded image makes it img2img, priced with the card's img2img factor.
+  const image = interaction.options.getAttachment('image');
+  const problem = image ? sourceAttachmentProblem(image) : null;
+  if (problem !== null) {
+    await interaction.reply({ content: `${problem} Nothing was charged.`, flags: MessageFlags.Ephemeral });
+    return;
+  }
   const [settings, roleTiers] = await Promise.all([
     deps.memberSettings.get(interaction.user.id, interaction.guildId), deps.guildSettings.roleTiers(interaction.guildId),
   ]);
@@ -25,6 +33,7 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
       count: interaction.options.getInteger('count') ?? undefined,
       seed: interaction.options.getInteger('seed') ?? undefined,
       negativePrompt: interaction.options.getString('negative') ?? undefined,
+      ...(image ? { operation: 'img2img' as const, sourceImageUrl: image.url } : {}),
     },
   });
   if (!quoted.ok) {

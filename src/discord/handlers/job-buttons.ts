@@ -1,13 +1,23 @@
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import type { Operation } from '../../domain/pricing/card-terms.js';
+import type { JobRecord } from '../../use-cases/ports/job-store.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
+import { imageLocation } from '../render/job-message.js';
 import { renderQuote, renderQuoteError } from '../render/quote-reply.js';
+
+export type JobButtonAction = 'reroll' | 'keep' | 'upscale' | 'variation';
+export const jobButtonActions: readonly JobButtonAction[] = ['reroll', 'keep', 'upscale', 'variation'];
+
+const verb: Record<Exclude<JobButtonAction, 'keep'>, string> = { reroll: 're-roll this', upscale: 'upscale this', variation: 'make variations of this' };
+const delivered = (job: JobRecord) => job.status === 'succeeded' || job.status === 'partial';
 
 /**
  * Buttons under a delivered result. Anyone who sees the message can click; only the job's owner
- * may act. Re-roll is a new quoted job (same settings, new seed): nothing runs until Generate.
+ * may act. Re-roll, upscale #k and variations #k are each a new quoted job: nothing runs (and
+ * nothing is held) until the owner presses Generate on the quote.
  */
-export async function handleJobButton(interaction: ButtonInteraction, action: 'reroll' | 'keep', jobId: string, deps: BotDeps): Promise<void> {
+export async function handleJobButton(interaction: ButtonInteraction, action: JobButtonAction, jobId: string, image: number | undefined, deps: BotDeps): Promise<void> {
   if (!interaction.inGuild()) return;
   if (action === 'keep') {
     const kept = await deps.jobs.markKept(jobId, interaction.user.id);
@@ -23,16 +33,33 @@ export async function handleJobButton(interaction: ButtonInteraction, action: 'r
     return;
   }
   if (job.userId !== interaction.user.id) {
-    await interaction.reply({ content: `Only <@${job.userId}> can re-roll this — run /imagine for your own.`, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    await interaction.reply({ content: `Only <@${job.userId}> can ${verb[action]} — run /imagine for your own.`, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     return;
   }
   const { request } = job;
+  let operation: Operation = request.operation;
+  let source: { sourceImage?: JobRecord['request']['sourceImage']; sourceImageUrl?: string } = {
+    ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
+    ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
+  };
+  if (action === 'upscale' || action === 'variation') {
+    const location = image === undefined ? null : imageLocation(job.imagesDelivered, image);
+    if (!delivered(job) || job.messageId === null || location === null) {
+      await interaction.reply({ content: `There is no image #${image ?? '?'} on this job to work from.`, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    operation = action;
+    source = { sourceImage: { channelId: job.channelId, messageId: job.messageId, ...location } };
+  }
   const quoted = await quoteGeneration({
     ledger: deps.ledger, jobs: deps.jobs, card: deps.card, now: deps.now(), randomSeed: deps.randomSeed,
     member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member) },
     roleTiers: await deps.guildSettings.roleTiers(interaction.guildId),
     request: {
-      prompt: request.prompt, model: request.model, size: `${request.width}x${request.height}`, steps: request.steps, count: request.count,
+      // Re-roll keeps the model; upscale and variations pick one that can do them (the card says which).
+      prompt: request.prompt, size: `${request.width}x${request.height}`, operation, ...source,
+      ...(action === 'reroll' ? { model: request.model, steps: request.steps } : { preferredModel: request.model }),
+      count: action === 'upscale' ? 1 : request.count,
       negativePrompt: request.negativePrompt,
     },
   });
@@ -40,5 +67,6 @@ export async function handleJobButton(interaction: ButtonInteraction, action: 'r
     await interaction.reply(renderQuoteError(quoted.error));
     return;
   }
-  await interaction.reply(renderQuote(quoted.value, request.prompt));
+  const title = action === 'upscale' ? `Upscale image #${image}: ` : action === 'variation' ? `Variations of image #${image}: ` : '';
+  await interaction.reply(renderQuote(quoted.value, `${title}${request.prompt}`));
 }

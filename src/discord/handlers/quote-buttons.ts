@@ -13,7 +13,7 @@ export async function handleQuoteButton(interaction: ButtonInteraction, action: 
   }
   const guildId = interaction.guildId ?? '';
   const settings = await deps.memberSettings.get(interaction.user.id, guildId);
-  const confirmed = await confirmQuoteFor(deps, { quoteId, userId: interaction.user.id, guildId, settings });
+  const confirmed = await confirmQuoteFor(deps, interaction.client.rest, { quoteId, userId: interaction.user.id, guildId, settings });
   if (!confirmed.ok) {
     const content = confirmRejectionText(confirmed.error);
     // The owner's own quote message shows why; anyone else gets a private note and nothing changes.

@@ -25,6 +25,6 @@ export function confirmedText(confirmed: ConfirmedForMember, autoConfirmedUnder?
   const lead = autoConfirmedUnder !== undefined
     ? `Auto-confirmed under your ${autoConfirmedUnder}-credit threshold (change it with /settings auto-confirm, 0 turns it off)`
     : confirmed.replayed ? 'Already confirmed' : 'Confirmed';
-  const text = `${lead}: ${confirmed.price} credits held — ${confirmed.where}. The images will appear in this channel.`;
+  const text = `${lead}: ${confirmed.price} credits held — ${confirmed.where}. Follow your job in this channel: its message shows the queue, the progress and then the images.`;
   return confirmed.lowBalance === null ? text : `${text}\n⚠️ ${lowBalanceText(confirmed.lowBalance)}`;
 }

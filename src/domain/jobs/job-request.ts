@@ -17,6 +17,17 @@ export const jobRequestSchema = z.strictObject({
   count: z.int().min(1).max(64),
   seed: z.int().min(0).max(2 ** 32 - 1),
   sourceImageUrl: z.url().optional(),
+  /**
+   * Upscale / variations of a delivered image: where it is on Discord. Attachment URLs are signed
+   * and expire, so the worker fetches the message again for a fresh URL when the job runs.
+   */
+  sourceImage: z.strictObject({
+    channelId: z.string().min(1),
+    messageId: z.string().min(1),
+    attachmentIndex: z.int().min(0).max(9),
+    /** The cell (0–3, row by row) when the attachment is a 2×2 grid of a batch of four. */
+    gridCell: z.int().min(0).max(3).optional(),
+  }).optional(),
   /** A /batch: one prompt per image (image i renders prompts[i]); `prompt` then only summarises them. */
   prompts: z.array(z.string().trim().min(1).max(maxPromptLength)).min(2).max(64).optional(),
 }).refine((request) => request.prompts === undefined || request.prompts.length === request.count, {

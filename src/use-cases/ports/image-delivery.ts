@@ -12,4 +12,9 @@ export interface ImageDelivery {
   /** Tells the member their job ended without images and that the credits were refunded. */
   reportFailure(job: JobRecord, memberMessage: string, refunded: number): Promise<void>;
   reportProgress(job: JobRecord, progress: GenerationProgress): Promise<void>;
+  /**
+   * A current URL of the job's source image (upscale / variations of a delivered image), looked
+   * up when the job runs because stored attachment URLs expire; null when the image is gone.
+   */
+  sourceImageUrl?(job: JobRecord): Promise<string | null>;
 }

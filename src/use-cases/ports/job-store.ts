@@ -41,6 +41,29 @@ export interface JobRecord {
   readonly status: JobStatus;
   readonly attempts: number;
   readonly deadlineAt: Date;
+  /** The public job message in `channelId` (null until posted). */
+  readonly messageId: string | null;
+  readonly imagesDelivered: number;
+  readonly createdAt: Date;
+}
+
+/** One line of a member's job list (/show job autocomplete). */
+export interface JobSummary {
+  readonly id: string;
+  readonly prompt: string;
+  readonly operation: string;
+  readonly status: JobStatus;
+  readonly createdAt: Date;
+}
+
+/** Where the public job message lives; the channel delivery keeps it current. */
+export interface JobMessageStore {
+  /**
+   * Records the job's message. With `replacing`, only if the stored id is still that one (a
+   * repost after the old message was deleted); otherwise only if none is stored yet.
+   * Resolves with the id stored afterwards.
+   */
+  setMessageId(jobId: string, messageId: string, replacing?: string | null): Promise<string | null>;
 }
 
 export interface FinishInput {
@@ -60,7 +83,7 @@ export interface FinishedJob {
 }
 
 /** Jobs and quotes in PostgreSQL: the truth about every job, whatever Redis says. */
-export interface JobStore {
+export interface JobStore extends JobMessageStore {
   createQuote(quote: NewQuote): Promise<string>;
   cancelQuote(quoteId: string, userId: string): Promise<boolean>;
   /** The tier the quote was priced at (it decides the job's queue priority); null if unknown. */
@@ -86,5 +109,9 @@ export interface JobStore {
   /** Jobs still queued or running whose worker is gone or that never reached the queue. */
   findOrphans(olderThanMs: number): Promise<{ id: string; priority: number }[]>;
   findPastDeadline(limit: number): Promise<string[]>;
+  /** Queued jobs that run before this one (priority, then age); 0 when it is next or not queued. */
+  queuedAhead(jobId: string): Promise<number>;
+  /** The member's latest jobs in a guild, newest first, optionally whose prompt or id contains `search`. */
+  recentJobs(userId: string, guildId: string, search: string, limit: number): Promise<JobSummary[]>;
   readonly predictions: PredictionStore;
 }

@@ -8,6 +8,7 @@ import { channelPayload, DEFAULT_EVERYONE_PERMISSIONS, memberPayload, rolePayloa
 import { FakeRest } from './rest-routes.js';
 import { Recorder } from './recorder.js';
 import { nextSnowflake } from './snowflake.js';
+import type { RecordedFile } from './http-body.js';
 import { FakeDiscordState, type FakeGuild, type InteractionRecord, type RecordedCallback, type RecordedMessage, type RecordedRequest, type RecordedWebhookCall } from './state.js';
 
 export type { FakeChannelInput, FakeRoleInput, FakeUser, Json } from './payloads.js';
@@ -134,6 +135,19 @@ export class FakeDiscord {
 
   message(id: string): Json | undefined {
     return this.state.storedMessages.get(id);
+  }
+
+  /** Deletes a stored message, as a member or moderator would in the client. */
+  deleteMessage(id: string): boolean {
+    return this.state.deleteMessage(id, 'channel');
+  }
+
+  /**
+   * Stores a file as Discord's CDN would and returns its attachment object (with a URL the fake
+   * serves), e.g. for an attachment option of a slash command (`resolved.attachments`).
+   */
+  uploadAttachment(file: RecordedFile, extra: Json = {}): Json {
+    return { ...this.state.attach([file])[0]!, ...extra };
   }
 
   waitForMessage(match: (message: RecordedMessage) => boolean, timeoutMs?: number): Promise<RecordedMessage> {

@@ -54,6 +54,8 @@ export class FakeRest {
       route('POST', `/applications/${ID}/entitlements/${ID}/consume`, true, ({ params }) => this.consumeEntitlement(params[0]!, params[1]!)),
       route('POST', '/users/@me/channels', true, ({ payload }) => this.openDm(payload)),
       route('POST', `/channels/${ID}/messages`, true, ({ params, payload, files }) => this.createChannelMessage(params[0]!, payload, files)),
+      route('GET', `/channels/${ID}/messages/${ID}`, true, ({ params }) => this.getChannelMessage(params[0]!, params[1]!)),
+      route('DELETE', `/channels/${ID}/messages/${ID}`, true, ({ params }) => this.deleteChannelMessage(params[0]!, params[1]!)),
       route('PATCH', `/channels/${ID}/messages/${ID}`, true, ({ params, payload, files }) => this.editChannelMessage(params[0]!, params[1]!, payload, files)),
       route('POST', `/interactions/${ID}/${ID}/callback`, false, ({ params, query, payload, files }) => interactions.callback(params[0]!, params[1]!, query, payload, files)),
       route('GET', `/webhooks/${ID}/${ID}/messages/@original`, false, ({ params }) => interactions.getOriginal(params[0]!, params[1]!)),
@@ -192,6 +194,17 @@ export class FakeRest {
     if (this.state.forbiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
     const init = { channelId, guildId: found.guild.id, author: this.state.botUser };
     return ok(this.state.createMessage(init, 'channel', payload as Json | undefined, files));
+  }
+
+  private getChannelMessage(channelId: string, messageId: string): RestReply {
+    const message = this.state.storedMessages.get(messageId);
+    return message?.['channel_id'] === channelId ? ok(message) : { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+  }
+
+  private deleteChannelMessage(channelId: string, messageId: string): RestReply {
+    if (this.state.storedMessages.get(messageId)?.['channel_id'] !== channelId) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+    this.state.deleteMessage(messageId, 'channel');
+    return { status: 204 };
   }
 
   private editChannelMessage(channelId: string, messageId: string, payload: unknown, files: RecordedFile[]): RestReply {

@@ -109,7 +109,7 @@ export class FakeDiscordState {
   }
 
   /** Turns uploaded files into attachment objects, kept so their URLs can be fetched back. */
-  private attach(files: readonly RecordedFile[]): Json[] {
+  attach(files: readonly RecordedFile[]): Json[] {
     return files.map((file) => {
       const id = nextSnowflake();
       this.attachments.set(id, file);

@@ -48,7 +48,7 @@ async function imagine(user: { id: string; username: string }, options: { name: 
 
 describe('/imagine', () => {
   it('registers its slash commands on start', () => {
-    expect(fake.commands().map((c) => c['name'])).toEqual(['imagine', 'balance', 'topup', 'settings', 'batch', 'history', 'usage', 'pricing', 'estimate', 'admin']);
+    expect(fake.commands().map((c) => c['name'])).toEqual(['imagine', 'balance', 'topup', 'show', 'settings', 'batch', 'history', 'usage', 'pricing', 'estimate', 'admin']);
   });
 
   it('replies privately with the exact price, its breakdown, the balance after, and Generate / Cancel', async () => {
@@ -117,15 +117,17 @@ describe('/imagine', () => {
 
 describe('results in the channel', () => {
   it('arrive with Re-roll and Keep ⭐ buttons that only the owner can use', async () => {
-    f.startWorker(createLocalProvider(), { delivery: createChannelDelivery({ token: fake.token, apiUrl: fake.apiUrl }) });
+    f.startWorker(createLocalProvider(), { delivery: createChannelDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs }) });
     const owner = aMember();
     const stranger = aMember();
     const data = await imagine(owner, [{ name: 'prompt', type: 3, value: 'a glass whale' }, { name: 'seed', type: 4, value: 42 }]);
     await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: buttonIds(data)[0]! }).response();
-    const posted = await fake.waitForMessage((m) => m.via === 'channel' && JSON.stringify(m.payload).includes('a glass whale'), 20_000);
+    const posted = await fake.waitForMessage((m) => m.via === 'channel' && m.files.length > 0 && JSON.stringify(m.payload).includes('a glass whale'), 20_000);
     expect(posted.files).toHaveLength(1);
-    const [reroll, keep] = buttonIds(posted.payload);
-    expect([reroll, keep]).toEqual([expect.stringMatching(/^job:reroll:/), expect.stringMatching(/^job:keep:/)]);
+    const [upscale, variation, reroll, keep] = buttonIds(posted.payload);
+    expect([upscale, variation, reroll, keep]).toEqual([
+      expect.stringMatching(/^job:upscale:.*:1$/), expect.stringMatching(/^job:variation:.*:1$/), expect.stringMatching(/^job:reroll:/), expect.stringMatching(/^job:keep:/),
+    ]);
     const jobId = keep!.split(':')[2]!;
 
     const strangerKeep = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: keep! }).response();

@@ -1,11 +1,29 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
 import { ProviderError, type GenerationProgress, type GenerationRequest } from '../../../src/use-cases/ports/image-provider.js';
 import { aGenerationRequest } from '../../factories/generation-request.js';
 import { InMemoryPredictionStore } from '../../fakes/in-memory-prediction-store.js';
 
 const sut = createLocalProvider();
+
+// A stand-in for Discord's CDN serving one source image, so upscale/variations/img2img really fetch it.
+let cdn: Server;
+let sourceUrl: string;
+let withSources: ReturnType<typeof createLocalProvider>;
+beforeAll(async () => {
+  const source = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3366cc' } }).png().toBuffer();
+  cdn = createServer((request, response) => {
+    if (request.url === '/source.png') response.writeHead(200, { 'content-type': 'image/png' }).end(source);
+    else response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
+  sourceUrl = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/source.png`;
+  withSources = createLocalProvider({ allowedSourceHosts: ['127.0.0.1'], allowedSourceProtocols: ['http:'] });
+});
+afterAll(() => new Promise<void>((resolve) => cdn.close(() => resolve())));
 const generate = (request: GenerationRequest, provider = sut, signal?: AbortSignal) =>
   provider.generate(request, { predictions: new InMemoryPredictionStore(), ...(signal ? { signal } : {}) });
 const size = async (data: Buffer) => {
@@ -51,16 +69,33 @@ describe('local provider', () => {
     expect(result.providerPredictionId).toBeNull();
   });
 
-  it('an upscale doubles the size', async () => {
-    const { images } = await generate(aGenerationRequest({ operation: 'upscale', width: 512, height: 768, sourceImageUrl: 'https://cdn.discordapp.com/a/b/c.png' }));
+  it('an upscale doubles the size of the source', async () => {
+    const { images } = await generate(aGenerationRequest({ operation: 'upscale', width: 512, height: 768, sourceImageUrl: sourceUrl }), withSources);
     expect(await size(images[0]?.data ?? Buffer.alloc(0))).toMatchObject({ width: 1024, height: 1536 });
   });
 
   it('an upscale keeps every side within 2048, keeping the aspect ratio', async () => {
-    const request = aGenerationRequest({ operation: 'upscale', width: 1536, height: 1024, sourceImageUrl: 'https://cdn.discordapp.com/a/b/c.png' });
-    expect(await size((await generate(request)).images[0]?.data ?? Buffer.alloc(0))).toMatchObject({ width: 2048, height: 1365 });
+    const request = aGenerationRequest({ operation: 'upscale', width: 1536, height: 1024, sourceImageUrl: sourceUrl });
+    expect(await size((await generate(request, withSources)).images[0]?.data ?? Buffer.alloc(0))).toMatchObject({ width: 2048, height: 1365 });
     const exact = { ...request, width: 1024, height: 1024 };
-    expect(await size((await generate(exact)).images[0]?.data ?? Buffer.alloc(0))).toMatchObject({ width: 2048, height: 2048 });
+    expect(await size((await generate(exact, withSources)).images[0]?.data ?? Buffer.alloc(0))).toMatchObject({ width: 2048, height: 2048 });
+  });
+
+  it('variations perturb the source deterministically: the same seed gives the same image, another seed another', async () => {
+    const request = aGenerationRequest({ operation: 'variation', width: 512, height: 512, sourceImageUrl: sourceUrl, count: 2 });
+    const [a, b] = await Promise.all([generate(request, withSources), generate(request, withSources)]);
+    expect(a.images[0]!.data.equals(b.images[0]!.data)).toBe(true);
+    expect(a.images[0]!.data.equals(a.images[1]!.data)).toBe(false);
+    // Still the source's picture: its mean colour stays blue-dominant.
+    const { channels } = await sharp(a.images[0]!.data).stats();
+    expect(channels[2]!.mean).toBeGreaterThan(channels[0]!.mean);
+  });
+
+  it('img2img draws over the source at the job size; a source that is not an image is refused', async () => {
+    const { images } = await generate(aGenerationRequest({ operation: 'img2img', width: 512, height: 384, sourceImageUrl: sourceUrl }), withSources);
+    expect(await size(images[0]!.data)).toMatchObject({ width: 512, height: 384 });
+    const gone = await generate(aGenerationRequest({ operation: 'img2img', sourceImageUrl: sourceUrl.replace('source.png', 'gone.png') }), withSources).catch((e: unknown) => e);
+    expect(gone).toMatchObject({ reason: 'source_image', transient: false });
   });
 
   it('checks the source image URL like the replicate provider', async () => {

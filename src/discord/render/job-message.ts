@@ -1,0 +1,71 @@
+// The public job message, one message per job edited through its life: queued (position) →
+// generating (progress) → the images with their buttons, or the failure and the refund.
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
+import type { JobRecord } from '../../use-cases/ports/job-store.js';
+
+/** Buttons carry only an action, the job id and an image number; state lives in PostgreSQL. */
+export const jobButtonId = {
+  reroll: (jobId: string) => `job:reroll:${jobId}`,
+  keep: (jobId: string) => `job:keep:${jobId}`,
+  upscale: (jobId: string, image: number) => `job:upscale:${jobId}:${image}`,
+  variation: (jobId: string, image: number) => `job:variation:${jobId}:${image}`,
+};
+
+/** Discord: at most 5 buttons a row and 5 rows, so upscale/variation buttons go to 10 images. */
+export const maxImagesWithButtons = 10;
+const perRow = 5;
+
+const escapeMarkdown = (text: string) => text.replace(/[*_`~|>\\[\]]/g, (c) => `\\${c}`);
+
+export const promptLine = (job: JobRecord): string => {
+  const { prompt, model, width, height, operation } = job.request;
+  const shown = prompt.length > 180 ? `${prompt.slice(0, 177)}…` : prompt;
+  const what = operation === 'txt2img' ? '' : ` · ${operation}`;
+  return `**${escapeMarkdown(shown)}** — ${model}, ${width}×${height}${what}`;
+};
+
+const owner = (job: JobRecord) => `<@${job.userId}>’s job`;
+
+export const queuedText = (job: JobRecord, ahead: number): string =>
+  `${owner(job)} — queued, ${ahead > 0 ? `position ${ahead} (${ahead} ${ahead === 1 ? 'job' : 'jobs'} ahead)` : 'next up'}\n${promptLine(job)}`;
+
+export const progressText = (job: JobRecord, percent: number | undefined): string =>
+  `${owner(job)} — Generating…${percent === undefined ? '' : ` ${Math.round(percent)}%`}\n${promptLine(job)}`;
+
+export const resultText = (job: JobRecord, delivered: number): string => {
+  const missing = job.request.count - delivered;
+  return `${owner(job)} — done\n${promptLine(job)}${missing > 0 ? `\n${missing} of ${job.request.count} images could not be made; their share is refunded.` : ''}`;
+};
+
+export const failureText = (job: JobRecord, memberMessage: string, refunded: number): string =>
+  `${owner(job)} — ❌ ${memberMessage}${refunded > 0 ? ` (${refunded} credits back in your balance)` : ''}\n${promptLine(job)}`;
+
+const button = (customId: string, label: string, emoji?: string): APIButtonComponent => ({
+  type: ComponentType.Button, style: ButtonStyle.Secondary, label, custom_id: customId, ...(emoji ? { emoji: { name: emoji } } : {}),
+});
+
+const rows = (buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent>[] => {
+  const out: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (let start = 0; start < buttons.length; start += perRow) out.push({ type: ComponentType.ActionRow, components: buttons.slice(start, start + perRow) });
+  return out;
+};
+
+/**
+ * U1…Un and V1…Vn (one row each, two for more than five images), then Re-roll and Keep ⭐.
+ * A single image gets "Upscale" and "Variations".
+ */
+export function resultButtons(jobId: string, images: number): APIActionRowComponent<APIButtonComponent>[] {
+  const numbered = Array.from({ length: Math.min(images, maxImagesWithButtons) }, (_, index) => index + 1);
+  const single = images === 1;
+  return [
+    ...rows(numbered.map((k) => button(jobButtonId.upscale(jobId, k), single ? 'Upscale' : `U${k}`, single ? '🔍' : undefined))),
+    ...rows(numbered.map((k) => button(jobButtonId.variation(jobId, k), single ? 'Variations' : `V${k}`, single ? '🎲' : undefined))),
+    { type: ComponentType.ActionRow, components: [button(jobButtonId.reroll(jobId), 'Re-roll', '🔁'), button(jobButtonId.keep(jobId), 'Keep', '⭐')] },
+  ];
+}
+
+/** Where image k (1-based) of a delivered job is: a grid cell for a batch of four, else an attachment. */
+export function imageLocation(delivered: number, image: number): { attachmentIndex: number; gridCell?: number } | null {
+  if (image < 1 || image > Math.min(delivered, maxImagesWithButtons)) return null;
+  return delivered === 4 ? { attachmentIndex: 0, gridCell: image - 1 } : { attachmentIndex: image - 1 };
+}
