@@ -28,6 +28,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     deps: {
       ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: createPgGuildSettingsStore(db.pool), audit: createPgAuditLog(db.pool),
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
+      operatorBannedWords: config.moderation.bannedWords,
     },
   });
   await bot.start();

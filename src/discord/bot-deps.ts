@@ -17,6 +17,8 @@ export interface BotDeps {
   readonly log: Logger;
   readonly now: () => Date;
   readonly randomSeed: () => number;
+  /** The operator's banned words (BANNED_WORDS), refused in prompts in every guild. @defaultValue none */
+  readonly operatorBannedWords?: readonly string[];
   /** A confirmed job not finished by then is ended and refunded. @defaultValue 45 minutes */
   readonly jobDeadlineMs?: number;
 }

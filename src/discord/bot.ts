@@ -6,6 +6,7 @@ import { Client, Events, GatewayIntentBits, MessageFlags, Options, type Entitlem
 import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
 import { commands } from '../../commands/index.js';
 import type { BotDeps } from './bot-deps.js';
+import { handleAdminConfig } from './handlers/admin-config.js';
 import { handleBalance } from './handlers/balance.js';
 import { handleImagine } from './handlers/imagine.js';
 import { handleJobButton } from './handlers/job-buttons.js';
@@ -30,6 +31,7 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (interaction.commandName === 'imagine') return handleImagine(interaction, deps);
     if (interaction.commandName === 'balance') return handleBalance(interaction, deps);
     if (interaction.commandName === 'topup') return handleTopup(interaction, deps);
+    if (interaction.commandName === 'admin' && interaction.options.getSubcommandGroup(false) === 'config') return handleAdminConfig(interaction, deps);
   } else if (interaction.isButton()) {
     const [scope, action, id] = interaction.customId.split(':');
     if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);

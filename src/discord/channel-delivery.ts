@@ -69,7 +69,8 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
               allowed_mentions: mentionOwner(job),
               ...(index === 0 ? { components: resultButtons(job) } : {}),
             },
-            files: batch.map((image) => ({ name: `image-${image.index + 1}.${extension[image.contentType]}`, data: image.data, contentType: image.contentType })),
+            // Discord blurs attachments named SPOILER_… until clicked (the guild's spoiler setting).
+            files: batch.map((image) => ({ name: `${job.request.spoiler ? 'SPOILER_' : ''}image-${image.index + 1}.${extension[image.contentType]}`, data: image.data, contentType: image.contentType })),
           });
           delivered += batch.length;
         } catch {

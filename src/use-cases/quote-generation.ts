@@ -1,4 +1,6 @@
 import type { LedgerError } from '../domain/credits/ledger-errors.js';
+import { allowsNsfwIn, channelAllowed, freeDailyOf, type GuildConfig } from '../domain/guild-config.js';
+import { checkPrompt, type ModerationVerdict } from '../domain/moderation.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import { quote, type Quote } from '../domain/pricing/quote.js';
 import type { QuoteRejection } from '../domain/pricing/quote-rejection.js';
@@ -14,8 +16,18 @@ export interface QuoteGenerationOptions {
   readonly jobs: JobStore;
   readonly card: PriceCard;
   readonly now: Date;
-  readonly member: { readonly userId: string; readonly guildId: string; readonly channelId: string; readonly roleIds: Iterable<string> };
+  readonly member: {
+    readonly userId: string; readonly guildId: string; readonly channelId: string; readonly roleIds: Iterable<string>;
+    /** The channel's parent when it is a thread: a thread under an allowed channel is allowed. */
+    readonly parentChannelId?: string | null | undefined;
+    /** Discord marks the channel age-restricted (its `nsfw` flag). */
+    readonly channelAgeRestricted?: boolean | undefined;
+  };
   readonly roleTiers: ReadonlyMap<string, string>;
+  /** The guild's `/admin config`: moderation, allowed channels, free daily amount, job limit, NSFW, spoilers. */
+  readonly guildConfig: GuildConfig;
+  /** The operator's banned words (BANNED_WORDS), refused in every guild. */
+  readonly operatorBannedWords?: readonly string[];
   readonly request: {
     readonly prompt: string;
     readonly model?: string | undefined;
@@ -38,16 +50,30 @@ export interface QuotedGeneration {
   readonly expiresAt: Date;
 }
 
-export type QuoteGenerationError = { readonly code: 'rejected'; readonly rejection: QuoteRejection } | LedgerError;
+export type QuoteGenerationError =
+  | { readonly code: 'rejected'; readonly rejection: QuoteRejection }
+  | { readonly code: 'moderated'; readonly verdict: ModerationVerdict }
+  | { readonly code: 'channel_not_allowed'; readonly allowedChannelIds: readonly string[] }
+  | LedgerError;
 
 /**
  * Prices what the member asked for at their tier (granting today's free credits and the tier's
  * allowance first, lazily) and stores the quote for them to confirm. Nothing is held yet.
+ * The guild's channel restriction and moderation come first: a refused prompt moves no credit
+ * (not even today's free grant) and leaves no quote.
  */
 export async function quoteGeneration(options: QuoteGenerationOptions): Promise<Result<QuotedGeneration, QuoteGenerationError>> {
-  const { card, member, request } = options;
+  const { card, member, request, guildConfig } = options;
+  if (!channelAllowed(guildConfig, member.channelId, member.parentChannelId)) {
+    return err({ code: 'channel_not_allowed', allowedChannelIds: guildConfig.allowedChannelIds });
+  }
+  const verdict = checkPrompt(request, {
+    guildWords: guildConfig.bannedWords, guildPatterns: guildConfig.bannedPatterns, operatorWords: options.operatorBannedWords ?? [],
+  });
+  if (verdict !== null) return err({ code: 'moderated', verdict });
   const allowances = await grantMemberAllowances({
     ledger: options.ledger, card, now: options.now, userId: member.userId, guildId: member.guildId, roleIds: member.roleIds, roleTiers: options.roleTiers,
+    ...freeDailyOf(guildConfig),
   });
   if (!allowances.ok) return allowances;
   const { tier } = allowances.value;
@@ -68,6 +94,9 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
       model: priced.value.model, providerModelId: priced.value.providerModelId, operation: 'txt2img',
       prompt: request.prompt, ...(request.negativePrompt ? { negativePrompt: request.negativePrompt } : {}),
       width: size.width, height: size.height, steps: priced.value.steps, count: priced.value.count, seed,
+      ...(allowsNsfwIn(guildConfig, member.channelAgeRestricted === true) ? { allowNsfw: true as const } : {}),
+      ...(guildConfig.spoilerResults ? { spoiler: true as const } : {}),
+      ...(guildConfig.maxRunningJobsPerMember === null ? {} : { maxRunningJobsPerMember: guildConfig.maxRunningJobsPerMember }),
     },
     breakdown: priced.value.breakdown, price: priced.value.total, tierName: tier.name, expiresAt,
   });

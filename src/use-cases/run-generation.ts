@@ -93,5 +93,6 @@ function pickRender({ request }: JobRecord) {
     operation, prompt, width, height, steps, count, seed,
     ...(request.negativePrompt === undefined ? {} : { negativePrompt: request.negativePrompt }),
     ...(request.sourceImageUrl === undefined ? {} : { sourceImageUrl: request.sourceImageUrl }),
+    ...(request.allowNsfw ? { allowNsfw: true } : {}),
   };
 }

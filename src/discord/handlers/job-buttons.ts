@@ -1,6 +1,7 @@
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
+import { channelFacts } from '../channel-facts.js';
 import { renderQuote, renderQuoteError } from '../render/quote-reply.js';
 
 /**
@@ -29,8 +30,9 @@ export async function handleJobButton(interaction: ButtonInteraction, action: 'r
   const { request } = job;
   const quoted = await quoteGeneration({
     ledger: deps.ledger, jobs: deps.jobs, card: deps.card, now: deps.now(), randomSeed: deps.randomSeed,
-    member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member) },
+    member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member), ...channelFacts(interaction) },
     roleTiers: await deps.guildSettings.roleTiers(interaction.guildId),
+    guildConfig: await deps.guildSettings.config(interaction.guildId), operatorBannedWords: deps.operatorBannedWords ?? [],
     request: {
       prompt: request.prompt, model: request.model, size: `${request.width}x${request.height}`, steps: request.steps, count: request.count,
       negativePrompt: request.negativePrompt,

@@ -48,7 +48,7 @@ async function imagine(user: { id: string; username: string }, options: { name: 
 
 describe('/imagine', () => {
   it('registers its slash commands on start', () => {
-    expect(fake.commands().map((c) => c['name'])).toEqual(['imagine', 'balance', 'topup']);
+    expect(fake.commands().map((c) => c['name'])).toEqual(['imagine', 'balance', 'topup', 'admin']);
   });
 
   it('replies privately with the exact price, its breakdown, the balance after, and Generate / Cancel', async () => {
