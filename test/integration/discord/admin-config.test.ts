@@ -58,7 +58,7 @@ interface Invocation {
 }
 
 /** `/admin config <sub> …options`; returns the reply's data. */
-async function config(sub: string, options: Json[] = [], as: Invocation = {}, resolved?: Json) {
+async function config(sub: string, options: readonly Json[] = [], as: Invocation = {}, resolved?: Json) {
   const handle = fake.slashCommand({
     guildId: as.guildId ?? GUILD, channelId: as.channelId ?? ART.id, user: as.user ?? admin, name: 'admin',
     ...(as.roles ? { roles: as.roles } : { permissions: as.permissions ?? adminPermissions }),
@@ -67,8 +67,8 @@ async function config(sub: string, options: Json[] = [], as: Invocation = {}, re
   });
   return (await handle.response()).data as Record<string, unknown>;
 }
-const channelOption = (channel: FakeChannelInput, guildId = GUILD) =>
-  [[{ type: 7, name: 'channel', value: channel.id }], resolvedChannels(guildId, [channel])] as const;
+const channelOption = (channel: FakeChannelInput, guildId = GUILD): [Json[], Json] =>
+  [[{ type: 7, name: 'channel', value: channel.id }], resolvedChannels(guildId, [channel])];
 
 async function imagine(user: { id: string; username: string }, prompt: string, channelId = ART.id, extra: Json[] = []) {
   const handle = fake.slashCommand({ guildId: GUILD, channelId, user, name: 'imagine', permissions: memberPermissions, options: [{ name: 'prompt', type: 3, value: prompt }, ...extra] });
