@@ -2,6 +2,7 @@ import {
   ApplicationCommandOptionType, ApplicationCommandType, PermissionFlagsBits,
   type APIApplicationCommandSubcommandGroupOption, type APIApplicationCommandSubcommandOption, type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import { adminConfigGroup } from './admin-config.js';
 
 // Reasons land in the ledger and the audit log, whose fields hold at most 200 characters.
 const reason = (required: boolean) =>
@@ -67,7 +68,7 @@ const refundSubcommand = {
 } as const satisfies APIApplicationCommandSubcommandOption;
 
 /** /admin's subcommand groups; another group (e.g. config) is one more entry here. */
-export const adminGroups: APIApplicationCommandSubcommandGroupOption[] = [tierGroup, creditsGroup];
+export const adminGroups: APIApplicationCommandSubcommandGroupOption[] = [tierGroup, creditsGroup, adminConfigGroup];
 export const adminSubcommands: APIApplicationCommandSubcommandOption[] = [statsSubcommand, refundSubcommand];
 
 /**
@@ -77,7 +78,7 @@ export const adminSubcommands: APIApplicationCommandSubcommandOption[] = [statsS
 export const admin = {
   type: ApplicationCommandType.ChatInput,
   name: 'admin',
-  description: 'Server admin: tiers, credits, stats, refunds',
+  description: 'Server admin: tiers, credits, config, stats, refunds',
   default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
   dm_permission: false,
   options: [...adminGroups, ...adminSubcommands],

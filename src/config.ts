@@ -37,6 +37,8 @@ const envSchema = z.object({
   GUILD_ADMIN_GRANTS: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
   GUILD_ADMIN_GRANT_CAP: optional(z.coerce.number({ error: 'must be a whole number of credits' }).int({ error: 'must be a whole number of credits' }).min(1).max(1_000_000))
     .transform((value) => value ?? 500),
+  BANNED_WORDS: z.string().default('').transform((value) => value.split(',').map((word) => word.trim()).filter((word) => word.length > 0))
+    .pipe(z.array(z.string().max(50, { error: 'each banned word or phrase must be at most 50 characters' })).max(500, { error: 'at most 500 banned words' })),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -63,6 +65,8 @@ export interface Config {
   /** `local` renders images offline and free; used whenever no Replicate token is set. */
   readonly provider: { readonly kind: 'local' } | { readonly kind: 'replicate'; readonly token: string; readonly apiUrl: string | undefined };
   readonly priceCardPath: string | undefined;
+  /** The operator's banned words and phrases, refused in prompts in every guild. */
+  readonly moderation: { readonly bannedWords: readonly string[] };
   readonly stripe: { readonly secretKey: string; readonly webhookSecret: string; readonly apiUrl: string | undefined } | undefined;
   readonly http: { readonly port: number };
   readonly logLevel: Env['LOG_LEVEL'];
@@ -96,6 +100,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const },
     ),
     priceCardPath: e.PRICE_CARD,
+    moderation: Object.freeze({ bannedWords: Object.freeze(e.BANNED_WORDS) }),
     stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
       ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL })
       : undefined,

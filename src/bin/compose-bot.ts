@@ -41,6 +41,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       history: createPgLedgerHistoryReader(db.pool), usage: createPgUsageReader(db.pool),
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
       ...(stripe ? { checkout: stripe.checkout } : {}),
+      operatorBannedWords: config.moderation.bannedWords,
     },
   });
   await bot.start();

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
+import { readGuildConfig, updateGuildConfig } from './guild-config-store.js';
 import { query } from './sql.js';
 
 export function createPgGuildSettingsStore(pool: pg.Pool): GuildSettingsStore {
@@ -16,5 +17,7 @@ export function createPgGuildSettingsStore(pool: pg.Pool): GuildSettingsStore {
     async removeRoleTier(guildId, roleId) {
       return (await query(pool, `DELETE FROM guild_tier_role WHERE guild_id = $1 AND role_id = $2 RETURNING role_id`, [guildId, roleId])).length > 0;
     },
+    config: (guildId) => readGuildConfig(pool, guildId),
+    updateConfig: updateGuildConfig(pool),
   };
 }

@@ -37,6 +37,8 @@ export interface BotDeps {
   readonly randomSeed: () => number;
   /** Card payments for /topup packs (Stripe Checkout); undefined when Stripe is not configured. */
   readonly checkout?: Checkout;
+  /** The operator's banned words (BANNED_WORDS), refused in prompts in every guild. @defaultValue none */
+  readonly operatorBannedWords?: readonly string[];
   /** A confirmed job not finished by then is ended and refunded. @defaultValue 45 minutes */
   readonly jobDeadlineMs?: number;
 }

@@ -83,14 +83,16 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
   }
 
   /** A batch of exactly four becomes one grid; anything else, one file per image. */
-  async function resultFiles(images: readonly GeneratedImage[], allowGrid: boolean): Promise<RawFile[]> {
+  async function resultFiles(job: JobRecord, images: readonly GeneratedImage[], allowGrid: boolean): Promise<RawFile[]> {
+    // Discord blurs attachments named SPOILER_… until clicked (the guild's spoiler setting).
+    const prefix = job.request.spoiler ? 'SPOILER_' : '';
     if (allowGrid && images.length === gridCells) {
       const grid = await makeGrid(images.map((image) => image.data));
-      return [fileOf('grid', await fitUnder({ data: grid, contentType: 'image/png' }, maxBytes))];
+      return [fileOf(`${prefix}grid`, await fitUnder({ data: grid, contentType: 'image/png' }, maxBytes))];
     }
     // Each file gets an equal share of the limit, so the whole message fits too.
     const share = Math.floor(maxBytes / Math.max(1, images.length));
-    return Promise.all(images.map(async (image) => fileOf(`image-${image.index + 1}`, await fitUnder(image, share))));
+    return Promise.all(images.map(async (image) => fileOf(`${prefix}image-${image.index + 1}`, await fitUnder(image, share))));
   }
 
   return {
@@ -101,7 +103,7 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
           const onMessage = images.slice(0, maxImagesWithButtons);
           let delivered = 0;
           try {
-            await writeJobMessage(job, { content: resultText(job, images.length), components: resultButtons(job.id, onMessage.length) }, await resultFiles(onMessage, images.length === gridCells));
+            await writeJobMessage(job, { content: resultText(job, images.length), components: resultButtons(job.id, onMessage.length) }, await resultFiles(job, onMessage, images.length === gridCells));
             delivered += onMessage.length;
           } catch {
             // A refused upload (missing permission, deleted channel) is not delivered, so not charged.
@@ -110,7 +112,7 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
           for (let start = maxImagesWithButtons; start < images.length; start += maxImagesWithButtons) {
             const extra = images.slice(start, start + maxImagesWithButtons);
             try {
-              await rest.post(Routes.channelMessages(job.channelId), { body: { allowed_mentions: { parse: [] } }, files: await resultFiles(extra, false) });
+              await rest.post(Routes.channelMessages(job.channelId), { body: { allowed_mentions: { parse: [] } }, files: await resultFiles(job, extra, false) });
               delivered += extra.length;
             } catch {
               // as above

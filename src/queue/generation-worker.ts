@@ -1,4 +1,5 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { memberRunningLimit } from '../domain/guild-config.js';
 import { ProviderError, type ImageProvider } from '../use-cases/ports/image-provider.js';
 import type { ImageDelivery } from '../use-cases/ports/image-delivery.js';
 import type { JobRecord, JobStore } from '../use-cases/ports/job-store.js';
@@ -48,7 +49,8 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Worker
       jobs: options.jobs,
       provider: options.provider,
       delivery: options.delivery,
-      maxRunningJobs: options.maxRunningJobs,
+      // The guild's job limit (copied onto the job when quoted) lowers the tier's.
+      maxRunningJobs: (record) => memberRunningLimit(options.maxRunningJobs(record), record.request.maxRunningJobsPerMember),
       leaseMs,
       finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -2,6 +2,8 @@ import type { LedgerError } from '../domain/credits/ledger-errors.js';
 import type { JobRequest } from '../domain/jobs/job-request.js';
 import type { Operation } from '../domain/pricing/card-terms.js';
 import type { PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
+import { allowsNsfwIn, channelAllowed, freeDailyOf, type GuildConfig } from '../domain/guild-config.js';
+import { checkPrompt, type ModerationVerdict } from '../domain/moderation.js';
 import { quote, type Quote } from '../domain/pricing/quote.js';
 import type { QuoteRejection } from '../domain/pricing/quote-rejection.js';
 import { parseSize } from '../domain/pricing/sizes.js';
@@ -17,8 +19,18 @@ export interface QuoteGenerationOptions {
   readonly jobs: JobStore;
   readonly card: PriceCard;
   readonly now: Date;
-  readonly member: { readonly userId: string; readonly guildId: string; readonly channelId: string; readonly roleIds: Iterable<string> };
+  readonly member: {
+    readonly userId: string; readonly guildId: string; readonly channelId: string; readonly roleIds: Iterable<string>;
+    /** The channel's parent when it is a thread: a thread under an allowed channel is allowed. */
+    readonly parentChannelId?: string | null | undefined;
+    /** Discord marks the channel age-restricted (its `nsfw` flag). */
+    readonly channelAgeRestricted?: boolean | undefined;
+  };
   readonly roleTiers: ReadonlyMap<string, string>;
+  /** The guild's `/admin config`: moderation, allowed channels, free daily amount, job limit, NSFW, spoilers. */
+  readonly guildConfig: GuildConfig;
+  /** The operator's banned words (BANNED_WORDS), refused in every guild. */
+  readonly operatorBannedWords?: readonly string[];
   readonly request: {
     readonly prompt: string;
     readonly model?: string | undefined;
@@ -53,16 +65,30 @@ export interface QuotedGeneration {
   readonly expiresAt: Date;
 }
 
-export type QuoteGenerationError = { readonly code: 'rejected'; readonly rejection: QuoteRejection } | LedgerError;
+export type QuoteGenerationError =
+  | { readonly code: 'rejected'; readonly rejection: QuoteRejection }
+  | { readonly code: 'moderated'; readonly verdict: ModerationVerdict }
+  | { readonly code: 'channel_not_allowed'; readonly allowedChannelIds: readonly string[] }
+  | LedgerError;
 
 /**
  * Prices what the member asked for at their tier (granting today's free credits and the tier's
  * allowance first, lazily) and stores the quote for them to confirm. Nothing is held yet.
+ * The guild's channel restriction and moderation come first: a refused prompt moves no credit
+ * (not even today's free grant) and leaves no quote.
  */
 export async function quoteGeneration(options: QuoteGenerationOptions): Promise<Result<QuotedGeneration, QuoteGenerationError>> {
-  const { card, member, request } = options;
+  const { card, member, request, guildConfig } = options;
+  if (!channelAllowed(guildConfig, member.channelId, member.parentChannelId)) {
+    return err({ code: 'channel_not_allowed', allowedChannelIds: guildConfig.allowedChannelIds });
+  }
+  const verdict = checkPrompt(request, {
+    guildWords: guildConfig.bannedWords, guildPatterns: guildConfig.bannedPatterns, operatorWords: options.operatorBannedWords ?? [],
+  });
+  if (verdict !== null) return err({ code: 'moderated', verdict });
   const allowances = await grantMemberAllowances({
     ledger: options.ledger, card, now: options.now, userId: member.userId, guildId: member.guildId, roleIds: member.roleIds, roleTiers: options.roleTiers,
+    ...freeDailyOf(guildConfig),
   });
   if (!allowances.ok) return allowances;
   const { tier } = allowances.value;
@@ -92,6 +118,9 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
       ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
       width: size.width, height: size.height, steps: priced.value.steps, count: priced.value.count, seed,
       ...(request.prompts ? { prompts: [...request.prompts] } : {}),
+      ...(allowsNsfwIn(guildConfig, member.channelAgeRestricted === true) ? { allowNsfw: true as const } : {}),
+      ...(guildConfig.spoilerResults ? { spoiler: true as const } : {}),
+      ...(guildConfig.maxRunningJobsPerMember === null ? {} : { maxRunningJobsPerMember: guildConfig.maxRunningJobsPerMember }),
     },
     breakdown: priced.value.breakdown, price: priced.value.total, tierName: tier.name, expiresAt,
   });

@@ -107,5 +107,6 @@ function pickRender({ request }: JobRecord) {
     ...(request.negativePrompt === undefined ? {} : { negativePrompt: request.negativePrompt }),
     ...(request.sourceImageUrl === undefined ? {} : { sourceImageUrl: request.sourceImageUrl }),
     ...(request.prompts === undefined ? {} : { prompts: request.prompts }),
+    ...(request.allowNsfw ? { allowNsfw: true } : {}),
   };
 }

@@ -21,3 +21,21 @@ describe('slash command definitions', () => {
     }
   });
 });
+
+describe('/admin config definition', () => {
+  it('is one subcommand group within Discord’s limits, admin-only and guild-only', async () => {
+    const { admin } = await import('../../commands/admin.js');
+    const { adminConfigGroup } = await import('../../commands/admin-config.js');
+    expect(admin).toMatchObject({ default_member_permissions: '32', dm_permission: false });
+    expect(adminConfigGroup.options.length).toBeLessThanOrEqual(25);
+    for (const sub of adminConfigGroup.options) {
+      const options: readonly { name: string; description: string; required?: boolean }[] = 'options' in sub ? sub.options : [];
+      for (const item of [sub, ...options]) {
+        expect(item.name).toMatch(/^[a-z0-9_-]{1,32}$/);
+        expect(item.description.length).toBeLessThanOrEqual(100);
+      }
+      const required = options.map((o) => Boolean(o.required));
+      expect(required).toEqual([...required].sort((a, b) => Number(b) - Number(a)));
+    }
+  });
+});

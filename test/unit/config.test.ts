@@ -47,6 +47,12 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ ...base, STRIPE_SECRET_KEY: 'sk_test_123' })[0]).toMatch(/STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET/);
   });
 
+  it('parses the operator’s banned words as a trimmed list, and refuses an over-long one', () => {
+    expect(loadConfig({ ...base, BANNED_WORDS: ' gore , red panda,, ' }).moderation.bannedWords).toEqual(['gore', 'red panda']);
+    expect(loadConfig(base).moderation.bannedWords).toEqual([]);
+    expect(problemsOf({ ...base, BANNED_WORDS: 'x'.repeat(51) })[0]).toMatch(/^BANNED_WORDS\.0: each banned word/);
+  });
+
   it('parses owner ids as a list', () => {
     expect(loadConfig({ ...base, OWNER_IDS: '123456789012345678, 223456789012345678' }).discord.ownerIds).toEqual(['123456789012345678', '223456789012345678']);
   });

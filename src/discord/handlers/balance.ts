@@ -3,6 +3,7 @@ import { quote } from '../../domain/pricing/quote.js';
 import { defaultModelFor } from '../../domain/tiers.js';
 import { grantMemberAllowances } from '../../use-cases/grant-member-allowances.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
+import { freeDailyOf } from '../../domain/guild-config.js';
 import { renderBalance } from '../render/balance-reply.js';
 
 /** `/balance [member]`: every bucket; admins (Manage Server) may look at another member. */
@@ -18,6 +19,7 @@ export async function handleBalance(interaction: ChatInputCommandInteraction<'ca
   const allowances = await grantMemberAllowances({
     ledger: deps.ledger, card: deps.card, now: deps.now(), userId: target.id, guildId: interaction.guildId,
     roleIds, roleTiers: await deps.guildSettings.roleTiers(interaction.guildId),
+    ...freeDailyOf(await deps.guildSettings.config(interaction.guildId)),
   });
   const balance = await deps.ledger.balance(target.id, interaction.guildId);
   const tier = allowances.ok ? allowances.value.tier : undefined;

@@ -2,6 +2,7 @@ import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { sourceAttachmentProblem } from '../../domain/jobs/source-attachment.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
+import { channelFacts } from '../channel-facts.js';
 import { renderQuoteError } from '../render/quote-reply.js';
 import { replyWithQuote } from '../reply-with-quote.js';
 
@@ -18,13 +19,14 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
     await interaction.reply({ content: `${problem} Nothing was charged.`, flags: MessageFlags.Ephemeral });
     return;
   }
-  const [settings, roleTiers] = await Promise.all([
-    deps.memberSettings.get(interaction.user.id, interaction.guildId), deps.guildSettings.roleTiers(interaction.guildId),
+  const [settings, roleTiers, guildConfig] = await Promise.all([
+    deps.memberSettings.get(interaction.user.id, interaction.guildId), deps.guildSettings.roleTiers(interaction.guildId), deps.guildSettings.config(interaction.guildId),
   ]);
   const quoted = await quoteGeneration({
     ledger: deps.ledger, jobs: deps.jobs, card: deps.card, now: deps.now(), randomSeed: deps.randomSeed,
-    member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member) },
+    member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member), ...channelFacts(interaction) },
     roleTiers, memberDefaults: settings,
+    guildConfig, operatorBannedWords: deps.operatorBannedWords ?? [],
     request: {
       prompt,
       model: interaction.options.getString('model') ?? undefined,

@@ -4,6 +4,7 @@ import type { JobRecord } from '../../use-cases/ports/job-store.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
 import { imageLocation } from '../render/job-message.js';
+import { channelFacts } from '../channel-facts.js';
 import { renderQuote, renderQuoteError } from '../render/quote-reply.js';
 
 export type JobButtonAction = 'reroll' | 'keep' | 'upscale' | 'variation';
@@ -53,8 +54,9 @@ export async function handleJobButton(interaction: ButtonInteraction, action: Jo
   }
   const quoted = await quoteGeneration({
     ledger: deps.ledger, jobs: deps.jobs, card: deps.card, now: deps.now(), randomSeed: deps.randomSeed,
-    member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member) },
+    member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member), ...channelFacts(interaction) },
     roleTiers: await deps.guildSettings.roleTiers(interaction.guildId),
+    guildConfig: await deps.guildSettings.config(interaction.guildId), operatorBannedWords: deps.operatorBannedWords ?? [],
     request: {
       // Re-roll keeps the model; upscale and variations pick one that can do them (the card says which).
       prompt: request.prompt, size: `${request.width}x${request.height}`, operation, ...source,

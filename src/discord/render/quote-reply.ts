@@ -1,5 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, MessageFlags, type InteractionReplyOptions } from 'discord.js';
 import { formatBreakdown, formatUsd } from '../../domain/pricing/format-breakdown.js';
+import { moderationMessage } from '../../domain/moderation.js';
 import type { QuoteGenerationError, QuotedGeneration } from '../../use-cases/quote-generation.js';
 
 /** Buttons carry only an action and an id; everything else lives in PostgreSQL. */
@@ -27,6 +28,16 @@ export function renderQuote(quoted: QuotedGeneration, prompt: string): Interacti
 
 /** Why no quote could be made, in the member's words. */
 export const renderQuoteError = (error: QuoteGenerationError): InteractionReplyOptions => ({
-  content: error.code === 'rejected' ? error.rejection.message : 'Your credits could not be checked just now; please try again.',
+  content: error.code === 'rejected' ? error.rejection.message
+    : error.code === 'moderated' ? moderationMessage(error.verdict)
+      : error.code === 'channel_not_allowed' ? `Images are made only in ${listChannels(error.allowedChannelIds)} on this server — use one of those.`
+        : 'Your credits could not be checked just now; please try again.',
   flags: MessageFlags.Ephemeral,
+  allowedMentions: { parse: [] },
 });
+
+/** `<#a>`, `<#a> or <#b>`, `<#a>, <#b> or <#c>`: channel mentions render as links. */
+const listChannels = (ids: readonly string[]): string => {
+  const mentions = ids.map((id) => `<#${id}>`);
+  return mentions.length <= 1 ? mentions.join('') : `${mentions.slice(0, -1).join(', ')} or ${mentions.at(-1)}`;
+};

@@ -17,6 +17,13 @@ export const jobRequestSchema = z.strictObject({
   count: z.int().min(1).max(64),
   seed: z.int().min(0).max(2 ** 32 - 1),
   sourceImageUrl: z.url().optional(),
+  // The guild's config as it stood when the job was quoted (src/domain/guild-config.ts):
+  /** The provider's safety checker may be off: the guild allows it and the channel is age-restricted. */
+  allowNsfw: z.literal(true).optional(),
+  /** Results are posted as spoilers. */
+  spoiler: z.literal(true).optional(),
+  /** The guild's ceiling on this member's running jobs. */
+  maxRunningJobsPerMember: z.int().min(1).optional(),
   /**
    * Upscale / variations of a delivered image: where it is on Discord. Attachment URLs are signed
    * and expire, so the worker fetches the message again for a fresh URL when the job runs.

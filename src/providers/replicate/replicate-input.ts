@@ -1,6 +1,6 @@
 import type { GenerationRequest } from '../../use-cases/ports/image-provider.js';
 
-export type ReplicateInput = Readonly<Record<string, string | number>>;
+export type ReplicateInput = Readonly<Record<string, string | number | boolean>>;
 
 /**
  * Our request as model input, in the names Stable Diffusion-style models on Replicate use.
@@ -21,6 +21,9 @@ export function toReplicateInput(request: GenerationRequest, sourceImageUrl: str
     num_inference_steps: request.steps,
     seed: request.seed,
     num_outputs: request.count,
+    // Only when the guild allows it and the job came from an age-restricted channel; otherwise
+    // the model's own default (checker on) applies.
+    ...(request.allowNsfw ? { disable_safety_checker: true } : {}),
     ...image,
   };
 }

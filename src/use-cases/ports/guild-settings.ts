@@ -1,6 +1,22 @@
-/** Per-guild settings admins change: for now, which roles grant which tier. */
+import type { ConfigChangeRefusal, GuildConfig, GuildConfigChange } from '../../domain/guild-config.js';
+import type { Result } from '../../domain/result.js';
+
+/** A config change as made: the settings before and after it. */
+export interface ConfigUpdate {
+  readonly before: GuildConfig;
+  readonly after: GuildConfig;
+}
+
+/** Per-guild settings admins change: which roles grant which tier, and the guild's config. */
 export interface GuildSettingsStore {
   roleTiers(guildId: string): Promise<ReadonlyMap<string, string>>;
   setRoleTier(guildId: string, roleId: string, tierName: string, setBy: string): Promise<void>;
   removeRoleTier(guildId: string, roleId: string): Promise<boolean>;
+  /** The guild's config; every default when its admins never changed anything. */
+  config(guildId: string): Promise<GuildConfig>;
+  /**
+   * Applies one change (validated by the domain) and records it in the admin audit log with
+   * who, old → new and why, in one transaction. A refused change writes nothing.
+   */
+  updateConfig(guildId: string, change: GuildConfigChange, actorId: string, reason?: string): Promise<Result<ConfigUpdate, ConfigChangeRefusal>>;
 }

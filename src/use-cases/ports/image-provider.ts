@@ -18,6 +18,8 @@ export interface GenerationRequest {
   readonly seed: number;
   /** img2img / upscale / variation: the source image (Discord CDN only; checked by the provider). */
   readonly sourceImageUrl?: string;
+  /** The provider may turn its safety checker off (guild policy + an age-restricted channel). */
+  readonly allowNsfw?: boolean;
 }
 
 export interface GeneratedImage {

@@ -1,6 +1,6 @@
 // Builds INTERACTION_CREATE payloads the way Discord sends them for a guild. discord.js reads
 // `entitlements`, `app_permissions`, `channel.id` and `member.user` unguarded, so all are always present.
-import { channelPayload, memberPayload, type FakeUser, type Json } from './payloads.js';
+import { channelPayload, DEFAULT_EVERYONE_PERMISSIONS, memberPayload, type FakeChannelInput, type FakeUser, type Json } from './payloads.js';
 import type { FakeGuild } from './state.js';
 
 export interface InteractionActor {
@@ -58,3 +58,8 @@ export const interactionPayload = (base: InteractionBase, type: number, data: Js
     ...extra,
   };
 };
+
+/** `data.resolved` for channel options: the channels as Discord resolves them for the invoker. */
+export const resolvedChannels = (guildId: string, channels: readonly FakeChannelInput[]): Json => ({
+  channels: Object.fromEntries(channels.map((channel, position) => [channel.id, { ...channelPayload(channel, guildId, position), permissions: DEFAULT_EVERYONE_PERMISSIONS }])),
+});

@@ -35,6 +35,12 @@ describe('replicate provider: what it sends', () => {
     expect(f.fake.creates()).toHaveLength(1);
   });
 
+  it('turns the safety checker off only for a job allowed NSFW (guild policy + age-restricted channel)', async () => {
+    await f.generate(aGenerationRequest({ allowNsfw: true }));
+    await f.generate(aGenerationRequest());
+    expect(f.fake.creates().map((create) => (create.body as { input: Record<string, unknown> }).input['disable_safety_checker'])).toEqual([true, undefined]);
+  });
+
   it('omits negative_prompt when none is given', async () => {
     await f.generate(aGenerationRequest());
     expect(f.fake.creates()[0]?.body).not.toHaveProperty('input.negative_prompt');

@@ -1,7 +1,8 @@
 // /admin: one run-time permission check, then a dispatch table by subcommand group and
-// subcommand. Adding a group (e.g. `config`) is one line in `adminGroupHandlers`.
+// subcommand. Adding a group is one line in `adminGroupHandlers`.
 import { requireManageGuild } from '../../admin-guard.js';
 import type { BotDeps } from '../../bot-deps.js';
+import { handleAdminConfig } from '../admin-config.js';
 import { creditsSubcommands } from './admin-credits.js';
 import { replyPrivately, type AdminHandler, type AdminInteraction } from './admin-reply.js';
 import { handleAdminRefund } from './admin-refund.js';
@@ -17,6 +18,7 @@ const bySubcommand = (handlers: Readonly<Record<string, AdminHandler>>): AdminHa
 export const adminGroupHandlers: Readonly<Record<string, AdminHandler>> = {
   tier: bySubcommand(tierSubcommands),
   credits: bySubcommand(creditsSubcommands),
+  config: handleAdminConfig,
 };
 
 /** Subcommands of /admin outside any group. */
