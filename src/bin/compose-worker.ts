@@ -58,7 +58,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
     : createLocalProvider(), metrics);
   const delivery = config.discord.token
-    ? createChannelDelivery({ token: config.discord.token, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
+    ? createChannelDelivery({ token: config.discord.token, log, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
     : null;
 
   const tierOf = (job: JobRecord) => findTier(priceCard, job.tierName);
@@ -76,6 +76,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       return usdPerImage === undefined ? null : usdPerImage * delivered;
     },
     signal: shutdown.signal,
+    log,
     onOutcome: (jobId, outcome) => {
       metrics.jobAttempts.inc({ outcome: outcome.kind });
       if (outcome.kind === 'finished') {

@@ -61,9 +61,16 @@ export function createBot({ token, apiUrl, deps, onInteractionHandled }: BotOpti
   });
   client.on(Events.InteractionCreate, (interaction) => {
     const started = performance.now();
-    void route(interaction, deps).then(() => onInteractionHandled?.(kindOf(interaction), (performance.now() - started) / 1000), async (error: unknown) => {
+    const kind = kindOf(interaction);
+    // Every line of this interaction's handling carries who, where and what.
+    const log = deps.log.child({ interactionId: interaction.id, userId: interaction.user.id, guildId: interaction.guildId, kind });
+    void route(interaction, { ...deps, log }).then(() => {
+      const seconds = (performance.now() - started) / 1000;
+      log.info({ ms: Math.round(seconds * 1000) }, 'interaction handled');
+      onInteractionHandled?.(kind, seconds);
+    }, async (error: unknown) => {
       const reference = randomUUID().slice(0, 8);
-      deps.log.error({ err: error, reference, interactionId: interaction.id }, 'interaction failed');
+      log.error({ err: error, reference }, 'interaction failed');
       if (!interaction.isRepliable()) return;
       const content = `Something went wrong on our side (reference ${reference}). Nothing was charged for it.`;
       await (interaction.replied || interaction.deferred ? interaction.followUp({ content, flags: MessageFlags.Ephemeral }) : interaction.reply({ content, flags: MessageFlags.Ephemeral })).catch(() => undefined);

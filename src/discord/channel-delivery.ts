@@ -5,6 +5,7 @@ import { ButtonStyle, ComponentType, REST, Routes } from 'discord.js';
 import type { GeneratedImage } from '../use-cases/ports/image-provider.js';
 import type { ImageDelivery } from '../use-cases/ports/image-delivery.js';
 import type { JobRecord } from '../use-cases/ports/job-store.js';
+import type { WorkLog } from '../use-cases/ports/work-log.js';
 
 export interface ChannelDeliveryOptions {
   readonly token: string;
@@ -12,6 +13,8 @@ export interface ChannelDeliveryOptions {
   readonly apiUrl?: string;
   /** Discord's per-message upload limit for bots without boosts. @defaultValue 10 MiB */
   readonly maxUploadBytes?: number;
+  /** Told about uploads Discord refused (their lines name the job). */
+  readonly log?: WorkLog;
 }
 
 const maxFilesPerMessage = 10;
@@ -72,7 +75,8 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
             files: batch.map((image) => ({ name: `image-${image.index + 1}.${extension[image.contentType]}`, data: image.data, contentType: image.contentType })),
           });
           delivered += batch.length;
-        } catch {
+        } catch (error) {
+          options.log?.warn({ jobId: job.id, channelId: job.channelId, images: batch.length, err: error instanceof Error ? error.message : String(error) }, 'Discord refused an upload; those images are not charged');
           // A refused upload (missing permission, deleted channel, too large) is not delivered,
           // so it is not charged; the other messages still go.
         }

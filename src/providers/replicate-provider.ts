@@ -69,6 +69,8 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
     name: 'replicate',
     async generate(request: GenerationRequest, context: GenerationContext): Promise<GenerationResult> {
       const { jobId } = request;
+      // The attempt's own log (bound to the job id) when the worker gives one.
+      const log = context.log ?? options.logger;
       const signal = context.signal ? { signal: context.signal } : {};
       if (context.signal?.aborted) {
         throw providerFailure('timeout', { detail: `job ${jobId} was aborted before it started`, cause: context.signal.reason });
@@ -91,7 +93,7 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
         client, store: context.predictions, jobId, ref, input: toReplicateInput(request, sourceImageUrl),
         clockToleranceMs: options.clockToleranceMs ?? 60_000, ...signal,
       });
-      options.logger?.info({ jobId, predictionId: prediction.id, origin }, 'replicate prediction');
+      log?.info({ jobId, predictionId: prediction.id, origin }, 'replicate prediction');
       const finished = await waitForPrediction(prediction, {
         client, jobId, pollIntervalMs: options.pollIntervalMs ?? 1000, timeoutMs: options.timeoutMs ?? 30 * 60_000,
         onUpdate: progressReporter(context.onProgress), ...signal,
@@ -104,7 +106,7 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
           ...(options.downloadRetryDelayMs === undefined ? {} : { retryDelayMs: options.downloadRetryDelayMs }),
           ...(options.downloadTimeoutMs === undefined ? {} : { timeoutMs: options.downloadTimeoutMs }),
         },
-        onDownloadFailure: (failure) => options.logger?.warn({ jobId, failure }, 'replicate output not delivered'),
+        onDownloadFailure: (failure) => log?.warn({ jobId, failure }, 'replicate output not delivered'),
       });
     },
   };
