@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
-import { startHealthServer } from '../../../src/observability/health-server.js';
+import { startHealthServer, type HttpRoute } from '../../../src/observability/health-server.js';
 import { basicAuthMatches, queueDashboardRoute } from '../../../src/observability/queue-dashboard.js';
 import { createBullGenerationQueue } from '../../../src/queue/bullmq-generation-queue.js';
 import { createRedisConnection } from '../../../src/queue/redis-connection.js';
@@ -22,7 +22,7 @@ const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${
 
 beforeAll(async () => {
   await queue.enqueue(jobId, 10);
-  const start = async (routes: Parameters<typeof startHealthServer>[0]['routes']) => {
+  const start = async (routes: readonly HttpRoute[]) => {
     const server = await startHealthServer({ port: 0, host: '127.0.0.1', registry: new Registry(), checks: {}, routes });
     servers.push(server);
     return `http://127.0.0.1:${server.port}`;
