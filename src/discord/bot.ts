@@ -19,6 +19,8 @@ export interface BotOptions {
   readonly deps: BotDeps;
   /** Told how long each interaction took to answer, by kind (command name or button scope). */
   readonly onInteractionHandled?: (kind: string, seconds: number) => void;
+  /** Development (`DISCORD_DEV_GUILD_ID`): register commands to this server (instant), not globally. */
+  readonly devGuildId?: string;
 }
 
 async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
@@ -52,7 +54,7 @@ async function redeem(entitlement: Entitlement, deps: BotDeps): Promise<void> {
 const kindOf = (interaction: Interaction): string =>
   interaction.isChatInputCommand() ? interaction.commandName : interaction.isButton() ? `button:${interaction.customId.split(':', 2).join(':')}` : 'other';
 
-export function createBot({ token, apiUrl, deps, onInteractionHandled }: BotOptions) {
+export function createBot({ token, apiUrl, deps, onInteractionHandled, devGuildId }: BotOptions) {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
@@ -85,7 +87,9 @@ export function createBot({ token, apiUrl, deps, onInteractionHandled }: BotOpti
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);
       await ready;
-      await client.application!.commands.set([...commands]);
+      // Global commands reach every server but can take a while to show; a dev server's are instant.
+      if (devGuildId) await client.application!.commands.set([...commands], devGuildId);
+      else await client.application!.commands.set([...commands]);
       // Purchases made while the bot was down: redeem what was never consumed.
       const pending = await client.application!.entitlements.fetch({ excludeEnded: true });
       for (const entitlement of pending.values()) if (!entitlement.consumed) await redeem(entitlement, deps);
