@@ -36,8 +36,9 @@ export function secretScrubber(secrets: readonly (string | undefined)[]): (line:
 export function createLogger(level: string, bindings: Record<string, unknown> = {}, options: LoggerOptions = {}): Logger {
   const scrub = secretScrubber(options.secrets ?? []);
   // pino-pretty as an in-process stream rather than a worker-thread transport: nothing to
-  // resolve at run time, and lines keep their order with the process's other output.
-  const destination = options.destination ?? (options.format === 'pretty' ? pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }) : undefined);
+  // resolve at run time, lines keep their order, and none is lost on exit (sync). Colours only
+  // when the output is a terminal.
+  const destination = options.destination ?? (options.format === 'pretty' ? pinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }) : undefined);
   const settings = {
     level,
     base: { service: 'imagine-credits', ...bindings },
