@@ -41,6 +41,10 @@ const envSchema = z.object({
     .pipe(z.array(z.string().max(50, { error: 'each banned word or phrase must be at most 50 characters' })).max(500, { error: 'at most 500 banned words' })),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  BULL_BOARD_USER: z.string().regex(/^[^:\s]{1,64}$/, { error: 'must be 1–64 characters without ":" or spaces' }).default('admin'),
+  BULL_BOARD_PASSWORD: optional(z.string().min(12, { error: 'must be at least 12 characters (the dashboard can delete and retry jobs)' })),
+  DISCORD_DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a Discord server id (17–20 digits)' })),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -59,7 +63,13 @@ export interface Config {
     /** Jobs started per minute across all workers: the global rate limit toward the provider. */
     readonly providerJobsPerMinute: number;
   };
-  readonly discord: { readonly token: string | undefined; readonly apiUrl: string | undefined; readonly ownerIds: readonly string[]; readonly maxUploadBytes: number };
+  readonly discord: {
+    readonly token: string | undefined; readonly apiUrl: string | undefined; readonly ownerIds: readonly string[];
+    /** Largest upload per message (DISCORD_MAX_UPLOAD_BYTES); bigger images are re-encoded to fit. */
+    readonly maxUploadBytes: number;
+    /** Development: slash commands go to this server only (instant), not globally. */
+    readonly devGuildId: string | undefined;
+  };
   /** Who may create credits with `/admin credits grant` besides the owners (OWNER_IDS), and how many. */
   readonly adminGrants: { readonly guildAdminsMayGrant: boolean; readonly guildAdminDailyCap: number };
   /** `local` renders images offline and free; used whenever no Replicate token is set. */
@@ -70,6 +80,9 @@ export interface Config {
   readonly stripe: { readonly secretKey: string; readonly webhookSecret: string; readonly apiUrl: string | undefined } | undefined;
   readonly http: { readonly port: number };
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly logFormat: Env['LOG_FORMAT'];
+  /** Bull Board at /admin/queues behind HTTP basic auth; off when no password is set. */
+  readonly queueDashboard: { readonly user: string; readonly password: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -94,7 +107,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     redis: Object.freeze({ url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, providerJobsPerMinute: e.PROVIDER_JOBS_PER_MINUTE }),
-    discord: Object.freeze({ token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS), maxUploadBytes: e.DISCORD_MAX_UPLOAD_BYTES }),
+    discord: Object.freeze({
+      token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS), maxUploadBytes: e.DISCORD_MAX_UPLOAD_BYTES, devGuildId: e.DISCORD_DEV_GUILD_ID,
+    }),
     adminGrants: Object.freeze({ guildAdminsMayGrant: e.GUILD_ADMIN_GRANTS, guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP }),
     provider: Object.freeze(
       e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const },
@@ -106,5 +121,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       : undefined,
     http: Object.freeze({ port: e.HTTP_PORT }),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    queueDashboard: e.BULL_BOARD_PASSWORD ? Object.freeze({ user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD }) : undefined,
   });
+}
+
+/** Every secret value in the configuration: log lines never show them (see createLogger). */
+export function configSecrets(config: Config): string[] {
+  const secrets = [config.discord.token, config.stripe?.secretKey, config.stripe?.webhookSecret, config.queueDashboard?.password];
+  if (config.provider.kind === 'replicate') secrets.push(config.provider.token);
+  for (const url of [config.database.url, config.redis.url]) {
+    const password = URL.canParse(url) ? decodeURIComponent(new URL(url).password) : '';
+    if (password) secrets.push(password);
+  }
+  return secrets.filter((secret): secret is string => Boolean(secret));
 }

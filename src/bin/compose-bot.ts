@@ -33,6 +33,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     token,
     onInteractionHandled: (kind, seconds) => metrics.interactionSeconds.observe({ kind }, seconds),
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
+    ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
     deps: {
       ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: createPgGuildSettingsStore(db.pool), audit: createPgAuditLog(db.pool),
       memberSettings: createPgMemberSettingsStore(db.pool),

@@ -13,6 +13,7 @@ import { createGenerationWorker } from '../queue/generation-worker.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
 import type { HealthCheck, HttpRoute } from '../observability/health-server.js';
 import { instrumentProvider } from '../observability/instrumented-provider.js';
+import { queueDashboardRoute } from '../observability/queue-dashboard.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobRecord } from '../use-cases/ports/job-store.js';
@@ -58,7 +59,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
     : createLocalProvider(), metrics);
   const delivery = config.discord.token
-    ? createChannelDelivery({ token: config.discord.token, jobs, maxUploadBytes: config.discord.maxUploadBytes, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
+    ? createChannelDelivery({ token: config.discord.token, jobs, log, maxUploadBytes: config.discord.maxUploadBytes, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
     : null;
 
   const tierOf = (job: JobRecord) => findTier(priceCard, job.tierName);
@@ -76,6 +77,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       return usdPerImage === undefined ? null : usdPerImage * delivered;
     },
     signal: shutdown.signal,
+    log,
     onOutcome: (jobId, outcome) => {
       metrics.jobAttempts.inc({ outcome: outcome.kind });
       if (outcome.kind === 'finished') {
@@ -117,6 +119,8 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       const counts = await queue.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'failed');
       for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
     },
+    // Off unless BULL_BOARD_PASSWORD is set (then /admin/queues is a 404 like any unknown path).
+    routes: config.queueDashboard ? [queueDashboardRoute({ queues: [queue.queue], ...config.queueDashboard })] : [],
     async stop() {
       // Stop taking jobs; give running ones a grace period, then hand them back to the queue.
       const handBack = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);

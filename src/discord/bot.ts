@@ -29,6 +29,8 @@ export interface BotOptions {
   readonly deps: BotDeps;
   /** Told how long each interaction took to answer, by kind (command name or button scope). */
   readonly onInteractionHandled?: (kind: string, seconds: number) => void;
+  /** Development (`DISCORD_DEV_GUILD_ID`): register commands to this server (instant), not globally. */
+  readonly devGuildId?: string;
 }
 
 async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
@@ -78,7 +80,7 @@ async function redeem(entitlement: Entitlement, deps: BotDeps): Promise<void> {
 const kindOf = (interaction: Interaction): string =>
   interaction.isChatInputCommand() ? interaction.commandName : interaction.isButton() ? `button:${interaction.customId.split(':', 2).join(':')}` : 'other';
 
-export function createBot({ token, apiUrl, deps, onInteractionHandled }: BotOptions) {
+export function createBot({ token, apiUrl, deps, onInteractionHandled, devGuildId }: BotOptions) {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
@@ -87,9 +89,16 @@ export function createBot({ token, apiUrl, deps, onInteractionHandled }: BotOpti
   });
   client.on(Events.InteractionCreate, (interaction) => {
     const started = performance.now();
-    void route(interaction, deps).then(() => onInteractionHandled?.(kindOf(interaction), (performance.now() - started) / 1000), async (error: unknown) => {
+    const kind = kindOf(interaction);
+    // Every line of this interaction's handling carries who, where and what.
+    const log = deps.log.child({ interactionId: interaction.id, userId: interaction.user.id, guildId: interaction.guildId, kind });
+    void route(interaction, { ...deps, log }).then(() => {
+      const seconds = (performance.now() - started) / 1000;
+      log.info({ ms: Math.round(seconds * 1000) }, 'interaction handled');
+      onInteractionHandled?.(kind, seconds);
+    }, async (error: unknown) => {
       const reference = randomUUID().slice(0, 8);
-      deps.log.error({ err: error, reference, interactionId: interaction.id }, 'interaction failed');
+      log.error({ err: error, reference }, 'interaction failed');
       if (!interaction.isRepliable()) return;
       const content = `Something went wrong on our side (reference ${reference}). Nothing was charged for it.`;
       await (interaction.replied || interaction.deferred ? interaction.followUp({ content, flags: MessageFlags.Ephemeral }) : interaction.reply({ content, flags: MessageFlags.Ephemeral })).catch(() => undefined);
@@ -104,7 +113,9 @@ export function createBot({ token, apiUrl, deps, onInteractionHandled }: BotOpti
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);
       await ready;
-      await client.application!.commands.set([...commands]);
+      // Global commands reach every server but can take a while to show; a dev server's are instant.
+      if (devGuildId) await client.application!.commands.set([...commands], devGuildId);
+      else await client.application!.commands.set([...commands]);
       // Purchases made while the bot was down: redeem what was never consumed.
       const pending = await client.application!.entitlements.fetch({ excludeEnded: true });
       for (const entitlement of pending.values()) if (!entitlement.consumed) await redeem(entitlement, deps);

@@ -10,6 +10,7 @@ import type { JobMessageStore, JobRecord } from '../use-cases/ports/job-store.js
 import { cropGridCell, gridCells, makeGrid } from './images/grid.js';
 import { fitUnder, type UploadImage } from './images/fit-upload.js';
 import { failureText, maxImagesWithButtons, progressText, resultButtons, resultText } from './render/job-message.js';
+import type { WorkLog } from '../use-cases/ports/work-log.js';
 
 export interface ChannelDeliveryOptions {
   readonly token: string;
@@ -21,6 +22,8 @@ export interface ChannelDeliveryOptions {
   readonly jobs: JobMessageStore;
   /** Progress edits at most this often per job (Discord rate-limits message edits). @defaultValue 1.5 s */
   readonly progressEveryMs?: number;
+  /** Told about uploads Discord refused (their lines name the job). */
+  readonly log?: WorkLog;
 }
 
 const extension = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' } as const;
@@ -56,6 +59,8 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
     state.chain = next.catch(() => undefined);
     return next;
   };
+  const refused = (job: JobRecord, images: number, error: unknown) =>
+    options.log?.warn({ jobId: job.id, channelId: job.channelId, images, err: error instanceof Error ? error.message : String(error) }, 'Discord refused an upload; those images are not charged');
   const forget = (jobId: string) => {
     states.delete(jobId);
     knownIds.delete(jobId);
@@ -105,8 +110,9 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
           try {
             await writeJobMessage(job, { content: resultText(job, images.length), components: resultButtons(job.id, onMessage.length) }, await resultFiles(job, onMessage, images.length === gridCells));
             delivered += onMessage.length;
-          } catch {
+          } catch (error) {
             // A refused upload (missing permission, deleted channel) is not delivered, so not charged.
+            refused(job, onMessage.length, error);
           }
           // Batches over ten: the rest follow in plain messages of up to ten images.
           for (let start = maxImagesWithButtons; start < images.length; start += maxImagesWithButtons) {
@@ -114,8 +120,8 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
             try {
               await rest.post(Routes.channelMessages(job.channelId), { body: { allowed_mentions: { parse: [] } }, files: await resultFiles(job, extra, false) });
               delivered += extra.length;
-            } catch {
-              // as above
+            } catch (error) {
+              refused(job, extra.length, error); // as above
             }
           }
           return { delivered };

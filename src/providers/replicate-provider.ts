@@ -72,6 +72,8 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
     name: 'replicate',
     async generate(request: GenerationRequest, context: GenerationContext): Promise<GenerationResult> {
       const { jobId } = request;
+      // The attempt's own log (bound to the job id) when the worker gives one.
+      const log = context.log ?? options.logger;
       const signal = context.signal ? { signal: context.signal } : {};
       if (context.signal?.aborted) {
         throw providerFailure('timeout', { detail: `job ${jobId} was aborted before it started`, cause: context.signal.reason });
@@ -95,7 +97,7 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
           const { prediction, origin } = await obtainPrediction({
             client, store, jobId, ref, input, clockToleranceMs: options.clockToleranceMs ?? 60_000, ...signal,
           });
-          options.logger?.info({ jobId, predictionId: prediction.id, origin }, 'replicate prediction');
+          log?.info({ jobId, predictionId: prediction.id, origin }, 'replicate prediction');
           return prediction;
         },
         finish: async (client, prediction, count, onProgress) => {
@@ -111,7 +113,7 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
               ...(options.downloadRetryDelayMs === undefined ? {} : { retryDelayMs: options.downloadRetryDelayMs }),
               ...(options.downloadTimeoutMs === undefined ? {} : { timeoutMs: options.downloadTimeoutMs }),
             },
-            onDownloadFailure: (failure) => options.logger?.warn({ jobId, failure }, 'replicate output not delivered'),
+            onDownloadFailure: (failure) => log?.warn({ jobId, failure }, 'replicate output not delivered'),
           });
         },
       };

@@ -17,6 +17,17 @@ export interface BullGenerationQueueOptions {
   readonly attempts?: number;
 }
 
+/**
+ * How long Redis keeps finished entries: bounded by age and by count, so Redis does not grow
+ * with every job ever run. Pruning cannot cause a rerun or a second charge: a job added again
+ * under a pruned id runs, finds its row finished in PostgreSQL and does nothing (the database,
+ * not this entry, is what deduplicates). Failed entries stay longer, for the dashboard.
+ */
+export const finishedJobRetention = {
+  removeOnComplete: { age: 24 * 60 * 60, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 60 * 60, count: 10_000 },
+} as const;
+
 const queuedStates = new Set(['waiting', 'prioritized', 'delayed', 'active', 'waiting-children']);
 
 export function createBullGenerationQueue(options: BullGenerationQueueOptions): GenerationQueue & { readonly queue: Queue; close(): Promise<void> } {
@@ -33,10 +44,7 @@ export function createBullGenerationQueue(options: BullGenerationQueueOptions): 
         priority,
         attempts: options.attempts ?? 5,
         backoff: { type: 'provider' },
-        // Finished entries stay a day so a late duplicate add is still recognised and ignored;
-        // after that the database, which says the job is finished, stops any rerun.
-        removeOnComplete: { age: 24 * 60 * 60, count: 50_000 },
-        removeOnFail: { age: 7 * 24 * 60 * 60 },
+        ...finishedJobRetention,
       });
     },
     async position(jobId) {

@@ -3,6 +3,7 @@ import { memberRunningLimit } from '../domain/guild-config.js';
 import { ProviderError, type ImageProvider } from '../use-cases/ports/image-provider.js';
 import type { ImageDelivery } from '../use-cases/ports/image-delivery.js';
 import type { JobRecord, JobStore } from '../use-cases/ports/job-store.js';
+import type { WorkLog } from '../use-cases/ports/work-log.js';
 import { runGeneration, type RunOutcome } from '../use-cases/run-generation.js';
 import { generationPayloadSchema, generationQueueName, type GenerationPayload } from './bullmq-generation-queue.js';
 
@@ -30,6 +31,8 @@ export interface GenerationWorkerOptions {
   readonly estimateCostUsd?: (job: JobRecord, delivered: number) => number | null;
   readonly onOutcome?: (jobId: string, outcome: RunOutcome) => void;
   readonly onError?: (jobId: string | undefined, error: unknown) => void;
+  /** Each attempt logs through a child bound to its job id (a pino logger fits). */
+  readonly log?: { child(bindings: { jobId: string; attempt: number }): WorkLog };
 }
 
 /** Exponential backoff from 1 s to 60 s with jitter, or the provider's own Retry-After. */
@@ -43,6 +46,7 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Worker
   const leaseMs = options.leaseMs ?? 60_000;
   const processor = async (job: Job<GenerationPayload, RunOutcome>, token?: string): Promise<RunOutcome> => {
     const { jobId } = generationPayloadSchema.parse(job.data);
+    const log = options.log?.child({ jobId, attempt: job.attemptsMade + 1 });
     const outcome = await runGeneration({
       jobId,
       workerId: options.workerId,
@@ -55,6 +59,7 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Worker
       finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.estimateCostUsd ? { estimateCostUsd: options.estimateCostUsd } : {}),
+      ...(log ? { log } : {}),
     });
     options.onOutcome?.(jobId, outcome);
     // Another worker holds the job, or the member is at their limit: keep the job in the queue

@@ -1,6 +1,7 @@
 import { ProviderError, type ImageProvider } from './ports/image-provider.js';
 import type { ImageDelivery } from './ports/image-delivery.js';
 import type { JobRecord, JobStore } from './ports/job-store.js';
+import type { WorkLog } from './ports/work-log.js';
 
 export interface RunGenerationOptions {
   readonly jobId: string;
@@ -18,6 +19,8 @@ export interface RunGenerationOptions {
   readonly signal?: AbortSignal;
   /** The card's price of the images when the provider does not report its cost. */
   readonly estimateCostUsd?: (job: JobRecord, delivered: number) => number | null;
+  /** This attempt's log, bound to the job id; handed on to the provider. */
+  readonly log?: WorkLog;
 }
 
 export type RunOutcome =
@@ -40,6 +43,7 @@ const unexpectedMessage = 'Something went wrong on our side while making your im
  */
 export async function runGeneration(options: RunGenerationOptions): Promise<RunOutcome> {
   const { jobs, jobId, workerId } = options;
+  const log = options.log ?? silentLog;
   const leaseMs = options.leaseMs ?? 60_000;
   const current = await jobs.get(jobId);
   if (current === null || !['queued', 'running'].includes(current.status)) return { kind: 'already_finished' };
@@ -48,6 +52,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
   const job = await jobs.claim(jobId, workerId, leaseMs);
   if (job === 'finished') return { kind: 'already_finished' };
   if (job === null) return { kind: 'held_elsewhere' };
+  log.info({ model: job.request.model, count: job.request.count, userId: job.userId, guildId: job.guildId }, 'generating');
 
   const heartbeat = setInterval(() => void jobs.renewLease(jobId, workerId, leaseMs).catch(() => undefined), leaseMs / 3);
   try {
@@ -60,10 +65,12 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
         predictions: jobs.predictions,
         onProgress: (progress) => void options.delivery.reportProgress(job, progress).catch(() => undefined),
         ...(options.signal ? { signal: options.signal } : {}),
+        log,
       },
     );
     const { delivered } = await options.delivery.deliver(job, result.images);
     const missing = job.request.count - delivered;
+    log.info({ made: result.images.length, delivered, requested: job.request.count }, 'images delivered');
     const finished = await jobs.finish(jobId, {
       delivered,
       failureReason: missing > 0 ? 'some_images_failed' : null,
@@ -77,11 +84,13 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
     // Shutting down, or a transient failure with attempts left: hand the job back for a retry,
     // which resumes the same prediction.
     if (options.signal?.aborted || (!permanent && !options.finalAttempt)) {
+      log.warn({ err: messageOf(error), shuttingDown: options.signal?.aborted ?? false }, 'attempt ended early; the job goes back to the queue');
       await jobs.releaseLease(jobId, workerId).catch(() => undefined);
       throw error;
     }
     const message = error instanceof ProviderError ? error.memberMessage : unexpectedMessage;
     const reason = error instanceof ProviderError ? error.reason : 'internal_error';
+    log.warn({ reason, err: messageOf(error) }, 'job failed; refunding');
     const finished = await jobs.finish(jobId, { delivered: 0, failureReason: reason, memberMessage: message, providerCostUsd: null, predictTimeSeconds: null });
     if (!finished.replayed) await options.delivery.reportFailure(job, message, finished.refunded).catch(() => undefined);
     return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded };
@@ -89,6 +98,9 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
     clearInterval(heartbeat);
   }
 }
+
+const silentLog: WorkLog = { debug() {}, info() {}, warn() {}, error() {} };
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The source image of an upscale or variation, found again on Discord; a missing one ends the job with a refund. */
 async function resolveSourceImage(job: JobRecord, delivery: ImageDelivery): Promise<string | undefined> {

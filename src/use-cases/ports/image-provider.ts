@@ -1,4 +1,5 @@
 import type { Operation } from '../../domain/pricing/card-terms.js';
+import type { WorkLog } from './work-log.js';
 
 /** What to render: everything a provider needs, already priced and validated. */
 export interface GenerationRequest {
@@ -94,6 +95,8 @@ export interface GenerationContext {
   readonly onProgress?: (progress: GenerationProgress) => void;
   /** Aborts waiting (not the remote prediction) on shutdown or timeout. */
   readonly signal?: AbortSignal;
+  /** The job attempt's log (bound to its job id). */
+  readonly log?: WorkLog;
 }
 
 export interface ImageProvider {

@@ -1,0 +1,58 @@
+// A real entry point (src/bin/*.ts) as a child process, as `npm start` runs it: its output
+// collected, its HTTP port read from its "started" line, its exit awaited.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export interface SpawnedProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** stdout's JSON log lines so far, parsed. */
+  logLines(): Record<string, unknown>[];
+  /** The /healthz + /metrics base URL. */
+  readonly baseUrl: string;
+  /** Sends SIGTERM; resolves with the exit code and how long the exit took. */
+  terminate(): Promise<{ code: number | null; ms: number }>;
+}
+
+/** Starts `src/bin/<entry>` and resolves once it logs `startedMessage` (rejects if it exits first). */
+export function spawnEntry(entry: string, env: Record<string, string>, startedMessage: string, timeoutMs = 90_000): Promise<SpawnedProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin', entry)], {
+    cwd: root, env: { PATH: process.env['PATH'] ?? '', HTTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not log "${startedMessage}" in ${timeoutMs} ms:\n${stdout}${stderr}`)), timeoutMs);
+    const check = () => {
+      const started = stdout.split('\n').find((line) => line.includes(`"msg":"${startedMessage}"`));
+      if (!started) return;
+      clearTimeout(timer);
+      const port = (JSON.parse(started) as { httpPort: number }).httpPort;
+      resolve({
+        child, exited, baseUrl: `http://127.0.0.1:${port}`,
+        output: () => stdout + stderr,
+        logLines: () => stdout.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Record<string, unknown>),
+        async terminate() {
+          const at = Date.now();
+          child.kill('SIGTERM');
+          const code = await exited;
+          return { code, ms: Date.now() - at };
+        },
+      });
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      check();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited early (${code}):\n${stdout}${stderr}`));
+    });
+  });
+}
