@@ -10,6 +10,7 @@ import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { resolvedChannels } from '../../fakes/fake-discord/interaction-payloads.js';
 import type { FakeChannelInput, Json } from '../../fakes/fake-discord/payloads.js';
 import { startTestBot } from '../../support/bot-fixture.js';
+import { contentOf, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 
@@ -75,8 +76,6 @@ async function imagine(user: { id: string; username: string }, prompt: string, c
   return (await handle.response()).data as Record<string, unknown>;
 }
 
-const contentOf = (data: Record<string, unknown>) => String(data['content'] ?? '');
-const embedText = (data: Record<string, unknown>) => JSON.stringify(data['embeds'] ?? []);
 const auditRows = async (guildId = GUILD) =>
   (await f.database.sql.query(`SELECT actor_id, action, subject, details, reason FROM admin_audit WHERE guild_id = $1 ORDER BY id`, [guildId])).rows;
 const storedConfig = async (guildId = GUILD) => (await f.database.sql.query(`SELECT * FROM guild_config WHERE guild_id = $1`, [guildId])).rows[0];

@@ -13,6 +13,7 @@ import type { JobRecord } from '../../../src/use-cases/ports/job-store.js';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { InMemoryPredictionStore } from '../../fakes/in-memory-prediction-store.js';
 import { startTestBot } from '../../support/bot-fixture.js';
+import { buttonIds, contentOf, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { finished, usePipeline } from '../../support/pipeline-fixture.js';
 
@@ -52,10 +53,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const embedText = (data: Record<string, unknown>): string => JSON.stringify(data['embeds'] ?? []);
-const content = (data: Record<string, unknown>): string => String(data['content'] ?? '');
-const buttonIds = (data: unknown): string[] =>
-  ((data as { components?: { components: { custom_id: string }[] }[] }).components ?? []).flatMap((row) => row.components.map((c) => c.custom_id));
 
 async function batch(user: Member, prompts: string, options: Option[] = [], roles: string[] = [STARTER_ROLE]) {
   const callback = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'batch', options: [{ name: 'prompts', type: 3, value: prompts }, ...options] }).response();
@@ -94,7 +91,7 @@ describe('/batch', () => {
     ] }).response();
     const data = await batch(user, 'one | two');
     // sdxl 1024×1024: ceil(4 × 1.048576) = 5 a image; 2 cost ceil(5 × 1.8) = 9.
-    expect(content(data)).toMatch(/^Auto-confirmed under your 20-credit threshold.*: 9 credits held/);
+    expect(contentOf(data)).toMatch(/^Auto-confirmed under your 20-credit threshold.*: 9 credits held/);
     const [job] = await jobsOf(user);
     expect(job!.request).toMatchObject({ model: 'sdxl', count: 2, prompts: ['one', 'two'] });
     expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 220 - 9, held: 9 });
@@ -104,10 +101,10 @@ describe('/batch', () => {
   it('over the tier limit: refused with the tier that allows more, nothing quoted or held', async () => {
     const starter = aMember();
     const refused = await batch(starter, 'a | b | c | d | e');
-    expect(content(refused)).toBe('Your tier (Starter) allows up to 4 images at once (you asked for 5). The Pro tier allows 8.');
+    expect(contentOf(refused)).toBe('Your tier (Starter) allows up to 4 images at once (you asked for 5). The Pro tier allows 8.');
     expect(buttonIds(refused)).toEqual([]);
     const untiered = aMember();
-    expect(content(await batch(untiered, 'a | b', [], []))).toMatch(/Your tier \(No tier\) allows up to 1 image at once \(you asked for 2\). The Starter tier allows 4\./);
+    expect(contentOf(await batch(untiered, 'a | b', [], []))).toMatch(/Your tier \(No tier\) allows up to 1 image at once \(you asked for 2\). The Starter tier allows 4\./);
     for (const user of [starter, untiered]) {
       expect(await quotesOf(user)).toBe(0);
       expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
@@ -121,10 +118,10 @@ describe('/batch', () => {
     for (const prompts of ['just one', ' | only one | ', '| |']) {
       const data = await batch(user, prompts);
       expect(data['flags']).toBe(64);
-      expect(content(data)).toMatch(/at least two prompts separated by \|.*use \/imagine/);
+      expect(contentOf(data)).toMatch(/at least two prompts separated by \|.*use \/imagine/);
     }
     const long = await batch(user, `short | ${'x'.repeat(1501)}`);
-    expect(content(long)).toBe('Prompt 2 is 1501 characters long; each prompt may have at most 1500.');
+    expect(contentOf(long)).toBe('Prompt 2 is 1501 characters long; each prompt may have at most 1500.');
     expect(await quotesOf(user)).toBe(0);
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
   });

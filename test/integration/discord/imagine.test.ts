@@ -11,6 +11,7 @@ import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { startTestBot } from '../../support/bot-fixture.js';
+import { buttonIds, embedText } from '../../support/discord-payloads.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 
 const GUILD = '210000000000000001';
@@ -37,9 +38,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const embedText = (data: unknown): string => JSON.stringify((data as { embeds?: unknown[] }).embeds ?? []);
-const buttonIds = (data: unknown): string[] =>
-  ((data as { components?: { components: { custom_id: string }[] }[] }).components ?? []).flatMap((row) => row.components.map((c) => c.custom_id));
 
 async function imagine(user: { id: string; username: string }, options: { name: string; type: number; value: string | number }[], roles: string[] = []) {
   const handle = fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'imagine', options });

@@ -15,6 +15,7 @@ import { createLocalProvider } from '../../../src/providers/local-provider.js';
 import { ProviderError, type ImageProvider } from '../../../src/use-cases/ports/image-provider.js';
 import { FakeDiscord, type Json, type RecordedMessage } from '../../fakes/fake-discord/fake-discord.js';
 import { startTestBot } from '../../support/bot-fixture.js';
+import { buttonIds, buttonLabels, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { finished, usePipeline } from '../../support/pipeline-fixture.js';
 
@@ -69,11 +70,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const embedText = (data: unknown): string => JSON.stringify((data as { embeds?: unknown[] }).embeds ?? []);
-const buttonIds = (data: unknown): string[] =>
-  ((data as { components?: { components: { custom_id: string }[] }[] }).components ?? []).flatMap((row) => row.components.map((c) => c.custom_id));
-const buttonLabels = (data: unknown): string[] =>
-  ((data as { components?: { components: { label: string }[] }[] }).components ?? []).flatMap((row) => row.components.map((c) => c.label));
 const content = (message: RecordedMessage) => String(message.message['content']);
 
 async function quoteFor(user: Member, options: Json[], roles: string[] = [], resolved?: Json) {

@@ -8,6 +8,7 @@ import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { startTestBot } from '../../support/bot-fixture.js';
+import { buttonIds, contentOf, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 
@@ -36,10 +37,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const embedText = (data: Record<string, unknown>): string => JSON.stringify(data['embeds'] ?? []);
-const content = (data: Record<string, unknown>): string => String(data['content'] ?? '');
-const buttonIds = (data: unknown): string[] =>
-  ((data as { components?: { components: { custom_id: string }[] }[] }).components ?? []).flatMap((row) => row.components.map((c) => c.custom_id));
 
 async function command(name: string, user: Member, options: Option[], roles: string[] = []) {
   const callback = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name, options }).response();
@@ -68,7 +65,7 @@ describe('/settings', () => {
       { name: 'model', type: 3, value: 'SDXL' }, { name: 'size', type: 3, value: '16:9' },
       { name: 'auto-confirm', type: 4, value: 0 }, { name: 'low-balance-warning', type: 4, value: 50 },
     ], [STARTER_ROLE]);
-    expect(content(saved)).toBe('Saved.');
+    expect(contentOf(saved)).toBe('Saved.');
     expect(embedText(saved)).toContain('**sdxl**');
     expect(embedText(saved)).toContain('(1344x768 on sdxl)');
     expect(await storedRow(user)).toEqual({ default_model: 'sdxl', default_size: '16:9', auto_confirm_max_credits: 0, low_balance_warning_at: 50 });
@@ -113,8 +110,8 @@ describe('/settings', () => {
     for (const [options, reason] of cases) {
       const data = await settings(user, options);
       expect(data['flags']).toBe(64);
-      expect(content(data)).toMatch(reason);
-      expect(content(data)).toMatch(/Nothing was changed\.$/);
+      expect(contentOf(data)).toMatch(reason);
+      expect(contentOf(data)).toMatch(/Nothing was changed\.$/);
     }
     expect(await storedRow(user)).toEqual(before);
   });
@@ -123,7 +120,7 @@ describe('/settings', () => {
     const user = aMember();
     await settings(user, [{ name: 'model', type: 3, value: 'sdxl' }, { name: 'auto-confirm', type: 4, value: 10 }], [STARTER_ROLE]);
     const reset = await settings(user, [{ name: 'reset', type: 5, value: true }], [STARTER_ROLE]);
-    expect(content(reset)).toMatch(/^Reset: every setting is back to its default/);
+    expect(contentOf(reset)).toMatch(/^Reset: every setting is back to its default/);
     expect(await storedRow(user)).toBeUndefined();
     await settings(user, [{ name: 'model', type: 3, value: 'sdxl' }, { name: 'auto-confirm', type: 4, value: 10 }], [STARTER_ROLE]);
     await settings(user, [{ name: 'reset', type: 5, value: true }, { name: 'low-balance-warning', type: 4, value: 7 }], [STARTER_ROLE]);
@@ -137,7 +134,7 @@ describe('auto-confirm', () => {
     await settings(user, [{ name: 'auto-confirm', type: 4, value: 5 }]);
     const data = await imagine(user, 'a cheap sketch');
     expect(data['flags']).toBe(64);
-    expect(content(data)).toMatch(/^Auto-confirmed under your 5-credit threshold \(change it with \/settings auto-confirm, 0 turns it off\): 2 credits held/);
+    expect(contentOf(data)).toMatch(/^Auto-confirmed under your 5-credit threshold \(change it with \/settings auto-confirm, 0 turns it off\): 2 credits held/);
     expect(buttonIds(data)).toEqual([]);
     expect(await jobsOf(user)).toEqual([{ id: expect.any(String), price: 2 }]);
     const { rows } = await f.database.sql.query(`SELECT status FROM quote WHERE user_id = $1`, [user.id]);
@@ -160,11 +157,11 @@ describe('auto-confirm', () => {
     const user = aMember();
     await settings(user, [{ name: 'auto-confirm', type: 4, value: 5 }]);
     const first = await imagine(user, 'first');
-    expect(content(first)).toMatch(/^Auto-confirmed/);
+    expect(contentOf(first)).toMatch(/^Auto-confirmed/);
     const spent = await f.ledger.revoke({ key: `drain:${user.id}`, userId: user.id, guildId: GUILD, amount: 17, kinds: ['free'], actorId: 'test', reason: 'leave 1 credit' });
     expect(spent.ok).toBe(true);
     const data = await imagine(user, 'second');
-    expect(content(data)).toMatch(/^Not auto-confirmed: This needs \*\*2\*\* credits and you have \*\*1\*\*/);
+    expect(contentOf(data)).toMatch(/^Not auto-confirmed: This needs \*\*2\*\* credits and you have \*\*1\*\*/);
     expect(buttonIds(data)[0]).toMatch(/^quote:generate:/);
     expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 1, held: 2 });
     expect(await jobsOf(user)).toHaveLength(1);
@@ -186,15 +183,15 @@ describe('low-balance warning', () => {
   it('is added after an auto-confirmation too, and not at all above the threshold or when off', async () => {
     const warned = aMember();
     await settings(warned, [{ name: 'auto-confirm', type: 4, value: 2 }, { name: 'low-balance-warning', type: 4, value: 100 }]);
-    expect(content(await imagine(warned, 'auto and warned'))).toMatch(/^Auto-confirmed.*\n⚠️ Low balance: 18 credits left — \/topup$/);
+    expect(contentOf(await imagine(warned, 'auto and warned'))).toMatch(/^Auto-confirmed.*\n⚠️ Low balance: 18 credits left — \/topup$/);
 
     const calm = aMember();
     await settings(calm, [{ name: 'auto-confirm', type: 4, value: 2 }, { name: 'low-balance-warning', type: 4, value: 18 }]);
-    expect(content(await imagine(calm, 'auto, not warned'))).not.toMatch(/Low balance/);
+    expect(contentOf(await imagine(calm, 'auto, not warned'))).not.toMatch(/Low balance/);
 
     const off = aMember();
     await settings(off, [{ name: 'auto-confirm', type: 4, value: 2 }]);
-    expect(content(await imagine(off, 'warning off'))).not.toMatch(/Low balance/);
+    expect(contentOf(await imagine(off, 'warning off'))).not.toMatch(/Low balance/);
     for (const user of [warned, calm, off]) expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 18, held: 2 });
     await expectLedgerConsistent(f.database);
   });
