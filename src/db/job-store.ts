@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { jobRequestSchema } from '../domain/jobs/job-request.js';
 import { err, ok } from '../domain/result.js';
 import type { PredictionStore } from '../use-cases/ports/image-provider.js';
-import type { JobRecord, JobStore } from '../use-cases/ports/job-store.js';
+import type { ClaimResult, JobRecord, JobStore } from '../use-cases/ports/job-store.js';
 import { createPgPredictionParts } from './prediction-parts.js';
 import { query } from './sql.js';
 
@@ -117,16 +117,20 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       await query(pool, `UPDATE generation_job SET enqueued_at = coalesce(enqueued_at, $2) WHERE id = $1`, [jobId, now()]);
     },
 
-    async claim(jobId, workerId, leaseMs) {
-      const at = now();
-      const [row] = await query<JobRow>(pool, `
-        UPDATE generation_job SET status = 'running', lease_owner = $2, lease_until = $3::timestamptz + $4::int * interval '1 millisecond',
-               attempts = attempts + 1, started_at = coalesce(started_at, $3)
-         WHERE id = $1 AND status IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < $3 OR lease_owner = $2)
-        RETURNING *`, [jobId, workerId, at, leaseMs]);
-      if (row) return toJob(row);
-      const [current] = await query<{ status: string }>(pool, `SELECT status FROM generation_job WHERE id = $1`, [jobId]);
-      return current === undefined || !['queued', 'running'].includes(current.status) ? 'finished' : null;
+    async claim(jobId, workerId, leaseMs, { maxRunningForMember }) {
+      if (!Number.isInteger(maxRunningForMember) || maxRunningForMember < 1) throw new RangeError(`claim: maxRunningForMember must be a whole number ≥ 1 (got ${maxRunningForMember})`);
+      if (!uuidPattern.test(jobId)) return { kind: 'finished' };
+      // One statement: the limit check and the claim under a per-member lock (see the migration).
+      const [row] = await query<{ outcome: ClaimResult['kind']; running: number | null } & JobRow>(pool, `
+        SELECT c.outcome, c.running, (c.job).* FROM claim_job($1::uuid, $2, $3::timestamptz, $4::int, $5::int) c`,
+        [jobId, workerId, now(), leaseMs, maxRunningForMember]);
+      switch (row!.outcome) {
+        case 'claimed': return { kind: 'claimed', job: toJob(row!) };
+        case 'member_limit': return { kind: 'member_limit', running: row!.running! };
+        case 'held_elsewhere': return { kind: 'held_elsewhere' };
+        case 'finished': return { kind: 'finished' };
+        default: throw new Error(`claim_job: unexpected outcome ${String(row!.outcome)} for job ${jobId}`);
+      }
     },
 
     async renewLease(jobId, workerId, leaseMs) {
@@ -146,13 +150,6 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
         [jobId, input.delivered, now(), input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreTtlMs]);
       if (row!.outcome === 'not_found') throw new Error(`finish_job: job ${jobId} not found`);
       return { status: row!.status, charged: row!.charged, refunded: row!.refunded, replayed: row!.outcome === 'already' };
-    },
-
-    async runningCount(userId, exceptJobId) {
-      const [row] = await query<{ n: number }>(pool, `
-        SELECT count(*)::int AS n FROM generation_job
-         WHERE user_id = $1 AND status = 'running' AND id <> $2 AND lease_until > $3`, [userId, exceptJobId, now()]);
-      return row!.n;
     },
 
     async findOrphans(olderThanMs) {

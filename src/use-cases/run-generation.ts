@@ -47,11 +47,19 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
   const leaseMs = options.leaseMs ?? 60_000;
   const current = await jobs.get(jobId);
   if (current === null || !['queued', 'running'].includes(current.status)) return { kind: 'already_finished' };
-  if ((await jobs.runningCount(current.userId, jobId)) >= options.maxRunningJobs(current)) return { kind: 'deferred' };
-
-  const job = await jobs.claim(jobId, workerId, leaseMs);
-  if (job === 'finished') return { kind: 'already_finished' };
-  if (job === null) return { kind: 'held_elsewhere' };
+  // The member's limit is checked inside the claim, atomically: checked apart, two workers
+  // taking two of the member's jobs at once could both see room for one more.
+  const maxRunningForMember = options.maxRunningJobs(current);
+  const claimed = await jobs.claim(jobId, workerId, leaseMs, { maxRunningForMember });
+  switch (claimed.kind) {
+    case 'finished': return { kind: 'already_finished' };
+    case 'held_elsewhere': return { kind: 'held_elsewhere' };
+    case 'member_limit':
+      log.debug({ userId: current.userId, running: claimed.running, limit: maxRunningForMember }, 'member at their running-job limit; deferred');
+      return { kind: 'deferred' };
+    case 'claimed': break;
+  }
+  const { job } = claimed;
   log.info({ model: job.request.model, count: job.request.count, userId: job.userId, guildId: job.guildId }, 'generating');
 
   const heartbeat = setInterval(() => void jobs.renewLease(jobId, workerId, leaseMs).catch(() => undefined), leaseMs / 3);

@@ -65,3 +65,33 @@ export class ScriptedProvider implements ImageProvider {
 export const safetyError = () => new ProviderError('safety', 'The image was blocked by the safety filter. Your credits were refunded.');
 export const rateLimited = (retryAfterMs = 20) => new ProviderError('rate_limited', 'The image service is busy.', { retryAfterMs });
 export const serverError = () => new ProviderError('server_error', 'The image service had a problem.', { retryAfterMs: 20 });
+
+/**
+ * A slow provider that records, per key (by default the prompt's first word, e.g. a member id),
+ * how many generations ran at once: `peak` is the most ever seen together.
+ */
+export class ConcurrencyProvider implements ImageProvider {
+  readonly name = 'local' as const;
+  readonly calls: string[] = [];
+  readonly peak = new Map<string, number>();
+  private readonly running = new Map<string, number>();
+
+  constructor(private readonly delayMs: number, private readonly keyOf = (request: GenerationRequest) => request.prompt.split(' ')[0]!) {}
+
+  async generate(request: GenerationRequest): Promise<GenerationResult> {
+    const key = this.keyOf(request);
+    this.calls.push(request.jobId);
+    const now = (this.running.get(key) ?? 0) + 1;
+    this.running.set(key, now);
+    this.peak.set(key, Math.max(this.peak.get(key) ?? 0, now));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    } finally {
+      this.running.set(key, (this.running.get(key) ?? 1) - 1);
+    }
+    const images = Array.from({ length: request.count }, (_, index) => ({
+      index, data: Buffer.from(`image ${index} of ${request.jobId}`), contentType: 'image/png' as const,
+    }));
+    return { images, providerCostUsd: 0.01, predictTimeSeconds: this.delayMs / 1000, providerPredictionId: null };
+  }
+}

@@ -82,6 +82,21 @@ export interface FinishedJob {
   readonly replayed: boolean;
 }
 
+export interface ClaimLimit {
+  /** Most jobs of this job's member that may run at once, this one included (a whole number ≥ 1). */
+  readonly maxRunningForMember: number;
+}
+
+export type ClaimResult =
+  /** This worker now holds the job's lease. */
+  | { readonly kind: 'claimed'; readonly job: JobRecord }
+  /** The job has ended (or does not exist): nothing to run. */
+  | { readonly kind: 'finished' }
+  /** Another worker's lease on this job is live: it is doing the work. */
+  | { readonly kind: 'held_elsewhere' }
+  /** The member already runs `running` other jobs (≥ the limit): nothing changed; try later. */
+  | { readonly kind: 'member_limit'; readonly running: number };
+
 /** Jobs and quotes in PostgreSQL: the truth about every job, whatever Redis says. */
 export interface JobStore extends JobMessageStore {
   createQuote(quote: NewQuote): Promise<string>;
@@ -95,17 +110,16 @@ export interface JobStore extends JobMessageStore {
   markKept(jobId: string, userId: string): Promise<'kept' | 'not_owner' | 'not_delivered' | 'not_found'>;
   markEnqueued(jobId: string): Promise<void>;
   /**
-   * Takes the job for this worker until `leaseMs` from now, unless another worker's lease is
-   * still running. 'finished' when the job has ended; null when someone else holds it.
+   * Takes the job for this worker until `leaseMs` from now, in one atomic step with the member's
+   * running-job limit: claims of one member's jobs are serialised, so two workers can never both
+   * see room for one more. An expired lease (a dead worker's) is taken over.
    */
-  claim(jobId: string, workerId: string, leaseMs: number): Promise<JobRecord | 'finished' | null>;
+  claim(jobId: string, workerId: string, leaseMs: number, limit: ClaimLimit): Promise<ClaimResult>;
   renewLease(jobId: string, workerId: string, leaseMs: number): Promise<boolean>;
   /** Gives the job up (before a retry) so the next attempt, on any worker, may claim it at once. */
   releaseLease(jobId: string, workerId: string): Promise<void>;
   /** Ends the job and settles its hold in one transaction, exactly once. */
   finish(jobId: string, input: FinishInput): Promise<FinishedJob>;
-  /** Running jobs of this member other than `exceptJobId`, for the per-member limit. */
-  runningCount(userId: string, exceptJobId: string): Promise<number>;
   /** Jobs still queued or running whose worker is gone or that never reached the queue. */
   findOrphans(olderThanMs: number): Promise<{ id: string; priority: number }[]>;
   findPastDeadline(limit: number): Promise<string[]>;
