@@ -9,6 +9,7 @@ import type { GenerationQueue } from '../use-cases/ports/generation-queue.js';
 import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
 import type { JobStore } from '../use-cases/ports/job-store.js';
 import type { Ledger } from '../use-cases/ports/ledger.js';
+import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
 import type { MemberSettingsStore } from '../use-cases/ports/member-settings.js';
 import type { LedgerHistoryReader } from '../use-cases/ports/ledger-history.js';
 import type { UsageReader } from '../use-cases/ports/usage-reader.js';
@@ -37,6 +38,8 @@ export interface BotDeps {
   readonly randomSeed: () => number;
   /** Card payments for /topup packs (Stripe Checkout); undefined when Stripe is not configured. */
   readonly checkout?: Checkout;
+  /** Tells a member a Discord purchase arrived. @defaultValue a DM over the bot's REST API */
+  readonly purchaseNotifier?: PurchaseNotifier;
   /** The operator's banned words (BANNED_WORDS), refused in prompts in every guild. @defaultValue none */
   readonly operatorBannedWords?: readonly string[];
   /** A confirmed job not finished by then is ended and refunded. @defaultValue 45 minutes */

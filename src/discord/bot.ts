@@ -4,23 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Events, GatewayIntentBits, MessageFlags, Options, type Entitlement, type Interaction } from 'discord.js';
 import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
+import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
 import { commands } from '../../commands/index.js';
 import type { BotDeps } from './bot-deps.js';
-import { handleAdminAutocomplete } from './handlers/admin/admin-autocomplete.js';
-import { handleAdmin } from './handlers/admin/index.js';
-import { handleBalance } from './handlers/balance.js';
-import { handleBatch } from './handlers/batch.js';
-import { handleEstimate } from './handlers/estimate.js';
-import { handleHistory, handleHistoryButton } from './handlers/history.js';
-import { handleImagine } from './handlers/imagine.js';
-import { autocompleteShowJob, handleShowJob } from './handlers/show-job.js';
-import { handleJobButton, jobButtonActions, type JobButtonAction } from './handlers/job-buttons.js';
-import { handlePricing } from './handlers/pricing.js';
-import { handleQuoteButton } from './handlers/quote-buttons.js';
-import { handleSettings } from './handlers/settings.js';
-import { handleTopup } from './handlers/topup.js';
-import { handleStripeCheckoutButton } from './handlers/topup-stripe.js';
-import { handleUsage } from './handlers/usage.js';
+import { createDiscordPurchaseNotifier } from './purchase-notifier.js';
+import { declined, routeInGuild } from './routes.js';
 
 export interface BotOptions {
   readonly token: string;
@@ -38,43 +26,26 @@ async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
     if (interaction.isRepliable()) await interaction.reply({ content: 'Use me in a server.', flags: MessageFlags.Ephemeral });
     return;
   }
-  if (interaction.isChatInputCommand()) {
-    if (interaction.commandName === 'imagine') return handleImagine(interaction, deps);
-    if (interaction.commandName === 'balance') return handleBalance(interaction, deps);
-    if (interaction.commandName === 'topup') return handleTopup(interaction, deps);
-    if (interaction.commandName === 'settings') return handleSettings(interaction, deps);
-    if (interaction.commandName === 'batch') return handleBatch(interaction, deps);
-    if (interaction.commandName === 'admin') return handleAdmin(interaction, deps);
-    if (interaction.commandName === 'history') return handleHistory(interaction, deps);
-    if (interaction.commandName === 'usage') return handleUsage(interaction, deps);
-    if (interaction.commandName === 'pricing') return handlePricing(interaction, deps);
-    if (interaction.commandName === 'estimate') return handleEstimate(interaction, deps);
-    if (interaction.commandName === 'show' && interaction.options.getSubcommand() === 'job') return handleShowJob(interaction, deps);
-  } else if (interaction.isAutocomplete()) {
-    if (interaction.commandName === 'admin') return handleAdminAutocomplete(interaction, deps);
-    if (interaction.commandName === 'show') return autocompleteShowJob(interaction, deps);
-    return interaction.respond([]);
-  } else if (interaction.isButton()) {
-    const [scope, action, id, image] = interaction.customId.split(':');
-    if (scope === 'quote' && (action === 'generate' || action === 'cancel') && id) return handleQuoteButton(interaction, action, id, deps);
-    if (scope === 'job' && jobButtonActions.includes(action as JobButtonAction) && id) {
-      return handleJobButton(interaction, action as JobButtonAction, id, image === undefined ? undefined : Number(image), deps);
-    }
-    if (scope === 'topup' && action === 'stripe' && id) return handleStripeCheckoutButton(interaction, id, deps);
-    if (scope === 'history') return handleHistoryButton(interaction, deps);
-  }
+  const routed = routeInGuild(interaction, deps);
+  if (routed !== declined) return routed;
   if (interaction.isRepliable()) await interaction.reply({ content: 'That is not something I know how to do (yet).', flags: MessageFlags.Ephemeral });
 }
 
-/** Grants a purchase's pack (once per entitlement) and consumes it; logs what happened. */
-async function redeem(entitlement: Entitlement, deps: BotDeps): Promise<void> {
+/** Grants a purchase's pack (once per entitlement), tells the member and consumes it; logs what happened. */
+async function redeem(entitlement: Entitlement, deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
   const redeemed = await redeemEntitlement({
-    ledger: deps.ledger, card: deps.card,
+    ledger: deps.ledger, card: deps.card, notifier,
     entitlement: { id: entitlement.id, skuId: entitlement.skuId, userId: entitlement.userId },
     consume: () => entitlement.consume(),
   });
-  if (redeemed.ok) deps.log.info({ entitlementId: entitlement.id, userId: entitlement.userId, pack: redeemed.value.pack.id, replayed: redeemed.value.granted.replayed }, 'entitlement redeemed');
-  else deps.log.warn({ entitlementId: entitlement.id, error: redeemed.error }, 'entitlement not redeemed');
+  if (!redeemed.ok) {
+    deps.log.warn({ entitlementId: entitlement.id, error: redeemed.error }, 'entitlement not redeemed');
+    return;
+  }
+  const { pack, granted, notice } = redeemed.value;
+  deps.log.info({ entitlementId: entitlement.id, userId: entitlement.userId, pack: pack.id, replayed: granted.replayed, notice: notice.status }, 'entitlement redeemed');
+  // The credits are in; only the DM did not arrive (closed DMs, Discord down). /balance shows them.
+  if (notice.status === 'failed') deps.log.warn({ err: notice.error, entitlementId: entitlement.id, userId: entitlement.userId }, 'purchase DM not delivered');
 }
 
 const kindOf = (interaction: Interaction): string =>
@@ -104,8 +75,10 @@ export function createBot({ token, apiUrl, deps, onInteractionHandled, devGuildI
       await (interaction.replied || interaction.deferred ? interaction.followUp({ content, flags: MessageFlags.Ephemeral }) : interaction.reply({ content, flags: MessageFlags.Ephemeral })).catch(() => undefined);
     });
   });
+  // Purchases are told by DM over REST, as the Stripe webhook does, unless the entry point gives another notifier.
+  const notifier = deps.purchaseNotifier ?? createDiscordPurchaseNotifier({ token, apiUrl });
   client.on(Events.EntitlementCreate, (entitlement) => {
-    void redeem(entitlement, deps).catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id }, 'redeeming entitlement failed'));
+    void redeem(entitlement, deps, notifier).catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id }, 'redeeming entitlement failed'));
   });
   return {
     client,
@@ -118,7 +91,7 @@ export function createBot({ token, apiUrl, deps, onInteractionHandled, devGuildI
       else await client.application!.commands.set([...commands]);
       // Purchases made while the bot was down: redeem what was never consumed.
       const pending = await client.application!.entitlements.fetch({ excludeEnded: true });
-      for (const entitlement of pending.values()) if (!entitlement.consumed) await redeem(entitlement, deps);
+      for (const entitlement of pending.values()) if (!entitlement.consumed) await redeem(entitlement, deps, notifier);
     },
     async stop(): Promise<void> {
       await client.destroy();

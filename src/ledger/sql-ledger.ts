@@ -173,5 +173,13 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
         held: Number(held?.amount ?? 0),
       };
     },
+
+    async topupBalance(userId) {
+      const [row] = await run<{ available: string }>(pool, `
+        SELECT coalesce(sum(remaining), 0) AS available FROM credit_lot
+         WHERE user_id = $1 AND kind = 'topup' AND guild_id IS NULL
+           AND remaining > 0 AND (expires_at IS NULL OR expires_at > $2::timestamptz)`, [userId, now()]);
+      return Number(row?.available ?? 0);
+    },
   };
 }

@@ -6,6 +6,7 @@ import { err, ok, type Result } from '../domain/result.js';
 import type { CompletedCheckout } from './ports/checkout.js';
 import type { Granted, Ledger } from './ports/ledger.js';
 import type { PurchaseNotifier } from './ports/purchase-notifier.js';
+import { notifyPurchase, type PurchaseNoticeStatus } from './notify-purchase.js';
 
 export interface RedeemCheckoutOptions {
   readonly ledger: Ledger;
@@ -25,7 +26,7 @@ export interface RedeemedCheckout {
   readonly userId: string;
   readonly granted: Granted;
   /** `sent`, `failed` (with why), or `not_needed` for a replay: the member was told the first time. */
-  readonly notice: { readonly status: 'sent' | 'not_needed' } | { readonly status: 'failed'; readonly error: unknown };
+  readonly notice: PurchaseNoticeStatus;
 }
 
 /**
@@ -47,10 +48,6 @@ export async function redeemCheckoutSession(options: RedeemCheckoutOptions): Pro
   });
   if (!granted.ok) return granted;
   if (granted.value.replayed) return ok({ pack, userId, granted: granted.value, notice: { status: 'not_needed' } });
-  try {
-    await options.notifier.purchaseGranted({ userId, pack, credits, paidWith: 'card' });
-    return ok({ pack, userId, granted: granted.value, notice: { status: 'sent' } });
-  } catch (error) {
-    return ok({ pack, userId, granted: granted.value, notice: { status: 'failed', error } });
-  }
+  const notice = await notifyPurchase(options, { userId, pack, credits, paidWith: 'card' });
+  return ok({ pack, userId, granted: granted.value, notice });
 }

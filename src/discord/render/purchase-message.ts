@@ -1,8 +1,15 @@
 import { formatUsd } from '../../domain/pricing/format-breakdown.js';
 import type { PurchaseNotice } from '../../use-cases/ports/purchase-notifier.js';
 
+// The price is the card's for a card payment; Discord's store charges the SKU's own price (and
+// currency), which we do not know, so a Discord purchase names only the pack.
+const paid = ({ pack, paidWith }: PurchaseNotice): string =>
+  paidWith === 'card'
+    ? `Your payment for **${pack.label ?? pack.id}** (${formatUsd(pack.priceUsd)}) went through`
+    : `Your Discord purchase of **${pack.label ?? pack.id}** went through`;
+
 /** The DM a member gets when a bought pack lands in their balance. */
-export const purchaseMessage = ({ pack, credits }: PurchaseNotice): string =>
-  `Thank you! Your payment for **${pack.label ?? pack.id}** (${formatUsd(pack.priceUsd)}) went through: ` +
-  `**${credits} credits** are in your balance. Top-up credits never expire, work in every server with this bot, ` +
+export const purchaseMessage = (notice: PurchaseNotice): string =>
+  `Thank you! ${paid(notice)}: **${notice.credits} credits** are in your balance ` +
+  `(top-up credits now: **${notice.topupBalance}**). Top-up credits never expire, work in every server with this bot, ` +
   'and are spent after your free and tier credits. See /balance.';

@@ -119,4 +119,6 @@ export interface Ledger {
   revoke(input: RevokeInput): Promise<Result<Revoked, LedgerError>>;
   expire(limit?: number): Promise<ExpirySweep>;
   balance(userId: UserId, guildId: GuildId): Promise<Balance>;
+  /** The member's purchased top-up credits spendable now; global, the same in every guild. */
+  topupBalance(userId: UserId): Promise<number>;
 }

@@ -4,9 +4,12 @@ import type { UserId } from './ledger.js';
 export interface PurchaseNotice {
   readonly userId: UserId;
   readonly pack: Pack;
+  /** Credits this purchase added. */
   readonly credits: number;
-  /** How it was paid, for the message ("card"). */
-  readonly paidWith: 'card';
+  /** The member's top-up credits after the purchase (global: the same in every guild). */
+  readonly topupBalance: number;
+  /** How it was paid, for the message: a card (Stripe Checkout) or Discord's own store (an entitlement). */
+  readonly paidWith: 'card' | 'discord';
 }
 
 /** Tells a member their purchase arrived (a Discord DM in production). May throw: DMs can be closed. */

@@ -1,11 +1,12 @@
 // Discord premium purchases (consumable SKUs): the pack is granted once per entitlement id —
-// a re-sent ENTITLEMENT_CREATE grants nothing — then consumed; purchases made while the bot was
-// down are redeemed at start.
+// a re-sent ENTITLEMENT_CREATE grants nothing — the member is told by DM (once), then it is
+// consumed; purchases made while the bot was down are redeemed (and told) at start.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createBot } from '../../../src/discord/bot.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { captureLog, type CapturedLog } from '../../support/captured-log.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { startTestBot } from '../../support/bot-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
@@ -19,10 +20,14 @@ const f = usePipeline(3);
 let fake: FakeDiscord;
 let bot: ReturnType<typeof createBot>;
 let card: PriceCard;
+let captured: CapturedLog;
 
 async function topups(userId: string): Promise<number> {
   return (await f.ledger.balance(userId, GUILD)).buckets.topup.available;
 }
+const dmTexts = (userId: string): string[] => fake.directMessages(userId).map((m) => String(m.payload?.['content']));
+const consumed = (entitlement: Record<string, unknown>): boolean =>
+  fake.entitlements.find((e) => e['id'] === entitlement['id'])?.['consumed'] === true;
 beforeAll(async () => {
   const defaults = await loadPriceCardOrThrow();
   // The first pack is sold as a Discord consumable SKU.
@@ -31,7 +36,8 @@ beforeAll(async () => {
   fake.addGuild({ id: GUILD, name: 'Shop', channels: [{ id: '240000000000000002', name: 'general', type: 0 }] });
   // Bought while the bot was offline.
   fake.addEntitlement({ userId: BUYER_EARLY, skuId: SKU, type: 1 });
-  bot = await startTestBot(f, fake, card);
+  captured = captureLog('info');
+  bot = await startTestBot(f, fake, card, { log: captured.log });
 });
 afterAll(async () => {
   await bot?.stop();
@@ -42,6 +48,9 @@ describe('Discord purchases', () => {
   it('redeems at start what was bought while the bot was down, and consumes it', async () => {
     expect(await topups(BUYER_EARLY)).toBe(card.packs[0]!.credits);
     expect(fake.entitlements.find((e) => e['user_id'] === BUYER_EARLY)?.['consumed']).toBe(true);
+    // …and the member is told, like a purchase made while the bot was up.
+    const pack = card.packs[0]!;
+    expect(dmTexts(BUYER_EARLY)).toEqual([expect.stringContaining(`Your Discord purchase of **${pack.label ?? pack.id}** went through: **${pack.credits} credits**`)]);
   });
 
   it('grants the pack once per entitlement, however often the event arrives', async () => {
@@ -55,6 +64,50 @@ describe('Discord purchases', () => {
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/entitlements/${String(entitlement['id'])}/consume`)).length).toBeGreaterThanOrEqual(1);
     // Top-ups are global: the same credits show in any guild.
     expect((await f.ledger.balance(BUYER, 'another-guild')).buckets.topup.available).toBe(card.packs[0]!.credits);
+    // Told once, for the grant that happened (the DM goes out before the consume): the replays
+    // granted nothing and sent nothing.
+    await waitFor(async () => consumed(entitlement), 5000, 'the entitlement to be consumed');
+    expect(dmTexts(BUYER)).toHaveLength(1);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('the DM names the pack, the credits added and the new top-up balance', async () => {
+    const buyer = '340000000000000004';
+    const pack = card.packs[0]!;
+    const first = fake.addEntitlement({ userId: buyer, skuId: SKU, type: 1 });
+    fake.dispatch('ENTITLEMENT_CREATE', first);
+    await waitFor(async () => dmTexts(buyer).length === 1, 5000, 'the first purchase DM');
+    const second = fake.addEntitlement({ userId: buyer, skuId: SKU, type: 1 });
+    fake.dispatch('ENTITLEMENT_CREATE', second);
+    await waitFor(async () => dmTexts(buyer).length === 2, 5000, 'the second purchase DM');
+    const [one, two] = dmTexts(buyer);
+    expect(one).toContain(`**${pack.label ?? pack.id}**`);
+    expect(one).toContain(`**${pack.credits} credits** are in your balance (top-up credits now: **${pack.credits}**)`);
+    expect(two).toContain(`**${pack.credits} credits** are in your balance (top-up credits now: **${2 * pack.credits}**)`);
+    // A replay of the first one, after the second: nothing more.
+    fake.dispatch('ENTITLEMENT_CREATE', first);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(dmTexts(buyer)).toHaveLength(2);
+    expect(await topups(buyer)).toBe(2 * pack.credits);
+  });
+
+  it('a member whose DMs are closed still gets the pack, once, and the entitlement is consumed; the failed DM is logged', async () => {
+    const buyer = '340000000000000005';
+    fake.closedDms.add(buyer);
+    const entitlement = fake.addEntitlement({ userId: buyer, skuId: SKU, type: 1 });
+    fake.dispatch('ENTITLEMENT_CREATE', entitlement);
+    await waitFor(async () => consumed(entitlement), 5000, 'the entitlement to be consumed');
+    expect(await topups(buyer)).toBe(card.packs[0]!.credits);
+    expect(dmTexts(buyer)).toEqual([]);
+    const lines = captured.lines().filter((line) => line['entitlementId'] === entitlement['id']);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 40, msg: 'purchase DM not delivered', userId: buyer }));
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'entitlement redeemed', replayed: false, notice: 'failed' }));
+    // A replay does not try again (nor grant again).
+    fake.closedDms.delete(buyer);
+    fake.dispatch('ENTITLEMENT_CREATE', { ...entitlement, consumed: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(dmTexts(buyer)).toEqual([]);
+    expect(await topups(buyer)).toBe(card.packs[0]!.credits);
     await expectLedgerConsistent(f.database);
   });
 
@@ -77,5 +130,6 @@ describe('Discord purchases', () => {
     fake.dispatch('ENTITLEMENT_CREATE', fake.addEntitlement({ userId: stranger, skuId: '240000000000000099', type: 1 }));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await topups(stranger)).toBe(0);
+    expect(dmTexts(stranger)).toEqual([]);
   });
 });

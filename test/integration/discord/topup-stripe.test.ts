@@ -172,6 +172,7 @@ describe('POST /stripe/webhook', () => {
     expect(balance.buckets.topup).toEqual({ available: 1200, nextExpiry: null });
     const [dm] = fake.directMessages(buyer.id);
     expect(String(dm?.payload?.['content'])).toMatch(/\*\*1200 credits\*\* are in your balance/);
+    expect(String(dm?.payload?.['content'])).toContain('(top-up credits now: **1200**)');
     await expectLedgerConsistent(f.database);
   });
 

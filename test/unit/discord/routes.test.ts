@@ -1,0 +1,94 @@
+// The router's tables: every registered slash command has a handler and every handler a
+// registered command (the compiler checks the first; this checks both at run time too), every
+// command that offers autocomplete has an autocomplete route, and custom ids reach the right
+// handler with their parts — or nothing does.
+import { describe, expect, it, vi } from 'vitest';
+import type { Interaction } from 'discord.js';
+import { commands } from '../../../commands/index.js';
+import type { BotDeps } from '../../../src/discord/bot-deps.js';
+
+vi.mock('../../../src/discord/handlers/job-buttons.js', () => ({
+  jobButtonActions: ['reroll', 'keep', 'upscale', 'variation'],
+  handleJobButton: vi.fn(() => Promise.resolve()),
+}));
+vi.mock('../../../src/discord/handlers/quote-buttons.js', () => ({ handleQuoteButton: vi.fn(() => Promise.resolve()) }));
+vi.mock('../../../src/discord/handlers/topup-stripe.js', () => ({ handleStripeCheckoutButton: vi.fn(() => Promise.resolve()) }));
+vi.mock('../../../src/discord/handlers/show-job.js', () => ({
+  handleShowJob: vi.fn(() => Promise.resolve()),
+  autocompleteShowJob: vi.fn(() => Promise.resolve()),
+}));
+
+const { autocompleteRoutes, buttonRoutes, commandRoutes, declined, routeInGuild } = await import('../../../src/discord/routes.js');
+const { handleJobButton } = await import('../../../src/discord/handlers/job-buttons.js');
+const { handleQuoteButton } = await import('../../../src/discord/handlers/quote-buttons.js');
+const { handleStripeCheckoutButton } = await import('../../../src/discord/handlers/topup-stripe.js');
+const { handleShowJob } = await import('../../../src/discord/handlers/show-job.js');
+
+const deps = {} as BotDeps;
+const no = () => false;
+const button = (customId: string) =>
+  ({ customId, isChatInputCommand: no, isAutocomplete: no, isButton: () => true }) as unknown as Interaction<'cached'>;
+const slash = (commandName: string, subcommand = 'job') =>
+  ({ commandName, options: { getSubcommand: () => subcommand }, isChatInputCommand: () => true, isAutocomplete: no, isButton: no }) as unknown as Interaction<'cached'>;
+const autocomplete = (commandName: string, respond = vi.fn(() => Promise.resolve())) =>
+  ({ commandName, respond, isChatInputCommand: no, isAutocomplete: () => true, isButton: no }) as unknown as Interaction<'cached'>;
+
+type Option = { readonly autocomplete?: boolean; readonly options?: readonly Option[] };
+const offersAutocomplete = (options: readonly Option[] = []): boolean => options.some((o) => o.autocomplete === true || offersAutocomplete(o.options));
+
+describe('the routing tables', () => {
+  it('has a handler for every registered command and a registered command for every handler', () => {
+    expect(Object.keys(commandRoutes).sort()).toEqual(commands.map((c) => c.name).sort());
+  });
+
+  it('routes autocomplete for exactly the commands whose options offer it', () => {
+    const offering = commands.filter((c) => offersAutocomplete('options' in c ? (c.options as readonly Option[]) : [])).map((c) => c.name);
+    expect(Object.keys(autocompleteRoutes).sort()).toEqual([...offering].sort());
+  });
+
+  it('knows the button scopes the bot puts on its messages', () => {
+    expect(Object.keys(buttonRoutes).sort()).toEqual(['history', 'job', 'quote', 'topup']);
+  });
+});
+
+describe('routeInGuild', () => {
+  it('passes a job button’s action, job id and image number', async () => {
+    const interaction = button('job:upscale:job-1:3');
+    await routeInGuild(interaction, deps);
+    expect(handleJobButton).toHaveBeenLastCalledWith(interaction, 'upscale', 'job-1', 3, deps);
+    await routeInGuild(button('job:reroll:job-2'), deps);
+    expect(handleJobButton).toHaveBeenLastCalledWith(expect.anything(), 'reroll', 'job-2', undefined, deps);
+  });
+
+  it('passes quote and card-checkout buttons their ids', async () => {
+    await routeInGuild(button('quote:generate:q-1'), deps);
+    expect(handleQuoteButton).toHaveBeenLastCalledWith(expect.anything(), 'generate', 'q-1', deps);
+    await routeInGuild(button('topup:stripe:credits-500'), deps);
+    expect(handleStripeCheckoutButton).toHaveBeenLastCalledWith(expect.anything(), 'credits-500', deps);
+  });
+
+  it('declines unknown or malformed custom ids, including names every object has', () => {
+    for (const customId of ['nope:x:y', 'job:explode:job-1', 'job:upscale', 'quote:maybe:q-1', 'quote:generate', 'topup:paypal:p', 'topup:stripe', 'constructor:a:b', '__proto__:a:b', 'toString', '']) {
+      expect(routeInGuild(button(customId), deps), customId).toBe(declined);
+    }
+  });
+
+  it('declines an unknown command or a /show subcommand without a handler', async () => {
+    expect(routeInGuild(slash('nope'), deps)).toBe(declined);
+    expect(routeInGuild(slash('hasOwnProperty'), deps)).toBe(declined);
+    expect(routeInGuild(slash('show', 'image'), deps)).toBe(declined);
+    await routeInGuild(slash('show', 'job'), deps);
+    expect(handleShowJob).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers autocomplete it has no route for with an empty list', async () => {
+    const respond = vi.fn(() => Promise.resolve());
+    await routeInGuild(autocomplete('imagine', respond), deps);
+    expect(respond).toHaveBeenCalledWith([]);
+  });
+
+  it('declines other kinds of interaction (select menus, modals…)', () => {
+    const menu = { isChatInputCommand: no, isAutocomplete: no, isButton: no } as unknown as Interaction<'cached'>;
+    expect(routeInGuild(menu, deps)).toBe(declined);
+  });
+});
