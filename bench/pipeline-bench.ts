@@ -20,11 +20,14 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function bareBullmqRate(redisUrl: string, jobs: number): Promise<number> {
   const prefix = `bench-noop-${randomUUID().slice(0, 8)}`;
-  const queue = new Queue('noop', { connection: createRedisConnection(redisUrl), prefix });
+  // BullMQ does not close connections it was handed: they are quit below, or the bench never exits.
+  const queueConnection = createRedisConnection(redisUrl);
+  const workerConnection = createRedisConnection(redisUrl);
+  const queue = new Queue('noop', { connection: queueConnection, prefix });
   let done = 0;
   let resolveAll!: () => void;
   const all = new Promise<void>((resolve) => (resolveAll = resolve));
-  const worker = new Worker('noop', async () => undefined, { connection: createRedisConnection(redisUrl), prefix, concurrency: 50, autorun: false });
+  const worker = new Worker('noop', async () => undefined, { connection: workerConnection, prefix, concurrency: 50, autorun: false });
   worker.on('completed', () => ++done === jobs && resolveAll());
   for (let i = 0; i < jobs; i += 1000) {
     await queue.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: true } })));
@@ -36,6 +39,7 @@ async function bareBullmqRate(redisUrl: string, jobs: number): Promise<number> {
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
+  await Promise.all([queueConnection.quit(), workerConnection.quit()]);
   return perSec;
 }
 
@@ -60,7 +64,8 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
   const jobs = createPgJobStore(db.pool);
   for (const processes of [1, 4]) {
     const prefix = `bench-pipeline-${randomUUID().slice(0, 8)}`;
-    const queue = createBullGenerationQueue({ connection: createRedisConnection(redisUrl), prefix });
+    const connection = createRedisConnection(redisUrl);
+    const queue = createBullGenerationQueue({ connection, prefix });
     const deliveryFile = path.join(await mkdtemp(path.join(tmpdir(), 'bench-')), 'deliveries.jsonl');
     const workers = await startWorkers(processes, {
       DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, PROVIDER: 'local', DELIVERY_FILE: deliveryFile, CONCURRENCY: '8',
@@ -125,9 +130,13 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
     results[`${key}.overheadMs.p99`] = percentile(single, 99);
     results[`${key}.ratioToBullmqNoop`] = jobIds.length / seconds / noop;
     rows.push([String(processes), jobIds.length, jobIds.length / seconds, percentile(single, 50), percentile(single, 99), percentile(overheads, 50), percentile(overheads, 99), noop]);
-    for (const worker of workers) worker.kill('SIGTERM');
+    await Promise.all(workers.map((worker) => new Promise((resolve) => {
+      worker.once('exit', resolve);
+      worker.kill('SIGTERM');
+    })));
     await queue.queue.obliterate({ force: true });
     await queue.close();
+    await connection.quit();
   }
   await db.close();
   printTable(

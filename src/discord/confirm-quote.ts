@@ -11,9 +11,10 @@ import { lowBalanceWarning } from '../use-cases/low-balance-warning.js';
 import type { ConfirmedJob, ConfirmRejection } from '../use-cases/ports/job-store.js';
 import type { BotDeps } from './bot-deps.js';
 import { postJobMessage } from './post-job-message.js';
+import { queuePlace } from './render/job-message.js';
 
 export interface ConfirmedForMember extends ConfirmedJob {
-  /** Where the job stands: "queued, position N" or "starting". */
+  /** Where the job stands: "queued, next up" or "queued, position N (N jobs ahead)". */
   readonly where: string;
   /** Credits left when under the member's low-balance threshold; null otherwise. */
   readonly lowBalance: number | null;
@@ -36,10 +37,10 @@ export async function confirmQuoteFor(
     onEnqueueError: (error) => deps.log.warn({ quoteId: input.quoteId, err: error instanceof Error ? error.message : String(error) }, 'enqueue failed; the reconciler will queue the job'),
   });
   if (!confirmed.ok) return confirmed;
-  const [position, lowBalance] = await Promise.all([
-    deps.queue.position(confirmed.value.jobId).catch(() => null),
+  const [ahead, lowBalance] = await Promise.all([
+    deps.jobs.queuedAhead(confirmed.value.jobId).catch(() => null),
     lowBalanceWarning({ ledger: deps.ledger, settings: input.settings, userId: input.userId, guildId: input.guildId }),
   ]);
-  const where = position && position > 0 ? `queued, position ${position}` : 'starting';
+  const where = ahead === null ? 'queued' : queuePlace(ahead);
   return { ok: true, value: { ...confirmed.value, where, lowBalance } };
 }

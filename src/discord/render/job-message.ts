@@ -26,8 +26,11 @@ export const promptLine = (job: JobRecord): string => {
 
 const owner = (job: JobRecord) => `<@${job.userId}>’s job`;
 
-export const queuedText = (job: JobRecord, ahead: number): string =>
-  `${owner(job)} — queued, ${ahead > 0 ? `position ${ahead} (${ahead} ${ahead === 1 ? 'job' : 'jobs'} ahead)` : 'next up'}\n${promptLine(job)}`;
+/** Where a queued job stands, the same words on the job message and in the confirmation. */
+export const queuePlace = (ahead: number): string =>
+  `queued, ${ahead > 0 ? `position ${ahead} (${ahead} ${ahead === 1 ? 'job' : 'jobs'} ahead)` : 'next up'}`;
+
+export const queuedText = (job: JobRecord, ahead: number): string => `${owner(job)} — ${queuePlace(ahead)}\n${promptLine(job)}`;
 
 export const progressText = (job: JobRecord, percent: number | undefined): string =>
   `${owner(job)} — Generating…${percent === undefined ? '' : ` ${Math.round(percent)}%`}\n${promptLine(job)}`;
