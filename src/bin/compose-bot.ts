@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { createPgAdminStatsReader } from '../db/admin-stats-store.js';
 import { createPgAuditLog } from '../db/audit-log.js';
+import { cacheGuildSettings } from '../db/cached-guild-settings.js';
 import { createDatabase } from '../db/client.js';
 import { createPgGuildSettingsStore } from '../db/guild-settings-store.js';
 import { createPgJobStore } from '../db/job-store.js';
@@ -35,7 +36,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
     deps: {
-      ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: createPgGuildSettingsStore(db.pool), audit: createPgAuditLog(db.pool),
+      ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: cacheGuildSettings(createPgGuildSettingsStore(db.pool)), audit: createPgAuditLog(db.pool),
       memberSettings: createPgMemberSettingsStore(db.pool),
       adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
       grantPolicy: { ownerIds: config.discord.ownerIds, ...config.adminGrants },

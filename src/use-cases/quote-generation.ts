@@ -109,7 +109,8 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
   const size = parseSize(priced.value.size)!;
   const seed = request.seed ?? options.randomSeed();
   const expiresAt = new Date(options.now.getTime() + (options.quoteTtlMs ?? 10 * 60_000));
-  const quoteId = await options.jobs.createQuote({
+  // The quote row and the balance shown with it do not depend on each other: one round trip, not two.
+  const [quoteId, balance] = await Promise.all([options.jobs.createQuote({
     userId: member.userId, guildId: member.guildId, channelId: member.channelId,
     request: {
       model: priced.value.model, providerModelId: priced.value.providerModelId, operation,
@@ -123,8 +124,7 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
       ...(guildConfig.maxRunningJobsPerMember === null ? {} : { maxRunningJobsPerMember: guildConfig.maxRunningJobsPerMember }),
     },
     breakdown: priced.value.breakdown, price: priced.value.total, tierName: tier.name, expiresAt,
-  });
-  const balance = await options.ledger.balance(member.userId, member.guildId);
+  }), options.ledger.balance(member.userId, member.guildId)]);
   return ok({ quoteId, quote: priced.value, seed, available: balance.available, expiresAt });
 }
 

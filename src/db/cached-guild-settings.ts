@@ -1,0 +1,39 @@
+// Every /imagine reads its guild's role tiers and config; they change only when an admin says so.
+// Caching them for a few seconds takes two queries off each interaction under a burst. A change
+// made through this process is seen at once (its guild's entry is dropped); one made by another
+// bot process (a shard) is seen within `ttlMs`.
+import { LRUCache } from 'lru-cache';
+import type { GuildConfig } from '../domain/guild-config.js';
+import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
+
+export interface CachedGuildSettingsOptions {
+  /** @defaultValue 5 s */
+  readonly ttlMs?: number;
+  /** Guilds kept at once. @defaultValue 10,000 */
+  readonly maxGuilds?: number;
+}
+
+export function cacheGuildSettings(store: GuildSettingsStore, options: CachedGuildSettingsOptions = {}): GuildSettingsStore {
+  const cacheOptions = { max: options.maxGuilds ?? 10_000, ttl: options.ttlMs ?? 5_000 };
+  const roleTiers = new LRUCache<string, ReadonlyMap<string, string>>({ ...cacheOptions, fetchMethod: (guildId) => store.roleTiers(guildId) });
+  const configs = new LRUCache<string, GuildConfig>({ ...cacheOptions, fetchMethod: (guildId) => store.config(guildId) });
+  return {
+    // fetch() shares one pending read among concurrent callers, so a burst makes one query.
+    roleTiers: async (guildId) => (await roleTiers.fetch(guildId))!,
+    config: async (guildId) => (await configs.fetch(guildId))!,
+    async setRoleTier(guildId, roleId, tierName, setBy) {
+      await store.setRoleTier(guildId, roleId, tierName, setBy);
+      roleTiers.delete(guildId);
+    },
+    async removeRoleTier(guildId, roleId) {
+      const removed = await store.removeRoleTier(guildId, roleId);
+      roleTiers.delete(guildId);
+      return removed;
+    },
+    async updateConfig(guildId, change, actorId, reason) {
+      const updated = await store.updateConfig(guildId, change, actorId, reason);
+      configs.delete(guildId);
+      return updated;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// The bot's cache of guild settings: its own changes are seen at once, another process's within
+// the TTL, and a burst of reads makes one query.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheGuildSettings } from '../../../src/db/cached-guild-settings.js';
+import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
+import type { GuildSettingsStore } from '../../../src/use-cases/ports/guild-settings.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { waitFor } from '../../support/wait-for.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase(4);
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+/** The pg store, counting the reads that reach it. */
+function countingStore(): GuildSettingsStore & { reads: number } {
+  const store = createPgGuildSettingsStore(database.db.pool);
+  const counted = {
+    ...store,
+    reads: 0,
+    roleTiers: (guildId: string) => { counted.reads++; return store.roleTiers(guildId); },
+    config: (guildId: string) => { counted.reads++; return store.config(guildId); },
+  };
+  return counted;
+}
+
+describe('cached guild settings', () => {
+  it('serves a burst of reads with one query per guild and kind', async () => {
+    const inner = countingStore();
+    const cached = cacheGuildSettings(inner);
+    await Promise.all(Array.from({ length: 50 }, () => Promise.all([cached.roleTiers('g-burst'), cached.config('g-burst')])));
+    expect(inner.reads).toBe(2);
+  });
+
+  it('sees its own changes at once', async () => {
+    const cached = cacheGuildSettings(countingStore(), { ttlMs: 60_000 });
+    expect((await cached.config('g-own')).freeDailyCredits).toBeNull();
+    expect(await cached.roleTiers('g-own')).toEqual(new Map());
+    expect((await cached.updateConfig('g-own', { kind: 'free-daily', amount: 7 }, 'admin')).ok).toBe(true);
+    await cached.setRoleTier('g-own', 'role-1', 'pro', 'admin');
+    expect((await cached.config('g-own')).freeDailyCredits).toBe(7);
+    expect(await cached.roleTiers('g-own')).toEqual(new Map([['role-1', 'pro']]));
+    await cached.removeRoleTier('g-own', 'role-1');
+    expect(await cached.roleTiers('g-own')).toEqual(new Map());
+  });
+
+  it('sees another process’s change once the TTL has passed', async () => {
+    const cached = cacheGuildSettings(countingStore(), { ttlMs: 200 });
+    const elsewhere = createPgGuildSettingsStore(database.db.pool);
+    expect((await cached.config('g-other')).freeDailyCredits).toBeNull();
+    await elsewhere.updateConfig('g-other', { kind: 'free-daily', amount: 3 }, 'admin');
+    expect((await cached.config('g-other')).freeDailyCredits).toBeNull();
+    await waitFor(async () => ((await cached.config('g-other')).freeDailyCredits === 3 ? true : null), 5_000);
+  });
+});
