@@ -3,8 +3,15 @@ import type { Quote } from './quote.js';
 const usdFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
 /** A number with at most `digits` decimals and no trailing zeros: 1.048576 → "1.05", 3 → "3". */
-export const formatNumber = (value: number, digits = 2): string =>
-  new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, useGrouping: false }).format(value);
+export const formatNumber = (value: number, digits = 2): string => numberFormat(digits).format(value);
+
+// Making an Intl.NumberFormat costs far more than using one; a quote formats a dozen numbers.
+const numberFormats = new Map<number, Intl.NumberFormat>();
+function numberFormat(digits: number): Intl.NumberFormat {
+  let format = numberFormats.get(digits);
+  if (!format) numberFormats.set(digits, (format = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, useGrouping: false })));
+  return format;
+}
 
 /** Dollars as members read them: "$0.39", "$1,200.00"; sub-cent amounts keep their digits ("$0.005"). */
 export function formatUsd(usd: number): string {
