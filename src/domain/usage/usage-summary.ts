@@ -1,19 +1,6 @@
 // What /usage says: spend by model and operation, refunds, images kept and what each kept image
 // effectively cost, plus spend per day by model for the chart. Pure: the buckets come from a port.
 
-/** Jobs of one UTC day, model and operation, added up (see the UsageReader port). */
-export interface UsageBucketInput {
-  readonly day: string;
-  readonly model: string;
-  readonly operation: string;
-  readonly jobs: number;
-  readonly imagesRequested: number;
-  readonly imagesDelivered: number;
-  readonly imagesKept: number;
-  readonly creditsCharged: number;
-  readonly creditsRefunded: number;
-}
-
 export interface UsageTotals {
   readonly jobs: number;
   readonly imagesRequested: number;
@@ -26,6 +13,15 @@ export interface UsageTotals {
 export interface ModelOperationUsage extends UsageTotals {
   readonly model: string;
   readonly operation: string;
+}
+
+/**
+ * A member's finished jobs of one UTC day, model and operation, added up (read through the
+ * UsageReader port). `imagesKept` counts the delivered images of jobs the member kept (keep ⭐).
+ */
+export interface UsageBucket extends ModelOperationUsage {
+  /** `YYYY-MM-DD` (UTC) of the jobs' finish. */
+  readonly day: string;
 }
 
 export interface DailySpend {
@@ -68,7 +64,7 @@ export function usageRange(now: Date, days: number): { readonly since: Date; rea
   return { since: new Date(since), until: now, days: Array.from({ length: days }, (_, i) => utcDay(new Date(since + i * DAY_MS))) };
 }
 
-export function summarizeUsage(buckets: readonly UsageBucketInput[], days: readonly string[]): UsageSummary {
+export function summarizeUsage(buckets: readonly UsageBucket[], days: readonly string[]): UsageSummary {
   const totals = buckets.reduce<UsageTotals>((sum, bucket) => add(sum, bucket), zero);
 
   const byKey = new Map<string, ModelOperationUsage>();

@@ -1,17 +1,6 @@
-/** A member's finished jobs of one UTC day, model and operation, added up. */
-export interface UsageBucket {
-  /** `YYYY-MM-DD` (UTC) of the jobs' finish. */
-  readonly day: string;
-  readonly model: string;
-  readonly operation: string;
-  readonly jobs: number;
-  readonly imagesRequested: number;
-  readonly imagesDelivered: number;
-  /** Delivered images of jobs the member kept (keep ⭐). */
-  readonly imagesKept: number;
-  readonly creditsCharged: number;
-  readonly creditsRefunded: number;
-}
+import type { UsageBucket } from '../../domain/usage/usage-summary.js';
+
+export type { UsageBucket };
 
 export interface UsageQuery {
   readonly userId: string;
