@@ -1,6 +1,7 @@
 // The bot's dependencies for a test: every store on the test file's database, the price card
 // the test chose, a silent logger. New ports get one line here, not one in every test file.
 import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { createPgAdminStatsReader } from '../../src/db/admin-stats-store.js';
 import { createPgAuditLog } from '../../src/db/audit-log.js';
 import { createPgGuildSettingsStore } from '../../src/db/guild-settings-store.js';
@@ -12,8 +13,9 @@ import { noGrants } from '../../src/domain/admin/grant-policy.js';
 import { createSqlAdminCredits } from '../../src/ledger/sql-admin-credits.js';
 import { createBot } from '../../src/discord/bot.js';
 import type { PriceCard } from '../../src/domain/pricing/price-card-schema.js';
+import { loadPriceCardOrThrow } from '../../src/pricing/load-price-card.js';
 import { createLogger } from '../../src/shared/logger.js';
-import type { FakeDiscord } from '../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../fakes/fake-discord/fake-discord.js';
 import type { PipelineFixture } from './pipeline-fixture.js';
 
 export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Partial<BotDeps> = {}): BotDeps {
@@ -34,4 +36,36 @@ export async function startTestBot(f: PipelineFixture, fake: FakeDiscord, card: 
   const bot = createBot({ token: fake.token, apiUrl: fake.apiUrl, deps: testBotDeps(f, card, overrides) });
   await bot.start();
   return bot;
+}
+
+export interface StarterGuild {
+  readonly guildId: string;
+  readonly guildName: string;
+  readonly channelId: string;
+  /** A role the guild maps to the card's `starter` tier. */
+  readonly starterRoleId: string;
+}
+
+/**
+ * For one test file: a fake Discord with one guild (a text channel, a Starter role mapped to the
+ * starter tier) and a bot on the default price card logged in to it. Its fields are set before
+ * the file's tests run.
+ */
+export function useStarterGuildBot(f: PipelineFixture, guild: StarterGuild) {
+  const env = {} as { fake: FakeDiscord; bot: Awaited<ReturnType<typeof startTestBot>>; card: PriceCard };
+  beforeAll(async () => {
+    env.card = await loadPriceCardOrThrow();
+    env.fake = await FakeDiscord.start();
+    env.fake.addGuild({
+      id: guild.guildId, name: guild.guildName,
+      channels: [{ id: guild.channelId, name: 'art', type: 0 }], roles: [{ id: guild.starterRoleId, name: 'Starter', permissions: '0' }],
+    });
+    await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', 'test-admin');
+    env.bot = await startTestBot(f, env.fake, env.card);
+  });
+  afterAll(async () => {
+    await env.bot?.stop();
+    await env.fake?.close();
+  });
+  return env;
 }

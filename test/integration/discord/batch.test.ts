@@ -1,18 +1,13 @@
 // /batch through the real discord.js client against the fake Discord, on the real ledger, job
 // store and queue: one discounted quote for n prompts, the tier's max batch, too few or too long
 // prompts; then a batch run by a worker with the local provider, image i drawn from prompt i.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
-import type { createBot } from '../../../src/discord/bot.js';
-import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
-import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
+import { describe, expect, it } from 'vitest';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
 import type { ImageDelivery } from '../../../src/use-cases/ports/image-delivery.js';
 import type { GeneratedImage } from '../../../src/use-cases/ports/image-provider.js';
 import type { JobRecord } from '../../../src/use-cases/ports/job-store.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { InMemoryPredictionStore } from '../../fakes/in-memory-prediction-store.js';
-import { startTestBot } from '../../support/bot-fixture.js';
+import { useStarterGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds, contentOf, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { finished, usePipeline } from '../../support/pipeline-fixture.js';
@@ -37,29 +32,15 @@ class CapturingDelivery implements ImageDelivery {
 }
 
 const f = usePipeline(3);
-let fake: FakeDiscord;
-let bot: ReturnType<typeof createBot>;
-let card: PriceCard;
-
-beforeAll(async () => {
-  card = await loadPriceCardOrThrow();
-  fake = await FakeDiscord.start();
-  fake.addGuild({ id: GUILD, name: 'Batch Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [{ id: STARTER_ROLE, name: 'Starter', permissions: '0' }] });
-  await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(GUILD, STARTER_ROLE, 'starter', 'test-admin');
-  bot = await startTestBot(f, fake, card);
-});
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+const env = useStarterGuildBot(f, { guildId: GUILD, guildName: 'Batch Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
 
 
 async function batch(user: Member, prompts: string, options: Option[] = [], roles: string[] = [STARTER_ROLE]) {
-  const callback = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'batch', options: [{ name: 'prompts', type: 3, value: prompts }, ...options] }).response();
+  const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'batch', options: [{ name: 'prompts', type: 3, value: prompts }, ...options] }).response();
   return callback.data as Record<string, unknown>;
 }
 const generate = (user: Member, data: Record<string, unknown>) =>
-  fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).response();
+  env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).response();
 const jobsOf = async (user: Member) =>
   (await f.database.sql.query(`SELECT id, price, request FROM generation_job WHERE user_id = $1`, [user.id])).rows as { id: string; price: number; request: Record<string, unknown> }[];
 const quotesOf = async (user: Member) => (await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [user.id])).rows[0].n as number;
@@ -86,7 +67,7 @@ describe('/batch', () => {
 
   it('uses the member defaults and auto-confirm like /imagine', async () => {
     const user = aMember();
-    await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'settings', options: [
+    await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'settings', options: [
       { name: 'model', type: 3, value: 'sdxl' }, { name: 'auto-confirm', type: 4, value: 20 },
     ] }).response();
     const data = await batch(user, 'one | two');

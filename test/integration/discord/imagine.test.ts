@@ -1,16 +1,11 @@
 // /imagine and /balance through the real discord.js client against the fake Discord, on the real
 // ledger, job store and queue: the quote, Generate by its owner (once, however often clicked),
 // a stranger's click, too few credits, Cancel.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
-import type { createBot } from '../../../src/discord/bot.js';
+import { describe, expect, it } from 'vitest';
 import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
-import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
-import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
-import { startTestBot } from '../../support/bot-fixture.js';
+import { useStarterGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds, embedText } from '../../support/discord-payloads.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 
@@ -21,32 +16,17 @@ let sequence = 0;
 const aMember = () => ({ id: `31000000000000${String(++sequence).padStart(4, '0')}`, username: `member${sequence}` });
 
 const f = usePipeline(3);
-let fake: FakeDiscord;
-let bot: ReturnType<typeof createBot>;
-let card: PriceCard;
-
-beforeAll(async () => {
-  card = await loadPriceCardOrThrow();
-  fake = await FakeDiscord.start();
-  fake.addGuild({ id: GUILD, name: 'Imagine Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [{ id: STARTER_ROLE, name: 'Starter', permissions: '0' }] });
-  const guildSettings = createPgGuildSettingsStore(f.database.db.pool);
-  await guildSettings.setRoleTier(GUILD, STARTER_ROLE, 'starter', 'test-admin');
-  bot = await startTestBot(f, fake, card);
-});
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+const env = useStarterGuildBot(f, { guildId: GUILD, guildName: 'Imagine Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
 
 
 async function imagine(user: { id: string; username: string }, options: { name: string; type: number; value: string | number }[], roles: string[] = []) {
-  const handle = fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'imagine', options });
+  const handle = env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'imagine', options });
   return (await handle.response()).data as Record<string, unknown>;
 }
 
 describe('/imagine', () => {
   it('registers its slash commands on start', () => {
-    expect(fake.commands().map((c) => c['name'])).toEqual(['imagine', 'balance', 'topup', 'show', 'settings', 'batch', 'history', 'usage', 'pricing', 'estimate', 'admin']);
+    expect(env.fake.commands().map((c) => c['name'])).toEqual(['imagine', 'balance', 'topup', 'show', 'settings', 'batch', 'history', 'usage', 'pricing', 'estimate', 'admin']);
   });
 
   it('replies privately with the exact price, its breakdown, the balance after, and Generate / Cancel', async () => {
@@ -73,12 +53,12 @@ describe('/imagine', () => {
     const stranger = aMember();
     const data = await imagine(owner, [{ name: 'prompt', type: 3, value: 'a lighthouse' }, { name: 'count', type: 4, value: 2 }], [STARTER_ROLE]);
     const generate = buttonIds(data)[0]!;
-    const strangerClick = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: generate }).response();
+    const strangerClick = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: generate }).response();
     expect(strangerClick.type).toBe(4);
     expect(strangerClick.data).toMatchObject({ flags: 64, content: expect.stringMatching(/not your quote/) });
     expect((await f.ledger.balance(stranger.id, GUILD)).held).toBe(0);
 
-    const clicks = await Promise.all([1, 2, 3].map(() => fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: generate }).response()));
+    const clicks = await Promise.all([1, 2, 3].map(() => env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: generate }).response()));
     expect(clicks.every((click) => click.type === 7)).toBe(true);
     expect(clicks.filter((click) => String((click.data as { content: string }).content).startsWith('Confirmed'))).toHaveLength(1);
     const balance = await f.ledger.balance(owner.id, GUILD);
@@ -95,7 +75,7 @@ describe('/imagine', () => {
     const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'expensive' }]);
     const revoked = await f.ledger.revoke({ key: `spend:${user.id}`, userId: user.id, guildId: GUILD, amount: 19, kinds: ['free'], actorId: 'test', reason: 'leave 1 credit' });
     expect(revoked.ok).toBe(true);
-    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).response();
+    const click = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).response();
     expect(click.type).toBe(7);
     expect(String((click.data as { content: string }).content)).toMatch(/needs \*\*2\*\* credits and you have \*\*1\*\*.*\/topup/);
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
@@ -105,9 +85,9 @@ describe('/imagine', () => {
     const user = aMember();
     const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'never mind' }]);
     const [generate, cancel] = buttonIds(data);
-    const cancelled = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: cancel! }).response();
+    const cancelled = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: cancel! }).response();
     expect(cancelled.data).toMatchObject({ content: expect.stringMatching(/Cancelled/), components: [] });
-    const late = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate! }).response();
+    const late = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate! }).response();
     expect(String((late.data as { content: string }).content)).toMatch(/cancelled/);
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
   });
@@ -115,12 +95,12 @@ describe('/imagine', () => {
 
 describe('results in the channel', () => {
   it('arrive with Re-roll and Keep ⭐ buttons that only the owner can use', async () => {
-    f.startWorker(createLocalProvider(), { delivery: createChannelDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs }) });
+    f.startWorker(createLocalProvider(), { delivery: createChannelDelivery({ token: env.fake.token, apiUrl: env.fake.apiUrl, jobs: f.jobs }) });
     const owner = aMember();
     const stranger = aMember();
     const data = await imagine(owner, [{ name: 'prompt', type: 3, value: 'a glass whale' }, { name: 'seed', type: 4, value: 42 }]);
-    await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: buttonIds(data)[0]! }).response();
-    const posted = await fake.waitForMessage((m) => m.via === 'channel' && m.files.length > 0 && JSON.stringify(m.payload).includes('a glass whale'), 20_000);
+    await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: buttonIds(data)[0]! }).response();
+    const posted = await env.fake.waitForMessage((m) => m.via === 'channel' && m.files.length > 0 && JSON.stringify(m.payload).includes('a glass whale'), 20_000);
     expect(posted.files).toHaveLength(1);
     const [upscale, variation, reroll, keep] = buttonIds(posted.payload);
     expect([upscale, variation, reroll, keep]).toEqual([
@@ -128,19 +108,19 @@ describe('results in the channel', () => {
     ]);
     const jobId = keep!.split(':')[2]!;
 
-    const strangerKeep = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: keep! }).response();
+    const strangerKeep = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: keep! }).response();
     expect(strangerKeep.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only the person who made this image/) });
-    const strangerReroll = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: reroll! }).response();
+    const strangerReroll = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: reroll! }).response();
     expect(strangerReroll.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only <@\d+> can re-roll/) });
     expect((await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [stranger.id])).rows[0].n).toBe(0);
 
-    const kept = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: keep! }).response();
+    const kept = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: keep! }).response();
     expect(kept.data).toMatchObject({ content: expect.stringMatching(/^Kept ⭐/) });
     expect((await f.database.sql.query(`SELECT kept_at IS NOT NULL AS kept FROM generation_job WHERE id = $1`, [jobId])).rows[0].kept).toBe(true);
 
     // Re-roll: a new quote with the same settings and a new seed; nothing held until Generate.
     const heldBefore = (await f.ledger.balance(owner.id, GUILD)).held;
-    const rerolled = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: reroll! }).response();
+    const rerolled = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: reroll! }).response();
     expect(rerolled.data).toMatchObject({ flags: 64 });
     expect(embedText(rerolled.data)).toContain('flux-schnell · 1024x1024 · 4 steps · ×1');
     expect(embedText(rerolled.data)).not.toContain('seed 42');
@@ -152,7 +132,7 @@ describe('results in the channel', () => {
 describe('/balance', () => {
   it('shows each bucket, with the tier from the member’s role', async () => {
     const user = aMember();
-    const callback = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'balance' }).response();
+    const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'balance' }).response();
     expect(callback.data).toMatchObject({ flags: 64 });
     const text = embedText(callback.data);
     expect(text).toContain('220 credits ($2.20)');
@@ -163,7 +143,7 @@ describe('/balance', () => {
   it('refuses to show another member’s balance to a non-admin', async () => {
     const user = aMember();
     const other = aMember();
-    const callback = await fake.slashCommand({
+    const callback = await env.fake.slashCommand({
       guildId: GUILD, channelId: CHANNEL, user, name: 'balance', permissions: '0',
       options: [{ name: 'member', type: 6, value: other.id }], resolved: { users: { [other.id]: { id: other.id, username: other.username, discriminator: '0', avatar: null, global_name: null } } },
     }).response();

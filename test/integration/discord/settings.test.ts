@@ -1,13 +1,8 @@
 // /settings through the real discord.js client against the fake Discord, on the real ledger and
 // job store: show, set, reset, refusals that change nothing; /imagine picking up the defaults;
 // auto-confirm under (and not over) the threshold; the low-balance warning after a confirmation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
-import type { createBot } from '../../../src/discord/bot.js';
-import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
-import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
-import { startTestBot } from '../../support/bot-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { useStarterGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds, contentOf, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
@@ -21,25 +16,11 @@ type Member = ReturnType<typeof aMember>;
 type Option = { name: string; type: number; value: string | number | boolean };
 
 const f = usePipeline(3);
-let fake: FakeDiscord;
-let bot: ReturnType<typeof createBot>;
-let card: PriceCard;
-
-beforeAll(async () => {
-  card = await loadPriceCardOrThrow();
-  fake = await FakeDiscord.start();
-  fake.addGuild({ id: GUILD, name: 'Settings Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [{ id: STARTER_ROLE, name: 'Starter', permissions: '0' }] });
-  await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(GUILD, STARTER_ROLE, 'starter', 'test-admin');
-  bot = await startTestBot(f, fake, card);
-});
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+const env = useStarterGuildBot(f, { guildId: GUILD, guildName: 'Settings Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
 
 
 async function command(name: string, user: Member, options: Option[], roles: string[] = []) {
-  const callback = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name, options }).response();
+  const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name, options }).response();
   return callback.data as Record<string, unknown>;
 }
 const settings = (user: Member, options: Option[] = [], roles: string[] = []) => command('settings', user, options, roles);
@@ -174,7 +155,7 @@ describe('low-balance warning', () => {
     const user = aMember();
     await settings(user, [{ name: 'low-balance-warning', type: 4, value: 19 }]);
     const quoted = await imagine(user, 'warn me');
-    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(quoted)[0]! }).response();
+    const click = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(quoted)[0]! }).response();
     expect(String((click.data as { content: string }).content)).toMatch(/^Confirmed: 2 credits held.*\n⚠️ Low balance: 18 credits left — \/topup$/);
     expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 18, held: 2 });
     await expectLedgerConsistent(f.database);
