@@ -9,6 +9,7 @@ import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { FakeDiscord, type FakeRoleInput, type FakeUser, type Json } from '../../fakes/fake-discord/fake-discord.js';
 import { resolvedOptions } from '../../fakes/fake-discord/resolved-options.js';
 import { startTestBot } from '../../support/bot-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { aRequest, usePipeline } from '../../support/pipeline-fixture.js';
 
@@ -326,7 +327,7 @@ describe('/admin stats', () => {
     const guild = '240000000000000001';
     const adminRole: FakeRoleInput = { id: '240000000000000003', name: 'Admins', permissions: MANAGE_GUILD };
     fake.addGuild({ id: guild, name: 'Stats', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [adminRole] });
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let the client see GUILD_CREATE
+    await waitFor(async () => bot.client.guilds.cache.has(guild) || null); // the client has seen GUILD_CREATE
     const big = aUser('big-spender');
     const small = aUser('small-spender');
     const paid = await aJob(big.id, 10, { delivered: 1, costUsd: 0.02 }, guild);
