@@ -1,6 +1,5 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import type { GuildConfigChange, NsfwPolicy } from '../../domain/guild-config.js';
-import { requireManageGuild } from '../admin-guard.js';
 import type { BotDeps } from '../bot-deps.js';
 import { describeConfigChange, renderGuildConfig, type ConfigDefaults } from '../render/guild-config-reply.js';
 
@@ -26,12 +25,11 @@ function changeFrom(interaction: AdminInteraction): GuildConfigChange | null {
 }
 
 /**
- * `/admin config …`: shows or changes this guild's settings. Manage Server is checked again here
- * (Discord's default permission can be overridden); every change is validated, then written with
- * its audit entry (who, old → new, the reason given). A refused change writes nothing.
+ * `/admin config …`: shows or changes this guild's settings. Reached only through `handleAdmin`,
+ * which has checked Manage Server at run time; every change is validated, then written with its
+ * audit entry (who, old → new, the reason given). A refused change writes nothing.
  */
 export async function handleAdminConfig(interaction: AdminInteraction, deps: BotDeps): Promise<void> {
-  if (!(await requireManageGuild(interaction))) return;
   const defaults: ConfigDefaults = { freeDailyCredits: deps.card.freeDailyCredits, operatorWordCount: deps.operatorBannedWords?.length ?? 0 };
   const reply = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
   if (interaction.options.getSubcommand() === 'show') {
