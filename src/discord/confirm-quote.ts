@@ -27,18 +27,21 @@ export async function confirmQuoteFor(
 ): Promise<Result<ConfirmedForMember, ConfirmRejection>> {
   const tierName = input.tierName ?? (await deps.jobs.quoteTier(input.quoteId));
   const tier = tierName ? findTier(deps.card, tierName) : undefined;
+  // The job message counts the jobs ahead; the reply says the same without asking again.
+  let aheadAsPosted: number | null = null;
   const confirmed = await confirmGeneration({
     jobs: deps.jobs, queue: deps.queue, quoteId: input.quoteId, userId: input.userId,
     priority: queuePriorityRank[tier?.queuePriority ?? 'standard'],
     deadlineAt: new Date(deps.now().getTime() + (deps.jobDeadlineMs ?? 45 * 60_000)),
     // Posted before the job is queued, so no worker can start before the message exists.
     beforeEnqueue: ({ jobId }) => postJobMessage(rest, deps.jobs, jobId)
+      .then((ahead) => { aheadAsPosted = ahead; })
       .catch((error: unknown) => deps.log.warn({ jobId, err: error instanceof Error ? error.message : String(error) }, 'posting the job message failed; the worker will post it')),
     onEnqueueError: (error) => deps.log.warn({ quoteId: input.quoteId, err: error instanceof Error ? error.message : String(error) }, 'enqueue failed; the reconciler will queue the job'),
   });
   if (!confirmed.ok) return confirmed;
   const [ahead, lowBalance] = await Promise.all([
-    deps.jobs.queuedAhead(confirmed.value.jobId).catch(() => null),
+    aheadAsPosted ?? deps.jobs.queuedAhead(confirmed.value.jobId).catch(() => null),
     lowBalanceWarning({ ledger: deps.ledger, settings: input.settings, userId: input.userId, guildId: input.guildId }),
   ]);
   const where = ahead === null ? 'queued' : queuePlace(ahead);

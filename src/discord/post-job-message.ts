@@ -4,12 +4,14 @@ import { Routes, type APIMessage, type REST } from 'discord.js';
 import type { JobStore } from '../use-cases/ports/job-store.js';
 import { queuedText } from './render/job-message.js';
 
-export async function postJobMessage(rest: REST, jobs: JobStore, jobId: string): Promise<void> {
+/** Resolves with the number of jobs ahead as posted, or null when the job already had its message. */
+export async function postJobMessage(rest: REST, jobs: JobStore, jobId: string): Promise<number | null> {
   const job = await jobs.get(jobId);
-  if (job === null || job.messageId !== null) return;
+  if (job === null || job.messageId !== null) return null;
   const ahead = await jobs.queuedAhead(jobId);
   const message = await rest.post(Routes.channelMessages(job.channelId), {
     body: { content: queuedText(job, ahead), allowed_mentions: { parse: [], users: [job.userId] } },
   }) as APIMessage;
   await jobs.setMessageId(jobId, message.id);
+  return ahead;
 }
