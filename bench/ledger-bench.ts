@@ -21,7 +21,7 @@ async function seed(ledger: Ledger, sql: pg.Pool): Promise<void> {
   for (let i = 0; i < users.length; i += 200) {
     await Promise.all(users.slice(i, i + 200).flatMap((userId) => [
       // A realistic wallet: a small free lot that expires, and a large top-up.
-      ledger.grantDailyFree({ userId, guildId, amount: 20, periodKey: 'bench', expiresAt: new Date(Date.now() + 86_400_000) }),
+      ledger.grantAllowances({ userId, guildId, free: { amount: 20, periodKey: 'bench', expiresAt: new Date(Date.now() + 86_400_000) } }),
       ledger.grant({ key: `bench-topup:${userId}`, userId, guildId: null, kind: 'topup', amount: 90_000_000, expiresAt: null, actorId: 'bench', reason: 'seed' }),
     ]));
   }

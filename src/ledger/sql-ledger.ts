@@ -7,7 +7,7 @@ import type { LedgerError } from '../domain/credits/ledger-errors.js';
 import { lotKinds, type LotKind } from '../domain/credits/lots.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type {
-  Balance, BucketBalance, Granted, GrantInput, Hold, HoldId, HoldInput, Ledger, PeriodGrantInput,
+  Balance, BucketBalance, Granted, GrantInput, Hold, HoldId, HoldInput, Ledger,
   Revoked, RevokeInput, Settlement, SettleInput,
 } from '../use-cases/ports/ledger.js';
 import { nonEmpty, nonNegativeCredits, positiveCredits, rule, validate, validDate } from './validate-input.js';
@@ -31,6 +31,23 @@ const toGranted = (row: GrantRow): Granted => ({
   expiresAt: row.expires_at,
   replayed: row.outcome === 'already',
 });
+
+// ledger_balance: what running jobs hold (int8, a string) and the spendable credits per lot kind.
+type BalanceRow = { held: string; buckets: { kind: LotKind; available: number; next_expiry: string | null }[] };
+type AllowancesRow = BalanceRow & {
+  free_outcome: 'created' | 'already' | null; free_lot_id: string | null; free_amount: number | null; free_expires_at: Date | null;
+  tier_outcome: 'created' | 'already' | null; tier_lot_id: string | null; tier_amount: number | null; tier_expires_at: Date | null;
+};
+
+function toBalance(row: BalanceRow): Balance {
+  const buckets = Object.fromEntries(lotKinds.map((kind) => [kind, { available: 0, nextExpiry: null }])) as Record<LotKind, BucketBalance>;
+  let available = 0;
+  for (const bucket of row.buckets) {
+    buckets[bucket.kind] = { available: bucket.available, nextExpiry: bucket.next_expiry === null ? null : new Date(bucket.next_expiry) };
+    available += bucket.available;
+  }
+  return { buckets, available, held: Number(row.held) };
+}
 
 export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Ledger {
   const now = options.now ?? (() => new Date());
@@ -56,36 +73,35 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
   return {
     grant,
 
-    async grantDailyFree(input) {
-      if (input.amount === 0) return ok(null);
-      const granted = await grant({
-        key: `free:${input.guildId}:${input.userId}:${input.periodKey}`,
-        userId: input.userId,
-        guildId: input.guildId,
-        kind: 'free',
-        amount: input.amount,
-        expiresAt: input.expiresAt,
-        actorId: 'system',
-        reason: `free daily credits ${input.periodKey}`,
-      });
-      return granted.ok && granted.value.replayed ? ok(null) : granted;
-    },
-
-    async grantTierAllowance(input: PeriodGrantInput & { tierName: string; allowance: number }) {
+    async grantAllowances({ userId, guildId, free, tier }) {
       const checked = validate(
-        nonEmpty('userId', input.userId),
-        nonEmpty('guildId', input.guildId),
-        nonEmpty('periodKey', input.periodKey),
-        nonEmpty('tierName', input.tierName),
-        nonNegativeCredits('allowance', input.allowance),
-        validDate('expiresAt', input.expiresAt),
+        nonEmpty('userId', userId),
+        nonEmpty('guildId', guildId),
+        ...(free ? [nonEmpty('free.periodKey', free.periodKey), nonNegativeCredits('free.amount', free.amount), validDate('free.expiresAt', free.expiresAt)] : []),
+        ...(tier ? [
+          nonEmpty('tier.periodKey', tier.periodKey), nonEmpty('tier.tierName', tier.tierName),
+          nonNegativeCredits('tier.allowance', tier.allowance), validDate('tier.expiresAt', tier.expiresAt),
+        ] : []),
       );
       if (!checked.ok) return checked;
-      if (input.allowance === 0) return ok(null);
-      const [row] = await run<GrantRow>(pool, `
-        SELECT * FROM ledger_grant_tier_allowance($1, $2, $3,
-          $4, $5::int, $6::timestamptz)`, [input.userId, input.guildId, input.periodKey, input.tierName, input.allowance, input.expiresAt]);
-      return ok(row!.outcome === 'created' ? toGranted(row!) : null);
+      const freeDue = free !== undefined && free.amount > 0;
+      const tierDue = tier !== undefined && tier.allowance > 0;
+      const [row] = await run<AllowancesRow>(pool, `
+        SELECT * FROM ledger_grant_allowances($1, $2, $3::timestamptz,
+          $4, $5::int, $6::timestamptz, $7,
+          $8, $9, $10::int, $11::timestamptz)`, [
+        userId, guildId, now(),
+        freeDue ? `free:${guildId}:${userId}:${free.periodKey}` : null, freeDue ? free.amount : null, freeDue ? free.expiresAt : null,
+        freeDue ? `free daily credits ${free.periodKey}` : null,
+        tierDue ? tier.periodKey : null, tierDue ? tier.tierName : null, tierDue ? tier.allowance : null, tierDue ? tier.expiresAt : null,
+      ]);
+      const granted = (outcome: string | null, lotId: string | null, amount: number | null, expiresAt: Date | null): Granted | null =>
+        outcome === 'created' ? toGranted({ outcome, lot_id: lotId, amount: amount!, expires_at: expiresAt }) : null;
+      return ok({
+        free: granted(row!.free_outcome, row!.free_lot_id, row!.free_amount, row!.free_expires_at),
+        tier: granted(row!.tier_outcome, row!.tier_lot_id, row!.tier_amount, row!.tier_expires_at),
+        balance: toBalance(row!),
+      });
     },
 
     async hold(input: HoldInput): Promise<Result<Hold, LedgerError>> {
@@ -154,24 +170,8 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
     },
 
     async balance(userId, guildId): Promise<Balance> {
-      const at = now();
-      const [lots, [held]] = await Promise.all([
-        run<{ kind: LotKind; available: string; next_expiry: Date | null }>(pool, `
-          SELECT kind, sum(remaining) AS available, min(expires_at) AS next_expiry FROM credit_lot
-           WHERE user_id = $1 AND (guild_id = $2 OR guild_id IS NULL)
-             AND remaining > 0 AND (expires_at IS NULL OR expires_at > $3::timestamptz)
-           GROUP BY kind`, [userId, guildId, at]),
-        run<{ amount: string }>(pool, `
-          SELECT coalesce(sum(amount), 0) AS amount FROM credit_hold
-           WHERE user_id = $1 AND guild_id = $2 AND status = 'held'`, [userId, guildId]),
-      ]);
-      const buckets = Object.fromEntries(lotKinds.map((kind) => [kind, { available: 0, nextExpiry: null }])) as Record<LotKind, BucketBalance>;
-      for (const row of lots) buckets[row.kind] = { available: Number(row.available), nextExpiry: row.next_expiry };
-      return {
-        buckets,
-        available: lots.reduce((sum, row) => sum + Number(row.available), 0),
-        held: Number(held?.amount ?? 0),
-      };
+      const [row] = await run<BalanceRow>(pool, `SELECT * FROM ledger_balance($1, $2, $3::timestamptz)`, [userId, guildId, now()]);
+      return toBalance(row!);
     },
 
     async topupBalance(userId) {

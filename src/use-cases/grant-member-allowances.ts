@@ -3,7 +3,7 @@ import type { PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { dailyResetWindow, expiryWithRollover, tierPeriodWindow } from '../domain/tier-periods.js';
 import { resolveMemberTier } from '../domain/tiers.js';
-import type { Granted, Ledger } from './ports/ledger.js';
+import type { Balance, Granted, Ledger } from './ports/ledger.js';
 
 export interface GrantMemberAllowancesOptions {
   readonly ledger: Ledger;
@@ -24,28 +24,28 @@ export interface MemberAllowances {
   /** What was granted by this call; null when it was already granted for the period. */
   readonly freeGranted: Granted | null;
   readonly tierGranted: Granted | null;
+  /** The member's balance after the grants. */
+  readonly balance: Balance;
 }
 
 /**
  * Lazily grants what a member is due before they spend or look at their balance: today's free
  * credits and their best tier's allowance for its current period (after an upgrade, the
- * difference). Safe to call on every interaction: each grant happens once per period.
+ * difference); returns the balance after it. Safe to call on every interaction: each grant
+ * happens once per period.
  */
 export async function grantMemberAllowances(options: GrantMemberAllowancesOptions): Promise<Result<MemberAllowances, LedgerError>> {
   const { ledger, card, now, userId, guildId } = options;
   const tier = resolveMemberTier(card, options.roleIds, options.roleTiers);
   const day = dailyResetWindow(now);
-  const free = await ledger.grantDailyFree({
-    userId, guildId, periodKey: day.key, expiresAt: day.end, amount: options.freeDailyCredits ?? card.freeDailyCredits,
-  });
-  if (!free.ok) return err(free.error);
   const period = tierPeriodWindow(tier.period, now);
-  // The key names the period's length too: moving between a weekly and a monthly tier starts a
-  // new allowance rather than topping up a period of another length.
-  const allowance = await ledger.grantTierAllowance({
-    userId, guildId, periodKey: `${tier.period}:${period.key}`, expiresAt: expiryWithRollover(period, tier.rolloverPeriods),
-    tierName: tier.name, allowance: tier.allowance,
+  const granted = await ledger.grantAllowances({
+    userId, guildId,
+    free: { periodKey: day.key, expiresAt: day.end, amount: options.freeDailyCredits ?? card.freeDailyCredits },
+    // The key names the period's length too: moving between a weekly and a monthly tier starts a
+    // new allowance rather than topping up a period of another length.
+    tier: { periodKey: `${tier.period}:${period.key}`, expiresAt: expiryWithRollover(period, tier.rolloverPeriods), tierName: tier.name, allowance: tier.allowance },
   });
-  if (!allowance.ok) return err(allowance.error);
-  return ok({ tier, freeGranted: free.value, tierGranted: allowance.value });
+  if (!granted.ok) return err(granted.error);
+  return ok({ tier, freeGranted: granted.value.free, tierGranted: granted.value.tier, balance: granted.value.balance });
 }

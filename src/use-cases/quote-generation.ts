@@ -9,7 +9,7 @@ import type { QuoteRejection } from '../domain/pricing/quote-rejection.js';
 import { parseSize } from '../domain/pricing/sizes.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { applyMemberDefaults, defaultMemberSettings, type MemberSettings } from '../domain/settings/member-settings.js';
-import { defaultModelFor, tierAllowsModel } from '../domain/tiers.js';
+import { defaultModelFor, resolveMemberTier, tierAllowsModel } from '../domain/tiers.js';
 import { grantMemberAllowances } from './grant-member-allowances.js';
 import type { JobStore } from './ports/job-store.js';
 import type { Ledger } from './ports/ledger.js';
@@ -72,10 +72,10 @@ export type QuoteGenerationError =
   | LedgerError;
 
 /**
- * Prices what the member asked for at their tier (granting today's free credits and the tier's
- * allowance first, lazily) and stores the quote for them to confirm. Nothing is held yet.
- * The guild's channel restriction and moderation come first: a refused prompt moves no credit
- * (not even today's free grant) and leaves no quote.
+ * Prices what the member asked for at their tier and stores the quote for them to confirm,
+ * granting today's free credits and the tier's allowance (lazily) for the balance shown with it.
+ * Nothing is held yet. The guild's channel restriction, moderation and the price card's rules
+ * come first: a refused request moves no credit (not even today's free grant) and leaves no quote.
  */
 export async function quoteGeneration(options: QuoteGenerationOptions): Promise<Result<QuotedGeneration, QuoteGenerationError>> {
   const { card, member, request, guildConfig } = options;
@@ -86,12 +86,7 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
     guildWords: guildConfig.bannedWords, guildPatterns: guildConfig.bannedPatterns, operatorWords: options.operatorBannedWords ?? [],
   });
   if (verdict !== null) return err({ code: 'moderated', verdict });
-  const allowances = await grantMemberAllowances({
-    ledger: options.ledger, card, now: options.now, userId: member.userId, guildId: member.guildId, roleIds: member.roleIds, roleTiers: options.roleTiers,
-    ...freeDailyOf(guildConfig),
-  });
-  if (!allowances.ok) return allowances;
-  const { tier } = allowances.value;
+  const tier = resolveMemberTier(card, member.roleIds, options.roleTiers);
   const operation = request.operation ?? 'txt2img';
   // Upscales, variations and img2img pick a model that can do the operation; a plain image falls
   // back to the member's /settings defaults.
@@ -109,8 +104,10 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
   const size = parseSize(priced.value.size)!;
   const seed = request.seed ?? options.randomSeed();
   const expiresAt = new Date(options.now.getTime() + (options.quoteTtlMs ?? 10 * 60_000));
-  // The quote row and the balance shown with it do not depend on each other: one round trip, not two.
-  const [quoteId, balance] = await Promise.all([options.jobs.createQuote({
+  // The quote row does not depend on the member's allowances, only the balance shown with it
+  // does: store the quote while today's grants are made and the balance read (one round trip
+  // each, side by side). A refused request (above) granted nothing.
+  const [quoteId, allowances] = await Promise.all([options.jobs.createQuote({
     userId: member.userId, guildId: member.guildId, channelId: member.channelId,
     request: {
       model: priced.value.model, providerModelId: priced.value.providerModelId, operation,
@@ -124,8 +121,13 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
       ...(guildConfig.maxRunningJobsPerMember === null ? {} : { maxRunningJobsPerMember: guildConfig.maxRunningJobsPerMember }),
     },
     breakdown: priced.value.breakdown, price: priced.value.total, tierName: tier.name, expiresAt,
-  }), options.ledger.balance(member.userId, member.guildId)]);
-  return ok({ quoteId, quote: priced.value, seed, available: balance.available, expiresAt });
+  }), grantMemberAllowances({
+    ledger: options.ledger, card, now: options.now, userId: member.userId, guildId: member.guildId, roleIds: member.roleIds, roleTiers: options.roleTiers,
+    ...freeDailyOf(guildConfig),
+  })]);
+  // A quote row left behind here is never shown to anyone: it expires unconfirmed.
+  if (!allowances.ok) return allowances;
+  return ok({ quoteId, quote: priced.value, seed, available: allowances.value.balance.available, expiresAt });
 }
 
 /**

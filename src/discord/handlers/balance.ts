@@ -21,7 +21,7 @@ export async function handleBalance(interaction: ChatInputCommandInteraction<'ca
     roleIds, roleTiers: await deps.guildSettings.roleTiers(interaction.guildId),
     ...freeDailyOf(await deps.guildSettings.config(interaction.guildId)),
   });
-  const balance = await deps.ledger.balance(target.id, interaction.guildId);
+  const balance = allowances.ok ? allowances.value.balance : await deps.ledger.balance(target.id, interaction.guildId);
   const tier = allowances.ok ? allowances.value.tier : undefined;
   const model = tier ? defaultModelFor(deps.card, tier) : undefined;
   const unit = tier && model ? quote(deps.card, { model }, tier) : undefined;

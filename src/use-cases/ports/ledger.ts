@@ -28,12 +28,30 @@ export interface Granted {
   readonly replayed: boolean;
 }
 
-export interface PeriodGrantInput {
+export interface AllowancesInput {
   readonly userId: UserId;
   readonly guildId: GuildId;
-  /** e.g. `2026-11-22` for a day, `2026-W47` for a week (see domain/tiers). */
+  /** Today's free credits, once per period key; absent (or an amount of 0): none are due. */
+  readonly free?: PeriodGrant & { readonly amount: number };
+  /**
+   * The tier's allowance for its period, once; after an upgrade in the same period, the
+   * difference. Absent (or an allowance of 0): none is due.
+   */
+  readonly tier?: PeriodGrant & { readonly tierName: string; readonly allowance: number };
+}
+
+export interface PeriodGrant {
+  /** e.g. `2026-11-22` for a day, `week:2026-W47` for a tier's week (see domain/tier-periods). */
   readonly periodKey: string;
   readonly expiresAt: Date;
+}
+
+export interface GrantedAllowances {
+  /** What this call granted; null when nothing was due or it had been granted for the period. */
+  readonly free: Granted | null;
+  readonly tier: Granted | null;
+  /** The balance after the grants. */
+  readonly balance: Balance;
 }
 
 export interface HoldInput {
@@ -105,15 +123,12 @@ export interface ExpirySweep {
 /** The only way credits are created, moved or destroyed. Every method is idempotent. */
 export interface Ledger {
   grant(input: GrantInput): Promise<Result<Granted, LedgerError>>;
-  /** The guild's free daily credits for this member, once per day (lazy: call on first use). */
-  grantDailyFree(input: PeriodGrantInput & { readonly amount: number }): Promise<Result<Granted | null, LedgerError>>;
   /**
-   * The tier's allowance for the period, once; after an upgrade in the same period, the difference.
-   * Returns null when nothing was due.
+   * What a member is due before they spend or see their balance (lazy: call on use) — the
+   * guild's free daily credits and their tier's allowance — then their balance after it, in one
+   * round trip and one transaction.
    */
-  grantTierAllowance(
-    input: PeriodGrantInput & { readonly tierName: string; readonly allowance: number },
-  ): Promise<Result<Granted | null, LedgerError>>;
+  grantAllowances(input: AllowancesInput): Promise<Result<GrantedAllowances, LedgerError>>;
   hold(input: HoldInput): Promise<Result<Hold, LedgerError>>;
   settle(input: SettleInput): Promise<Result<Settlement, LedgerError>>;
   revoke(input: RevokeInput): Promise<Result<Revoked, LedgerError>>;

@@ -65,8 +65,10 @@ describe('/history', () => {
     const member = aMember();
     const grant = (key: string, kind: 'free' | 'grant' | 'topup', amount: number, actorId: string, reason: string, expiresAt: Date | null = null) =>
       f.ledger.grant({ key, userId: member.id, guildId: kind === 'topup' ? null : GUILD, kind, amount, expiresAt, actorId, reason });
-    await f.ledger.grantDailyFree({ userId: member.id, guildId: GUILD, periodKey: '2026-11-22', amount: 20, expiresAt: new Date(Date.now() + 3_600_000) });
-    await f.ledger.grantTierAllowance({ userId: member.id, guildId: GUILD, periodKey: '2026-W47', tierName: 'starter', allowance: 200, expiresAt: new Date(Date.now() + 86_400_000) });
+    await f.ledger.grantAllowances({
+      userId: member.id, guildId: GUILD, free: { periodKey: '2026-11-22', amount: 20, expiresAt: new Date(Date.now() + 3_600_000) },
+      tier: { periodKey: '2026-W47', tierName: 'starter', allowance: 200, expiresAt: new Date(Date.now() + 86_400_000) },
+    });
     await grant(`topup-${member.id}`, 'topup', 500, 'discord', 'bought credits-500 (entitlement 77)');
     await grant(`gift-${member.id}`, 'grant', 50, ADMIN, 'won the art contest');
     await runJob(member.id, 4, 2, 2, null);

@@ -40,12 +40,16 @@ describe('/imagine', () => {
     expect(buttonIds(data)).toEqual([expect.stringMatching(/^quote:generate:/), expect.stringMatching(/^quote:cancel:/)]);
   });
 
-  it('refuses what the tier may not use, saying which tier unlocks it, and charges nothing', async () => {
+  it('refuses what the tier may not use, saying which tier unlocks it, and moves nothing', async () => {
     const user = aMember();
     const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'x' }, { name: 'model', type: 3, value: 'flux-dev' }]);
     expect(String(data['content'])).toMatch(/flux-dev/);
     expect(String(data['content'])).toMatch(/pro/i);
     expect(buttonIds(data)).toEqual([]);
+    // Refused before anything was written: no quote, and not even today's free grant.
+    const { rows } = await f.database.sql.query<{ quotes: number; entries: number }>(`
+      SELECT (SELECT count(*)::int FROM quote WHERE user_id = $1) AS quotes, (SELECT count(*)::int FROM ledger_entry WHERE user_id = $1) AS entries`, [user.id]);
+    expect(rows[0]).toEqual({ quotes: 0, entries: 0 });
   });
 
   it('Generate confirms once for the owner, however often clicked; a stranger is told and nothing happens', async () => {

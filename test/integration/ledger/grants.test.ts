@@ -35,39 +35,83 @@ describe('grants', () => {
   it('free daily credits are granted once per day and expire at the reset', async () => {
     const userId = uniqueUser();
     const expiresAt = new Date('2026-11-23T00:00:00Z');
-    const first = await f.ledger.grantDailyFree({ userId, guildId, amount: 20, periodKey: '2026-11-22', expiresAt });
-    const again = await f.ledger.grantDailyFree({ userId, guildId, amount: 20, periodKey: '2026-11-22', expiresAt });
-    expect(first.ok && first.value?.amount).toBe(20);
-    expect(again).toEqual({ ok: true, value: null });
+    const freeFor = (periodKey: string, at: Date) => f.ledger.grantAllowances({ userId, guildId, free: { amount: 20, periodKey, expiresAt: at } });
+    const first = await freeFor('2026-11-22', expiresAt);
+    const again = await freeFor('2026-11-22', expiresAt);
+    expect(first.ok && first.value.free?.amount).toBe(20);
+    expect(again.ok && again.value.free).toBeNull();
+    expect(again.ok && again.value.tier).toBeNull();
     const balance = await f.ledger.balance(userId, guildId);
     expect(balance.buckets.free).toEqual({ available: 20, nextExpiry: expiresAt });
-    const nextDay = await f.ledger.grantDailyFree({ userId, guildId, amount: 20, periodKey: '2026-11-23', expiresAt: new Date('2026-11-24T00:00:00Z') });
-    expect(nextDay.ok && nextDay.value?.amount).toBe(20);
+    expect(again.ok && again.value.balance).toEqual(balance);
+    const nextDay = await freeFor('2026-11-23', new Date('2026-11-24T00:00:00Z'));
+    expect(nextDay.ok && nextDay.value.free?.amount).toBe(20);
   });
 
   it('a tier allowance is granted once per period; an upgrade grants the difference; a downgrade grants nothing', async () => {
     const userId = uniqueUser();
-    const period = { userId, guildId, periodKey: '2026-W47', expiresAt: new Date('2026-11-23T00:00:00Z') };
-    expect((await f.ledger.grantTierAllowance({ ...period, tierName: 'starter', allowance: 200 })).ok).toBe(true);
-    expect(await f.ledger.grantTierAllowance({ ...period, tierName: 'starter', allowance: 200 })).toEqual({ ok: true, value: null });
-    const upgrade = await f.ledger.grantTierAllowance({ ...period, tierName: 'pro', allowance: 450 });
-    expect(upgrade.ok && upgrade.value?.amount).toBe(250);
-    expect(await f.ledger.grantTierAllowance({ ...period, tierName: 'starter', allowance: 200 })).toEqual({ ok: true, value: null });
-    expect(await f.ledger.grantTierAllowance({ ...period, tierName: 'pro', allowance: 450 })).toEqual({ ok: true, value: null });
+    const period = { periodKey: '2026-W47', expiresAt: new Date('2026-11-23T00:00:00Z') };
+    const tierGrant = async (tierName: string, allowance: number, periodKey = period.periodKey) => {
+      const granted = await f.ledger.grantAllowances({ userId, guildId, tier: { ...period, periodKey, tierName, allowance } });
+      if (!granted.ok) throw new Error(JSON.stringify(granted.error));
+      return granted.value.tier;
+    };
+    expect(await tierGrant('starter', 200)).toMatchObject({ amount: 200, replayed: false });
+    expect(await tierGrant('starter', 200)).toBeNull();
+    expect((await tierGrant('pro', 450))?.amount).toBe(250);
+    expect(await tierGrant('starter', 200)).toBeNull();
+    expect(await tierGrant('pro', 450)).toBeNull();
     expect((await f.ledger.balance(userId, guildId)).buckets.tier.available).toBe(450);
-    const nextWeek = await f.ledger.grantTierAllowance({ ...period, periodKey: '2026-W48', tierName: 'starter', allowance: 200 });
-    expect(nextWeek.ok && nextWeek.value?.amount).toBe(200);
+    expect((await tierGrant('starter', 200, '2026-W48'))?.amount).toBe(200);
   });
 
   it('two tiers seen at the same moment never grant both allowances in full', async () => {
     const userId = uniqueUser();
-    const period = { userId, guildId, periodKey: '2026-W47', expiresAt: new Date('2026-11-23T00:00:00Z') };
+    const period = { periodKey: '2026-W47', expiresAt: new Date('2026-11-23T00:00:00Z') };
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        f.ledger.grantTierAllowance({ ...period, tierName: i % 2 ? 'pro' : 'starter', allowance: i % 2 ? 450 : 200 })),
+        f.ledger.grantAllowances({ userId, guildId, tier: { ...period, tierName: i % 2 ? 'pro' : 'starter', allowance: i % 2 ? 450 : 200 } })),
     );
     expect((await f.ledger.balance(userId, guildId)).buckets.tier.available).toBe(450);
     await expectLedgerConsistent(f.database);
+  });
+
+  it('grants both in one call and answers with the balance after them, once however many arrive at once', async () => {
+    const userId = uniqueUser();
+    const reset = new Date('2026-11-23T00:00:00Z');
+    const week = new Date('2026-11-30T00:00:00Z');
+    const input = { userId, guildId, free: { amount: 20, periodKey: '2026-11-22', expiresAt: reset }, tier: { periodKey: 'week:2026-W48', expiresAt: week, tierName: 'starter', allowance: 200 } };
+    const all = await Promise.all(Array.from({ length: 12 }, () => f.ledger.grantAllowances(input)));
+    const granted = all.map((result) => (result.ok ? result.value : null));
+    expect(granted.filter((g) => g?.free !== null)).toHaveLength(1);
+    expect(granted.filter((g) => g?.tier !== null)).toHaveLength(1);
+    const balance = await f.ledger.balance(userId, guildId);
+    expect(balance).toMatchObject({ available: 220, held: 0, buckets: { free: { available: 20, nextExpiry: reset }, tier: { available: 200, nextExpiry: week } } });
+    // Whoever came last saw both grants; nobody saw more than was granted.
+    expect(granted.every((g) => g !== null && g.balance.available <= 220)).toBe(true);
+    expect(granted.some((g) => g?.balance.available === 220)).toBe(true);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('nothing due (amounts of 0, or no parts) grants nothing and still answers the balance', async () => {
+    const userId = uniqueUser();
+    await f.ledger.grant({ key: `t:${userId}`, userId, guildId: null, kind: 'topup', amount: 70, expiresAt: null, actorId: 'stripe', reason: 'pack' });
+    const zero = await f.ledger.grantAllowances({
+      userId, guildId, free: { amount: 0, periodKey: 'd', expiresAt: new Date('2026-11-23T00:00:00Z') },
+      tier: { periodKey: 'w', expiresAt: new Date('2026-11-30T00:00:00Z'), tierName: 'none', allowance: 0 },
+    });
+    expect(zero.ok && [zero.value.free, zero.value.tier, zero.value.balance.available]).toEqual([null, null, 70]);
+    const none = await f.ledger.grantAllowances({ userId, guildId });
+    expect(none.ok && none.value.balance.buckets.topup.available).toBe(70);
+  });
+
+  it('refuses bad input by field and grants nothing', async () => {
+    const userId = uniqueUser();
+    const bad = await f.ledger.grantAllowances({ userId, guildId, free: { amount: -5, periodKey: 'd', expiresAt: new Date('2026-11-23T00:00:00Z') } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'free.amount' } });
+    const noName = await f.ledger.grantAllowances({ userId, guildId, tier: { periodKey: 'w', expiresAt: new Date('2026-11-30T00:00:00Z'), tierName: ' ', allowance: 10 } });
+    expect(noName).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'tier.tierName' } });
+    expect((await f.ledger.balance(userId, guildId)).available).toBe(0);
   });
 });
 
@@ -126,8 +170,10 @@ describe('balance', () => {
   it('shows each bucket, what running jobs hold, and the total', async () => {
     const userId = uniqueUser();
     const reset = new Date(f.clock.now.getTime() + days(1));
-    await f.ledger.grantDailyFree({ userId, guildId, amount: 20, periodKey: 'd', expiresAt: reset });
-    await f.ledger.grantTierAllowance({ userId, guildId, periodKey: 'w', tierName: 'starter', allowance: 200, expiresAt: new Date(f.clock.now.getTime() + days(7)) });
+    await f.ledger.grantAllowances({
+      userId, guildId, free: { amount: 20, periodKey: 'd', expiresAt: reset },
+      tier: { periodKey: 'w', tierName: 'starter', allowance: 200, expiresAt: new Date(f.clock.now.getTime() + days(7)) },
+    });
     await f.ledger.grant({ key: `t:${userId}`, userId, guildId: null, kind: 'topup', amount: 500, expiresAt: null, actorId: 'stripe', reason: 'pack' });
     await f.ledger.hold({ key: `h:${userId}`, userId, guildId, amount: 30, actorId: userId, reason: 'job' });
     const balance = await f.ledger.balance(userId, guildId);
