@@ -7,6 +7,7 @@ import { cacheGuildSettings } from '../db/cached-guild-settings.js';
 import { createDatabase } from '../db/client.js';
 import { createPgGuildSettingsStore } from '../db/guild-settings-store.js';
 import { createPgJobStore } from '../db/job-store.js';
+import { warmUpPool } from '../db/warm-up.js';
 import { createPgMemberSettingsStore } from '../db/member-settings-store.js';
 import { createPgLedgerHistoryReader } from '../db/ledger-history-reader.js';
 import { createPgUsageReader } from '../db/usage-reader.js';
@@ -46,6 +47,8 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       operatorBannedWords: config.moderation.bannedWords,
     },
   });
+  const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize);
+  if (warmUpFailure) log.warn({ err: warmUpFailure.message }, 'warming the database connections failed; the first interactions will be slower');
   await bot.start();
   log.info({ user: bot.client.user?.tag, guilds: bot.client.guilds.cache.size }, 'bot connected to Discord');
   return {

@@ -41,7 +41,10 @@ export function statementName(sql: string): string {
 }
 
 export function createDatabase({ url, poolSize = 10 }: DatabaseOptions): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // `min`: keep every connection once opened. pg closes idle ones after 10 s by default, and a
+  // burst after a quiet minute then waited for new backends (fork, authentication, catalog
+  // caches, compiling the ledger's functions) — see warm-up.ts.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, min: poolSize });
   // An idle connection dropped by the server (restart, failover) must not crash the process;
   // the pool replaces it and the next query reports any lasting problem.
   pool.on('error', () => undefined);

@@ -1,0 +1,51 @@
+// Warming the pool at start: every connection opened and run through /imagine's statements,
+// nothing kept; a warm-up that fails is reported and its connections are not reused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warmUpPool } from '../../../src/db/warm-up.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase(4);
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+const leftovers = async () => {
+  const { rows } = await database.sql.query<{ lots: string; entries: string; quotes: string }>(`
+    SELECT (SELECT count(*) FROM credit_lot WHERE user_id = 'warm-up') AS lots,
+           (SELECT count(*) FROM ledger_entry WHERE user_id = 'warm-up') AS entries,
+           (SELECT count(*) FROM quote WHERE user_id = 'warm-up') AS quotes`);
+  return rows[0];
+};
+
+describe('warming the connection pool', () => {
+  it('opens every connection, runs the grant, balance and quote statements on each, and keeps nothing', async () => {
+    const { pool } = database.db;
+    expect(pool.totalCount).toBe(0);
+    expect(await warmUpPool(pool, 4)).toBeNull();
+    expect(pool.totalCount).toBe(4);
+    expect(pool.idleCount).toBe(4);
+    expect(await leftovers()).toEqual({ lots: '0', entries: '0', quotes: '0' });
+    // The connections are usable afterwards and in no transaction (a left-open one would keep
+    // its start time as now()).
+    const inTransaction = await Promise.all(Array.from({ length: 4 }, () => pool.query<{ now_is_tx: boolean }>(
+      `SELECT now() <> statement_timestamp() AS now_is_tx`)));
+    expect(inTransaction.map((result) => result.rows[0]?.now_is_tx)).toEqual([false, false, false, false]);
+  });
+
+  it('reports a failure and drops the connections it failed on, leaving the pool usable', async () => {
+    const scratch = await createTestDatabase(2);
+    try {
+      await scratch.sql.query('DROP FUNCTION ledger_grant_allowances');
+      const failure = await warmUpPool(scratch.db.pool, 2);
+      expect(failure?.message).toMatch(/ledger_grant_allowances/);
+      expect(scratch.db.pool.totalCount).toBe(0);
+      const { rows } = await scratch.db.pool.query<{ one: number }>('SELECT 1 AS one');
+      expect(rows[0]?.one).toBe(1);
+    } finally {
+      await scratch.drop();
+    }
+  });
+});
