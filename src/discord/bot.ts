@@ -7,6 +7,7 @@ import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
 import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
 import { commands } from '../../commands/index.js';
 import type { BotDeps } from './bot-deps.js';
+import { forgetDeletedTierRole } from './forget-deleted-tier-role.js';
 import { createDiscordPurchaseNotifier } from './purchase-notifier.js';
 import { declined, routeInGuild } from './routes.js';
 
@@ -77,6 +78,10 @@ export function createBot({ token, apiUrl, deps, onInteractionHandled, devGuildI
   });
   // Purchases are told by DM over REST, as the Stripe webhook does, unless the entry point gives another notifier.
   const notifier = deps.purchaseNotifier ?? createDiscordPurchaseNotifier({ token, apiUrl });
+  client.on(Events.GuildRoleDelete, (role) => {
+    void forgetDeletedTierRole(deps, role.guild.id, role)
+      .catch((error: unknown) => deps.log.error({ err: error, guildId: role.guild.id, roleId: role.id }, 'forgetting a deleted role’s tier failed'));
+  });
   client.on(Events.EntitlementCreate, (entitlement) => {
     void redeem(entitlement, deps, notifier).catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id }, 'redeeming entitlement failed'));
   });

@@ -7,6 +7,7 @@ import type { GrantPolicy } from '../../../src/domain/admin/grant-policy.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { FakeDiscord, type FakeRoleInput, type FakeUser, type Json } from '../../fakes/fake-discord/fake-discord.js';
+import { rolePayload } from '../../fakes/fake-discord/payloads.js';
 import { resolvedOptions } from '../../fakes/fake-discord/resolved-options.js';
 import { startTestBot } from '../../support/bot-fixture.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -171,6 +172,34 @@ describe('/admin tier', () => {
     ]);
   });
 
+  it('forgets the tier of a role deleted in Discord, audited as done by discord', async () => {
+    const patrons: FakeRoleInput = { id: '220000000000000009', name: 'Patrons', permissions: '0' };
+    fake.dispatch('GUILD_ROLE_CREATE', { guild_id: GUILD, role: rolePayload(patrons, 5) });
+    await waitFor(async () => bot.client.guilds.cache.get(GUILD)?.roles.cache.has(patrons.id), 5_000, 'the new role in the cache');
+    await admin(tierCall(ADMIN, 'set', patrons, 'pro'));
+    expect((await roleTiers()).get(patrons.id)).toBe('pro');
+
+    fake.dispatch('GUILD_ROLE_DELETE', { guild_id: GUILD, role_id: patrons.id });
+    await waitFor(async () => !(await roleTiers()).has(patrons.id), 5_000, 'the mapping to go');
+    await waitFor(async () => (await auditRows('tier.remove')).some((row) => row.subject === patrons.id), 5_000, 'the audit row');
+    expect((await auditRows('tier.remove')).filter((row) => row.subject === patrons.id)).toEqual([
+      { actor_id: 'discord', subject: patrons.id, details: { roleName: 'Patrons', from: 'pro' }, reason: 'the role was deleted in Discord' },
+    ]);
+  });
+
+  it('a list forgets mapped roles that were deleted while the bot was offline, and says so', async () => {
+    const gone = '220000000000000010';
+    await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(GUILD, gone, 'starter', ADMIN.id);
+    const list = await admin({ user: ADMIN, path: ['tier', 'list'] });
+    expect(list.content).toContain(`Removed, because the role no longer exists in Discord: a deleted role (${gone}) gave starter.`);
+    expect((await roleTiers()).has(gone)).toBe(false);
+    expect((await auditRows('tier.remove')).filter((row) => row.subject === gone)).toEqual([
+      { actor_id: 'discord', subject: gone, details: { roleName: null, from: 'starter' }, reason: 'the role was deleted in Discord' },
+    ]);
+    // Nothing more to forget the next time.
+    expect((await admin({ user: ADMIN, path: ['tier', 'list'] })).content).not.toContain('Removed');
+  });
+
   it('suggests the card’s tiers while the tier is typed', async () => {
     const handle = fake.autocomplete({
       guildId: GUILD, channelId: CHANNEL, user: ADMIN, roles: [ADMIN_ROLE.id], name: 'admin',
@@ -186,12 +215,13 @@ describe('/admin tier', () => {
   });
 
   it('refuses an unknown tier (suggesting the closest), “none” and @everyone, changing nothing', async () => {
+    const auditedBefore = (await auditRows('tier.set')).length;
     const typo = await admin(tierCall(ADMIN, 'set', STARTER_ROLE, 'prp'));
     expect(typo.content).toMatch(/no tier “prp”\. Did you mean \*\*pro\*\*\? Tiers: starter, pro, ultra\. Nothing changed/);
     expect((await admin(tierCall(ADMIN, 'set', STARTER_ROLE, 'none'))).content).toMatch(/\/admin tier remove/);
     expect((await admin(tierCall(ADMIN, 'set', EVERYONE, 'pro'))).content).toMatch(/Every member has @everyone/);
     expect(await roleTiers()).toEqual(new Map());
-    expect(await auditRows('tier.set')).toHaveLength(2);
+    expect(await auditRows('tier.set')).toHaveLength(auditedBefore);
   });
 });
 

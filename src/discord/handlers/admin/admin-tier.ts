@@ -3,6 +3,7 @@ import { roleMention } from 'discord.js';
 import { closestName } from '../../../domain/admin/closest-name.js';
 import { findTier, noTier } from '../../../domain/tiers.js';
 import type { BotDeps } from '../../bot-deps.js';
+import { forgetDeletedTierRole } from '../../forget-deleted-tier-role.js';
 import { replyPrivately, type AdminInteraction } from './admin-reply.js';
 
 const allowanceText = (tier: { allowance: number; period: string }) => `${tier.allowance} credits ${tier.period}`;
@@ -68,9 +69,20 @@ async function removeTier(interaction: AdminInteraction, deps: BotDeps): Promise
 }
 
 async function listTiers(interaction: AdminInteraction, deps: BotDeps): Promise<void> {
-  const mapping = await deps.guildSettings.roleTiers(interaction.guildId);
+  let mapping = await deps.guildSettings.roleTiers(interaction.guildId);
+  // Roles deleted while the bot was offline (it forgets the ones it sees deleted): only a guild
+  // the bot has cached knows its full role list.
+  const forgotten: string[] = [];
+  const roles = interaction.inCachedGuild() ? interaction.guild.roles.cache : null;
+  if (roles !== null) {
+    for (const [roleId, tierName] of mapping) {
+      if (!roles.has(roleId) && (await forgetDeletedTierRole(deps, interaction.guildId, { id: roleId }))) forgotten.push(`a deleted role (${roleId}) gave ${tierName}`);
+    }
+    if (forgotten.length > 0) mapping = await deps.guildSettings.roleTiers(interaction.guildId);
+  }
+  const removedNote = forgotten.length > 0 ? `\n\nRemoved, because the role no longer exists in Discord: ${forgotten.join('; ')}.` : '';
   if (mapping.size === 0) {
-    await replyPrivately(interaction, 'No role gives a tier yet: every member is on the free daily credits. Map one with `/admin tier set`.');
+    await replyPrivately(interaction, `No role gives a tier yet: every member is on the free daily credits. Map one with \`/admin tier set\`.${removedNote}`);
     return;
   }
   const rank = (name: string) => deps.card.tiers.findIndex((t) => t.name === name);
@@ -80,7 +92,7 @@ async function listTiers(interaction: AdminInteraction, deps: BotDeps): Promise<
       ? `${roleMention(roleId)} → **${tier.label}** · ${allowanceText(tier)}`
       : `${roleMention(roleId)} → ${tierName} (no longer on the price card: gives nothing)`;
   });
-  await replyPrivately(interaction, `**Tier roles** (a member with several gets the best):\n${lines.join('\n')}`);
+  await replyPrivately(interaction, `**Tier roles** (a member with several gets the best):\n${lines.join('\n')}${removedNote}`);
 }
 
 export const tierSubcommands = { set: setTier, remove: removeTier, list: listTiers } as const;
