@@ -1,4 +1,5 @@
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import { attachmentLinkExpiry, expiredSourceText } from '../../domain/jobs/source-attachment.js';
 import type { Operation } from '../../domain/pricing/card-terms.js';
 import type { JobRecord } from '../../use-cases/ports/job-store.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
@@ -43,6 +44,13 @@ export async function handleJobButton(interaction: ButtonInteraction, action: Jo
     ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
     ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
   };
+  // An uploaded picture's link expires (about a day): say so now rather than quote, charge, fail
+  // and refund. Upscales and variations fetch the delivered image afresh, so they never hit this.
+  const linkExpiry = action === 'reroll' && request.sourceImageUrl ? attachmentLinkExpiry(request.sourceImageUrl) : null;
+  if (linkExpiry !== null && linkExpiry.getTime() <= deps.now().getTime()) {
+    await interaction.reply({ content: expiredSourceText, flags: MessageFlags.Ephemeral });
+    return;
+  }
   if (action === 'upscale' || action === 'variation') {
     const location = image === undefined ? null : imageLocation(job.imagesDelivered, image);
     if (!delivered(job) || job.messageId === null || location === null) {

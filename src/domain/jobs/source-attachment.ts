@@ -30,3 +30,23 @@ export function sourceAttachmentProblem(attachment: SourceAttachment): string | 
   }
   return null;
 }
+
+/**
+ * When Discord stops serving an attachment link: its CDN links are signed with `ex`, the expiry
+ * in hex Unix seconds (about a day after upload). null for a link without one (not Discord's, or
+ * an older unsigned link), which is tried as it is.
+ */
+export function attachmentLinkExpiry(url: string): Date | null {
+  let ex: string | null;
+  try {
+    ex = new URL(url).searchParams.get('ex');
+  } catch {
+    return null;
+  }
+  if (ex === null || !/^[0-9a-f]{1,12}$/i.test(ex)) return null;
+  return new Date(Number.parseInt(ex, 16) * 1000);
+}
+
+/** The member's words for a re-roll whose uploaded picture Discord no longer serves. */
+export const expiredSourceText =
+  'The picture this image started from was uploaded over a day ago, and Discord no longer serves it. Run `/imagine` again with the picture attached. Nothing was charged.';

@@ -1,5 +1,6 @@
 // Wire-shaped Discord objects (snake_case, string ids, string permission bitfields). discord.js
 // reads many fields unguarded, so these stay close to what the real API sends.
+import { randomBytes } from 'node:crypto';
 import { nextSnowflake } from './snowflake.js';
 import type { RecordedFile } from './http-body.js';
 
@@ -87,14 +88,17 @@ export const channelPayload = (channel: FakeChannelInput, guildId: string, posit
   flags: 0,
 });
 
-export const attachmentPayload = (file: RecordedFile, id: string, baseUrl: string): Json => ({
-  id,
-  filename: file.name,
-  size: file.data.length,
-  content_type: file.contentType,
-  url: `${baseUrl}/attachments/${id}/${encodeURIComponent(file.name)}`,
-  proxy_url: `${baseUrl}/attachments/${id}/${encodeURIComponent(file.name)}`,
-});
+/**
+ * Discord's CDN links are signed and expire: `ex` is when (hex Unix seconds, about a day after
+ * `is`, when the link was issued), `hm` the signature. The fake serves them by path alone.
+ */
+const signedQuery = (issuedAt = Math.floor(Date.now() / 1000)): string =>
+  `?ex=${(issuedAt + 86_400).toString(16)}&is=${issuedAt.toString(16)}&hm=${randomBytes(32).toString('hex')}&`;
+
+export const attachmentPayload = (file: RecordedFile, id: string, baseUrl: string): Json => {
+  const url = `${baseUrl}/attachments/${id}/${encodeURIComponent(file.name)}${signedQuery()}`;
+  return { id, filename: file.name, size: file.data.length, content_type: file.contentType, url, proxy_url: url };
+};
 
 export interface MessageInit {
   readonly id?: string;

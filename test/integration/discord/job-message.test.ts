@@ -249,6 +249,27 @@ describe('img2img', () => {
     expect(await finished(f, job.jobId)).toMatchObject({ status: 'succeeded' });
   });
 
+  it('a re-roll after Discord stopped serving the uploaded picture is refused up front, without a quote', async () => {
+    const owner = aMember();
+    const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#3355aa' } }).png().toBuffer();
+    const image = await upload('dog.png', 'image/png', png, { width: 256, height: 256 });
+    const job = await generate(owner, await quoteFor(owner, [prompt('as a watercolour'), image.option], [STARTER_ROLE], image.resolved), [STARTER_ROLE]);
+    expect(await finished(f, job.jobId)).toMatchObject({ status: 'succeeded' });
+    const reroll = () => fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], customId: `job:reroll:${job.jobId}` }).response();
+    // Within the day the link lives: an ordinary quote.
+    expect(buttonIds((await reroll()).data)).toEqual([expect.stringMatching(/^quote:generate:/), expect.stringMatching(/^quote:cancel:/)]);
+    const quotes = async () => (await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [owner.id])).rows[0].n as number;
+    const quotesBefore = await quotes();
+    // A day later: the stored link's signed expiry has passed.
+    const yesterday = Math.floor(Date.now() / 1000) - 60;
+    await f.database.sql.query(`UPDATE generation_job SET request = jsonb_set(request, '{sourceImageUrl}', to_jsonb(regexp_replace(request->>'sourceImageUrl', 'ex=[0-9a-f]+', 'ex=' || $2))) WHERE id = $1`,
+      [job.jobId, yesterday.toString(16)]);
+    const refused = (await reroll()).data;
+    expect(refused).toMatchObject({ flags: 64, content: expect.stringMatching(/Discord no longer serves it\. Run `\/imagine` again with the picture attached\. Nothing was charged/) });
+    expect(buttonIds(refused)).toEqual([]);
+    expect(await quotes()).toBe(quotesBefore);
+  });
+
   it('refuses a file that is not a usable image, with a reason, and stores nothing', async () => {
     const owner = aMember();
     const text = await upload('notes.txt', 'text/plain', Buffer.from('hello'));
