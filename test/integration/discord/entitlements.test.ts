@@ -25,6 +25,13 @@ let captured: CapturedLog;
 async function topups(userId: string): Promise<number> {
   return (await f.ledger.balance(userId, GUILD)).buckets.topup.available;
 }
+/**
+ * Waits until the bot has logged handling the entitlement `times` times in all (redeemed or
+ * refused), so a test can assert what a replay did NOT do without guessing how long it takes.
+ */
+const handled = (entitlement: Record<string, unknown>, times: number) => waitFor(async () =>
+  captured.lines().filter((line) => line['entitlementId'] === entitlement['id'] && (line['msg'] === 'entitlement redeemed' || line['msg'] === 'entitlement not redeemed')).length >= times,
+5000, `the entitlement to be handled ${times} times`);
 const dmTexts = (userId: string): string[] => fake.directMessages(userId).map((m) => String(m.payload?.['content']));
 const consumed = (entitlement: Record<string, unknown>): boolean =>
   fake.entitlements.find((e) => e['id'] === entitlement['id'])?.['consumed'] === true;
@@ -59,7 +66,7 @@ describe('Discord purchases', () => {
     await waitFor(async () => (await topups(BUYER)) > 0, 5000, 'the pack to be granted');
     fake.dispatch('ENTITLEMENT_CREATE', { ...entitlement, consumed: false });
     fake.dispatch('ENTITLEMENT_CREATE', entitlement);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await handled(entitlement, 3);
     expect(await topups(BUYER)).toBe(card.packs[0]!.credits);
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/entitlements/${String(entitlement['id'])}/consume`)).length).toBeGreaterThanOrEqual(1);
     // Top-ups are global: the same credits show in any guild.
@@ -86,7 +93,7 @@ describe('Discord purchases', () => {
     expect(two).toContain(`**${pack.credits} credits** are in your balance (top-up credits now: **${2 * pack.credits}**)`);
     // A replay of the first one, after the second: nothing more.
     fake.dispatch('ENTITLEMENT_CREATE', first);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await handled(first, 2);
     expect(dmTexts(buyer)).toHaveLength(2);
     expect(await topups(buyer)).toBe(2 * pack.credits);
   });
@@ -105,7 +112,7 @@ describe('Discord purchases', () => {
     // A replay does not try again (nor grant again).
     fake.closedDms.delete(buyer);
     fake.dispatch('ENTITLEMENT_CREATE', { ...entitlement, consumed: false });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await handled(entitlement, 2);
     expect(dmTexts(buyer)).toEqual([]);
     expect(await topups(buyer)).toBe(card.packs[0]!.credits);
     await expectLedgerConsistent(f.database);
@@ -127,8 +134,9 @@ describe('Discord purchases', () => {
 
   it('ignores an entitlement for a SKU that is not on the price card', async () => {
     const stranger = '340000000000000003';
-    fake.dispatch('ENTITLEMENT_CREATE', fake.addEntitlement({ userId: stranger, skuId: '240000000000000099', type: 1 }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const unknown = fake.addEntitlement({ userId: stranger, skuId: '240000000000000099', type: 1 });
+    fake.dispatch('ENTITLEMENT_CREATE', unknown);
+    await handled(unknown, 1);
     expect(await topups(stranger)).toBe(0);
     expect(dmTexts(stranger)).toEqual([]);
   });
