@@ -1,6 +1,6 @@
-import Replicate from 'replicate';
-import type {
-  GenerationContext, GenerationRequest, GenerationResult, ImageProvider,
+import Replicate, { type Prediction } from 'replicate';
+import {
+  noRetryFollows, type GenerationContext, type GenerationRequest, type GenerationResult, type ImageProvider,
 } from '../use-cases/ports/image-provider.js';
 import { providerFailure } from './provider-failure.js';
 import type { DownloadFailure } from './replicate/download-images.js';
@@ -48,7 +48,7 @@ export interface ReplicateProviderOptions {
 
 export interface ReplicateProviderLogger {
   info(fields: { jobId: string; predictionId: string; origin: PredictionOrigin }, message: string): void;
-  warn(fields: { jobId: string; failure: DownloadFailure }, message: string): void;
+  warn(fields: { jobId: string; failure: DownloadFailure } | { jobId: string; predictionId: string; err?: string }, message: string): void;
 }
 
 const MiB = 1024 * 1024;
@@ -101,10 +101,23 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
           return prediction;
         },
         finish: async (client, prediction, count, onProgress) => {
-          const finished = await waitForPrediction(prediction, {
-            client, jobId, pollIntervalMs: options.pollIntervalMs ?? 1000, timeoutMs: options.timeoutMs ?? 30 * 60_000,
-            onUpdate: progressReporter(onProgress), ...signal,
-          });
+          let finished: Prediction;
+          try {
+            finished = await waitForPrediction(prediction, {
+              client, jobId, pollIntervalMs: options.pollIntervalMs ?? 1000, timeoutMs: options.timeoutMs ?? 30 * 60_000,
+              onUpdate: progressReporter(onProgress), ...signal,
+            });
+          } catch (error) {
+            // Giving up on a prediction that is still running (the last attempt timed out): cancel
+            // it, so Replicate stops billing for an image nobody will be charged for.
+            if (noRetryFollows(context)) {
+              await client.predictions.cancel(prediction.id).then(
+                () => log?.warn({ jobId, predictionId: prediction.id }, 'replicate prediction canceled: the job gave up on it'),
+                (cancelError: unknown) => log?.warn({ jobId, predictionId: prediction.id, err: String(cancelError) }, 'could not cancel an abandoned replicate prediction'),
+              );
+            }
+            throw error;
+          }
           return predictionResult(finished, {
             jobId, count,
             ...(options.usdPerSecond === undefined ? {} : { usdPerSecond: options.usdPerSecond }),

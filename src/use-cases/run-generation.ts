@@ -73,7 +73,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
         predictions: jobs.predictions,
         onProgress: (progress) => void options.delivery.reportProgress(job, progress).catch(() => undefined),
         ...(options.signal ? { signal: options.signal } : {}),
-        log,
+        log, finalAttempt: options.finalAttempt,
       },
     );
     const { delivered } = await options.delivery.deliver(job, result.images);

@@ -7,11 +7,13 @@
 //     and seed — is unique) and adopted, and only the parts never started are created;
 //   - a part that fails for good (safety, model error, canceled…) is left out and refunded with
 //     the job's missing share; a transient failure of any part retries the whole job, which
-//     resumes every stored prediction and so pays for nothing twice.
+//     resumes every stored prediction and so pays for nothing twice — except on the final
+//     attempt, where the parts that did succeed (and were paid to Replicate) are delivered and
+//     charged, and only the failed parts' share is refunded.
 import type Replicate from 'replicate';
 import type { Prediction } from 'replicate';
 import {
-  ProviderError, type GeneratedImage, type GenerationContext, type GenerationProgress, type GenerationRequest, type GenerationResult, type PredictionStore,
+  noRetryFollows, ProviderError, type GeneratedImage, type GenerationContext, type GenerationProgress, type GenerationRequest, type GenerationResult, type PredictionStore,
 } from '../../use-cases/ports/image-provider.js';
 import { toReplicateInput, type ReplicateInput } from './replicate-input.js';
 
@@ -44,7 +46,7 @@ export async function generatePerPrompt(
     part.finish(client, prediction, 1, index === 0 ? context.onProgress : undefined)));
 
   const retry = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof ProviderError && !o.reason.transient));
-  if (retry) throw retry.reason;
+  if (retry && !noRetryFollows(context)) throw retry.reason;
   const images: GeneratedImage[] = [];
   const results: GenerationResult[] = [];
   outcomes.forEach((outcome, index) => {

@@ -97,7 +97,16 @@ export interface GenerationContext {
   readonly signal?: AbortSignal;
   /** The job attempt's log (bound to its job id). */
   readonly log?: WorkLog;
+  /**
+   * No retry follows this attempt: a provider with part of the work done should deliver that
+   * part (the rest is refunded) rather than throw a transient failure that refunds it all.
+   * Unless `signal` has aborted: a shutdown hands the job back for another attempt.
+   */
+  readonly finalAttempt?: boolean;
 }
+
+/** This attempt is the job's last and the worker is not shutting down: what fails now is refunded. */
+export const noRetryFollows = (context: GenerationContext): boolean => context.finalAttempt === true && context.signal?.aborted !== true;
 
 export interface ImageProvider {
   readonly name: 'local' | 'replicate';

@@ -1,6 +1,7 @@
 // A /batch of distinct prompts through the whole pipeline against the fake Replicate: one
 // prediction per prompt, stored in PostgreSQL (job_prediction_part) before waiting, adopted
-// after a lost create instead of paid twice; a prompt blocked for good is refunded alone.
+// after a lost create instead of paid twice; a prompt blocked for good is refunded alone; on the
+// last attempt, the prompts that succeeded are delivered and charged even if another never ends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplicateProvider } from '../../../src/providers/replicate-provider.js';
 import { FakeReplicate, type FakeScript } from '../../fakes/fake-replicate.js';
@@ -61,6 +62,24 @@ describe('a batch of distinct prompts on Replicate', () => {
     expect(charges.credits_charged + charges.credits_refunded).toBe(9);
     expect(charges.credits_refunded).toBeGreaterThan(0);
     expect(await f.ledger.balance(userId, guildId)).toMatchObject({ available: 100 - charges.credits_charged, held: 0 });
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('on the last attempt, a prompt that never finishes is refunded alone: the paid predictions that did are delivered', async () => {
+    const prompts = ['last-try fox', 'last-try whale', 'last-try owl'];
+    // The whale's prediction never ends: every attempt times out waiting for it (2 s here).
+    const { charges, creates, parts, userId } = await runBatch(prompts, { 'last-try whale': { outcome: 'hang' } }, 9);
+    // One prediction per prompt across all three attempts: retries resumed them.
+    expect(creates).toHaveLength(3);
+    expect(new Set(parts.map((p) => p['prediction_id'])).size).toBe(3);
+    expect(charges).toMatchObject({ status: 'partial', images_delivered: 2, attempts: 3 });
+    expect(charges.credits_charged + charges.credits_refunded).toBe(9);
+    expect(charges.credits_charged).toBeGreaterThan(0);
+    expect(await f.ledger.balance(userId, guildId)).toMatchObject({ available: 100 - charges.credits_charged, held: 0 });
+    // Given up on, the whale's prediction is canceled at Replicate (it would bill on), the others not.
+    const whale = parts.find((p) => p['part'] === 1)!['prediction_id'] as string;
+    const cancels = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/cancel')).map((r) => r.path);
+    expect(cancels.filter((path) => parts.some((p) => path.includes(String(p['prediction_id']))))).toEqual([`/v1/predictions/${whale}/cancel`]);
     await expectLedgerConsistent(f.database);
   });
 });

@@ -74,11 +74,13 @@ describe('the pipeline against a fake Replicate', () => {
     expect(creates).toBe(1);
   });
 
-  it('a prediction that hangs is retried by resuming it, then refunded after the last attempt', async () => {
+  it('a prediction that hangs is retried by resuming it, then refunded after the last attempt — and canceled at Replicate', async () => {
     const { charges, balance, creates } = await runScripted('replicate hangs', { outcome: 'hang' });
     expect(charges).toMatchObject({ status: 'failed', credits_refunded: 30, attempts: 3, failure_reason: 'timeout' });
     expect(balance).toMatchObject({ available: 100, held: 0 });
     expect(creates).toBe(1);
+    // Only the last attempt gives up on it; the earlier ones hand it to the next attempt running.
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === `/v1/predictions/${charges.prediction_id}/cancel`)).toHaveLength(1);
   });
 
   it('an aborted or canceled prediction ends the job with a refund', async () => {
