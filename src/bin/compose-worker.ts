@@ -17,6 +17,7 @@ import { queueDashboardRoute } from '../observability/queue-dashboard.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobRecord } from '../use-cases/ports/job-store.js';
+import { pruneStaleQuotes } from '../use-cases/prune-stale-quotes.js';
 import { reconcileJobs } from '../use-cases/reconcile-jobs.js';
 import { sweepExpiredCredits } from '../use-cases/sweep-expired-credits.js';
 import type { Preflight } from './preflight.js';
@@ -98,6 +99,11 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       return { lots: 0, credits: 0 };
     });
     if (swept.lots > 0) log.info(swept, 'expired credits swept');
+    const pruned = await pruneStaleQuotes({ jobs, now: new Date() }).catch((error: unknown) => {
+      log.error({ err: error }, 'pruning stale quotes failed; will retry');
+      return 0;
+    });
+    if (pruned > 0) log.info({ quotes: pruned }, 'stale unconfirmed quotes deleted');
   });
   const stopReconcile = delivery === null ? async () => undefined : every(reconcileEveryMs, async () => {
     const reconciled = await reconcileJobs({ jobs, queue, delivery }).catch((error: unknown) => {

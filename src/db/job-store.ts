@@ -69,6 +69,14 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       return rows.length === 1;
     },
 
+    async pruneQuotes(expiredBefore, limit) {
+      const rows = await query(pool, `
+        DELETE FROM quote WHERE id IN (
+          SELECT id FROM quote WHERE status IN ('open', 'cancelled') AND expires_at < $1 ORDER BY expires_at LIMIT $2)
+        RETURNING id`, [expiredBefore, limit]);
+      return rows.length;
+    },
+
     async quoteTier(quoteId) {
       if (!uuidPattern.test(quoteId)) return null;
       const [row] = await query<{ tier_name: string }>(pool, `SELECT tier_name FROM quote WHERE id = $1`, [quoteId]);

@@ -101,6 +101,12 @@ export type ClaimResult =
 export interface JobStore extends JobMessageStore {
   createQuote(quote: NewQuote): Promise<string>;
   cancelQuote(quoteId: string, userId: string): Promise<boolean>;
+  /**
+   * Deletes up to `limit` quotes that were never confirmed (open or cancelled) and expired before
+   * `expiredBefore`; returns how many. Confirmed quotes stay: a late double click on Generate
+   * still finds its job through them.
+   */
+  pruneQuotes(expiredBefore: Date, limit: number): Promise<number>;
   /** The tier the quote was priced at (it decides the job's queue priority); null if unknown. */
   quoteTier(quoteId: string): Promise<string | null>;
   /** Consumes the quote, holds its price and creates the job, in one transaction. */
