@@ -34,14 +34,24 @@ async function warmUpConnection(client: pg.PoolClient): Promise<void> {
 
 /**
  * Opens `size` connections at once (so the pool holds that many) and warms each. A failure is
- * returned, not thrown: a cold connection is slower, not wrong, and the start-up checks have
- * already proved the database usable.
+ * returned, not thrown: a cold (or missing) connection is slower, not wrong, and the start-up
+ * checks have already proved the database usable. Past `max_connections`, say, the pool keeps
+ * what it could open.
  */
 export async function warmUpPool(pool: pg.Pool, size: number): Promise<Error | null> {
-  const clients = await Promise.all(Array.from({ length: size }, () => pool.connect()));
-  const failures = await Promise.all(clients.map((client) => warmUpConnection(client).then(() => null, (error: unknown) => error)));
-  const failed = failures.find((failure) => failure !== null);
-  // A connection whose warm-up failed is dropped rather than handed to a member's query.
-  clients.forEach((client, i) => client.release(failures[i] === null ? undefined : true));
-  return failed === undefined ? null : failed instanceof Error ? failed : new Error(String(failed));
+  const opened = await Promise.allSettled(Array.from({ length: size }, () => pool.connect()));
+  const clients = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failures: unknown[] = opened.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+  await Promise.all(clients.map(async (client) => {
+    try {
+      await warmUpConnection(client);
+      client.release();
+    } catch (error) {
+      failures.push(error);
+      // A connection whose warm-up failed is dropped rather than handed to a member's query.
+      client.release(true);
+    }
+  }));
+  const [first] = failures;
+  return first === undefined ? null : first instanceof Error ? first : new Error(String(first));
 }

@@ -1,5 +1,6 @@
 // Warming the pool at start: every connection opened and run through /imagine's statements,
 // nothing kept; a warm-up that fails is reported and its connections are not reused.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUpPool } from '../../../src/db/warm-up.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
@@ -46,6 +47,20 @@ describe('warming the connection pool', () => {
       expect(rows[0]?.one).toBe(1);
     } finally {
       await scratch.drop();
+    }
+  });
+
+  it('reports connections it cannot open without throwing or leaking any', async () => {
+    const url = new URL(database.url);
+    url.pathname = '/imagine_credits_no_such_database';
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 3 });
+    pool.on('error', () => undefined);
+    try {
+      const failure = await warmUpPool(pool, 3);
+      expect(failure?.message).toMatch(/does not exist/);
+      expect(pool.totalCount).toBe(0);
+    } finally {
+      await pool.end();
     }
   });
 });
