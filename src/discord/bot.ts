@@ -55,6 +55,10 @@ const kindOf = (interaction: Interaction): string =>
 export function createBot({ token, apiUrl, deps, onInteractionHandled, devGuildId }: BotOptions) {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
+    // As many shards as Discord recommends (it requires them from 2,500 guilds), all in this
+    // process: the handlers keep no state in memory, so which shard an interaction came in on
+    // does not matter.
+    shards: 'auto',
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
     // Interactions carry what we need; keep caches small so memory stays flat on big servers.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, GuildMemberManager: 0, UserManager: 0, PresenceManager: 0, ReactionManager: 0 }),

@@ -2,7 +2,7 @@
 // serving REST under /api/v10 and the v10 Gateway over WebSocket upgrade on the same port.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeGateway, type GatewayConnectionInfo } from './gateway.js';
+import { FakeGateway, shardOf, type GatewayConnectionInfo } from './gateway.js';
 import { interactionPayload, type InteractionActor } from './interaction-payloads.js';
 import { channelPayload, DEFAULT_EVERYONE_PERMISSIONS, memberPayload, rolePayload, userPayload, type FakeChannelInput, type FakeRoleInput, type FakeUser, type Json } from './payloads.js';
 import { FakeRest } from './rest-routes.js';
@@ -19,6 +19,11 @@ export type { RecordedFile } from './http-body.js';
 export interface FakeDiscordOptions {
   /** Gateway heartbeat interval sent in HELLO; Discord uses ~41 s, tests may want ~200 ms. */
   readonly heartbeatIntervalMs?: number;
+  /**
+   * Shards Discord requires (recommended by GET /gateway/bot; Discord demands them from 2,500
+   * guilds on). Each guild's events go to its shard. @defaultValue 1
+   */
+  readonly shards?: number;
 }
 
 export interface AddGuildInput {
@@ -73,13 +78,16 @@ export class FakeDiscord {
 
   private constructor(private readonly server: Server, options: FakeDiscordOptions) {
     this.state = new FakeDiscordState(this.botUser, () => this.baseUrl);
-    this.rest = new FakeRest(this.state, { token: this.token, gatewayUrl: () => this.gatewayUrl });
+    const shardCount = options.shards ?? 1;
+    this.rest = new FakeRest(this.state, { token: this.token, gatewayUrl: () => this.gatewayUrl, shards: shardCount });
+    const guildsOf = ([id, count]: readonly [number, number]) => [...this.state.guilds.values()].filter((guild) => shardOf(guild.id, count) === id);
     this.gateway = new FakeGateway({
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      shardCount,
       resumeUrl: () => this.gatewayUrl,
-      readyPayload: (sessionId) => this.readyPayload(sessionId),
-      afterReady: () => [...this.state.guilds.values()].map((guild) => ({ t: 'GUILD_CREATE', d: this.guildCreatePayload(guild) })),
+      readyPayload: (sessionId, shard) => this.readyPayload(sessionId, shard, guildsOf(shard)),
+      afterReady: (shard) => guildsOf(shard).map((guild) => ({ t: 'GUILD_CREATE', d: this.guildCreatePayload(guild) })),
     });
   }
 
@@ -276,16 +284,16 @@ export class FakeDiscord {
     };
   }
 
-  private readyPayload(sessionId: string): Json {
+  private readyPayload(sessionId: string, shard: readonly [number, number], guilds: readonly FakeGuild[]): Json {
     return {
       v: 10,
       user: { ...userPayload(this.botUser), verified: true, mfa_enabled: false },
       // Guilds start unavailable; discord.js then waits for a GUILD_CREATE per guild before 'ready'.
-      guilds: [...this.state.guilds.keys()].map((id) => ({ id, unavailable: true })),
+      guilds: guilds.map((guild) => ({ id: guild.id, unavailable: true })),
       session_id: sessionId,
       session_type: 'normal',
       resume_gateway_url: this.gatewayUrl,
-      shard: [0, 1],
+      shard: [...shard],
       application: { id: this.applicationId, flags: 0 },
       private_channels: [],
       presences: [],

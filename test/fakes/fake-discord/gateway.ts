@@ -20,16 +20,31 @@ interface Session {
   readonly sessionId: string;
   seq: number;
   ready: boolean;
+  /** [shard id, shard count] from IDENTIFY; [0, 1] when the client does not shard. */
+  shard: readonly [number, number];
 }
+
+/** Discord's rule: a guild's events go to shard (guild_id >> 22) % shard count. */
+export const shardOf = (guildId: string, shardCount: number): number => Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+
+/** The guild an event belongs to, if any (GUILD_CREATE carries it as `id`). */
+const guildOfEvent = (t: string, d: unknown): string | undefined => {
+  if (typeof d !== 'object' || d === null) return undefined;
+  const event = d as { guild_id?: unknown; id?: unknown };
+  if (typeof event.guild_id === 'string') return event.guild_id;
+  return t === 'GUILD_CREATE' && typeof event.id === 'string' ? event.id : undefined;
+};
 
 export interface GatewayOptions {
   readonly token: string;
   readonly heartbeatIntervalMs: number;
+  /** Shards the bot must connect with (GET /gateway/bot recommends it); 1 = no sharding. */
+  readonly shardCount: number;
   readonly resumeUrl: () => string;
-  /** Builds READY's `d`; called at identify time so it reflects guilds added before connecting. */
-  readonly readyPayload: (sessionId: string, identify: Json) => Json;
-  /** Events to send right after READY (GUILD_CREATE per guild), as Discord does for lazy guilds. */
-  readonly afterReady: () => { t: string; d: Json }[];
+  /** Builds READY's `d` for one shard; called at identify time so it reflects guilds added before connecting. */
+  readonly readyPayload: (sessionId: string, shard: readonly [number, number]) => Json;
+  /** Events to send right after READY (GUILD_CREATE per guild of the shard), as Discord does for lazy guilds. */
+  readonly afterReady: (shard: readonly [number, number]) => { t: string; d: Json }[];
 }
 
 export class FakeGateway {
@@ -49,10 +64,16 @@ export class FakeGateway {
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
   }
 
-  /** Sends a dispatch to every identified session; throws if the bot is not connected, to fail fast in tests. */
+  /**
+   * Sends a dispatch to the identified sessions that Discord would send it to: a guild's events to
+   * that guild's shard, others (DMs, entitlements) to shard 0. Throws if no such session is
+   * connected, to fail fast in tests.
+   */
   dispatch(t: string, d: unknown): void {
-    const ready = [...this.sessions].filter((session) => session.ready);
-    if (ready.length === 0) throw new Error(`fake-discord: cannot dispatch ${t}, no gateway session has identified`);
+    const guildId = guildOfEvent(t, d);
+    const ready = [...this.sessions].filter((session) => session.ready
+      && session.shard[0] === (guildId === undefined ? 0 : shardOf(guildId, session.shard[1])));
+    if (ready.length === 0) throw new Error(`fake-discord: cannot dispatch ${t}, no gateway session for it has identified`);
     for (const session of ready) this.sendDispatch(session, t, d);
   }
 
@@ -73,7 +94,7 @@ export class FakeGateway {
     const query = Object.fromEntries(new URL(request.url ?? '/', 'ws://fake.local').searchParams);
     const info: GatewayConnectionInfo = { query, identify: undefined };
     this.connections.push(info);
-    const session: Session = { socket, info, sessionId: `fake-session-${this.connections.length}`, seq: 0, ready: false };
+    const session: Session = { socket, info, sessionId: `fake-session-${this.connections.length}`, seq: 0, ready: false, shard: [0, 1] };
     this.sessions.add(session);
     socket.on('close', () => this.sessions.delete(session));
     if (query['encoding'] !== undefined && query['encoding'] !== 'json') return void socket.close(4002, 'fake-discord only speaks encoding=json');
@@ -106,9 +127,17 @@ export class FakeGateway {
     session.info.identify = identify;
     if (identify['token'] !== this.options.token) return void session.socket.close(4004, 'Authentication failed.');
     if (identify['compress'] === true) return void session.socket.close(4000, 'fake-discord does not support payload compression');
-    this.sendDispatch(session, 'READY', this.options.readyPayload(session.sessionId, identify));
+    const shard = identify['shard'];
+    if (shard !== undefined) {
+      const [id, count] = shard as [number, number];
+      if (count !== this.options.shardCount || !(id >= 0 && id < count)) return void session.socket.close(4011, 'Sharding required.');
+      session.shard = [id, count];
+    } else if (this.options.shardCount !== 1) {
+      return void session.socket.close(4011, 'Sharding required.');
+    }
+    this.sendDispatch(session, 'READY', this.options.readyPayload(session.sessionId, session.shard));
     session.ready = true;
-    for (const event of this.options.afterReady()) this.sendDispatch(session, event.t, event.d);
+    for (const event of this.options.afterReady(session.shard)) this.sendDispatch(session, event.t, event.d);
     for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
 

@@ -28,6 +28,8 @@ const ok = (body: unknown): RestReply => ({ status: 200, body });
 export interface RestOptions {
   readonly token: string;
   readonly gatewayUrl: () => string;
+  /** The shard count GET /gateway/bot recommends. */
+  readonly shards: number;
 }
 
 export class FakeRest {
@@ -40,9 +42,10 @@ export class FakeRest {
     this.routes = [
       route('GET', '/gateway/bot', true, () => ok({
         url: options.gatewayUrl(),
-        shards: 1,
-        // @discordjs/ws caches this for reset_after ms and sizes its identify throttler from max_concurrency.
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: 1 },
+        shards: options.shards,
+        // @discordjs/ws caches this for reset_after ms and sizes its identify throttler from
+        // max_concurrency (big bots get 16): all shards may identify at once, no 5 s spacing.
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: options.shards },
       })),
       route('GET', '/users/@me', true, () => ok(userPayload(state.botUser))),
       route('GET', '/applications/@me', true, () => ok(this.application())),
