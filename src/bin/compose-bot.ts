@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { createPgAdminStatsReader } from '../db/admin-stats-store.js';
 import { createPgAuditLog } from '../db/audit-log.js';
 import { cacheGuildSettings } from '../db/cached-guild-settings.js';
+import { cacheMemberSettings } from '../db/cached-member-settings.js';
 import { createDatabase } from '../db/client.js';
 import { createPgGuildSettingsStore } from '../db/guild-settings-store.js';
 import { createPgJobStore } from '../db/job-store.js';
@@ -38,7 +39,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
     deps: {
       ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: cacheGuildSettings(createPgGuildSettingsStore(db.pool)), audit: createPgAuditLog(db.pool),
-      memberSettings: createPgMemberSettingsStore(db.pool),
+      memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.pool)),
       adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
       grantPolicy: { ownerIds: config.discord.ownerIds, ...config.adminGrants },
       history: createPgLedgerHistoryReader(db.pool), usage: createPgUsageReader(db.pool),
