@@ -14,15 +14,15 @@ const orNone = (lines: string[]): string => (lines.length > 0 ? lines.join('\n')
 
 /** /admin stats as one embed: spend by model, margin, refunds, top spenders, jobs by status. */
 export function renderAdminStats({ figures, days, creditsPerDollar }: AdminStatsView): EmbedBuilder {
-  const usage = summariseUsage(figures.byModel, creditsPerDollar);
+  const usage = summariseUsage(figures.byModel, creditsPerDollar, figures.adminRefunds.credits);
   const share = usage.marginShare === null ? '' : ` (${Math.round(usage.marginShare * 100)}%)`;
   const refundLines = figures.jobRefunds.map((r) => `${r.reason}: ${r.jobs} job${r.jobs === 1 ? '' : 's'}, ${r.credits} credits`);
   if (figures.adminRefunds.count > 0) refundLines.push(`by admins: ${figures.adminRefunds.count} job${figures.adminRefunds.count === 1 ? '' : 's'}, ${figures.adminRefunds.credits} credits`);
   return new EmbedBuilder()
     .setTitle(`Usage in the last ${days} day${days === 1 ? '' : 's'}`)
-    .setDescription(
-      `Charged **${usage.creditsCharged}** credits (${formatUsd(usage.chargedUsd)} at ${creditsPerDollar}/$) · provider cost ${formatUsd(usage.providerCostUsd)} · margin **${formatUsd(usage.marginUsd)}**${share}`,
-    )
+    .setDescription(usage.creditsRefundedByAdmins > 0
+      ? `Charged **${usage.creditsCharged}** credits, **${usage.creditsRefundedByAdmins}** given back by admins: net **${usage.netCredits}** (${formatUsd(usage.netUsd)} at ${creditsPerDollar}/$) · provider cost ${formatUsd(usage.providerCostUsd)} · margin **${formatUsd(usage.marginUsd)}**${share}`
+      : `Charged **${usage.creditsCharged}** credits (${formatUsd(usage.chargedUsd)} at ${creditsPerDollar}/$) · provider cost ${formatUsd(usage.providerCostUsd)} · margin **${formatUsd(usage.marginUsd)}**${share}`)
     .addFields(
       {
         name: 'Spend by model',

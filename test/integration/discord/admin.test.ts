@@ -375,7 +375,8 @@ describe('/admin stats', () => {
     expect(data['allowed_mentions']).toEqual({ parse: [] });
     const [embed] = data['embeds'] as { title: string; description: string; fields: { name: string; value: string }[] }[];
     expect(embed!.title).toBe('Usage in the last 7 days');
-    expect(embed!.description).toBe('Charged **14** credits ($0.14 at 100/$) · provider cost $0.03 · margin **$0.11** (79%)');
+    // The admin refund of the paid job comes off the charge: net 4 credits, $0.04 − $0.03 cost.
+    expect(embed!.description).toBe('Charged **14** credits, **10** given back by admins: net **4** ($0.04 at 100/$) · provider cost $0.03 · margin **$0.01** (25%)');
     const field = (name: string) => embed!.fields.find((candidate) => candidate.name === name)!.value;
     expect(field('Spend by model')).toBe('**flux-schnell**: 14 credits ($0.14) · 2 images · cost $0.03 · margin $0.11');
     expect(field('Refunds')).toBe('safety: 1 job, 8 credits\nby admins: 1 job, 10 credits');

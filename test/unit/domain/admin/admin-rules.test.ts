@@ -32,4 +32,10 @@ describe('usage summary', () => {
     expect(summary.models[1]).toMatchObject({ chargedUsd: 0.2, marginUsd: -0.05 });
     expect(summariseUsage([], 100).marginShare).toBeNull();
   });
+
+  it('takes what admins gave back off the charge before the margin', () => {
+    const summary = summariseUsage([{ model: 'a', jobs: 3, images: 3, creditsCharged: 50, providerCostUsd: 0.1 }], 100, 20);
+    expect(summary).toMatchObject({ creditsCharged: 50, creditsRefundedByAdmins: 20, netCredits: 30, netUsd: 0.3, marginUsd: 0.2 });
+    expect(summary.marginShare).toBeCloseTo(2 / 3);
+  });
 });
