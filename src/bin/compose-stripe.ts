@@ -25,8 +25,9 @@ export function composeStripe(config: Config, deps: { ledger: Ledger; card: Pric
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl });
   const notifier = createDiscordPurchaseNotifier({ token: deps.token, apiUrl: config.discord.apiUrl });
   deps.log.info({ webhookPath: stripeWebhookPath, testMode: config.stripe.secretKey.includes('_test_') }, 'Stripe Checkout on: /topup offers card payments');
+  const checkout = createStripeCheckout(stripe);
   return {
-    checkout: createStripeCheckout(stripe),
-    routes: [createStripeWebhookRoute({ webhookSecret: config.stripe.webhookSecret, ledger: deps.ledger, card: deps.card, notifier, log: deps.log })],
+    checkout,
+    routes: [createStripeWebhookRoute({ webhookSecret: config.stripe.webhookSecret, ledger: deps.ledger, checkout, card: deps.card, notifier, log: deps.log })],
   };
 }

@@ -7,7 +7,7 @@ import type { LedgerError } from '../domain/credits/ledger-errors.js';
 import { lotKinds, type LotKind } from '../domain/credits/lots.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type {
-  Balance, BucketBalance, Granted, GrantInput, Hold, HoldId, HoldInput, Ledger,
+  Balance, BucketBalance, Granted, GrantInput, Hold, HoldId, HoldInput, Ledger, PurchaseReversal,
   Revoked, RevokeInput, Settlement, SettleInput,
 } from '../use-cases/ports/ledger.js';
 import { nonEmpty, nonNegativeCredits, positiveCredits, rule, validate, validDate } from './validate-input.js';
@@ -102,6 +102,29 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
         tier: granted(row!.tier_outcome, row!.tier_lot_id, row!.tier_amount, row!.tier_expires_at),
         balance: toBalance(row!),
       });
+    },
+
+    async reversePurchase(input) {
+      const checked = validate(
+        nonEmpty('key', input.key),
+        nonEmpty('purchaseKey', input.purchaseKey),
+        nonNegativeCredits('targetCredits', input.targetCredits),
+        nonEmpty('actorId', input.actorId),
+      );
+      if (!checked.ok) return checked;
+      const [row] = await run<{ outcome: PurchaseReversal['outcome'] | 'not_found'; user_id: string | null; taken: number; shortfall: number; remaining: number }>(pool, `
+        SELECT * FROM ledger_reverse_purchase($1, $2, $3::int, $4, $5)`, [input.key, input.purchaseKey, input.targetCredits, input.actorId, input.reason]);
+      if (row!.outcome === 'not_found' || row!.user_id === null) return err({ code: 'purchase_not_found' as const, purchaseKey: input.purchaseKey });
+      return ok({ outcome: row!.outcome, userId: row!.user_id, taken: row!.taken, shortfall: row!.shortfall, remaining: row!.remaining });
+    },
+
+    async restoreReversal(input) {
+      const checked = validate(nonEmpty('reversalKey', input.reversalKey), nonEmpty('key', input.key), nonEmpty('actorId', input.actorId));
+      if (!checked.ok) return checked;
+      const [row] = await run<{ outcome: 'granted' | 'already' | 'nothing'; user_id: string | null; lot_id: string | null; amount: number }>(pool, `
+        SELECT * FROM ledger_restore_reversal($1, $2, $3, $4)`, [input.reversalKey, input.key, input.actorId, input.reason]);
+      if (row!.outcome === 'nothing' || row!.user_id === null) return ok(null);
+      return ok({ lotId: BigInt(row!.lot_id ?? 0), amount: row!.amount, expiresAt: null, replayed: row!.outcome === 'already', userId: row!.user_id });
     },
 
     async hold(input: HoldInput): Promise<Result<Hold, LedgerError>> {

@@ -36,6 +36,11 @@ export function createStripeCheckout(stripe: Stripe): Checkout {
         return err({ code: 'checkout_unavailable', detail: error instanceof Error ? error.message : String(error) });
       }
     },
+    async sessionForPayment(paymentId) {
+      const page = await stripe.checkout.sessions.list({ payment_intent: paymentId, limit: 1 });
+      const [session] = page.data;
+      return session ? completedCheckout(session) : null;
+    },
   };
 }
 

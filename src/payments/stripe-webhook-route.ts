@@ -1,4 +1,5 @@
-// POST /stripe/webhook: Stripe tells us a checkout finished. Only a request signed with the
+// POST /stripe/webhook: Stripe tells us a checkout finished, or that a payment was refunded or
+// disputed (the credits it bought are taken back). Only a request signed with the
 // endpoint's secret is believed. Stripe retries anything but a 2xx for days, so a 4xx/5xx is kept
 // for "try again later makes sense" (bad signature: not from Stripe; 500: our database was down);
 // an event we can never act on (unknown pack, missing metadata) answers 200 and is logged loudly.
@@ -10,6 +11,8 @@ import type { Logger } from '../shared/logger.js';
 import type { Ledger } from '../use-cases/ports/ledger.js';
 import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
 import { redeemCheckoutSession } from '../use-cases/redeem-checkout-session.js';
+import { reverseCardPayment, type CardPaymentReversal } from '../use-cases/reverse-card-payment.js';
+import type { Checkout } from '../use-cases/ports/checkout.js';
 import { completedCheckout } from './stripe-checkout.js';
 
 export const stripeWebhookPath = '/stripe/webhook';
@@ -17,6 +20,8 @@ export const stripeWebhookPath = '/stripe/webhook';
 export interface StripeWebhookRouteOptions {
   readonly webhookSecret: string;
   readonly ledger: Ledger;
+  /** Finds the checkout a refunded or disputed payment paid for. */
+  readonly checkout: Checkout;
   readonly card: PriceCard;
   readonly notifier: PurchaseNotifier;
   readonly log: Logger;
@@ -26,6 +31,31 @@ export interface StripeWebhookRouteOptions {
 
 /** The events that mean "this checkout is paid" (the second for delayed methods such as bank debits). */
 const paidEvents = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded']);
+
+const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : value?.id ?? null);
+
+/** A refund or dispute event as the reversal it asks for; null for one that changes nothing (a lost dispute's close). */
+function reversalOf(event: Stripe.Event): CardPaymentReversal | null {
+  switch (event.type) {
+    case 'charge.refunded': {
+      const charge = event.data.object;
+      const paymentId = idOf(charge.payment_intent);
+      return paymentId === null ? null : { kind: 'refunded', chargeId: charge.id, paymentId, paidCents: charge.amount, refundedCents: charge.amount_refunded };
+    }
+    case 'charge.dispute.created': {
+      const dispute = event.data.object;
+      const paymentId = idOf(dispute.payment_intent);
+      return paymentId === null ? null : { kind: 'disputed', disputeId: dispute.id, paymentId };
+    }
+    case 'charge.dispute.closed':
+      // Lost (or warning_closed): what the dispute took stays taken.
+      return event.data.object.status === 'won' ? { kind: 'dispute_won', disputeId: event.data.object.id } : null;
+    default:
+      return null;
+  }
+}
+
+const reversalEvents = new Set(['charge.refunded', 'charge.dispute.created', 'charge.dispute.closed']);
 
 class BodyTooLarge extends Error {}
 
@@ -53,6 +83,35 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
   const limit = options.maxBodyBytes ?? 1024 * 1024;
   const log = options.log.child({ route: stripeWebhookPath });
 
+  /** A refund or dispute: take back (or give back) the credits of the purchase it concerns. */
+  async function reverse(event: Stripe.Event, response: ServerResponse): Promise<true> {
+    const reversal = reversalOf(event);
+    const context = { eventId: event.id, eventType: event.type };
+    if (reversal === null) {
+      log.info(context, 'payment event that changes no credits');
+      return answer(response, 200, { received: true, changed: false });
+    }
+    let reversed: Awaited<ReturnType<typeof reverseCardPayment>>;
+    try {
+      reversed = await reverseCardPayment({ ledger: options.ledger, checkout: options.checkout, notifier: options.notifier, reversal });
+    } catch (error) {
+      // Nothing was taken (each ledger call is one transaction); Stripe sends the event again later.
+      log.error({ ...context, err: error }, 'reversing a payment failed; Stripe will retry');
+      return answer(response, 500, { error: 'could not record the reversal; retry later' });
+    }
+    if (!reversed.ok) {
+      // Not one of our purchases, or one this bot never granted: an operator should look at it.
+      log.error({ ...context, reversal, problem: reversed.error }, 'payment reversal NOT applied: needs an operator');
+      return answer(response, 200, { received: true, changed: false, reason: reversed.error.code });
+    }
+    const { userId, credits, alreadySpent, notice } = reversed.value;
+    const what = reversal.kind === 'dispute_won' ? 'credits given back after a won dispute' : 'purchased credits taken back';
+    log.warn({ ...context, userId, credits, alreadySpent, notice: notice.status }, credits > 0 ? what : 'payment reversal already applied: nothing more');
+    if (alreadySpent > 0 && credits > 0) log.warn({ ...context, userId, alreadySpent }, 'the member had already spent part of the reversed purchase');
+    if (notice.status === 'failed') log.warn({ ...context, userId, err: notice.error instanceof Error ? notice.error.message : String(notice.error) }, 'could not tell the member about the reversal');
+    return answer(response, 200, { received: true, changed: credits > 0 });
+  }
+
   return async (request, response) => {
     if (new URL(request.url ?? '/', 'http://local').pathname !== stripeWebhookPath) return false;
     if (request.method !== 'POST') {
@@ -79,6 +138,7 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
       log.warn({ err: error instanceof Error ? error.message : String(error) }, 'webhook with a bad signature refused');
       return answer(response, 400, { error: 'bad signature' });
     }
+    if (reversalEvents.has(event.type)) return reverse(event, response);
     if (!paidEvents.has(event.type)) return answer(response, 200, { received: true, ignored: event.type });
 
     const checkout = completedCheckout(event.data.object as Stripe.Checkout.Session);

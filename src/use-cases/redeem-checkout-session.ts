@@ -29,6 +29,9 @@ export interface RedeemedCheckout {
   readonly notice: PurchaseNoticeStatus;
 }
 
+/** The ledger key of a checkout's grant; its reversals find the purchase by it. */
+export const checkoutGrantKey = (sessionId: string): string => `stripe:${sessionId}`;
+
 /**
  * Grants the pack a paid card checkout bought, once per session: the ledger key `stripe:<session>`
  * makes a replayed or concurrent duplicate webhook grant nothing. Then tells the member, only for
@@ -43,7 +46,7 @@ export async function redeemCheckoutSession(options: RedeemCheckoutOptions): Pro
   if (!pack) return err({ code: 'unknown_pack', packId: metadata.value.packId });
   const { userId, credits } = metadata.value;
   const granted = await options.ledger.grant({
-    key: `stripe:${checkout.sessionId}`, userId, guildId: null, kind: 'topup',
+    key: checkoutGrantKey(checkout.sessionId), userId, guildId: null, kind: 'topup',
     amount: credits, expiresAt: null, actorId: 'stripe', reason: `bought ${pack.label ?? pack.id} by card (Stripe Checkout ${checkout.sessionId})`,
   });
   if (!granted.ok) return granted;

@@ -1,5 +1,6 @@
 // A local Stripe API for the real `stripe` client: one HTTP server on 127.0.0.1 speaking Stripe's
-// form-encoded POST /v1/checkout/sessions (the only call the bot makes), checking the Bearer key,
+// form-encoded POST /v1/checkout/sessions and GET /v1/checkout/sessions?payment_intent= (the calls
+// the bot makes), checking the Bearer key,
 // honouring Idempotency-Key, and recording every request. It also builds the signed-webhook
 // payloads Stripe would send when a session completes.
 import { randomBytes } from 'node:crypto';
@@ -68,11 +69,40 @@ export class FakeStripe {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** The session as Stripe sends it in `checkout.session.completed` once the member has paid (or not). */
+  /**
+   * The session as Stripe sends it in `checkout.session.completed` once the member has paid (or
+   * not), now carrying its payment intent (also in what the API lists from then on).
+   */
   completed(sessionId: string, paymentStatus: 'paid' | 'unpaid' = 'paid'): FakeCheckoutSession {
     const session = this.sessions.get(sessionId);
     if (!session) throw new Error(`fake-stripe: no session ${sessionId}`);
-    return { ...session, status: 'complete', payment_status: paymentStatus, customer_details: { email: 'buyer@example.com' } };
+    const completed = {
+      ...session, status: 'complete', payment_status: paymentStatus, customer_details: { email: 'buyer@example.com' },
+      payment_intent: session['payment_intent'] ?? `pi_${randomBytes(12).toString('hex')}`,
+    };
+    this.sessions.set(sessionId, completed);
+    return completed;
+  }
+
+  /** The charge of a completed session's payment, as `charge.refunded` carries it after `refundedCents` in all were refunded. */
+  refundedCharge(sessionId: string, refundedCents: number, chargeId = `ch_${sessionId.slice(-12)}`): Record<string, unknown> {
+    const session = this.sessions.get(sessionId);
+    if (!session?.['payment_intent']) throw new Error(`fake-stripe: session ${sessionId} has no payment yet`);
+    const amount = session['amount_total'] as number;
+    return {
+      id: chargeId, object: 'charge', amount, amount_captured: amount, amount_refunded: refundedCents, currency: session['currency'],
+      payment_intent: session['payment_intent'], paid: true, refunded: refundedCents >= amount, status: 'succeeded', metadata: session.metadata,
+    };
+  }
+
+  /** A dispute of a completed session's payment, as `charge.dispute.created` / `.closed` carry it. */
+  dispute(sessionId: string, disputeId: string, status: 'needs_response' | 'won' | 'lost'): Record<string, unknown> {
+    const session = this.sessions.get(sessionId);
+    if (!session?.['payment_intent']) throw new Error(`fake-stripe: session ${sessionId} has no payment yet`);
+    return {
+      id: disputeId, object: 'dispute', amount: session['amount_total'], currency: session['currency'], charge: `ch_${sessionId.slice(-12)}`,
+      payment_intent: session['payment_intent'], reason: 'fraudulent', status,
+    };
   }
 
   /** A webhook event body, shaped like Stripe's. */
@@ -94,7 +124,12 @@ export class FakeStripe {
     let reply: { status: number; body: unknown };
     if (this.down) reply = stripeError(500, 'api_error', 'fake-stripe is down');
     else if (!authorized) reply = stripeError(401, 'invalid_request_error', 'Invalid API Key provided');
-    else if (request.method === 'POST' && path === '/v1/checkout/sessions') {
+    else if (request.method === 'GET' && path === '/v1/checkout/sessions') {
+      // The list, filtered by payment_intent as Stripe's `payment_intent` parameter does.
+      const paymentIntent = new URL(request.url ?? '/', 'http://fake.local').searchParams.get('payment_intent');
+      const data = [...this.sessions.values()].filter((session) => paymentIntent === null || session['payment_intent'] === paymentIntent);
+      reply = { status: 200, body: { object: 'list', url: '/v1/checkout/sessions', has_more: false, data } };
+    } else if (request.method === 'POST' && path === '/v1/checkout/sessions') {
       const replay = idempotencyKey ? this.byIdempotencyKey.get(idempotencyKey) : undefined;
       reply = replay ?? this.createSession(params);
       if (idempotencyKey && !replay) this.byIdempotencyKey.set(idempotencyKey, reply);

@@ -28,6 +28,8 @@ export interface CheckoutUnavailable {
 /** Card payments for packs (Stripe Checkout in production). */
 export interface Checkout {
   createSession(request: CheckoutRequest): Promise<Result<CheckoutSession, CheckoutUnavailable>>;
+  /** The checkout that a payment (Stripe: payment intent) paid, or null if none of ours did. Throws when the provider cannot be asked. */
+  sessionForPayment(paymentId: string): Promise<CompletedCheckout | null>;
 }
 
 /** A finished checkout as the payment provider reported it (signature already verified). */

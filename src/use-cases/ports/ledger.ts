@@ -54,6 +54,37 @@ export interface GrantedAllowances {
   readonly balance: Balance;
 }
 
+export interface ReversePurchaseInput {
+  /** This reversal's idempotency key, e.g. `refund:<charge>:<amount refunded>`, `dispute:<id>`. */
+  readonly key: string;
+  /** The purchase's grant key (its top-up lot's source), e.g. `stripe:<checkout session>`. */
+  readonly purchaseKey: string;
+  /** How much of the purchase should have been taken back in total once this is done. */
+  readonly targetCredits: number;
+  readonly actorId: string;
+  readonly reason: string;
+}
+
+export interface PurchaseReversal {
+  /** `reversed`: took `taken` now; `already`: this key ran before; `nothing_due`: the target was met before. */
+  readonly outcome: 'reversed' | 'already' | 'nothing_due';
+  readonly userId: UserId;
+  readonly taken: number;
+  /** What the target still lacks because the member had spent it (never taken from other credits). */
+  readonly shortfall: number;
+  /** What is left of the purchase's lot. */
+  readonly remaining: number;
+}
+
+export interface RestoreReversalInput {
+  /** The key the reversal ran under. */
+  readonly reversalKey: string;
+  /** The restoring grant's idempotency key. */
+  readonly key: string;
+  readonly actorId: string;
+  readonly reason: string;
+}
+
 export interface HoldInput {
   readonly key: string;
   readonly userId: UserId;
@@ -129,6 +160,13 @@ export interface Ledger {
    * round trip and one transaction.
    */
   grantAllowances(input: AllowancesInput): Promise<Result<GrantedAllowances, LedgerError>>;
+  /**
+   * Takes back a purchase whose payment was reversed (refund, chargeback), towards a total target,
+   * from the purchase's own lot and only what is left of it. System-only: no admin path reaches it.
+   */
+  reversePurchase(input: ReversePurchaseInput): Promise<Result<PurchaseReversal, LedgerError | { readonly code: 'purchase_not_found'; readonly purchaseKey: string }>>;
+  /** Gives back what one reversal took (a chargeback won) as a new top-up lot, once; null when it took nothing. */
+  restoreReversal(input: RestoreReversalInput): Promise<Result<(Granted & { readonly userId: UserId }) | null, LedgerError>>;
   hold(input: HoldInput): Promise<Result<Hold, LedgerError>>;
   settle(input: SettleInput): Promise<Result<Settlement, LedgerError>>;
   revoke(input: RevokeInput): Promise<Result<Revoked, LedgerError>>;

@@ -12,7 +12,20 @@ export interface PurchaseNotice {
   readonly paidWith: 'card' | 'discord';
 }
 
-/** Tells a member their purchase arrived (a Discord DM in production). May throw: DMs can be closed. */
+/** Credits taken back because the payment for them was reversed, or given back after a won chargeback. */
+export interface ReversalNotice {
+  readonly userId: UserId;
+  readonly change: 'refunded' | 'disputed' | 'dispute_won';
+  /** Credits taken back (or, for `dispute_won`, given back) now. */
+  readonly credits: number;
+  /** Credits of the reversed payment the member had already spent: not taken from anything else. */
+  readonly alreadySpent: number;
+  /** The member's top-up credits after the change. */
+  readonly topupBalance: number;
+}
+
+/** Tells a member about their purchases (a Discord DM in production). May throw: DMs can be closed. */
 export interface PurchaseNotifier {
   purchaseGranted(notice: PurchaseNotice): Promise<void>;
+  purchaseReversed(notice: ReversalNotice): Promise<void>;
 }

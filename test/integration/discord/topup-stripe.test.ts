@@ -45,7 +45,7 @@ beforeAll(async () => {
   webhook = await startHealthServer({
     port: 0, host: '127.0.0.1', registry: new Registry(), checks: {},
     routes: [createStripeWebhookRoute({
-      webhookSecret: WEBHOOK_SECRET, ledger: f.ledger, card, log: createLogger('silent'),
+      webhookSecret: WEBHOOK_SECRET, ledger: f.ledger, checkout, card, log: createLogger('silent'),
       notifier: createDiscordPurchaseNotifier({ token: fake.token, apiUrl: fake.apiUrl }),
     })],
   });
@@ -241,6 +241,86 @@ describe('POST /stripe/webhook', () => {
       request.write('{');
     });
     expect(status).toBe(413);
+    await expectLedgerConsistent(f.database);
+  });
+});
+
+describe('refunds and disputes (charge.refunded, charge.dispute.created / .closed)', () => {
+  /** A member who bought credits-1200 ($10) by card: the session, granted. */
+  async function bought(): Promise<{ buyer: { id: string; username: string }; sessionId: string }> {
+    const buyer = aMember();
+    const sessionId = await sessionFor(buyer, 'credits-1200');
+    expect((await postWebhook(completedEvent(sessionId))).body).toEqual({ received: true, granted: true });
+    expect(await topups(buyer.id)).toBe(1200);
+    return { buyer, sessionId };
+  }
+  const refunded = (sessionId: string, cents: number) => FakeStripe.event('charge.refunded', stripe.refundedCharge(sessionId, cents));
+  const disputeEvent = (sessionId: string, disputeId: string, type: 'charge.dispute.created' | 'charge.dispute.closed', status: 'needs_response' | 'won' | 'lost') =>
+    FakeStripe.event(type, stripe.dispute(sessionId, disputeId, status));
+  const dmsOf = (userId: string) => fake.directMessages(userId).map((m) => String(m.payload?.['content']));
+
+  it('a full refund takes the unspent pack back once, however often or concurrently Stripe sends it, and tells the member', async () => {
+    const { buyer, sessionId } = await bought();
+    const body = refunded(sessionId, 1000);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => postWebhook(body)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.body['changed'] === true)).toHaveLength(1);
+    expect((await postWebhook(body)).body).toEqual({ received: true, changed: false });
+    expect(await topups(buyer.id)).toBe(0);
+    const dms = dmsOf(buyer.id);
+    expect(dms).toHaveLength(2); // the purchase, then the refund
+    expect(dms[1]).toMatch(/Your card payment was refunded, so \*\*1200 credits\*\* bought with it were taken back \(top-up credits now: \*\*0\*\*\)/);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('partial refunds take back in proportion, in total, whatever order the events arrive in', async () => {
+    const { buyer, sessionId } = await bought();
+    // $3 of $10 refunded: 360 of 1,200 credits.
+    expect((await postWebhook(refunded(sessionId, 300))).body).toEqual({ received: true, changed: true });
+    expect(await topups(buyer.id)).toBe(840);
+    // Then the rest ($10 in all): the other 840. A late copy of the first event changes nothing.
+    expect((await postWebhook(refunded(sessionId, 1000))).body).toEqual({ received: true, changed: true });
+    expect((await postWebhook(refunded(sessionId, 300))).body).toEqual({ received: true, changed: false });
+    expect(await topups(buyer.id)).toBe(0);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('after the member spent some, takes only what is left, tells them, and drives nothing negative', async () => {
+    const { buyer, sessionId } = await bought();
+    const hold = await f.ledger.hold({ key: `spend-${buyer.id}`, userId: buyer.id, guildId: GUILD, amount: 1000, actorId: buyer.id, reason: 'images' });
+    expect(hold.ok).toBe(true);
+    if (hold.ok) expect((await f.ledger.settle({ holdId: hold.value.holdId, capture: 1000, actorId: 'worker', reason: 'delivered' })).ok).toBe(true);
+    expect((await postWebhook(refunded(sessionId, 1000))).body).toEqual({ received: true, changed: true });
+    expect(await f.ledger.balance(buyer.id, GUILD)).toMatchObject({ available: 0, held: 0 });
+    expect(dmsOf(buyer.id).at(-1)).toMatch(/\*\*200 credits\*\* bought with it were taken back.*You had already used 1000 of them; those stay used/);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('a dispute takes the pack back; won, it is given back once; a lost one changes nothing more', async () => {
+    const { buyer, sessionId } = await bought();
+    expect((await postWebhook(disputeEvent(sessionId, 'dp_test_won', 'charge.dispute.created', 'needs_response'))).body).toEqual({ received: true, changed: true });
+    expect(await topups(buyer.id)).toBe(0);
+    expect(dmsOf(buyer.id).at(-1)).toMatch(/disputed with your bank, so \*\*1200 credits\*\*/);
+    const won = disputeEvent(sessionId, 'dp_test_won', 'charge.dispute.closed', 'won');
+    expect((await postWebhook(won)).body).toEqual({ received: true, changed: true });
+    expect((await postWebhook(won)).body).toEqual({ received: true, changed: false });
+    expect(await topups(buyer.id)).toBe(1200);
+    expect(dmsOf(buyer.id).at(-1)).toMatch(/settled in the seller's favour, so the \*\*1200 credits\*\* it took back are in your balance again/);
+
+    const other = await bought();
+    await postWebhook(disputeEvent(other.sessionId, 'dp_test_lost', 'charge.dispute.created', 'needs_response'));
+    expect((await postWebhook(disputeEvent(other.sessionId, 'dp_test_lost', 'charge.dispute.closed', 'lost'))).body).toEqual({ received: true, changed: false });
+    expect(await topups(other.buyer.id)).toBe(0);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('a refund of a payment that bought nothing here answers 200 and moves nothing; a bad signature is refused', async () => {
+    const stranger = FakeStripe.event('charge.refunded', { id: 'ch_not_ours', object: 'charge', amount: 500, amount_refunded: 500, payment_intent: 'pi_not_ours' });
+    expect(await postWebhook(stranger)).toEqual({ status: 200, body: { received: true, changed: false, reason: 'not_our_payment' } });
+    const { buyer, sessionId } = await bought();
+    const body = refunded(sessionId, 1000);
+    expect((await postWebhook(body, sign(body, 'whsec_wrong'))).status).toBe(400);
+    expect(await topups(buyer.id)).toBe(1200);
     await expectLedgerConsistent(f.database);
   });
 });
