@@ -306,6 +306,14 @@ describe('refunds and disputes (charge.refunded, charge.dispute.created / .close
     expect((await postWebhook(won)).body).toEqual({ received: true, changed: false });
     expect(await topups(buyer.id)).toBe(1200);
     expect(dmsOf(buyer.id).at(-1)).toMatch(/settled in the seller's favour, so the \*\*1200 credits\*\* it took back are in your balance again/);
+    // /history tells the story, newest first.
+    const history = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: buyer, name: 'history' }).response();
+    const rows = ((history.data as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields).map((field) => `${field.name} | ${field.value}`);
+    expect(rows).toEqual([
+      expect.stringMatching(/^\+1200 · Given back: card dispute settled for the seller \| .* · top-ups\ndispute dp_test_won won: credits given back$/),
+      expect.stringMatching(/^−1200 · Taken back: payment reversed \| .* · top-ups\ncard payment disputed \(dispute dp_test_won\)$/),
+      expect.stringMatching(/^\+1200 · Top-up: credits-1200 by card \| .* · top-ups\nbought credits-1200 by card \(Stripe Checkout cs_test_\w+\)$/),
+    ]);
 
     const other = await bought();
     await postWebhook(disputeEvent(other.sessionId, 'dp_test_lost', 'charge.dispute.created', 'needs_response'));
