@@ -50,24 +50,36 @@ BEGIN
   RETURN QUERY SELECT 'reversed'::text, v_lot.user_id, v_take, least(p_target, v_lot.amount) - v_reversed - v_take, v_lot.remaining - v_take;
 END $$;
 
--- Gives back what one reversal took (a chargeback the seller won) as a new never-expiring
--- top-up lot, once per p_grant_key. Outcomes: 'granted', 'already', 'nothing' (the reversal took
--- nothing, or never happened).
+-- Gives back what one reversal took (a chargeback the seller won), once per p_key, onto the very
+-- lot it was taken from: an entry of the same kind with the opposite sign, in the same 'reverse:'
+-- namespace, so the purchase's reversed total stays the sum of its reversal entries and a later
+-- refund of the same payment can still take back what is then due. Outcomes: 'granted',
+-- 'already', 'nothing' (the reversal took nothing, or never happened).
 CREATE FUNCTION ledger_restore_reversal(
-  p_reversal_key text, p_grant_key text, p_actor text, p_reason text
+  p_reversal_key text, p_key text, p_actor text, p_reason text
 ) RETURNS TABLE (outcome text, user_id text, lot_id bigint, amount int)
 LANGUAGE plpgsql AS $$
 DECLARE
-  v_user text;
+  v_lot_id bigint;
   v_taken int;
-  g record;
+  v_lot credit_lot;
+  v_done int;
 BEGIN
-  SELECT e.user_id, -sum(e.delta_available) INTO v_user, v_taken FROM ledger_entry e
-   WHERE e.idempotency_key = 'reverse:' || p_reversal_key GROUP BY e.user_id;
+  SELECT min(e.lot_id), -sum(e.delta_available) INTO v_lot_id, v_taken FROM ledger_entry e
+   WHERE e.idempotency_key = 'reverse:' || p_reversal_key;
   IF v_taken IS NULL OR v_taken <= 0 THEN
     RETURN QUERY SELECT 'nothing'::text, NULL::text, NULL::bigint, 0;
     RETURN;
   END IF;
-  SELECT * INTO g FROM ledger_grant(p_grant_key, v_user, NULL, 'topup', v_taken, NULL, NULL, NULL, p_actor, p_reason);
-  RETURN QUERY SELECT (CASE WHEN g.outcome = 'created' THEN 'granted' ELSE 'already' END)::text, v_user, g.lot_id, g.amount;
+  -- The same lock as ledger_reverse_purchase: restores and reversals of a purchase queue up.
+  SELECT * INTO v_lot FROM credit_lot l WHERE l.id = v_lot_id FOR UPDATE;
+  SELECT sum(e.delta_available) INTO v_done FROM ledger_entry e WHERE e.idempotency_key = 'reverse:' || p_key;
+  IF v_done IS NOT NULL THEN
+    RETURN QUERY SELECT 'already'::text, v_lot.user_id, v_lot.id, v_done;
+    RETURN;
+  END IF;
+  UPDATE credit_lot l SET remaining = l.remaining + v_taken WHERE l.id = v_lot.id;
+  INSERT INTO ledger_entry (idempotency_key, line, kind, user_id, guild_id, lot_id, lot_kind, delta_available, delta_held, actor_id, reason)
+  VALUES ('reverse:' || p_key, 1, 'revoke', v_lot.user_id, NULL, v_lot.id, v_lot.kind, v_taken, 0, p_actor, p_reason);
+  RETURN QUERY SELECT 'granted'::text, v_lot.user_id, v_lot.id, v_taken;
 END $$;

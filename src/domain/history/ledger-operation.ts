@@ -83,7 +83,6 @@ function describeGrant(op: LedgerOperation, lotKind: LotKind): Pick<HistoryRow, 
       return { what: `${upgrade} (${op.lot?.tierName ?? 'tier'}, ${op.lot?.periodKey ?? 'this period'})`, why: null };
     }
     case 'topup': {
-      if (op.reason?.startsWith('dispute ')) return { what: 'Given back: card dispute settled for the seller', why: op.reason };
       // Purchases record "bought <pack> (…)"; show the pack, keep the whole reason as the why.
       const pack = op.reason ? /^bought (.+?)(?: \(|$)/.exec(op.reason)?.[1] : undefined;
       return { what: `Top-up: ${pack ?? 'credits bought'}`, why: op.reason };
@@ -114,8 +113,9 @@ export function describeOperation(op: LedgerOperation, viewerGuildId: string): H
     case 'revoke':
       return { ...base, what: op.actorId === 'system' ? 'Removed' : `Removed by <@${op.actorId}>`, why: op.reason };
     case 'reverse':
-      // A purchase taken back because its payment was refunded or disputed (src/use-cases/reverse-card-payment.ts).
-      return { ...base, what: 'Taken back: payment reversed', why: op.reason };
+      // A purchase taken back because its payment was refunded or disputed, or given back when
+      // the seller won the dispute (src/use-cases/reverse-card-payment.ts).
+      return { ...base, what: credits > 0 ? 'Given back: card dispute settled for the seller' : 'Taken back: payment reversed', why: op.reason };
     default:
       return { ...base, what: op.reason ?? 'Ledger entry', why: null };
   }

@@ -165,7 +165,10 @@ export interface Ledger {
    * from the purchase's own lot and only what is left of it. System-only: no admin path reaches it.
    */
   reversePurchase(input: ReversePurchaseInput): Promise<Result<PurchaseReversal, LedgerError | { readonly code: 'purchase_not_found'; readonly purchaseKey: string }>>;
-  /** Gives back what one reversal took (a chargeback won) as a new top-up lot, once; null when it took nothing. */
+  /**
+   * Gives back what one reversal took (a chargeback won) to the purchase it was taken from, once;
+   * null when it took nothing. A later reversal of the same purchase counts from there.
+   */
   restoreReversal(input: RestoreReversalInput): Promise<Result<(Granted & { readonly userId: UserId }) | null, LedgerError>>;
   hold(input: HoldInput): Promise<Result<Hold, LedgerError>>;
   settle(input: SettleInput): Promise<Result<Settlement, LedgerError>>;

@@ -71,6 +71,9 @@ describe('restoring a reversal (a chargeback won)', () => {
     expect(all.filter((r) => r?.replayed === false)).toEqual([expect.objectContaining({ userId, amount: 1000 })]);
     expect(await topup(userId)).toBe(1000);
     expect(await f.ledger.restoreReversal({ reversalKey: 'dispute:never', key: 'dispute-won:never', actorId: 'stripe', reason: 'won' })).toEqual({ ok: true, value: null });
+    // Given back to the purchase itself: a later refund of the same payment still takes what is due.
+    expect(await reverse(purchaseKey, 'refund:after-won:300', 300)).toMatchObject({ ok: true, value: { outcome: 'reversed', taken: 300, remaining: 700 } });
+    expect(await topup(userId)).toBe(700);
     await expectLedgerConsistent(f.database);
   });
 });
