@@ -99,8 +99,14 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
       log.error({ ...context, err: error }, 'reversing a payment failed; Stripe will retry');
       return answer(response, 500, { error: 'could not record the reversal; retry later' });
     }
+    if (!reversed.ok && reversed.error.code === 'purchase_not_found') {
+      // Our checkout, but its grant has not been recorded yet (events can arrive out of order):
+      // Stripe sends this again later, by when the grant is there to take back from.
+      log.warn({ ...context, reversal }, 'payment reversed before its purchase was granted; Stripe will retry');
+      return answer(response, 500, { error: 'purchase not granted yet; retry later' });
+    }
     if (!reversed.ok) {
-      // Not one of our purchases, or one this bot never granted: an operator should look at it.
+      // Not one of our purchases, or one we cannot read: an operator should look at it.
       log.error({ ...context, reversal, problem: reversed.error }, 'payment reversal NOT applied: needs an operator');
       return answer(response, 200, { received: true, changed: false, reason: reversed.error.code });
     }

@@ -322,6 +322,18 @@ describe('refunds and disputes (charge.refunded, charge.dispute.created / .close
     await expectLedgerConsistent(f.database);
   });
 
+  it('a refund that arrives before its purchase was granted is answered 500, so Stripe sends it again after the grant', async () => {
+    const buyer = aMember();
+    const sessionId = await sessionFor(buyer, 'credits-1200');
+    const completed = completedEvent(sessionId);
+    const early = refunded(sessionId, 1000);
+    expect((await postWebhook(early)).status).toBe(500);
+    expect((await postWebhook(completed)).body).toEqual({ received: true, granted: true });
+    expect((await postWebhook(early)).body).toEqual({ received: true, changed: true });
+    expect(await topups(buyer.id)).toBe(0);
+    await expectLedgerConsistent(f.database);
+  });
+
   it('a refund of a payment that bought nothing here answers 200 and moves nothing; a bad signature is refused', async () => {
     const stranger = FakeStripe.event('charge.refunded', { id: 'ch_not_ours', object: 'charge', amount: 500, amount_refunded: 500, payment_intent: 'pi_not_ours' });
     expect(await postWebhook(stranger)).toEqual({ status: 200, body: { received: true, changed: false, reason: 'not_our_payment' } });
