@@ -13,6 +13,7 @@ import { createPgMemberSettingsStore } from '../db/member-settings-store.js';
 import { createPgLedgerHistoryReader } from '../db/ledger-history-reader.js';
 import { createPgUsageReader } from '../db/usage-reader.js';
 import { createBot } from '../discord/bot.js';
+import { startQueuePlaceRefresher } from '../discord/queue-place-refresher.js';
 import { createSqlAdminCredits } from '../ledger/sql-admin-credits.js';
 import { createSqlLedger } from '../ledger/sql-ledger.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
@@ -32,13 +33,14 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   });
   // The ledger is stateless (its SQL functions hold the rules), so the webhook may have its own.
   const stripe = composeStripe(config, { ledger: createSqlLedger(db.pool), card: priceCard, token, log });
+  const jobs = createPgJobStore(db.pool);
   const bot = createBot({
     token,
     onInteractionHandled: (kind, seconds) => metrics.interactionSeconds.observe({ kind }, seconds),
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
     deps: {
-      ledger: createSqlLedger(db.pool), jobs: createPgJobStore(db.pool), queue, guildSettings: cacheGuildSettings(createPgGuildSettingsStore(db.pool)), audit: createPgAuditLog(db.pool),
+      ledger: createSqlLedger(db.pool), jobs, queue, guildSettings: cacheGuildSettings(createPgGuildSettingsStore(db.pool)), audit: createPgAuditLog(db.pool),
       memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.pool)),
       adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
       grantPolicy: { ownerIds: config.discord.ownerIds, ...config.adminGrants },
@@ -51,6 +53,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize);
   if (warmUpFailure) log.warn({ err: warmUpFailure.message }, 'warming the database connections failed; the first interactions will be slower');
   await bot.start();
+  const stopQueuePlaces = startQueuePlaceRefresher({ rest: bot.client.rest, jobs, log });
   log.info({ user: bot.client.user?.tag, guilds: bot.client.guilds.cache.size }, 'bot connected to Discord');
   return {
     ...(stripe ? { routes: stripe.routes } : {}),
@@ -61,6 +64,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       },
     },
     async stop() {
+      await stopQueuePlaces();
       await bot.stop();
       await queue.close();
       await db.close();

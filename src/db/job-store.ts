@@ -77,6 +77,33 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       return rows.length;
     },
 
+    async queuePlaceEditingUntil(jobId) {
+      if (!uuidPattern.test(jobId)) return null;
+      const [row] = await query<{ until: Date | null }>(pool, `SELECT queue_place_editing_until AS until FROM generation_job WHERE id = $1`, [jobId]);
+      return row?.until ?? null;
+    },
+
+    async staleQueuePlaces(limit) {
+      // Places over every queued job (the same order the reply and the queue use), then only the
+      // ones with a message that shows another place.
+      const rows = await query<JobRow & { ahead: string }>(pool, `
+        SELECT * FROM (
+          SELECT j.*, row_number() OVER (ORDER BY j.priority, j.created_at, j.id) - 1 AS ahead
+            FROM generation_job j WHERE j.status = 'queued') q
+         WHERE q.message_id IS NOT NULL AND q.queue_place_shown IS DISTINCT FROM q.ahead::int
+         ORDER BY q.ahead LIMIT $1`, [limit]);
+      return rows.map((row) => ({ job: toJob(row), ahead: Number(row.ahead) }));
+    },
+
+    async beginQueuePlaceEdit(jobId, until) {
+      const rows = await query(pool, `UPDATE generation_job SET queue_place_editing_until = $2 WHERE id = $1 AND status = 'queued' RETURNING id`, [jobId, until]);
+      return rows.length === 1;
+    },
+
+    async endQueuePlaceEdit(jobId, placeShown) {
+      await query(pool, `UPDATE generation_job SET queue_place_editing_until = NULL, queue_place_shown = coalesce($2, queue_place_shown) WHERE id = $1`, [jobId, placeShown]);
+    },
+
     async quoteTier(quoteId) {
       if (!uuidPattern.test(quoteId)) return null;
       const [row] = await query<{ tier_name: string }>(pool, `SELECT tier_name FROM quote WHERE id = $1`, [quoteId]);

@@ -50,9 +50,18 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
 
   const stateOf = (jobId: string): JobMessageState => {
     let state = states.get(jobId);
-    if (!state) states.set(jobId, (state = { lastProgressAt: 0, chain: Promise.resolve(), finished: false }));
+    // The first edit in this process waits for the bot to finish updating the queued message's
+    // place, if it is (src/discord/queue-place-refresher.ts), so that edit cannot land after ours.
+    if (!state) states.set(jobId, (state = { lastProgressAt: 0, chain: untilBotEditDone(jobId), finished: false }));
     return state;
   };
+  async function untilBotEditDone(jobId: string): Promise<void> {
+    for (;;) {
+      const until = await options.jobs.queuePlaceEditingUntil(jobId).catch(() => null);
+      if (until === null || until.getTime() <= Date.now()) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, until.getTime() - Date.now())));
+    }
+  }
   const enqueueEdit = <T>(jobId: string, edit: () => Promise<T>): Promise<T> => {
     const state = stateOf(jobId);
     const next = state.chain.then(edit, edit);

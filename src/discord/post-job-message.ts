@@ -13,5 +13,7 @@ export async function postJobMessage(rest: REST, jobs: JobStore, jobId: string):
     body: { content: queuedText(job, ahead), allowed_mentions: { parse: [], users: [job.userId] } },
   }) as APIMessage;
   await jobs.setMessageId(jobId, message.id);
+  // The place it shows, so the queue-place refresher edits it only once the queue has moved.
+  await jobs.endQueuePlaceEdit(jobId, ahead);
   return ahead;
 }

@@ -64,6 +64,28 @@ export interface JobMessageStore {
    * Resolves with the id stored afterwards.
    */
   setMessageId(jobId: string, messageId: string, replacing?: string | null): Promise<string | null>;
+  /**
+   * Until when the bot may still be editing the job's queued message (see QueuePlaceStore); a
+   * worker's first edit of the message waits for it. null when nobody is.
+   */
+  queuePlaceEditingUntil(jobId: string): Promise<Date | null>;
+}
+
+/** A queued job whose message shows an outdated place in the queue. */
+export interface StaleQueuePlace {
+  readonly job: JobRecord;
+  /** Jobs ahead of it now. */
+  readonly ahead: number;
+}
+
+/** Keeping "queued, position N" current: which messages are out of date, and a guard around each edit. */
+export interface QueuePlaceStore {
+  /** Queued jobs with a message whose shown place differs from their place now, front of the queue first. */
+  staleQueuePlaces(limit: number): Promise<StaleQueuePlace[]>;
+  /** Marks the job's message as being edited until `until`; false (and no mark) when the job is no longer queued. */
+  beginQueuePlaceEdit(jobId: string, until: Date): Promise<boolean>;
+  /** Clears the mark; records `placeShown` when the edit went through. */
+  endQueuePlaceEdit(jobId: string, placeShown: number | null): Promise<void>;
 }
 
 export interface FinishInput {
@@ -98,7 +120,7 @@ export type ClaimResult =
   | { readonly kind: 'member_limit'; readonly running: number };
 
 /** Jobs and quotes in PostgreSQL: the truth about every job, whatever Redis says. */
-export interface JobStore extends JobMessageStore {
+export interface JobStore extends JobMessageStore, QueuePlaceStore {
   createQuote(quote: NewQuote): Promise<string>;
   cancelQuote(quoteId: string, userId: string): Promise<boolean>;
   /**

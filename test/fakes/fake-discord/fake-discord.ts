@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { FakeGateway, shardOf, type GatewayConnectionInfo } from './gateway.js';
 import { interactionPayload, type InteractionActor } from './interaction-payloads.js';
 import { channelPayload, DEFAULT_EVERYONE_PERMISSIONS, memberPayload, rolePayload, userPayload, type FakeChannelInput, type FakeRoleInput, type FakeUser, type Json } from './payloads.js';
-import { FakeRest } from './rest-routes.js';
+import { FakeRest, type HeldRequest } from './rest-routes.js';
 import { Recorder } from './recorder.js';
 import { nextSnowflake } from './snowflake.js';
 import type { RecordedFile } from './http-body.js';
@@ -130,6 +130,14 @@ export class FakeDiscord {
 
   /** Users whose DMs are closed to the bot: messages to them answer 403 (code 50007). */
   get closedDms(): Set<string> { return this.state.closedDms; }
+
+  /**
+   * Holds the next REST request that `match`es (method, path, JSON payload) before applying it, as
+   * if it were still travelling to Discord, until `release()` — to order two clients' requests.
+   */
+  holdRequest(match: (method: string, path: string, payload: Json | undefined) => boolean): HeldRequest {
+    return this.rest.hold(match);
+  }
 
   /** Messages the bot sent to this user's DM channel. */
   directMessages(userId: string): RecordedMessage[] {

@@ -32,8 +32,33 @@ export interface RestOptions {
   readonly shards: number;
 }
 
+/** A request held back before the fake applies it, as if it were still on its way to Discord. */
+export interface HeldRequest {
+  /** Resolves when a matching request has arrived (and is being held). */
+  readonly arrived: Promise<void>;
+  /** Lets it through: the fake applies and answers it. */
+  release(): void;
+}
+
+interface Hold {
+  readonly match: (method: string, path: string, payload: Json | undefined) => boolean;
+  readonly arrive: () => void;
+  readonly gate: Promise<void>;
+}
+
 export class FakeRest {
   private readonly routes: Route[];
+  private readonly holds: Hold[] = [];
+
+  /** Holds the next request that `match`es until `release()`; one request per call. */
+  hold(match: Hold['match']): HeldRequest {
+    let arrive!: () => void;
+    let release!: () => void;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ match, arrive, gate });
+    return { arrived, release };
+  }
 
   constructor(private readonly state: FakeDiscordState, private readonly options: RestOptions) {
     const interactions = new InteractionRoutes(state);
@@ -79,6 +104,12 @@ export class FakeRest {
     const query = Object.fromEntries(url.searchParams);
     const botAuthorized = request.headers.authorization === `Bot ${this.options.token}`;
     const { payload, files } = await decodeBody(request);
+    const held = this.holds.findIndex((hold) => hold.match(request.method ?? '', url.pathname, payload as Json | undefined));
+    if (held >= 0) {
+      const [hold] = this.holds.splice(held, 1);
+      hold!.arrive();
+      await hold!.gate;
+    }
     const match = this.routes
       .map((candidate) => ({ candidate, params: candidate.method === request.method ? candidate.pattern.exec(path) : null }))
       .find(({ params }) => params !== null);

@@ -1,0 +1,95 @@
+// "queued, position N" on the job message follows the queue, and a late "queued" edit can never
+// land over the worker's "Generating…": the worker's first edit waits for the bot's edit of that job.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { createBot } from '../../../src/discord/bot.js';
+import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
+import { refreshQueuePlaces } from '../../../src/discord/queue-place-refresher.js';
+import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
+import { FakeDiscord, type RecordedMessage } from '../../fakes/fake-discord/fake-discord.js';
+import { startTestBot } from '../../support/bot-fixture.js';
+import { buttonIds } from '../../support/discord-payloads.js';
+import { usePipeline } from '../../support/pipeline-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
+
+const GUILD = '260000000000000001';
+const CHANNEL = '260000000000000002';
+let sequence = 0;
+const aMember = () => ({ id: `36000000000000${String(++sequence).padStart(4, '0')}`, username: `member${sequence}` });
+
+// No worker runs here: the test moves the queue itself, by claiming jobs as a worker would.
+const f = usePipeline(1);
+let fake: FakeDiscord;
+let bot: ReturnType<typeof createBot>;
+beforeAll(async () => {
+  fake = await FakeDiscord.start();
+  fake.addGuild({ id: GUILD, name: 'Queue', channels: [{ id: CHANNEL, name: 'art', type: 0 }] });
+  bot = await startTestBot(f, fake, await loadPriceCardOrThrow());
+});
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+});
+
+/** /imagine and Generate by a new member: the queued job and its public message. */
+async function queuedJob(): Promise<{ jobId: string; messageId: string }> {
+  const user = aMember();
+  const quote = (await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `a queued lantern ${sequence}` }] }).response()).data;
+  const generateId = buttonIds(quote).find((id) => id.startsWith('quote:generate:'))!;
+  await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generateId }).response();
+  const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1`, [generateId.split(':')[2]]);
+  return { jobId: rows[0].id as string, messageId: rows[0].message_id as string };
+}
+const claim = (jobId: string) => f.jobs.claim(jobId, 'test-worker', 60_000, { maxRunningForMember: 4 });
+const textOf = (messageId: string) => {
+  const last = fake.messages.filter((m: RecordedMessage) => m.messageId === messageId).at(-1);
+  return String(last?.message['content'] ?? '');
+};
+const refresh = () => refreshQueuePlaces({ rest: bot.client.rest, jobs: f.jobs });
+
+describe('queue places on job messages', () => {
+  it('are edited as the queue moves, only where the place changed', async () => {
+    const [first, second, third] = [await queuedJob(), await queuedJob(), await queuedJob()];
+    expect([first, second, third].map((job) => textOf(job.messageId).split('\n')[0]!.replace(/^.*— /, ''))).toEqual([
+      'queued, next up', 'queued, position 1 (1 job ahead)', 'queued, position 2 (2 jobs ahead)',
+    ]);
+    // Nothing moved yet: nothing to edit.
+    expect(await refresh()).toBe(0);
+
+    expect((await claim(first.jobId)).kind).toBe('claimed');
+    expect(await refresh()).toBe(2);
+    expect(textOf(second.messageId)).toMatch(/— queued, next up\n/);
+    expect(textOf(third.messageId)).toMatch(/— queued, position 1 \(1 job ahead\)\n/);
+    // The running job's message is not the refresher's to touch.
+    expect(textOf(first.messageId)).toMatch(/— queued, next up\n/);
+    expect(await refresh()).toBe(0);
+  });
+
+  it('a worker that claims the job while the bot’s edit is on its way edits after it, so "Generating…" is what stays', async () => {
+    const { jobId, messageId } = await queuedJob();
+    await refresh();
+    // The job at the front starts: this job's place changes.
+    const { rows: [front] } = await f.database.sql.query(`SELECT id FROM generation_job WHERE status = 'queued' ORDER BY priority, created_at, id LIMIT 1`);
+    expect(front.id).not.toBe(jobId);
+    expect((await claim(front.id as string)).kind).toBe('claimed');
+    // The refresher's edit of this message is slow to reach Discord…
+    const late = fake.holdRequest((method, path) => method === 'PATCH' && path.endsWith(`/messages/${messageId}`));
+    const refreshing = refresh();
+    await late.arrived;
+    // …meanwhile a worker claims the job and reports progress: its first edit of the message.
+    expect((await claim(jobId)).kind).toBe('claimed');
+    let polls = 0;
+    const delivery = createChannelDelivery({
+      token: fake.token, apiUrl: fake.apiUrl,
+      jobs: { ...f.jobs, queuePlaceEditingUntil: (id: string) => { polls++; return f.jobs.queuePlaceEditingUntil(id); } },
+    });
+    const progress = delivery.reportProgress((await f.jobs.get(jobId))!, {});
+    // Either the worker has edited already (the race lost) or it is waiting for the bot's edit.
+    await waitFor(async () => polls >= 2 || fake.messages.some((m) => m.messageId === messageId && /Generating/.test(String(m.message['content']))), 5_000, 'the worker to edit or wait');
+    late.release();
+    expect(await refreshing).toBeGreaterThanOrEqual(1);
+    await progress;
+    expect(textOf(messageId)).toMatch(/— Generating…/);
+    // Claimed, the job is no longer the refresher's: it cannot begin an edit of it.
+    expect(await f.jobs.beginQueuePlaceEdit(jobId, new Date(Date.now() + 3000))).toBe(false);
+  });
+});
