@@ -1,12 +1,10 @@
 // "queued, position N" on the job message follows the queue, and a late "queued" edit can never
 // land over the worker's "Generating…": the worker's first edit waits for the bot's edit of that job.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createBot } from '../../../src/discord/bot.js';
+import { describe, expect, it } from 'vitest';
 import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
 import { refreshQueuePlaces } from '../../../src/discord/queue-place-refresher.js';
-import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord, type RecordedMessage } from '../../fakes/fake-discord/fake-discord.js';
-import { startTestBot } from '../../support/bot-fixture.js';
+import type { RecordedMessage } from '../../fakes/fake-discord/fake-discord.js';
+import { useStarterGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds } from '../../support/discord-payloads.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -18,33 +16,23 @@ const aMember = () => ({ id: `36000000000000${String(++sequence).padStart(4, '0'
 
 // No worker runs here: the test moves the queue itself, by claiming jobs as a worker would.
 const f = usePipeline(1);
-let fake: FakeDiscord;
-let bot: ReturnType<typeof createBot>;
-beforeAll(async () => {
-  fake = await FakeDiscord.start();
-  fake.addGuild({ id: GUILD, name: 'Queue', channels: [{ id: CHANNEL, name: 'art', type: 0 }] });
-  bot = await startTestBot(f, fake, await loadPriceCardOrThrow());
-});
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+const env = useStarterGuildBot(f, { guildId: GUILD, guildName: 'Queue', channelId: CHANNEL, starterRoleId: '260000000000000003' });
 
 /** /imagine and Generate by a new member: the queued job and its public message. */
 async function queuedJob(): Promise<{ jobId: string; messageId: string }> {
   const user = aMember();
-  const quote = (await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `a queued lantern ${sequence}` }] }).response()).data;
+  const quote = (await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `a queued lantern ${sequence}` }] }).response()).data;
   const generateId = buttonIds(quote).find((id) => id.startsWith('quote:generate:'))!;
-  await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generateId }).response();
+  await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generateId }).response();
   const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1`, [generateId.split(':')[2]]);
   return { jobId: rows[0].id as string, messageId: rows[0].message_id as string };
 }
 const claim = (jobId: string) => f.jobs.claim(jobId, 'test-worker', 60_000, { maxRunningForMember: 4 });
 const textOf = (messageId: string) => {
-  const last = fake.messages.filter((m: RecordedMessage) => m.messageId === messageId).at(-1);
+  const last = env.fake.messages.filter((m: RecordedMessage) => m.messageId === messageId).at(-1);
   return String(last?.message['content'] ?? '');
 };
-const refresh = () => refreshQueuePlaces({ rest: bot.client.rest, jobs: f.jobs });
+const refresh = () => refreshQueuePlaces({ rest: env.bot.client.rest, jobs: f.jobs });
 
 describe('queue places on job messages', () => {
   it('are edited as the queue moves, only where the place changed', async () => {
@@ -72,19 +60,19 @@ describe('queue places on job messages', () => {
     expect(front.id).not.toBe(jobId);
     expect((await claim(front.id as string)).kind).toBe('claimed');
     // The refresher's edit of this message is slow to reach Discord…
-    const late = fake.holdRequest((method, path) => method === 'PATCH' && path.endsWith(`/messages/${messageId}`));
+    const late = env.fake.holdRequest((method, path) => method === 'PATCH' && path.endsWith(`/messages/${messageId}`));
     const refreshing = refresh();
     await late.arrived;
     // …meanwhile a worker claims the job and reports progress: its first edit of the message.
     expect((await claim(jobId)).kind).toBe('claimed');
     let polls = 0;
     const delivery = createChannelDelivery({
-      token: fake.token, apiUrl: fake.apiUrl,
+      token: env.fake.token, apiUrl: env.fake.apiUrl,
       jobs: { ...f.jobs, queuePlaceEditingUntil: (id: string) => { polls++; return f.jobs.queuePlaceEditingUntil(id); } },
     });
     const progress = delivery.reportProgress((await f.jobs.get(jobId))!, {});
     // Either the worker has edited already (the race lost) or it is waiting for the bot's edit.
-    await waitFor(async () => polls >= 2 || fake.messages.some((m) => m.messageId === messageId && /Generating/.test(String(m.message['content']))), 5_000, 'the worker to edit or wait');
+    await waitFor(async () => polls >= 2 || env.fake.messages.some((m) => m.messageId === messageId && /Generating/.test(String(m.message['content']))), 5_000, 'the worker to edit or wait');
     late.release();
     expect(await refreshing).toBeGreaterThanOrEqual(1);
     await progress;
