@@ -83,15 +83,15 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       return row?.until ?? null;
     },
 
-    async staleQueuePlaces(limit) {
-      // Places over every queued job (the same order the reply and the queue use), then only the
-      // ones with a message that shows another place.
+    async staleQueuePlaces(limit, reach = 1000) {
+      // Places of the front of the queue (the same order the reply and the queue use; an index
+      // scan, however deep the queue), then only the ones with a message showing another place.
       const rows = await query<JobRow & { ahead: string }>(pool, `
         SELECT * FROM (
-          SELECT j.*, row_number() OVER (ORDER BY j.priority, j.created_at, j.id) - 1 AS ahead
-            FROM generation_job j WHERE j.status = 'queued') q
+          SELECT f.*, row_number() OVER (ORDER BY f.priority, f.created_at, f.id) - 1 AS ahead
+            FROM (SELECT * FROM generation_job j WHERE j.status = 'queued' ORDER BY j.priority, j.created_at, j.id LIMIT $2) f) q
          WHERE q.message_id IS NOT NULL AND q.queue_place_shown IS DISTINCT FROM q.ahead::int
-         ORDER BY q.ahead LIMIT $1`, [limit]);
+         ORDER BY q.ahead LIMIT $1`, [limit, reach]);
       return rows.map((row) => ({ job: toJob(row), ahead: Number(row.ahead) }));
     },
 

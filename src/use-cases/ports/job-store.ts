@@ -80,8 +80,12 @@ export interface StaleQueuePlace {
 
 /** Keeping "queued, position N" current: which messages are out of date, and a guard around each edit. */
 export interface QueuePlaceStore {
-  /** Queued jobs with a message whose shown place differs from their place now, front of the queue first. */
-  staleQueuePlaces(limit: number): Promise<StaleQueuePlace[]>;
+  /**
+   * Queued jobs with a message whose shown place differs from their place now, front of the queue
+   * first, among the first `reach` queued jobs (the rest keep the place they were posted with
+   * until they come within reach). @param reach @defaultValue 1000
+   */
+  staleQueuePlaces(limit: number, reach?: number): Promise<StaleQueuePlace[]>;
   /** Marks the job's message as being edited until `until`; false (and no mark) when the job is no longer queued. */
   beginQueuePlaceEdit(jobId: string, until: Date): Promise<boolean>;
   /** Clears the mark; records `placeShown` when the edit went through. */

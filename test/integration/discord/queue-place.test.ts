@@ -50,6 +50,14 @@ describe('queue places on job messages', () => {
     // The running job's message is not the refresher's to touch.
     expect(textOf(first.messageId)).toMatch(/— queued, next up\n/);
     expect(await refresh()).toBe(0);
+
+    // Only the front of the queue is looked at: both places below change, but with a reach of
+    // one only the first is stale as far as the refresher can see.
+    const fourth = await queuedJob();
+    expect((await claim(second.jobId)).kind).toBe('claimed');
+    expect((await f.jobs.staleQueuePlaces(10, 1)).map((stale) => [stale.job.id, stale.ahead])).toEqual([[third.jobId, 0]]);
+    expect((await f.jobs.staleQueuePlaces(10)).map((stale) => [stale.job.id, stale.ahead])).toEqual([[third.jobId, 0], [fourth.jobId, 1]]);
+    expect(await refresh()).toBe(2);
   });
 
   it('a worker that claims the job while the bot’s edit is on its way edits after it, so "Generating…" is what stays', async () => {
