@@ -38,29 +38,29 @@ export async function startTestBot(f: PipelineFixture, fake: FakeDiscord, card: 
   return bot;
 }
 
-export interface StarterGuild {
+export interface TestGuild {
   readonly guildId: string;
   readonly guildName: string;
   readonly channelId: string;
-  /** A role the guild maps to the card's `starter` tier. */
-  readonly starterRoleId: string;
+  /** A role the guild maps to the card's `starter` tier; none when absent. */
+  readonly starterRoleId?: string;
 }
 
 /**
- * For one test file: a fake Discord with one guild (a text channel, a Starter role mapped to the
- * starter tier) and a bot on the default price card logged in to it. Its fields are set before
- * the file's tests run.
+ * For one test file: a fake Discord with one guild (a text channel, and a Starter role mapped to
+ * the starter tier when asked for) and a bot on the default price card logged in to it. Its
+ * fields are set before the file's tests run.
  */
-export function useStarterGuildBot(f: PipelineFixture, guild: StarterGuild) {
+export function useGuildBot(f: PipelineFixture, guild: TestGuild) {
   const env = {} as { fake: FakeDiscord; bot: Awaited<ReturnType<typeof startTestBot>>; card: PriceCard };
   beforeAll(async () => {
     env.card = await loadPriceCardOrThrow();
     env.fake = await FakeDiscord.start();
     env.fake.addGuild({
-      id: guild.guildId, name: guild.guildName,
-      channels: [{ id: guild.channelId, name: 'art', type: 0 }], roles: [{ id: guild.starterRoleId, name: 'Starter', permissions: '0' }],
+      id: guild.guildId, name: guild.guildName, channels: [{ id: guild.channelId, name: 'art', type: 0 }],
+      ...(guild.starterRoleId ? { roles: [{ id: guild.starterRoleId, name: 'Starter', permissions: '0' }] } : {}),
     });
-    await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', 'test-admin');
+    if (guild.starterRoleId) await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', 'test-admin');
     env.bot = await startTestBot(f, env.fake, env.card);
   });
   afterAll(async () => {

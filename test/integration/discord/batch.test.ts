@@ -7,7 +7,7 @@ import type { ImageDelivery } from '../../../src/use-cases/ports/image-delivery.
 import type { GeneratedImage } from '../../../src/use-cases/ports/image-provider.js';
 import type { JobRecord } from '../../../src/use-cases/ports/job-store.js';
 import { InMemoryPredictionStore } from '../../fakes/in-memory-prediction-store.js';
-import { useStarterGuildBot } from '../../support/bot-fixture.js';
+import { useGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds, contentOf, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { finished, usePipeline } from '../../support/pipeline-fixture.js';
@@ -32,7 +32,7 @@ class CapturingDelivery implements ImageDelivery {
 }
 
 const f = usePipeline(3);
-const env = useStarterGuildBot(f, { guildId: GUILD, guildName: 'Batch Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
+const env = useGuildBot(f, { guildId: GUILD, guildName: 'Batch Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
 
 
 async function batch(user: Member, prompts: string, options: Option[] = [], roles: string[] = [STARTER_ROLE]) {

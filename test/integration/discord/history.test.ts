@@ -1,12 +1,9 @@
 // /history through the real discord.js client and the fake Discord, on a ledger written by the
 // real ledger functions and job store: readable rows, keyset paging with Newer/Older, buttons
 // that only the member who ran /history can press, and an empty history.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createBot } from '../../../src/discord/bot.js';
+import { describe, expect, it } from 'vitest';
 import { createSqlLedger } from '../../../src/ledger/sql-ledger.js';
-import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
-import { startTestBot } from '../../support/bot-fixture.js';
+import { useGuildBot } from '../../support/bot-fixture.js';
 import { aRequest, usePipeline } from '../../support/pipeline-fixture.js';
 
 const GUILD = '220000000000000001';
@@ -17,18 +14,7 @@ let sequence = 0;
 const aMember = () => ({ id: `32000000000000${String(++sequence).padStart(4, '0')}`, username: `member${sequence}` });
 
 const f = usePipeline(3);
-let fake: FakeDiscord;
-let bot: ReturnType<typeof createBot>;
-
-beforeAll(async () => {
-  fake = await FakeDiscord.start();
-  fake.addGuild({ id: GUILD, name: 'History Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }] });
-  bot = await startTestBot(f, fake, await loadPriceCardOrThrow());
-});
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+const env = useGuildBot(f, { guildId: GUILD, guildName: 'History Test', channelId: CHANNEL });
 
 type Field = { name: string; value: string };
 type Button = { custom_id: string; disabled?: boolean; label: string };
@@ -37,13 +23,13 @@ const buttonsOf = (data: unknown): Button[] => ((data as { components?: { compon
 const button = (data: unknown, label: RegExp): Button => buttonsOf(data).find((b) => label.test(b.label))!;
 
 async function openHistory(user: { id: string; username: string }) {
-  const handle = fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'history' });
+  const handle = env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'history' });
   const callback = await handle.response();
   return { callback, messageId: handle.originalMessage()?.['id'] as string };
 }
 
 const press = (user: { id: string; username: string }, messageId: string, customId: string) =>
-  fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId, messageId }).response();
+  env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId, messageId }).response();
 
 /** A job confirmed and finished through the real job store; its hold and settlement are real ledger entries. */
 async function runJob(userId: string, price: number, count: number, delivered: number, failureReason: string | null) {
@@ -119,7 +105,7 @@ describe('/history', () => {
     const refused = await press(stranger, messageId, older.custom_id);
     expect(refused.type).toBe(4);
     expect(refused.data).toMatchObject({ flags: 64, content: expect.stringMatching(/someone else’s history/) });
-    expect(amounts(fake.message(messageId))).toEqual([25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
+    expect(amounts(env.fake.message(messageId))).toEqual([25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
 
     const second = await press(member, messageId, older.custom_id);
     expect(second.type).toBe(7);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
-import { useStarterGuildBot } from '../../support/bot-fixture.js';
+import { useGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds, embedText } from '../../support/discord-payloads.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 
@@ -16,7 +16,7 @@ let sequence = 0;
 const aMember = () => ({ id: `31000000000000${String(++sequence).padStart(4, '0')}`, username: `member${sequence}` });
 
 const f = usePipeline(3);
-const env = useStarterGuildBot(f, { guildId: GUILD, guildName: 'Imagine Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
+const env = useGuildBot(f, { guildId: GUILD, guildName: 'Imagine Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
 
 
 async function imagine(user: { id: string; username: string }, options: { name: string; type: number; value: string | number }[], roles: string[] = []) {

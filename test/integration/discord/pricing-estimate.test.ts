@@ -1,9 +1,6 @@
 // /pricing and /estimate through the real discord.js client and the fake Discord.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createBot } from '../../../src/discord/bot.js';
-import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
-import { startTestBot } from '../../support/bot-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { useGuildBot } from '../../support/bot-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 
 const GUILD = '240000000000000001';
@@ -11,21 +8,10 @@ const CHANNEL = '240000000000000002';
 const member = { id: '340000000000000001', username: 'planner' };
 
 const f = usePipeline(3);
-let fake: FakeDiscord;
-let bot: ReturnType<typeof createBot>;
-
-beforeAll(async () => {
-  fake = await FakeDiscord.start();
-  fake.addGuild({ id: GUILD, name: 'Pricing Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }] });
-  bot = await startTestBot(f, fake, await loadPriceCardOrThrow());
-});
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+const env = useGuildBot(f, { guildId: GUILD, guildName: 'Pricing Test', channelId: CHANNEL });
 
 const run = async (name: string, options: { name: string; type: number; value: string | number }[] = []) =>
-  (await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: member, name, options }).response()).data as Record<string, unknown>;
+  (await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: member, name, options }).response()).data as Record<string, unknown>;
 
 describe('/pricing', () => {
   it('shows the whole card privately, in embeds', async () => {

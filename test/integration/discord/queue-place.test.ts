@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
 import { refreshQueuePlaces } from '../../../src/discord/queue-place-refresher.js';
 import type { RecordedMessage } from '../../fakes/fake-discord/fake-discord.js';
-import { useStarterGuildBot } from '../../support/bot-fixture.js';
+import { useGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds } from '../../support/discord-payloads.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -16,7 +16,7 @@ const aMember = () => ({ id: `36000000000000${String(++sequence).padStart(4, '0'
 
 // No worker runs here: the test moves the queue itself, by claiming jobs as a worker would.
 const f = usePipeline(1);
-const env = useStarterGuildBot(f, { guildId: GUILD, guildName: 'Queue', channelId: CHANNEL, starterRoleId: '260000000000000003' });
+const env = useGuildBot(f, { guildId: GUILD, guildName: 'Queue', channelId: CHANNEL });
 
 /** /imagine and Generate by a new member: the queued job and its public message. */
 async function queuedJob(): Promise<{ jobId: string; messageId: string }> {

@@ -2,7 +2,7 @@
 // job store: show, set, reset, refusals that change nothing; /imagine picking up the defaults;
 // auto-confirm under (and not over) the threshold; the low-balance warning after a confirmation.
 import { describe, expect, it } from 'vitest';
-import { useStarterGuildBot } from '../../support/bot-fixture.js';
+import { useGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds, contentOf, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
@@ -16,7 +16,7 @@ type Member = ReturnType<typeof aMember>;
 type Option = { name: string; type: number; value: string | number | boolean };
 
 const f = usePipeline(3);
-const env = useStarterGuildBot(f, { guildId: GUILD, guildName: 'Settings Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
+const env = useGuildBot(f, { guildId: GUILD, guildName: 'Settings Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
 
 
 async function command(name: string, user: Member, options: Option[], roles: string[] = []) {

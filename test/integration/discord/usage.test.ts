@@ -3,13 +3,10 @@
 // day it ran. Checks the figures, the chart attachment as a real PNG, and the refusals.
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createPgJobStore } from '../../../src/db/job-store.js';
-import type { createBot } from '../../../src/discord/bot.js';
 import { SPEND_CHART_SIZE } from '../../../src/charts/spend-chart.js';
-import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
-import { startTestBot } from '../../support/bot-fixture.js';
+import { useGuildBot } from '../../support/bot-fixture.js';
 import { aRequest, usePipeline } from '../../support/pipeline-fixture.js';
 
 const GUILD = '230000000000000001';
@@ -19,18 +16,7 @@ let sequence = 0;
 const aMember = () => ({ id: `33000000000000${String(++sequence).padStart(4, '0')}`, username: `member${sequence}` });
 
 const f = usePipeline(3);
-let fake: FakeDiscord;
-let bot: ReturnType<typeof createBot>;
-
-beforeAll(async () => {
-  fake = await FakeDiscord.start();
-  fake.addGuild({ id: GUILD, name: 'Usage Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }] });
-  bot = await startTestBot(f, fake, await loadPriceCardOrThrow());
-});
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+const env = useGuildBot(f, { guildId: GUILD, guildName: 'Usage Test', channelId: CHANNEL });
 
 const clock = { now: new Date() };
 const seededJobs = () => createPgJobStore(f.database.db.pool, { now: () => clock.now });
@@ -55,7 +41,7 @@ async function seed(userId: string, job: SeedJob) {
 }
 
 async function usage(user: { id: string; username: string }, options: { name: string; type: number; value: string | number }[] = []) {
-  return fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'usage', options });
+  return env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'usage', options });
 }
 const contentOf = async (handle: Awaited<ReturnType<typeof usage>>) => String((await handle.response()).data?.['content']);
 
