@@ -6,7 +6,7 @@ import type { Checkout } from './ports/checkout.js';
 import type { Ledger, UserId } from './ports/ledger.js';
 import type { PurchaseNotifier, ReversalNotice } from './ports/purchase-notifier.js';
 import { checkoutGrantKey } from './redeem-checkout-session.js';
-import type { PurchaseNoticeStatus } from './notify-purchase.js';
+import { notifyTopupChange, type PurchaseNoticeStatus } from './notify-purchase.js';
 
 /** A reversal of a card payment as the payment provider reported it (signature already verified). */
 export type CardPaymentReversal =
@@ -72,12 +72,5 @@ export async function reverseCardPayment(options: ReverseCardPaymentOptions): Pr
   return ok({ userId, credits: taken, alreadySpent: shortfall, notice: await tell(options, { userId, change: reversal.kind, credits: taken, alreadySpent: shortfall }) });
 }
 
-/** Never throws: a closed DM undoes or repeats nothing. */
-async function tell(options: ReverseCardPaymentOptions, notice: Omit<ReversalNotice, 'topupBalance'>): Promise<PurchaseNoticeStatus> {
-  try {
-    await options.notifier.purchaseReversed({ ...notice, topupBalance: await options.ledger.topupBalance(notice.userId) });
-    return { status: 'sent' };
-  } catch (error) {
-    return { status: 'failed', error };
-  }
-}
+const tell = (options: ReverseCardPaymentOptions, notice: Omit<ReversalNotice, 'topupBalance'>): Promise<PurchaseNoticeStatus> =>
+  notifyTopupChange(options.ledger, notice.userId, (topupBalance) => options.notifier.purchaseReversed({ ...notice, topupBalance }));
