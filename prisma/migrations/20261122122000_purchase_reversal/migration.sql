@@ -24,6 +24,7 @@ DECLARE
   v_lot credit_lot;
   v_done int;
   v_reversed int;
+  v_due int;
   v_take int;
 BEGIN
   SELECT * INTO v_lot FROM credit_lot l WHERE l.source_key = 'grant:' || p_purchase_key AND l.kind = 'topup' FOR UPDATE;
@@ -34,20 +35,22 @@ BEGIN
   -- Reversed so far, under the lot lock: every reversal of this purchase is an entry on its lot.
   SELECT coalesce(-sum(e.delta_available), 0) INTO v_reversed FROM ledger_entry e
    WHERE e.lot_id = v_lot.id AND e.kind = 'revoke' AND e.idempotency_key LIKE 'reverse:%';
+  -- Still to take towards the target (never more than the purchase).
+  v_due := greatest(least(p_target, v_lot.amount) - v_reversed, 0);
   SELECT -sum(e.delta_available) INTO v_done FROM ledger_entry e WHERE e.idempotency_key = 'reverse:' || p_key;
   IF v_done IS NOT NULL THEN
-    RETURN QUERY SELECT 'already'::text, v_lot.user_id, v_done, greatest(least(p_target, v_lot.amount) - v_reversed, 0), v_lot.remaining;
+    RETURN QUERY SELECT 'already'::text, v_lot.user_id, v_done, v_due, v_lot.remaining;
     RETURN;
   END IF;
-  v_take := least(greatest(least(p_target, v_lot.amount) - v_reversed, 0), v_lot.remaining);
+  v_take := least(v_due, v_lot.remaining);
   IF v_take = 0 THEN
-    RETURN QUERY SELECT 'nothing_due'::text, v_lot.user_id, 0, greatest(least(p_target, v_lot.amount) - v_reversed, 0), v_lot.remaining;
+    RETURN QUERY SELECT 'nothing_due'::text, v_lot.user_id, 0, v_due, v_lot.remaining;
     RETURN;
   END IF;
   UPDATE credit_lot l SET remaining = l.remaining - v_take WHERE l.id = v_lot.id;
   INSERT INTO ledger_entry (idempotency_key, line, kind, user_id, guild_id, lot_id, lot_kind, delta_available, delta_held, actor_id, reason)
   VALUES ('reverse:' || p_key, 1, 'revoke', v_lot.user_id, NULL, v_lot.id, v_lot.kind, -v_take, 0, p_actor, p_reason);
-  RETURN QUERY SELECT 'reversed'::text, v_lot.user_id, v_take, least(p_target, v_lot.amount) - v_reversed - v_take, v_lot.remaining - v_take;
+  RETURN QUERY SELECT 'reversed'::text, v_lot.user_id, v_take, v_due - v_take, v_lot.remaining - v_take;
 END $$;
 
 -- Gives back what one reversal took (a chargeback the seller won), once per p_key, onto the very
