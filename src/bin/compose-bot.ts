@@ -7,15 +7,15 @@ import { cacheGuildSettings } from '../db/cached-guild-settings.js';
 import { cacheMemberSettings } from '../db/cached-member-settings.js';
 import { createDatabase } from '../db/client.js';
 import { createPgGuildSettingsStore } from '../db/guild-settings-store.js';
-import { createPgJobStore } from '../db/job-store.js';
+import { createPgJobStore, rehearseQuoteInsert } from '../db/job-store.js';
 import { warmUpPool } from '../db/warm-up.js';
-import { createPgMemberSettingsStore } from '../db/member-settings-store.js';
+import { createPgMemberSettingsStore, rehearseMemberSettingsRead } from '../db/member-settings-store.js';
 import { createPgLedgerHistoryReader } from '../db/ledger-history-reader.js';
 import { createPgUsageReader } from '../db/usage-reader.js';
 import { createBot } from '../discord/bot.js';
 import { startQueuePlaceRefresher } from '../discord/queue-place-refresher.js';
 import { createSqlAdminCredits } from '../ledger/sql-admin-credits.js';
-import { createSqlLedger } from '../ledger/sql-ledger.js';
+import { createSqlLedger, rehearseAllowancesCall } from '../ledger/sql-ledger.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
 import { Status } from 'discord.js';
@@ -50,7 +50,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       operatorBannedWords: config.moderation.bannedWords,
     },
   });
-  const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize);
+  const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert]);
   if (warmUpFailure) log.warn({ err: warmUpFailure.message }, 'warming the database connections failed; the first interactions will be slower');
   await bot.start();
   const stopQueuePlaces = startQueuePlaceRefresher({ rest: bot.client.rest, jobs, log });

@@ -29,6 +29,11 @@ const toJob = (row: JobRow): JobRecord => ({
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A quote insert, for the start-up warm-up (src/db/warm-up.ts), which rolls it back. */
+export const rehearseQuoteInsert = (client: pg.ClientBase, memberId: string) => client.query(`
+  INSERT INTO quote (user_id, guild_id, channel_id, request, breakdown, price, tier_name, expires_at)
+  VALUES ($1, $1, $1, '{}', '[]', 1, $1, now())`, [memberId]);
+
 export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): JobStore {
   const now = options.now ?? (() => new Date());
   const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;

@@ -16,6 +16,10 @@ const toSettings = (row: Row): MemberSettings => ({
   autoConfirmMaxCredits: row.auto_confirm_max_credits, lowBalanceWarningAt: row.low_balance_warning_at,
 });
 
+/** The settings read, for the start-up warm-up (src/db/warm-up.ts). */
+export const rehearseMemberSettingsRead = (client: pg.ClientBase, memberId: string) =>
+  client.query(`SELECT ${columns} FROM member_settings WHERE user_id = $1 AND guild_id = $1`, [memberId]);
+
 export function createPgMemberSettingsStore(pool: pg.Pool): MemberSettingsStore {
   return {
     async get(userId, guildId) {

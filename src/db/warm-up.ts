@@ -8,25 +8,20 @@
 // (the pool's `min`, src/db/client.ts), so this happens once per process.
 import type pg from 'pg';
 
-/** A member id no Discord user has (snowflakes are digits); nothing it does is kept anyway. */
+/** A member id no Discord user has (snowflakes are digits); nothing done for it is kept anyway. */
 const warmUpMember = 'warm-up';
 
 /**
- * What every /imagine runs — read the member's settings; grant today's allowances and read the
- * balance (ledger_grant_allowances); store the quote — inside a transaction that is rolled back,
- * so no credit, lot, ledger entry or quote outlives it.
+ * One module's per-interaction statements, run for a made-up member on a connection inside a
+ * transaction the warm-up rolls back. Each module owns its own (the ledger its credit calls).
  */
-async function warmUpConnection(client: pg.PoolClient): Promise<void> {
+export type SessionRehearsal = (client: pg.ClientBase, memberId: string) => Promise<unknown>;
+
+/** Runs the rehearsals in one transaction and rolls it back: no credit, lot, entry or quote outlives it. */
+async function warmUpConnection(client: pg.PoolClient, rehearsals: readonly SessionRehearsal[]): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query(`SELECT * FROM member_settings WHERE user_id = $1 AND guild_id = $1`, [warmUpMember]);
-    await client.query(`
-      SELECT * FROM ledger_grant_allowances($1, $1, now(),
-        $1, 1, now() + interval '1 day', $1,
-        $1, $1, 1, now() + interval '1 day')`, [warmUpMember]);
-    await client.query(`
-      INSERT INTO quote (user_id, guild_id, channel_id, request, breakdown, price, tier_name, expires_at)
-      VALUES ($1, $1, $1, '{}', '[]', 1, $1, now())`, [warmUpMember]);
+    for (const rehearse of rehearsals) await rehearse(client, warmUpMember);
   } finally {
     await client.query('ROLLBACK');
   }
@@ -38,13 +33,13 @@ async function warmUpConnection(client: pg.PoolClient): Promise<void> {
  * checks have already proved the database usable. Past `max_connections`, say, the pool keeps
  * what it could open.
  */
-export async function warmUpPool(pool: pg.Pool, size: number): Promise<Error | null> {
+export async function warmUpPool(pool: pg.Pool, size: number, rehearsals: readonly SessionRehearsal[]): Promise<Error | null> {
   const opened = await Promise.allSettled(Array.from({ length: size }, () => pool.connect()));
   const clients = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failures: unknown[] = opened.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
   await Promise.all(clients.map(async (client) => {
     try {
-      await warmUpConnection(client);
+      await warmUpConnection(client, rehearsals);
       client.release();
     } catch (error) {
       failures.push(error);

@@ -49,6 +49,15 @@ function toBalance(row: BalanceRow): Balance {
   return { buckets, available, held: Number(row.held) };
 }
 
+/**
+ * The ledger's call on every /imagine (allowances and the balance after them), for the start-up
+ * warm-up (src/db/warm-up.ts), which runs it inside a transaction it rolls back.
+ */
+export const rehearseAllowancesCall = (client: pg.ClientBase, memberId: string) => client.query(`
+  SELECT * FROM ledger_grant_allowances($1, $1, now(),
+    $1, 1, now() + interval '1 day', $1,
+    $1, $1, 1, now() + interval '1 day')`, [memberId]);
+
 export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Ledger {
   const now = options.now ?? (() => new Date());
   const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;

@@ -2,9 +2,13 @@
 // nothing kept; a warm-up that fails is reported and its connections are not reused.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rehearseQuoteInsert } from '../../../src/db/job-store.js';
+import { rehearseMemberSettingsRead } from '../../../src/db/member-settings-store.js';
 import { warmUpPool } from '../../../src/db/warm-up.js';
+import { rehearseAllowancesCall } from '../../../src/ledger/sql-ledger.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 
+const rehearsals = [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert];
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase(4);
@@ -25,7 +29,7 @@ describe('warming the connection pool', () => {
   it('opens every connection, runs the grant, balance and quote statements on each, and keeps nothing', async () => {
     const { pool } = database.db;
     expect(pool.totalCount).toBe(0);
-    expect(await warmUpPool(pool, 4)).toBeNull();
+    expect(await warmUpPool(pool, 4, rehearsals)).toBeNull();
     expect(pool.totalCount).toBe(4);
     expect(pool.idleCount).toBe(4);
     expect(await leftovers()).toEqual({ lots: '0', entries: '0', quotes: '0' });
@@ -40,7 +44,7 @@ describe('warming the connection pool', () => {
     const scratch = await createTestDatabase(2);
     try {
       await scratch.sql.query('DROP FUNCTION ledger_grant_allowances');
-      const failure = await warmUpPool(scratch.db.pool, 2);
+      const failure = await warmUpPool(scratch.db.pool, 2, rehearsals);
       expect(failure?.message).toMatch(/ledger_grant_allowances/);
       expect(scratch.db.pool.totalCount).toBe(0);
       const { rows } = await scratch.db.pool.query<{ one: number }>('SELECT 1 AS one');
@@ -56,7 +60,7 @@ describe('warming the connection pool', () => {
     const pool = new pg.Pool({ connectionString: url.toString(), max: 3 });
     pool.on('error', () => undefined);
     try {
-      const failure = await warmUpPool(pool, 3);
+      const failure = await warmUpPool(pool, 3, rehearsals);
       expect(failure?.message).toMatch(/does not exist/);
       expect(pool.totalCount).toBe(0);
     } finally {
