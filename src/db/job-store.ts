@@ -105,7 +105,7 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       return rows.length === 1;
     },
 
-    async endQueuePlaceEdit(jobId, placeShown) {
+    async recordQueuePlace(jobId, placeShown) {
       await query(pool, `UPDATE generation_job SET queue_place_editing_until = NULL, queue_place_shown = coalesce($2, queue_place_shown) WHERE id = $1`, [jobId, placeShown]);
     },
 

@@ -14,6 +14,6 @@ export async function postJobMessage(rest: REST, jobs: JobStore, jobId: string):
   }) as APIMessage;
   await jobs.setMessageId(jobId, message.id);
   // The place it shows, so the queue-place refresher edits it only once the queue has moved.
-  await jobs.endQueuePlaceEdit(jobId, ahead);
+  await jobs.recordQueuePlace(jobId, ahead);
   return ahead;
 }

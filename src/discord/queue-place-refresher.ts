@@ -46,7 +46,7 @@ export async function refreshQueuePlaces(options: QueuePlaceRefreshOptions): Pro
       // Lost permission, rate limit, timeout: the place stays stale and is tried again next round.
       else options.log?.warn({ jobId: job.id, err: error instanceof Error ? error.message : String(error) }, 'could not update a queued job message');
     } finally {
-      await options.jobs.endQueuePlaceEdit(job.id, shown);
+      await options.jobs.recordQueuePlace(job.id, shown);
     }
   }
   return updated;

@@ -88,8 +88,8 @@ export interface QueuePlaceStore {
   staleQueuePlaces(limit: number, reach?: number): Promise<StaleQueuePlace[]>;
   /** Marks the job's message as being edited until `until`; false (and no mark) when the job is no longer queued. */
   beginQueuePlaceEdit(jobId: string, until: Date): Promise<boolean>;
-  /** Clears the mark; records `placeShown` when the edit went through. */
-  endQueuePlaceEdit(jobId: string, placeShown: number | null): Promise<void>;
+  /** Records the place the message now shows (null: unchanged, the edit failed) and clears any edit mark. */
+  recordQueuePlace(jobId: string, placeShown: number | null): Promise<void>;
 }
 
 export interface FinishInput {
