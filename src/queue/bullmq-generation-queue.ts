@@ -30,7 +30,17 @@ export const finishedJobRetention = {
 
 const queuedStates = new Set(['waiting', 'prioritized', 'delayed', 'active', 'waiting-children']);
 
-export function createBullGenerationQueue(options: BullGenerationQueueOptions): GenerationQueue & { readonly queue: Queue; close(): Promise<void> } {
+export interface BullGenerationQueue extends GenerationQueue {
+  readonly queue: Queue;
+  /**
+   * 1-based place among BullMQ's waiting jobs; 0 when running; null when not in the queue. A
+   * probe of Redis's order (the queue-order tests); members are shown PostgreSQL's count.
+   */
+  position(jobId: string): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+export function createBullGenerationQueue(options: BullGenerationQueueOptions): BullGenerationQueue {
   const queue = new Queue<GenerationPayload>(generationQueueName, { connection: options.connection, prefix: options.prefix ?? 'imagine' });
   return {
     queue,

@@ -2,8 +2,6 @@
 export interface GenerationQueue {
   /** Idempotent: a job id already in the queue is not added twice. */
   enqueue(jobId: string, priority: number): Promise<void>;
-  /** 1-based place among waiting jobs; 0 when running; null when not in the queue. */
-  position(jobId: string): Promise<number | null>;
   /** Whether the queue still holds the job (waiting, delayed or running). */
   holds(jobId: string): Promise<boolean>;
   remove(jobId: string): Promise<void>;

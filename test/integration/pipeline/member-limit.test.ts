@@ -14,7 +14,7 @@ const delivered = { delivered: 1, failureReason: null, memberMessage: null, prov
 
 /** Confirms a job without queueing it: these tests call the store's claim themselves. */
 async function heldJob(f: PipelineFixture, member: string, prompt: string): Promise<string> {
-  const noQueue: GenerationQueue = { enqueue: async () => undefined, position: async () => null, holds: async () => false, remove: async () => undefined };
+  const noQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => false, remove: async () => undefined };
   const confirmed = await confirmGeneration({
     jobs: f.jobs, queue: noQueue, quoteId: await quote(f, member, price, aRequest({ prompt })), userId: member, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
   });

@@ -140,7 +140,7 @@ describe('the database is the truth', () => {
     await fund(f, userId, 100);
     const brokenQueue: GenerationQueue = {
       enqueue: () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379')),
-      position: async () => null, holds: async () => false, remove: async () => undefined,
+      holds: async () => false, remove: async () => undefined,
     };
     const errors: unknown[] = [];
     const confirmed = await confirmGeneration({
@@ -159,7 +159,7 @@ describe('the database is the truth', () => {
   it('a job past its deadline is ended and refunded, and a late worker changes nothing', async () => {
     const userId = newMember();
     await fund(f, userId, 100);
-    const brokenQueue: GenerationQueue = { enqueue: async () => undefined, position: async () => null, holds: async () => false, remove: async () => undefined };
+    const brokenQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => false, remove: async () => undefined };
     const confirmed = await confirmGeneration({
       jobs: f.jobs, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'stuck' })), userId,
       priority: 10, deadlineAt: new Date(Date.now() - 1000),
@@ -179,7 +179,7 @@ describe('the database is the truth', () => {
   it('the same job run by two workers at once is generated once and charged once', async () => {
     const userId = newMember();
     await fund(f, userId, 100);
-    const brokenQueue: GenerationQueue = { enqueue: async () => undefined, position: async () => null, holds: async () => false, remove: async () => undefined };
+    const brokenQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => false, remove: async () => undefined };
     provider.script('twice at once', { kind: 'succeed', delayMs: 200 });
     const confirmed = await confirmGeneration({
       jobs: f.jobs, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'twice at once' })), userId,
@@ -199,7 +199,7 @@ describe('the database is the truth', () => {
   it('holds a member to their running-job limit', async () => {
     const userId = newMember();
     await fund(f, userId, 100);
-    const brokenQueue: GenerationQueue = { enqueue: async () => undefined, position: async () => null, holds: async () => false, remove: async () => undefined };
+    const brokenQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => false, remove: async () => undefined };
     provider.script('slow one', { kind: 'succeed', delayMs: 500 });
     const confirmOne = async (prompt: string) => {
       const confirmed = await confirmGeneration({
