@@ -1,20 +1,18 @@
 // The product end to end, as one real `npm start` process against the fake Discord: a member runs
 // /imagine, presses Generate, and the images arrive in the channel; the ledger charged once.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { dropPrefix, redisUrl, uniquePrefix } from '../../support/redis.js';
+import { spawnEntry, type SpawnedProcess } from '../../support/spawned-process.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const GUILD = '220000000000000001';
 const CHANNEL = '220000000000000002';
 const USER = { id: '320000000000000001', username: 'artist' };
 let database: TestDatabase;
 let fake: FakeDiscord;
-let child: ChildProcess;
+let app: SpawnedProcess;
 const prefix = uniquePrefix();
 
 beforeAll(async () => {
@@ -23,7 +21,7 @@ beforeAll(async () => {
   fake.addGuild({ id: GUILD, name: 'All in one', channels: [{ id: CHANNEL, name: 'art', type: 0 }] });
 });
 afterAll(async () => {
-  if (child?.exitCode === null) child.kill('SIGKILL');
+  if (app?.child.exitCode === null) app.child.kill('SIGKILL');
   await fake?.close();
   await dropPrefix(prefix);
   await database?.drop();
@@ -31,22 +29,9 @@ afterAll(async () => {
 
 describe('npm start with a bot token', () => {
   it('quotes, confirms, renders with the local provider, posts the images and charges once; exits 0 on SIGTERM', async () => {
-    let output = '';
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin/start.ts')], {
-      cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, HTTP_PORT: '0', DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      const collect = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('started: bot and worker')) resolve();
-      };
-      child.stdout!.on('data', collect);
-      child.stderr!.on('data', collect);
-      void exited.then((code) => reject(new Error(`exited early (${code}): ${output}`)));
-    });
+    app = await spawnEntry('start.ts', {
+      DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
+    }, 'started: bot and worker');
 
     const quote = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: USER, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a paper boat on a pond' }] }).response();
     const generate = (quote.data as { components: { components: { custom_id: string }[] }[] }).components[0]!.components[0]!.custom_id;
@@ -67,16 +52,14 @@ describe('npm start with a bot token', () => {
     await expectLedgerConsistent(database);
 
     // One health and metrics endpoint for the whole process: the gateway included.
-    const port = Number(/"httpPort":(\d+)/.exec(output)?.[1]);
-    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({
+    expect(await (await fetch(`${app.baseUrl}/healthz`)).json()).toEqual({
       status: 'ok', checks: { postgres: 'ok', redis: 'ok', queue: 'ok', discord: 'ok' },
     });
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^imagine_interaction_seconds_count\{kind="imagine"\} 1$/m);
     expect(metrics).toMatch(/^imagine_interaction_seconds_count\{kind="button:quote:generate"\} 1$/m);
     expect(metrics).toMatch(/^imagine_jobs_finished_total\{status="succeeded"\} 1$/m);
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect((await app.terminate()).code).toBe(0);
   });
 });

@@ -1,8 +1,6 @@
 // The Stripe wiring of a real `npm run start:bot` process: with STRIPE_* set, /topup offers card
 // buttons whose sessions go to STRIPE_API_URL, and the process's HTTP port serves
 // POST /stripe/webhook, which grants a signed paid session once and DMs the member.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
@@ -10,8 +8,8 @@ import { FakeStripe } from '../../fakes/fake-stripe.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { dropPrefix, redisUrl, uniquePrefix } from '../../support/redis.js';
+import { spawnEntry, type SpawnedProcess } from '../../support/spawned-process.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const GUILD = '270000000000000001';
 const CHANNEL = '270000000000000002';
 const BUYER = { id: '370000000000000001', username: 'buyer' };
@@ -19,7 +17,7 @@ const WEBHOOK_SECRET = 'whsec_process_test_secret';
 let database: TestDatabase;
 let fake: FakeDiscord;
 let stripe: FakeStripe;
-let child: ChildProcess;
+let bot: SpawnedProcess;
 const prefix = uniquePrefix();
 
 beforeAll(async () => {
@@ -29,7 +27,7 @@ beforeAll(async () => {
   stripe = await FakeStripe.start();
 });
 afterAll(async () => {
-  if (child?.exitCode === null) child.kill('SIGKILL');
+  if (bot?.child.exitCode === null) bot.child.kill('SIGKILL');
   await stripe?.close();
   await fake?.close();
   await dropPrefix(prefix);
@@ -38,27 +36,11 @@ afterAll(async () => {
 
 describe('start:bot with Stripe configured', () => {
   it('sells a pack by card: session on click, signed webhook on its HTTP port grants once and DMs', async () => {
-    let output = '';
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin/bot.ts')], {
-      cwd: root,
-      env: {
-        PATH: process.env['PATH'] ?? '', DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, HTTP_PORT: '0',
-        DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
-        STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.apiUrl,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      const collect = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('bot started')) resolve();
-      };
-      child.stdout!.on('data', collect);
-      child.stderr!.on('data', collect);
-      void exited.then((code) => reject(new Error(`exited early (${code}): ${output}`)));
-    });
-    const port = Number(/"httpPort":(\d+)/.exec(output)?.[1]);
+    bot = await spawnEntry('bot.ts', {
+      DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
+      DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
+      STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.apiUrl,
+    }, 'bot started');
 
     const topup = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: BUYER, name: 'topup' }).response();
     const cardButton = (topup.data as { components: { components: { custom_id?: string }[] }[] }).components.flatMap((row) => row.components)
@@ -70,7 +52,7 @@ describe('start:bot with Stripe configured', () => {
     expect(stripe.sessions.get(sessionId!)!.metadata).toMatchObject({ userId: BUYER.id, guildId: GUILD, packId: 'credits-500' });
 
     const body = FakeStripe.event('checkout.session.completed', stripe.completed(sessionId!));
-    const post = (signature: string) => fetch(`http://127.0.0.1:${port}/stripe/webhook`, { method: 'POST', body, headers: { 'stripe-signature': signature } });
+    const post = (signature: string) => fetch(`${bot.baseUrl}/stripe/webhook`, { method: 'POST', body, headers: { 'stripe-signature': signature } });
     expect((await post(Stripe.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_wrong' }))).status).toBe(400);
     const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
     expect(await (await post(signature)).json()).toEqual({ received: true, granted: true });
@@ -83,7 +65,6 @@ describe('start:bot with Stripe configured', () => {
     expect(fake.directMessages(BUYER.id).map((m) => String(m.payload?.['content']))).toEqual([expect.stringContaining('**500 credits** are in your balance')]);
     await expectLedgerConsistent(database);
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect((await bot.terminate()).code).toBe(0);
   });
 });
