@@ -1,11 +1,26 @@
 // A local Discord for driving the REAL discord.js Client in tests: one HTTP server on 127.0.0.1
 // serving REST under /api/v10 and the v10 Gateway over WebSocket upgrade on the same port.
+//
+// It enforces Discord's limits by default, because a fake kinder than Discord hides the bugs that
+// matter: a busy channel, a slow first answer, a reply edited too late.
+// - Rate limits (rate-limits.ts), with the headers @discordjs/rest paces itself by: channel
+//   messages 5 per 5 s per channel (POST, PATCH, DELETE share one bucket), interaction webhooks
+//   5 per 2 s per token, 50 bot requests per second globally (callbacks and webhook-token routes
+//   exempt). Refusals answer 429 and are listed in `rateLimited`.
+// - The 3-second deadline: a later interaction callback answers 404 code 10062 (`unacknowledged()`).
+// - Interaction tokens work only after the callback (else 404 code 10015) and for 15 minutes
+//   (then 401 code 50027).
+// - Edits of messages older than an hour: 3 per channel per rolling hour, then 400 code 30046.
+// - Ephemerality is fixed when a message is created; edits cannot change it.
+// Each is an option of `FakeDiscord.start` (`rateLimits: false` switches the rate limits off).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGateway, shardOf, type GatewayConnectionInfo } from './gateway.js';
+import { waitForAnswer, type InteractionAnswer } from './interaction-answer.js';
 import { interactionPayload, type InteractionActor } from './interaction-payloads.js';
 import { channelPayload, DEFAULT_EVERYONE_PERMISSIONS, memberPayload, rolePayload, userPayload, type FakeChannelInput, type FakeRoleInput, type FakeUser, type Json } from './payloads.js';
 import { FakeRest, type HeldRequest } from './rest-routes.js';
+import type { RateLimitRecord, RateLimitSettings } from './rate-limits.js';
 import { Recorder } from './recorder.js';
 import { nextSnowflake } from './snowflake.js';
 import type { RecordedFile } from './http-body.js';
@@ -15,6 +30,9 @@ export type { FakeChannelInput, FakeRoleInput, FakeUser, Json } from './payloads
 export type { InteractionActor } from './interaction-payloads.js';
 export type { FakeGuild, RecordedCallback, RecordedMessage, RecordedRequest, RecordedWebhookCall } from './state.js';
 export type { RecordedFile } from './http-body.js';
+export type { BucketLimit, RateLimitRecord, RateLimitSettings } from './rate-limits.js';
+export { DEFAULT_RATE_LIMITS } from './rate-limits.js';
+export type { InteractionAnswer } from './interaction-answer.js';
 
 export interface FakeDiscordOptions {
   /** Gateway heartbeat interval sent in HELLO; Discord uses ~41 s, tests may want ~200 ms. */
@@ -24,6 +42,18 @@ export interface FakeDiscordOptions {
    * guilds on). Each guild's events go to its shard. @defaultValue 1
    */
   readonly shards?: number;
+  /**
+   * Discord's REST rate limits, on by default (see `DEFAULT_RATE_LIMITS`): override any bucket
+   * (`{ channelMessages: { limit: 5, windowMs: 500 } }`), switch one off with `false`, or pass
+   * `false` to switch them all off.
+   */
+  readonly rateLimits?: false | Partial<RateLimitSettings>;
+  /** An interaction callback later than this after the dispatch answers 10062. @defaultValue 3000 */
+  readonly interactionDeadlineMs?: number;
+  /** Interaction webhook routes later than this after the dispatch answer 401 50027. @defaultValue 15 min */
+  readonly interactionTokenTtlMs?: number;
+  /** Edits of messages older than an hour allowed per channel per rolling hour. @defaultValue 3 */
+  readonly oldMessageEditsPerHour?: number;
 }
 
 export interface AddGuildInput {
@@ -57,6 +87,13 @@ export interface InteractionHandle {
   readonly payload: Json;
   /** Resolves with the interaction callback (reply/defer/update), or rejects after `timeoutMs`. */
   response(timeoutMs?: number): Promise<RecordedCallback>;
+  /**
+   * What the member sees as the bot's answer, whether it replied at once or deferred first: for
+   * callback types 4 and 7 the callback's data; for 5 and 6 the payload of the first webhook call
+   * after it (an edit of @original or a follow-up), with `flags` including 64 when the message it
+   * wrote is ephemeral. Rejects after `timeoutMs` (default 5000) in all.
+   */
+  answer(timeoutMs?: number): Promise<InteractionAnswer>;
   /** Webhook edits/followups/deletes made with this interaction's token so far. */
   webhookCalls(): readonly RecordedWebhookCall[];
   /** Resolves with the first (possibly already recorded) webhook call of `kind`. */
@@ -75,11 +112,21 @@ export class FakeDiscord {
   private readonly state: FakeDiscordState;
   private readonly gateway: FakeGateway;
   private readonly rest: FakeRest;
+  private readonly interactionDeadlineMs: number;
 
   private constructor(private readonly server: Server, options: FakeDiscordOptions) {
     this.state = new FakeDiscordState(this.botUser, () => this.baseUrl);
     const shardCount = options.shards ?? 1;
-    this.rest = new FakeRest(this.state, { token: this.token, gatewayUrl: () => this.gatewayUrl, shards: shardCount });
+    this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3_000;
+    this.rest = new FakeRest(this.state, {
+      token: this.token,
+      gatewayUrl: () => this.gatewayUrl,
+      shards: shardCount,
+      rateLimits: options.rateLimits,
+      interactionDeadlineMs: this.interactionDeadlineMs,
+      interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
+      oldMessageEditsPerHour: options.oldMessageEditsPerHour ?? 3,
+    });
     const guildsOf = ([id, count]: readonly [number, number]) => [...this.state.guilds.values()].filter((guild) => shardOf(guild.id, count) === id);
     this.gateway = new FakeGateway({
       token: this.token,
@@ -125,6 +172,8 @@ export class FakeDiscord {
   get messages(): readonly RecordedMessage[] { return this.state.messages.items; }
   get gatewayConnections(): readonly GatewayConnectionInfo[] { return this.gateway.connections; }
   get heartbeatsReceived(): number { return this.gateway.heartbeats; }
+  /** Every request the fake answered 429, in order: what the bot would have been refused by Discord. */
+  get rateLimited(): readonly RateLimitRecord[] { return this.rest.rateLimited; }
   /** Channels that answer 403 Missing Access to message posts. */
   get forbiddenChannels(): Set<string> { return this.state.forbiddenChannels; }
 
@@ -151,6 +200,16 @@ export class FakeDiscord {
 
   message(id: string): Json | undefined {
     return this.state.storedMessages.get(id);
+  }
+
+  /**
+   * Backdates a stored message by `ms` (its `timestamp`), e.g. past an hour to exercise the cap on
+   * edits of old messages. Throws for an unknown message.
+   */
+  ageMessage(messageId: string, ms: number): void {
+    const message = this.state.storedMessages.get(messageId);
+    if (!message) throw new Error(`fake-discord: no stored message ${messageId} to age`);
+    this.state.storedMessages.set(messageId, { ...message, timestamp: new Date(Date.parse(message['timestamp'] as string) - ms).toISOString() });
   }
 
   /** Deletes a stored message, as a member or moderator would in the client. */
@@ -182,6 +241,17 @@ export class FakeDiscord {
   /** Per-interaction latency from dispatch to callback, in dispatch order. */
   latencies(): { interactionId: string; latencyMs: number }[] {
     return this.state.callbacks.items.map(({ interactionId, latencyMs }) => ({ interactionId, latencyMs }));
+  }
+
+  /**
+   * Ids of interactions, in dispatch order, whose deadline (`interactionDeadlineMs`) has passed
+   * without an accepted callback: on Discord the member saw "The application did not respond".
+   */
+  unacknowledged(): string[] {
+    const now = performance.now();
+    return [...this.state.interactions.values()]
+      .filter((interaction) => !interaction.acknowledged && now - interaction.dispatchedAt > this.interactionDeadlineMs)
+      .map((interaction) => interaction.id);
   }
 
   addGuild(input: AddGuildInput): FakeGuild {
@@ -283,9 +353,11 @@ export class FakeDiscord {
     this.state.interactionsByToken.set(token, record);
     record.dispatchedAt = performance.now();
     this.dispatch('INTERACTION_CREATE', payload);
+    const response = (timeoutMs?: number) => this.state.callbacks.waitFor((callback) => callback.interactionId === id, timeoutMs, `the callback of interaction ${id}`);
     return {
       id, token, payload,
-      response: (timeoutMs) => this.state.callbacks.waitFor((callback) => callback.interactionId === id, timeoutMs, `the callback of interaction ${id}`),
+      response,
+      answer: (timeoutMs = 5_000) => waitForAnswer(response, record.webhookCalls, timeoutMs, id),
       webhookCalls: () => record.webhookCalls.items,
       waitForWebhookCall: (kind, timeoutMs) => record.webhookCalls.waitFor((call) => kind === undefined || call.kind === kind, timeoutMs, `a ${kind ?? 'webhook'} call for interaction ${id}`),
       originalMessage: () => (record.originalMessageId ? this.state.storedMessages.get(record.originalMessageId) : undefined),

@@ -1,13 +1,28 @@
 // REST routes addressed by an interaction's token: the initial callback, then webhook edits and
 // followups. discord.js sends these with `auth: false`, so no Authorization header arrives here;
 // the token in the path is the credential, as on the real API.
+// Discord's clocks apply: a callback later than the deadline (3 s) is refused with 10062 and the
+// member sees "The application did not respond"; the token works only after the callback and for
+// 15 minutes after the dispatch (then 401, code 50027). A bot that is slow to acknowledge, or
+// edits a reply after the token expired, fails here as it would in production.
 import type { RecordedFile } from './http-body.js';
+import type { OldMessageEdits } from './old-message-edits.js';
 import type { Json } from './payloads.js';
-import type { FakeDiscordState, InteractionRecord } from './state.js';
+import { EPHEMERAL, type FakeDiscordState, type InteractionRecord, type WebhookCallKind } from './state.js';
 
 export interface RestReply {
   readonly status: number;
   readonly body?: unknown;
+  /** Extra response headers (rate-limit headers). */
+  readonly headers?: Record<string, string>;
+}
+
+export interface InteractionRules {
+  /** A callback arriving later than this after the dispatch answers 404 code 10062. */
+  readonly deadlineMs: number;
+  /** Webhook-token routes used later than this after the dispatch answer 401 code 50027. */
+  readonly tokenTtlMs: number;
+  readonly oldEdits: OldMessageEdits;
 }
 
 // Real Discord error codes, so the bot's error handling sees what it would in production.
@@ -15,18 +30,20 @@ const unknownInteraction: RestReply = { status: 404, body: { message: 'Unknown i
 const unknownWebhook: RestReply = { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
 const unknownMessage: RestReply = { status: 404, body: { message: 'Unknown Message', code: 10008 } };
 const alreadyAcknowledged: RestReply = { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+const invalidWebhookToken: RestReply = { status: 401, body: { message: 'Invalid Webhook Token', code: 50027 } };
 
-const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
 const CHAT_INPUT_COMMAND_MESSAGE = 20;
 
 export class InteractionRoutes {
-  constructor(private readonly state: FakeDiscordState) {}
+  constructor(private readonly state: FakeDiscordState, private readonly rules: InteractionRules) {}
 
   callback(interactionId: string, token: string, query: URLSearchParams, payload: unknown, files: RecordedFile[]): RestReply {
     const interaction = this.state.interactions.get(interactionId);
     if (!interaction || interaction.token !== token) return unknownInteraction;
     if (interaction.acknowledged) return alreadyAcknowledged;
+    // Too late: Discord has already told the member the application did not respond.
+    if (performance.now() - interaction.dispatchedAt > this.rules.deadlineMs) return unknownInteraction;
     interaction.acknowledged = true;
     const body = (payload ?? {}) as Json;
     const type = Number(body['type']);
@@ -60,52 +77,64 @@ export class InteractionRoutes {
     };
   }
 
-  getOriginal(applicationId: string, token: string): RestReply {
+  /** GET …/messages/@original, or a followup by id. */
+  getMessage(applicationId: string, token: string, messageId: string): RestReply {
     const interaction = this.byToken(applicationId, token);
-    if (!interaction) return unknownWebhook;
-    const message = interaction.originalMessageId ? this.state.storedMessages.get(interaction.originalMessageId) : undefined;
+    if ('refused' in interaction) return interaction.refused;
+    const targetId = messageId === '@original' ? interaction.originalMessageId : messageId;
+    const message = targetId ? this.state.storedMessages.get(targetId) : undefined;
     return message ? { status: 200, body: message } : unknownMessage;
   }
 
   editMessage(applicationId: string, token: string, messageId: string, payload: unknown, files: RecordedFile[]): RestReply {
     const interaction = this.byToken(applicationId, token);
-    if (!interaction) return unknownWebhook;
+    if ('refused' in interaction) return interaction.refused;
     const isOriginal = messageId === '@original';
     const targetId = isOriginal ? interaction.originalMessageId : messageId;
-    if (!targetId || !this.state.storedMessages.has(targetId)) return unknownMessage;
+    const current = targetId ? this.state.storedMessages.get(targetId) : undefined;
+    if (!targetId || !current) return unknownMessage;
+    const tooManyOldEdits = this.rules.oldEdits.admit(current);
+    if (tooManyOldEdits) return tooManyOldEdits;
     const body = { ...((payload ?? {}) as Json) };
     const message = this.state.editMessage(targetId, 'interaction', this.clearLoading(targetId, body), files)!;
-    this.record(interaction, isOriginal ? 'edit-original' : 'edit-followup', targetId, payload, files);
+    this.record(interaction, isOriginal ? 'edit-original' : 'edit-followup', message, payload, files);
     return { status: 200, body: message };
   }
 
   deleteOriginal(applicationId: string, token: string): RestReply {
     const interaction = this.byToken(applicationId, token);
-    if (!interaction) return unknownWebhook;
-    if (!interaction.originalMessageId || !this.state.deleteMessage(interaction.originalMessageId, 'interaction')) return unknownMessage;
-    this.record(interaction, 'delete-original', interaction.originalMessageId, undefined, []);
+    if ('refused' in interaction) return interaction.refused;
+    const original = interaction.originalMessageId ? this.state.storedMessages.get(interaction.originalMessageId) : undefined;
+    if (!original || !this.state.deleteMessage(original['id'] as string, 'interaction')) return unknownMessage;
+    this.record(interaction, 'delete-original', original, undefined, []);
     return { status: 204 };
   }
 
   followup(applicationId: string, token: string, payload: unknown, files: RecordedFile[]): RestReply {
     const interaction = this.byToken(applicationId, token);
-    if (!interaction) return unknownWebhook;
+    if ('refused' in interaction) return interaction.refused;
     const body = (payload ?? {}) as Json;
     const original = interaction.originalMessageId ? this.state.storedMessages.get(interaction.originalMessageId) : undefined;
     // As on the real API, the first followup after a deferred reply replaces the "thinking…" message.
     if (original && (Number(original['flags']) & LOADING) !== 0) {
       const message = this.state.editMessage(original['id'] as string, 'interaction', this.clearLoading(original['id'] as string, { ...body }), files)!;
-      this.record(interaction, 'followup', message['id'] as string, payload, files);
+      this.record(interaction, 'followup', message, payload, files);
       return { status: 200, body: message };
     }
     const init = { ...this.originalInit(interaction), type: 0 };
     const message = this.state.createMessage(init, 'interaction', { ...body, flags: Number(body['flags'] ?? 0) & EPHEMERAL }, files);
-    this.record(interaction, 'followup', message['id'] as string, payload, files);
+    this.record(interaction, 'followup', message, payload, files);
     return { status: 200, body: message };
   }
 
-  private byToken(applicationId: string, token: string): InteractionRecord | undefined {
-    return applicationId === this.state.botUser.id ? this.state.interactionsByToken.get(token) : undefined;
+  /** The interaction whose token this is, if the token may be used now; else Discord's refusal. */
+  private byToken(applicationId: string, token: string): InteractionRecord | { refused: RestReply } {
+    const interaction = applicationId === this.state.botUser.id ? this.state.interactionsByToken.get(token) : undefined;
+    if (!interaction) return { refused: unknownWebhook };
+    if (performance.now() - interaction.dispatchedAt > this.rules.tokenTtlMs) return { refused: invalidWebhookToken };
+    // The webhook exists only once the interaction has been answered (reply, defer or update).
+    if (!interaction.acknowledged) return { refused: unknownWebhook };
+    return interaction;
   }
 
   private originalInit(interaction: InteractionRecord) {
@@ -125,7 +154,15 @@ export class InteractionRoutes {
     return { ...body, flags: current & EPHEMERAL };
   }
 
-  private record(interaction: InteractionRecord, kind: 'edit-original' | 'delete-original' | 'followup' | 'edit-followup', messageId: string, payload: unknown, files: RecordedFile[]): void {
-    interaction.webhookCalls.push({ kind, token: interaction.token, messageId, payload: payload as Json | undefined, files, msSinceDispatch: performance.now() - interaction.dispatchedAt });
+  private record(interaction: InteractionRecord, kind: WebhookCallKind, message: Json, payload: unknown, files: RecordedFile[]): void {
+    interaction.webhookCalls.push({
+      kind,
+      token: interaction.token,
+      messageId: message['id'] as string,
+      payload: payload as Json | undefined,
+      files,
+      msSinceDispatch: performance.now() - interaction.dispatchedAt,
+      ephemeral: (Number(message['flags'] ?? 0) & EPHEMERAL) !== 0,
+    });
   }
 }

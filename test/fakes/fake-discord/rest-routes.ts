@@ -1,8 +1,12 @@
 // The REST half of the fake: a table of `/api/v10` routes. Anything not in the table answers 404
 // and is recorded with `routeKnown: false`, so a test can see what the bot called that we lack.
+// Every request passes the rate limiter first (see rate-limits.ts): a 429 is answered before any
+// route runs, so a refused request changes nothing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeBody, type RecordedFile } from './http-body.js';
+import { OldMessageEdits } from './old-message-edits.js';
 import { userPayload, type Json } from './payloads.js';
+import { RateLimiter, type RateLimitRecord, type RateLimitSettings } from './rate-limits.js';
 import { InteractionRoutes, type RestReply } from './rest-interactions.js';
 import { nextSnowflake } from './snowflake.js';
 import type { FakeDiscordState } from './state.js';
@@ -30,6 +34,10 @@ export interface RestOptions {
   readonly gatewayUrl: () => string;
   /** The shard count GET /gateway/bot recommends. */
   readonly shards: number;
+  readonly rateLimits: false | Partial<RateLimitSettings> | undefined;
+  readonly interactionDeadlineMs: number;
+  readonly interactionTokenTtlMs: number;
+  readonly oldMessageEditsPerHour: number;
 }
 
 /** A request held back before the fake applies it, as if it were still on its way to Discord. */
@@ -49,6 +57,13 @@ interface Hold {
 export class FakeRest {
   private readonly routes: Route[];
   private readonly holds: Hold[] = [];
+  private readonly limiter: RateLimiter;
+  private readonly oldEdits: OldMessageEdits;
+
+  /** Every request answered 429, in order. */
+  get rateLimited(): readonly RateLimitRecord[] {
+    return this.limiter.refused;
+  }
 
   /** Holds the next request that `match`es until `release()`; one request per call. */
   hold(match: Hold['match']): HeldRequest {
@@ -61,7 +76,9 @@ export class FakeRest {
   }
 
   constructor(private readonly state: FakeDiscordState, private readonly options: RestOptions) {
-    const interactions = new InteractionRoutes(state);
+    this.limiter = new RateLimiter(options.rateLimits);
+    this.oldEdits = new OldMessageEdits(options.oldMessageEditsPerHour);
+    const interactions = new InteractionRoutes(state, { deadlineMs: options.interactionDeadlineMs, tokenTtlMs: options.interactionTokenTtlMs, oldEdits: this.oldEdits });
     const route = (method: string, path: string, botAuth: boolean, handle: Route['handle']): Route =>
       ({ method, pattern: new RegExp(`^${path}$`), botAuth, handle });
     this.routes = [
@@ -86,7 +103,7 @@ export class FakeRest {
       route('DELETE', `/channels/${ID}/messages/${ID}`, true, ({ params }) => this.deleteChannelMessage(params[0]!, params[1]!)),
       route('PATCH', `/channels/${ID}/messages/${ID}`, true, ({ params, payload, files }) => this.editChannelMessage(params[0]!, params[1]!, payload, files)),
       route('POST', `/interactions/${ID}/${ID}/callback`, false, ({ params, query, payload, files }) => interactions.callback(params[0]!, params[1]!, query, payload, files)),
-      route('GET', `/webhooks/${ID}/${ID}/messages/@original`, false, ({ params }) => interactions.getOriginal(params[0]!, params[1]!)),
+      route('GET', `/webhooks/${ID}/${ID}/messages/${ID}`, false, ({ params }) => interactions.getMessage(params[0]!, params[1]!, params[2]!)),
       route('PATCH', `/webhooks/${ID}/${ID}/messages/${ID}`, false, ({ params, payload, files }) => interactions.editMessage(params[0]!, params[1]!, params[2]!, payload, files)),
       route('DELETE', `/webhooks/${ID}/${ID}/messages/@original`, false, ({ params }) => interactions.deleteOriginal(params[0]!, params[1]!)),
       route('POST', `/webhooks/${ID}/${ID}`, false, ({ params, payload, files }) => interactions.followup(params[0]!, params[1]!, payload, files)),
@@ -114,21 +131,26 @@ export class FakeRest {
       .map((candidate) => ({ candidate, params: candidate.method === request.method ? candidate.pattern.exec(path) : null }))
       .find(({ params }) => params !== null);
 
+    const limit = this.limiter.check(request.method ?? '', path, decodedPath, botAuthorized);
     let reply: RestReply;
-    if (!url.pathname.startsWith('/api/v10/') || !match) {
+    if (limit.refused) {
+      reply = limit.refused;
+    } else if (!url.pathname.startsWith('/api/v10/') || !match) {
       reply = { status: 404, body: { message: `fake-discord has no route ${request.method} ${url.pathname}`, code: 0 } };
     } else if (match.candidate.botAuth && !botAuthorized) {
       reply = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
     } else {
       reply = match.candidate.handle({ params: match.params!.slice(1), query: url.searchParams, payload, files });
     }
+    // Allowed requests on limited routes carry the bucket's state, whatever their status.
+    const headers = { ...(limit.refused ? {} : limit.headers), ...reply.headers };
     this.state.requests.push({ method: request.method ?? '', path: decodedPath, query, botAuthorized, status: reply.status, payload, files, routeKnown: match !== undefined });
 
     if (reply.status === 204) {
-      response.writeHead(204).end();
+      response.writeHead(204, headers).end();
       return;
     }
-    response.writeHead(reply.status, { 'content-type': 'application/json' });
+    response.writeHead(reply.status, { ...headers, 'content-type': 'application/json' });
     response.end(JSON.stringify(reply.body ?? null));
   }
 
@@ -242,7 +264,10 @@ export class FakeRest {
   }
 
   private editChannelMessage(channelId: string, messageId: string, payload: unknown, files: RecordedFile[]): RestReply {
-    if (this.state.storedMessages.get(messageId)?.['channel_id'] !== channelId) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+    const current = this.state.storedMessages.get(messageId);
+    if (current?.['channel_id'] !== channelId) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+    const tooManyOldEdits = this.oldEdits.admit(current);
+    if (tooManyOldEdits) return tooManyOldEdits;
     return ok(this.state.editMessage(messageId, 'channel', payload as Json | undefined, files));
   }
 }

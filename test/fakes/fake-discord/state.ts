@@ -5,6 +5,9 @@ import { attachmentPayload, messagePayload, type FakeChannelInput, type FakeRole
 import { Recorder } from './recorder.js';
 import { nextSnowflake } from './snowflake.js';
 
+/** MessageFlags.Ephemeral: set when a message is created, never changed by an edit. */
+export const EPHEMERAL = 1 << 6;
+
 export interface FakeGuild {
   readonly id: string;
   readonly name: string;
@@ -50,6 +53,8 @@ export interface RecordedWebhookCall {
   readonly payload: Json | undefined;
   readonly files: RecordedFile[];
   readonly msSinceDispatch: number;
+  /** Whether the message this call wrote (or deleted) is ephemeral; fixed when it was created. */
+  readonly ephemeral: boolean;
 }
 
 export interface RecordedMessage {
@@ -128,6 +133,8 @@ export class FakeDiscordState {
     const current = this.storedMessages.get(messageId);
     if (!current) return undefined;
     const next: Json = { ...current, ...pickMessageFields(payload), edited_timestamp: new Date().toISOString() };
+    // As on Discord, ephemerality is fixed when a message is created: an edit's flags cannot change it.
+    next['flags'] = (Number(next['flags'] ?? 0) & ~EPHEMERAL) | (Number(current['flags'] ?? 0) & EPHEMERAL);
     // An edit keeps only the old attachments it lists by id, plus whatever it uploads now.
     const listed = payload?.['attachments'];
     const kept = Array.isArray(listed)
