@@ -36,6 +36,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   const jobs = createPgJobStore(db.pool);
   const bot = createBot({
     token,
+    onInteractionAcknowledged: (kind, seconds) => metrics.interactionAckSeconds.observe({ kind }, seconds),
     onInteractionHandled: (kind, seconds) => metrics.interactionSeconds.observe({ kind }, seconds),
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
@@ -53,7 +54,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert]);
   if (warmUpFailure) log.warn({ err: warmUpFailure.message }, 'warming the database connections failed; the first interactions will be slower');
   await bot.start();
-  const stopQueuePlaces = startQueuePlaceRefresher({ rest: bot.client.rest, jobs, log });
+  const stopQueuePlaces = startQueuePlaceRefresher({ sender: bot.jobMessages, jobs, log });
   log.info({ user: bot.client.user?.tag, guilds: bot.client.guilds.cache.size }, 'bot connected to Discord');
   return {
     ...(stripe ? { routes: stripe.routes } : {}),

@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { createDatabase } from '../db/client.js';
 import { createPgJobStore } from '../db/job-store.js';
-import { createChannelDelivery } from '../discord/channel-delivery.js';
+import { createDiscordDelivery } from '../discord/discord-delivery.js';
 import { findTier } from '../domain/tiers.js';
 import { createSqlLedger } from '../ledger/sql-ledger.js';
 import { createLocalProvider } from '../providers/local-provider.js';
@@ -60,7 +60,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
     : createLocalProvider(), metrics);
   const delivery = config.discord.token
-    ? createChannelDelivery({ token: config.discord.token, jobs, log, maxUploadBytes: config.discord.maxUploadBytes, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
+    ? createDiscordDelivery({ token: config.discord.token, jobs, log, maxUploadBytes: config.discord.maxUploadBytes, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
     : null;
 
   const tierOf = (job: JobRecord) => findTier(priceCard, job.tierName);

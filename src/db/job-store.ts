@@ -18,6 +18,7 @@ type JobRow = {
   id: string; user_id: string; guild_id: string; channel_id: string; request: unknown; price: number;
   tier_name: string; priority: number; status: JobRecord['status']; attempts: number; deadline_at: Date;
   message_id: string | null; images_delivered: number; created_at: Date;
+  interaction_application_id: string | null; interaction_token: string | null; interaction_expires_at: Date | null;
 };
 
 const toJob = (row: JobRow): JobRecord => ({
@@ -25,6 +26,9 @@ const toJob = (row: JobRow): JobRecord => ({
   request: jobRequestSchema.parse(row.request), price: row.price, tierName: row.tier_name,
   priority: row.priority, status: row.status, attempts: row.attempts, deadlineAt: row.deadline_at,
   messageId: row.message_id, imagesDelivered: row.images_delivered, createdAt: row.created_at,
+  // The table's CHECK keeps the three together.
+  interaction: row.interaction_token === null ? null
+    : { applicationId: row.interaction_application_id!, token: row.interaction_token, expiresAt: row.interaction_expires_at! },
 });
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -90,14 +94,15 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
 
     async staleQueuePlaces(limit, reach = 1000) {
       // Places of the front of the queue (the same order the reply and the queue use; an index
-      // scan, however deep the queue), then only the ones with a message showing another place.
-      const rows = await query<JobRow & { ahead: string }>(pool, `
+      // scan, however deep the queue), then only the ones with a message showing another place,
+      // the most out of date first.
+      const rows = await query<JobRow & { ahead: string; queue_place_shown: number | null }>(pool, `
         SELECT * FROM (
           SELECT f.*, row_number() OVER (ORDER BY f.priority, f.created_at, f.id) - 1 AS ahead
             FROM (SELECT * FROM generation_job j WHERE j.status = 'queued' ORDER BY j.priority, j.created_at, j.id LIMIT $2) f) q
          WHERE q.message_id IS NOT NULL AND q.queue_place_shown IS DISTINCT FROM q.ahead::int
-         ORDER BY q.ahead LIMIT $1`, [limit, reach]);
-      return rows.map((row) => ({ job: toJob(row), ahead: Number(row.ahead) }));
+         ORDER BY q.queue_place_shown IS NULL DESC, abs(q.queue_place_shown - q.ahead::int) DESC, q.ahead LIMIT $1`, [limit, reach]);
+      return rows.map((row) => ({ job: toJob(row), ahead: Number(row.ahead), shown: row.queue_place_shown }));
     },
 
     async beginQueuePlaceEdit(jobId, until) {
@@ -115,10 +120,11 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       return row?.tier_name ?? null;
     },
 
-    async confirmQuote({ quoteId, userId, priority, deadlineAt }) {
+    async confirmQuote({ quoteId, userId, priority, deadlineAt, interaction }) {
       if (!uuidPattern.test(quoteId)) return err({ code: 'quote_not_found' as const });
       const [row] = await query<{ outcome: string; job_id: string | null; price: number | null; available: number | null }>(pool,
-        `SELECT * FROM confirm_quote($1::uuid, $2, $3::timestamptz, $4::int, $5::timestamptz)`, [quoteId, userId, now(), priority, deadlineAt]);
+        `SELECT * FROM confirm_quote($1::uuid, $2, $3::timestamptz, $4::int, $5::timestamptz, $6, $7, $8::timestamptz)`,
+        [quoteId, userId, now(), priority, deadlineAt, interaction?.applicationId ?? null, interaction?.token ?? null, interaction?.expiresAt ?? null]);
       switch (row!.outcome) {
         case 'confirmed':
         case 'already':

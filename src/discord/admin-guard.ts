@@ -1,4 +1,4 @@
-import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 
 /**
  * The run-time half of the admin check. Discord's default member permissions on a command can be
@@ -8,6 +8,6 @@ import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } f
  */
 export async function requireManageGuild(interaction: ChatInputCommandInteraction<'cached' | 'raw'>): Promise<boolean> {
   if (interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) return true;
-  await interaction.reply({ content: 'Only server admins (Manage Server) can do that.', flags: MessageFlags.Ephemeral });
+  await interaction.editReply({ content: 'Only server admins (Manage Server) can do that.' });
   return false;
 }

@@ -13,6 +13,8 @@ import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
 import type { MemberSettingsStore } from '../use-cases/ports/member-settings.js';
 import type { LedgerHistoryReader } from '../use-cases/ports/ledger-history.js';
 import type { UsageReader } from '../use-cases/ports/usage-reader.js';
+import type { JobMessageSender } from './job-message-sender.js';
+import type { HeldForJob } from './render/interaction-failure.js';
 
 /** What the interaction handlers need; built once by the entry point. */
 export interface BotDeps {
@@ -44,7 +46,17 @@ export interface BotDeps {
   readonly operatorBannedWords?: readonly string[];
   /** A confirmed job not finished by then is ended and refunded. @defaultValue 45 minutes */
   readonly jobDeadlineMs?: number;
+  /**
+   * Told (per interaction, by the router) when handling it held credits for a job, so an error
+   * afterwards tells the member their credits are held rather than that nothing was charged.
+   */
+  readonly onCreditsHeld?: (held: HeldForJob) => void;
+  /** Writes job messages through the interaction's webhook while it lives, else the channel. */
+  readonly jobMessages: JobMessageSender;
 }
+
+/** What an entry point hands createBot: the bot adds the job message sender on its own REST client. */
+export type BotDepsInput = Omit<BotDeps, 'jobMessages' | 'onCreditsHeld'> & { readonly jobMessages?: JobMessageSender };
 
 /** The member's role ids, whether discord.js cached the member or only has the raw payload. */
 export function memberRoleIds(member: unknown): string[] {

@@ -6,30 +6,51 @@ import { Client, Events, GatewayIntentBits, MessageFlags, Options, type Entitlem
 import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
 import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
 import { commands } from '../../commands/index.js';
-import type { BotDeps } from './bot-deps.js';
+import type { BotDeps, BotDepsInput } from './bot-deps.js';
+import { createJobMessageSender, type JobMessageSender } from './job-message-sender.js';
 import { forgetDeletedTierRole } from './forget-deleted-tier-role.js';
 import { createDiscordPurchaseNotifier } from './purchase-notifier.js';
-import { declined, routeInGuild } from './routes.js';
+import { failedInteractionText, type HeldForJob } from './render/interaction-failure.js';
+import { declined, routeInGuild, type Ack } from './routes.js';
 
 export interface BotOptions {
   readonly token: string;
   /** REST base URL (`DISCORD_API_URL`); discord.js's `rest.api`. */
   readonly apiUrl?: string;
-  readonly deps: BotDeps;
-  /** Told how long each interaction took to answer, by kind (command name or button scope). */
+  readonly deps: BotDepsInput;
+  /** Told how long each interaction took to acknowledge (Discord allows 3 s), by kind (command name or button scope). */
+  readonly onInteractionAcknowledged?: (kind: string, seconds: number) => void;
+  /** Told how long each interaction took to handle in full (its answer edited in), by kind. */
   readonly onInteractionHandled?: (kind: string, seconds: number) => void;
   /** Development (`DISCORD_DEV_GUILD_ID`): register commands to this server (instant), not globally. */
   readonly devGuildId?: string;
 }
 
-async function route(interaction: Interaction, deps: BotDeps): Promise<void> {
+/** Acknowledges the interaction as its route says; throws when Discord refuses (too late: nothing else runs). */
+async function acknowledge(interaction: Interaction, ack: Ack): Promise<void> {
+  if (ack === 'private-reply' && interaction.isRepliable()) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  else if (ack === 'update' && interaction.isMessageComponent()) await interaction.deferUpdate();
+}
+
+/**
+ * Answers first, then works: the acknowledgement goes out before the handler touches the
+ * database, Redis or a channel, so a burst of other work cannot make it miss Discord's 3 s.
+ * If the acknowledgement itself fails, the handler never runs: no credit moves for an
+ * interaction the member was told had failed.
+ */
+async function route(interaction: Interaction, deps: BotDeps, onAcknowledged: () => void): Promise<void> {
   if (!interaction.inGuild()) {
     if (interaction.isRepliable()) await interaction.reply({ content: 'Use me in a server.', flags: MessageFlags.Ephemeral });
     return;
   }
   const routed = routeInGuild(interaction, deps);
-  if (routed !== declined) return routed;
-  if (interaction.isRepliable()) await interaction.reply({ content: 'That is not something I know how to do (yet).', flags: MessageFlags.Ephemeral });
+  if (routed === declined) {
+    if (interaction.isRepliable()) await interaction.reply({ content: 'That is not something I know how to do (yet).', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  await acknowledge(interaction, routed.ack);
+  onAcknowledged();
+  await routed.run();
 }
 
 /** Grants a purchase's pack (once per entitlement), tells the member and consumes it; logs what happened. */
@@ -52,7 +73,7 @@ async function redeem(entitlement: Entitlement, deps: BotDeps, notifier: Purchas
 const kindOf = (interaction: Interaction): string =>
   interaction.isChatInputCommand() ? interaction.commandName : interaction.isButton() ? `button:${interaction.customId.split(':', 2).join(':')}` : 'other';
 
-export function createBot({ token, apiUrl, deps, onInteractionHandled, devGuildId }: BotOptions) {
+export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledged, onInteractionHandled, devGuildId }: BotOptions) {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // As many shards as Discord recommends (it requires them from 2,500 guilds), all in this
@@ -63,21 +84,36 @@ export function createBot({ token, apiUrl, deps, onInteractionHandled, devGuildI
     // Interactions carry what we need; keep caches small so memory stays flat on big servers.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, GuildMemberManager: 0, UserManager: 0, PresenceManager: 0, ReactionManager: 0 }),
   });
+  const jobMessages: JobMessageSender = input.jobMessages ?? createJobMessageSender({ rest: client.rest, jobs: input.jobs, ...(apiUrl ? { apiUrl } : {}) });
+  const deps: BotDeps = { ...input, jobMessages };
   client.on(Events.InteractionCreate, (interaction) => {
     const started = performance.now();
     const kind = kindOf(interaction);
     // Every line of this interaction's handling carries who, where and what.
     const log = deps.log.child({ interactionId: interaction.id, userId: interaction.user.id, guildId: interaction.guildId, kind });
-    void route(interaction, { ...deps, log }).then(() => {
+    // Credits held by this interaction, so an error message never says "nothing was charged" after a hold.
+    let held: HeldForJob | null = null;
+    let ackMs: number | null = null;
+    const onAcknowledged = () => {
       const seconds = (performance.now() - started) / 1000;
-      log.info({ ms: Math.round(seconds * 1000) }, 'interaction handled');
+      ackMs = Math.round(seconds * 1000);
+      onInteractionAcknowledged?.(kind, seconds);
+    };
+    void route(interaction, { ...deps, log, onCreditsHeld: (hold) => (held = hold) }, onAcknowledged).then(() => {
+      const seconds = (performance.now() - started) / 1000;
+      log.info({ ms: Math.round(seconds * 1000), ackMs }, 'interaction handled');
       onInteractionHandled?.(kind, seconds);
     }, async (error: unknown) => {
       const reference = randomUUID().slice(0, 8);
-      log.error({ err: error, reference }, 'interaction failed');
-      if (!interaction.isRepliable()) return;
-      const content = `Something went wrong on our side (reference ${reference}). Nothing was charged for it.`;
-      await (interaction.replied || interaction.deferred ? interaction.followUp({ content, flags: MessageFlags.Ephemeral }) : interaction.reply({ content, flags: MessageFlags.Ephemeral })).catch(() => undefined);
+      log.error({ err: error, reference, ackMs, heldJobId: held?.jobId }, 'interaction failed');
+      // Not acknowledged (Discord refused: too late): the member saw "This interaction failed" and nothing ran.
+      if (!interaction.isRepliable() || !(interaction.deferred || interaction.replied)) return;
+      const content = failedInteractionText(reference, held);
+      // A "thinking…" reply not yet edited becomes the message; anything else gets a private follow-up.
+      const answered = interaction.deferred && !interaction.replied && interaction.ephemeral === true
+        ? interaction.editReply({ content, components: [], embeds: [] })
+        : interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+      await answered.catch((failure: unknown) => log.warn({ err: failure instanceof Error ? failure.message : String(failure), reference }, 'could not tell the member an interaction failed'));
     });
   });
   // Purchases are told by DM over REST, as the Stripe webhook does, unless the entry point gives another notifier.
@@ -91,6 +127,8 @@ export function createBot({ token, apiUrl, deps, onInteractionHandled, devGuildI
   });
   return {
     client,
+    /** How this bot writes job messages (the queue-place refresher uses it too). */
+    jobMessages,
     async start(): Promise<void> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);

@@ -1,18 +1,22 @@
-// Keeps a job's public message current over Discord's REST API, from the worker: progress, then
-// the images (edited into the same message), or the failure and refund. Results go through the
-// channel, not the interaction webhook, because interaction tokens expire after 15 minutes and a
-// job may take longer. The message id is in PostgreSQL, so a retried job (on any worker) edits
-// the same message; if someone deleted it, a new one is posted and its id stored.
+// Keeps a job's public message current from the worker: progress, then the images (edited into the
+// same message), or the failure and refund. Writes go through the job's interaction webhook while
+// its token lives and through the channel after (src/discord/job-message-sender.ts). Each job's
+// writes run one at a time and only its latest state waits (src/discord/write-lanes.ts): a message
+// Discord is rate-limiting gets the newest progress, never a backlog, and never a late progress
+// edit over the images.
 import { DiscordAPIError, REST, Routes, type APIMessage, type RawFile } from 'discord.js';
+import { LRUCache } from 'lru-cache';
 import type { GeneratedImage } from '../use-cases/ports/image-provider.js';
 import type { ImageDelivery } from '../use-cases/ports/image-delivery.js';
 import type { JobMessageStore, JobRecord } from '../use-cases/ports/job-store.js';
+import type { WorkLog } from '../use-cases/ports/work-log.js';
 import { cropGridCell, gridCells, makeGrid } from './images/grid.js';
 import { fitUnder, type UploadImage } from './images/fit-upload.js';
+import { createJobMessageSender, type JobMessageWrite } from './job-message-sender.js';
 import { failureText, maxImagesWithButtons, progressText, resultButtons, resultText } from './render/job-message.js';
-import type { WorkLog } from '../use-cases/ports/work-log.js';
+import { createWriteLanes } from './write-lanes.js';
 
-export interface ChannelDeliveryOptions {
+export interface DiscordDeliveryOptions {
   readonly token: string;
   /** REST base URL (`DISCORD_API_URL`), e.g. a local fake in tests. @defaultValue Discord's */
   readonly apiUrl?: string;
@@ -20,7 +24,7 @@ export interface ChannelDeliveryOptions {
   readonly maxUploadBytes?: number;
   /** Where the job message's id is kept (the job store). */
   readonly jobs: JobMessageStore;
-  /** Progress edits at most this often per job (Discord rate-limits message edits). @defaultValue 1.5 s */
+  /** Progress edits at most this often per job. @defaultValue 1.5 s */
   readonly progressEveryMs?: number;
   /** Told about uploads Discord refused (their lines name the job). */
   readonly log?: WorkLog;
@@ -31,30 +35,20 @@ const fileOf = (name: string, image: UploadImage): RawFile => ({ name: `${name}.
 
 const isGone = (error: unknown) => error instanceof DiscordAPIError && error.status === 404;
 
-interface JobMessageState {
-  lastProgressAt: number;
-  /** Edits of one job's message run one after another, so a late progress edit never lands over the result. */
-  chain: Promise<unknown>;
-  finished: boolean;
-}
-
-export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDelivery {
+export function createDiscordDelivery(options: DiscordDeliveryOptions): ImageDelivery {
   const rest = new REST({ version: '10', ...(options.apiUrl ? { api: options.apiUrl } : {}) }).setToken(options.token);
+  const sender = createJobMessageSender({ rest, jobs: options.jobs, ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) });
   const maxBytes = options.maxUploadBytes ?? 10 * 1024 * 1024;
   const progressEveryMs = options.progressEveryMs ?? 1500;
+  // The first write of a job in this process waits for the bot to finish updating the queued
+  // message's place, if it is (src/discord/queue-place-refresher.ts), so that edit cannot land after ours.
+  const lanes = createWriteLanes(untilBotEditDone);
+  /** Jobs whose message is final: a progress report arriving after the result changes nothing. */
+  const finished = new LRUCache<string, true>({ max: 10_000, ttl: 60 * 60_000 });
+  const lastProgressAt = new Map<string, number>();
   // Mention only the member the message is for, never @everyone or roles from a prompt.
   const mentionOwner = (job: JobRecord) => ({ parse: [], users: [job.userId] });
-  const states = new Map<string, JobMessageState>();
-  /** The message id as this process last knew it (a repost changes it mid-job). */
-  const knownIds = new Map<string, string>();
 
-  const stateOf = (jobId: string): JobMessageState => {
-    let state = states.get(jobId);
-    // The first edit in this process waits for the bot to finish updating the queued message's
-    // place, if it is (src/discord/queue-place-refresher.ts), so that edit cannot land after ours.
-    if (!state) states.set(jobId, (state = { lastProgressAt: 0, chain: untilBotEditDone(jobId), finished: false }));
-    return state;
-  };
   async function untilBotEditDone(jobId: string): Promise<void> {
     for (;;) {
       const until = await options.jobs.queuePlaceEditingUntil(jobId).catch(() => null);
@@ -62,38 +56,24 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
       await new Promise((resolve) => setTimeout(resolve, Math.min(100, until.getTime() - Date.now())));
     }
   }
-  const enqueueEdit = <T>(jobId: string, edit: () => Promise<T>): Promise<T> => {
-    const state = stateOf(jobId);
-    const next = state.chain.then(edit, edit);
-    state.chain = next.catch(() => undefined);
-    return next;
-  };
   const refused = (job: JobRecord, images: number, error: unknown) =>
     options.log?.warn({ jobId: job.id, channelId: job.channelId, images, err: error instanceof Error ? error.message : String(error) }, 'Discord refused an upload; those images are not charged');
-  const forget = (jobId: string) => {
-    states.delete(jobId);
-    knownIds.delete(jobId);
-  };
 
-  /** Edits the job message (replacing its attachments when `files` is given) or posts it if it is missing. */
-  async function writeJobMessage(job: JobRecord, body: Record<string, unknown>, files?: RawFile[]): Promise<APIMessage> {
-    const fullBody = {
-      ...body,
-      allowed_mentions: mentionOwner(job),
-      ...(files ? { attachments: files.map((file, id) => ({ id, filename: file.name })) } : {}),
-    };
-    const existing = knownIds.get(job.id) ?? job.messageId;
-    if (existing) {
-      try {
-        return await rest.patch(Routes.channelMessage(job.channelId, existing), { body: fullBody, ...(files ? { files } : {}) }) as APIMessage;
-      } catch (error) {
-        if (!isGone(error)) throw error;
-      }
+  /** The job message's body: only the owner is mentioned; `files` replace the attachments. */
+  const jobMessage = (job: JobRecord, body: Record<string, unknown>, files?: RawFile[]): JobMessageWrite => ({
+    body: { ...body, allowed_mentions: mentionOwner(job), ...(files ? { attachments: files.map((file, id) => ({ id, filename: file.name })) } : {}) },
+    ...(files ? { files } : {}),
+  });
+  /** The job's final write: it always goes (never dropped), and the job is forgotten after it. */
+  async function finalWrite<T>(job: JobRecord, write: () => Promise<T>): Promise<T> {
+    finished.set(job.id, true);
+    try {
+      return (await lanes.submit(job.id, write, { droppable: false }))!;
+    } finally {
+      lanes.forget(job.id);
+      sender.forget(job.id);
+      lastProgressAt.delete(job.id);
     }
-    const posted = await rest.post(Routes.channelMessages(job.channelId), { body: fullBody, ...(files ? { files } : {}) }) as APIMessage;
-    const stored = await options.jobs.setMessageId(job.id, posted.id, existing ?? null);
-    knownIds.set(job.id, stored ?? posted.id);
-    return posted;
   }
 
   /** A batch of exactly four becomes one grid; anything else, one file per image. */
@@ -111,50 +91,43 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
 
   return {
     async deliver(job, images) {
-      stateOf(job.id).finished = true;
-      return enqueueEdit(job.id, async () => {
+      // Encoded before the write is queued: progress may still go out meanwhile.
+      const onMessage = images.slice(0, maxImagesWithButtons);
+      const files = await resultFiles(job, onMessage, images.length === gridCells);
+      return finalWrite(job, async () => {
+        let delivered = 0;
         try {
-          const onMessage = images.slice(0, maxImagesWithButtons);
-          let delivered = 0;
-          try {
-            await writeJobMessage(job, { content: resultText(job, images.length), components: resultButtons(job.id, onMessage.length) }, await resultFiles(job, onMessage, images.length === gridCells));
-            delivered += onMessage.length;
-          } catch (error) {
-            // A refused upload (missing permission, deleted channel) is not delivered, so not charged.
-            refused(job, onMessage.length, error);
-          }
-          // Batches over ten: the rest follow in plain messages of up to ten images.
-          for (let start = maxImagesWithButtons; start < images.length; start += maxImagesWithButtons) {
-            const extra = images.slice(start, start + maxImagesWithButtons);
-            try {
-              await rest.post(Routes.channelMessages(job.channelId), { body: { allowed_mentions: { parse: [] } }, files: await resultFiles(job, extra, false) });
-              delivered += extra.length;
-            } catch (error) {
-              refused(job, extra.length, error); // as above
-            }
-          }
-          return { delivered };
-        } finally {
-          forget(job.id);
+          await sender.write(job, jobMessage(job, { content: resultText(job, images.length), components: resultButtons(job.id, onMessage.length) }, files));
+          delivered += onMessage.length;
+        } catch (error) {
+          // A refused upload (missing permission, deleted channel) is not delivered, so not charged.
+          refused(job, onMessage.length, error);
         }
+        // Batches over ten: the rest follow in plain messages of up to ten images.
+        for (let start = maxImagesWithButtons; start < images.length; start += maxImagesWithButtons) {
+          const extra = images.slice(start, start + maxImagesWithButtons);
+          try {
+            await sender.postExtra(job, { body: { allowed_mentions: { parse: [] } }, files: await resultFiles(job, extra, false) });
+            delivered += extra.length;
+          } catch (error) {
+            refused(job, extra.length, error); // as above
+          }
+        }
+        return { delivered };
       });
     },
 
     async reportFailure(job, memberMessage, refunded) {
-      stateOf(job.id).finished = true;
-      await enqueueEdit(job.id, () => writeJobMessage(job, { content: failureText(job, memberMessage, refunded), components: [] }, []))
-        .finally(() => forget(job.id));
+      await finalWrite(job, () => sender.write(job, jobMessage(job, { content: failureText(job, memberMessage, refunded), components: [] }, [])));
     },
 
     async reportProgress(job, progress) {
-      const state = stateOf(job.id);
       const now = Date.now();
-      if (state.finished || now - state.lastProgressAt < progressEveryMs) return;
-      state.lastProgressAt = now;
-      await enqueueEdit(job.id, async () => {
-        if (state.finished) return;
-        await writeJobMessage(job, { content: progressText(job, progress.percent), components: [] });
-      });
+      if (finished.has(job.id) || now - (lastProgressAt.get(job.id) ?? 0) < progressEveryMs) return;
+      lastProgressAt.set(job.id, now);
+      await lanes.submit(job.id, async () => {
+        if (!finished.has(job.id)) await sender.write(job, jobMessage(job, { content: progressText(job, progress.percent), components: [] }));
+      }, { droppable: true });
     },
 
     async sourceImageUrl(job) {
@@ -177,8 +150,8 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ImageDel
       if (!response.ok) throw new Error(`downloading the grid failed: HTTP ${response.status}`);
       const cell = await cropGridCell(Buffer.from(await response.arrayBuffer()), source.gridCell);
       const file = fileOf('source', await fitUnder({ data: cell, contentType: 'image/png' }, maxBytes));
-      const posted = await enqueueEdit(job.id, () => writeJobMessage(job, { content: progressText(job, undefined), components: [] }, [file]));
-      return posted.attachments[0]?.url ?? null;
+      const posted = await lanes.submit(job.id, () => sender.write(job, jobMessage(job, { content: progressText(job, undefined), components: [] }, [file])), { droppable: false });
+      return posted?.attachments[0]?.url ?? null;
     },
   };
 }

@@ -1,7 +1,7 @@
 // What /imagine and /batch answer once a quote exists: the quote with Generate / Cancel, or —
 // when its price is within the member's auto-confirm threshold — the confirmation itself,
-// through the same path as the Generate button.
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+// through the same path as the Generate button. The router has deferred a private reply.
+import type { ChatInputCommandInteraction } from 'discord.js';
 import type { MemberSettings } from '../domain/settings/member-settings.js';
 import { shouldAutoConfirm } from '../use-cases/low-balance-warning.js';
 import type { QuotedGeneration } from '../use-cases/quote-generation.js';
@@ -14,17 +14,15 @@ export async function replyWithQuote(
   interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps, quoted: QuotedGeneration, description: string, settings: MemberSettings,
 ): Promise<void> {
   if (!shouldAutoConfirm(settings, quoted.quote.total)) {
-    await interaction.reply(renderQuote(quoted, description));
+    await interaction.editReply(renderQuote(quoted, description));
     return;
   }
-  const confirmed = await confirmQuoteFor(deps, interaction.client.rest, {
-    quoteId: quoted.quoteId, userId: interaction.user.id, guildId: interaction.guildId, settings, tierName: quoted.quote.tier,
+  const confirmed = await confirmQuoteFor(deps, {
+    quoteId: quoted.quoteId, userId: interaction.user.id, guildId: interaction.guildId, settings, tierName: quoted.quote.tier, interaction,
+    answer: (value) => interaction.editReply({ content: confirmedText(value, settings.autoConfirmMaxCredits) }),
   });
-  if (confirmed.ok) {
-    await interaction.reply({ content: confirmedText(confirmed.value, settings.autoConfirmMaxCredits), flags: MessageFlags.Ephemeral });
-    return;
-  }
+  if (confirmed.ok) return;
   // Not confirmed (too few credits, most likely): the ordinary quote, with the reason on top; its
   // Generate button still works after a /topup.
-  await interaction.reply({ ...renderQuote(quoted, description), content: `Not auto-confirmed: ${confirmRejectionText(confirmed.error)}` });
+  await interaction.editReply({ ...renderQuote(quoted, description), content: `Not auto-confirmed: ${confirmRejectionText(confirmed.error)}` });
 }

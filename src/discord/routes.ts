@@ -3,6 +3,12 @@
 // starts with, autocomplete by command. A route may still decline an interaction it turns out not
 // to know (a subcommand it has no handler for, a malformed or stale custom id): the router then
 // gives the member the "not something I know" reply.
+//
+// Each route also says how the interaction is acknowledged, because the router acknowledges it
+// before the handler runs (src/discord/bot.ts): Discord fails an interaction not answered within
+// 3 s, and a handler that first waits for the database, Redis or a rate-limited channel can miss
+// that under load. Handlers then answer by editing the acknowledgement (`editReply`) or, after
+// an `update`, with a private `followUp`.
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
 import type { CommandName } from '../../commands/index.js';
 import type { BotDeps } from './bot-deps.js';
@@ -27,9 +33,24 @@ export type GuildCommand = ChatInputCommandInteraction<InGuild>;
 export type GuildButton = ButtonInteraction<InGuild>;
 export type GuildAutocomplete = AutocompleteInteraction<InGuild>;
 
-/** A route's answer: the handling under way, or `declined` when the interaction is not one it knows. */
+/** A route's answer: what to run, or `declined` when the interaction is not one it knows. */
 export const declined = 'declined';
-export type Routed = Promise<void> | typeof declined;
+type Run = () => Promise<void>;
+
+/**
+ * How the router acknowledges an interaction before its handler runs:
+ * - `private-reply`: a private "thinking…" reply, which the handler edits into its answer;
+ * - `update`: the message the button is on, which the handler edits (or leaves, answering the
+ *   clicker with a private follow-up);
+ * - `none`: autocomplete, which has no acknowledgement but its (fast) suggestions.
+ */
+export type Ack = 'private-reply' | 'update' | 'none';
+
+export interface Route {
+  readonly ack: Ack;
+  readonly run: Run;
+}
+export type Routed = Route | typeof declined;
 
 /** A button's custom id, `scope:action:id:extra` (e.g. `job:upscale:<job id>:<image>`), split on `:`. */
 export interface ButtonId {
@@ -38,36 +59,53 @@ export interface ButtonId {
   readonly extra: string | undefined;
 }
 
-export type CommandRoute = (interaction: GuildCommand, deps: BotDeps) => Routed;
-export type ButtonRoute = (interaction: GuildButton, button: ButtonId, deps: BotDeps) => Routed;
+export type CommandRoute = (interaction: GuildCommand, deps: BotDeps) => Run | typeof declined;
+export interface ButtonRoute {
+  readonly ack: Exclude<Ack, 'none'>;
+  readonly resolve: (interaction: GuildButton, button: ButtonId, deps: BotDeps) => Run | typeof declined;
+}
 export type AutocompleteRoute = (interaction: GuildAutocomplete, deps: BotDeps) => Promise<void>;
 
+/** A command whose handler takes every interaction of it. */
+const always = (handler: (interaction: GuildCommand, deps: BotDeps) => Promise<void>): CommandRoute => (interaction, deps) => () => handler(interaction, deps);
+
 export const commandRoutes = {
-  imagine: handleImagine,
-  balance: handleBalance,
-  topup: handleTopup,
-  settings: handleSettings,
-  batch: handleBatch,
-  admin: handleAdmin,
-  history: handleHistory,
-  usage: handleUsage,
-  pricing: handlePricing,
-  estimate: handleEstimate,
-  show: (interaction, deps) => (interaction.options.getSubcommand() === 'job' ? handleShowJob(interaction, deps) : declined),
+  imagine: always(handleImagine),
+  balance: always(handleBalance),
+  topup: always(handleTopup),
+  settings: always(handleSettings),
+  batch: always(handleBatch),
+  admin: always(handleAdmin),
+  history: always(handleHistory),
+  usage: always(handleUsage),
+  pricing: always(handlePricing),
+  estimate: always(handleEstimate),
+  show: (interaction, deps) => (interaction.options.getSubcommand() === 'job' ? () => handleShowJob(interaction, deps) : declined),
 } as const satisfies Record<CommandName, CommandRoute>;
 
 const isJobAction = (action: string | undefined): action is JobButtonAction => jobButtonActions.includes(action as JobButtonAction);
 
 export const buttonRoutes = {
-  quote: (interaction, { action, id }, deps) =>
-    (action === 'generate' || action === 'cancel') && id ? handleQuoteButton(interaction, action, id, deps) : declined,
+  // Generate / Cancel edit the quote they sit on.
+  quote: {
+    ack: 'update',
+    resolve: (interaction, { action, id }, deps) =>
+      (action === 'generate' || action === 'cancel') && id ? () => handleQuoteButton(interaction, action, id, deps) : declined,
+  },
   // `job:<action>:<job id>[:<image k>]`; the image number picks the image for upscale #k / variations #k.
-  job: (interaction, { action, id, extra }, deps) =>
-    isJobAction(action) && id ? handleJobButton(interaction, action, id, extra === undefined ? undefined : Number(extra), deps) : declined,
+  // The job message is public: each click gets its own private answer (a quote, or why not).
+  job: {
+    ack: 'private-reply',
+    resolve: (interaction, { action, id, extra }, deps) =>
+      isJobAction(action) && id ? () => handleJobButton(interaction, action, id, extra === undefined ? undefined : Number(extra), deps) : declined,
+  },
   // `topup:stripe:<pack id>`
-  topup: (interaction, { action, id }, deps) => (action === 'stripe' && id ? handleStripeCheckoutButton(interaction, id, deps) : declined),
-  // The pager reads its own custom id.
-  history: (interaction, _button, deps) => handleHistoryButton(interaction, deps),
+  topup: {
+    ack: 'private-reply',
+    resolve: (interaction, { action, id }, deps) => (action === 'stripe' && id ? () => handleStripeCheckoutButton(interaction, id, deps) : declined),
+  },
+  // The pager turns its own page; it reads its own custom id.
+  history: { ack: 'update', resolve: (interaction, _button, deps) => () => handleHistoryButton(interaction, deps) },
 } as const satisfies Record<string, ButtonRoute>;
 
 export const autocompleteRoutes = {
@@ -80,21 +118,26 @@ function lookup<T extends object>(table: T, key: string | undefined): T[keyof T]
   return key !== undefined && Object.hasOwn(table, key) ? table[key as keyof T] : undefined;
 }
 
-/** Routes a guild interaction; `declined` when no route knows it (the caller tells the member). */
+/**
+ * Finds the route of a guild interaction without starting it; `declined` when no route knows it
+ * (the caller tells the member).
+ */
 export function routeInGuild(interaction: Interaction<InGuild>, deps: BotDeps): Routed {
   if (interaction.isChatInputCommand()) {
     const route: CommandRoute | undefined = lookup(commandRoutes, interaction.commandName);
-    return route ? route(interaction, deps) : declined;
+    const run = route ? route(interaction, deps) : declined;
+    return run === declined ? declined : { ack: 'private-reply', run };
   }
   if (interaction.isAutocomplete()) {
     const route: AutocompleteRoute | undefined = lookup(autocompleteRoutes, interaction.commandName);
     // An option we offer no suggestions for gets an empty list rather than a timed-out spinner.
-    return route ? route(interaction, deps) : interaction.respond([]);
+    return { ack: 'none', run: route ? () => route(interaction, deps) : () => interaction.respond([]) };
   }
   if (interaction.isButton()) {
     const [scope, action, id, extra] = interaction.customId.split(':');
     const route: ButtonRoute | undefined = lookup(buttonRoutes, scope);
-    return route ? route(interaction, { action, id, extra }, deps) : declined;
+    const run = route ? route.resolve(interaction, { action, id, extra }, deps) : declined;
+    return run === declined || !route ? declined : { ack: route.ack, run };
   }
   return declined;
 }

@@ -16,9 +16,13 @@ export function createMetrics() {
       buckets: [0.05, 0.25, 1, 2.5, 5, 10, 30, 60, 180, 600, 1800], registers: [registry],
     }),
     providerErrors: new Counter({ name: 'imagine_provider_errors_total', help: 'Provider failures, by reason', labelNames: ['provider', 'reason'], registers: [registry] }),
+    interactionAckSeconds: new Histogram({
+      name: 'imagine_interaction_ack_seconds', help: 'Time from receiving an interaction to having acknowledged it (Discord allows 3 s)', labelNames: ['kind'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3], registers: [registry],
+    }),
     interactionSeconds: new Histogram({
-      name: 'imagine_interaction_seconds', help: 'Time from receiving an interaction to having answered it (Discord allows 3 s)', labelNames: ['kind'],
-      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5], registers: [registry],
+      name: 'imagine_interaction_seconds', help: 'Time from receiving an interaction to the end of its handling (the answer edited in)', labelNames: ['kind'],
+      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10], registers: [registry],
     }),
     queueJobs: new Gauge({ name: 'imagine_queue_jobs', help: 'Jobs in the queue, by state', labelNames: ['state'], registers: [registry] }),
   };

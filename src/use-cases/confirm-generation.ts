@@ -1,6 +1,6 @@
 import type { Result } from '../domain/result.js';
 import type { GenerationQueue } from './ports/generation-queue.js';
-import type { ConfirmedJob, ConfirmRejection, JobStore } from './ports/job-store.js';
+import type { ConfirmedJob, ConfirmRejection, InteractionWebhook, JobStore } from './ports/job-store.js';
 
 export interface ConfirmGenerationOptions {
   readonly jobs: JobStore;
@@ -11,6 +11,8 @@ export interface ConfirmGenerationOptions {
   readonly priority: number;
   /** After this the reconciler ends the job and refunds it. */
   readonly deadlineAt: Date;
+  /** The confirming interaction's webhook: the job message is written through it while it lives. */
+  readonly interaction?: InteractionWebhook;
   readonly onEnqueueError?: (error: unknown) => void;
   /**
    * Runs once per newly confirmed job, before it is queued (so no worker can race it): the bot
@@ -27,6 +29,7 @@ export interface ConfirmGenerationOptions {
 export async function confirmGeneration(options: ConfirmGenerationOptions): Promise<Result<ConfirmedJob, ConfirmRejection>> {
   const confirmed = await options.jobs.confirmQuote({
     quoteId: options.quoteId, userId: options.userId, priority: options.priority, deadlineAt: options.deadlineAt,
+    ...(options.interaction ? { interaction: options.interaction } : {}),
   });
   if (!confirmed.ok) return confirmed;
   if (!confirmed.value.replayed) await options.beforeEnqueue?.(confirmed.value).catch(() => undefined);

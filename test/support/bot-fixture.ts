@@ -8,7 +8,7 @@ import { createPgGuildSettingsStore } from '../../src/db/guild-settings-store.js
 import { createPgMemberSettingsStore } from '../../src/db/member-settings-store.js';
 import { createPgLedgerHistoryReader } from '../../src/db/ledger-history-reader.js';
 import { createPgUsageReader } from '../../src/db/usage-reader.js';
-import type { BotDeps } from '../../src/discord/bot-deps.js';
+import type { BotDepsInput } from '../../src/discord/bot-deps.js';
 import { noGrants } from '../../src/domain/admin/grant-policy.js';
 import { createSqlAdminCredits } from '../../src/ledger/sql-admin-credits.js';
 import { createBot } from '../../src/discord/bot.js';
@@ -18,7 +18,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { FakeDiscord } from '../fakes/fake-discord/fake-discord.js';
 import type { PipelineFixture } from './pipeline-fixture.js';
 
-export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Partial<BotDeps> = {}): BotDeps {
+export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Partial<BotDepsInput> = {}): BotDepsInput {
   return {
     ledger: f.ledger, jobs: f.jobs, queue: f.queue,
     guildSettings: createPgGuildSettingsStore(f.database.db.pool),
@@ -32,7 +32,7 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
 }
 
 /** A bot logged in to the fake Discord with `testBotDeps`; call `stop()` in afterAll. */
-export async function startTestBot(f: PipelineFixture, fake: FakeDiscord, card: PriceCard, overrides: Partial<BotDeps> = {}) {
+export async function startTestBot(f: PipelineFixture, fake: FakeDiscord, card: PriceCard, overrides: Partial<BotDepsInput> = {}) {
   const bot = createBot({ token: fake.token, apiUrl: fake.apiUrl, deps: testBotDeps(f, card, overrides) });
   await bot.start();
   return bot;

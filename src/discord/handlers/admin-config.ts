@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { type ChatInputCommandInteraction } from 'discord.js';
 import type { GuildConfigChange, NsfwPolicy } from '../../domain/guild-config.js';
 import type { BotDeps } from '../bot-deps.js';
 import { describeConfigChange, renderGuildConfig, type ConfigDefaults } from '../render/guild-config-reply.js';
@@ -31,10 +31,10 @@ function changeFrom(interaction: AdminInteraction): GuildConfigChange | null {
  */
 export async function handleAdminConfig(interaction: AdminInteraction, deps: BotDeps): Promise<void> {
   const defaults: ConfigDefaults = { freeDailyCredits: deps.card.freeDailyCredits, operatorWordCount: deps.operatorBannedWords?.length ?? 0 };
-  const reply = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  const reply = (content: string) => interaction.editReply({ content, allowedMentions: { parse: [] } });
   if (interaction.options.getSubcommand() === 'show') {
     const config = await deps.guildSettings.config(interaction.guildId);
-    await interaction.reply({ embeds: [renderGuildConfig(config, defaults)], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    await interaction.editReply({ embeds: [renderGuildConfig(config, defaults)], allowedMentions: { parse: [] } });
     return;
   }
   const change = changeFrom(interaction);

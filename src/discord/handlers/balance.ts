@@ -1,4 +1,4 @@
-import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import { quote } from '../../domain/pricing/quote.js';
 import { defaultModelFor } from '../../domain/tiers.js';
 import { grantMemberAllowances } from '../../use-cases/grant-member-allowances.js';
@@ -10,7 +10,7 @@ import { renderBalance } from '../render/balance-reply.js';
 export async function handleBalance(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
   const other = interaction.options.getUser('member');
   if (other && other.id !== interaction.user.id && !interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
-    await interaction.reply({ content: 'Only server admins (Manage Server) can see another member’s balance.', flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content: 'Only server admins (Manage Server) can see another member’s balance.' });
     return;
   }
   const target = other ?? interaction.user;
@@ -25,11 +25,10 @@ export async function handleBalance(interaction: ChatInputCommandInteraction<'ca
   const tier = allowances.ok ? allowances.value.tier : undefined;
   const model = tier ? defaultModelFor(deps.card, tier) : undefined;
   const unit = tier && model ? quote(deps.card, { model }, tier) : undefined;
-  await interaction.reply({
+  await interaction.editReply({
     embeds: [renderBalance({
       balance, tierLabel: tier?.label ?? 'none', creditsPerDollar: deps.card.creditsPerDollar,
       unitPrice: unit?.ok ? unit.value.unitPrice : null, memberName: target.username,
     })],
-    flags: MessageFlags.Ephemeral,
   });
 }

@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { type ChatInputCommandInteraction } from 'discord.js';
 import { batchSummary, parseBatchPrompts, type BatchPromptsProblem } from '../../domain/jobs/batch-prompts.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
@@ -18,7 +18,7 @@ const problemText = (problem: BatchPromptsProblem): string =>
 export async function handleBatch(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
   const parsed = parseBatchPrompts(interaction.options.getString('prompts', true));
   if (!parsed.ok) {
-    await interaction.reply({ content: problemText(parsed.error), flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content: problemText(parsed.error) });
     return;
   }
   const prompts = parsed.value;
@@ -39,7 +39,7 @@ export async function handleBatch(interaction: ChatInputCommandInteraction<'cach
     },
   });
   if (!quoted.ok) {
-    await interaction.reply(renderQuoteError(quoted.error));
+    await interaction.editReply(renderQuoteError(quoted.error));
     return;
   }
   await replyWithQuote(interaction, deps, quoted.value, prompts.map((prompt, i) => `${i + 1}. ${prompt}`).join('\n> '), settings);

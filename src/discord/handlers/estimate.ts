@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { type ChatInputCommandInteraction } from 'discord.js';
 import { estimate } from '../../domain/pricing/estimate.js';
 import type { BotDeps } from '../bot-deps.js';
 import { renderEstimate } from '../render/estimate-reply.js';
@@ -13,8 +13,8 @@ export async function handleEstimate(interaction: ChatInputCommandInteraction<'c
   const size = interaction.options.getString('size')?.trim() || undefined;
   const plan = estimate(deps.card, { imagesPerDay, days, model, size });
   if (!plan.ok) {
-    await interaction.reply({ content: plan.error.message, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    await interaction.editReply({ content: plan.error.message, allowedMentions: { parse: [] } });
     return;
   }
-  await interaction.reply({ embeds: [renderEstimate(plan.value, imagesPerDay, days, deps.card.creditsPerDollar)], flags: MessageFlags.Ephemeral });
+  await interaction.editReply({ embeds: [renderEstimate(plan.value, imagesPerDay, days, deps.card.creditsPerDollar)] });
 }

@@ -19,19 +19,19 @@ async function historyPage(deps: BotDeps, ownerId: string, guildId: string, curs
 /** `/history`: the newest page of the member's own ledger, privately. */
 export async function handleHistory(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
   const page = await historyPage(deps, interaction.user.id, interaction.guildId, null);
-  await interaction.reply({ ...page, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  await interaction.editReply({ ...page, allowedMentions: { parse: [] } });
 }
 
-/** Newer / Older: only the member whose history it is may page it; anyone else is told, nothing changes. */
+/** Newer / Older (the router deferred an update of the page): only the member whose history it is may page it; anyone else is told privately, nothing changes. */
 export async function handleHistoryButton(interaction: ButtonInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
   const parsed = parseHistoryButton(interaction.customId);
   if (!parsed) {
-    await interaction.reply({ content: 'That button is out of date. Run /history again.', flags: MessageFlags.Ephemeral });
+    await interaction.followUp({ content: 'That button is out of date. Run /history again.', flags: MessageFlags.Ephemeral });
     return;
   }
   if (parsed.ownerId !== interaction.user.id) {
-    await interaction.reply({ content: 'These buttons page someone else’s history. Run /history to see your own.', flags: MessageFlags.Ephemeral });
+    await interaction.followUp({ content: 'These buttons page someone else’s history. Run /history to see your own.', flags: MessageFlags.Ephemeral });
     return;
   }
-  await interaction.update({ ...(await historyPage(deps, parsed.ownerId, interaction.guildId, parsed.cursor)), allowedMentions: { parse: [] } });
+  await interaction.editReply({ ...(await historyPage(deps, parsed.ownerId, interaction.guildId, parsed.cursor)), allowedMentions: { parse: [] } });
 }

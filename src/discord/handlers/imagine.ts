@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { type ChatInputCommandInteraction } from 'discord.js';
 import { sourceAttachmentProblem } from '../../domain/jobs/source-attachment.js';
 import { quoteGeneration } from '../../use-cases/quote-generation.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
@@ -16,7 +16,7 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
   const image = interaction.options.getAttachment('image');
   const problem = image ? sourceAttachmentProblem(image) : null;
   if (problem !== null) {
-    await interaction.reply({ content: `${problem} Nothing was charged.`, flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content: `${problem} Nothing was charged.` });
     return;
   }
   const [settings, roleTiers, guildConfig] = await Promise.all([
@@ -39,7 +39,7 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
     },
   });
   if (!quoted.ok) {
-    await interaction.reply(renderQuoteError(quoted.error));
+    await interaction.editReply(renderQuoteError(quoted.error));
     return;
   }
   await replyWithQuote(interaction, deps, quoted.value, prompt, settings);

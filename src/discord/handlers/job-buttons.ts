@@ -1,4 +1,4 @@
-import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import { type ButtonInteraction } from 'discord.js';
 import { attachmentLinkExpiry, expiredSourceText } from '../../domain/jobs/source-attachment.js';
 import type { Operation } from '../../domain/pricing/card-terms.js';
 import type { JobRecord } from '../../use-cases/ports/job-store.js';
@@ -26,16 +26,16 @@ export async function handleJobButton(interaction: ButtonInteraction, action: Jo
     const content = kept === 'kept' ? 'Kept ⭐ — it counts towards your cost per kept image in /usage.'
       : kept === 'not_owner' ? 'Only the person who made this image can keep it.'
         : 'That image cannot be kept (it was not delivered, or no longer exists).';
-    await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content });
     return;
   }
   const job = await deps.jobs.get(jobId);
   if (job === null) {
-    await interaction.reply({ content: 'That job no longer exists. Run /imagine for a new image.', flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content: 'That job no longer exists. Run /imagine for a new image.' });
     return;
   }
   if (job.userId !== interaction.user.id) {
-    await interaction.reply({ content: `Only <@${job.userId}> can ${verb[action]} — run /imagine for your own.`, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    await interaction.editReply({ content: `Only <@${job.userId}> can ${verb[action]} — run /imagine for your own.`, allowedMentions: { parse: [] } });
     return;
   }
   const { request } = job;
@@ -48,13 +48,13 @@ export async function handleJobButton(interaction: ButtonInteraction, action: Jo
   // and refund. Upscales and variations fetch the delivered image afresh, so they never hit this.
   const linkExpiry = action === 'reroll' && request.sourceImageUrl ? attachmentLinkExpiry(request.sourceImageUrl) : null;
   if (linkExpiry !== null && linkExpiry.getTime() <= deps.now().getTime()) {
-    await interaction.reply({ content: expiredSourceText, flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content: expiredSourceText });
     return;
   }
   if (action === 'upscale' || action === 'variation') {
     const location = image === undefined ? null : imageLocation(job.imagesDelivered, image);
     if (!delivered(job) || job.messageId === null || location === null) {
-      await interaction.reply({ content: `There is no image #${image ?? '?'} on this job to work from.`, flags: MessageFlags.Ephemeral });
+      await interaction.editReply({ content: `There is no image #${image ?? '?'} on this job to work from.` });
       return;
     }
     operation = action;
@@ -74,9 +74,9 @@ export async function handleJobButton(interaction: ButtonInteraction, action: Jo
     },
   });
   if (!quoted.ok) {
-    await interaction.reply(renderQuoteError(quoted.error));
+    await interaction.editReply(renderQuoteError(quoted.error));
     return;
   }
   const title = action === 'upscale' ? `Upscale image #${image}: ` : action === 'variation' ? `Variations of image #${image}: ` : '';
-  await interaction.reply(renderQuote(quoted.value, `${title}${request.prompt}`));
+  await interaction.editReply(renderQuote(quoted.value, `${title}${request.prompt}`));
 }

@@ -5,6 +5,6 @@ import { renderPricing } from '../render/pricing-embeds.js';
 /** `/pricing`: the whole card; a card too big for one message continues in follow-ups. */
 export async function handlePricing(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
   const [first = [], ...rest] = renderPricing(deps.card);
-  await interaction.reply({ embeds: first, flags: MessageFlags.Ephemeral });
+  await interaction.editReply({ embeds: first });
   for (const embeds of rest) await interaction.followUp({ embeds, flags: MessageFlags.Ephemeral });
 }

@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { type ChatInputCommandInteraction } from 'discord.js';
 import { defaultMemberSettings, validateSettingsChange, type SettingsInput } from '../../domain/settings/member-settings.js';
 import { resolveMemberTier } from '../../domain/tiers.js';
 import { memberRoleIds, type BotDeps } from '../bot-deps.js';
@@ -21,20 +21,20 @@ export async function handleSettings(interaction: ChatInputCommandInteraction<'c
   const tier = resolveMemberTier(deps.card, memberRoleIds(interaction.member), roleTiers);
   const changing = Object.values(input).some((value) => value !== undefined);
   if (!changing && !reset) {
-    await interaction.reply({ embeds: [renderSettings(deps.card, tier, current)], flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ embeds: [renderSettings(deps.card, tier, current)] });
     return;
   }
   // A reset applies first, so "reset + model" means "defaults, but this model".
   const base = reset ? defaultMemberSettings : current;
   const change = validateSettingsChange(deps.card, tier, base, input);
   if (!change.ok) {
-    await interaction.reply({ content: `${change.error} Nothing was changed.`, flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content: `${change.error} Nothing was changed.` });
     return;
   }
   if (reset) await deps.memberSettings.reset(user.id, guildId);
   const saved = changing ? await deps.memberSettings.update(user.id, guildId, change.value) : defaultMemberSettings;
-  await interaction.reply({
+  await interaction.editReply({
     content: reset && !changing ? 'Reset: every setting is back to its default.' : 'Saved.',
-    embeds: [renderSettings(deps.card, tier, saved)], flags: MessageFlags.Ephemeral,
+    embeds: [renderSettings(deps.card, tier, saved)],
   });
 }

@@ -1,4 +1,4 @@
-import { MessageFlags, PermissionFlagsBits, Routes, type APIMessage, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { PermissionFlagsBits, Routes, type APIMessage, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import type { JobRecord } from '../../use-cases/ports/job-store.js';
 import type { BotDeps } from '../bot-deps.js';
 import { promptLine, resultButtons } from '../render/job-message.js';
@@ -21,16 +21,14 @@ export async function handleShowJob(interaction: ChatInputCommandInteraction<'ca
   const isAdmin = interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild);
   if (job === null || job.guildId !== interaction.guildId || (job.userId !== interaction.user.id && !isAdmin)) {
     // The same answer for "no such job" and "not yours", so ids of others' jobs cannot be probed.
-    await interaction.reply({ content: 'I found no job of yours with that id. Start typing its prompt to pick one.', flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content: 'I found no job of yours with that id. Start typing its prompt to pick one.' });
     return;
   }
   const problem = notDelivered(job);
   if (problem !== null) {
-    await interaction.reply({ content: problem, flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content: problem });
     return;
   }
-  // Downloading may take longer than Discord's 3 seconds: acknowledge first.
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   let message: APIMessage;
   try {
     message = await interaction.client.rest.get(Routes.channelMessage(job.channelId, job.messageId!)) as APIMessage;

@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, type ButtonInteraction } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type ButtonInteraction } from 'discord.js';
 import { formatUsd } from '../../domain/pricing/format-breakdown.js';
 import { findPack } from '../../domain/pricing/packs.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -13,11 +13,9 @@ export async function handleStripeCheckoutButton(interaction: ButtonInteraction<
   const pack = findPack(deps.card, packId);
   if (!deps.checkout || !pack) {
     const content = deps.checkout ? 'That pack is no longer sold. Run /topup to see the current packs.' : 'Card payments are not set up on this bot. Run /topup to see other ways to get credits.';
-    await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content });
     return;
   }
-  // Stripe usually answers in well under a second, but Discord's 3-second deadline is strict.
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const session = await deps.checkout.createSession({
     pack, userId: interaction.user.id, guildId: interaction.guildId,
     returnUrl: `https://discord.com/channels/${interaction.guildId}/${interaction.channelId}`,

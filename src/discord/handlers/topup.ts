@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { type ChatInputCommandInteraction } from 'discord.js';
 import { packOffers } from '../../domain/pricing/packs.js';
 import type { BotDeps } from '../bot-deps.js';
 import { topupReply } from '../render/topup-reply.js';
@@ -10,8 +10,8 @@ import { topupReply } from '../render/topup-reply.js';
 export async function handleTopup(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
   const offers = packOffers(deps.card);
   if (offers.length === 0) {
-    await interaction.reply({ content: 'This bot sells no credit packs. Ask a server admin about free credits and tiers.', flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content: 'This bot sells no credit packs. Ask a server admin about free credits and tiers.' });
     return;
   }
-  await interaction.reply({ ...topupReply(deps.card, offers, deps.checkout !== undefined), flags: MessageFlags.Ephemeral });
+  await interaction.editReply({ ...topupReply(deps.card, offers, deps.checkout !== undefined) });
 }

@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { type ChatInputCommandInteraction } from 'discord.js';
 import { renderSpendChart } from '../../charts/spend-chart.js';
 import { closestKey } from '../../domain/pricing/card-issue-messages.js';
 import { summarizeUsage, usageRange } from '../../domain/usage/usage-summary.js';
@@ -13,20 +13,18 @@ export async function handleUsage(interaction: ChatInputCommandInteraction<'cach
   const days = interaction.options.getInteger('days') ?? DEFAULT_DAYS;
   const model = interaction.options.getString('model')?.trim().toLowerCase() || undefined;
   if (days < 1 || days > MAX_DAYS) {
-    await interaction.reply({ content: `days must be from 1 to ${MAX_DAYS} (you asked for ${days}).`, flags: MessageFlags.Ephemeral });
+    await interaction.editReply({ content: `days must be from 1 to ${MAX_DAYS} (you asked for ${days}).` });
     return;
   }
   const models = Object.keys(deps.card.models);
   if (model !== undefined && !models.includes(model)) {
     const guess = closestKey(model, models);
-    await interaction.reply({
+    await interaction.editReply({
       content: `There is no model called “${model.slice(0, 50)}”.${guess ? ` Did you mean **${guess}**?` : ''} Models: ${models.join(', ')}.`,
-      flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] },
+      allowedMentions: { parse: [] },
     });
     return;
   }
-  // Reading a year of jobs and drawing the chart can take longer than Discord's 3 seconds.
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const range = usageRange(deps.now(), days);
   const buckets = await deps.usage.buckets({ userId: interaction.user.id, guildId: interaction.guildId, since: range.since, until: range.until, model });
   const summary = summarizeUsage(buckets, range.days);

@@ -1,4 +1,4 @@
-import { ButtonStyle, ComponentType, MessageFlags, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type InteractionReplyOptions } from 'discord.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type InteractionEditReplyOptions } from 'discord.js';
 import { formatBreakdown, formatUsd } from '../../domain/pricing/format-breakdown.js';
 import { moderationMessage } from '../../domain/moderation.js';
 import type { QuoteGenerationError, QuotedGeneration } from '../../use-cases/quote-generation.js';
@@ -6,7 +6,8 @@ import type { QuoteGenerationError, QuotedGeneration } from '../../use-cases/quo
 /** Buttons carry only an action and an id; everything else lives in PostgreSQL. */
 export const quoteButtonId = { generate: (quoteId: string) => `quote:generate:${quoteId}`, cancel: (quoteId: string) => `quote:cancel:${quoteId}` };
 
-export function renderQuote(quoted: QuotedGeneration, prompt: string): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
+/** The quote, as the private answer to /imagine, /batch or a job button (the router made it private). */
+export function renderQuote(quoted: QuotedGeneration, prompt: string): InteractionEditReplyOptions {
   const { quote } = quoted;
   const after = quoted.available - quote.total;
   // Plain API objects, not the builders: this runs on every /imagine, and the builders' run-time
@@ -30,16 +31,15 @@ export function renderQuote(quoted: QuotedGeneration, prompt: string): Interacti
       { type: ComponentType.Button, custom_id: quoteButtonId.cancel(quoted.quoteId), label: 'Cancel', style: ButtonStyle.Secondary },
     ],
   };
-  return { embeds: [embed], components: [buttons], flags: MessageFlags.Ephemeral };
+  return { embeds: [embed], components: [buttons] };
 }
 
 /** Why no quote could be made, in the member's words. */
-export const renderQuoteError = (error: QuoteGenerationError): InteractionReplyOptions => ({
+export const renderQuoteError = (error: QuoteGenerationError): InteractionEditReplyOptions => ({
   content: error.code === 'rejected' ? error.rejection.message
     : error.code === 'moderated' ? moderationMessage(error.verdict)
       : error.code === 'channel_not_allowed' ? `Images are made only in ${listChannels(error.allowedChannelIds)} on this server — use one of those.`
         : 'Your credits could not be checked just now; please try again.',
-  flags: MessageFlags.Ephemeral,
   allowedMentions: { parse: [] },
 });
 

@@ -13,6 +13,15 @@ export interface NewQuote {
   readonly expiresAt: Date;
 }
 
+export interface ConfirmQuoteInput {
+  readonly quoteId: string;
+  readonly userId: string;
+  readonly priority: number;
+  readonly deadlineAt: Date;
+  /** The confirming interaction's webhook, stored on the job it creates (a replay keeps the first). */
+  readonly interaction?: InteractionWebhook;
+}
+
 export type ConfirmRejection =
   | { readonly code: 'quote_not_found' }
   | { readonly code: 'not_quote_owner' }
@@ -29,6 +38,17 @@ export interface ConfirmedJob {
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
 
+/**
+ * The webhook of the interaction that confirmed a job: its follow-ups and edits have a budget of
+ * their own (per token), unlike channel messages, but only until the token expires (15 minutes
+ * after the interaction).
+ */
+export interface InteractionWebhook {
+  readonly applicationId: string;
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
 export interface JobRecord {
   readonly id: string;
   readonly userId: string;
@@ -43,6 +63,8 @@ export interface JobRecord {
   readonly deadlineAt: Date;
   /** The public job message in `channelId` (null until posted). */
   readonly messageId: string | null;
+  /** Where the job message is written while its token lives; null for jobs confirmed outside Discord. */
+  readonly interaction: InteractionWebhook | null;
   readonly imagesDelivered: number;
   readonly createdAt: Date;
 }
@@ -76,13 +98,15 @@ export interface StaleQueuePlace {
   readonly job: JobRecord;
   /** Jobs ahead of it now. */
   readonly ahead: number;
+  /** The place its message shows (null: not known, e.g. never recorded). */
+  readonly shown: number | null;
 }
 
 /** Keeping "queued, position N" current: which messages are out of date, and a guard around each edit. */
 export interface QueuePlaceStore {
   /**
-   * Queued jobs with a message whose shown place differs from their place now, front of the queue
-   * first, among the first `reach` queued jobs (the rest keep the place they were posted with
+   * Queued jobs with a message whose shown place differs from their place now, the most out of
+   * date first (never recorded, then by how far off), among the first `reach` queued jobs (the rest keep the place they were posted with
    * until they come within reach). @param reach @defaultValue 1000
    */
   staleQueuePlaces(limit: number, reach?: number): Promise<StaleQueuePlace[]>;
@@ -136,7 +160,7 @@ export interface JobStore extends JobMessageStore, QueuePlaceStore {
   /** The tier the quote was priced at (it decides the job's queue priority); null if unknown. */
   quoteTier(quoteId: string): Promise<string | null>;
   /** Consumes the quote, holds its price and creates the job, in one transaction. */
-  confirmQuote(input: { quoteId: string; userId: string; priority: number; deadlineAt: Date }): Promise<Result<ConfirmedJob, ConfirmRejection>>;
+  confirmQuote(input: ConfirmQuoteInput): Promise<Result<ConfirmedJob, ConfirmRejection>>;
   get(jobId: string): Promise<JobRecord | null>;
   /** The owner marks a delivered job's images as kept (keep ⭐). */
   markKept(jobId: string, userId: string): Promise<'kept' | 'not_owner' | 'not_delivered' | 'not_found'>;

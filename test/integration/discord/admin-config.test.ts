@@ -66,14 +66,14 @@ async function config(sub: string, options: readonly Json[] = [], as: Invocation
     options: [{ type: 2, name: 'config', options: [{ type: 1, name: sub, options }] }],
     ...(resolved ? { resolved } : {}),
   });
-  return (await handle.response()).data as Record<string, unknown>;
+  return (await handle.answer()).data as Record<string, unknown>;
 }
 const channelOption = (channel: FakeChannelInput, guildId = GUILD): [Json[], Json] =>
   [[{ type: 7, name: 'channel', value: channel.id }], resolvedChannels(guildId, [channel])];
 
 async function imagine(user: { id: string; username: string }, prompt: string, channelId = ART.id, extra: Json[] = []) {
   const handle = fake.slashCommand({ guildId: GUILD, channelId, user, name: 'imagine', permissions: memberPermissions, options: [{ name: 'prompt', type: 3, value: prompt }, ...extra] });
-  return (await handle.response()).data as Record<string, unknown>;
+  return (await handle.answer()).data as Record<string, unknown>;
 }
 
 const auditRows = async (guildId = GUILD) =>
@@ -236,7 +236,7 @@ describe('/admin config: channels, free credits, NSFW', () => {
     expect(balance.buckets.free.available).toBe(50);
     // /balance grants the same amount (a member who looks before generating gets 50 too).
     const looker = aUser();
-    const shown = await fake.slashCommand({ guildId: GUILD, channelId: ART.id, user: looker, name: 'balance', permissions: memberPermissions }).response();
+    const shown = await fake.slashCommand({ guildId: GUILD, channelId: ART.id, user: looker, name: 'balance', permissions: memberPermissions }).answer();
     expect(JSON.stringify(shown.data)).toContain('50 credits ($0.50)');
     expect(embedText(await imagine(looker, 'a lantern'))).toContain('50 → **48** after this');
     await config('free-daily', [{ type: 4, name: 'amount', value: 0 }]);

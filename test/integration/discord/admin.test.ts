@@ -70,7 +70,7 @@ function adminCommand({ user, roles = [ADMIN_ROLE.id], guildId = GUILD, path, op
 }
 
 async function admin(call: AdminCall): Promise<{ content: string; data: Json }> {
-  const data = (await adminCommand(call).response()).data as Json;
+  const data = (await adminCommand(call).answer()).data as Json;
   expect(data['flags']).toBe(64);
   return { content: String(data['content'] ?? ''), data };
 }
@@ -205,7 +205,7 @@ describe('/admin tier', () => {
       guildId: GUILD, channelId: CHANNEL, user: ADMIN, roles: [ADMIN_ROLE.id], name: 'admin',
       options: [{ type: 2, name: 'tier', options: [{ type: 1, name: 'set', options: [{ name: 'tier', type: 3, value: 'r', focused: true }] }] }],
     });
-    const callback = await handle.response();
+    const callback = await handle.answer();
     expect(callback.type).toBe(8);
     expect(callback.data).toEqual({ choices: [
       { name: 'Starter — 200 credits weekly', value: 'starter' },
@@ -237,7 +237,7 @@ describe('/admin credits grant', () => {
   it('an owner grants beyond the admins’ cap, with an expiry; the ledger records who and why', async () => {
     const member = aUser();
     const handle = adminCommand(grantCall(OWNER, member, 5000, [{ name: 'reason', type: 3, value: 'contest winner' }, { name: 'expires-in-days', type: 4, value: 7 }]));
-    const content = String(((await handle.response()).data as Json)['content']);
+    const content = String(((await handle.answer()).data as Json)['content']);
     expect(content).toMatch(/Gifted \*\*5000\*\* credits to <@\d+> in this server; they expire <t:\d+:R>\.$/);
     const balance = await f.ledger.balance(member.id, GUILD);
     expect(balance.buckets.grant.available).toBe(5000);
@@ -270,11 +270,12 @@ describe('/admin credits grant', () => {
     policy.guildAdminsMayGrant = true;
     const member = aUser();
     const handle = adminCommand(grantCall(ADMIN, member, 30));
-    expect(String(((await handle.response()).data as Json)['content'])).toMatch(/Gifted \*\*30\*\*/);
+    expect(String(((await handle.answer()).data as Json)['content'])).toMatch(/Gifted \*\*30\*\*/);
     fake.dispatch('INTERACTION_CREATE', handle.payload);
-    // The second answer is refused by Discord (already acknowledged); what it said is recorded.
+    // The second acknowledgement is refused by Discord (already acknowledged), so the handler
+    // never runs a second time; had it run, the ledger's idempotency key would still grant once.
     const second = await fake.waitForRequest((r) => r.method === 'POST' && r.path.includes(`/interactions/${handle.id}/`) && r.status === 400, 5000);
-    expect(JSON.stringify(second.payload)).toMatch(/already made \(\*\*30\*\* credits/);
+    expect(second.payload).toMatchObject({ type: 5 });
     expect(await giftBalance(member.id)).toBe(30);
     const { rows } = await f.database.sql.query(`SELECT count(*)::int AS lots FROM credit_lot WHERE user_id = $1`, [member.id]);
     expect(rows[0].lots).toBe(1);
@@ -294,7 +295,7 @@ describe('/admin credits revoke', () => {
     expect(await giftBalance(member.id)).toBe(60);
 
     const handle = adminCommand(revokeCall(ADMIN, member, 25, 'spam'));
-    expect(String(((await handle.response()).data as Json)['content'])).toMatch(/Took back \*\*25\*\* gifted credits/);
+    expect(String(((await handle.answer()).data as Json)['content'])).toMatch(/Took back \*\*25\*\* gifted credits/);
     const balance = await f.ledger.balance(member.id, GUILD);
     expect(balance.buckets.grant.available).toBe(35);
     expect(balance.buckets.topup.available).toBe(500);
@@ -368,10 +369,10 @@ describe('/admin stats', () => {
       guildId: guild, channelId: CHANNEL, user: ADMIN, roles: [adminRole.id], name: 'admin',
       options: [{ type: 1, name: 'refund', options: [{ name: 'job', type: 3, value: paid }, { name: 'reason', type: 3, value: 'blurry' }] }],
     });
-    expect(String(((await handle.response()).data as Json)['content'])).toMatch(/Refunded \*\*10\*\*/);
+    expect(String(((await handle.answer()).data as Json)['content'])).toMatch(/Refunded \*\*10\*\*/);
 
     const stats = fake.slashCommand({ guildId: guild, channelId: CHANNEL, user: ADMIN, roles: [adminRole.id], name: 'admin', options: [{ type: 1, name: 'stats', options: [{ name: 'days', type: 4, value: 7 }] }] });
-    const data = (await stats.response()).data as Json;
+    const data = (await stats.answer()).data as Json;
     expect(data['allowed_mentions']).toEqual({ parse: [] });
     const [embed] = data['embeds'] as { title: string; description: string; fields: { name: string; value: string }[] }[];
     expect(embed!.title).toBe('Usage in the last 7 days');

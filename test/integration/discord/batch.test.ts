@@ -36,11 +36,11 @@ const env = useGuildBot(f, { guildId: GUILD, guildName: 'Batch Test', channelId:
 
 
 async function batch(user: Member, prompts: string, options: Option[] = [], roles: string[] = [STARTER_ROLE]) {
-  const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'batch', options: [{ name: 'prompts', type: 3, value: prompts }, ...options] }).response();
+  const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'batch', options: [{ name: 'prompts', type: 3, value: prompts }, ...options] }).answer();
   return callback.data as Record<string, unknown>;
 }
 const generate = (user: Member, data: Record<string, unknown>) =>
-  env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).response();
+  env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).answer();
 const jobsOf = async (user: Member) =>
   (await f.database.sql.query(`SELECT id, price, request FROM generation_job WHERE user_id = $1`, [user.id])).rows as { id: string; price: number; request: Record<string, unknown> }[];
 const quotesOf = async (user: Member) => (await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [user.id])).rows[0].n as number;
@@ -69,7 +69,7 @@ describe('/batch', () => {
     const user = aMember();
     await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'settings', options: [
       { name: 'model', type: 3, value: 'sdxl' }, { name: 'auto-confirm', type: 4, value: 20 },
-    ] }).response();
+    ] }).answer();
     const data = await batch(user, 'one | two');
     // sdxl 1024×1024: ceil(4 × 1.048576) = 5 a image; 2 cost ceil(5 × 1.8) = 9.
     expect(contentOf(data)).toMatch(/^Auto-confirmed under your 20-credit threshold.*: 9 credits held/);

@@ -119,7 +119,7 @@ describe('Discord purchases', () => {
   });
 
   it('/topup lists every pack with its discount, with Discord’s premium button for SKU packs', async () => {
-    const callback = await fake.slashCommand({ guildId: GUILD, channelId: '240000000000000002', user: { id: BUYER, username: 'buyer' }, name: 'topup' }).response();
+    const callback = await fake.slashCommand({ guildId: GUILD, channelId: '240000000000000002', user: { id: BUYER, username: 'buyer' }, name: 'topup' }).answer();
     const data = callback.data as { flags: number; embeds: { fields: { name: string; value: string }[] }[]; components: { components: { style: number; sku_id: string }[] }[] };
     expect(data.flags).toBe(64);
     expect(data.embeds[0]!.fields).toHaveLength(card.packs.length);
@@ -128,8 +128,8 @@ describe('Discord purchases', () => {
   });
 
   it('without Stripe, a stale "Buy with card" button says card payments are not set up', async () => {
-    const callback = await fake.buttonClick({ guildId: GUILD, channelId: '240000000000000002', user: { id: BUYER, username: 'buyer' }, customId: `topup:stripe:${card.packs[0]!.id}` }).response();
-    expect(callback).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/Card payments are not set up/) } });
+    const callback = await fake.buttonClick({ guildId: GUILD, channelId: '240000000000000002', user: { id: BUYER, username: 'buyer' }, customId: `topup:stripe:${card.packs[0]!.id}` }).answer();
+    expect(callback).toMatchObject({ type: 5, data: { flags: 64, content: expect.stringMatching(/Card payments are not set up/) } });
   });
 
   it('ignores an entitlement for a SKU that is not on the price card', async () => {

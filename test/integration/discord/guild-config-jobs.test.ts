@@ -3,7 +3,7 @@
 // results, the guild's running-job limit, and the NSFW decision reaching the provider.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createBot } from '../../../src/discord/bot.js';
-import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
+import { createDiscordDelivery } from '../../../src/discord/discord-delivery.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
@@ -58,7 +58,7 @@ beforeAll(async () => {
   fake.addGuild({ id: GUILD, name: 'Jobs Config Test', channels: [ART, LOUNGE] });
   bot = await startTestBot(f, fake, card);
   // The fixture's tier limit is 4 jobs at once: only the guild's setting can bring it to 1.
-  f.startWorker(provider, { delivery: createChannelDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs }), deferMs: 100 });
+  f.startWorker(provider, { delivery: createDiscordDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs }), deferMs: 100 });
 });
 afterAll(async () => {
   provider.releaseSlow();
@@ -71,22 +71,22 @@ async function config(sub: string, options: Json[]) {
     guildId: GUILD, channelId: ART.id, user: admin, name: 'admin', permissions: adminPermissions,
     options: [{ type: 2, name: 'config', options: [{ type: 1, name: sub, options }] }],
   });
-  const data = (await handle.response()).data as Record<string, unknown>;
+  const data = (await handle.answer()).data as Record<string, unknown>;
   expect(String(data['content'])).not.toMatch(/Nothing changed|Only server admins/);
 }
 
 /** /imagine then Generate; returns the confirmed job's id. */
 async function generate(user: { id: string; username: string }, prompt: string, channelId = ART.id): Promise<string> {
-  const quoted = (await fake.slashCommand({ guildId: GUILD, channelId, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: prompt }] }).response()).data as Json;
+  const quoted = (await fake.slashCommand({ guildId: GUILD, channelId, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: prompt }] }).answer()).data as Json;
   const generateId = ((quoted['components'] as { components: { custom_id: string }[] }[])[0]!.components[0]!).custom_id;
-  const click = await fake.buttonClick({ guildId: GUILD, channelId, user, customId: generateId }).response();
+  const click = await fake.buttonClick({ guildId: GUILD, channelId, user, customId: generateId }).answer();
   expect(String((click.data as { content: string }).content)).toMatch(/^Confirmed/);
   const { rows } = await f.database.sql.query(`SELECT id FROM generation_job WHERE user_id = $1 AND request->>'prompt' = $2`, [user.id, prompt]);
   return rows[0].id as string;
 }
 
 // The job message is posted when queued and edited with the images: wait for the one with files.
-const deliveredTo = (prompt: string) => fake.waitForMessage((m) => m.via === 'channel' && m.files.length > 0 && JSON.stringify(m.payload).includes(prompt), 20_000);
+const deliveredTo = (prompt: string) => fake.waitForMessage((m) => m.files.length > 0 && JSON.stringify(m.payload).includes(prompt), 20_000);
 
 describe('guild config on running jobs', () => {
   it('spoilers results (SPOILER_ file names) while the setting is on, and only then', async () => {

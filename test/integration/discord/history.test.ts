@@ -24,12 +24,12 @@ const button = (data: unknown, label: RegExp): Button => buttonsOf(data).find((b
 
 async function openHistory(user: { id: string; username: string }) {
   const handle = env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'history' });
-  const callback = await handle.response();
+  const callback = await handle.answer();
   return { callback, messageId: handle.originalMessage()?.['id'] as string };
 }
 
 const press = (user: { id: string; username: string }, messageId: string, customId: string) =>
-  env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId, messageId }).response();
+  env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId, messageId }).answer();
 
 /** A job confirmed and finished through the real job store; its hold and settlement are real ledger entries. */
 async function runJob(userId: string, price: number, count: number, delivered: number, failureReason: string | null) {
@@ -103,12 +103,12 @@ describe('/history', () => {
     // Someone else pressing the member's button is told so, and the member's message stays as it was.
     const stranger = aMember();
     const refused = await press(stranger, messageId, older.custom_id);
-    expect(refused.type).toBe(4);
+    expect(refused.type).toBe(6);
     expect(refused.data).toMatchObject({ flags: 64, content: expect.stringMatching(/someone else’s history/) });
     expect(amounts(env.fake.message(messageId))).toEqual([25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
 
     const second = await press(member, messageId, older.custom_id);
-    expect(second.type).toBe(7);
+    expect(second.type).toBe(6);
     expect(amounts(second.data)).toEqual([15, 14, 13, 12, 11, 10, 9, 8, 7, 6]);
     const third = await press(member, messageId, button(second.data, /Older/).custom_id);
     expect(amounts(third.data)).toEqual([5, 4, 3, 2, 1]);

@@ -2,7 +2,7 @@
 // ledger, job store and queue: the quote, Generate by its owner (once, however often clicked),
 // a stranger's click, too few credits, Cancel.
 import { describe, expect, it } from 'vitest';
-import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
+import { createDiscordDelivery } from '../../../src/discord/discord-delivery.js';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { useGuildBot } from '../../support/bot-fixture.js';
@@ -21,7 +21,7 @@ const env = useGuildBot(f, { guildId: GUILD, guildName: 'Imagine Test', channelI
 
 async function imagine(user: { id: string; username: string }, options: { name: string; type: number; value: string | number }[], roles: string[] = []) {
   const handle = env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'imagine', options });
-  return (await handle.response()).data as Record<string, unknown>;
+  return (await handle.answer()).data as Record<string, unknown>;
 }
 
 describe('/imagine', () => {
@@ -57,13 +57,14 @@ describe('/imagine', () => {
     const stranger = aMember();
     const data = await imagine(owner, [{ name: 'prompt', type: 3, value: 'a lighthouse' }, { name: 'count', type: 4, value: 2 }], [STARTER_ROLE]);
     const generate = buttonIds(data)[0]!;
-    const strangerClick = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: generate }).response();
-    expect(strangerClick.type).toBe(4);
+    const strangerClick = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: generate }).answer();
+    // The quote message is left alone: the stranger gets a private note.
+    expect(strangerClick.type).toBe(6);
     expect(strangerClick.data).toMatchObject({ flags: 64, content: expect.stringMatching(/not your quote/) });
     expect((await f.ledger.balance(stranger.id, GUILD)).held).toBe(0);
 
-    const clicks = await Promise.all([1, 2, 3].map(() => env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: generate }).response()));
-    expect(clicks.every((click) => click.type === 7)).toBe(true);
+    const clicks = await Promise.all([1, 2, 3].map(() => env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: generate }).answer()));
+    expect(clicks.every((click) => click.type === 6)).toBe(true);
     expect(clicks.filter((click) => String((click.data as { content: string }).content).startsWith('Confirmed'))).toHaveLength(1);
     const balance = await f.ledger.balance(owner.id, GUILD);
     // Starter: 200 a week plus 20 free; a batch of two 1024×1024 flux-schnell = ceil(2 × 1.8) = 4.
@@ -79,8 +80,8 @@ describe('/imagine', () => {
     const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'expensive' }]);
     const revoked = await f.ledger.revoke({ key: `spend:${user.id}`, userId: user.id, guildId: GUILD, amount: 19, kinds: ['free'], actorId: 'test', reason: 'leave 1 credit' });
     expect(revoked.ok).toBe(true);
-    const click = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).response();
-    expect(click.type).toBe(7);
+    const click = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).answer();
+    expect(click.type).toBe(6);
     expect(String((click.data as { content: string }).content)).toMatch(/needs \*\*2\*\* credits and you have \*\*1\*\*.*\/topup/);
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
   });
@@ -89,9 +90,9 @@ describe('/imagine', () => {
     const user = aMember();
     const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'never mind' }]);
     const [generate, cancel] = buttonIds(data);
-    const cancelled = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: cancel! }).response();
+    const cancelled = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: cancel! }).answer();
     expect(cancelled.data).toMatchObject({ content: expect.stringMatching(/Cancelled/), components: [] });
-    const late = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate! }).response();
+    const late = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate! }).answer();
     expect(String((late.data as { content: string }).content)).toMatch(/cancelled/);
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
   });
@@ -99,12 +100,12 @@ describe('/imagine', () => {
 
 describe('results in the channel', () => {
   it('arrive with Re-roll and Keep ⭐ buttons that only the owner can use', async () => {
-    f.startWorker(createLocalProvider(), { delivery: createChannelDelivery({ token: env.fake.token, apiUrl: env.fake.apiUrl, jobs: f.jobs }) });
+    f.startWorker(createLocalProvider(), { delivery: createDiscordDelivery({ token: env.fake.token, apiUrl: env.fake.apiUrl, jobs: f.jobs }) });
     const owner = aMember();
     const stranger = aMember();
     const data = await imagine(owner, [{ name: 'prompt', type: 3, value: 'a glass whale' }, { name: 'seed', type: 4, value: 42 }]);
-    await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: buttonIds(data)[0]! }).response();
-    const posted = await env.fake.waitForMessage((m) => m.via === 'channel' && m.files.length > 0 && JSON.stringify(m.payload).includes('a glass whale'), 20_000);
+    await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: buttonIds(data)[0]! }).answer();
+    const posted = await env.fake.waitForMessage((m) => m.files.length > 0 && JSON.stringify(m.payload).includes('a glass whale'), 20_000);
     expect(posted.files).toHaveLength(1);
     const [upscale, variation, reroll, keep] = buttonIds(posted.payload);
     expect([upscale, variation, reroll, keep]).toEqual([
@@ -112,19 +113,19 @@ describe('results in the channel', () => {
     ]);
     const jobId = keep!.split(':')[2]!;
 
-    const strangerKeep = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: keep! }).response();
+    const strangerKeep = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: keep! }).answer();
     expect(strangerKeep.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only the person who made this image/) });
-    const strangerReroll = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: reroll! }).response();
+    const strangerReroll = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: reroll! }).answer();
     expect(strangerReroll.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only <@\d+> can re-roll/) });
     expect((await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [stranger.id])).rows[0].n).toBe(0);
 
-    const kept = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: keep! }).response();
+    const kept = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: keep! }).answer();
     expect(kept.data).toMatchObject({ content: expect.stringMatching(/^Kept ⭐/) });
     expect((await f.database.sql.query(`SELECT kept_at IS NOT NULL AS kept FROM generation_job WHERE id = $1`, [jobId])).rows[0].kept).toBe(true);
 
     // Re-roll: a new quote with the same settings and a new seed; nothing held until Generate.
     const heldBefore = (await f.ledger.balance(owner.id, GUILD)).held;
-    const rerolled = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: reroll! }).response();
+    const rerolled = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: reroll! }).answer();
     expect(rerolled.data).toMatchObject({ flags: 64 });
     expect(embedText(rerolled.data)).toContain('flux-schnell · 1024x1024 · 4 steps · ×1');
     expect(embedText(rerolled.data)).not.toContain('seed 42');
@@ -136,7 +137,7 @@ describe('results in the channel', () => {
 describe('/balance', () => {
   it('shows each bucket, with the tier from the member’s role', async () => {
     const user = aMember();
-    const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'balance' }).response();
+    const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'balance' }).answer();
     expect(callback.data).toMatchObject({ flags: 64 });
     const text = embedText(callback.data);
     expect(text).toContain('220 credits ($2.20)');
@@ -150,7 +151,7 @@ describe('/balance', () => {
     const callback = await env.fake.slashCommand({
       guildId: GUILD, channelId: CHANNEL, user, name: 'balance', permissions: '0',
       options: [{ name: 'member', type: 6, value: other.id }], resolved: { users: { [other.id]: { id: other.id, username: other.username, discriminator: '0', avatar: null, global_name: null } } },
-    }).response();
+    }).answer();
     expect(callback.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only server admins/) });
   });
 });

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
 import type { createBot } from '../../../src/discord/bot.js';
-import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
+import { createDiscordDelivery } from '../../../src/discord/discord-delivery.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
@@ -18,6 +18,7 @@ import { startTestBot } from '../../support/bot-fixture.js';
 import { buttonIds, buttonLabels, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { finished, usePipeline } from '../../support/pipeline-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const GUILD = '220000000000000001';
 const CHANNEL = '220000000000000002';
@@ -74,16 +75,19 @@ const content = (message: RecordedMessage) => String(message.message['content'])
 
 async function quoteFor(user: Member, options: Json[], roles: string[] = [], resolved?: Json) {
   const handle = fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'imagine', options, ...(resolved ? { resolved } : {}) });
-  return (await handle.response()).data as Record<string, unknown>;
+  return (await handle.answer()).data as Record<string, unknown>;
 }
 
 /** Presses Generate on a quote; returns the job and its public message id. */
 async function generate(user: Member, quoteData: Record<string, unknown>, roles: string[] = []) {
   const generateId = buttonIds(quoteData).find((id) => id.startsWith('quote:generate:'))!;
-  const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, roles, customId: generateId }).response();
+  const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, roles, customId: generateId }).answer();
   expect(String((click.data as { content: string }).content)).toMatch(/^Confirmed/);
-  const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1`, [generateId.split(':')[2]]);
-  return { jobId: rows[0].id as string, messageId: rows[0].message_id as string };
+  // The answer comes first; the public job message follows it.
+  return waitFor(async () => {
+    const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1 AND message_id IS NOT NULL`, [generateId.split(':')[2]]);
+    return rows[0] ? { jobId: rows[0].id as string, messageId: rows[0].message_id as string } : null;
+  }, 5_000, 'the job message');
 }
 
 const prompt = (value: string): Json => ({ name: 'prompt', type: 3, value });
@@ -107,7 +111,7 @@ describe('the job message', () => {
     expect(content(queued)).toMatch(/queued, position 1 \(1 job ahead\)/);
     expect(content(queued)).toContain('slow harbour');
 
-    f.startWorker(scriptedLocalProvider(), { delivery: createChannelDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs, progressEveryMs: 500, maxUploadBytes: UPLOAD_LIMIT }) });
+    f.startWorker(scriptedLocalProvider(), { delivery: createDiscordDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs, progressEveryMs: 500, maxUploadBytes: UPLOAD_LIMIT }) });
     const result = await resultOf(b.messageId);
     const history = fake.messages.filter((m) => m.messageId === b.messageId).map(content);
     expect(history[0]).toMatch(/queued/);
@@ -115,8 +119,10 @@ describe('the job message', () => {
     expect(history.at(-1)).toMatch(/— done/);
     // Throttled: the provider reports four steps in 2.4 s, edits stay ≥ 0.5 s apart.
     expect(history.filter((text) => text.includes('Generating')).length).toBeLessThanOrEqual(5);
-    // No second message was posted for this job.
-    expect(fake.messages.filter((m) => m.via === 'channel' && m.action === 'create' && content(m).includes('slow harbour'))).toHaveLength(1);
+    // No second message was posted for this job, and every write went through the Generate
+    // interaction's webhook (its own rate-limit budget), none through the busy channel.
+    expect(fake.messages.filter((m) => m.action === 'create' && content(m).includes('slow harbour'))).toHaveLength(1);
+    expect(new Set(fake.messages.filter((m) => m.messageId === b.messageId).map((m) => m.via))).toEqual(new Set(['interaction']));
     expect(result.files).toHaveLength(1);
     expect(buttonIds(result.payload)).toEqual([`job:upscale:${b.jobId}:1`, `job:variation:${b.jobId}:1`, `job:reroll:${b.jobId}`, `job:keep:${b.jobId}`]);
     expect((await finished(f, b.jobId)).status).toBe('succeeded');
@@ -157,7 +163,7 @@ describe('the job message', () => {
     const job = await generate(owner, await quoteFor(owner, [prompt('flaky kite')]));
     await resultOf(job.messageId);
     expect(await finished(f, job.jobId)).toMatchObject({ status: 'succeeded', attempts: 2, messageId: job.messageId });
-    expect(fake.messages.filter((m) => m.via === 'channel' && m.action === 'create' && content(m).includes('flaky kite'))).toHaveLength(1);
+    expect(fake.messages.filter((m) => m.action === 'create' && content(m).includes('flaky kite'))).toHaveLength(1);
   });
 
   it('re-encodes an image over the upload limit so it still arrives (and is charged)', async () => {
@@ -175,7 +181,7 @@ describe('the job message', () => {
 describe('upscale and variations', () => {
   it('U2 by a stranger is refused and quotes nothing', async () => {
     const stranger = aMember();
-    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, messageId: gridJob.messageId, customId: `job:upscale:${gridJob.jobId}:2` }).response();
+    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, messageId: gridJob.messageId, customId: `job:upscale:${gridJob.jobId}:2` }).answer();
     expect(click.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only <@\d+> can upscale this/) });
     expect((await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [stranger.id])).rows[0].n).toBe(0);
   });
@@ -183,7 +189,7 @@ describe('upscale and variations', () => {
   it('U2 by the owner quotes an upscale of the second grid image on the upscaler, and Generate upscales that cell 2×', async () => {
     const { owner } = gridJob;
     const heldBefore = (await f.ledger.balance(owner.id, GUILD)).held;
-    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], messageId: gridJob.messageId, customId: `job:upscale:${gridJob.jobId}:2` }).response();
+    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], messageId: gridJob.messageId, customId: `job:upscale:${gridJob.jobId}:2` }).answer();
     const quoteData = click.data as Record<string, unknown>;
     expect(quoteData['flags']).toBe(64);
     // real-esrgan 2/MP × 1.05 MP × upscale 0.5 = ceil(1.05) = 2 credits.
@@ -212,7 +218,7 @@ describe('upscale and variations', () => {
 
   it('V3 by the owner quotes variations of the third image with the variation factor', async () => {
     const { owner } = gridJob;
-    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], messageId: gridJob.messageId, customId: `job:variation:${gridJob.jobId}:3` }).response();
+    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], messageId: gridJob.messageId, customId: `job:variation:${gridJob.jobId}:3` }).answer();
     const text = embedText(click.data);
     // flux-schnell keeps the model: 1.5/MP × 1.05 MP × variation 1 = 2 per image; four cost ×3 = 6.
     expect(text).toContain('variation 1');
@@ -223,7 +229,7 @@ describe('upscale and variations', () => {
   });
 
   it('an image number that is not on the job is refused', async () => {
-    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: gridJob.owner, customId: `job:upscale:${gridJob.jobId}:7` }).response();
+    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: gridJob.owner, customId: `job:upscale:${gridJob.jobId}:7` }).answer();
     expect(click.data).toMatchObject({ flags: 64, content: expect.stringMatching(/no image #7/) });
   });
 });
@@ -255,7 +261,7 @@ describe('img2img', () => {
     const image = await upload('dog.png', 'image/png', png, { width: 256, height: 256 });
     const job = await generate(owner, await quoteFor(owner, [prompt('as a watercolour'), image.option], [STARTER_ROLE], image.resolved), [STARTER_ROLE]);
     expect(await finished(f, job.jobId)).toMatchObject({ status: 'succeeded' });
-    const reroll = () => fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], customId: `job:reroll:${job.jobId}` }).response();
+    const reroll = () => fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], customId: `job:reroll:${job.jobId}` }).answer();
     // Within the day the link lives: an ordinary quote.
     expect(buttonIds((await reroll()).data)).toEqual([expect.stringMatching(/^quote:generate:/), expect.stringMatching(/^quote:cancel:/)]);
     const quotes = async () => (await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [owner.id])).rows[0].n as number;
@@ -289,26 +295,26 @@ describe('/show job', () => {
     await bot.stop();
     bot = await startTestBot(f, fake, card);
     const handle = show(gridJob.owner, gridJob.jobId);
-    expect((await handle.response()).type).toBe(5);
+    expect((await handle.answer()).type).toBe(5);
     const edit = await handle.waitForWebhookCall('edit-original', 10_000);
     expect(edit.files.map((file) => file.name)).toEqual(['grid.png']);
     const original = fake.messages.find((m) => m.messageId === gridJob.messageId && m.files.length > 0)!.files[0]!.data;
     expect(edit.files[0]!.data.equals(original)).toBe(true);
     expect(buttonLabels(edit.payload)).toEqual(['U1', 'U2', 'U3', 'U4', 'V1', 'V2', 'V3', 'V4', 'Re-roll', 'Keep']);
     // A button of the shown message works on the new bot.
-    const keep = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: gridJob.owner, customId: `job:keep:${gridJob.jobId}` }).response();
+    const keep = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: gridJob.owner, customId: `job:keep:${gridJob.jobId}` }).answer();
     expect(keep.data).toMatchObject({ content: expect.stringMatching(/^Kept ⭐/) });
 
-    const stranger = await show(aMember(), gridJob.jobId, '0').response();
+    const stranger = await show(aMember(), gridJob.jobId, '0').answer();
     expect(stranger.data).toMatchObject({ flags: 64, content: expect.stringMatching(/found no job of yours/) });
     const admin = show(aMember(), gridJob.jobId, String(1n << 5n));
-    expect((await admin.response()).type).toBe(5);
+    expect((await admin.answer()).type).toBe(5);
     expect((await admin.waitForWebhookCall('edit-original', 10_000)).files).toHaveLength(1);
   });
 
   it('suggests the member’s recent jobs as they type', async () => {
     const handle = fake.autocomplete({ guildId: GUILD, channelId: CHANNEL, user: gridJob.owner, name: 'show', options: [{ name: 'job', type: 1, options: [{ name: 'id', type: 3, value: 'whales', focused: true }] }] });
-    const callback = await handle.response();
+    const callback = await handle.answer();
     expect(callback.type).toBe(8);
     // Newest first: the upscale made from the grid, then the grid itself.
     expect((callback.data as { choices: unknown[] }).choices).toEqual([

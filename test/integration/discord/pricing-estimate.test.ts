@@ -11,7 +11,7 @@ const f = usePipeline(3);
 const env = useGuildBot(f, { guildId: GUILD, guildName: 'Pricing Test', channelId: CHANNEL });
 
 const run = async (name: string, options: { name: string; type: number; value: string | number }[] = []) =>
-  (await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: member, name, options }).response()).data as Record<string, unknown>;
+  (await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: member, name, options }).answer()).data as Record<string, unknown>;
 
 describe('/pricing', () => {
   it('shows the whole card privately, in embeds', async () => {

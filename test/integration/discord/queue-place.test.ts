@@ -1,7 +1,7 @@
 // "queued, position N" on the job message follows the queue, and a late "queued" edit can never
 // land over the worker's "Generating…": the worker's first edit waits for the bot's edit of that job.
 import { describe, expect, it } from 'vitest';
-import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
+import { createDiscordDelivery } from '../../../src/discord/discord-delivery.js';
 import { refreshQueuePlaces } from '../../../src/discord/queue-place-refresher.js';
 import type { RecordedMessage } from '../../fakes/fake-discord/fake-discord.js';
 import { useGuildBot } from '../../support/bot-fixture.js';
@@ -21,18 +21,21 @@ const env = useGuildBot(f, { guildId: GUILD, guildName: 'Queue', channelId: CHAN
 /** /imagine and Generate by a new member: the queued job and its public message. */
 async function queuedJob(): Promise<{ jobId: string; messageId: string }> {
   const user = aMember();
-  const quote = (await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `a queued lantern ${sequence}` }] }).response()).data;
+  const quote = (await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `a queued lantern ${sequence}` }] }).answer()).data;
   const generateId = buttonIds(quote).find((id) => id.startsWith('quote:generate:'))!;
-  await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generateId }).response();
-  const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1`, [generateId.split(':')[2]]);
-  return { jobId: rows[0].id as string, messageId: rows[0].message_id as string };
+  await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generateId }).answer();
+  // The answer comes first; the public job message follows it.
+  return waitFor(async () => {
+    const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1 AND message_id IS NOT NULL`, [generateId.split(':')[2]]);
+    return rows[0] ? { jobId: rows[0].id as string, messageId: rows[0].message_id as string } : null;
+  }, 5_000, 'the job message');
 }
 const claim = (jobId: string) => f.jobs.claim(jobId, 'test-worker', 60_000, { maxRunningForMember: 4 });
 const textOf = (messageId: string) => {
   const last = env.fake.messages.filter((m: RecordedMessage) => m.messageId === messageId).at(-1);
   return String(last?.message['content'] ?? '');
 };
-const refresh = () => refreshQueuePlaces({ rest: env.bot.client.rest, jobs: f.jobs });
+const refresh = () => refreshQueuePlaces({ sender: env.bot.jobMessages, jobs: f.jobs });
 
 describe('queue places on job messages', () => {
   it('are edited as the queue moves, only where the place changed', async () => {
@@ -74,7 +77,7 @@ describe('queue places on job messages', () => {
     // …meanwhile a worker claims the job and reports progress: its first edit of the message.
     expect((await claim(jobId)).kind).toBe('claimed');
     let polls = 0;
-    const delivery = createChannelDelivery({
+    const delivery = createDiscordDelivery({
       token: env.fake.token, apiUrl: env.fake.apiUrl,
       jobs: { ...f.jobs, queuePlaceEditingUntil: (id: string) => { polls++; return f.jobs.queuePlaceEditingUntil(id); } },
     });

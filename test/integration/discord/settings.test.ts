@@ -20,7 +20,7 @@ const env = useGuildBot(f, { guildId: GUILD, guildName: 'Settings Test', channel
 
 
 async function command(name: string, user: Member, options: Option[], roles: string[] = []) {
-  const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name, options }).response();
+  const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name, options }).answer();
   return callback.data as Record<string, unknown>;
 }
 const settings = (user: Member, options: Option[] = [], roles: string[] = []) => command('settings', user, options, roles);
@@ -155,7 +155,7 @@ describe('low-balance warning', () => {
     const user = aMember();
     await settings(user, [{ name: 'low-balance-warning', type: 4, value: 19 }]);
     const quoted = await imagine(user, 'warn me');
-    const click = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(quoted)[0]! }).response();
+    const click = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(quoted)[0]! }).answer();
     expect(String((click.data as { content: string }).content)).toMatch(/^Confirmed: 2 credits held.*\n⚠️ Low balance: 18 credits left — \/topup$/);
     expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 18, held: 2 });
     await expectLedgerConsistent(f.database);

@@ -39,7 +39,7 @@ describe('sharding', () => {
 
   it('answers /imagine in a guild on either shard', async () => {
     for (const [i, where] of [GUILD_ON_0, GUILD_ON_1].entries()) {
-      const callback = await fake.slashCommand({ ...where, user: { id: `35000000000000000${i}`, username: `member${i}` }, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a lighthouse at dusk' }] }).response();
+      const callback = await fake.slashCommand({ ...where, user: { id: `35000000000000000${i}`, username: `member${i}` }, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a lighthouse at dusk' }] }).answer();
       expect(embedText(callback.data)).toContain('after this');
     }
   });

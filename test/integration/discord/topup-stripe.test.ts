@@ -65,7 +65,7 @@ const pack = (id: string) => card.packs.find((p) => p.id === id)!;
 /** Clicks "Buy with card" for a pack; returns the deferral and the edited private reply. */
 async function clickBuy(user: { id: string; username: string }, packId: string) {
   const handle = fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: `topup:stripe:${packId}` });
-  const callback = await handle.response();
+  const callback = await handle.answer();
   const reply = callback.type === 5 ? (await handle.waitForWebhookCall('edit-original')).payload : callback.data;
   return { callback, reply: reply as Record<string, unknown> };
 }
@@ -91,8 +91,8 @@ const completedEvent = (sessionId: string, paymentStatus: 'paid' | 'unpaid' = 'p
 
 describe('/topup with Stripe configured', () => {
   it('offers a "Buy with card" button for every pack and makes no session yet', async () => {
-    const callback = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: aMember(), name: 'topup' }).response();
-    expect(callback.type).toBe(4);
+    const callback = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: aMember(), name: 'topup' }).answer();
+    expect(callback.type).toBe(5);
     expect((callback.data as { flags: number }).flags).toBe(64);
     expect(buttons(callback.data).map((b) => b.custom_id)).toEqual(card.packs.map((p) => `topup:stripe:${p.id}`));
     expect(buttons(callback.data)[1]!.label).toContain('$10');
@@ -141,7 +141,7 @@ describe('/topup with Stripe configured', () => {
   it('a button for a pack no longer on the card says so and calls nothing', async () => {
     const requests = stripe.requests.length;
     const { callback } = await clickBuy(aMember(), 'credits-999999');
-    expect(callback).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/no longer sold/) } });
+    expect(callback).toMatchObject({ type: 5, data: { flags: 64, content: expect.stringMatching(/no longer sold/) } });
     expect(stripe.requests).toHaveLength(requests);
   });
 });
@@ -307,7 +307,7 @@ describe('refunds and disputes (charge.refunded, charge.dispute.created / .close
     expect(await topups(buyer.id)).toBe(1200);
     expect(dmsOf(buyer.id).at(-1)).toMatch(/settled in the seller's favour, so the \*\*1200 credits\*\* it took back are in your balance again/);
     // /history tells the story, newest first.
-    const history = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: buyer, name: 'history' }).response();
+    const history = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: buyer, name: 'history' }).answer();
     const rows = ((history.data as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields).map((field) => `${field.name} | ${field.value}`);
     expect(rows).toEqual([
       expect.stringMatching(/^\+1200 · Given back: card dispute settled for the seller \| .* · top-ups\ndispute dp_test_won won: credits given back$/),

@@ -43,7 +43,7 @@ async function seed(userId: string, job: SeedJob) {
 async function usage(user: { id: string; username: string }, options: { name: string; type: number; value: string | number }[] = []) {
   return env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'usage', options });
 }
-const contentOf = async (handle: Awaited<ReturnType<typeof usage>>) => String((await handle.response()).data?.['content']);
+const contentOf = async (handle: Awaited<ReturnType<typeof usage>>) => String((await handle.answer()).data?.['content']);
 
 describe('/usage', () => {
   const member = aMember();
@@ -74,7 +74,7 @@ describe('/usage', () => {
 
   it('sums a month: spend, refunds, images delivered and kept, cost per kept image, and a chart of spend per day', async () => {
     const handle = await usage(member);
-    const deferred = await handle.response();
+    const deferred = await handle.answer();
     expect(deferred.type).toBe(5);
     const edit = await handle.waitForWebhookCall('edit-original', 15_000);
     const text = JSON.stringify(edit.payload);

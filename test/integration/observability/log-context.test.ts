@@ -2,7 +2,7 @@
 // interaction's handling names the interaction (with member, server and command), and no token
 // shows up. Real pino output from the real worker, provider, delivery and discord.js bot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannelDelivery } from '../../../src/discord/channel-delivery.js';
+import { createDiscordDelivery } from '../../../src/discord/discord-delivery.js';
 import type { createBot } from '../../../src/discord/bot.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { createReplicateProvider } from '../../../src/providers/replicate-provider.js';
@@ -33,7 +33,7 @@ describe('a job’s log lines', () => {
   it('all carry the job id, from the worker through the provider to the delivery; no token appears', async () => {
     const captured = captureLog('debug', { secrets: [replicate.token, rest.token] });
     f.startWorker(createReplicateProvider({ token: replicate.token, baseUrl: replicate.baseUrl, pollIntervalMs: 20 }), {
-      delivery: createChannelDelivery({ token: rest.token, apiUrl: rest.apiUrl, jobs: f.jobs, log: captured.log }),
+      delivery: createDiscordDelivery({ token: rest.token, apiUrl: rest.apiUrl, jobs: f.jobs, log: captured.log }),
       log: captured.log,
     });
     rest.forbiddenChannels.add('locked-channel');
@@ -73,9 +73,9 @@ describe('an interaction’s log lines', () => {
     const startupLines = captured.raw.length;
 
     const command = discord.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a logged owl' }] });
-    const quote = (await command.response()).data as { components: { components: { custom_id: string }[] }[] };
+    const quote = (await command.answer()).data as { components: { components: { custom_id: string }[] }[] };
     const generate = quote.components[0]!.components[0]!.custom_id;
-    await discord.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate }).response();
+    await discord.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate }).answer();
     await expect.poll(() => captured.lines().filter((line) => line['msg'] === 'interaction handled').length).toBe(2);
 
     const lines = captured.lines().slice(startupLines);

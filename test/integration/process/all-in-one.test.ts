@@ -33,12 +33,12 @@ describe('npm start with a bot token', () => {
       DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
     }, 'started: bot and worker');
 
-    const quote = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: USER, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a paper boat on a pond' }] }).response();
+    const quote = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: USER, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a paper boat on a pond' }] }).answer();
     const generate = (quote.data as { components: { components: { custom_id: string }[] }[] }).components[0]!.components[0]!.custom_id;
-    const confirmed = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: USER, customId: generate }).response();
+    const confirmed = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: USER, customId: generate }).answer();
     expect(String((confirmed.data as { content: string }).content)).toMatch(/^Confirmed: 2 credits held/);
 
-    const posted = await fake.waitForMessage((m) => m.via === 'channel' && m.channelId === CHANNEL && m.files.length > 0, 20_000);
+    const posted = await fake.waitForMessage((m) => m.channelId === CHANNEL && m.files.length > 0, 20_000);
     expect(JSON.stringify(posted.payload)).toContain(`<@${USER.id}>`);
     expect(posted.files.map((file) => file.name)).toEqual(['image-1.png']);
     expect(posted.files[0]!.data.subarray(1, 4).toString()).toBe('PNG');

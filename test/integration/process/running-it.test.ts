@@ -56,9 +56,9 @@ const start = async (...args: Parameters<typeof spawnEntry>) => {
 
 /** /imagine then Generate, as a member would; resolves with the job row's id. */
 async function imagineAndGenerate(discord: FakeDiscord, user: { id: string; username: string }, prompt: string): Promise<string> {
-  const quote = await discord.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: prompt }] }).response(20_000);
+  const quote = await discord.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: prompt }] }).answer(20_000);
   const generate = (quote.data as { components: { components: { custom_id: string }[] }[] }).components[0]!.components[0]!.custom_id;
-  const confirmed = await discord.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate }).response(20_000);
+  const confirmed = await discord.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate }).answer(20_000);
   expect(String((confirmed.data as { content: string }).content)).toMatch(/^Confirmed: 2 credits held/);
   const { rows } = await database.sql.query<{ id: string }>(`SELECT id FROM generation_job WHERE user_id = $1`, [user.id]);
   return rows[0]!.id;
@@ -102,7 +102,7 @@ describe('npm start (bot and worker in one process)', () => {
     expect(exit.code).toBe(0);
     expect(exit.ms).toBeLessThan(graceMs);
     expect(await jobRow(jobId)).toMatchObject({ status: 'succeeded', credits_charged: 2, credits_refunded: 0 });
-    const posted = await discord.waitForMessage((m) => m.via === 'channel' && m.channelId === CHANNEL && m.files.length > 0, 1000);
+    const posted = await discord.waitForMessage((m) => m.channelId === CHANNEL && m.files.length > 0, 1000);
     expect(JSON.stringify(posted.payload)).toContain(prompt);
     expect(replicate.creates().filter((r) => JSON.stringify(r.body).includes(prompt))).toHaveLength(1);
     await expectLedgerConsistent(database);
@@ -149,7 +149,7 @@ describe('start:bot and start:worker apart', () => {
     const next = await start('worker.ts', workerEnv, 'worker started');
     await waitFor(async () => (await jobRow(jobId)).status === 'failed', 60_000, 'the job to end');
     expect(await jobRow(jobId)).toMatchObject({ credits_charged: 0, credits_refunded: 2 });
-    const told = await discord.waitForMessage((m) => m.via === 'channel' && JSON.stringify(m.payload).includes('credits back'), 10_000);
+    const told = await discord.waitForMessage((m) => JSON.stringify(m.payload).includes('credits back'), 10_000);
     expect(JSON.stringify(told.payload)).toContain(`<@${user.id}>`);
     expect(replicate.creates().filter((r) => JSON.stringify(r.body).includes(prompt))).toHaveLength(1);
     await expectLedgerConsistent(database);

@@ -42,7 +42,7 @@ describe('start:bot with Stripe configured', () => {
       STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.apiUrl,
     }, 'bot started');
 
-    const topup = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: BUYER, name: 'topup' }).response();
+    const topup = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: BUYER, name: 'topup' }).answer();
     const cardButton = (topup.data as { components: { components: { custom_id?: string }[] }[] }).components.flatMap((row) => row.components)
       .find((button) => button.custom_id === 'topup:stripe:credits-500');
     expect(cardButton).toBeDefined();

@@ -1,7 +1,8 @@
 // The router's tables: every registered slash command has a handler and every handler a
 // registered command (the compiler checks the first; this checks both at run time too), every
 // command that offers autocomplete has an autocomplete route, and custom ids reach the right
-// handler with their parts — or nothing does.
+// handler with their parts — or nothing does; and each is acknowledged the way its answer needs
+// (a private reply for commands and job buttons, an update for the quote and the history pager).
 import { describe, expect, it, vi } from 'vitest';
 import type { Interaction } from 'discord.js';
 import { commands } from '../../../commands/index.js';
@@ -19,6 +20,7 @@ vi.mock('../../../src/discord/handlers/show-job.js', () => ({
 }));
 
 const { autocompleteRoutes, buttonRoutes, commandRoutes, declined, routeInGuild } = await import('../../../src/discord/routes.js');
+type Routed = ReturnType<typeof routeInGuild>;
 const { handleJobButton } = await import('../../../src/discord/handlers/job-buttons.js');
 const { handleQuoteButton } = await import('../../../src/discord/handlers/quote-buttons.js');
 const { handleStripeCheckoutButton } = await import('../../../src/discord/handlers/topup-stripe.js');
@@ -52,18 +54,27 @@ describe('the routing tables', () => {
 });
 
 describe('routeInGuild', () => {
-  it('passes a job button’s action, job id and image number', async () => {
+  const run = async (routed: Routed) => {
+    if (routed === declined) throw new Error('declined');
+    await routed.run();
+    return routed.ack;
+  };
+
+  it('passes a job button’s action, job id and image number, to be answered privately', async () => {
     const interaction = button('job:upscale:job-1:3');
-    await routeInGuild(interaction, deps);
+    const routed = routeInGuild(interaction, deps);
+    // Nothing runs until the router has acknowledged the interaction.
+    expect(handleJobButton).not.toHaveBeenCalled();
+    expect(await run(routed)).toBe('private-reply');
     expect(handleJobButton).toHaveBeenLastCalledWith(interaction, 'upscale', 'job-1', 3, deps);
-    await routeInGuild(button('job:reroll:job-2'), deps);
+    await run(routeInGuild(button('job:reroll:job-2'), deps));
     expect(handleJobButton).toHaveBeenLastCalledWith(expect.anything(), 'reroll', 'job-2', undefined, deps);
   });
 
-  it('passes quote and card-checkout buttons their ids', async () => {
-    await routeInGuild(button('quote:generate:q-1'), deps);
+  it('passes quote and card-checkout buttons their ids; the quote is updated in place', async () => {
+    expect(await run(routeInGuild(button('quote:generate:q-1'), deps))).toBe('update');
     expect(handleQuoteButton).toHaveBeenLastCalledWith(expect.anything(), 'generate', 'q-1', deps);
-    await routeInGuild(button('topup:stripe:credits-500'), deps);
+    expect(await run(routeInGuild(button('topup:stripe:credits-500'), deps))).toBe('private-reply');
     expect(handleStripeCheckoutButton).toHaveBeenLastCalledWith(expect.anything(), 'credits-500', deps);
   });
 
@@ -77,13 +88,13 @@ describe('routeInGuild', () => {
     expect(routeInGuild(slash('nope'), deps)).toBe(declined);
     expect(routeInGuild(slash('hasOwnProperty'), deps)).toBe(declined);
     expect(routeInGuild(slash('show', 'image'), deps)).toBe(declined);
-    await routeInGuild(slash('show', 'job'), deps);
+    expect(await run(routeInGuild(slash('show', 'job'), deps))).toBe('private-reply');
     expect(handleShowJob).toHaveBeenCalledTimes(1);
   });
 
   it('answers autocomplete it has no route for with an empty list', async () => {
     const respond = vi.fn(() => Promise.resolve());
-    await routeInGuild(autocomplete('imagine', respond), deps);
+    expect(await run(routeInGuild(autocomplete('imagine', respond), deps))).toBe('none');
     expect(respond).toHaveBeenCalledWith([]);
   });
 

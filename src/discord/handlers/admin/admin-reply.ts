@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { type ChatInputCommandInteraction } from 'discord.js';
 import type { BotDeps } from '../../bot-deps.js';
 
 export type AdminInteraction = ChatInputCommandInteraction<'cached' | 'raw'>;
@@ -9,4 +9,4 @@ export type AdminHandler = (interaction: AdminInteraction, deps: BotDeps) => Pro
  * to name them.
  */
 export const replyPrivately = (interaction: AdminInteraction, content: string) =>
-  interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  interaction.editReply({ content, allowedMentions: { parse: [] } });

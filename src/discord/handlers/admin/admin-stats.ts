@@ -1,4 +1,3 @@
-import { MessageFlags } from 'discord.js';
 import type { BotDeps } from '../../bot-deps.js';
 import { renderAdminStats } from '../../render/admin-stats.js';
 import type { AdminInteraction } from './admin-reply.js';
@@ -9,9 +8,8 @@ const dayMs = 24 * 60 * 60 * 1000;
 export async function handleAdminStats(interaction: AdminInteraction, deps: BotDeps): Promise<void> {
   const days = Math.min(365, Math.max(1, interaction.options.getInteger('days') ?? 30));
   const figures = await deps.adminStats.guildUsage(interaction.guildId, new Date(deps.now().getTime() - days * dayMs), 5);
-  await interaction.reply({
+  await interaction.editReply({
     embeds: [renderAdminStats({ figures, days, creditsPerDollar: deps.card.creditsPerDollar })],
-    flags: MessageFlags.Ephemeral,
     allowedMentions: { parse: [] },
   });
 }
