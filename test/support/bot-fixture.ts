@@ -15,7 +15,7 @@ import { createBot } from '../../src/discord/bot.js';
 import type { PriceCard } from '../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../src/pricing/load-price-card.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { FakeDiscord } from '../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord/fake-discord.js';
 import type { PipelineFixture } from './pipeline-fixture.js';
 
 export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Partial<BotDepsInput> = {}): BotDepsInput {
@@ -51,11 +51,11 @@ export interface TestGuild {
  * the starter tier when asked for) and a bot on the default price card logged in to it. Its
  * fields are set before the file's tests run.
  */
-export function useGuildBot(f: PipelineFixture, guild: TestGuild) {
+export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: FakeDiscordOptions = {}) {
   const env = {} as { fake: FakeDiscord; bot: Awaited<ReturnType<typeof startTestBot>>; card: PriceCard };
   beforeAll(async () => {
     env.card = await loadPriceCardOrThrow();
-    env.fake = await FakeDiscord.start();
+    env.fake = await FakeDiscord.start(fakeOptions);
     env.fake.addGuild({
       id: guild.guildId, name: guild.guildName, channels: [{ id: guild.channelId, name: 'art', type: 0 }],
       ...(guild.starterRoleId ? { roles: [{ id: guild.starterRoleId, name: 'Starter', permissions: '0' }] } : {}),

@@ -188,6 +188,14 @@ export class FakeDiscord {
     return this.rest.hold(match);
   }
 
+  /**
+   * Refuses the next REST request that `match`es with this status and Discord error body instead of
+   * applying it (one request per call): a Discord that fails one call, for the bot's error paths.
+   */
+  failRequest(match: (method: string, path: string, payload: Json | undefined) => boolean, status: number, error: { message: string; code: number }): void {
+    this.rest.fail(match, { status, body: error });
+  }
+
   /** Messages the bot sent to this user's DM channel. */
   directMessages(userId: string): RecordedMessage[] {
     return this.state.messages.items.filter((m) => m.action === 'create' && this.state.dmChannels.get(m.channelId) === userId);

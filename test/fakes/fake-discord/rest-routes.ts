@@ -65,6 +65,13 @@ export class FakeRest {
     return this.limiter.refused;
   }
 
+  private readonly failures: { readonly match: Hold['match']; readonly reply: RestReply }[] = [];
+
+  /** Answers the next request that `match`es with `reply` instead of applying it; one request per call. */
+  fail(match: Hold['match'], reply: RestReply): void {
+    this.failures.push({ match, reply });
+  }
+
   /** Holds the next request that `match`es until `release()`; one request per call. */
   hold(match: Hold['match']): HeldRequest {
     let arrive!: () => void;
@@ -132,8 +139,11 @@ export class FakeRest {
       .find(({ params }) => params !== null);
 
     const limit = this.limiter.check(request.method ?? '', path, decodedPath, botAuthorized);
+    const failed = this.failures.findIndex((failure) => failure.match(request.method ?? '', url.pathname, payload as Json | undefined));
     let reply: RestReply;
-    if (limit.refused) {
+    if (failed >= 0 && !limit.refused) {
+      reply = this.failures.splice(failed, 1)[0]!.reply;
+    } else if (limit.refused) {
       reply = limit.refused;
     } else if (!url.pathname.startsWith('/api/v10/') || !match) {
       reply = { status: 404, body: { message: `fake-discord has no route ${request.method} ${url.pathname}`, code: 0 } };
