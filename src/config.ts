@@ -28,6 +28,7 @@ const envSchema = z.object({
   DISCORD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(256 * 1024).max(500 * 1024 * 1024).default(10 * 1024 * 1024),
   REPLICATE_API_TOKEN: optional(z.string().min(8, { error: 'is too short to be a Replicate token' })),
   REPLICATE_API_URL: optional(url(['http:', 'https:'], 'https://api.replicate.com/v1')),
+  LOCAL_PROVIDER_DELAY_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int({ error: 'must be a whole number of milliseconds' }).min(0).max(600_000).default(0),
   PRICE_CARD: optional(z.string()),
   STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/, { error: 'must start with sk_test_, sk_live_, rk_test_ or rk_live_' })),
   STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith('whsec_', { error: 'must start with whsec_' })),
@@ -73,7 +74,10 @@ export interface Config {
   /** Who may create credits with `/admin credits grant` besides the owners (OWNER_IDS), and how many. */
   readonly adminGrants: { readonly guildAdminsMayGrant: boolean; readonly guildAdminDailyCap: number };
   /** `local` renders images offline and free; used whenever no Replicate token is set. */
-  readonly provider: { readonly kind: 'local' } | { readonly kind: 'replicate'; readonly token: string; readonly apiUrl: string | undefined };
+  readonly provider:
+    /** `delayMs`: how long each local generation pretends to take (demos, load tests); 0 = as fast as it renders. */
+    | { readonly kind: 'local'; readonly delayMs: number }
+    | { readonly kind: 'replicate'; readonly token: string; readonly apiUrl: string | undefined };
   readonly priceCardPath: string | undefined;
   /** The operator's banned words and phrases, refused in prompts in every guild. */
   readonly moderation: { readonly bannedWords: readonly string[] };
@@ -112,7 +116,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     }),
     adminGrants: Object.freeze({ guildAdminsMayGrant: e.GUILD_ADMIN_GRANTS, guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP }),
     provider: Object.freeze(
-      e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const },
+      e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const, delayMs: e.LOCAL_PROVIDER_DELAY_MS },
     ),
     priceCardPath: e.PRICE_CARD,
     moderation: Object.freeze({ bannedWords: Object.freeze(e.BANNED_WORDS) }),

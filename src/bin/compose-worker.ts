@@ -58,7 +58,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
   const shutdown = new AbortController();
   const provider = instrumentProvider(config.provider.kind === 'replicate'
     ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
-    : createLocalProvider(), metrics);
+    : createLocalProvider({ delayMs: config.provider.delayMs }), metrics);
   const delivery = config.discord.token
     ? createDiscordDelivery({ token: config.discord.token, jobs, log, maxUploadBytes: config.discord.maxUploadBytes, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
     : null;

@@ -17,7 +17,7 @@ describe('configuration from the environment', () => {
   it('needs nothing set and defaults to local PostgreSQL, Redis and the local provider', () => {
     const config = loadConfig({});
     expect(config.database.url).toBe('postgresql://postgres@127.0.0.1:5432/imagine_credits');
-    expect(config.provider).toEqual({ kind: 'local' });
+    expect(config.provider).toEqual({ kind: 'local', delayMs: 0 });
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.database.poolSize).toBe(10);
     expect(config.stripe).toBeUndefined();
@@ -30,7 +30,7 @@ describe('configuration from the environment', () => {
   });
 
   it('treats an empty variable as unset, as a copied .env.example leaves them', () => {
-    expect(loadConfig({ ...base, REPLICATE_API_TOKEN: '', STRIPE_SECRET_KEY: ' ' }).provider).toEqual({ kind: 'local' });
+    expect(loadConfig({ ...base, REPLICATE_API_TOKEN: '', STRIPE_SECRET_KEY: ' ' }).provider).toEqual({ kind: 'local', delayMs: 0 });
   });
 
   it('names every bad variable at once', () => {
@@ -51,6 +51,12 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...base, BANNED_WORDS: ' gore , red panda,, ' }).moderation.bannedWords).toEqual(['gore', 'red panda']);
     expect(loadConfig(base).moderation.bannedWords).toEqual([]);
     expect(problemsOf({ ...base, BANNED_WORDS: 'x'.repeat(51) })[0]).toMatch(/^BANNED_WORDS\.0: each banned word/);
+  });
+
+  it('takes the local provider’s simulated generation time, and refuses one that is not whole milliseconds', () => {
+    expect(loadConfig({ ...base, LOCAL_PROVIDER_DELAY_MS: '1500' }).provider).toEqual({ kind: 'local', delayMs: 1500 });
+    expect(problemsOf({ ...base, LOCAL_PROVIDER_DELAY_MS: '1.5s' })[0]).toMatch(/^LOCAL_PROVIDER_DELAY_MS: must be a whole number of milliseconds/);
+    expect(problemsOf({ ...base, LOCAL_PROVIDER_DELAY_MS: '-1' })[0]).toMatch(/^LOCAL_PROVIDER_DELAY_MS:/);
   });
 
   it('parses owner ids as a list', () => {
