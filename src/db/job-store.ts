@@ -215,6 +215,12 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       return row?.message_id ?? null;
     },
 
+    async queuedJobIdsOf(userId, limit) {
+      const rows = await query<{ id: string }>(pool, `
+        SELECT id FROM generation_job WHERE user_id = $1 AND status = 'queued' ORDER BY priority, created_at, id LIMIT $2`, [userId, limit]);
+      return rows.map((row) => row.id);
+    },
+
     async queuedAhead(jobId) {
       if (!uuidPattern.test(jobId)) return 0;
       const [row] = await query<{ n: number }>(pool, `

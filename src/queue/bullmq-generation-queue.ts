@@ -5,8 +5,12 @@ import type { GenerationQueue } from '../use-cases/ports/generation-queue.js';
 export const generationQueueName = 'generations';
 export const generationJobName = 'generate';
 
-/** The only payload a queued job carries: the id of its row, where everything else lives. */
-export const generationPayloadSchema = z.strictObject({ jobId: z.uuid() });
+/**
+ * The only payload a queued job carries: the id of its row, where everything else lives — and,
+ * while it waits because its member is at their running-job limit, that it does (so the end of
+ * the member's running job can wake it early, where a retry's back-off must not be cut short).
+ */
+export const generationPayloadSchema = z.strictObject({ jobId: z.uuid(), waitingForMember: z.literal(true).optional() });
 export type GenerationPayload = z.infer<typeof generationPayloadSchema>;
 
 export interface BullGenerationQueueOptions {

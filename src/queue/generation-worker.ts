@@ -1,4 +1,4 @@
-import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Job, Worker, type ConnectionOptions } from 'bullmq';
 import { memberRunningLimit } from '../domain/guild-config.js';
 import { ProviderError, type ImageProvider } from '../use-cases/ports/image-provider.js';
 import type { ImageDelivery } from '../use-cases/ports/image-delivery.js';
@@ -45,31 +45,63 @@ export function retryDelayMs(attemptsMade: number, error?: Error): number {
 export function createGenerationWorker(options: GenerationWorkerOptions): Worker<GenerationPayload, RunOutcome> {
   const leaseMs = options.leaseMs ?? 60_000;
   const processor = async (job: Job<GenerationPayload, RunOutcome>, token?: string): Promise<RunOutcome> => {
-    const { jobId } = generationPayloadSchema.parse(job.data);
+    const { jobId, waitingForMember } = generationPayloadSchema.parse(job.data);
     const log = options.log?.child({ jobId, attempt: job.attemptsMade + 1 });
-    const outcome = await runGeneration({
-      jobId,
-      workerId: options.workerId,
-      jobs: options.jobs,
-      provider: options.provider,
-      delivery: options.delivery,
-      // The guild's job limit (copied onto the job when quoted) lowers the tier's.
-      maxRunningJobs: (record) => memberRunningLimit(options.maxRunningJobs(record), record.request.maxRunningJobsPerMember),
-      leaseMs,
-      finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.estimateCostUsd ? { estimateCostUsd: options.estimateCostUsd } : {}),
-      ...(log ? { log } : {}),
-    });
+    let outcome: RunOutcome;
+    try {
+      outcome = await runGeneration({
+        jobId,
+        workerId: options.workerId,
+        jobs: options.jobs,
+        provider: options.provider,
+        delivery: options.delivery,
+        // The guild's job limit (copied onto the job when quoted) lowers the tier's.
+        maxRunningJobs: (record) => memberRunningLimit(options.maxRunningJobs(record), record.request.maxRunningJobsPerMember),
+        leaseMs,
+        finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.estimateCostUsd ? { estimateCostUsd: options.estimateCostUsd } : {}),
+        ...(log ? { log } : {}),
+      });
+    } finally {
+      // It ran (or failed trying): no longer waiting for its member, so a back-off is never cut short.
+      if (waitingForMember) await job.updateData({ jobId }).catch(() => undefined);
+    }
     options.onOutcome?.(jobId, outcome);
+    if (outcome.kind === 'finished') await wakeMembersNextJob(outcome.userId);
     // Another worker holds the job, or the member is at their limit: keep the job in the queue
     // and look again later, without spending an attempt.
-    if (outcome.kind === 'held_elsewhere' || outcome.kind === 'deferred') {
-      await job.moveToDelayed(Date.now() + (outcome.kind === 'deferred' ? (options.deferMs ?? 5000) : leaseMs), token);
+    if (outcome.kind === 'deferred') {
+      await job.updateData({ jobId, waitingForMember: true });
+      await job.moveToDelayed(Date.now() + (options.deferMs ?? 5000), token);
+      throw new DelayedError();
+    }
+    if (outcome.kind === 'held_elsewhere') {
+      await job.moveToDelayed(Date.now() + leaseMs, token);
       throw new DelayedError();
     }
     return outcome;
   };
+
+  /**
+   * A member's job ended, so one of their jobs that was put off for their running-job limit may
+   * run now rather than when its wait runs out: the next one waiting is moved up. (Its claim still
+   * checks the limit; the wait remains the fallback, e.g. for a job that ended on a dead worker.)
+   */
+  async function wakeMembersNextJob(userId: string): Promise<void> {
+    try {
+      for (const id of await options.jobs.queuedJobIdsOf(userId, 4)) {
+        const queued = await Job.fromId<GenerationPayload, RunOutcome>(worker, id);
+        if (queued?.data.waitingForMember && (await queued.isDelayed())) {
+          await queued.promote();
+          return;
+        }
+      }
+    } catch (error) {
+      options.onError?.(undefined, error);
+    }
+  }
+
   const worker = new Worker<GenerationPayload, RunOutcome>(generationQueueName, processor, {
     connection: options.connection,
     prefix: options.prefix ?? 'imagine',

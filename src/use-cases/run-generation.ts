@@ -24,7 +24,8 @@ export interface RunGenerationOptions {
 }
 
 export type RunOutcome =
-  | { readonly kind: 'finished'; readonly status: 'succeeded' | 'partial' | 'failed'; readonly charged: number; readonly refunded: number }
+  /** `userId`: whose job it was (their next job may now run). */
+  | { readonly kind: 'finished'; readonly status: 'succeeded' | 'partial' | 'failed'; readonly charged: number; readonly refunded: number; readonly userId: string }
   /** Ended earlier, by another worker or the reaper: nothing was done. */
   | { readonly kind: 'already_finished' }
   /** Another worker's lease is live: it is doing the work. */
@@ -86,7 +87,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
       providerCostUsd: result.providerCostUsd ?? options.estimateCostUsd?.(job, delivered) ?? null,
       predictTimeSeconds: result.predictTimeSeconds,
     });
-    return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded };
+    return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded, userId: job.userId };
   } catch (error) {
     const permanent = error instanceof ProviderError && !error.transient;
     // Shutting down, or a transient failure with attempts left: hand the job back for a retry,
@@ -101,7 +102,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
     log.warn({ reason, err: messageOf(error) }, 'job failed; refunding');
     const finished = await jobs.finish(jobId, { delivered: 0, failureReason: reason, memberMessage: message, providerCostUsd: null, predictTimeSeconds: null });
     if (!finished.replayed) await options.delivery.reportFailure(job, message, finished.refunded).catch(() => undefined);
-    return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded };
+    return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded, userId: job.userId };
   } finally {
     clearInterval(heartbeat);
   }

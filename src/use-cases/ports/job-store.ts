@@ -179,6 +179,8 @@ export interface JobStore extends JobMessageStore, QueuePlaceStore {
   /** Jobs still queued or running whose worker is gone or that never reached the queue. */
   findOrphans(olderThanMs: number): Promise<{ id: string; priority: number }[]>;
   findPastDeadline(limit: number): Promise<string[]>;
+  /** The member's queued jobs, the next to run first (priority, then age). */
+  queuedJobIdsOf(userId: string, limit: number): Promise<string[]>;
   /** Queued jobs that run before this one (priority, then age); 0 when it is next or not queued. */
   queuedAhead(jobId: string): Promise<number>;
   /** The member's latest jobs in a guild, newest first, optionally whose prompt or id contains `search`. */
