@@ -135,3 +135,27 @@ describe('per-member running-job limit, end to end', () => {
     await expectLedgerConsistent(f.database);
   });
 });
+
+describe('a job put off for its member’s limit', () => {
+  const f = usePipeline(3);
+
+  it('starts as soon as the member’s running job ends, not when its wait runs out', async () => {
+    const member = newMember();
+    await fund(f, member, 3 * price);
+    const jobIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const confirmed = await confirm(f, await quote(f, member, price, aRequest({ prompt: `${member} job ${i}` })), member);
+      if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
+      jobIds.push(confirmed.value.jobId);
+    }
+    // Three slots, one allowed at a time: two of the three are put off at once, for 30 s each.
+    const provider = new ConcurrencyProvider(300);
+    f.startWorker(provider, { concurrency: 3, deferMs: 30_000, maxRunningJobs: () => 1 });
+    const started = Date.now();
+    const jobs = await Promise.all(jobIds.map((id) => finished(f, id, 20_000)));
+    expect(jobs.map((job) => job.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(provider.peak.get(member)).toBe(1);
+    // One after another (3 × 300 ms and the bookkeeping), far inside one 30 s wait.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
