@@ -35,6 +35,8 @@ async function loopLag(bot: SpawnedProcess): Promise<{ p99: number; max: number 
 
 interface CrowdRun {
   readonly ackMs: number[];
+  /** Until the answer was edited in (the bot's own "interaction handled" times), by kind. */
+  readonly handledMs: Record<string, number[]>;
   readonly unacked: number;
   readonly rateLimited: number;
   readonly firstGenerateToLastImageMs: number;
@@ -91,7 +93,14 @@ async function runCrowd(mode: 'allInOne' | 'apart', databaseUrl: string, redisUr
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     if (lastImageAt === 0) throw new Error(`${mode}: the crowd's jobs did not all succeed in 10 minutes`);
+    const handledMs: Record<string, number[]> = {};
+    for (const line of bot.logLines()) {
+      if (line['msg'] !== 'interaction handled') continue;
+      (handledMs[String(line['kind'])] ??= []).push(Number(line['ms']));
+    }
+    for (const times of Object.values(handledMs)) times.sort((a, b) => a - b);
     return {
+      handledMs,
       ackMs: fake.latencies().map((l) => l.latencyMs).sort((a, b) => a - b),
       unacked: fake.unacknowledged().length,
       rateLimited: fake.rateLimited.length,
@@ -110,6 +119,7 @@ export async function benchCrowd(databaseUrl: string, redisUrl: string, options:
   const minimumMs = (options.members * options.jobsEach * options.providerMs) / options.workerSlots;
   const results: Results = {};
   const rows: (string | number)[][] = [];
+  const answerRows: (string | number)[][] = [];
   let guildNumber = 0;
   for (const mode of ['allInOne', 'apart'] as const) {
     const run = await runCrowd(mode, databaseUrl, redisUrl, options, ++guildNumber);
@@ -126,11 +136,17 @@ export async function benchCrowd(databaseUrl: string, redisUrl: string, options:
       [key('generateSpread.s')]: round(run.generateSpreadMs / 1000),
       [key('loopLag.p99')]: round(run.loopLag.p99),
       [key('loopLag.max')]: round(run.loopLag.max),
+      ...Object.fromEntries(Object.entries(run.handledMs).flatMap(([kind, times]) => [
+        [key(`answered.${kind.replace('button:', '')}.p50`), percentile(times, 50)],
+        [key(`answered.${kind.replace('button:', '')}.p99`), percentile(times, 99)],
+      ])),
     });
+    answerRows.push(...Object.entries(run.handledMs).map(([kind, times]) => [mode === 'allInOne' ? 'npm start' : 'apart', kind, times.length, percentile(times, 50), percentile(times, 99)]));
     rows.push([mode === 'allInOne' ? 'npm start (all in one)' : 'start:bot + start:worker', run.ackMs.length, round(percentile(run.ackMs, 50)), round(percentile(run.ackMs, 99)),
       round(run.ackMs.at(-1) ?? 0), run.unacked, run.rateLimited, round(run.generateSpreadMs / 1000), round(run.firstGenerateToLastImageMs / 1000), round(minimumMs / 1000), round(ratio, 2), round(run.loopLag.p99), round(run.loopLag.max)]);
   }
   printTable(`A crowd in one channel under Discord's limits: ${options.members} members × ${options.jobsEach} /imagine + Generate, ${options.providerMs} ms provider, ${options.workerSlots} worker slots`,
     ['process', 'interactions', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'never acked', '429s', 'first → last Generate s', 'first Generate → last image s', 'provider-bound min s', 'ratio', 'bot loop lag p99 ms', 'loop lag max ms'], rows);
+  printTable('The same crowd: until each answer was edited in (the bot\'s "interaction handled" times)', ['process', 'kind', 'count', 'p50 ms', 'p99 ms'], answerRows);
   return results;
 }

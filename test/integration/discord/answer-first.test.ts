@@ -39,6 +39,22 @@ describe('answering first', () => {
     }
   });
 
+  it('does not hold answers back behind discord.js’s own 50-a-second guard: Discord does not count interaction webhooks', async () => {
+    const selfLimited: unknown[] = [];
+    const onLimited = (info: { global: boolean }) => info.global && selfLimited.push(info);
+    env.bot.client.rest.on('rateLimited', onLimited);
+    try {
+      // 60 members at once: 60 acknowledgements and 60+ answers edited in within about a second.
+      const handles = Array.from({ length: 60 }, () => env.fake.slashCommand({ ...at, user: aMember(), name: 'pricing' }));
+      const answers = await Promise.all(handles.map((handle) => handle.answer(10_000)));
+      expect(answers.every((answer) => answer.type === 5)).toBe(true);
+    } finally {
+      env.bot.client.rest.off('rateLimited', onLimited);
+    }
+    expect(selfLimited).toEqual([]);
+    expect(env.fake.rateLimited.filter((limit) => limit.scope === 'global')).toEqual([]);
+  });
+
   it('runs nothing for an interaction whose acknowledgement Discord refused (past its 3 s)', async () => {
     const user = aMember();
     // The acknowledgement reaches Discord too late, as under a stalled event loop or network.
