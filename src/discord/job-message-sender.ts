@@ -5,7 +5,8 @@
 // about 5 per 5 s — in a busy channel, dozens of jobs would queue behind each other. Past the
 // token's life (15 minutes), or when Discord refuses the token, the same message is edited
 // through the channel. A deleted message is posted again and its new id stored, so a retried
-// job (on any worker) keeps writing to one message.
+// job (on any worker) keeps writing to one message; so is one Discord will no longer let us edit
+// (older than an hour, past its cap on such edits), the old one deleted.
 import { DiscordAPIError, makeURLSearchParams, REST, Routes, type APIMessage, type RawFile } from 'discord.js';
 import type { InteractionWebhook, JobMessageStore, JobRecord } from '../use-cases/ports/job-store.js';
 
@@ -51,9 +52,11 @@ export const createInteractionWebhookRest = (apiUrl?: string): REST =>
 
 /** Discord refused the interaction's token: expired (50027) or unknown (10015). */
 const tokenRefused = (error: unknown) => error instanceof DiscordAPIError && (error.code === 50027 || error.code === 10015);
-/** The message is gone (10008), or too old to edit again for now (30046): write a new one. */
+/** Discord caps edits of messages older than an hour (30046): such a message is replaced. */
+const tooOldToEdit = (error: unknown) => error instanceof DiscordAPIError && error.code === 30046;
+/** The message is gone (10008), or too old to edit again for now: write a new one. */
 const needsNewMessage = (error: unknown) =>
-  error instanceof DiscordAPIError && (error.code === 10008 || error.code === 30046 || (error.status === 404 && !tokenRefused(error)));
+  error instanceof DiscordAPIError && (error.code === 10008 || tooOldToEdit(error) || (error.status === 404 && !tokenRefused(error)));
 
 export function createJobMessageSender(options: JobMessageSenderOptions): JobMessageSender {
   const webhookRest = createInteractionWebhookRest(options.apiUrl);
@@ -94,25 +97,33 @@ export function createJobMessageSender(options: JobMessageSenderOptions): JobMes
     async (hook) => await webhookRest.patch(Routes.webhookMessage(hook.applicationId, hook.token, messageId), { ...request(message), auth: false }) as APIMessage,
     async () => await options.rest.patch(Routes.channelMessage(job.channelId, messageId), request(message)) as APIMessage);
 
+  const remove = (job: JobRecord, messageId: string) => route(job,
+    (hook) => webhookRest.delete(Routes.webhookMessage(hook.applicationId, hook.token, messageId), { auth: false }),
+    () => options.rest.delete(Routes.channelMessage(job.channelId, messageId)));
+
   return {
     async write(job, message) {
       const existing = knownIds.get(job.id) ?? job.messageId;
+      let replaced: string | null = null;
       if (existing !== null) {
         try {
           return await edit(job, existing, message);
         } catch (error) {
           if (!needsNewMessage(error)) throw error;
+          if (tooOldToEdit(error)) replaced = existing;
         }
       }
       const posted = await post(job, message);
       // Only if no one else stored another message meanwhile (the bot and a worker may both post).
       const stored = await options.jobs.setMessageId(job.id, posted.id, existing);
       knownIds.set(job.id, stored ?? posted.id);
-      if (stored === null || stored === posted.id) return posted;
+      if (stored === null || stored === posted.id) {
+        // The message that could no longer be edited goes, so the job shows one message, current.
+        if (replaced !== null) await remove(job, replaced).catch(() => undefined);
+        return posted;
+      }
       // Someone else's message won: ours goes, and this write lands in theirs.
-      await route(job,
-        (hook) => webhookRest.delete(Routes.webhookMessage(hook.applicationId, hook.token, posted.id), { auth: false }),
-        () => options.rest.delete(Routes.channelMessage(job.channelId, posted.id))).catch(() => undefined);
+      await remove(job, posted.id).catch(() => undefined);
       return edit(job, stored, message);
     },
     async update(job, message) {

@@ -1,6 +1,8 @@
 // A job message lives on the confirming interaction's webhook only while its token does: a job that
 // outlives the token (Discord's is 15 minutes; this fake's 2.5 s) finishes in the same message
-// through the channel. A job confirmed outside Discord (no token) is posted in the channel.
+// through the channel. A job confirmed outside Discord (no token) is posted in the channel. A job
+// message Discord will no longer let the bot edit (older than an hour, past its cap: 30046) is
+// replaced by a new one.
 import { describe, expect, it } from 'vitest';
 import { createDiscordDelivery } from '../../../src/discord/discord-delivery.js';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
@@ -14,7 +16,7 @@ const CHANNEL = '290000000000000002';
 const TOKEN_TTL_MS = 2500;
 
 const f = usePipeline(2);
-const env = useGuildBot(f, { guildId: GUILD, guildName: 'Short tokens', channelId: CHANNEL }, { interactionTokenTtlMs: TOKEN_TTL_MS });
+const env = useGuildBot(f, { guildId: GUILD, guildName: 'Short tokens', channelId: CHANNEL }, { interactionTokenTtlMs: TOKEN_TTL_MS, oldMessageEditsPerHour: 1 });
 
 describe('a job that outlives its interaction token', () => {
   it('is posted through the webhook, then finished in the same message through the channel', async () => {
@@ -54,5 +56,28 @@ describe('a job that outlives its interaction token', () => {
     const posted = fake.messages.filter((m) => JSON.stringify(m.payload).includes('a tool-made kite'));
     expect(posted.map((m) => [m.action, m.via])).toEqual(expect.arrayContaining([['create', 'channel']]));
     expect(posted.every((m) => m.via === 'channel')).toBe(true);
+  });
+});
+
+describe('a job message Discord will no longer let the bot edit', () => {
+  it('is replaced by a new message carrying the result, and the old one is deleted', async () => {
+    const { fake } = env;
+    const userId = '390000000000000003';
+    await f.ledger.grant({ key: `fund:${userId}`, userId, guildId: GUILD, kind: 'grant', amount: 10, expiresAt: null, actorId: 'test', reason: 'fund' });
+    const quoteId = await quote(f, userId, 2, aRequest({ prompt: 'an ancient lighthouse' }));
+    await f.database.sql.query(`UPDATE quote SET guild_id = $2, channel_id = $3 WHERE id = $1`, [quoteId, GUILD, CHANNEL]);
+    const confirmed = await confirm(f, quoteId, userId);
+    const jobId = confirmed.ok ? confirmed.value.jobId : '';
+    // "Generating…" is posted when the job starts; then the message turns out to be over an hour
+    // old, and Discord's cap on edits of such messages (1 an hour in this fake) runs out under the progress.
+    const first = await waitFor(async () => (await f.jobs.get(jobId))?.messageId ?? null, 5000, 'the job message');
+    fake.ageMessage(first, 2 * 60 * 60_000);
+    expect((await finished(f, jobId)).status).toBe('succeeded');
+    expect(fake.requests.some((r) => r.status === 400 && (r.path.endsWith(`/messages/${first}`)))).toBe(true);
+    const now = (await f.jobs.get(jobId))!.messageId!;
+    expect(now).not.toBe(first);
+    expect(fake.message(first)).toBeUndefined();
+    const withImages = fake.messages.filter((m) => m.files.length > 0 && JSON.stringify(m.payload).includes('an ancient lighthouse'));
+    expect(withImages.map((m) => m.messageId)).toEqual([now]);
   });
 });
