@@ -145,6 +145,29 @@ describe('/balance', () => {
     expect(text).toContain('about 110 images at your defaults');
   });
 
+  it('shows an admin another member’s credits from this server only: not their purchases, and granting them nothing', async () => {
+    const member = aMember();
+    const admin = aMember();
+    // The member bought credits (in any server: top-ups are theirs everywhere) and used the bot here.
+    await f.ledger.grant({ key: `bought:${member.id}`, userId: member.id, guildId: null, kind: 'topup', amount: 1234, expiresAt: null, actorId: 'test', reason: 'bought' });
+    await f.ledger.grant({ key: `gift:${member.id}`, userId: member.id, guildId: GUILD, kind: 'grant', amount: 7, expiresAt: null, actorId: 'test', reason: 'gift' });
+    const entriesOf = async () => (await f.database.sql.query(`SELECT count(*)::int AS n FROM ledger_entry WHERE user_id = $1`, [member.id])).rows[0].n as number;
+    const entriesBefore = await entriesOf();
+    const answer = await env.fake.slashCommand({
+      guildId: GUILD, channelId: CHANNEL, user: admin, name: 'balance', permissions: String(1n << 5n),
+      options: [{ name: 'member', type: 6, value: member.id }], resolved: { users: { [member.id]: { id: member.id, username: member.username, discriminator: '0', avatar: null, global_name: null } } },
+    }).answer();
+    expect(answer.data).toMatchObject({ flags: 64 });
+    const text = embedText(answer.data);
+    expect(text).toContain(`${member.username}: 7 credits from this server`);
+    expect(text).not.toContain('1234');
+    expect(text).not.toContain('1241');
+    expect(text).toMatch(/bought are theirs alone/);
+    // Looking is read only: no free daily credits were granted to the member by it.
+    expect(await entriesOf()).toBe(entriesBefore);
+    expect((await f.ledger.balance(member.id, GUILD)).buckets.free.available).toBe(0);
+  });
+
   it('refuses to show another member’s balance to a non-admin', async () => {
     const user = aMember();
     const other = aMember();
