@@ -1,6 +1,7 @@
-// Admin credit operations (prisma/migrations/20261122093000_admin_refund): like sql-ledger.ts, one
-// SQL function call each, so the cap, the once-per-interaction grant and the once-per-job refund
-// are decided by locks and unique keys in PostgreSQL.
+// Admin credit operations (prisma/migrations/20261122093000_admin_refund, *_admin_refunds_capped):
+// like sql-ledger.ts, one SQL function call each, so the cap (gifts and refunds together), the
+// once-per-interaction grant and the once-per-job refund are decided by locks and unique keys in
+// PostgreSQL.
 import type pg from 'pg';
 import { query as run } from '../db/sql.js';
 import { err, ok, type Result } from '../domain/result.js';
@@ -10,8 +11,8 @@ import { nonEmpty, positiveCredits, rule, validate, validDate } from './validate
 
 type GrantRow = { outcome: 'created' | 'already' | 'over_cap'; amount: number; expires_at: Date | null; granted_today: number | null };
 type RefundRow = {
-  outcome: 'refunded' | 'already' | 'not_found' | 'not_finished' | 'nothing_charged';
-  amount: number; user_id: string | null; refunded_at: Date | null; job_status: string | null;
+  outcome: 'refunded' | 'already' | 'not_found' | 'not_finished' | 'nothing_charged' | 'over_cap';
+  amount: number; user_id: string | null; refunded_at: Date | null; job_status: string | null; given_today: number | null;
 };
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -44,11 +45,15 @@ export function createSqlAdminCredits(pool: pg.Pool): AdminCredits {
     },
 
     async refundJob(input: JobRefundInput): Promise<Result<JobRefundOutcome, LedgerError>> {
-      const checked = validate(nonEmpty('guildId', input.guildId), nonEmpty('actorId', input.actorId), nonEmpty('reason', input.reason));
+      const checked = validate(
+        nonEmpty('guildId', input.guildId), nonEmpty('actorId', input.actorId), nonEmpty('reason', input.reason),
+        rule('dailyCap', input.dailyCap === null || (Number.isSafeInteger(input.dailyCap) && input.dailyCap >= 0), 'must be null or a whole number ≥ 0'),
+      );
       if (!checked.ok) return checked;
       // Not a job id at all: nothing to look up (and a cast error avoided).
       if (!uuidPattern.test(input.jobId)) return ok({ outcome: 'not_found' });
-      const [row] = await run<RefundRow>(pool, `SELECT * FROM ledger_refund_job($1::uuid, $2, $3, $4)`, [input.jobId, input.guildId, input.actorId, input.reason]);
+      const [row] = await run<RefundRow>(pool, `SELECT * FROM ledger_refund_job($1::uuid, $2, $3, $4, $5::int, $6::text[])`,
+        [input.jobId, input.guildId, input.actorId, input.reason, input.dailyCap, [...input.uncappedActorIds]]);
       const { outcome, amount, user_id: userId, refunded_at: refundedAt, job_status: status } = row!;
       switch (outcome) {
         case 'not_found':
@@ -61,6 +66,8 @@ export function createSqlAdminCredits(pool: pg.Pool): AdminCredits {
           return ok({ outcome: 'refunded', userId: userId!, amount, refundedAt: refundedAt! });
         case 'already':
           return ok({ outcome: 'already_refunded', userId: userId!, amount, refundedAt: refundedAt! });
+        case 'over_cap':
+          return ok({ outcome: 'over_daily_cap', userId: userId!, amount, cap: input.dailyCap ?? 0, givenToday: row!.given_today ?? 0 });
       }
     },
   };

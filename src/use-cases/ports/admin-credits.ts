@@ -33,6 +33,9 @@ export interface JobRefundInput {
   readonly guildId: GuildId;
   readonly actorId: string;
   readonly reason: string;
+  /** As for gifts: the most capped granters may give this member here per UTC day, gifts and refunds together; null for an owner. */
+  readonly dailyCap: number | null;
+  readonly uncappedActorIds: readonly string[];
 }
 
 export type JobRefundOutcome =
@@ -40,9 +43,11 @@ export type JobRefundOutcome =
   | { readonly outcome: 'already_refunded'; readonly userId: UserId; readonly amount: number; readonly refundedAt: Date }
   | { readonly outcome: 'not_found' }
   | { readonly outcome: 'not_finished'; readonly status: 'queued' | 'running' }
-  | { readonly outcome: 'nothing_charged'; readonly userId: UserId };
+  | { readonly outcome: 'nothing_charged'; readonly userId: UserId }
+  /** The refund would pass the daily cap: nothing changed. */
+  | { readonly outcome: 'over_daily_cap'; readonly userId: UserId; readonly amount: number; readonly cap: number; readonly givenToday: number };
 
-/** The admin-only ways credits are created: capped gifts and job refunds. Both idempotent. */
+/** The admin-only ways credits are created: gifts and job refunds, under one daily cap for server admins. Both idempotent. */
 export interface AdminCredits {
   grant(input: AdminGrantInput): Promise<Result<AdminGrantOutcome, AdminGrantError>>;
   /** Gives a finished job's charged credits back to its owner, once per job, as a grant lot. */

@@ -316,7 +316,31 @@ describe('/admin credits revoke', () => {
 });
 
 describe('/admin refund', () => {
+  it('is refused to a server admin while the operator has not allowed admins to give credits; an owner may', async () => {
+    policy.guildAdminsMayGrant = false;
+    const member = aUser();
+    const jobId = await aJob(member.id, 6, { delivered: 1 });
+    expect((await admin(refundCall(ADMIN, jobId))).content).toMatch(/reserved to the bot’s operators here.*Nothing changed/);
+    expect(await giftBalance(member.id)).toBe(0);
+    expect((await admin(refundCall(OWNER, jobId))).content).toMatch(/Refunded \*\*6\*\* credits/);
+    expect(await giftBalance(member.id)).toBe(6);
+  });
+
+  it('counts refunds against the admins’ daily cap, together with gifts', async () => {
+    policy.guildAdminsMayGrant = true;
+    const member = aUser();
+    const jobs = [await aJob(member.id, 40, { delivered: 1 }), await aJob(member.id, 40, { delivered: 1 }), await aJob(member.id, 40, { delivered: 1 })];
+    expect((await admin(refundCall(ADMIN, jobs[0]!))).content).toMatch(/Refunded \*\*40\*\*/);
+    expect((await admin(refundCall(ADMIN, jobs[1]!))).content).toMatch(/Refunded \*\*40\*\*/);
+    // The cap is 100 a day: a third 40 would make 120.
+    expect((await admin(refundCall(ADMIN, jobs[2]!))).content).toMatch(/would pass the daily cap: .* at most \*\*100\*\* credits a day, gifts and refunds together, and \*\*80\*\* were given today\. Nothing changed/);
+    expect((await admin(grantCall(ADMIN, member, 30))).content).toMatch(/over the daily cap/);
+    expect(await giftBalance(member.id)).toBe(80);
+    await expectLedgerConsistent(f.database);
+  });
+
   it('refunds a finished job’s charge once, as a never-expiring gift with an audit row; a repeat grants nothing', async () => {
+    policy.guildAdminsMayGrant = true;
     const owner = aUser();
     const jobId = await aJob(owner.id, 7, { delivered: 1 });
     const first = await admin(refundCall(ADMIN, jobId));
@@ -336,6 +360,7 @@ describe('/admin refund', () => {
   });
 
   it('says a queued job is still running, a failed one charged nothing, an unknown or foreign id is no job here', async () => {
+    policy.guildAdminsMayGrant = true;
     const owner = aUser();
     const queued = await aJob(owner.id, 3);
     expect((await admin(refundCall(ADMIN, queued))).content).toMatch(/is still queued\. If it fails it refunds itself/);
@@ -355,6 +380,7 @@ describe('/admin refund', () => {
 
 describe('/admin stats', () => {
   it('shows spend by model, provider cost against credits charged, refunds, top spenders and jobs by status, without pinging', async () => {
+    policy.guildAdminsMayGrant = true;
     const guild = '240000000000000001';
     const adminRole: FakeRoleInput = { id: '240000000000000003', name: 'Admins', permissions: MANAGE_GUILD };
     fake.addGuild({ id: guild, name: 'Stats', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [adminRole] });

@@ -1,5 +1,8 @@
-// /admin refund job reason: a finished job's charged credits back to its owner, once per job.
+// /admin refund job reason: a finished job's charged credits back to its owner, once per job. It
+// creates credits (the job's charge stays captured: the provider was paid), so it follows the
+// operator's policy for gifts: owners uncapped, server admins only where allowed, within the cap.
 import { time, TimestampStyles, userMention } from 'discord.js';
+import { grantPermission } from '../../../domain/admin/grant-policy.js';
 import { assertNever } from '../../../domain/result.js';
 import type { BotDeps } from '../../bot-deps.js';
 import { replyPrivately, type AdminInteraction } from './admin-reply.js';
@@ -7,7 +10,14 @@ import { replyPrivately, type AdminInteraction } from './admin-reply.js';
 export async function handleAdminRefund(interaction: AdminInteraction, deps: BotDeps): Promise<void> {
   const jobId = interaction.options.getString('job', true).trim();
   const reason = interaction.options.getString('reason', true);
-  const refunded = await deps.adminCredits.refundJob({ jobId, guildId: interaction.guildId, actorId: interaction.user.id, reason });
+  const permission = grantPermission(deps.grantPolicy, interaction.user.id);
+  if (!permission.allowed) {
+    await replyPrivately(interaction, 'A refund gives new credits (the job’s charge stays paid to the image service), and giving credits is reserved to the bot’s operators here: they have not allowed server admins to. Nothing changed.');
+    return;
+  }
+  const refunded = await deps.adminCredits.refundJob({
+    jobId, guildId: interaction.guildId, actorId: interaction.user.id, reason, dailyCap: permission.dailyCap, uncappedActorIds: deps.grantPolicy.ownerIds,
+  });
   if (!refunded.ok) {
     deps.log.warn({ error: refunded.error, jobId }, 'admin refund refused by the ledger');
     await replyPrivately(interaction, `The ledger refused that refund (${refunded.error.code}). Nothing changed.`);
@@ -26,6 +36,9 @@ export async function handleAdminRefund(interaction: AdminInteraction, deps: Bot
       return;
     case 'already_refunded':
       await replyPrivately(interaction, `Job \`${jobId}\` was already refunded on ${time(value.refundedAt, TimestampStyles.LongDateTime)} (**${value.amount}** credits to ${userMention(value.userId)}); nothing more was granted.`);
+      return;
+    case 'over_daily_cap':
+      await replyPrivately(interaction, `Refunding job \`${jobId}\` (**${value.amount}** credits) would pass the daily cap: server admins may give ${userMention(value.userId)} at most **${value.cap}** credits a day, gifts and refunds together, and **${value.givenToday}** were given today. Nothing changed.`);
       return;
     case 'refunded':
       await deps.audit.record({
