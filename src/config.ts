@@ -38,6 +38,11 @@ const envSchema = z.object({
   GUILD_ADMIN_GRANTS: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
   GUILD_ADMIN_GRANT_CAP: optional(z.coerce.number({ error: 'must be a whole number of credits' }).int({ error: 'must be a whole number of credits' }).min(1).max(1_000_000))
     .transform((value) => value ?? 500),
+  // Empty means none: by default server admins give no tier that carries an allowance.
+  GUILD_ADMIN_TIERS: z.string().default('').transform((value) => value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name.length > 0))
+    .pipe(z.array(z.string().regex(/^(\*|[a-z0-9_-]{1,40})$/, { error: 'must be * or tier names from the price card, comma-separated' })))
+    .transform((names): 'all' | string[] => (names.includes('*') ? 'all' : names)),
+  GUILD_FREE_DAILY_MAX: optional(z.coerce.number({ error: 'must be a whole number of credits' }).int({ error: 'must be a whole number of credits' }).min(0).max(10_000)),
   BANNED_WORDS: z.string().default('').transform((value) => value.split(',').map((word) => word.trim()).filter((word) => word.length > 0))
     .pipe(z.array(z.string().max(50, { error: 'each banned word or phrase must be at most 50 characters' })).max(500, { error: 'at most 500 banned words' })),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -71,8 +76,14 @@ export interface Config {
     /** Development: slash commands go to this server only (instant), not globally. */
     readonly devGuildId: string | undefined;
   };
-  /** Who may create credits with `/admin credits grant` besides the owners (OWNER_IDS), and how many. */
-  readonly adminGrants: { readonly guildAdminsMayGrant: boolean; readonly guildAdminDailyCap: number };
+  /**
+   * What server admins may create besides the owners (OWNER_IDS): gifts and refunds (and how many a
+   * day), tiers with an allowance for their roles, and how many free credits a day (all servers).
+   */
+  readonly adminGrants: {
+    readonly guildAdminsMayGrant: boolean; readonly guildAdminDailyCap: number;
+    readonly guildAdminTiers: 'all' | readonly string[]; readonly freeDailyMax: number | null;
+  };
   /** `local` renders images offline and free; used whenever no Replicate token is set. */
   readonly provider:
     /** `delayMs`: how long each local generation pretends to take (demos, load tests); 0 = as fast as it renders. */
@@ -114,7 +125,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     discord: Object.freeze({
       token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS), maxUploadBytes: e.DISCORD_MAX_UPLOAD_BYTES, devGuildId: e.DISCORD_DEV_GUILD_ID,
     }),
-    adminGrants: Object.freeze({ guildAdminsMayGrant: e.GUILD_ADMIN_GRANTS, guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP }),
+    adminGrants: Object.freeze({
+      guildAdminsMayGrant: e.GUILD_ADMIN_GRANTS, guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP,
+      guildAdminTiers: e.GUILD_ADMIN_TIERS === 'all' ? 'all' as const : Object.freeze(e.GUILD_ADMIN_TIERS), freeDailyMax: e.GUILD_FREE_DAILY_MAX ?? null,
+    }),
     provider: Object.freeze(
       e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const, delayMs: e.LOCAL_PROVIDER_DELAY_MS },
     ),

@@ -13,6 +13,7 @@ import { createPgMemberSettingsStore, rehearseMemberSettingsRead } from '../db/m
 import { createPgLedgerHistoryReader } from '../db/ledger-history-reader.js';
 import { createPgUsageReader } from '../db/usage-reader.js';
 import { createBot } from '../discord/bot.js';
+import { applyServerAdminPolicy } from '../use-cases/apply-server-admin-policy.js';
 import { startQueuePlaceRefresher } from '../discord/queue-place-refresher.js';
 import { createSqlAdminCredits } from '../ledger/sql-admin-credits.js';
 import { createSqlLedger, rehearseAllowancesCall } from '../ledger/sql-ledger.js';
@@ -34,6 +35,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   // The ledger is stateless (its SQL functions hold the rules), so the webhook may have its own.
   const stripe = composeStripe(config, { ledger: createSqlLedger(db.pool), card: priceCard, token, log });
   const jobs = createPgJobStore(db.pool);
+  const grantPolicy = { ownerIds: config.discord.ownerIds, ...config.adminGrants };
   const bot = createBot({
     token,
     onInteractionAcknowledged: (kind, seconds) => metrics.interactionAckSeconds.observe({ kind }, seconds),
@@ -41,10 +43,10 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
     deps: {
-      ledger: createSqlLedger(db.pool), jobs, queue, guildSettings: cacheGuildSettings(createPgGuildSettingsStore(db.pool)), audit: createPgAuditLog(db.pool),
+      ledger: createSqlLedger(db.pool), jobs, queue, guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.pool)), grantPolicy, priceCard), audit: createPgAuditLog(db.pool),
       memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.pool)),
       adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
-      grantPolicy: { ownerIds: config.discord.ownerIds, ...config.adminGrants },
+      grantPolicy,
       history: createPgLedgerHistoryReader(db.pool), usage: createPgUsageReader(db.pool),
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
       ...(stripe ? { checkout: stripe.checkout } : {}),

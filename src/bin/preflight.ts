@@ -30,6 +30,10 @@ export async function preflight(): Promise<Preflight> {
   } catch (error) {
     throw new PreflightError(error instanceof Error ? error.message : String(error));
   }
+  const unknownTiers = config.adminGrants.guildAdminTiers === 'all' ? [] : config.adminGrants.guildAdminTiers.filter((name) => !priceCard.tiers.some((tier) => tier.name === name));
+  if (unknownTiers.length > 0) {
+    throw new PreflightError(`GUILD_ADMIN_TIERS: the price card has no tier ${unknownTiers.map((name) => `"${name}"`).join(', ')} (its tiers: ${priceCard.tiers.map((tier) => tier.name).join(', ')}).`);
+  }
   let pending: string[];
   try {
     pending = await pendingMigrations(config.database.url);

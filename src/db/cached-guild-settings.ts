@@ -4,7 +4,7 @@
 // bot process (a shard) is seen within `ttlMs`.
 import { LRUCache } from 'lru-cache';
 import type { GuildConfig } from '../domain/guild-config.js';
-import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
+import type { GuildSettingsStore, RoleTierMapping } from '../use-cases/ports/guild-settings.js';
 
 export interface CachedGuildSettingsOptions {
   /** @defaultValue 5 s */
@@ -15,19 +15,20 @@ export interface CachedGuildSettingsOptions {
 
 export function cacheGuildSettings(store: GuildSettingsStore, options: CachedGuildSettingsOptions = {}): GuildSettingsStore {
   const cacheOptions = { max: options.maxGuilds ?? 10_000, ttl: options.ttlMs ?? 5_000 };
-  const roleTiers = new LRUCache<string, ReadonlyMap<string, string>>({ ...cacheOptions, fetchMethod: (guildId) => store.roleTiers(guildId) });
+  const mappings = new LRUCache<string, readonly RoleTierMapping[]>({ ...cacheOptions, fetchMethod: async (guildId) => [...(await store.roleTierMappings(guildId))] });
   const configs = new LRUCache<string, GuildConfig>({ ...cacheOptions, fetchMethod: (guildId) => store.config(guildId) });
   return {
     // fetch() shares one pending read among concurrent callers, so a burst makes one query.
-    roleTiers: async (guildId) => (await roleTiers.fetch(guildId))!,
+    roleTierMappings: async (guildId) => (await mappings.fetch(guildId))!,
+    roleTiers: async (guildId) => new Map((await mappings.fetch(guildId))!.map((mapping) => [mapping.roleId, mapping.tierName])),
     config: async (guildId) => (await configs.fetch(guildId))!,
     async setRoleTier(guildId, roleId, tierName, setBy) {
       await store.setRoleTier(guildId, roleId, tierName, setBy);
-      roleTiers.delete(guildId);
+      mappings.delete(guildId);
     },
     async removeRoleTier(guildId, roleId) {
       const removed = await store.removeRoleTier(guildId, roleId);
-      roleTiers.delete(guildId);
+      mappings.delete(guildId);
       return removed;
     },
     async updateConfig(guildId, change, actorId, reason) {

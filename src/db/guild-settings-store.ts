@@ -1,14 +1,17 @@
 import type pg from 'pg';
-import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
+import type { GuildSettingsStore, RoleTierMapping } from '../use-cases/ports/guild-settings.js';
 import { readGuildConfig, updateGuildConfig } from './guild-config-store.js';
 import { query } from './sql.js';
 
 export function createPgGuildSettingsStore(pool: pg.Pool): GuildSettingsStore {
+  const roleTierMappings = async (guildId: string): Promise<RoleTierMapping[]> => {
+    const rows = await query<{ role_id: string; tier_name: string; set_by: string }>(pool, `SELECT role_id, tier_name, set_by FROM guild_tier_role WHERE guild_id = $1`, [guildId]);
+    return rows.map((row) => ({ roleId: row.role_id, tierName: row.tier_name, setBy: row.set_by }));
+  };
   return {
-    async roleTiers(guildId) {
-      const rows = await query<{ role_id: string; tier_name: string }>(pool, `SELECT role_id, tier_name FROM guild_tier_role WHERE guild_id = $1`, [guildId]);
-      return new Map(rows.map((row) => [row.role_id, row.tier_name]));
-    },
+    // Every mapping: the operator's policy is applied on top (src/use-cases/apply-server-admin-policy.ts).
+    roleTiers: async (guildId) => new Map((await roleTierMappings(guildId)).map((mapping) => [mapping.roleId, mapping.tierName])),
+    roleTierMappings,
     async setRoleTier(guildId, roleId, tierName, setBy) {
       await query(pool, `
         INSERT INTO guild_tier_role (guild_id, role_id, tier_name, set_by) VALUES ($1, $2, $3, $4)

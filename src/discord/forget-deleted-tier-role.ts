@@ -12,7 +12,7 @@ export const discordActor = 'discord';
 export async function forgetDeletedTierRole(
   deps: Pick<BotDeps, 'guildSettings' | 'audit' | 'log'>, guildId: string, role: { readonly id: string; readonly name?: string },
 ): Promise<boolean> {
-  const previous = (await deps.guildSettings.roleTiers(guildId)).get(role.id);
+  const previous = (await deps.guildSettings.roleTierMappings(guildId)).find((mapping) => mapping.roleId === role.id)?.tierName;
   if (previous === undefined || !(await deps.guildSettings.removeRoleTier(guildId, role.id))) return false;
   await deps.audit.record({
     guildId, actorId: discordActor, action: 'tier.remove', subject: role.id,

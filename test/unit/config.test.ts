@@ -64,11 +64,21 @@ describe('configuration from the environment', () => {
   });
 
   it('keeps admin grants off by default (blank counts as unset) and checks their cap', () => {
-    expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: '' }).adminGrants).toEqual({ guildAdminsMayGrant: false, guildAdminDailyCap: 500 });
-    expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: 'true', GUILD_ADMIN_GRANT_CAP: '50' }).adminGrants).toEqual({ guildAdminsMayGrant: true, guildAdminDailyCap: 50 });
+    expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: '' }).adminGrants).toEqual({ guildAdminsMayGrant: false, guildAdminDailyCap: 500, guildAdminTiers: [], freeDailyMax: null });
+    expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: 'true', GUILD_ADMIN_GRANT_CAP: '50' }).adminGrants).toMatchObject({ guildAdminsMayGrant: true, guildAdminDailyCap: 50 });
     expect(problemsOf({ ...base, GUILD_ADMIN_GRANTS: 'maybe' })[0]).toMatch(/^GUILD_ADMIN_GRANTS: must be true or false/);
     expect(problemsOf({ ...base, GUILD_ADMIN_GRANT_CAP: '0' })[0]).toMatch(/^GUILD_ADMIN_GRANT_CAP:/);
     expect(problemsOf({ ...base, GUILD_ADMIN_GRANT_CAP: '1.5' })[0]).toMatch(/^GUILD_ADMIN_GRANT_CAP: must be a whole number/);
+  });
+});
+
+describe('what server admins may create', () => {
+  it('gives them no allowance tier and no free credits above the card by default; the operator opts in by name, * or a ceiling', () => {
+    expect(loadConfig({ ...base, GUILD_ADMIN_TIERS: ' Starter, pro ' }).adminGrants.guildAdminTiers).toEqual(['starter', 'pro']);
+    expect(loadConfig({ ...base, GUILD_ADMIN_TIERS: '*' }).adminGrants.guildAdminTiers).toBe('all');
+    expect(problemsOf({ ...base, GUILD_ADMIN_TIERS: 'pro; ultra' })[0]).toMatch(/^GUILD_ADMIN_TIERS\.0: must be \* or tier names/);
+    expect(loadConfig({ ...base, GUILD_FREE_DAILY_MAX: '50' }).adminGrants.freeDailyMax).toBe(50);
+    expect(problemsOf({ ...base, GUILD_FREE_DAILY_MAX: '20000' })[0]).toMatch(/^GUILD_FREE_DAILY_MAX:/);
   });
 });
 

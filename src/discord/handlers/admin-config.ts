@@ -1,4 +1,5 @@
 import { type ChatInputCommandInteraction } from 'discord.js';
+import { freeDailyCeiling } from '../../domain/admin/grant-policy.js';
 import type { GuildConfigChange, NsfwPolicy } from '../../domain/guild-config.js';
 import type { BotDeps } from '../bot-deps.js';
 import { describeConfigChange, renderGuildConfig, type ConfigDefaults } from '../render/guild-config-reply.js';
@@ -40,6 +41,12 @@ export async function handleAdminConfig(interaction: AdminInteraction, deps: Bot
   const change = changeFrom(interaction);
   if (change === null) {
     await reply('That is not a setting I know.');
+    return;
+  }
+  // Free credits cost the operator money: above the card's amount only where the operator allows.
+  const ceiling = freeDailyCeiling(deps.grantPolicy, deps.card);
+  if (change.kind === 'free-daily' && change.amount !== null && change.amount > ceiling) {
+    await reply(`Nothing changed: servers may give at most **${ceiling}** free credits a day on this bot (its operators set that, with GUILD_FREE_DAILY_MAX). You can set anything from 0 to ${ceiling}.`);
     return;
   }
   const reason = interaction.options.getString('reason') ?? undefined;

@@ -7,9 +7,20 @@ export interface ConfigUpdate {
   readonly after: GuildConfig;
 }
 
+/** One role → tier mapping as an admin made it. */
+export interface RoleTierMapping {
+  readonly roleId: string;
+  readonly tierName: string;
+  /** Who mapped it (the operator's policy decides whether that person may give that tier). */
+  readonly setBy: string;
+}
+
 /** Per-guild settings admins change: which roles grant which tier, and the guild's config. */
 export interface GuildSettingsStore {
+  /** Role id → tier name, for the mappings that give their tier (see applyServerAdminPolicy). */
   roleTiers(guildId: string): Promise<ReadonlyMap<string, string>>;
+  /** Every mapping as made, in effect or not (`/admin tier list`, and to know what a change replaces). */
+  roleTierMappings(guildId: string): Promise<readonly RoleTierMapping[]>;
   setRoleTier(guildId: string, roleId: string, tierName: string, setBy: string): Promise<void>;
   removeRoleTier(guildId: string, roleId: string): Promise<boolean>;
   /** The guild's config; every default when its admins never changed anything. */

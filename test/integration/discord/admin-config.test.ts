@@ -3,7 +3,10 @@
 // else is refused, and /imagine obeys the result before any credit moves — banned words and
 // patterns, allowed channels, the free daily amount, the NSFW decision on the quoted job.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
 import type { createBot } from '../../../src/discord/bot.js';
+import { noGrants, type GrantPolicy } from '../../../src/domain/admin/grant-policy.js';
+import { applyServerAdminPolicy } from '../../../src/use-cases/apply-server-admin-policy.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
@@ -34,6 +37,8 @@ let fake: FakeDiscord;
 let bot: ReturnType<typeof createBot>;
 let card: PriceCard;
 const admin = aUser();
+// The operator lets servers give up to 100 free credits a day; a test lowers it.
+const policy: { -readonly [K in keyof GrantPolicy]: GrantPolicy[K] } = { ...noGrants, freeDailyMax: 100 };
 
 beforeAll(async () => {
   card = await loadPriceCardOrThrow();
@@ -43,7 +48,10 @@ beforeAll(async () => {
     id: OTHER_GUILD, name: 'Other', channels: [OTHER_CHANNEL],
     roles: [{ id: OTHER_ADMIN_ROLE, name: 'Admins', permissions: (EVERYONE | MANAGE_GUILD).toString() }],
   });
-  bot = await startTestBot(f, fake, card, { operatorBannedWords: ['forbiddenfruit', 'two words'] });
+  bot = await startTestBot(f, fake, card, {
+    operatorBannedWords: ['forbiddenfruit', 'two words'], grantPolicy: policy,
+    guildSettings: applyServerAdminPolicy(createPgGuildSettingsStore(f.database.db.pool), policy, card),
+  });
 });
 afterAll(async () => {
   await bot?.stop();
@@ -244,6 +252,24 @@ describe('/admin config: channels, free credits, NSFW', () => {
     expect(embedText(await imagine(none, 'a lantern'))).toContain('0 — **2 short**');
     expect(await entriesOf(none.id)).toBe(0);
     await config('free-daily');
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('refuses free daily credits above the operator’s ceiling, and a ceiling lowered later lowers what members get at once', async () => {
+    const before = await auditRows();
+    expect(contentOf(await config('free-daily', [{ type: 4, name: 'amount', value: 150 }]))).toMatch(/Nothing changed: servers may give at most \*\*100\*\* free credits a day on this bot.*GUILD_FREE_DAILY_MAX/);
+    expect(await auditRows()).toEqual(before);
+    expect(contentOf(await config('free-daily', [{ type: 4, name: 'amount', value: 80 }]))).toMatch(/→ \*\*80\*\*/);
+    expect(embedText(await imagine(aUser(), 'a lantern'))).toContain('80 → **78** after this');
+    policy.freeDailyMax = 30;
+    try {
+      const member = aUser();
+      expect(embedText(await imagine(member, 'a lantern'))).toContain('30 → **28** after this');
+      expect((await f.ledger.balance(member.id, GUILD)).buckets.free.available).toBe(30);
+    } finally {
+      policy.freeDailyMax = 100;
+      await config('free-daily');
+    }
     await expectLedgerConsistent(f.database);
   });
 

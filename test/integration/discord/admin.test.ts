@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
 import type { createBot } from '../../../src/discord/bot.js';
 import type { GrantPolicy } from '../../../src/domain/admin/grant-policy.js';
+import { applyServerAdminPolicy } from '../../../src/use-cases/apply-server-admin-policy.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { FakeDiscord, type FakeRoleInput, type FakeUser, type Json } from '../../fakes/fake-discord/fake-discord.js';
@@ -35,14 +36,14 @@ let fake: FakeDiscord;
 let bot: ReturnType<typeof createBot>;
 let card: PriceCard;
 // The handlers read the policy at every call, so a test can switch admin grants on and off.
-const policy: { -readonly [K in keyof GrantPolicy]: GrantPolicy[K] } = { ownerIds: [OWNER.id], guildAdminsMayGrant: false, guildAdminDailyCap: 100 };
+const policy: { -readonly [K in keyof GrantPolicy]: GrantPolicy[K] } = { ownerIds: [OWNER.id], guildAdminsMayGrant: false, guildAdminDailyCap: 100, guildAdminTiers: 'all', freeDailyMax: null };
 
 beforeAll(async () => {
   card = await loadPriceCardOrThrow();
   fake = await FakeDiscord.start();
   fake.addGuild({ id: GUILD, name: 'Admin Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [ADMIN_ROLE, STARTER_ROLE] });
   fake.addGuild({ id: OTHER_GUILD, name: 'Elsewhere', channels: [{ id: OTHER_CHANNEL, name: 'art', type: 0 }], roles: [OTHER_ADMIN_ROLE] });
-  bot = await startTestBot(f, fake, card, { grantPolicy: policy });
+  bot = await startTestBot(f, fake, card, { grantPolicy: policy, guildSettings: applyServerAdminPolicy(createPgGuildSettingsStore(f.database.db.pool), policy, card) });
 });
 afterAll(async () => {
   await bot?.stop();
@@ -170,6 +171,33 @@ describe('/admin tier', () => {
     expect(await auditRows('tier.remove')).toEqual([
       { actor_id: ADMIN.id, subject: STARTER_ROLE.id, details: { roleName: 'Supporters', from: 'pro' }, reason: 'supporters get more' },
     ]);
+  });
+
+  it('gives a tier with an allowance only where the operator allows it; a mapping made before the policy narrowed stops giving credits at once', async () => {
+    const member = aUser();
+    const balanceOf = async (user: FakeUser) => JSON.stringify((await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE.id], name: 'balance' }).answer()).data);
+    // Allowed (this file's operator allows every tier): the role gives Starter's 200 a week.
+    policy.guildAdminTiers = 'all';
+    expect((await admin(tierCall(ADMIN, 'set', STARTER_ROLE, 'starter'))).content).toMatch(/now gives \*\*Starter\*\*/);
+    policy.guildAdminTiers = [];
+    try {
+      // The operator narrows the policy: the admin's mapping stays, but gives nothing now…
+      expect(await balanceOf(member)).toContain('Tier: No tier');
+      expect((await f.ledger.balance(member.id, GUILD)).buckets.tier.available).toBe(0);
+      expect((await admin({ user: ADMIN, path: ['tier', 'list'] })).content).toMatch(/<@&220000000000000004> → ~~Starter~~ \(not in effect: the bot’s operators do not let server admins give this tier\)/);
+      // …an admin cannot map it again…
+      expect((await admin(tierCall(ADMIN, 'set', STARTER_ROLE, 'pro'))).content).toMatch(/\*\*Pro\*\* gives 450 credits weekly, and the bot’s operators here have not allowed server admins to give it.*Nothing changed/);
+      expect(await roleTiers()).toEqual(new Map([[STARTER_ROLE.id, 'starter']]));
+      // …and an owner can: made again in their name, the mapping is in effect.
+      expect((await admin(tierCall(OWNER, 'set', STARTER_ROLE, 'starter', [ADMIN_ROLE.id]))).content).toMatch(/now gives \*\*Starter\*\* \(was starter\)/);
+      const another = aUser();
+      expect(await balanceOf(another)).toContain('Tier: Starter');
+      expect((await f.ledger.balance(another.id, GUILD)).buckets.tier.available).toBe(200);
+    } finally {
+      policy.guildAdminTiers = 'all';
+      await admin(tierCall(ADMIN, 'remove', STARTER_ROLE));
+    }
+    await expectLedgerConsistent(f.database);
   });
 
   it('forgets the tier of a role deleted in Discord, audited as done by discord', async () => {

@@ -76,6 +76,12 @@ describe('starting a process', () => {
     expect(exit.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Cannot start worker: Cannot reach Redis at 127\.0\.0\.1:1 .*REDIS_URL/)]);
   });
 
+  it('refuses a tier in GUILD_ADMIN_TIERS that the price card does not have, naming it and the card’s tiers', async () => {
+    const exit = await run('start.ts', { DATABASE_URL: database.url, GUILD_ADMIN_TIERS: 'starter,platinum' });
+    expect(exit.code).toBe(1);
+    expect(exit.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Cannot start all-in-one: GUILD_ADMIN_TIERS: the price card has no tier "platinum" \(its tiers: none, starter, pro/)]);
+  });
+
   it('refuses a malformed variable, naming it', async () => {
     const exit = await run('start.ts', { DATABASE_URL: database.url, REDIS_URL: 'localhost' });
     expect(exit.code).toBe(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closestName, editDistance } from '../../../../src/domain/admin/closest-name.js';
-import { grantPermission } from '../../../../src/domain/admin/grant-policy.js';
+import { freeDailyCeiling, grantPermission, mayGiveTier, type GrantPolicy } from '../../../../src/domain/admin/grant-policy.js';
 import { summariseUsage } from '../../../../src/domain/admin/usage-summary.js';
 
 describe('closest tier name', () => {
@@ -13,12 +13,29 @@ describe('closest tier name', () => {
   });
 });
 
-describe('who may grant', () => {
-  const policy = { ownerIds: ['owner'], guildAdminsMayGrant: false, guildAdminDailyCap: 100 };
-  it('owners always, uncapped; guild admins only when enabled, capped', () => {
+describe('who may create value', () => {
+  const policy: GrantPolicy = { ownerIds: ['owner'], guildAdminsMayGrant: false, guildAdminDailyCap: 100, guildAdminTiers: [], freeDailyMax: null };
+  it('gifts and refunds: owners always, uncapped; guild admins only when enabled, capped', () => {
     expect(grantPermission(policy, 'owner')).toEqual({ allowed: true, dailyCap: null });
     expect(grantPermission(policy, 'admin')).toEqual({ allowed: false });
     expect(grantPermission({ ...policy, guildAdminsMayGrant: true }, 'admin')).toEqual({ allowed: true, dailyCap: 100 });
+  });
+
+  it('tiers: any tier without an allowance; one with an allowance from an owner, or from an admin where the operator allows that tier', () => {
+    const pro = { name: 'pro', allowance: 450 };
+    const cosmetic = { name: 'supporter', allowance: 0 };
+    expect(mayGiveTier(policy, 'admin', cosmetic)).toBe(true);
+    expect(mayGiveTier(policy, 'admin', pro)).toBe(false);
+    expect(mayGiveTier(policy, 'owner', pro)).toBe(true);
+    expect(mayGiveTier({ ...policy, guildAdminTiers: ['starter'] }, 'admin', pro)).toBe(false);
+    expect(mayGiveTier({ ...policy, guildAdminTiers: ['starter', 'pro'] }, 'admin', pro)).toBe(true);
+    expect(mayGiveTier({ ...policy, guildAdminTiers: 'all' }, 'admin', pro)).toBe(true);
+  });
+
+  it('free daily credits: at most the card’s amount unless the operator sets another ceiling', () => {
+    expect(freeDailyCeiling(policy, { freeDailyCredits: 20 })).toBe(20);
+    expect(freeDailyCeiling({ ...policy, freeDailyMax: 50 }, { freeDailyCredits: 20 })).toBe(50);
+    expect(freeDailyCeiling({ ...policy, freeDailyMax: 0 }, { freeDailyCredits: 20 })).toBe(0);
   });
 });
 
