@@ -11,6 +11,7 @@ import { createReplicateProvider } from '../providers/replicate-provider.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
 import { createGenerationWorker } from '../queue/generation-worker.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
+import { limitProviderStarts } from '../queue/provider-start-limit.js';
 import type { HealthCheck, HttpRoute } from '../observability/health-server.js';
 import { instrumentProvider } from '../observability/instrumented-provider.js';
 import { queueDashboardRoute } from '../observability/queue-dashboard.js';
@@ -56,9 +57,12 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
   const onRedisError = (error: Error) => log.warn({ err: error.message }, 'redis connection problem; retrying');
   const queue = createBullGenerationQueue({ connection: createRedisConnection(config.redis.url, onRedisError), prefix: config.redis.queuePrefix });
   const shutdown = new AbortController();
-  const provider = instrumentProvider(config.provider.kind === 'replicate'
+  const limiterRedis = createRedisConnection(config.redis.url, onRedisError);
+  const provider = limitProviderStarts(instrumentProvider(config.provider.kind === 'replicate'
     ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
-    : createLocalProvider({ delayMs: config.provider.delayMs }), metrics);
+    : createLocalProvider({ delayMs: config.provider.delayMs }), metrics),
+  // Kept in Redis, so it holds across every worker process together.
+  { redis: limiterRedis, prefix: config.redis.queuePrefix, max: config.worker.providerJobsPerMinute });
   const delivery = config.discord.token
     ? createDiscordDelivery({ token: config.discord.token, jobs, log, maxUploadBytes: config.discord.maxUploadBytes, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
     : null;
@@ -71,8 +75,6 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     jobs, provider, delivery,
     maxRunningJobs: (job) => tierOf(job)?.maxRunningJobs ?? 1,
     concurrency: config.worker.concurrency,
-    // BullMQ keeps this limit in Redis, so it holds across every worker process together.
-    limiter: { max: config.worker.providerJobsPerMinute, duration: 60_000 },
     estimateCostUsd: (job, delivered) => {
       const usdPerImage = priceCard.models[job.request.model]?.usdPerImage;
       return usdPerImage === undefined ? null : usdPerImage * delivered;
@@ -135,6 +137,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       await Promise.all([stopSweep(), stopReconcile()]);
       await queue.close();
       healthRedis.disconnect();
+      limiterRedis.disconnect();
       await db.close();
     },
   };

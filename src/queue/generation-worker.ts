@@ -18,8 +18,6 @@ export interface GenerationWorkerOptions {
   readonly maxRunningJobs: (job: JobRecord) => number;
   /** Jobs run at once by this process. @defaultValue 4 */
   readonly concurrency?: number;
-  /** Global rate limit toward the provider, across all workers. */
-  readonly limiter?: { readonly max: number; readonly duration: number };
   /** @defaultValue 60 s */
   readonly leaseMs?: number;
   /** How long a job waits when its member is at their running-job limit. @defaultValue 5 s */
@@ -106,7 +104,6 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Worker
     connection: options.connection,
     prefix: options.prefix ?? 'imagine',
     concurrency: options.concurrency ?? 4,
-    ...(options.limiter ? { limiter: { ...options.limiter } } : {}),
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.lockDurationMs ?? 30_000,
     settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error) },
