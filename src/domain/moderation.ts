@@ -4,12 +4,12 @@ import { compileBannedPattern, patternWorkBudget } from './banned-patterns.js';
 
 /**
  * Text as moderation compares it: Unicode NFKC (so full-width and ligature look-alikes become
- * plain letters), format characters removed (zero-width spaces and joiners, soft hyphens, bidi
- * marks — invisible, so they are only ever there to slip a word past a filter), lower case,
- * runs of whitespace as one space.
+ * plain letters), format and other default-ignorable characters removed (zero-width spaces and
+ * joiners, soft hyphens, bidi marks, variation selectors, Hangul fillers — invisible, so they are
+ * only ever there to slip a word past a filter), lower case, runs of whitespace as one space.
  */
 export function normalizeForModeration(text: string): string {
-  return text.normalize('NFKC').replace(/\p{Cf}/gu, '').toLowerCase().replace(/\s+/gu, ' ');
+  return text.normalize('NFKC').replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '').toLowerCase().replace(/\s+/gu, ' ');
 }
 
 /** A banned word or phrase as stored: normalised and trimmed. */

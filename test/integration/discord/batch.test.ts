@@ -107,6 +107,21 @@ describe('/batch', () => {
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
   });
 
+  it('a prompt of only invisible characters is named and refused before any credit moves; a blank negative prompt is dropped', async () => {
+    const user = aMember();
+    const data = await batch(user, 'a red fox | \u200b\u200d | a blue whale');
+    expect(data).toMatchObject({ flags: 64, content: expect.stringMatching(/^Prompt 2 of your batch is empty once invisible characters .* Nothing was charged\.$/) });
+    expect(buttonIds(data)).toEqual([]);
+    expect(await quotesOf(user)).toBe(0);
+    expect(await f.database.sql.query(`SELECT 1 FROM ledger_entry WHERE user_id = $1`, [user.id])).toMatchObject({ rowCount: 0 });
+
+    const quoted = await batch(user, 'a red fox | a blue whale', [{ name: 'negative', type: 3, value: '\u2060\u200b' }]);
+    expect(embedText(quoted)).toContain('credits');
+    const { rows } = await f.database.sql.query(`SELECT request FROM quote WHERE user_id = $1`, [user.id]);
+    expect(rows).toEqual([{ request: expect.objectContaining({ prompts: ['a red fox', 'a blue whale'] }) }]);
+    expect(rows[0].request).not.toHaveProperty('negativePrompt');
+  });
+
   it('runs through a worker: N images delivered together, image i drawn from prompt i, all captured', async () => {
     const delivery = new CapturingDelivery();
     const provider = createLocalProvider();

@@ -6,6 +6,9 @@ const rules = (over: Partial<Parameters<typeof checkPrompt>[1]> = {}) => ({ guil
 describe('prompt moderation', () => {
   it('normalises look-alikes, invisible characters, case and spacing', () => {
     expect(normalizeForModeration('ＤＲＡ\u200bＧＯＮ\u00ad  ﬁre')).toBe('dragon fire');
+    // Variation selectors, the combining grapheme joiner and Hangul fillers are invisible too.
+    expect(normalizeForModeration('dra\ufe0fg\u034fo\u3164n')).toBe('dragon');
+    expect(checkPrompt({ prompt: 'a drag\ufe0fon' }, rules({ guildWords: ['dragon'] }))).toMatchObject({ rule: 'banned_word', word: 'dragon' });
   });
 
   it('matches banned words whole, in any script, in the prompt or the negative prompt', () => {
