@@ -94,7 +94,7 @@ describe('/batch', () => {
     await expectLedgerConsistent(f.database);
   });
 
-  it('too few prompts suggests /imagine; a prompt over the length limit is named; nothing is quoted', async () => {
+  it('too few prompts suggests /imagine; a prompt over the length limit is named; more than 64 prompts are refused; nothing is quoted', async () => {
     const user = aMember();
     for (const prompts of ['just one', ' | only one | ', '| |']) {
       const data = await batch(user, prompts);
@@ -103,6 +103,9 @@ describe('/batch', () => {
     }
     const long = await batch(user, `short | ${'x'.repeat(1501)}`);
     expect(contentOf(long)).toBe('Prompt 2 is 1501 characters long; each prompt may have at most 1500.');
+    // 6000 characters of "a|a|…" would be 3000 prompts for moderation to check one by one.
+    expect(contentOf(await batch(user, Array.from({ length: 65 }, () => 'a').join('|')))).toBe('A batch may have at most 64 prompts (you gave 65); your tier’s limit may be lower (see /pricing).');
+    expect(contentOf(await batch(user, Array.from({ length: 64 }, () => 'a').join('|')))).toMatch(/Your tier \(Starter\) allows up to 4 images/);
     expect(await quotesOf(user)).toBe(0);
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
   });
