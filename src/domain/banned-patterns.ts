@@ -7,9 +7,10 @@
 // native build; it installs wherever npm does). RE2 matches in one pass, in time linear in the text
 // times the size of the compiled program, and refuses the constructs that need backtracking
 // (backreferences, lookaround). The native `re2` binding needs a C++ build or a binary downloaded
-// from GitHub (neither possible here, and it wants Node ≥ 22.22); `re2-wasm` has had one release
-// since 2021 and copies every string into WebAssembly. re2js also reports `programSize()`, the
-// program's size, which is what lets the work per prompt be bounded below.
+// from GitHub at install (neither possible where the only network is the npm registry, and it
+// wants Node ≥ 22.22); `re2-wasm` has a single release (1.0.2) and each call crosses into
+// WebAssembly. re2js is maintained (2.10.0, November 2026) and reports `programSize()`, the
+// compiled program's size, which is what lets the work per prompt be bounded below.
 import { RE2JS, RE2JSSyntaxException } from 're2js';
 import { maxPromptLength } from './jobs/job-request.js';
 import { err, ok, type Result } from './result.js';
