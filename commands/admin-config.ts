@@ -42,7 +42,7 @@ export const adminConfigGroup = {
     },
     {
       type: ApplicationCommandOptionType.Subcommand, name: 'ban-pattern', description: 'Refuse prompts matching a regular expression (case-insensitive)',
-      options: [{ type: ApplicationCommandOptionType.String, name: 'regex', description: 'JavaScript regular expression, up to 200 characters', required: true, min_length: 1, max_length: 200 }, reason],
+      options: [{ type: ApplicationCommandOptionType.String, name: 'regex', description: 'Regular expression in RE2 syntax (no lookaround or backreferences), up to 200 characters', required: true, min_length: 1, max_length: 200 }, reason],
     },
     {
       type: ApplicationCommandOptionType.Subcommand, name: 'unban-pattern', description: 'Remove a banned pattern',

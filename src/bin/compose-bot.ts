@@ -43,7 +43,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
     deps: {
-      ledger: createSqlLedger(db.pool), jobs, queue, guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.pool)), grantPolicy, priceCard), audit: createPgAuditLog(db.pool),
+      ledger: createSqlLedger(db.pool), jobs, queue, guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.pool), { log }), grantPolicy, priceCard), audit: createPgAuditLog(db.pool),
       memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.pool)),
       adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
       grantPolicy,

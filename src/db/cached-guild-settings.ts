@@ -3,7 +3,9 @@
 // made through this process is seen at once (its guild's entry is dropped); one made by another
 // bot process (a shard) is seen within `ttlMs`.
 import { LRUCache } from 'lru-cache';
+import { bannedPatternStatuses } from '../domain/banned-patterns.js';
 import type { GuildConfig } from '../domain/guild-config.js';
+import type { Logger } from '../shared/logger.js';
 import type { GuildSettingsStore, RoleTierMapping } from '../use-cases/ports/guild-settings.js';
 
 export interface CachedGuildSettingsOptions {
@@ -11,12 +13,22 @@ export interface CachedGuildSettingsOptions {
   readonly ttlMs?: number;
   /** Guilds kept at once. @defaultValue 10,000 */
   readonly maxGuilds?: number;
+  /** Warned about each stored banned pattern RE2 refuses (it is skipped), once an hour per guild and pattern. */
+  readonly log?: Pick<Logger, 'warn'>;
 }
 
 export function cacheGuildSettings(store: GuildSettingsStore, options: CachedGuildSettingsOptions = {}): GuildSettingsStore {
   const cacheOptions = { max: options.maxGuilds ?? 10_000, ttl: options.ttlMs ?? 5_000 };
   const mappings = new LRUCache<string, readonly RoleTierMapping[]>({ ...cacheOptions, fetchMethod: async (guildId) => [...(await store.roleTierMappings(guildId))] });
-  const configs = new LRUCache<string, GuildConfig>({ ...cacheOptions, fetchMethod: (guildId) => store.config(guildId) });
+  const warned = new LRUCache<string, true>({ max: 10_000, ttl: 60 * 60_000 });
+  const configs = new LRUCache<string, GuildConfig>({
+    ...cacheOptions,
+    fetchMethod: async (guildId) => {
+      const config = await store.config(guildId);
+      if (options.log) warnInactivePatterns(options.log, warned, config);
+      return config;
+    },
+  });
   return {
     // fetch() shares one pending read among concurrent callers, so a burst makes one query.
     roleTierMappings: async (guildId) => (await mappings.fetch(guildId))!,
@@ -37,4 +49,18 @@ export function cacheGuildSettings(store: GuildSettingsStore, options: CachedGui
       return updated;
     },
   };
+}
+
+/**
+ * Patterns stored before banned patterns ran on RE2 may use what RE2 refuses (lookaround,
+ * backreferences): they are never checked, so the operator hears of it (the guild's admins see it
+ * in `/admin config show`).
+ */
+function warnInactivePatterns(log: Pick<Logger, 'warn'>, warned: LRUCache<string, true>, config: GuildConfig): void {
+  for (const [at, status] of bannedPatternStatuses(config.bannedPatterns).entries()) {
+    const key = `${config.guildId}\n${status.pattern}`;
+    if (status.active || warned.has(key)) continue;
+    warned.set(key, true);
+    log.warn({ guildId: config.guildId, pattern: status.pattern, number: at + 1, reason: status.reason }, 'banned pattern ignored: RE2 cannot check it');
+  }
 }

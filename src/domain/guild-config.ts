@@ -1,6 +1,7 @@
 // A guild's own settings, changed by its admins with `/admin config`, and the rules for changing
 // them. Pure: the store applies a change here, then writes the result and its audit entry.
-import { normalizeBannedWord, validateBannedPattern } from './moderation.js';
+import { validateBannedPattern } from './banned-patterns.js';
+import { normalizeBannedWord } from './moderation.js';
 import { err, ok, type Result } from './result.js';
 
 export const NSFW_POLICIES = ['blocked', 'age-restricted-channels'] as const;
@@ -21,7 +22,7 @@ export interface GuildConfig {
   readonly maxRunningJobsPerMember: number | null;
   /** Normalised (see moderation.ts) words or phrases refused in prompts. */
   readonly bannedWords: readonly string[];
-  /** Regular expression sources, validated when added; matched case-insensitively. */
+  /** RE2 regular expressions (see banned-patterns.ts), validated when added; matched case-insensitively. */
   readonly bannedPatterns: readonly string[];
   readonly nsfw: NsfwPolicy;
   /** Results are posted as spoilers (blurred until clicked). */
@@ -123,9 +124,9 @@ export function applyConfigChange(config: GuildConfig, change: GuildConfigChange
       return ok({ ...config, bannedWords: config.bannedWords.filter((banned) => banned !== word) });
     }
     case 'ban-pattern': {
-      const checked = validateBannedPattern(change.pattern);
+      if (config.bannedPatterns.includes(change.pattern.trim())) return refuse('That pattern is already banned.');
+      const checked = validateBannedPattern(change.pattern, config.bannedPatterns);
       if (!checked.ok) return refuse(checked.error);
-      if (config.bannedPatterns.includes(checked.value)) return refuse('That pattern is already banned.');
       if (config.bannedPatterns.length >= guildConfigLimits.bannedPatterns) return refuse(`At most ${guildConfigLimits.bannedPatterns} patterns can be banned; unban one first.`);
       return ok({ ...config, bannedPatterns: [...config.bannedPatterns, checked.value] });
     }

@@ -1,54 +1,28 @@
 // Prompt moderation before any credit moves: the guild's banned words and patterns and the
 // operator's banned words. Pure; the quote use case calls `checkPrompt` first thing.
-import safeRegex from 'safe-regex2';
-import { err, ok, type Result } from './result.js';
+import { compileBannedPattern, patternWorkBudget } from './banned-patterns.js';
 
 /**
  * Text as moderation compares it: Unicode NFKC (so full-width and ligature look-alikes become
- * plain letters), format characters removed (zero-width spaces and joiners, soft hyphens, bidi
- * marks — invisible, so they are only ever there to slip a word past a filter), lower case,
- * runs of whitespace as one space.
+ * plain letters), format and other default-ignorable characters removed (zero-width spaces and
+ * joiners, soft hyphens, bidi marks, variation selectors, Hangul fillers — invisible, so they are
+ * only ever there to slip a word past a filter), lower case, runs of whitespace as one space.
  */
 export function normalizeForModeration(text: string): string {
-  return text.normalize('NFKC').replace(/\p{Cf}/gu, '').toLowerCase().replace(/\s+/gu, ' ');
+  return text.normalize('NFKC').replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '').toLowerCase().replace(/\s+/gu, ' ');
 }
 
 /** A banned word or phrase as stored: normalised and trimmed. */
 export const normalizeBannedWord = (word: string): string => normalizeForModeration(word).trim();
 
-export const maxPatternLength = 200;
-
 const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
-/** A word matches only whole: "ass" bans "ass" but not "class" or "assistant". */
+/**
+ * A word matches only whole: "ass" bans "ass" but not "class" or "assistant". The word is escaped
+ * (a literal), so this native RegExp runs in linear time whatever the admin banned.
+ */
 const wholeWordRegExp = (word: string) =>
   new RegExp(`(?<![\\p{L}\\p{N}\\p{M}_])${word.split(' ').map(escapeRegExp).join('\\s+')}(?![\\p{L}\\p{N}\\p{M}_])`, 'u');
-
-/** Patterns are matched case-insensitively, with Unicode semantics, against normalised text. */
-const patternFlags = 'iu';
-
-/**
- * Checks a regex an admin wants to ban: it must compile, be at most 200 characters, be safe from
- * catastrophic backtracking (no nested repetition such as `(a+)+`, which could stall the bot on
- * a crafted prompt), and not match an empty prompt (it would refuse everything).
- * Returns the pattern to store, or a sentence saying what is wrong.
- */
-export function validateBannedPattern(source: string): Result<string, string> {
-  const pattern = source.trim();
-  if (pattern.length === 0) return err('Give a regular expression to ban.');
-  if (pattern.length > maxPatternLength) return err(`A banned pattern may be at most ${maxPatternLength} characters (that one has ${pattern.length}).`);
-  let compiled: RegExp;
-  try {
-    compiled = new RegExp(pattern, patternFlags);
-  } catch (error) {
-    return err(`That is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}.`);
-  }
-  if (!safeRegex(pattern)) {
-    return err('That pattern could take exponentially long to check (a repetition inside a repetition, like `(a+)+`, or too many repetitions); please write it more simply.');
-  }
-  if (compiled.test('')) return err('That pattern matches an empty prompt, so it would refuse every prompt.');
-  return ok(pattern);
-}
 
 export interface ModerationRules {
   readonly guildWords: readonly string[];
@@ -62,7 +36,9 @@ export type PromptField = 'prompt' | 'negative prompt';
 export type ModerationVerdict =
   | { readonly rule: 'banned_word'; readonly word: string; readonly source: 'guild' | 'operator'; readonly field: PromptField }
   /** `index` is 1-based, as `/admin config show` numbers the patterns. */
-  | { readonly rule: 'banned_pattern'; readonly index: number; readonly field: PromptField };
+  | { readonly rule: 'banned_pattern'; readonly index: number; readonly field: PromptField }
+  /** Checking the texts against the guild's patterns would cost more than `patternWorkBudget`. */
+  | { readonly rule: 'too_costly_to_check'; readonly patterns: number };
 
 /** The first rule the texts break, or null when they may be generated. */
 export function checkPrompt(
@@ -71,32 +47,38 @@ export function checkPrompt(
   // A /batch's `prompt` is only a (possibly cut) summary: every one of its prompts is checked.
   const fields: [PromptField, string][] = [['prompt', texts.prompt], ...(texts.prompts ?? []).map((prompt): [PromptField, string] => ['prompt', prompt])];
   if (texts.negativePrompt) fields.push(['negative prompt', texts.negativePrompt]);
-  for (const [field, raw] of fields) {
-    const text = normalizeForModeration(raw);
-    for (const [source, words] of [['operator', rules.operatorWords], ['guild', rules.guildWords]] as const) {
-      for (const listed of words) {
-        const word = normalizeBannedWord(listed);
-        if (word.length > 0 && wholeWordRegExp(word).test(text)) return { rule: 'banned_word', word, source, field };
-      }
+  const normalized = fields.map(([field, raw]) => [field, normalizeForModeration(raw)] as const);
+  const words = (['operator', 'guild'] as const).flatMap((source) => (source === 'operator' ? rules.operatorWords : rules.guildWords)
+    .map(normalizeBannedWord).filter((word) => word.length > 0).map((word) => ({ source, word, regExp: wholeWordRegExp(word) })));
+  // Compiled for this check only: each compiled RE2 keeps a lazy DFA cache (up to 8 MB), so a
+  // cache of compiled patterns would hold that much memory for every hostile guild's patterns.
+  const patterns = rules.guildPatterns.flatMap((pattern, at) => {
+    const compiled = compileBannedPattern(pattern);
+    return compiled.ok ? [{ index: at + 1, regExp: compiled.value }] : [];
+  });
+  // RE2's work is at most linear in steps × characters: priced before any pattern runs, so no
+  // combination of patterns and texts costs more than the budget.
+  const characters = normalized.reduce((sum, [, text]) => sum + text.length + 1, 0);
+  const work = patterns.reduce((sum, { regExp }) => sum + regExp.programSize(), 0) * characters;
+  const affordable = work <= patternWorkBudget;
+  for (const [field, text] of normalized) {
+    for (const { source, word, regExp } of words) {
+      if (regExp.test(text)) return { rule: 'banned_word', word, source, field };
     }
-    for (const [at, pattern] of rules.guildPatterns.entries()) {
-      if (compileStoredPattern(pattern)?.test(text)) return { rule: 'banned_pattern', index: at + 1, field };
+    if (!affordable) continue;
+    for (const { index, regExp } of patterns) {
+      if (regExp.test(text)) return { rule: 'banned_pattern', index, field };
     }
   }
-  return null;
-}
-
-/** Stored patterns were validated when added; one that no longer compiles is skipped, not fatal. */
-function compileStoredPattern(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern, patternFlags);
-  } catch {
-    return null;
-  }
+  return affordable ? null : { rule: 'too_costly_to_check', patterns: patterns.length };
 }
 
 /** The refusal a member reads: it names the rule, and says nothing was charged. */
 export function moderationMessage(verdict: ModerationVerdict): string {
+  if (verdict.rule === 'too_costly_to_check') {
+    return `Your prompt is too long to check against this server’s ${verdict.patterns} banned patterns; please shorten it `
+      + '(or ask a server admin to simplify the patterns). Nothing was charged.';
+  }
   const subject = verdict.field === 'prompt' ? 'Your prompt' : 'Your negative prompt';
   if (verdict.rule === 'banned_pattern') return `${subject} matches a banned pattern (#${verdict.index}) of this server, so it cannot be generated. Nothing was charged.`;
   const owner = verdict.source === 'guild' ? 'this server' : 'this bot';

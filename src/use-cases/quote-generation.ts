@@ -3,6 +3,7 @@ import type { JobRequest } from '../domain/jobs/job-request.js';
 import type { Operation } from '../domain/pricing/card-terms.js';
 import type { PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
 import { allowsNsfwIn, channelAllowed, freeDailyOf, type GuildConfig } from '../domain/guild-config.js';
+import { isBlankPrompt, promptProblem, type PromptProblem } from '../domain/jobs/prompt-problem.js';
 import { checkPrompt, type ModerationVerdict } from '../domain/moderation.js';
 import { quote, type Quote } from '../domain/pricing/quote.js';
 import type { QuoteRejection } from '../domain/pricing/quote-rejection.js';
@@ -67,6 +68,7 @@ export interface QuotedGeneration {
 
 export type QuoteGenerationError =
   | { readonly code: 'rejected'; readonly rejection: QuoteRejection }
+  | { readonly code: 'invalid_prompt'; readonly problem: PromptProblem }
   | { readonly code: 'moderated'; readonly verdict: ModerationVerdict }
   | { readonly code: 'channel_not_allowed'; readonly allowedChannelIds: readonly string[] }
   | LedgerError;
@@ -74,15 +76,21 @@ export type QuoteGenerationError =
 /**
  * Prices what the member asked for at their tier and stores the quote for them to confirm,
  * granting today's free credits and the tier's allowance (lazily) for the balance shown with it.
- * Nothing is held yet. The guild's channel restriction, moderation and the price card's rules
- * come first: a refused request moves no credit (not even today's free grant) and leaves no quote.
+ * Nothing is held yet. The guild's channel restriction, the prompt itself (not blank, not too
+ * long), moderation and the price card's rules come first: a refused request moves no credit (not
+ * even today's free grant) and leaves no quote.
  */
 export async function quoteGeneration(options: QuoteGenerationOptions): Promise<Result<QuotedGeneration, QuoteGenerationError>> {
   const { card, member, request, guildConfig } = options;
   if (!channelAllowed(guildConfig, member.channelId, member.parentChannelId)) {
     return err({ code: 'channel_not_allowed', allowedChannelIds: guildConfig.allowedChannelIds });
   }
-  const verdict = checkPrompt(request, {
+  // A negative prompt of only invisible characters is no negative prompt.
+  const negativePrompt = request.negativePrompt !== undefined && !isBlankPrompt(request.negativePrompt) ? request.negativePrompt : undefined;
+  const texts = { prompt: request.prompt, prompts: request.prompts, negativePrompt };
+  const problem = promptProblem(texts);
+  if (problem !== null) return err({ code: 'invalid_prompt', problem });
+  const verdict = checkPrompt(texts, {
     guildWords: guildConfig.bannedWords, guildPatterns: guildConfig.bannedPatterns, operatorWords: options.operatorBannedWords ?? [],
   });
   if (verdict !== null) return err({ code: 'moderated', verdict });
@@ -111,7 +119,7 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
     userId: member.userId, guildId: member.guildId, channelId: member.channelId,
     request: {
       model: priced.value.model, providerModelId: priced.value.providerModelId, operation,
-      prompt: request.prompt, ...(request.negativePrompt ? { negativePrompt: request.negativePrompt } : {}),
+      prompt: request.prompt, ...(negativePrompt ? { negativePrompt } : {}),
       ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
       ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
       width: size.width, height: size.height, steps: priced.value.steps, count: priced.value.count, seed,

@@ -6,10 +6,13 @@ import { channelFacts } from '../channel-facts.js';
 import { renderQuoteError } from '../render/quote-reply.js';
 import { replyWithQuote } from '../reply-with-quote.js';
 
-const problemText = (problem: BatchPromptsProblem): string =>
-  problem.code === 'too-few'
-    ? `A batch needs at least two prompts separated by | (you gave ${problem.count}). For one prompt use /imagine (its count option makes several images of it).`
-    : `Prompt ${problem.index + 1} is ${problem.length} characters long; each prompt may have at most ${problem.max}.`;
+const problemText = (problem: BatchPromptsProblem): string => {
+  switch (problem.code) {
+    case 'too-few': return `A batch needs at least two prompts separated by | (you gave ${problem.count}). For one prompt use /imagine (its count option makes several images of it).`;
+    case 'too-many': return `A batch may have at most ${problem.max} prompts (you gave ${problem.count}); your tier’s limit may be lower (see /pricing).`;
+    case 'too-long': return `Prompt ${problem.index + 1} is ${problem.length} characters long; each prompt may have at most ${problem.max}.`;
+  }
+};
 
 /**
  * `/batch prompts [model] [size] [steps] [seed] [negative]`: one image per prompt, same settings,

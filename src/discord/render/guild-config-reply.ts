@@ -1,4 +1,5 @@
 import { EmbedBuilder, time, TimestampStyles } from 'discord.js';
+import { activePatternSteps, bannedPatternStatuses, maxPatternSteps } from '../../domain/banned-patterns.js';
 import type { GuildConfig, GuildConfigChange } from '../../domain/guild-config.js';
 
 // Admin-entered words and patterns are shown in code spans, so markdown in them cannot format or
@@ -17,7 +18,10 @@ export interface ConfigDefaults {
 
 /** `/admin config show`. */
 export function renderGuildConfig(config: GuildConfig, defaults: ConfigDefaults): EmbedBuilder {
-  const patterns = config.bannedPatterns.map((pattern, at) => `${at + 1}. ${code(pattern)}`).join('\n');
+  // A pattern stored before patterns ran on RE2 may be one RE2 refuses: it is skipped, and says so.
+  const statuses = bannedPatternStatuses(config.bannedPatterns);
+  const patterns = statuses.map((status, at) => `${at + 1}. ${code(status.pattern)}${status.active ? '' : ` — **inactive** (never checked): ${status.reason}; unban it`}`).join('\n');
+  const steps = statuses.length === 0 ? '' : `; ${activePatternSteps(statuses)} of ${maxPatternSteps} steps`;
   const embed = new EmbedBuilder()
     .setTitle('Server settings')
     .addFields(
@@ -27,7 +31,7 @@ export function renderGuildConfig(config: GuildConfig, defaults: ConfigDefaults)
       { name: 'Image channels', value: clip(channels(config.allowedChannelIds)) },
       { name: 'NSFW', value: nsfwLabel[config.nsfw] },
       { name: `Banned words (${config.bannedWords.length})`, value: clip(config.bannedWords.map(code).join(', ') || 'none') },
-      { name: `Banned patterns (${config.bannedPatterns.length})`, value: clip(patterns || 'none') },
+      { name: `Banned patterns (${config.bannedPatterns.length}${steps})`, value: clip(patterns || 'none') },
     )
     .setFooter({ text: `Prompts are also checked against ${defaults.operatorWordCount} word(s) the bot’s operator bans everywhere.` });
   if (config.updatedBy !== null && config.updatedAt !== null) {
@@ -55,7 +59,8 @@ export function describeConfigChange(change: GuildConfigChange, before: GuildCon
     case 'unban-word':
       return `Unbanned ${code(before.bannedWords.find((word) => !after.bannedWords.includes(word))!)} (${after.bannedWords.length} banned).`;
     case 'ban-pattern':
-      return `Banned pattern #${after.bannedPatterns.length}: ${code(after.bannedPatterns.at(-1)!)}. Prompts matching it are refused before anything is charged.`;
+      return `Banned pattern #${after.bannedPatterns.length}: ${code(after.bannedPatterns.at(-1)!)}. Prompts matching it are refused before anything is charged `
+        + `(this server’s patterns use ${activePatternSteps(bannedPatternStatuses(after.bannedPatterns))} of ${maxPatternSteps} steps).`;
     case 'unban-pattern':
       return `Removed pattern ${code(before.bannedPatterns.find((pattern) => !after.bannedPatterns.includes(pattern))!)}; the others are renumbered (see /admin config show).`;
     case 'nsfw':

@@ -1,5 +1,6 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type InteractionEditReplyOptions } from 'discord.js';
 import { formatBreakdown, formatUsd } from '../../domain/pricing/format-breakdown.js';
+import { promptProblemMessage } from '../../domain/jobs/prompt-problem.js';
 import { moderationMessage } from '../../domain/moderation.js';
 import type { QuoteGenerationError, QuotedGeneration } from '../../use-cases/quote-generation.js';
 
@@ -37,6 +38,7 @@ export function renderQuote(quoted: QuotedGeneration, prompt: string): Interacti
 /** Why no quote could be made, in the member's words. */
 export const renderQuoteError = (error: QuoteGenerationError): InteractionEditReplyOptions => ({
   content: error.code === 'rejected' ? error.rejection.message
+    : error.code === 'invalid_prompt' ? promptProblemMessage(error.problem)
     : error.code === 'moderated' ? moderationMessage(error.verdict)
       : error.code === 'channel_not_allowed' ? `Images are made only in ${listChannels(error.allowedChannelIds)} on this server — use one of those.`
         : 'Your credits could not be checked just now; please try again.',

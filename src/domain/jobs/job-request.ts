@@ -4,6 +4,9 @@ import { OPERATIONS, type QueuePriority } from '../pricing/card-terms.js';
 /** Longest prompt we accept (Discord's option limit is 6000; providers choke on more than this). */
 export const maxPromptLength = 1500;
 
+/** Most images one job makes (a /batch's prompts included); the price card's batch table is lower. */
+export const maxImagesPerJob = 64;
+
 /** What a job renders, fixed when its quote was made. Validated when stored and when read back. */
 export const jobRequestSchema = z.strictObject({
   model: z.string().min(1),
@@ -14,7 +17,7 @@ export const jobRequestSchema = z.strictObject({
   width: z.int().min(64).max(4096),
   height: z.int().min(64).max(4096),
   steps: z.int().min(1).max(500),
-  count: z.int().min(1).max(64),
+  count: z.int().min(1).max(maxImagesPerJob),
   seed: z.int().min(0).max(2 ** 32 - 1),
   sourceImageUrl: z.url().optional(),
   // The guild's config as it stood when the job was quoted (src/domain/guild-config.ts):
@@ -36,7 +39,7 @@ export const jobRequestSchema = z.strictObject({
     gridCell: z.int().min(0).max(3).optional(),
   }).optional(),
   /** A /batch: one prompt per image (image i renders prompts[i]); `prompt` then only summarises them. */
-  prompts: z.array(z.string().trim().min(1).max(maxPromptLength)).min(2).max(64).optional(),
+  prompts: z.array(z.string().trim().min(1).max(maxPromptLength)).min(2).max(maxImagesPerJob).optional(),
 }).refine((request) => request.prompts === undefined || request.prompts.length === request.count, {
   message: 'prompts must have one prompt per image (count)', path: ['prompts'],
 });

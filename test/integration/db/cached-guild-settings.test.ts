@@ -5,6 +5,7 @@ import { cacheGuildSettings } from '../../../src/db/cached-guild-settings.js';
 import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
 import type { GuildSettingsStore } from '../../../src/use-cases/ports/guild-settings.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { captureLog } from '../../support/captured-log.js';
 import { waitFor } from '../../support/wait-for.js';
 
 let database: TestDatabase;
@@ -21,7 +22,7 @@ function countingStore(): GuildSettingsStore & { reads: number } {
   const counted = {
     ...store,
     reads: 0,
-    roleTiers: (guildId: string) => { counted.reads++; return store.roleTiers(guildId); },
+    roleTierMappings: (guildId: string) => { counted.reads++; return store.roleTierMappings(guildId); },
     config: (guildId: string) => { counted.reads++; return store.config(guildId); },
   };
   return counted;
@@ -54,5 +55,23 @@ describe('cached guild settings', () => {
     await elsewhere.updateConfig('g-other', { kind: 'free-daily', amount: 3 }, 'admin');
     expect((await cached.config('g-other')).freeDailyCredits).toBeNull();
     await waitFor(async () => ((await cached.config('g-other')).freeDailyCredits === 3 ? true : null), 5_000);
+  });
+
+  it('warns the operator once about each stored banned pattern RE2 refuses, and still serves the config', async () => {
+    // Stored before banned patterns ran on RE2, when a lookahead or a backreference was accepted.
+    await database.sql.query(`INSERT INTO guild_config (guild_id, banned_patterns) VALUES ('g-legacy', $1)`, [['dragon', '(?=x)xy', '(a)\\1']]);
+    const { log, lines } = captureLog('warn');
+    const inner = countingStore();
+    const cached = cacheGuildSettings(inner, { ttlMs: 1, log });
+    expect((await cached.config('g-legacy')).bannedPatterns).toEqual(['dragon', '(?=x)xy', '(a)\\1']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await cached.config('g-legacy')).bannedPatterns).toHaveLength(3);
+    expect(inner.reads).toBe(2);
+    expect(lines().map((line) => ({ msg: line['msg'], guildId: line['guildId'], number: line['number'], pattern: line['pattern'] }))).toEqual([
+      { msg: 'banned pattern ignored: RE2 cannot check it', guildId: 'g-legacy', number: 2, pattern: '(?=x)xy' },
+      { msg: 'banned pattern ignored: RE2 cannot check it', guildId: 'g-legacy', number: 3, pattern: '(a)\\1' },
+    ]);
+    expect(lines()[1]?.['reason']).toMatch(/backreference/);
+    expect(lines().every((line) => line['level'] === 40)).toBe(true);
   });
 });

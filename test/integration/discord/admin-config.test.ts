@@ -182,7 +182,7 @@ describe('/admin config: moderation before any credit moves', () => {
 
   it('a banned pattern refuses the prompt naming the pattern’s number; unbanning lets it through', async () => {
     expect(contentOf(await config('ban-pattern', [{ type: 3, name: 'regex', value: 'blood(y|shed)' }]))).toMatch(/Banned pattern #1/);
-    expect(contentOf(await config('ban-pattern', [{ type: 3, name: 'regex', value: '\\bgore\\b' }]))).toMatch(/Banned pattern #2/);
+    expect(contentOf(await config('ban-pattern', [{ type: 3, name: 'regex', value: '\\bgore\\b' }]))).toMatch(/Banned pattern #2: .*\(this server’s patterns use 23 of 300 steps\)/);
     const member = aUser();
     expect(contentOf(await imagine(member, 'a field of GORE'))).toMatch(/matches a banned pattern \(#2\)/);
     expect(contentOf(await imagine(member, 'a bloodshed'))).toMatch(/matches a banned pattern \(#1\)/);
@@ -194,13 +194,36 @@ describe('/admin config: moderation before any credit moves', () => {
     await expectLedgerConsistent(f.database);
   });
 
+  it('a stored pattern RE2 refuses (from before RE2) is shown inactive and skipped; the others still apply; it can be unbanned', async () => {
+    const before = (await storedConfig())?.banned_patterns as string[];
+    await f.database.sql.query(`UPDATE guild_config SET banned_patterns = $2 WHERE guild_id = $1`, [GUILD, ['(?<=x)y', 'wyvern', '(a)\\1']]);
+    const fields = ((await config('show'))['embeds'] as { fields: { name: string; value: string }[] }[])[0]!.fields;
+    const shown = fields.find((field) => field.name.startsWith('Banned patterns'))!;
+    expect(shown.name).toBe('Banned patterns (3; 8 of 300 steps)');
+    expect(shown.value.split('\n')).toEqual([
+      expect.stringMatching(/^1\. `\(\?<=x\)y` — \*\*inactive\*\* \(never checked\): uses a lookahead or lookbehind .*; unban it$/),
+      '2. `wyvern`',
+      expect.stringMatching(/^3\. `\(a\)\\1` — \*\*inactive\*\* \(never checked\): uses a backreference .*; unban it$/),
+    ]);
+
+    const member = aUser();
+    expect(embedText(await imagine(member, 'aa xy'))).toContain('credits');
+    expect(contentOf(await imagine(member, 'a WYVERN'))).toMatch(/matches a banned pattern \(#2\)/);
+    expect(contentOf(await config('unban-pattern', [{ type: 3, name: 'regex', value: '3' }]))).toMatch(/Removed pattern `\(a\)\\1`/);
+    expect((await storedConfig())?.banned_patterns).toEqual(['(?<=x)y', 'wyvern']);
+    await f.database.sql.query(`UPDATE guild_config SET banned_patterns = $2 WHERE guild_id = $1`, [GUILD, before]);
+  });
+
   it('refuses a bad or dangerous regex with a friendly message, and stores and audits nothing', async () => {
     const before = await auditRows();
     const patterns = (await storedConfig())?.banned_patterns;
     const attempts: [string, RegExp][] = [
-      ['(unclosed', /not a valid regular expression/],
-      ['(a+)+$', /exponentially long/],
-      ['(x*)*y', /exponentially long/],
+      ['(unclosed', /not a valid regular expression \(RE2 syntax\): missing closing \)/],
+      ['dragon(?=fly)', /uses a lookahead or lookbehind .*RE2 does not support: .*time proportional to its length/],
+      ['(?<!red )panda', /uses a lookahead or lookbehind/],
+      ['(a)\\1', /uses a backreference .*RE2 does not support/],
+      ['\\p{Letter}{3}', /RE2 does not know `\\p\{Letter\}`/],
+      ['x{299}', /too big to check quickly: it compiles to 301 steps/],
       ['a'.repeat(201), /at most 200 characters/],
       ['x*', /matches an empty prompt/],
       ['blood(y|shed)', /already banned/],

@@ -94,7 +94,7 @@ describe('/batch', () => {
     await expectLedgerConsistent(f.database);
   });
 
-  it('too few prompts suggests /imagine; a prompt over the length limit is named; nothing is quoted', async () => {
+  it('too few prompts suggests /imagine; a prompt over the length limit is named; more than 64 prompts are refused; nothing is quoted', async () => {
     const user = aMember();
     for (const prompts of ['just one', ' | only one | ', '| |']) {
       const data = await batch(user, prompts);
@@ -103,8 +103,26 @@ describe('/batch', () => {
     }
     const long = await batch(user, `short | ${'x'.repeat(1501)}`);
     expect(contentOf(long)).toBe('Prompt 2 is 1501 characters long; each prompt may have at most 1500.');
+    // 6000 characters of "a|a|…" would be 3000 prompts for moderation to check one by one.
+    expect(contentOf(await batch(user, Array.from({ length: 65 }, () => 'a').join('|')))).toBe('A batch may have at most 64 prompts (you gave 65); your tier’s limit may be lower (see /pricing).');
+    expect(contentOf(await batch(user, Array.from({ length: 64 }, () => 'a').join('|')))).toMatch(/Your tier \(Starter\) allows up to 4 images/);
     expect(await quotesOf(user)).toBe(0);
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
+  });
+
+  it('a prompt of only invisible characters is named and refused before any credit moves; a blank negative prompt is dropped', async () => {
+    const user = aMember();
+    const data = await batch(user, 'a red fox | \u200b\u200d | a blue whale');
+    expect(data).toMatchObject({ flags: 64, content: expect.stringMatching(/^Prompt 2 of your batch is empty once invisible characters .* Nothing was charged\.$/) });
+    expect(buttonIds(data)).toEqual([]);
+    expect(await quotesOf(user)).toBe(0);
+    expect(await f.database.sql.query(`SELECT 1 FROM ledger_entry WHERE user_id = $1`, [user.id])).toMatchObject({ rowCount: 0 });
+
+    const quoted = await batch(user, 'a red fox | a blue whale', [{ name: 'negative', type: 3, value: '\u2060\u200b' }]);
+    expect(embedText(quoted)).toContain('credits');
+    const { rows } = await f.database.sql.query(`SELECT request FROM quote WHERE user_id = $1`, [user.id]);
+    expect(rows).toEqual([{ request: expect.objectContaining({ prompts: ['a red fox', 'a blue whale'] }) }]);
+    expect(rows[0].request).not.toHaveProperty('negativePrompt');
   });
 
   it('runs through a worker: N images delivered together, image i drawn from prompt i, all captured', async () => {

@@ -52,6 +52,20 @@ describe('/imagine', () => {
     expect(rows[0]).toEqual({ quotes: 0, entries: 0 });
   });
 
+  it('refuses a prompt of only invisible characters (or spaces) with a plain reason, before any credit moves or quote is stored', async () => {
+    const user = aMember();
+    for (const prompt of ['\u200b\u200d', '\u2060 \ufeff', '\u3164', '   ']) {
+      const data = await imagine(user, [{ name: 'prompt', type: 3, value: prompt }]);
+      expect(data, JSON.stringify(prompt)).toMatchObject({
+        flags: 64, content: 'Your prompt is empty once invisible characters (zero-width spaces, joiners and the like) are removed — describe what to draw. Nothing was charged.',
+      });
+      expect(buttonIds(data)).toEqual([]);
+    }
+    const { rows } = await f.database.sql.query<{ quotes: number; entries: number }>(`
+      SELECT (SELECT count(*)::int FROM quote WHERE user_id = $1) AS quotes, (SELECT count(*)::int FROM ledger_entry WHERE user_id = $1) AS entries`, [user.id]);
+    expect(rows[0]).toEqual({ quotes: 0, entries: 0 });
+  });
+
   it('Generate confirms once for the owner, however often clicked; a stranger is told and nothing happens', async () => {
     const owner = aMember();
     const stranger = aMember();

@@ -40,6 +40,15 @@ describe('guild config changes', () => {
     expect(apply(config, { kind: 'unban-pattern', pattern: '#3' }).bannedPatterns).toEqual(['a+b', 'c+d']);
   });
 
+  it('a new pattern must fit in the steps the guild’s patterns leave; one already banned is named as such, even when full', () => {
+    const config = apply(base, { kind: 'ban-pattern', pattern: 'a{200}' });
+    expect(refusal(config, { kind: 'ban-pattern', pattern: 'b{97}' })).toMatch(/compiles to 99 steps.*\(202 in use\)/);
+    const full = apply(config, { kind: 'ban-pattern', pattern: 'b{96}' });
+    expect(full.bannedPatterns).toEqual(['a{200}', 'b{96}']);
+    expect(refusal(full, { kind: 'ban-pattern', pattern: ' a{200} ' })).toBe('That pattern is already banned.');
+    expect(refusal(full, { kind: 'ban-pattern', pattern: 'c' })).toMatch(/\(300 in use\)/);
+  });
+
   it('allows a thread under an allowed channel, and lowers but never raises the tier’s job limit', () => {
     const config = { ...base, allowedChannelIds: ['1'] };
     expect([channelAllowed(config, '1'), channelAllowed(config, '2'), channelAllowed(config, '2', '1'), channelAllowed(base, '2')]).toEqual([true, false, true, true]);

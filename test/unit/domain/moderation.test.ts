@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkPrompt, moderationMessage, normalizeForModeration, validateBannedPattern } from '../../../src/domain/moderation.js';
+import { checkPrompt, moderationMessage, normalizeForModeration } from '../../../src/domain/moderation.js';
 
 const rules = (over: Partial<Parameters<typeof checkPrompt>[1]> = {}) => ({ guildWords: [], guildPatterns: [], operatorWords: [], ...over });
 
 describe('prompt moderation', () => {
   it('normalises look-alikes, invisible characters, case and spacing', () => {
     expect(normalizeForModeration('ＤＲＡ\u200bＧＯＮ\u00ad  ﬁre')).toBe('dragon fire');
+    // Variation selectors, the combining grapheme joiner and Hangul fillers are invisible too.
+    expect(normalizeForModeration('dra\ufe0fg\u034fo\u3164n')).toBe('dragon');
+    expect(checkPrompt({ prompt: 'a drag\ufe0fon' }, rules({ guildWords: ['dragon'] }))).toMatchObject({ rule: 'banned_word', word: 'dragon' });
   });
 
   it('matches banned words whole, in any script, in the prompt or the negative prompt', () => {
@@ -27,14 +30,5 @@ describe('prompt moderation', () => {
     const verdict = checkPrompt({ prompt: 'Blood moon' }, rules({ guildPatterns: ['^x$', 'blood\\s+moon'] }))!;
     expect(verdict).toEqual({ rule: 'banned_pattern', index: 2, field: 'prompt' });
     expect(moderationMessage(verdict)).toMatch(/banned pattern \(#2\)/);
-  });
-
-  it('accepts a safe pattern and refuses bad syntax, length, catastrophic backtracking and empty matches', () => {
-    expect(validateBannedPattern('  blood(y|shed)  ')).toEqual({ ok: true, value: 'blood(y|shed)' });
-    expect(validateBannedPattern('[a-')).toMatchObject({ ok: false, error: expect.stringMatching(/not a valid regular expression/) });
-    expect(validateBannedPattern('a'.repeat(201))).toMatchObject({ ok: false, error: expect.stringMatching(/at most 200/) });
-    for (const evil of ['(a+)+$', '(\\w*)*x', '(.*a){30}']) expect(validateBannedPattern(evil)).toMatchObject({ ok: false, error: expect.stringMatching(/exponentially/) });
-    expect(validateBannedPattern('a?')).toMatchObject({ ok: false, error: expect.stringMatching(/empty prompt/) });
-    expect(validateBannedPattern('   ')).toMatchObject({ ok: false });
   });
 });
