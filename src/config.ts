@@ -45,6 +45,8 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   BULL_BOARD_USER: z.string().regex(/^[^:\s]{1,64}$/, { error: 'must be 1–64 characters without ":" or spaces' }).default('admin'),
   BULL_BOARD_PASSWORD: optional(z.string().min(12, { error: 'must be at least 12 characters (the dashboard can delete and retry jobs)' })),
+  // Test-mode purchases cost nothing: off unless the operator says so (a staging bot).
+  DISCORD_TEST_PURCHASES: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
   DISCORD_DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a Discord server id (17–20 digits)' })),
 });
 
@@ -70,6 +72,8 @@ export interface Config {
     readonly maxUploadBytes: number;
     /** Development: slash commands go to this server only (instant), not globally. */
     readonly devGuildId: string | undefined;
+    /** Whether Discord test-mode purchases (free for the app's team) grant their pack. */
+    readonly grantTestPurchases: boolean;
   };
   /** Who may create credits with `/admin credits grant` besides the owners (OWNER_IDS), and how many. */
   readonly adminGrants: { readonly guildAdminsMayGrant: boolean; readonly guildAdminDailyCap: number };
@@ -113,6 +117,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, providerJobsPerMinute: e.PROVIDER_JOBS_PER_MINUTE }),
     discord: Object.freeze({
       token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS), maxUploadBytes: e.DISCORD_MAX_UPLOAD_BYTES, devGuildId: e.DISCORD_DEV_GUILD_ID,
+      grantTestPurchases: e.DISCORD_TEST_PURCHASES,
     }),
     adminGrants: Object.freeze({ guildAdminsMayGrant: e.GUILD_ADMIN_GRANTS, guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP }),
     provider: Object.freeze(

@@ -49,6 +49,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
       ...(stripe ? { checkout: stripe.checkout } : {}),
       operatorBannedWords: config.moderation.bannedWords,
+      grantTestPurchases: config.discord.grantTestPurchases,
     },
   });
   const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert]);

@@ -63,6 +63,12 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...base, OWNER_IDS: '123456789012345678, 223456789012345678' }).discord.ownerIds).toEqual(['123456789012345678', '223456789012345678']);
   });
 
+  it('grants nothing for Discord test-mode purchases unless the operator says so', () => {
+    expect(loadConfig({ ...base, DISCORD_TEST_PURCHASES: '' }).discord.grantTestPurchases).toBe(false);
+    expect(loadConfig({ ...base, DISCORD_TEST_PURCHASES: 'true' }).discord.grantTestPurchases).toBe(true);
+    expect(problemsOf({ ...base, DISCORD_TEST_PURCHASES: 'sometimes' })[0]).toMatch(/^DISCORD_TEST_PURCHASES: must be true or false/);
+  });
+
   it('keeps admin grants off by default (blank counts as unset) and checks their cap', () => {
     expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: '' }).adminGrants).toEqual({ guildAdminsMayGrant: false, guildAdminDailyCap: 500 });
     expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: 'true', GUILD_ADMIN_GRANT_CAP: '50' }).adminGrants).toEqual({ guildAdminsMayGrant: true, guildAdminDailyCap: 50 });
