@@ -126,7 +126,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
     },
     // Off unless BULL_BOARD_PASSWORD is set (then /admin/queues is a 404 like any unknown path).
-    routes: config.queueDashboard ? [queueDashboardRoute({ queues: [queue.queue], ...config.queueDashboard })] : [],
+    routes: config.queueDashboard ? [queueDashboardRoute({ queues: [queue.queue], ...config.queueDashboard, log })] : [],
     async stop() {
       // Stop taking jobs; give running ones a grace period, then hand them back to the queue.
       const handBack = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);
