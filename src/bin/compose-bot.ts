@@ -58,7 +58,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   const stopQueuePlaces = startQueuePlaceRefresher({ sender: bot.jobMessages, jobs, log });
   log.info({ user: bot.client.user?.tag, guilds: bot.client.guilds.cache.size }, 'bot connected to Discord');
   return {
-    ...(stripe ? { routes: stripe.routes } : {}),
+    ...(stripe ? { publicRoutes: stripe.routes } : {}),
     checks: {
       postgres: () => db.pool.query('SELECT 1'),
       discord: async () => {

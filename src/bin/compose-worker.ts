@@ -44,8 +44,10 @@ export interface ProcessPart {
   readonly checks: Readonly<Record<string, HealthCheck>>;
   /** Refreshes this part's gauges before a /metrics scrape. */
   readonly beforeScrape?: () => Promise<void>;
-  /** Endpoints this part serves on the process's HTTP port (webhooks, dashboards). */
+  /** Endpoints this part serves on the process's private HTTP port (dashboards). */
   readonly routes?: readonly HttpRoute[];
+  /** Endpoints the internet must reach (payment webhooks), on the public port. */
+  readonly publicRoutes?: readonly HttpRoute[];
   stop(): Promise<void>;
 }
 
