@@ -2,7 +2,7 @@
 // boundary. A member sees a friendly message; an unexpected error is logged with a reference
 // that the member is given instead of the error itself.
 import { randomUUID } from 'node:crypto';
-import { Client, EntitlementType, Events, GatewayIntentBits, MessageFlags, Options, type Entitlement, type Interaction } from 'discord.js';
+import { Client, EntitlementType, Events, GatewayIntentBits, MessageFlags, Options, SnowflakeUtil, type Entitlement, type Interaction } from 'discord.js';
 import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
 import { reverseEntitlement, type WithdrawnEntitlement } from '../use-cases/reverse-entitlement.js';
 import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
@@ -100,6 +100,30 @@ async function withdraw(entitlement: Entitlement, why: WithdrawnEntitlement['why
   if (notice.status === 'failed') deps.log.warn({ ...context, err: notice.error }, 'could not tell the member about the withdrawn purchase');
 }
 
+/** How far back a start looks for purchases Discord withdrew while the bot was down. */
+const missedWithdrawalsLookBackMs = 90 * 24 * 60 * 60 * 1000;
+
+/**
+ * Discord does not send a missed gateway event again, so a refund made while the bot was down is
+ * found at the next start: the pack SKUs' purchases of the last 90 days, deleted ones included,
+ * page by page. Taking back is keyed, so finding the same deletion at every start changes nothing.
+ */
+async function takeBackMissedWithdrawals(client: Client<true>, deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
+  const skus = deps.card.packs.flatMap((pack) => (pack.discordSkuId === undefined ? [] : [pack.discordSkuId]));
+  if (skus.length === 0) return;
+  const pageSize = 100;
+  let after = SnowflakeUtil.generate({ timestamp: Date.now() - missedWithdrawalsLookBackMs }).toString();
+  for (;;) {
+    const page = await client.application.entitlements.fetch({ skus, excludeDeleted: false, after, limit: pageSize, cache: false });
+    for (const entitlement of page.values()) {
+      const why = withdrawal(entitlement);
+      if (why) await withdraw(entitlement, why, deps, notifier);
+      if (BigInt(entitlement.id) > BigInt(after)) after = entitlement.id;
+    }
+    if (page.size < pageSize) return;
+  }
+}
+
 const kindOf = (interaction: Interaction): string =>
   interaction.isChatInputCommand() ? interaction.commandName : interaction.isButton() ? `button:${interaction.customId.split(':', 2).join(':')}` : 'other';
 
@@ -184,6 +208,9 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       // Purchases made while the bot was down: redeem what was never consumed.
       const pending = await client.application!.entitlements.fetch({ excludeEnded: true });
       for (const entitlement of pending.values()) if (!entitlement.consumed) await redeem(entitlement, deps, notifier);
+      // …and refunds made while it was down (answering interactions meanwhile: the handlers are on).
+      await takeBackMissedWithdrawals(client as Client<true>, deps, notifier)
+        .catch((error: unknown) => deps.log.error({ err: error }, 'looking for purchases withdrawn while the bot was down FAILED; they are taken back at the next start'));
     },
     async stop(): Promise<void> {
       await client.destroy();

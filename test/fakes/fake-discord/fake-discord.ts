@@ -304,9 +304,10 @@ export class FakeDiscord {
    * Entitlement): the entitlement is marked `deleted` (the list endpoint then leaves it out
    * unless asked with exclude_deleted=false) and ENTITLEMENT_DELETE carries the whole object.
    */
-  deleteEntitlement(id: string): Json {
+  deleteEntitlement(id: string, options: { dispatch?: boolean } = {}): Json {
     const entitlement = this.updateStoredEntitlement(id, { deleted: true });
-    this.dispatch('ENTITLEMENT_DELETE', entitlement);
+    // `dispatch: false`: deleted while no bot was connected, which Discord never sends again.
+    if (options.dispatch !== false) this.dispatch('ENTITLEMENT_DELETE', entitlement);
     return entitlement;
   }
 

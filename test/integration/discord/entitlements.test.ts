@@ -226,6 +226,46 @@ describe('Discord refunds and withdrawals', () => {
   });
 });
 
+describe('refunds made while the bot was down', () => {
+  it('are taken back at the next start (Discord never sends a missed ENTITLEMENT_DELETE again), once, with a DM', async () => {
+    const away = await FakeDiscord.start();
+    away.addGuild({ id: GUILD, name: 'Shop', channels: [{ id: '240000000000000002', name: 'general', type: 0 }] });
+    const buyer = '340000000000000301';
+    const kept = '340000000000000302';
+    // More purchases than one page of Discord's list (100), so the start must page through them.
+    for (let i = 0; i < 120; i++) away.addEntitlement({ userId: `3400000000000009${String(i).padStart(2, '0')}`, skuId: SKU, type: EntitlementType.Purchase, consumed: true });
+    const first = await startTestBot(f, away, card);
+    const entitlement = away.addEntitlement({ userId: buyer, skuId: SKU, type: EntitlementType.Purchase });
+    const other = away.addEntitlement({ userId: kept, skuId: SKU, type: EntitlementType.Purchase });
+    away.dispatch('ENTITLEMENT_CREATE', entitlement);
+    away.dispatch('ENTITLEMENT_CREATE', other);
+    await waitFor(async () => (await topups(buyer)) > 0 && (await topups(kept)) > 0 && away.directMessages(buyer).length === 1, 5000, 'both purchases');
+    await first.stop();
+    away.deleteEntitlement(String(entitlement['id']), { dispatch: false });
+    const second = await startTestBot(f, away, card);
+    try {
+      await waitFor(async () => (await topups(buyer)) === 0, 5000, 'the refund made while away to be taken back');
+      await waitFor(async () => away.directMessages(buyer).length === 2, 5000, 'the member to be told');
+      expect(await topups(kept)).toBe(card.packs[0]!.credits);
+    } finally {
+      await second.stop();
+    }
+    // A third start pages through the same purchases, finds the same deletion and takes (and tells) nothing more.
+    const listed = () => away.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/entitlements') && r.query['exclude_deleted'] === 'false').length;
+    const before = listed();
+    const third = await startTestBot(f, away, card);
+    try {
+      expect(listed()).toBe(before + 2);
+      expect(await topups(buyer)).toBe(0);
+      expect(away.directMessages(buyer)).toHaveLength(2);
+    } finally {
+      await third.stop();
+      await away.close();
+    }
+    await expectLedgerConsistent(f.database);
+  });
+});
+
 describe('Discord test-mode purchases', () => {
   it('grant nothing by default: logged, consumed (so they do not come back at every start), and no DM', async () => {
     const tester = '340000000000000201';
