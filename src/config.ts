@@ -46,11 +46,19 @@ const envSchema = z.object({
   BANNED_WORDS: z.string().default('').transform((value) => value.split(',').map((word) => word.trim()).filter((word) => word.length > 0))
     .pipe(z.array(z.string().max(50, { error: 'each banned word or phrase must be at most 50 characters' })).max(500, { error: 'at most 500 banned words' })),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PUBLIC_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   BULL_BOARD_USER: z.string().regex(/^[^:\s]{1,64}$/, { error: 'must be 1–64 characters without ":" or spaces' }).default('admin'),
   BULL_BOARD_PASSWORD: optional(z.string().min(12, { error: 'must be at least 12 characters (the dashboard can delete and retry jobs)' })),
+  // Test-mode purchases cost nothing: off unless the operator says so (a staging bot).
+  DISCORD_TEST_PURCHASES: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
   DISCORD_DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a Discord server id (17–20 digits)' })),
+}).superRefine((env, context) => {
+  // One port for both would put the metrics, health details and dashboard where the webhook is.
+  if (env.PUBLIC_HTTP_PORT !== 0 && env.PUBLIC_HTTP_PORT === env.HTTP_PORT) {
+    context.addIssue({ code: 'custom', path: ['PUBLIC_HTTP_PORT'], message: 'must differ from HTTP_PORT (the public port serves webhooks; HTTP_PORT, metrics and health details, stays private)' });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -75,6 +83,8 @@ export interface Config {
     readonly maxUploadBytes: number;
     /** Development: slash commands go to this server only (instant), not globally. */
     readonly devGuildId: string | undefined;
+    /** Whether Discord test-mode purchases (free for the app's team) grant their pack. */
+    readonly grantTestPurchases: boolean;
   };
   /**
    * What server admins may create besides the owners (OWNER_IDS): gifts and refunds (and how many a
@@ -93,7 +103,12 @@ export interface Config {
   /** The operator's banned words and phrases, refused in prompts in every guild. */
   readonly moderation: { readonly bannedWords: readonly string[] };
   readonly stripe: { readonly secretKey: string; readonly webhookSecret: string; readonly apiUrl: string | undefined } | undefined;
-  readonly http: { readonly port: number };
+  readonly http: {
+    /** Private: /healthz with details, /metrics, the queue dashboard. */
+    readonly port: number;
+    /** Public: payment webhooks and a bare health answer, opened only by a process that has webhooks. */
+    readonly publicPort: number;
+  };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly logFormat: Env['LOG_FORMAT'];
   /** Bull Board at /admin/queues behind HTTP basic auth; off when no password is set. */
@@ -124,6 +139,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, providerJobsPerMinute: e.PROVIDER_JOBS_PER_MINUTE }),
     discord: Object.freeze({
       token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS), maxUploadBytes: e.DISCORD_MAX_UPLOAD_BYTES, devGuildId: e.DISCORD_DEV_GUILD_ID,
+      grantTestPurchases: e.DISCORD_TEST_PURCHASES,
     }),
     adminGrants: Object.freeze({
       guildAdminsMayGrant: e.GUILD_ADMIN_GRANTS, guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP,
@@ -137,7 +153,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
       ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL })
       : undefined,
-    http: Object.freeze({ port: e.HTTP_PORT }),
+    http: Object.freeze({ port: e.HTTP_PORT, publicPort: e.PUBLIC_HTTP_PORT }),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     queueDashboard: e.BULL_BOARD_PASSWORD ? Object.freeze({ user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD }) : undefined,

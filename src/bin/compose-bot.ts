@@ -51,6 +51,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
       ...(stripe ? { checkout: stripe.checkout } : {}),
       operatorBannedWords: config.moderation.bannedWords,
+      grantTestPurchases: config.discord.grantTestPurchases,
     },
   });
   const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert]);
@@ -59,7 +60,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   const stopQueuePlaces = startQueuePlaceRefresher({ sender: bot.jobMessages, jobs, log });
   log.info({ user: bot.client.user?.tag, guilds: bot.client.guilds.cache.size }, 'bot connected to Discord');
   return {
-    ...(stripe ? { routes: stripe.routes } : {}),
+    ...(stripe ? { publicRoutes: stripe.routes } : {}),
     checks: {
       postgres: () => db.pool.query('SELECT 1'),
       discord: async () => {

@@ -45,8 +45,10 @@ export interface ProcessPart {
   readonly checks: Readonly<Record<string, HealthCheck>>;
   /** Refreshes this part's gauges before a /metrics scrape. */
   readonly beforeScrape?: () => Promise<void>;
-  /** Endpoints this part serves on the process's HTTP port (webhooks, dashboards). */
+  /** Endpoints this part serves on the process's private HTTP port (dashboards). */
   readonly routes?: readonly HttpRoute[];
+  /** Endpoints the internet must reach (payment webhooks), on the public port. */
+  readonly publicRoutes?: readonly HttpRoute[];
   stop(): Promise<void>;
 }
 
@@ -128,7 +130,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
     },
     // Off unless BULL_BOARD_PASSWORD is set (then /admin/queues is a 404 like any unknown path).
-    routes: config.queueDashboard ? [queueDashboardRoute({ queues: [queue.queue], ...config.queueDashboard })] : [],
+    routes: config.queueDashboard ? [queueDashboardRoute({ queues: [queue.queue], ...config.queueDashboard, log })] : [],
     async stop() {
       // Stop taking jobs; give running ones a grace period, then hand them back to the queue.
       const handBack = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);

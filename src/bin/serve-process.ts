@@ -1,6 +1,8 @@
-// Runs the composed parts of a process behind one /healthz + /metrics server on HTTP_PORT.
-import { startHealthServer } from '../observability/health-server.js';
+// Runs the composed parts of a process behind its listeners: /healthz + /metrics (and dashboards)
+// on the private HTTP_PORT, and, when a part has webhooks, the public listener on PUBLIC_HTTP_PORT.
+import { startHealthServer, type Listening } from '../observability/health-server.js';
 import type { Metrics } from '../observability/metrics.js';
+import { startPublicServer } from '../observability/public-server.js';
 import type { Logger } from '../shared/logger.js';
 import type { ProcessPart } from './compose-worker.js';
 import type { Preflight } from './preflight.js';
@@ -15,9 +17,19 @@ export async function serveParts(ready: Preflight, log: Logger, metrics: Metrics
       await Promise.all(parts.map((part) => part.beforeScrape?.()));
     },
   });
-  log.info({ httpPort: health.port }, message);
+  const publicRoutes = parts.flatMap((part) => part.publicRoutes ?? []);
+  let open: Listening | null = null;
+  try {
+    if (publicRoutes.length > 0) open = await startPublicServer({ port: ready.config.http.publicPort, routes: publicRoutes });
+  } catch (error) {
+    await health.close();
+    throw error;
+  }
+  log.info({ httpPort: health.port, ...(open ? { publicHttpPort: open.port } : {}) }, message);
   return {
     async stop() {
+      // Webhooks first: a payment provider retries what it could not deliver.
+      await open?.close();
       await health.close();
       for (const part of [...parts].reverse()) await part.stop();
     },

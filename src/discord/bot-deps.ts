@@ -42,6 +42,8 @@ export interface BotDeps {
   readonly checkout?: Checkout;
   /** Tells a member a Discord purchase arrived. @defaultValue a DM over the bot's REST API */
   readonly purchaseNotifier?: PurchaseNotifier;
+  /** Whether Discord test-mode purchases grant their pack (DISCORD_TEST_PURCHASES). @defaultValue false */
+  readonly grantTestPurchases?: boolean;
   /** The operator's banned words (BANNED_WORDS), refused in prompts in every guild. @defaultValue none */
   readonly operatorBannedWords?: readonly string[];
   /** A confirmed job not finished by then is ended and refunded. @defaultValue 45 minutes */

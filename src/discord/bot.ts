@@ -2,8 +2,9 @@
 // boundary. A member sees a friendly message; an unexpected error is logged with a reference
 // that the member is given instead of the error itself.
 import { randomUUID } from 'node:crypto';
-import { Client, Events, GatewayIntentBits, MessageFlags, Options, type Entitlement, type Interaction } from 'discord.js';
+import { Client, EntitlementType, Events, GatewayIntentBits, MessageFlags, Options, SnowflakeUtil, type Entitlement, type Interaction } from 'discord.js';
 import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
+import { reverseEntitlement, type WithdrawnEntitlement } from '../use-cases/reverse-entitlement.js';
 import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
 import { commands } from '../../commands/index.js';
 import type { BotDeps, BotDepsInput } from './bot-deps.js';
@@ -57,8 +58,12 @@ async function route(interaction: Interaction, deps: BotDeps, onAcknowledged: ()
 async function redeem(entitlement: Entitlement, deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
   const redeemed = await redeemEntitlement({
     ledger: deps.ledger, card: deps.card, notifier,
-    entitlement: { id: entitlement.id, skuId: entitlement.skuId, userId: entitlement.userId },
+    entitlement: {
+      id: entitlement.id, skuId: entitlement.skuId, userId: entitlement.userId,
+      test: entitlement.type === EntitlementType.TestModePurchase, deleted: entitlement.deleted,
+    },
     consume: () => entitlement.consume(),
+    grantTestPurchases: deps.grantTestPurchases ?? false,
   });
   if (!redeemed.ok) {
     deps.log.warn({ entitlementId: entitlement.id, error: redeemed.error }, 'entitlement not redeemed');
@@ -68,6 +73,55 @@ async function redeem(entitlement: Entitlement, deps: BotDeps, notifier: Purchas
   deps.log.info({ entitlementId: entitlement.id, userId: entitlement.userId, pack: pack.id, replayed: granted.replayed, notice: notice.status }, 'entitlement redeemed');
   // The credits are in; only the DM did not arrive (closed DMs, Discord down). /balance shows them.
   if (notice.status === 'failed') deps.log.warn({ err: notice.error, entitlementId: entitlement.id, userId: entitlement.userId }, 'purchase DM not delivered');
+}
+
+/**
+ * Why an entitlement event takes its purchase back, or null: Discord deletes an entitlement it
+ * refunds or withdraws, and a one-time purchase has no end of its own, so one that has ended was
+ * ended by Discord. An end still to come changes nothing yet.
+ */
+function withdrawal(entitlement: Entitlement): WithdrawnEntitlement['why'] | null {
+  if (entitlement.deleted) return 'deleted';
+  return entitlement.endsTimestamp !== null && entitlement.endsTimestamp <= Date.now() ? 'ended' : null;
+}
+
+/** Takes back what a withdrawn purchase granted (once), tells the member, logs what happened. */
+async function withdraw(entitlement: Entitlement, why: WithdrawnEntitlement['why'], deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
+  const context = { entitlementId: entitlement.id, userId: entitlement.userId, skuId: entitlement.skuId, why };
+  const reversed = await reverseEntitlement({ ledger: deps.ledger, card: deps.card, notifier, entitlement: { id: entitlement.id, skuId: entitlement.skuId, why } });
+  if (!reversed.ok) {
+    // Nothing of ours to take back: an unknown SKU or a test purchase that granted nothing.
+    const level = reversed.error.code === 'purchase_not_found' ? 'info' : 'error';
+    deps.log[level]({ ...context, outcome: reversed.error.code, credits: 0, problem: reversed.error }, 'entitlement withdrawal handled');
+    return;
+  }
+  const { outcome, credits, alreadySpent, notice } = reversed.value;
+  deps.log[credits > 0 ? 'warn' : 'info']({ ...context, outcome, credits, alreadySpent, notice: notice.status }, 'entitlement withdrawal handled');
+  if (notice.status === 'failed') deps.log.warn({ ...context, err: notice.error }, 'could not tell the member about the withdrawn purchase');
+}
+
+/** How far back a start looks for purchases Discord withdrew while the bot was down. */
+const missedWithdrawalsLookBackMs = 90 * 24 * 60 * 60 * 1000;
+
+/**
+ * Discord does not send a missed gateway event again, so a refund made while the bot was down is
+ * found at the next start: the pack SKUs' purchases of the last 90 days, deleted ones included,
+ * page by page. Taking back is keyed, so finding the same deletion at every start changes nothing.
+ */
+async function takeBackMissedWithdrawals(client: Client<true>, deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
+  const skus = deps.card.packs.flatMap((pack) => (pack.discordSkuId === undefined ? [] : [pack.discordSkuId]));
+  if (skus.length === 0) return;
+  const pageSize = 100;
+  let after = SnowflakeUtil.generate({ timestamp: Date.now() - missedWithdrawalsLookBackMs }).toString();
+  for (;;) {
+    const page = await client.application.entitlements.fetch({ skus, excludeDeleted: false, after, limit: pageSize, cache: false });
+    for (const entitlement of page.values()) {
+      const why = withdrawal(entitlement);
+      if (why) await withdraw(entitlement, why, deps, notifier);
+      if (BigInt(entitlement.id) > BigInt(after)) after = entitlement.id;
+    }
+    if (page.size < pageSize) return;
+  }
 }
 
 const kindOf = (interaction: Interaction): string =>
@@ -130,6 +184,16 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
   client.on(Events.EntitlementCreate, (entitlement) => {
     void redeem(entitlement, deps, notifier).catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id }, 'redeeming entitlement failed'));
   });
+  const onWithdrawn = (entitlement: Entitlement, why: WithdrawnEntitlement['why']) => {
+    void withdraw(entitlement, why, deps, notifier)
+      .catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id, why }, 'taking back a withdrawn purchase FAILED: needs an operator'));
+  };
+  client.on(Events.EntitlementDelete, (entitlement) => onWithdrawn(entitlement, 'deleted'));
+  client.on(Events.EntitlementUpdate, (_old, entitlement) => {
+    const why = withdrawal(entitlement);
+    if (why) onWithdrawn(entitlement, why);
+    else deps.log.debug({ entitlementId: entitlement.id, consumed: entitlement.consumed, endsAt: entitlement.endsAt }, 'entitlement update changes no credits');
+  });
   return {
     client,
     /** How this bot writes job messages (the queue-place refresher uses it too). */
@@ -144,6 +208,9 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       // Purchases made while the bot was down: redeem what was never consumed.
       const pending = await client.application!.entitlements.fetch({ excludeEnded: true });
       for (const entitlement of pending.values()) if (!entitlement.consumed) await redeem(entitlement, deps, notifier);
+      // …and refunds made while it was down (answering interactions meanwhile: the handlers are on).
+      await takeBackMissedWithdrawals(client as Client<true>, deps, notifier)
+        .catch((error: unknown) => deps.log.error({ err: error }, 'looking for purchases withdrawn while the bot was down FAILED; they are taken back at the next start'));
     },
     async stop(): Promise<void> {
       await client.destroy();

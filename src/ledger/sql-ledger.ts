@@ -58,6 +58,8 @@ export const rehearseAllowancesCall = (client: pg.ClientBase, memberId: string) 
     $1, 1, now() + interval '1 day', $1,
     $1, $1, 1, now() + interval '1 day')`, [memberId]);
 
+const maxInt4 = 2 ** 31 - 1;
+
 export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Ledger {
   const now = options.now ?? (() => new Date());
   const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;
@@ -117,12 +119,14 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       const checked = validate(
         nonEmpty('key', input.key),
         nonEmpty('purchaseKey', input.purchaseKey),
-        nonNegativeCredits('targetCredits', input.targetCredits),
+        ...(input.targetCredits === 'all' ? [] : [nonNegativeCredits('targetCredits', input.targetCredits)]),
         nonEmpty('actorId', input.actorId),
       );
       if (!checked.ok) return checked;
+      // The function never takes more than the purchase granted, so "all" is the largest target.
+      const target = input.targetCredits === 'all' ? maxInt4 : input.targetCredits;
       const [row] = await run<{ outcome: PurchaseReversal['outcome'] | 'not_found'; user_id: string | null; taken: number; shortfall: number; remaining: number }>(pool, `
-        SELECT * FROM ledger_reverse_purchase($1, $2, $3::int, $4, $5)`, [input.key, input.purchaseKey, input.targetCredits, input.actorId, input.reason]);
+        SELECT * FROM ledger_reverse_purchase($1, $2, $3::int, $4, $5)`, [input.key, input.purchaseKey, target, input.actorId, input.reason]);
       if (row!.outcome === 'not_found' || row!.user_id === null) return err({ code: 'purchase_not_found' as const, purchaseKey: input.purchaseKey });
       return ok({ outcome: row!.outcome, userId: row!.user_id, taken: row!.taken, shortfall: row!.shortfall, remaining: row!.remaining });
     },

@@ -2,8 +2,11 @@
 // price comes from the price card as inline price_data, so no Stripe products need to be set up.
 import type Stripe from 'stripe';
 import { checkoutMetadata, priceInCents } from '../domain/payments/checkout-metadata.js';
+import { packCurrency } from '../domain/payments/checkout-match.js';
 import { err, ok } from '../domain/result.js';
 import type { Checkout, CompletedCheckout } from '../use-cases/ports/checkout.js';
+
+const sessionLifetimeSeconds = 60 * 60;
 
 export function createStripeCheckout(stripe: Stripe): Checkout {
   return {
@@ -15,7 +18,7 @@ export function createStripeCheckout(stripe: Stripe): Checkout {
           line_items: [{
             quantity: 1,
             price_data: {
-              currency: 'usd',
+              currency: packCurrency,
               unit_amount: priceInCents(pack),
               product_data: {
                 name: `${pack.credits} credits${pack.label ? ` (${pack.label})` : ''}`,
@@ -29,6 +32,9 @@ export function createStripeCheckout(stripe: Stripe): Checkout {
           client_reference_id: userId,
           success_url: returnUrl,
           cancel_url: returnUrl,
+          // The webhook grants only a session that paid the card's price as it is when paid; an
+          // hour (Stripe's default is a day) keeps a price change from catching many open pages.
+          expires_at: Math.floor(Date.now() / 1000) + sessionLifetimeSeconds,
         }, { idempotencyKey: `topup-checkout:${idempotencyKey}` });
         if (!session.url) return err({ code: 'checkout_unavailable', detail: `session ${session.id} has no payment page url` });
         return ok({ id: session.id, url: session.url });
@@ -44,12 +50,16 @@ export function createStripeCheckout(stripe: Stripe): Checkout {
   };
 }
 
-/** The parts of a verified session event the grant needs. */
+/**
+ * The parts of a verified session event the grant needs. With Adaptive Pricing, Stripe shows the
+ * buyer their own currency and reports it as the session's; `currency_conversion` keeps the amount
+ * in the currency we made the session in, which is what the pack's price is compared with.
+ */
 export const completedCheckout = (session: Stripe.Checkout.Session): CompletedCheckout => ({
   sessionId: session.id,
   paid: session.payment_status === 'paid',
   metadata: session.metadata ?? {},
   clientReferenceId: session.client_reference_id,
-  amountTotal: session.amount_total,
-  currency: session.currency,
+  amountTotal: session.currency_conversion ? session.currency_conversion.amount_total : session.amount_total,
+  currency: session.currency_conversion ? session.currency_conversion.source_currency : session.currency,
 });

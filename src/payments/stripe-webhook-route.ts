@@ -2,7 +2,8 @@
 // disputed (the credits it bought are taken back). Only a request signed with the
 // endpoint's secret is believed. Stripe retries anything but a 2xx for days, so a 4xx/5xx is kept
 // for "try again later makes sense" (bad signature: not from Stripe; 500: our database was down);
-// an event we can never act on (unknown pack, missing metadata) answers 200 and is logged loudly.
+// an event we can never act on (unknown pack, missing metadata, a total or currency that is not
+// the pack's price on the card) answers 200 and is logged loudly.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Stripe from 'stripe';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
@@ -161,7 +162,8 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
       if (redeemed.error.code === 'not_paid') {
         log.info(context, 'checkout completed but not paid yet: nothing granted (async_payment_succeeded will follow)');
       } else {
-        // Paid, but we cannot tell for whom or what: an operator must look at it in the Stripe dashboard.
+        // Paid, but we cannot tell for whom or what, or not the pack's price: an operator must look
+        // at it in the Stripe dashboard (refund it, or grant by hand what was meant).
         log.error({ ...context, problem: redeemed.error, amountTotal: checkout.amountTotal, currency: checkout.currency }, 'paid checkout NOT granted: needs an operator');
       }
       return answer(response, 200, { received: true, granted: false, reason: redeemed.error.code });

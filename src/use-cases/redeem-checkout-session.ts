@@ -1,5 +1,6 @@
 import type { LedgerError } from '../domain/credits/ledger-errors.js';
 import { parseCheckoutMetadata, type CheckoutMetadataProblem } from '../domain/payments/checkout-metadata.js';
+import { checkoutMatchesPack, type CheckoutMismatch } from '../domain/payments/checkout-match.js';
 import { findPack } from '../domain/pricing/packs.js';
 import type { Pack, PriceCard } from '../domain/pricing/price-card-schema.js';
 import { err, ok, type Result } from '../domain/result.js';
@@ -19,6 +20,7 @@ export type RedeemCheckoutError =
   | { readonly code: 'not_paid' }
   | CheckoutMetadataProblem
   | { readonly code: 'unknown_pack'; readonly packId: string }
+  | CheckoutMismatch
   | LedgerError;
 
 export interface RedeemedCheckout {
@@ -34,8 +36,10 @@ export const checkoutGrantKey = (sessionId: string): string => `stripe:${session
 
 /**
  * Grants the pack a paid card checkout bought, once per session: the ledger key `stripe:<session>`
- * makes a replayed or concurrent duplicate webhook grant nothing. Then tells the member, only for
- * the grant that actually happened; a failed message never undoes or repeats the grant.
+ * makes a replayed or concurrent duplicate webhook grant nothing. Only a session that paid the
+ * pack's price on the card, in its currency, for the pack's credits grants anything. Then tells
+ * the member, only for the grant that actually happened; a failed message never undoes or repeats
+ * the grant.
  */
 export async function redeemCheckoutSession(options: RedeemCheckoutOptions): Promise<Result<RedeemedCheckout, RedeemCheckoutError>> {
   const { checkout } = options;
@@ -45,6 +49,8 @@ export async function redeemCheckoutSession(options: RedeemCheckoutOptions): Pro
   const pack = findPack(options.card, metadata.value.packId);
   if (!pack) return err({ code: 'unknown_pack', packId: metadata.value.packId });
   const { userId, credits } = metadata.value;
+  const matches = checkoutMatchesPack(pack, checkout, credits);
+  if (!matches.ok) return matches;
   const granted = await options.ledger.grant({
     key: checkoutGrantKey(checkout.sessionId), userId, guildId: null, kind: 'topup',
     amount: credits, expiresAt: null, actorId: 'stripe', reason: `bought ${pack.label ?? pack.id} by card (Stripe Checkout ${checkout.sessionId})`,

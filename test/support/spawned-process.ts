@@ -12,8 +12,10 @@ export interface SpawnedProcess {
   output(): string;
   /** stdout's JSON log lines so far, parsed. */
   logLines(): Record<string, unknown>[];
-  /** The /healthz + /metrics base URL. */
+  /** The /healthz + /metrics base URL (HTTP_PORT: private). */
   readonly baseUrl: string;
+  /** The public listener's base URL (PUBLIC_HTTP_PORT: webhooks), when the process opened one. */
+  readonly publicBaseUrl: string | undefined;
   /** Sends SIGTERM; resolves with the exit code and how long the exit took. */
   terminate(): Promise<{ code: number | null; ms: number }>;
 }
@@ -21,7 +23,7 @@ export interface SpawnedProcess {
 /** Starts `src/bin/<entry>` and resolves once it logs `startedMessage` (rejects if it exits first). */
 export function spawnEntry(entry: string, env: Record<string, string>, startedMessage: string, timeoutMs = 90_000): Promise<SpawnedProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin', entry)], {
-    cwd: root, env: { PATH: process.env['PATH'] ?? '', HTTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, env: { PATH: process.env['PATH'] ?? '', HTTP_PORT: '0', PUBLIC_HTTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -32,9 +34,10 @@ export function spawnEntry(entry: string, env: Record<string, string>, startedMe
       const started = stdout.split('\n').find((line) => line.includes(`"msg":"${startedMessage}"`));
       if (!started) return;
       clearTimeout(timer);
-      const port = (JSON.parse(started) as { httpPort: number }).httpPort;
+      const { httpPort, publicHttpPort } = JSON.parse(started) as { httpPort: number; publicHttpPort?: number };
       resolve({
-        child, exited, baseUrl: `http://127.0.0.1:${port}`,
+        child, exited, baseUrl: `http://127.0.0.1:${httpPort}`,
+        publicBaseUrl: publicHttpPort === undefined ? undefined : `http://127.0.0.1:${publicHttpPort}`,
         output: () => stdout + stderr,
         logLines: () => stdout.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Record<string, unknown>),
         async terminate() {

@@ -63,6 +63,22 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...base, OWNER_IDS: '123456789012345678, 223456789012345678' }).discord.ownerIds).toEqual(['123456789012345678', '223456789012345678']);
   });
 
+  it('keeps the public port (webhooks) apart from the private one (metrics, health details, dashboard)', () => {
+    expect(loadConfig(base).http).toEqual({ port: 8080, publicPort: 8081 });
+    expect(loadConfig({ ...base, HTTP_PORT: '9000', PUBLIC_HTTP_PORT: '443' }).http).toEqual({ port: 9000, publicPort: 443 });
+    expect(problemsOf({ ...base, HTTP_PORT: '9000', PUBLIC_HTTP_PORT: '9000' })[0]).toMatch(/^PUBLIC_HTTP_PORT: must differ from HTTP_PORT/);
+    expect(problemsOf({ ...base, PUBLIC_HTTP_PORT: '8080' })[0]).toMatch(/^PUBLIC_HTTP_PORT: must differ from HTTP_PORT/);
+    expect(problemsOf({ ...base, PUBLIC_HTTP_PORT: '70000' })[0]).toMatch(/^PUBLIC_HTTP_PORT:/);
+    // 0 asks for any free port, so both may be 0 (tests, several processes on one machine).
+    expect(loadConfig({ ...base, HTTP_PORT: '0', PUBLIC_HTTP_PORT: '0' }).http).toEqual({ port: 0, publicPort: 0 });
+  });
+
+  it('grants nothing for Discord test-mode purchases unless the operator says so', () => {
+    expect(loadConfig({ ...base, DISCORD_TEST_PURCHASES: '' }).discord.grantTestPurchases).toBe(false);
+    expect(loadConfig({ ...base, DISCORD_TEST_PURCHASES: 'true' }).discord.grantTestPurchases).toBe(true);
+    expect(problemsOf({ ...base, DISCORD_TEST_PURCHASES: 'sometimes' })[0]).toMatch(/^DISCORD_TEST_PURCHASES: must be true or false/);
+  });
+
   it('keeps admin grants off by default (blank counts as unset) and checks their cap', () => {
     expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: '' }).adminGrants).toEqual({ guildAdminsMayGrant: false, guildAdminDailyCap: 500, guildAdminTiers: [], freeDailyMax: null });
     expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: 'true', GUILD_ADMIN_GRANT_CAP: '50' }).adminGrants).toMatchObject({ guildAdminsMayGrant: true, guildAdminDailyCap: 50 });

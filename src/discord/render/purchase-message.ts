@@ -14,13 +14,18 @@ export const purchaseMessage = (notice: PurchaseNotice): string =>
   `(top-up credits now: **${notice.topupBalance}**). Top-up credits never expire, work in every server with this bot, ` +
   'and are spent after your free and tier credits. See /balance.';
 
-/** The DM a member gets when a card payment is refunded or disputed, or a dispute is settled in the seller's favour. */
+/**
+ * The DM a member gets when a card payment is refunded or disputed, a dispute is settled in the
+ * seller's favour, or Discord refunds or withdraws a purchase made in its store.
+ */
 export function reversalMessage(notice: ReversalNotice): string {
   const balance = `(top-up credits now: **${notice.topupBalance}**)`;
   if (notice.change === 'dispute_won') {
     return `The dispute about your card payment was settled in the seller's favour, so the **${notice.credits} credits** it took back are in your balance again ${balance}.`;
   }
-  const why = notice.change === 'refunded' ? 'Your card payment was refunded' : 'Your card payment was disputed with your bank';
+  const why = notice.change === 'refunded' ? 'Your card payment was refunded'
+    : notice.change === 'disputed' ? 'Your card payment was disputed with your bank'
+      : `Discord refunded or withdrew your purchase${notice.packName ? ` of **${notice.packName}**` : ''}`;
   const spent = notice.alreadySpent > 0 ? ` You had already used ${notice.alreadySpent} of them; those stay used.` : '';
   return `${why}, so **${notice.credits} credits** bought with it were taken back ${balance}.${spent} See /history.`;
 }

@@ -8,7 +8,7 @@ export interface CheckoutMetadata {
   readonly userId: string;
   readonly guildId: string;
   readonly packId: string;
-  /** The credits the checkout page promised; granted even if the card changes meanwhile. */
+  /** The credits the checkout page promised; granted only while they are still the pack's. */
   readonly credits: number;
 }
 

@@ -40,7 +40,11 @@ export interface CompletedCheckout {
   /** What we put on the session when we made it: userId, guildId, packId, credits. */
   readonly metadata: Readonly<Record<string, string>>;
   readonly clientReferenceId: string | null;
-  /** In the smallest currency unit (cents). */
+  /**
+   * What was paid, in the smallest unit (cents) of the currency the session was made in: where
+   * the provider showed the buyer another currency (Stripe's Adaptive Pricing), the amount before
+   * that conversion.
+   */
   readonly amountTotal: number | null;
   readonly currency: string | null;
 }

@@ -59,8 +59,11 @@ export interface ReversePurchaseInput {
   readonly key: string;
   /** The purchase's grant key (its top-up lot's source), e.g. `stripe:<checkout session>`. */
   readonly purchaseKey: string;
-  /** How much of the purchase should have been taken back in total once this is done. */
-  readonly targetCredits: number;
+  /**
+   * How much of the purchase should have been taken back in total once this is done; `all` for
+   * the whole purchase, whatever it granted (a withdrawn Discord purchase).
+   */
+  readonly targetCredits: number | 'all';
   readonly actorId: string;
   readonly reason: string;
 }

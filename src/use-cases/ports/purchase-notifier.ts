@@ -15,7 +15,10 @@ export interface PurchaseNotice {
 /** Credits taken back because the payment for them was reversed, or given back after a won chargeback. */
 export interface ReversalNotice {
   readonly userId: UserId;
-  readonly change: 'refunded' | 'disputed' | 'dispute_won';
+  /** A card payment refunded, disputed or its dispute won; or a Discord purchase Discord refunded or withdrew. */
+  readonly change: 'refunded' | 'disputed' | 'dispute_won' | 'discord_withdrawn';
+  /** The pack bought, where it is still on the card (named in the message). */
+  readonly packName?: string;
   /** Credits taken back (or, for `dispute_won`, given back) now. */
   readonly credits: number;
   /** Credits of the reversed payment the member had already spent: not taken from anything else. */

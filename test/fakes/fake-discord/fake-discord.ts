@@ -299,6 +299,35 @@ export class FakeDiscord {
 
   get entitlements(): readonly Json[] { return this.state.entitlements; }
 
+  /**
+   * Discord withdrawing a purchase (a refund, or its staff removing it; also Delete Test
+   * Entitlement): the entitlement is marked `deleted` (the list endpoint then leaves it out
+   * unless asked with exclude_deleted=false) and ENTITLEMENT_DELETE carries the whole object.
+   */
+  deleteEntitlement(id: string, options: { dispatch?: boolean } = {}): Json {
+    const entitlement = this.updateStoredEntitlement(id, { deleted: true });
+    // `dispatch: false`: deleted while no bot was connected, which Discord never sends again.
+    if (options.dispatch !== false) this.dispatch('ENTITLEMENT_DELETE', entitlement);
+    return entitlement;
+  }
+
+  /**
+   * Changes an entitlement as Discord does — `{ deleted: true }`, `{ ends_at: '<ISO time>' }` when
+   * it ends, `{ consumed: true }` — and sends ENTITLEMENT_UPDATE carrying the whole object.
+   */
+  updateEntitlement(id: string, changes: Json): Json {
+    const entitlement = this.updateStoredEntitlement(id, changes);
+    this.dispatch('ENTITLEMENT_UPDATE', entitlement);
+    return entitlement;
+  }
+
+  private updateStoredEntitlement(id: string, changes: Json): Json {
+    const entitlement = this.state.entitlements.find((candidate) => candidate['id'] === id);
+    if (!entitlement) throw new Error(`fake-discord: no entitlement ${id}`);
+    Object.assign(entitlement, changes);
+    return { ...entitlement };
+  }
+
   /** Pushes any gateway event to every connected client. */
   dispatch(eventName: string, data: unknown): void {
     this.gateway.dispatch(eventName, data);

@@ -223,13 +223,19 @@ export class FakeRest {
     const skuIds = query.get('sku_ids')?.split(',');
     const excludeEnded = query.get('exclude_ended') === 'true';
     const excludeDeleted = query.get('exclude_deleted') !== 'false';
+    // Pages of `limit` (1–100, default 100) by id: after a cursor, oldest first.
+    const after = BigInt(query.get('after') ?? '0');
+    const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 100)));
     return ok(this.state.entitlements.filter((entitlement) =>
       entitlement['application_id'] === applicationId &&
+      BigInt(entitlement['id'] as string) > after &&
       (!userId || entitlement['user_id'] === userId) &&
       (!guildId || entitlement['guild_id'] === guildId) &&
       (!skuIds || skuIds.includes(entitlement['sku_id'] as string)) &&
       (!excludeDeleted || entitlement['deleted'] !== true) &&
-      (!excludeEnded || entitlement['ends_at'] === null || Date.parse(entitlement['ends_at'] as string) > Date.now())));
+      (!excludeEnded || entitlement['ends_at'] === null || Date.parse(entitlement['ends_at'] as string) > Date.now()))
+      .sort((a, b) => (BigInt(a['id'] as string) < BigInt(b['id'] as string) ? -1 : 1))
+      .slice(0, limit));
   }
 
   private consumeEntitlement(applicationId: string, entitlementId: string): RestReply {

@@ -15,10 +15,10 @@ import { createStripeCheckout } from '../../../src/payments/stripe-checkout.js';
 import { createStripeClient } from '../../../src/payments/stripe-client.js';
 import { createStripeWebhookRoute } from '../../../src/payments/stripe-webhook-route.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { createLogger } from '../../../src/shared/logger.js';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import { FakeStripe, type FormObject } from '../../fakes/fake-stripe.js';
 import { startTestBot } from '../../support/bot-fixture.js';
+import { captureLog } from '../../support/captured-log.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 
@@ -34,6 +34,7 @@ let stripe: FakeStripe;
 let bot: ReturnType<typeof createBot>;
 let webhook: Awaited<ReturnType<typeof startHealthServer>>;
 let card: PriceCard;
+const webhookLog = captureLog('warn');
 
 beforeAll(async () => {
   card = await loadPriceCardOrThrow();
@@ -45,7 +46,7 @@ beforeAll(async () => {
   webhook = await startHealthServer({
     port: 0, host: '127.0.0.1', registry: new Registry(), checks: {},
     routes: [createStripeWebhookRoute({
-      webhookSecret: WEBHOOK_SECRET, ledger: f.ledger, checkout, card, log: createLogger('silent'),
+      webhookSecret: WEBHOOK_SECRET, ledger: f.ledger, checkout, card, log: webhookLog.log,
       notifier: createDiscordPurchaseNotifier({ token: fake.token, apiUrl: fake.apiUrl }),
     })],
   });
@@ -114,6 +115,9 @@ describe('/topup with Stripe configured', () => {
       success_url: `https://discord.com/channels/${GUILD}/${CHANNEL}`,
       cancel_url: `https://discord.com/channels/${GUILD}/${CHANNEL}`,
     });
+    // Open for an hour, not Stripe's default day: a price change on the card refuses what was made before it.
+    expect(Number(params['expires_at']) - Date.now() / 1000).toBeGreaterThan(59 * 60);
+    expect(Number(params['expires_at']) - Date.now() / 1000).toBeLessThanOrEqual(60 * 60);
     const [item] = params['line_items'] as FormObject[];
     expect(item).toMatchObject({ quantity: '1', price_data: { currency: 'usd', unit_amount: '1000', product_data: { name: '1200 credits' } } });
     const session = stripe.sessions.get([...stripe.sessions.keys()].at(-1)!)!;
@@ -212,6 +216,45 @@ describe('POST /stripe/webhook', () => {
     const noUser = FakeStripe.event('checkout.session.completed', { ...session, id: `${sessionId}_b`, metadata: { packId: 'credits-500', credits: '500', guildId: GUILD } });
     expect((await postWebhook(noUser)).body).toEqual({ received: true, granted: false, reason: 'missing_metadata' });
     expect(await topups(buyer.id)).toBe(0);
+  });
+
+  it('a paid session whose amount, currency or credits differ from the pack on the card grants nothing, answers 200 and is logged for the operator', async () => {
+    const buyer = aMember();
+    const sessionId = await sessionFor(buyer, 'credits-1200');
+    const session = stripe.completed(sessionId);
+    // Each signed by Stripe, so believed; none is what the card sells for $10.00.
+    const wrong = [
+      { id: `${sessionId}_cheap`, amount_total: 100 },
+      { id: `${sessionId}_yen`, currency: 'jpy' },
+      { id: `${sessionId}_free`, amount_total: 0 },
+      { id: `${sessionId}_none`, amount_total: null },
+      { id: `${sessionId}_more`, metadata: { ...session.metadata, credits: '120000' } },
+    ];
+    for (const change of wrong) {
+      const answer = await postWebhook(FakeStripe.event('checkout.session.completed', { ...session, ...change }));
+      expect(answer.status, change.id).toBe(200);
+      expect(answer.body, change.id).toMatchObject({ received: true, granted: false, reason: expect.stringMatching(/^(price|credits)_mismatch$/) });
+    }
+    expect(await topups(buyer.id)).toBe(0);
+    expect(fake.directMessages(buyer.id)).toEqual([]);
+    const loud = webhookLog.lines().filter((line) => line['msg'] === 'paid checkout NOT granted: needs an operator' && String(line['sessionId']).startsWith(sessionId));
+    expect(loud).toHaveLength(wrong.length);
+    expect(loud[0]).toMatchObject({ level: 50, problem: { code: 'price_mismatch', expectedCents: 1000, expectedCurrency: 'usd', paidCents: 100, paidCurrency: 'usd' } });
+    expect(loud[4]).toMatchObject({ problem: { code: 'credits_mismatch', promised: 120000, packCredits: 1200 } });
+    // The real session, as Stripe sends it, still grants.
+    expect((await postWebhook(completedEvent(sessionId))).body).toEqual({ received: true, granted: true });
+    expect(await topups(buyer.id)).toBe(1200);
+  });
+
+  it('a session Stripe localised to the buyer’s currency (Adaptive Pricing) is checked in the currency it was made in', async () => {
+    const buyer = aMember();
+    const sessionId = await sessionFor(buyer, 'credits-500');
+    const localised = { ...stripe.completed(sessionId), currency: 'eur', amount_total: 465, currency_conversion: { amount_subtotal: 500, amount_total: 500, fx_rate: '0.93', source_currency: 'usd' } };
+    expect((await postWebhook(FakeStripe.event('checkout.session.completed', localised))).body).toEqual({ received: true, granted: true });
+    expect(await topups(buyer.id)).toBe(500);
+    const underpaid = { ...localised, id: `${sessionId}_under`, currency_conversion: { ...localised.currency_conversion, amount_total: 50 } };
+    expect((await postWebhook(FakeStripe.event('checkout.session.completed', underpaid))).body).toEqual({ received: true, granted: false, reason: 'price_mismatch' });
+    expect(await topups(buyer.id)).toBe(500);
   });
 
   it('ignores other event types with 200', async () => {

@@ -12,7 +12,7 @@ async function purchase(credits = 1000) {
   expect(granted.ok).toBe(true);
   return { userId, purchaseKey };
 }
-const reverse = (purchaseKey: string, key: string, targetCredits: number) =>
+const reverse = (purchaseKey: string, key: string, targetCredits: number | 'all') =>
   f.ledger.reversePurchase({ key, purchaseKey, targetCredits, actorId: 'stripe', reason: 'refund' });
 const topup = async (userId: string) => (await f.ledger.balance(userId, 'guild-reversal')).buckets.topup.available;
 
@@ -25,6 +25,15 @@ describe('reversing a purchase', () => {
     expect(await reverse(purchaseKey, 'refund:ch:1000', 1000)).toMatchObject({ ok: true, value: { outcome: 'reversed', taken: 700, remaining: 0 } });
     // A target above the purchase takes no more than the purchase.
     expect(await reverse(purchaseKey, 'dispute:dp', 5000)).toMatchObject({ ok: true, value: { outcome: 'nothing_due', taken: 0, shortfall: 0 } });
+    expect(await topup(userId)).toBe(0);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('a target of "all" takes whatever is left of the whole purchase, after a partial reversal too, once', async () => {
+    const { userId, purchaseKey } = await purchase(1000);
+    expect(await reverse(purchaseKey, 'refund:part:250', 250)).toMatchObject({ ok: true, value: { outcome: 'reversed', taken: 250 } });
+    expect(await reverse(purchaseKey, 'discord-withdrawn:1', 'all')).toEqual({ ok: true, value: { outcome: 'reversed', userId, taken: 750, shortfall: 0, remaining: 0 } });
+    expect(await reverse(purchaseKey, 'discord-withdrawn:1', 'all')).toMatchObject({ ok: true, value: { outcome: 'already', taken: 750 } });
     expect(await topup(userId)).toBe(0);
     await expectLedgerConsistent(f.database);
   });

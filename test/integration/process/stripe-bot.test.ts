@@ -1,6 +1,8 @@
 // The Stripe wiring of a real `npm run start:bot` process: with STRIPE_* set, /topup offers card
-// buttons whose sessions go to STRIPE_API_URL, and the process's HTTP port serves
-// POST /stripe/webhook, which grants a signed paid session once and DMs the member.
+// buttons whose sessions go to STRIPE_API_URL, and the process's public port (PUBLIC_HTTP_PORT)
+// serves POST /stripe/webhook, which grants a signed paid session once and DMs the member. The
+// public port serves nothing else but a bare health answer; metrics, health details and the
+// webhook are not on each other's ports.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
@@ -35,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('start:bot with Stripe configured', () => {
-  it('sells a pack by card: session on click, signed webhook on its HTTP port grants once and DMs', async () => {
+  it('sells a pack by card: session on click, signed webhook on its public port grants once and DMs; the private port serves no webhook, the public one no metrics or health details', async () => {
     bot = await spawnEntry('bot.ts', {
       DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
       DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
@@ -52,9 +54,14 @@ describe('start:bot with Stripe configured', () => {
     expect(stripe.sessions.get(sessionId!)!.metadata).toMatchObject({ userId: BUYER.id, guildId: GUILD, packId: 'credits-500' });
 
     const body = FakeStripe.event('checkout.session.completed', stripe.completed(sessionId!));
-    const post = (signature: string) => fetch(`${bot.baseUrl}/stripe/webhook`, { method: 'POST', body, headers: { 'stripe-signature': signature } });
+    const publicUrl = bot.publicBaseUrl!;
+    expect(publicUrl).toBeDefined();
+    expect(publicUrl).not.toBe(bot.baseUrl);
+    const post = (signature: string, base = publicUrl) => fetch(`${base}/stripe/webhook`, { method: 'POST', body, headers: { 'stripe-signature': signature } });
     expect((await post(Stripe.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_wrong' }))).status).toBe(400);
     const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
+    // The private port (metrics, health details) takes no webhook.
+    expect((await post(signature, bot.baseUrl)).status).toBe(404);
     expect(await (await post(signature)).json()).toEqual({ received: true, granted: true });
     expect(await (await post(signature)).json()).toEqual({ received: true, granted: false });
 
@@ -64,6 +71,19 @@ describe('start:bot with Stripe configured', () => {
     // The webhook answers after the DM went out, and the replay sent none.
     expect(fake.directMessages(BUYER.id).map((m) => String(m.payload?.['content']))).toEqual([expect.stringContaining('**500 credits** are in your balance')]);
     await expectLedgerConsistent(database);
+
+    // The public port tells a load balancer the process is up, and nothing more.
+    const health = await fetch(`${publicUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe('ok\n');
+    for (const path of ['/metrics', '/admin/queues', '/', '/healthz/details']) {
+      const response = await fetch(`${publicUrl}${path}`);
+      expect(response.status, path).toBe(404);
+      expect(await response.text(), path).not.toMatch(/metrics|healthz|postgres|discord/i);
+    }
+    // The private port still has both.
+    expect(await (await fetch(`${bot.baseUrl}/healthz`)).json()).toEqual({ status: 'ok', checks: { postgres: 'ok', discord: 'ok' } });
+    expect((await fetch(`${bot.baseUrl}/metrics`)).status).toBe(200);
 
     expect((await bot.terminate()).code).toBe(0);
   });
