@@ -123,8 +123,8 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
     async confirmQuote({ quoteId, userId, priority, deadlineAt, interaction }) {
       if (!uuidPattern.test(quoteId)) return err({ code: 'quote_not_found' as const });
       const [row] = await query<{ outcome: string; job_id: string | null; price: number | null; available: number | null }>(pool,
-        `SELECT * FROM confirm_quote($1::uuid, $2, $3::timestamptz, $4::int, $5::timestamptz, $6, $7, $8::timestamptz)`,
-        [quoteId, userId, now(), priority, deadlineAt, interaction?.applicationId ?? null, interaction?.token ?? null, interaction?.expiresAt ?? null]);
+        `SELECT * FROM confirm_quote($1::uuid, $2, $3::int, $4::timestamptz, $5, $6, $7::timestamptz)`,
+        [quoteId, userId, priority, deadlineAt, interaction?.applicationId ?? null, interaction?.token ?? null, interaction?.expiresAt ?? null]);
       switch (row!.outcome) {
         case 'confirmed':
         case 'already':
@@ -192,8 +192,8 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
 
     async finish(jobId, input) {
       const [row] = await query<{ outcome: string; status: 'succeeded' | 'partial' | 'failed'; charged: number; refunded: number }>(pool, `
-        SELECT * FROM finish_job($1::uuid, $2::int, $3::timestamptz, $4, $5, $6::numeric, $7::float8, $8::int * interval '1 millisecond')`,
-        [jobId, input.delivered, now(), input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreTtlMs]);
+        SELECT * FROM finish_job($1::uuid, $2::int, $3, $4, $5::numeric, $6::float8, $7::int * interval '1 millisecond')`,
+        [jobId, input.delivered, input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreTtlMs]);
       if (row!.outcome === 'not_found') throw new Error(`finish_job: job ${jobId} not found`);
       return { status: row!.status, charged: row!.charged, refunded: row!.refunded, replayed: row!.outcome === 'already' };
     },

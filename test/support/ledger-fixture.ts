@@ -1,21 +1,29 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createSqlLedger } from '../../src/ledger/sql-ledger.js';
 import type { Ledger } from '../../src/use-cases/ports/ledger.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { createTestDatabase, setDatabaseClock, type TestDatabase } from './database.js';
 
 export interface LedgerFixture {
   database: TestDatabase;
   ledger: Ledger;
-  /** The ledger's clock; tests move it to cross expiries. */
-  clock: { now: Date };
+  /** The database's clock (ledger_now()) as last set; starts at 2026-11-22 12:00 UTC. */
+  clock: { readonly now: Date };
+  /** Moves the database's clock, which decides every expiry; tests use it to cross them. */
+  setClock(at: Date): Promise<void>;
 }
 
 /** A fresh database and ledger for one test file, dropped afterwards. */
 export function useLedger(poolSize = 10): LedgerFixture {
-  const fixture = { clock: { now: new Date('2026-11-22T12:00:00Z') } } as LedgerFixture;
+  const clock = { now: new Date('2026-11-22T12:00:00Z') };
+  const fixture = { clock } as LedgerFixture;
+  fixture.setClock = async (at) => {
+    clock.now = at;
+    await setDatabaseClock(fixture.database, at);
+  };
   beforeAll(async () => {
     fixture.database = await createTestDatabase(poolSize);
-    fixture.ledger = createSqlLedger(fixture.database.db.pool, { now: () => fixture.clock.now });
+    fixture.ledger = createSqlLedger(fixture.database.db.pool);
+    await fixture.setClock(clock.now);
   });
   afterAll(async () => {
     await fixture.database?.drop();

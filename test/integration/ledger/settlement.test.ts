@@ -60,7 +60,7 @@ describe('settling holds', () => {
     await f.ledger.grant({ key: `free:${userId}`, userId, guildId, kind: 'free', amount: 20, expiresAt, actorId: 'system', reason: 'free' });
     const holdId = await holdOf(userId, 15);
     const before = f.clock.now;
-    f.clock.now = new Date(before.getTime() + hours(2));
+    await f.setClock(new Date(before.getTime() + hours(2)));
     try {
       await f.ledger.expire();
       const settled = await f.ledger.settle({ holdId, capture: 0, actorId: 'reaper', reason: 'job timed out' });
@@ -74,7 +74,7 @@ describe('settling holds', () => {
       expect(await f.ledger.balance(userId, guildId)).toMatchObject({ available: 15, held: 0 });
       await expectLedgerConsistent(f.database);
     } finally {
-      f.clock.now = before;
+      await f.setClock(before);
     }
   });
 
