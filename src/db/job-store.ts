@@ -1,6 +1,7 @@
 // Jobs and quotes on PostgreSQL. Credits move only inside confirm_quote and finish_job, which
 // call the ledger's own functions in the same transaction (prisma/migrations/*_job_functions).
 import type pg from 'pg';
+import { restoreGraceMs } from '../domain/credits/lots.js';
 import { jobRequestSchema } from '../domain/jobs/job-request.js';
 import { err, ok } from '../domain/result.js';
 import type { PredictionStore } from '../use-cases/ports/image-provider.js';
@@ -10,8 +11,11 @@ import { query } from './sql.js';
 
 export interface JobStoreOptions {
   readonly now?: () => Date;
-  /** How long a refunded share of an expired lot stays spendable. @defaultValue 24 hours */
-  readonly restoreTtlMs?: number;
+  /**
+   * How long after its lot's expiry a refunded share of an expired lot stays spendable (once).
+   * @defaultValue restoreGraceMs (1 hour, src/domain/credits/lots.ts)
+   */
+  readonly restoreGraceMs?: number;
 }
 
 type JobRow = {
@@ -40,7 +44,7 @@ export const rehearseQuoteInsert = (client: pg.ClientBase, memberId: string) => 
 
 export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): JobStore {
   const now = options.now ?? (() => new Date());
-  const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;
+  const restoreGrace = options.restoreGraceMs ?? restoreGraceMs;
 
   const parts = createPgPredictionParts(pool);
   const predictions: PredictionStore = {
@@ -193,7 +197,7 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
     async finish(jobId, input) {
       const [row] = await query<{ outcome: string; status: 'succeeded' | 'partial' | 'failed'; charged: number; refunded: number }>(pool, `
         SELECT * FROM finish_job($1::uuid, $2::int, $3, $4, $5::numeric, $6::float8, $7::int * interval '1 millisecond')`,
-        [jobId, input.delivered, input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreTtlMs]);
+        [jobId, input.delivered, input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreGrace]);
       if (row!.outcome === 'not_found') throw new Error(`finish_job: job ${jobId} not found`);
       return { status: row!.status, charged: row!.charged, refunded: row!.refunded, replayed: row!.outcome === 'already' };
     },

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { query as run } from '../db/sql.js';
 import type { LedgerError } from '../domain/credits/ledger-errors.js';
-import { lotKinds, type LotKind } from '../domain/credits/lots.js';
+import { lotKinds, restoreGraceMs, type LotKind } from '../domain/credits/lots.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type {
   Balance, BucketBalance, Granted, GrantInput, Hold, HoldId, HoldInput, Ledger, PurchaseReversal,
@@ -15,10 +15,10 @@ import { nonEmpty, nonNegativeCredits, positiveCredits, rule, validate, validDat
 
 export interface LedgerOptions {
   /**
-   * How long a refunded share of an already-expired lot stays spendable.
-   * @defaultValue 24 hours
+   * How long after its lot's expiry a refunded share of an expired lot stays spendable (once).
+   * @defaultValue restoreGraceMs (1 hour, src/domain/credits/lots.ts)
    */
-  readonly restoreTtlMs?: number;
+  readonly restoreGraceMs?: number;
 }
 
 // pg returns int8 (bigint) columns as strings, to lose no precision.
@@ -58,7 +58,7 @@ export const rehearseAllowancesCall = (client: pg.ClientBase, memberId: string) 
     $1, $1, 1, now() + interval '1 day')`, [memberId]);
 
 export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Ledger {
-  const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;
+  const restoreGrace = options.restoreGraceMs ?? restoreGraceMs;
 
   async function grant(input: GrantInput): Promise<Result<Granted, LedgerError>> {
     const checked = validate(
@@ -162,7 +162,7 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       if (!/^[0-9a-f-]{36}$/i.test(input.holdId)) return err({ code: 'hold_not_found', holdId: input.holdId });
       const [row] = await run<{ outcome: string; status: 'held' | 'captured' | 'refunded' | null; captured: number | null; refunded: number | null }>(pool, `
         SELECT * FROM ledger_settle($1::uuid, $2::int, $3, $4,
-          $5::int * interval '1 millisecond')`, [input.holdId, input.capture, input.actorId, input.reason, restoreTtlMs]);
+          $5::int * interval '1 millisecond')`, [input.holdId, input.capture, input.actorId, input.reason, restoreGrace]);
       const { outcome, status, captured, refunded } = row!;
       if (outcome === 'not_found') return err({ code: 'hold_not_found', holdId: input.holdId });
       if (outcome === 'invalid_amount' || status === 'held' || status === null) {

@@ -1,4 +1,5 @@
-// Expiry meets settlement: the sweep and a refund racing at a lot's expiry (issue 12: no credit leaks).
+// Expiry meets settlement: the sweep and a refund racing at a lot's expiry, and refunds of shares
+// whose lot expired while they were held (issue 12: no credit leaks).
 import { describe, expect, it } from 'vitest';
 import { expectLedgerConsistent, uniqueUser, useLedger } from '../../support/ledger-fixture.js';
 
@@ -94,6 +95,64 @@ describe('the expiry sweep racing a refund', () => {
       await setClock(new Date(expiresAt.getTime() + hours(later)));
       await expect(f.ledger.expire()).resolves.toBeDefined();
     }
+    await expectLedgerConsistent(f.database);
+  });
+});
+
+describe('a refund of credits whose lot expired while they were held', () => {
+  it('keeps the lot’s expiry plus a short grace, and a share restored again gets no new grace', async () => {
+    const userId = uniqueUser();
+    const start = new Date('2026-11-22T12:00:00Z');
+    await setClock(start);
+    const expiresAt = new Date(start.getTime() + hours(1));
+    const lotId = await freeLot(userId, 20, expiresAt);
+    const first = await hold(userId, 15);
+
+    await setClock(new Date(expiresAt.getTime() + minutes(10)));
+    await f.ledger.expire();
+    await f.ledger.settle({ holdId: first, capture: 0, actorId: 'worker', reason: 'failed' });
+    const restored = (await lotsOf(userId)).find((lot) => lot.restored_from_lot_id === String(lotId))!;
+    // The grace runs from the original expiry, not from the refund.
+    expect(restored).toMatchObject({ kind: 'free', remaining: 15 });
+    expect(restored.expires_at!.getTime()).toBe(expiresAt.getTime() + hours(1));
+    expect((await f.ledger.balance(userId, guildId)).available).toBe(15);
+
+    // Held again from the restored lot, and refunded after that lot too has expired.
+    const second = await hold(userId, 15);
+    await setClock(new Date(expiresAt.getTime() + hours(3)));
+    await f.ledger.settle({ holdId: second, capture: 0, actorId: 'worker', reason: 'failed again' });
+    const again = (await lotsOf(userId)).find((lot) => lot.restored_from_lot_id === restored.id)!;
+    expect(again.expires_at!.getTime()).toBe(restored.expires_at!.getTime());
+    expect((await f.ledger.balance(userId, guildId)).available).toBe(0);
+    await f.ledger.expire();
+    expect((await lotsOf(userId)).every((lot) => lot.remaining === 0)).toBe(true);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('free credits held across midnight in failing jobs do not pile up night after night', async () => {
+    const userId = uniqueUser();
+    const day = (n: number, time = '00:00') => new Date(`2026-11-${String(21 + n).padStart(2, '0')}T${time}:00Z`);
+    const freeBalance = async () => (await f.ledger.balance(userId, guildId)).buckets.free.available;
+
+    // Day 1, 23:30: today's 20 free credits go into a job that fails after midnight.
+    await setClock(day(1, '23:30'));
+    await freeLot(userId, 20, day(2), `free:${userId}:day1`);
+    const job1 = await hold(userId, 20);
+    await setClock(day(2, '00:30'));
+    await f.ledger.expire();
+    await f.ledger.settle({ holdId: job1, capture: 0, actorId: 'worker', reason: 'failed' });
+    // Day 2: the member spends everything free on a job that fails after the next midnight.
+    await freeLot(userId, 20, day(3), `free:${userId}:day2`);
+    const job2 = await hold(userId, await freeBalance());
+    await setClock(day(3, '00:30'));
+    await f.ledger.expire();
+    await f.ledger.settle({ holdId: job2, capture: 0, actorId: 'worker', reason: 'failed' });
+    await freeLot(userId, 20, day(4), `free:${userId}:day3`);
+
+    // Day 3, noon: today's 20, nothing carried over from earlier days.
+    await setClock(day(3, '12:00'));
+    await f.ledger.expire();
+    expect(await freeBalance()).toBe(20);
     await expectLedgerConsistent(f.database);
   });
 });
