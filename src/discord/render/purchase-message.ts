@@ -21,6 +21,8 @@ export function reversalMessage(notice: ReversalNotice): string {
     return `The dispute about your card payment was settled in the seller's favour, so the **${notice.credits} credits** it took back are in your balance again ${balance}.`;
   }
   const why = notice.change === 'refunded' ? 'Your card payment was refunded' : 'Your card payment was disputed with your bank';
-  const spent = notice.alreadySpent > 0 ? ` You had already used ${notice.alreadySpent} of them; those stay used.` : '';
+  const spent = notice.alreadySpent > 0
+    ? ` You had already used ${notice.alreadySpent} of them: what you spent stays spent, and what jobs still running hold is taken back if they are refunded.`
+    : '';
   return `${why}, so **${notice.credits} credits** bought with it were taken back ${balance}.${spent} See /history.`;
 }
