@@ -46,7 +46,7 @@ export async function benchLedger(databaseUrl: string, concurrencies: number[], 
     const ledger = createSqlLedger(db.pool);
     // The same function call through Prisma's $queryRaw, to show what the direct path saves.
     const viaPrisma = (key: string, userId: string) => db.prisma.$queryRaw`
-      SELECT * FROM ledger_hold(${key}, ${userId}, ${guildId}, ${holdAmount}::int, ${new Date()}::timestamptz, ${userId}, 'bench')`;
+      SELECT * FROM ledger_hold(${key}, ${userId}, ${guildId}, ${holdAmount}::int, ${userId}, 'bench')`;
     const raw = new pg.Pool({ connectionString: databaseUrl, max: concurrency });
     // Open every connection before timing, for both sides alike.
     await Promise.all(Array.from({ length: concurrency }, () => db.prisma.$queryRaw`SELECT 1`));

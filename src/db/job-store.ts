@@ -1,17 +1,27 @@
-// Jobs and quotes on PostgreSQL. Credits move only inside confirm_quote and finish_job, which
-// call the ledger's own functions in the same transaction (prisma/migrations/*_job_functions).
+// Jobs and quotes on PostgreSQL. Credits move only inside confirm_quote, finish_job and
+// time_out_job, which call the ledger's own functions in the same transaction
+// (prisma/migrations/*_job_functions). Leases and deadlines are decided on the database's clock
+// (ledger_now(), *_job_deadline_lease), so workers on different machines agree on them.
 import type pg from 'pg';
+import { restoreGraceMs } from '../domain/credits/lots.js';
 import { jobRequestSchema } from '../domain/jobs/job-request.js';
 import { err, ok } from '../domain/result.js';
 import type { PredictionStore } from '../use-cases/ports/image-provider.js';
-import type { ClaimResult, JobRecord, JobStore } from '../use-cases/ports/job-store.js';
+import type { ClaimResult, JobRecord, JobStore, TimeOutResult } from '../use-cases/ports/job-store.js';
 import { createPgPredictionParts } from './prediction-parts.js';
 import { query } from './sql.js';
 
 export interface JobStoreOptions {
-  readonly now?: () => Date;
-  /** How long a refunded share of an expired lot stays spendable. @defaultValue 24 hours */
-  readonly restoreTtlMs?: number;
+  /**
+   * How long past its deadline a job whose worker still holds a live lease may run to finish and
+   * deliver; its lease is never renewed past deadline + overtime. @defaultValue 10 minutes
+   */
+  readonly overtimeMs?: number;
+  /**
+   * How long after its lot's expiry a refunded share of an expired lot stays spendable (once).
+   * @defaultValue restoreGraceMs (1 hour, src/domain/credits/lots.ts)
+   */
+  readonly restoreGraceMs?: number;
 }
 
 type JobRow = {
@@ -39,8 +49,8 @@ export const rehearseQuoteInsert = (client: pg.ClientBase, memberId: string) => 
   VALUES ($1, $1, $1, '{}', '[]', 1, $1, now())`, [memberId]);
 
 export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): JobStore {
-  const now = options.now ?? (() => new Date());
-  const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;
+  const overtimeMs = options.overtimeMs ?? 10 * 60_000;
+  const restoreGrace = options.restoreGraceMs ?? restoreGraceMs;
 
   const parts = createPgPredictionParts(pool);
   const predictions: PredictionStore = {
@@ -123,8 +133,8 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
     async confirmQuote({ quoteId, userId, priority, deadlineAt, interaction }) {
       if (!uuidPattern.test(quoteId)) return err({ code: 'quote_not_found' as const });
       const [row] = await query<{ outcome: string; job_id: string | null; price: number | null; available: number | null }>(pool,
-        `SELECT * FROM confirm_quote($1::uuid, $2, $3::timestamptz, $4::int, $5::timestamptz, $6, $7, $8::timestamptz)`,
-        [quoteId, userId, now(), priority, deadlineAt, interaction?.applicationId ?? null, interaction?.token ?? null, interaction?.expiresAt ?? null]);
+        `SELECT * FROM confirm_quote($1::uuid, $2, $3::int, $4::timestamptz, $5, $6, $7::timestamptz)`,
+        [quoteId, userId, priority, deadlineAt, interaction?.applicationId ?? null, interaction?.token ?? null, interaction?.expiresAt ?? null]);
       switch (row!.outcome) {
         case 'confirmed':
         case 'already':
@@ -151,16 +161,16 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
     async markKept(jobId, userId) {
       if (!uuidPattern.test(jobId)) return 'not_found';
       const [row] = await query<{ user_id: string; status: string }>(pool, `
-        UPDATE generation_job SET kept_at = coalesce(kept_at, $3)
+        UPDATE generation_job SET kept_at = coalesce(kept_at, ledger_now())
          WHERE id = $1 AND user_id = $2 AND status IN ('succeeded', 'partial')
-        RETURNING user_id, status`, [jobId, userId, now()]);
+        RETURNING user_id, status`, [jobId, userId]);
       if (row) return 'kept';
       const [job] = await query<{ user_id: string }>(pool, `SELECT user_id FROM generation_job WHERE id = $1`, [jobId]);
       return job === undefined ? 'not_found' : job.user_id === userId ? 'not_delivered' : 'not_owner';
     },
 
     async markEnqueued(jobId) {
-      await query(pool, `UPDATE generation_job SET enqueued_at = coalesce(enqueued_at, $2) WHERE id = $1`, [jobId, now()]);
+      await query(pool, `UPDATE generation_job SET enqueued_at = coalesce(enqueued_at, ledger_now()) WHERE id = $1`, [jobId]);
     },
 
     async claim(jobId, workerId, leaseMs, { maxRunningForMember }) {
@@ -168,22 +178,37 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       if (!uuidPattern.test(jobId)) return { kind: 'finished' };
       // One statement: the limit check and the claim under a per-member lock (see the migration).
       const [row] = await query<{ outcome: ClaimResult['kind']; running: number | null } & JobRow>(pool, `
-        SELECT c.outcome, c.running, (c.job).* FROM claim_job($1::uuid, $2, $3::timestamptz, $4::int, $5::int) c`,
-        [jobId, workerId, now(), leaseMs, maxRunningForMember]);
+        SELECT c.outcome, c.running, (c.job).* FROM claim_job($1::uuid, $2, $3::int, $4::int) c`,
+        [jobId, workerId, leaseMs, maxRunningForMember]);
       switch (row!.outcome) {
         case 'claimed': return { kind: 'claimed', job: toJob(row!) };
         case 'member_limit': return { kind: 'member_limit', running: row!.running! };
         case 'held_elsewhere': return { kind: 'held_elsewhere' };
         case 'finished': return { kind: 'finished' };
+        case 'past_deadline': return { kind: 'past_deadline' };
         default: throw new Error(`claim_job: unexpected outcome ${String(row!.outcome)} for job ${jobId}`);
       }
     },
 
     async renewLease(jobId, workerId, leaseMs) {
-      const rows = await query(pool, `
-        UPDATE generation_job SET lease_until = $3::timestamptz + $4::int * interval '1 millisecond'
-         WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id`, [jobId, workerId, now(), leaseMs]);
-      return rows.length === 1;
+      const [row] = await query<{ renewed: boolean }>(pool, `
+        SELECT renew_job_lease($1::uuid, $2, $3::int, $4::int * interval '1 millisecond') AS renewed`, [jobId, workerId, leaseMs, overtimeMs]);
+      return row!.renewed;
+    },
+
+    async beginDelivery(jobId, workerId, leaseMs) {
+      const [row] = await query<{ ok: boolean }>(pool, `SELECT begin_job_delivery($1::uuid, $2, $3::int) AS ok`, [jobId, workerId, leaseMs]);
+      return row!.ok;
+    },
+
+    async timeOut(jobId, memberMessage) {
+      const [row] = await query<{ outcome: TimeOutResult['kind'] | 'not_found'; status: 'succeeded' | 'partial' | 'failed'; charged: number; refunded: number }>(pool, `
+        SELECT * FROM time_out_job($1::uuid, $2, $3::int * interval '1 millisecond')`, [jobId, memberMessage, restoreGrace]);
+      switch (row!.outcome) {
+        case 'timed_out': return { kind: 'timed_out', charged: row!.charged, refunded: row!.refunded };
+        case 'not_found': throw new Error(`time_out_job: job ${jobId} not found`);
+        default: return { kind: row!.outcome };
+      }
     },
 
     async releaseLease(jobId, workerId) {
@@ -192,18 +217,18 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
 
     async finish(jobId, input) {
       const [row] = await query<{ outcome: string; status: 'succeeded' | 'partial' | 'failed'; charged: number; refunded: number }>(pool, `
-        SELECT * FROM finish_job($1::uuid, $2::int, $3::timestamptz, $4, $5, $6::numeric, $7::float8, $8::int * interval '1 millisecond')`,
-        [jobId, input.delivered, now(), input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreTtlMs]);
+        SELECT * FROM finish_job($1::uuid, $2::int, $3, $4, $5::numeric, $6::float8, $7::int * interval '1 millisecond')`,
+        [jobId, input.delivered, input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreGrace]);
       if (row!.outcome === 'not_found') throw new Error(`finish_job: job ${jobId} not found`);
       return { status: row!.status, charged: row!.charged, refunded: row!.refunded, replayed: row!.outcome === 'already' };
     },
 
     async findOrphans(olderThanMs) {
       return query<{ id: string; priority: number }>(pool, `
-        SELECT id, priority FROM generation_job
-         WHERE status IN ('queued', 'running') AND created_at < $1::timestamptz - $2::int * interval '1 millisecond'
-           AND (lease_until IS NULL OR lease_until < $1)
-         ORDER BY created_at LIMIT 500`, [now(), olderThanMs]);
+        SELECT j.id, j.priority FROM generation_job j, (SELECT ledger_now() AS now) c
+         WHERE j.status IN ('queued', 'running') AND j.created_at < c.now - $1::int * interval '1 millisecond'
+           AND (j.lease_until IS NULL OR j.lease_until < c.now)
+         ORDER BY j.created_at LIMIT 500`, [olderThanMs]);
     },
 
     async setMessageId(jobId, messageId, replacing) {
@@ -240,8 +265,11 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
     },
 
     async findPastDeadline(limit) {
+      // Candidates only: time_out_job decides, under the job's lock.
       const rows = await query<{ id: string }>(pool, `
-        SELECT id FROM generation_job WHERE status IN ('queued', 'running') AND deadline_at < $1 ORDER BY deadline_at LIMIT $2`, [now(), limit]);
+        SELECT j.id FROM generation_job j, (SELECT ledger_now() AS now) c
+         WHERE j.status IN ('queued', 'running') AND j.deadline_at <= c.now AND (j.lease_until IS NULL OR j.lease_until < c.now)
+         ORDER BY j.deadline_at LIMIT $1`, [limit]);
       return rows.map((r) => r.id);
     },
   };

@@ -1,10 +1,11 @@
 // The ledger: the one module that writes credits. Each operation is one call to a SQL function
 // (prisma/migrations/*_ledger_functions) so it is a single round trip, atomic, and decided by
-// row locks and unique keys in PostgreSQL rather than by anything held in memory here.
+// row locks and unique keys in PostgreSQL rather than by anything held in memory here — the time
+// included: expiry is decided by the database's clock (ledger_now(), *_ledger_clock), never sent.
 import type pg from 'pg';
 import { query as run } from '../db/sql.js';
 import type { LedgerError } from '../domain/credits/ledger-errors.js';
-import { lotKinds, type LotKind } from '../domain/credits/lots.js';
+import { lotKinds, restoreGraceMs, type LotKind } from '../domain/credits/lots.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type {
   Balance, BucketBalance, Granted, GrantInput, Hold, HoldId, HoldInput, Ledger, PurchaseReversal,
@@ -13,13 +14,11 @@ import type {
 import { nonEmpty, nonNegativeCredits, positiveCredits, rule, validate, validDate } from './validate-input.js';
 
 export interface LedgerOptions {
-  /** Current time; injectable so expiry can be tested. @defaultValue () => new Date() */
-  readonly now?: () => Date;
   /**
-   * How long a refunded share of an already-expired lot stays spendable.
-   * @defaultValue 24 hours
+   * How long after its lot's expiry a refunded share of an expired lot stays spendable (once).
+   * @defaultValue restoreGraceMs (1 hour, src/domain/credits/lots.ts)
    */
-  readonly restoreTtlMs?: number;
+  readonly restoreGraceMs?: number;
 }
 
 // pg returns int8 (bigint) columns as strings, to lose no precision.
@@ -54,15 +53,14 @@ function toBalance(row: BalanceRow): Balance {
  * warm-up (src/db/warm-up.ts), which runs it inside a transaction it rolls back.
  */
 export const rehearseAllowancesCall = (client: pg.ClientBase, memberId: string) => client.query(`
-  SELECT * FROM ledger_grant_allowances($1, $1, now(),
+  SELECT * FROM ledger_grant_allowances($1, $1,
     $1, 1, now() + interval '1 day', $1,
     $1, $1, 1, now() + interval '1 day')`, [memberId]);
 
 const maxInt4 = 2 ** 31 - 1;
 
 export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Ledger {
-  const now = options.now ?? (() => new Date());
-  const restoreTtlMs = options.restoreTtlMs ?? 24 * 60 * 60 * 1000;
+  const restoreGrace = options.restoreGraceMs ?? restoreGraceMs;
 
   async function grant(input: GrantInput): Promise<Result<Granted, LedgerError>> {
     const checked = validate(
@@ -98,10 +96,10 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       const freeDue = free !== undefined && free.amount > 0;
       const tierDue = tier !== undefined && tier.allowance > 0;
       const [row] = await run<AllowancesRow>(pool, `
-        SELECT * FROM ledger_grant_allowances($1, $2, $3::timestamptz,
-          $4, $5::int, $6::timestamptz, $7,
-          $8, $9, $10::int, $11::timestamptz)`, [
-        userId, guildId, now(),
+        SELECT * FROM ledger_grant_allowances($1, $2,
+          $3, $4::int, $5::timestamptz, $6,
+          $7, $8, $9::int, $10::timestamptz)`, [
+        userId, guildId,
         freeDue ? `free:${guildId}:${userId}:${free.periodKey}` : null, freeDue ? free.amount : null, freeDue ? free.expiresAt : null,
         freeDue ? `free daily credits ${free.periodKey}` : null,
         tierDue ? tier.periodKey : null, tierDue ? tier.tierName : null, tierDue ? tier.allowance : null, tierDue ? tier.expiresAt : null,
@@ -150,8 +148,7 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       );
       if (!checked.ok) return checked;
       const [row] = await run<{ outcome: string; hold_id: string | null; amount: number; available: number | null }>(pool, `
-        SELECT * FROM ledger_hold($1, $2, $3, $4::int,
-          $5::timestamptz, $6, $7)`, [input.key, input.userId, input.guildId, input.amount, now(), input.actorId, input.reason]);
+        SELECT * FROM ledger_hold($1, $2, $3, $4::int, $5, $6)`, [input.key, input.userId, input.guildId, input.amount, input.actorId, input.reason]);
       switch (row!.outcome) {
         case 'held':
         case 'already':
@@ -168,8 +165,8 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       if (!checked.ok) return checked;
       if (!/^[0-9a-f-]{36}$/i.test(input.holdId)) return err({ code: 'hold_not_found', holdId: input.holdId });
       const [row] = await run<{ outcome: string; status: 'held' | 'captured' | 'refunded' | null; captured: number | null; refunded: number | null }>(pool, `
-        SELECT * FROM ledger_settle($1::uuid, $2::int, $3::timestamptz,
-          $4, $5, $6::int * interval '1 millisecond')`, [input.holdId, input.capture, now(), input.actorId, input.reason, restoreTtlMs]);
+        SELECT * FROM ledger_settle($1::uuid, $2::int, $3, $4,
+          $5::int * interval '1 millisecond')`, [input.holdId, input.capture, input.actorId, input.reason, restoreGrace]);
       const { outcome, status, captured, refunded } = row!;
       if (outcome === 'not_found') return err({ code: 'hold_not_found', holdId: input.holdId });
       if (outcome === 'invalid_amount' || status === 'held' || status === null) {
@@ -193,7 +190,7 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       if (!checked.ok) return checked;
       const [row] = await run<{ outcome: string; revoked: number; available: number | null }>(pool, `
         SELECT * FROM ledger_revoke($1, $2, $3, $4::int,
-          $5::lot_kind[], $6::timestamptz, $7, $8)`, [input.key, input.userId, input.guildId, input.amount, [...input.kinds], now(), input.actorId, input.reason]);
+          $5::lot_kind[], $6, $7)`, [input.key, input.userId, input.guildId, input.amount, [...input.kinds], input.actorId, input.reason]);
       if (row!.outcome === 'insufficient') {
         return err({ code: 'nothing_to_revoke', kinds: input.kinds, available: row!.available ?? 0, requested: input.amount });
       }
@@ -201,12 +198,12 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
     },
 
     async expire(limit = 1000) {
-      const [row] = await run<{ lots: number; credits: number }>(pool, `SELECT * FROM ledger_expire($1::timestamptz, $2::int)`, [now(), limit]);
+      const [row] = await run<{ lots: number; credits: number }>(pool, `SELECT * FROM ledger_expire($1::int)`, [limit]);
       return { lots: row!.lots, credits: row!.credits };
     },
 
     async balance(userId, guildId): Promise<Balance> {
-      const [row] = await run<BalanceRow>(pool, `SELECT * FROM ledger_balance($1, $2, $3::timestamptz)`, [userId, guildId, now()]);
+      const [row] = await run<BalanceRow>(pool, `SELECT * FROM ledger_balance($1, $2)`, [userId, guildId]);
       return toBalance(row!);
     },
 
@@ -214,7 +211,7 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       const [row] = await run<{ available: string }>(pool, `
         SELECT coalesce(sum(remaining), 0) AS available FROM credit_lot
          WHERE user_id = $1 AND kind = 'topup' AND guild_id IS NULL
-           AND remaining > 0 AND (expires_at IS NULL OR expires_at > $2::timestamptz)`, [userId, now()]);
+           AND remaining > 0 AND (expires_at IS NULL OR expires_at > ledger_now())`, [userId]);
       return Number(row?.available ?? 0);
     },
   };

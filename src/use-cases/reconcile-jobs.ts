@@ -1,6 +1,7 @@
 import type { GenerationQueue } from './ports/generation-queue.js';
 import type { ImageDelivery } from './ports/image-delivery.js';
 import type { JobStore } from './ports/job-store.js';
+import { timeOutJob } from './time-out-job.js';
 
 export interface ReconcileJobsOptions {
   readonly jobs: JobStore;
@@ -15,23 +16,19 @@ export interface Reconciliation {
   readonly timedOut: string[];
 }
 
-const timeoutMessage = 'Your image took too long to make, so we stopped it. Your credits were refunded.';
-
 /**
  * Makes Redis agree with the database: a job committed but never enqueued (a crash or a Redis
  * outage between the two) is enqueued, one whose worker died and that left the queue is enqueued
- * again, and one past its deadline is ended and refunded.
+ * again, and one past its deadline that no worker is running is ended and refunded (one a worker
+ * still holds is left to it: it is charged for what it delivers, within its overtime).
  */
 export async function reconcileJobs(options: ReconcileJobsOptions): Promise<Reconciliation> {
   const { jobs, queue, delivery } = options;
   const timedOut: string[] = [];
   for (const jobId of await jobs.findPastDeadline(200)) {
-    const finished = await jobs.finish(jobId, { delivered: 0, failureReason: 'timeout', memberMessage: timeoutMessage, providerCostUsd: null, predictTimeSeconds: null });
-    if (finished.replayed) continue;
+    if ((await timeOutJob({ jobs, delivery, jobId })) === null) continue;
     timedOut.push(jobId);
     await queue.remove(jobId);
-    const job = await jobs.get(jobId);
-    if (job) await delivery.reportFailure(job, timeoutMessage, finished.refunded).catch(() => undefined);
   }
   const enqueued: string[] = [];
   for (const orphan of await jobs.findOrphans(options.orphanAgeMs ?? 30_000)) {

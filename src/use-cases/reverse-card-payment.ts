@@ -25,7 +25,7 @@ export interface ReversedCardPayment {
   readonly userId: UserId;
   /** Credits taken back (given back for `dispute_won`) by this call; 0 for a replay or nothing due. */
   readonly credits: number;
-  /** Of what the payment should take back, what the member had already spent. */
+  /** Of what the payment should take back, what the member had spent or running jobs hold (taken if they are refunded). */
   readonly alreadySpent: number;
   readonly notice: PurchaseNoticeStatus;
 }

@@ -2,6 +2,7 @@ import { ProviderError, type ImageProvider } from './ports/image-provider.js';
 import type { ImageDelivery } from './ports/image-delivery.js';
 import type { JobRecord, JobStore } from './ports/job-store.js';
 import type { WorkLog } from './ports/work-log.js';
+import { timeOutJob } from './time-out-job.js';
 
 export interface RunGenerationOptions {
   readonly jobId: string;
@@ -28,6 +29,11 @@ export type RunOutcome =
   | { readonly kind: 'finished'; readonly status: 'succeeded' | 'partial' | 'failed'; readonly charged: number; readonly refunded: number; readonly userId: string }
   /** Ended earlier, by another worker or the reaper: nothing was done. */
   | { readonly kind: 'already_finished' }
+  /**
+   * This worker lost the job before delivering (its lease ran out: the job was timed out, or
+   * another worker took it over): nothing was delivered or charged by this attempt.
+   */
+  | { readonly kind: 'lost_lease' }
   /** Another worker's lease is live: it is doing the work. */
   | { readonly kind: 'held_elsewhere' }
   /** The member is at their running-job limit: try again later. */
@@ -58,6 +64,13 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
     case 'member_limit':
       log.debug({ userId: current.userId, running: claimed.running, limit: maxRunningForMember }, 'member at their running-job limit; deferred');
       return { kind: 'deferred' };
+    case 'past_deadline': {
+      // No attempt starts after the deadline: the job is refunded now rather than at the reaper's next round.
+      const ended = await timeOutJob({ jobs, delivery: options.delivery, jobId });
+      return ended === null
+        ? { kind: 'already_finished' }
+        : { kind: 'finished', status: 'failed', charged: 0, refunded: ended.refunded, userId: current.userId };
+    }
     case 'claimed': break;
   }
   const { job } = claimed;
@@ -77,6 +90,12 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
         log, finalAttempt: options.finalAttempt,
       },
     );
+    // Deliver only while this worker still holds the job: once it was timed out (and refunded) or
+    // taken over, the images must not reach the member.
+    if (!(await jobs.beginDelivery(jobId, workerId, leaseMs))) {
+      log.warn({ made: result.images.length }, 'lost the job before delivering (timed out or taken over); nothing delivered');
+      return { kind: 'lost_lease' };
+    }
     const { delivered } = await options.delivery.deliver(job, result.images);
     const missing = job.request.count - delivered;
     log.info({ made: result.images.length, delivered, requested: job.request.count }, 'images delivered');
@@ -87,6 +106,8 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
       providerCostUsd: result.providerCostUsd ?? options.estimateCostUsd?.(job, delivered) ?? null,
       predictTimeSeconds: result.predictTimeSeconds,
     });
+    // Only if this worker stalled longer than a whole lease mid-delivery: the job was refunded meanwhile.
+    if (finished.replayed) log.error({ delivered, status: finished.status, refunded: finished.refunded }, 'delivered a job that had already ended');
     return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded, userId: job.userId };
   } catch (error) {
     const permanent = error instanceof ProviderError && !error.transient;

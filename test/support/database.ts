@@ -35,6 +35,8 @@ export interface TestDatabase {
 export async function createTestDatabase(poolSize = 10): Promise<TestDatabase> {
   const name = `imagine_credits_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase}"`);
+  // Lets tests move the ledger's clock (ledger_clock, see prisma/migrations/*_ledger_clock).
+  await adminQuery(`ALTER DATABASE "${name}" SET ledger.settable_clock = 'on'`);
   const url = serverUrl(name);
   const db = createDatabase({ url, poolSize });
   const sql = new pg.Pool({ connectionString: url, max: 4 });
@@ -58,4 +60,14 @@ export async function createTestDatabase(poolSize = 10): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/**
+ * Freezes the database's clock (ledger_now(): every expiry, lease and deadline decision) at `at`,
+ * for every connection at once; null lets it run with PostgreSQL's own clock again.
+ */
+export async function setDatabaseClock(database: TestDatabase, at: Date | null): Promise<void> {
+  await (at === null
+    ? database.sql.query(`DELETE FROM ledger_clock`)
+    : database.sql.query(`INSERT INTO ledger_clock (at) VALUES ($1) ON CONFLICT (only_row) DO UPDATE SET at = excluded.at`, [at]));
 }

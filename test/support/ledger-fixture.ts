@@ -1,21 +1,29 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createSqlLedger } from '../../src/ledger/sql-ledger.js';
 import type { Ledger } from '../../src/use-cases/ports/ledger.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { createTestDatabase, setDatabaseClock, type TestDatabase } from './database.js';
 
 export interface LedgerFixture {
   database: TestDatabase;
   ledger: Ledger;
-  /** The ledger's clock; tests move it to cross expiries. */
-  clock: { now: Date };
+  /** The database's clock (ledger_now()) as last set; starts at 2026-11-22 12:00 UTC. */
+  clock: { readonly now: Date };
+  /** Moves the database's clock, which decides every expiry; tests use it to cross them. */
+  setClock(at: Date): Promise<void>;
 }
 
 /** A fresh database and ledger for one test file, dropped afterwards. */
 export function useLedger(poolSize = 10): LedgerFixture {
-  const fixture = { clock: { now: new Date('2026-11-22T12:00:00Z') } } as LedgerFixture;
+  const clock = { now: new Date('2026-11-22T12:00:00Z') };
+  const fixture = { clock } as LedgerFixture;
+  fixture.setClock = async (at) => {
+    clock.now = at;
+    await setDatabaseClock(fixture.database, at);
+  };
   beforeAll(async () => {
     fixture.database = await createTestDatabase(poolSize);
-    fixture.ledger = createSqlLedger(fixture.database.db.pool, { now: () => fixture.clock.now });
+    fixture.ledger = createSqlLedger(fixture.database.db.pool);
+    await fixture.setClock(clock.now);
   });
   afterAll(async () => {
     await fixture.database?.drop();
@@ -31,7 +39,8 @@ export const uniqueUser = (prefix = 'user'): string => `${prefix}-${process.pid}
  * The ledger's invariants, checked in SQL over every row:
  * each lot's remaining equals the sum of its entries and never goes below zero; each hold's
  * entries net to its amount while held and to zero once settled, with captures and refunds adding
- * up to the recorded settlement; and every credit granted is accounted for.
+ * up to the recorded settlement; a purchase owes its reversals exactly what they still claim, and
+ * holds no credits while it owes any; and every credit granted is accounted for.
  */
 export async function expectLedgerConsistent(database: TestDatabase): Promise<void> {
   const { rows: lotDrift } = await database.sql.query(`
@@ -53,6 +62,13 @@ export async function expectLedgerConsistent(database: TestDatabase): Promise<vo
         OR coalesce(sum(-e.delta_held) FILTER (WHERE e.kind = 'capture'), 0) <> h.captured_amount
         OR coalesce(sum(e.delta_available) FILTER (WHERE e.kind = 'refund'), 0) <> h.refunded_amount`);
   expect(holdDrift).toEqual([]);
+
+  // A purchase owes its live reversals max(0, largest target − net reversed), and takes it
+  // whenever it has credits: owing and holding credits at once would be a leak.
+  const { rows: owedDrift } = await database.sql.query(`
+    SELECT l.id, l.remaining, l.reversal_owed, ledger_reversal_owed(l.id) AS expected FROM credit_lot l
+     WHERE l.reversal_owed <> ledger_reversal_owed(l.id) OR (l.reversal_owed > 0 AND l.remaining > 0)`);
+  expect(owedDrift).toEqual([]);
 
   const { rows: [totals] } = await database.sql.query(`
     SELECT (SELECT coalesce(sum(amount), 0) FROM credit_lot WHERE restored_from_lot_id IS NULL)::int AS granted,

@@ -9,6 +9,13 @@ export type LotKind = (typeof lotKinds)[number];
 /** Among lots that expire at the same moment: free first, then tier, gifts, and paid top-ups last. */
 export const spendRank: Readonly<Record<LotKind, number>> = { free: 0, tier: 1, grant: 2, topup: 3 };
 
+/**
+ * A refund of credits whose lot expired while they were held restores them until that lot's expiry
+ * plus this grace, given once (a share restored again keeps the restored lot's expiry): a failed
+ * job may give them back to use just after, never carry them into another day.
+ */
+export const restoreGraceMs = 60 * 60 * 1000;
+
 export interface SpendableLot {
   readonly id: bigint;
   readonly kind: LotKind;

@@ -145,7 +145,18 @@ export type ClaimResult =
   /** Another worker's lease on this job is live: it is doing the work. */
   | { readonly kind: 'held_elsewhere' }
   /** The member already runs `running` other jobs (≥ the limit): nothing changed; try later. */
-  | { readonly kind: 'member_limit'; readonly running: number };
+  | { readonly kind: 'member_limit'; readonly running: number }
+  /** The job's deadline has passed: no attempt starts (it is to be timed out and refunded). */
+  | { readonly kind: 'past_deadline' };
+
+export type TimeOutResult =
+  /** Ended now as a failure; everything held was refunded. */
+  | { readonly kind: 'timed_out'; readonly charged: number; readonly refunded: number }
+  /** Past its deadline but a worker's lease on it is live: that worker finishes it (in overtime). */
+  | { readonly kind: 'running' }
+  | { readonly kind: 'not_due' }
+  /** It had ended already. */
+  | { readonly kind: 'already' };
 
 /** Jobs and quotes in PostgreSQL: the truth about every job, whatever Redis says. */
 export interface JobStore extends JobMessageStore, QueuePlaceStore {
@@ -168,16 +179,33 @@ export interface JobStore extends JobMessageStore, QueuePlaceStore {
   /**
    * Takes the job for this worker until `leaseMs` from now, in one atomic step with the member's
    * running-job limit: claims of one member's jobs are serialised, so two workers can never both
-   * see room for one more. An expired lease (a dead worker's) is taken over.
+   * see room for one more. An expired lease (a dead worker's) is taken over. A job past its
+   * deadline is never claimed.
    */
   claim(jobId: string, workerId: string, leaseMs: number, limit: ClaimLimit): Promise<ClaimResult>;
+  /**
+   * Extends this worker's lease to `leaseMs` from now, but never past the job's deadline plus the
+   * store's overtime; false when the job is not this worker's any more or the overtime is spent.
+   */
   renewLease(jobId: string, workerId: string, leaseMs: number): Promise<boolean>;
+  /**
+   * The check before delivering: true (and the lease extended by `leaseMs`) only while the job
+   * runs under this worker's live lease. False: the job was timed out or taken over; deliver nothing.
+   */
+  beginDelivery(jobId: string, workerId: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Ends a job past its deadline that no worker holds a live lease on, refunding everything
+   * (the member's message is stored with it). Decided under the job's lock: exactly once, and
+   * never while a worker may still deliver it.
+   */
+  timeOut(jobId: string, memberMessage: string): Promise<TimeOutResult>;
   /** Gives the job up (before a retry) so the next attempt, on any worker, may claim it at once. */
   releaseLease(jobId: string, workerId: string): Promise<void>;
   /** Ends the job and settles its hold in one transaction, exactly once. */
   finish(jobId: string, input: FinishInput): Promise<FinishedJob>;
   /** Jobs still queued or running whose worker is gone or that never reached the queue. */
   findOrphans(olderThanMs: number): Promise<{ id: string; priority: number }[]>;
+  /** Jobs past their deadline with no live lease: candidates for timeOut. */
   findPastDeadline(limit: number): Promise<string[]>;
   /** The member's queued jobs, the next to run first (priority, then age). */
   queuedJobIdsOf(userId: string, limit: number): Promise<string[]>;

@@ -69,11 +69,15 @@ export interface ReversePurchaseInput {
 }
 
 export interface PurchaseReversal {
-  /** `reversed`: took `taken` now; `already`: this key ran before; `nothing_due`: the target was met before. */
+  /** `reversed`: took `taken` now; `already`: this key ran before; `nothing_due`: nothing to take now. */
   readonly outcome: 'reversed' | 'already' | 'nothing_due';
   readonly userId: UserId;
+  /** Taken by this reversal (for `already`: so far, including held credits taken since as they came back). */
   readonly taken: number;
-  /** What the target still lacks because the member had spent it (never taken from other credits). */
+  /**
+   * What the purchase still owes its reversals: credits the member spent (never taken from other
+   * credits) or that running jobs hold (taken from the purchase if the jobs refund them).
+   */
   readonly shortfall: number;
   /** What is left of the purchase's lot. */
   readonly remaining: number;
@@ -165,12 +169,14 @@ export interface Ledger {
   grantAllowances(input: AllowancesInput): Promise<Result<GrantedAllowances, LedgerError>>;
   /**
    * Takes back a purchase whose payment was reversed (refund, chargeback), towards a total target,
-   * from the purchase's own lot and only what is left of it. System-only: no admin path reaches it.
+   * from the purchase's own lot and only what is left of it; what running jobs hold is taken when
+   * it comes back to the lot. System-only: no admin path reaches it.
    */
   reversePurchase(input: ReversePurchaseInput): Promise<Result<PurchaseReversal, LedgerError | { readonly code: 'purchase_not_found'; readonly purchaseKey: string }>>;
   /**
-   * Gives back what one reversal took (a chargeback won) to the purchase it was taken from, once;
-   * null when it took nothing. A later reversal of the same purchase counts from there.
+   * Gives back what one reversal took (a chargeback won) to the purchase it was taken from, once,
+   * and ends its claim on credits it was still owed; null when it took nothing. A later reversal
+   * of the same purchase counts from there.
    */
   restoreReversal(input: RestoreReversalInput): Promise<Result<(Granted & { readonly userId: UserId }) | null, LedgerError>>;
   hold(input: HoldInput): Promise<Result<Hold, LedgerError>>;

@@ -21,7 +21,10 @@ export interface ReversalNotice {
   readonly packName?: string;
   /** Credits taken back (or, for `dispute_won`, given back) now. */
   readonly credits: number;
-  /** Credits of the reversed payment the member had already spent: not taken from anything else. */
+  /**
+   * Credits of the reversed payment the member had already used: spent ones are not taken from
+   * anything else; ones held by running jobs are taken back if the jobs are refunded.
+   */
   readonly alreadySpent: number;
   /** The member's top-up credits after the change. */
   readonly topupBalance: number;

@@ -192,7 +192,7 @@ describe('Discord refunds and withdrawals', () => {
     fake.updateEntitlement(String(entitlement['id']), { deleted: true });
     await withdrawalsHandled(entitlement, 1);
     expect(await f.ledger.balance(buyer, GUILD)).toMatchObject({ available: 0, held: 0 });
-    expect(dmTexts(buyer).at(-1)).toMatch(new RegExp(`\\*\\*${pack().credits - spent} credits\\*\\* bought with it were taken back.*You had already used ${spent} of them; those stay used`));
+    expect(dmTexts(buyer).at(-1)).toMatch(new RegExp(`\\*\\*${pack().credits - spent} credits\\*\\* bought with it were taken back.*You had already used ${spent} of them: what you spent stays spent`));
     expect(captured.lines()).toContainEqual(expect.objectContaining({ entitlementId: entitlement['id'], msg: 'entitlement withdrawal handled', credits: pack().credits - spent, alreadySpent: spent }));
     await expectLedgerConsistent(f.database);
   });

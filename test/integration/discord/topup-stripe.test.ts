@@ -335,7 +335,7 @@ describe('refunds and disputes (charge.refunded, charge.dispute.created / .close
     if (hold.ok) expect((await f.ledger.settle({ holdId: hold.value.holdId, capture: 1000, actorId: 'worker', reason: 'delivered' })).ok).toBe(true);
     expect((await postWebhook(refunded(sessionId, 1000))).body).toEqual({ received: true, changed: true });
     expect(await f.ledger.balance(buyer.id, GUILD)).toMatchObject({ available: 0, held: 0 });
-    expect(dmsOf(buyer.id).at(-1)).toMatch(/\*\*200 credits\*\* bought with it were taken back.*You had already used 1000 of them; those stay used/);
+    expect(dmsOf(buyer.id).at(-1)).toMatch(/\*\*200 credits\*\* bought with it were taken back.*You had already used 1000 of them: what you spent stays spent/);
     await expectLedgerConsistent(f.database);
   });
 

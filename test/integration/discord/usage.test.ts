@@ -1,12 +1,13 @@
 // /usage through the fake Discord on a month of real jobs: each confirmed and finished through the
-// real job store (so holds, captures and refunds are real ledger entries) on a clock set to the
-// day it ran. Checks the figures, the chart attachment as a real PNG, and the refusals.
+// real job store (so holds, captures and refunds are real ledger entries) with the database's
+// clock set to the day it ran. Checks the figures, the chart attachment as a real PNG, and the refusals.
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPgJobStore } from '../../../src/db/job-store.js';
 import { SPEND_CHART_SIZE } from '../../../src/charts/spend-chart.js';
 import { useGuildBot } from '../../support/bot-fixture.js';
+import { setDatabaseClock } from '../../support/database.js';
 import { aRequest, usePipeline } from '../../support/pipeline-fixture.js';
 
 const GUILD = '230000000000000001';
@@ -18,15 +19,13 @@ const aMember = () => ({ id: `33000000000000${String(++sequence).padStart(4, '0'
 const f = usePipeline(3);
 const env = useGuildBot(f, { guildId: GUILD, guildName: 'Usage Test', channelId: CHANNEL });
 
-const clock = { now: new Date() };
-const seededJobs = () => createPgJobStore(f.database.db.pool, { now: () => clock.now });
 
 interface SeedJob { daysAgo: number; model: 'flux-schnell' | 'sdxl'; price: number; count: number; delivered: number; kept: boolean }
 
 /** Confirms and finishes a job as if on `daysAgo`; returns what the ledger charged and refunded. */
 async function seed(userId: string, job: SeedJob) {
-  const jobs = seededJobs();
-  clock.now = new Date(Date.now() - job.daysAgo * DAY_MS - 60_000);
+  const jobs = createPgJobStore(f.database.db.pool);
+  await setDatabaseClock(f.database, new Date(Date.now() - job.daysAgo * DAY_MS - 60_000));
   const request = job.model === 'sdxl'
     ? aRequest({ model: 'sdxl', providerModelId: 'stability-ai/sdxl', steps: 30, count: job.count })
     : aRequest({ count: job.count });
@@ -70,6 +69,7 @@ describe('/usage', () => {
       totals.delivered += job.delivered;
       if (job.kept) totals.kept += job.delivered;
     }
+    await setDatabaseClock(f.database, null);
   });
 
   it('sums a month: spend, refunds, images delivered and kept, cost per kept image, and a chart of spend per day', async () => {

@@ -149,7 +149,7 @@ describe('expiry', () => {
     const now = f.clock.now;
     await f.ledger.grant({ key: `free:${userId}`, userId, guildId, kind: 'free', amount: 20, expiresAt: new Date(now.getTime() + days(1)), actorId: 'system', reason: 'free' });
     await f.ledger.hold({ key: `h:${userId}`, userId, guildId, amount: 5, actorId: userId, reason: 'job' });
-    f.clock.now = new Date(now.getTime() + days(2));
+    await f.setClock(new Date(now.getTime() + days(2)));
     try {
       expect((await f.ledger.balance(userId, guildId)).available).toBe(0);
       const first = await f.ledger.expire();
@@ -161,7 +161,7 @@ describe('expiry', () => {
       expect(again[0].n).toBe(1);
       await expectLedgerConsistent(f.database);
     } finally {
-      f.clock.now = now;
+      await f.setClock(now);
     }
   });
 });

@@ -86,3 +86,82 @@ describe('restoring a reversal (a chargeback won)', () => {
     await expectLedgerConsistent(f.database);
   });
 });
+
+describe('a reversal of credits held in running jobs', () => {
+  const guild = 'guild-reversal';
+  const holdFor = async (userId: string, amount: number) => {
+    const held = await f.ledger.hold({ key: `job:${userId}:${Math.random()}`, userId, guildId: guild, amount, actorId: userId, reason: 'job' });
+    if (!held.ok) throw new Error(held.error.code);
+    return held.value.holdId;
+  };
+
+  it('records what it could not take and takes it when the held credits come back', async () => {
+    const { userId, purchaseKey } = await purchase(500);
+    const jobs = [await holdFor(userId, 240), await holdFor(userId, 240)];
+    expect(await reverse(purchaseKey, 'dispute:dp_held', 500)).toMatchObject({ ok: true, value: { outcome: 'reversed', taken: 20, shortfall: 480, remaining: 0 } });
+    // Both jobs fail: their 480 credits return to the purchase, which owes them to the dispute.
+    for (const holdId of jobs) await f.ledger.settle({ holdId, capture: 0, actorId: 'worker', reason: 'failed' });
+    expect(await topup(userId)).toBe(0);
+    expect(await reverse(purchaseKey, 'dispute:dp_held', 500)).toMatchObject({ ok: true, value: { outcome: 'already', taken: 500, shortfall: 0 } });
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('owes only what was not spent: a delivered job keeps its credits spent, a failed one pays the debt', async () => {
+    const { userId, purchaseKey } = await purchase(500);
+    const [delivered, failed] = [await holdFor(userId, 200), await holdFor(userId, 200)];
+    expect(await reverse(purchaseKey, 'refund:ch_held:500', 500)).toMatchObject({ ok: true, value: { taken: 100, shortfall: 400 } });
+    await f.ledger.settle({ holdId: delivered, capture: 200, actorId: 'worker', reason: 'delivered' });
+    await f.ledger.settle({ holdId: failed, capture: 50, actorId: 'worker', reason: '1 of 4 delivered' });
+    expect(await topup(userId)).toBe(0);
+    // What the member spent stays owed, and nothing else of theirs is touched.
+    expect(await reverse(purchaseKey, 'refund:ch_held:500', 500)).toMatchObject({ ok: true, value: { outcome: 'already', taken: 250, shortfall: 250 } });
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('a won dispute gives back what it took, debt collected included, and owes nothing more', async () => {
+    const { userId, purchaseKey } = await purchase(500);
+    const job = await holdFor(userId, 300);
+    await reverse(purchaseKey, 'dispute:dp_won_held', 500);
+    await f.ledger.settle({ holdId: job, capture: 0, actorId: 'worker', reason: 'failed' });
+    expect(await topup(userId)).toBe(0);
+    const won = await f.ledger.restoreReversal({ reversalKey: 'dispute:dp_won_held', key: 'dispute-won:dp_won_held', actorId: 'stripe', reason: 'won' });
+    expect(won).toMatchObject({ ok: true, value: { amount: 500, replayed: false } });
+    expect(await topup(userId)).toBe(500);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('a dispute won while the credits are still held cancels the debt: they come back to the member', async () => {
+    const { userId, purchaseKey } = await purchase(500);
+    const job = await holdFor(userId, 500);
+    expect(await reverse(purchaseKey, 'dispute:dp_won_early', 500)).toMatchObject({ ok: true, value: { taken: 0, shortfall: 500 } });
+    await f.ledger.restoreReversal({ reversalKey: 'dispute:dp_won_early', key: 'dispute-won:dp_won_early', actorId: 'stripe', reason: 'won' });
+    await f.ledger.settle({ holdId: job, capture: 0, actorId: 'worker', reason: 'failed' });
+    expect(await topup(userId)).toBe(500);
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('a won dispute leaves a refund of the same payment its claim: what the refund could not take is taken from what comes back', async () => {
+    const { userId, purchaseKey } = await purchase(1000);
+    expect(await reverse(purchaseKey, 'dispute:dp_then_refund', 1000)).toMatchObject({ ok: true, value: { taken: 1000 } });
+    expect(await reverse(purchaseKey, 'refund:ch_after_dispute:300', 300)).toMatchObject({ ok: true, value: { outcome: 'nothing_due', taken: 0, shortfall: 0 } });
+    await f.ledger.restoreReversal({ reversalKey: 'dispute:dp_then_refund', key: 'dispute-won:dp_then_refund', actorId: 'stripe', reason: 'won' });
+    expect(await topup(userId)).toBe(700);
+    expect(await reverse(purchaseKey, 'refund:ch_after_dispute:300', 300)).toMatchObject({ ok: true, value: { outcome: 'already', taken: 300 } });
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('refunds of held credits racing reversals of the purchase take exactly the largest target', async () => {
+    const { userId, purchaseKey } = await purchase(1000);
+    const jobs = await Promise.all(Array.from({ length: 10 }, () => holdFor(userId, 90)));
+    const targets = [300, 950, 600, 950, 120];
+    await Promise.all([
+      ...targets.map((target, i) => reverse(purchaseKey, `refund:held-race:${i}`, target)),
+      ...jobs.map((holdId, i) => f.ledger.settle({ holdId, capture: i % 2 === 0 ? 0 : 90, actorId: 'worker', reason: 'done' })),
+    ]);
+    // 450 captured (spent), 550 back or never held; 950 to take back: all 550 of them.
+    expect(await topup(userId)).toBe(0);
+    const replays = await Promise.all(targets.map((target, i) => reverse(purchaseKey, `refund:held-race:${i}`, target)));
+    expect(replays.reduce((sum, r) => sum + (r.ok ? r.value.taken : 0), 0)).toBe(550);
+    await expectLedgerConsistent(f.database);
+  });
+});

@@ -1,10 +1,10 @@
 // The per-member running-job limit under contention: many workers picking up the same member's
 // jobs at the same moment must never run more of them at once than the limit allows.
 import { describe, expect, it } from 'vitest';
-import { createPgJobStore } from '../../../src/db/job-store.js';
 import { confirmGeneration } from '../../../src/use-cases/confirm-generation.js';
 import type { GenerationQueue } from '../../../src/use-cases/ports/generation-queue.js';
 import type { ClaimResult } from '../../../src/use-cases/ports/job-store.js';
+import { setDatabaseClock } from '../../support/database.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { ConcurrencyProvider } from '../../support/pipeline-doubles.js';
 import { aRequest, chargesOf, confirm, finished, fund, newMember, quote, usePipeline, type PipelineFixture } from '../../support/pipeline-fixture.js';
@@ -74,7 +74,6 @@ describe('claim with the member limit, straight on the store', () => {
     await fund(f, member, 3 * price);
     const [x, y, z] = [await heldJob(f, member, 'x'), await heldJob(f, member, 'y'), await heldJob(f, member, 'z')];
     const one = { maxRunningForMember: 1 };
-    const later = createPgJobStore(f.database.db.pool, { now: () => new Date(Date.now() + 120_000) });
 
     expect(await f.jobs.claim(x, 'dead', 60_000, one)).toMatchObject({ kind: 'claimed', job: { id: x, attempts: 1 } });
     expect(await f.jobs.claim(x, 'dead', 60_000, one)).toMatchObject({ kind: 'claimed', job: { attempts: 2 } }); // its own lease
@@ -84,12 +83,17 @@ describe('claim with the member limit, straight on the store', () => {
     await f.jobs.finish(y, delivered);
     expect(await f.jobs.claim(y, 'other', 60_000, { maxRunningForMember: 5 })).toEqual({ kind: 'finished' });
 
-    // Two minutes on, x's lease has run out: its worker is gone. It does not count against the
-    // member, and x itself is taken over.
-    expect(await later.claim(z, 'rescuer', 60_000, one)).toMatchObject({ kind: 'claimed', job: { id: z } });
-    expect(await later.claim(x, 'rescuer', 60_000, one)).toEqual({ kind: 'member_limit', running: 1 });
-    await later.finish(z, delivered);
-    expect(await later.claim(x, 'rescuer', 60_000, one)).toMatchObject({ kind: 'claimed', job: { id: x, attempts: 3 } });
+    // Two minutes on (the database's clock decides leases), x's lease has run out: its worker is
+    // gone. It does not count against the member, and x itself is taken over.
+    await setDatabaseClock(f.database, new Date(Date.now() + 120_000));
+    try {
+      expect(await f.jobs.claim(z, 'rescuer', 60_000, one)).toMatchObject({ kind: 'claimed', job: { id: z } });
+      expect(await f.jobs.claim(x, 'rescuer', 60_000, one)).toEqual({ kind: 'member_limit', running: 1 });
+      await f.jobs.finish(z, delivered);
+      expect(await f.jobs.claim(x, 'rescuer', 60_000, one)).toMatchObject({ kind: 'claimed', job: { id: x, attempts: 3 } });
+    } finally {
+      await setDatabaseClock(f.database, null);
+    }
 
     await expect(f.jobs.claim(x, 'w', 60_000, { maxRunningForMember: 0 })).rejects.toThrow(RangeError);
     expect(await f.jobs.claim('00000000-0000-4000-8000-000000000000', 'w', 60_000, one)).toEqual({ kind: 'finished' });

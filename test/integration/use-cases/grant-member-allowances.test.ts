@@ -49,7 +49,7 @@ describe('granting what a member is due, lazily (default price card)', () => {
     expect(upgrade.ok && upgrade.value.tierGranted?.amount).toBe(250);
     const lost = await grantAt(userId, new Date('2026-11-26T10:00:00Z'), []);
     expect(lost.ok && lost.value.tier.name).toBe('none');
-    f.clock.now = new Date('2026-11-26T10:00:00Z');
+    await f.setClock(new Date('2026-11-26T10:00:00Z'));
     expect((await f.ledger.balance(userId, guildId)).buckets.tier.available).toBe(450);
     await expectLedgerConsistent(f.database);
   });
