@@ -14,6 +14,7 @@ import type { Ledger } from '../../src/use-cases/ports/ledger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { RecordingDelivery } from './pipeline-doubles.js';
 import { dropPrefix, redisUrl, uniquePrefix } from './redis.js';
+import { waitFor } from './wait-for.js';
 
 export const guildId = 'guild-pipeline';
 
@@ -77,6 +78,18 @@ export async function quote(f: PipelineFixture, userId: string, price: number, r
 
 export async function confirm(f: PipelineFixture, quoteId: string, userId: string, deadlineInMs = 600_000) {
   return confirmGeneration({ jobs: f.jobs, queue: f.queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + deadlineInMs) });
+}
+
+/**
+ * The job a Generate click created and its public message id, once the message is posted: the bot
+ * answers the click first and posts the job message after.
+ */
+export function jobOfGenerate(f: PipelineFixture, generateCustomId: string, timeoutMs = 5_000): Promise<{ jobId: string; messageId: string }> {
+  const quoteId = generateCustomId.split(':')[2];
+  return waitFor(async () => {
+    const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1 AND message_id IS NOT NULL`, [quoteId]);
+    return rows[0] ? { jobId: rows[0].id as string, messageId: rows[0].message_id as string } : null;
+  }, timeoutMs, `the job message of quote ${quoteId}`);
 }
 
 /** Waits until the job has ended (succeeded, partial or failed) and returns it. */

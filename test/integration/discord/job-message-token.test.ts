@@ -18,6 +18,17 @@ const TOKEN_TTL_MS = 2500;
 const f = usePipeline(2);
 const env = useGuildBot(f, { guildId: GUILD, guildName: 'Short tokens', channelId: CHANNEL }, { interactionTokenTtlMs: TOKEN_TTL_MS, oldMessageEditsPerHour: 1 });
 
+/** A job confirmed by a tool (no interaction) in this guild's channel: funded, quoted, confirmed. */
+async function toolJob(userId: string, prompt: string): Promise<string> {
+  await f.ledger.grant({ key: `fund:${userId}`, userId, guildId: GUILD, kind: 'grant', amount: 10, expiresAt: null, actorId: 'test', reason: 'fund' });
+  // The pipeline fixture's quotes are for another guild and channel: point this one at ours.
+  const quoteId = await quote(f, userId, 2, aRequest({ prompt }));
+  await f.database.sql.query(`UPDATE quote SET guild_id = $2, channel_id = $3 WHERE id = $1`, [quoteId, GUILD, CHANNEL]);
+  const confirmed = await confirm(f, quoteId, userId);
+  if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
+  return confirmed.value.jobId;
+}
+
 describe('a job that outlives its interaction token', () => {
   it('is posted through the webhook, then finished in the same message through the channel', async () => {
     const { fake } = env;
@@ -44,14 +55,7 @@ describe('a job that outlives its interaction token', () => {
 
   it('a job with no interaction (confirmed by a tool) gets its message in the channel', async () => {
     const { fake } = env;
-    const userId = '390000000000000002';
-    await f.ledger.grant({ key: `fund:${userId}`, userId, guildId: GUILD, kind: 'grant', amount: 10, expiresAt: null, actorId: 'test', reason: 'fund' });
-    // The pipeline fixture's quotes are for another guild and channel: point this one at ours.
-    const quoteId = await quote(f, userId, 2, aRequest({ prompt: 'a tool-made kite' }));
-    await f.database.sql.query(`UPDATE quote SET guild_id = $2, channel_id = $3 WHERE id = $1`, [quoteId, GUILD, CHANNEL]);
-    const confirmed = await confirm(f, quoteId, userId);
-    expect(confirmed.ok).toBe(true);
-    const jobId = confirmed.ok ? confirmed.value.jobId : '';
+    const jobId = await toolJob('390000000000000002', 'a tool-made kite');
     expect((await finished(f, jobId)).status).toBe('succeeded');
     const posted = fake.messages.filter((m) => JSON.stringify(m.payload).includes('a tool-made kite'));
     expect(posted.map((m) => [m.action, m.via])).toEqual(expect.arrayContaining([['create', 'channel']]));
@@ -62,12 +66,7 @@ describe('a job that outlives its interaction token', () => {
 describe('a job message Discord will no longer let the bot edit', () => {
   it('is replaced by a new message carrying the result, and the old one is deleted', async () => {
     const { fake } = env;
-    const userId = '390000000000000003';
-    await f.ledger.grant({ key: `fund:${userId}`, userId, guildId: GUILD, kind: 'grant', amount: 10, expiresAt: null, actorId: 'test', reason: 'fund' });
-    const quoteId = await quote(f, userId, 2, aRequest({ prompt: 'an ancient lighthouse' }));
-    await f.database.sql.query(`UPDATE quote SET guild_id = $2, channel_id = $3 WHERE id = $1`, [quoteId, GUILD, CHANNEL]);
-    const confirmed = await confirm(f, quoteId, userId);
-    const jobId = confirmed.ok ? confirmed.value.jobId : '';
+    const jobId = await toolJob('390000000000000003', 'an ancient lighthouse');
     // "Generating…" is posted when the job starts; then the message turns out to be over an hour
     // old, and Discord's cap on edits of such messages (1 an hour in this fake) runs out under the progress.
     const first = await waitFor(async () => (await f.jobs.get(jobId))?.messageId ?? null, 5000, 'the job message');

@@ -17,8 +17,7 @@ import { FakeDiscord, type Json, type RecordedMessage } from '../../fakes/fake-d
 import { startTestBot } from '../../support/bot-fixture.js';
 import { buttonIds, buttonLabels, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
-import { finished, usePipeline } from '../../support/pipeline-fixture.js';
-import { waitFor } from '../../support/wait-for.js';
+import { finished, jobOfGenerate, usePipeline } from '../../support/pipeline-fixture.js';
 
 const GUILD = '220000000000000001';
 const CHANNEL = '220000000000000002';
@@ -83,11 +82,7 @@ async function generate(user: Member, quoteData: Record<string, unknown>, roles:
   const generateId = buttonIds(quoteData).find((id) => id.startsWith('quote:generate:'))!;
   const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, roles, customId: generateId }).answer();
   expect(String((click.data as { content: string }).content)).toMatch(/^Confirmed/);
-  // The answer comes first; the public job message follows it.
-  return waitFor(async () => {
-    const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1 AND message_id IS NOT NULL`, [generateId.split(':')[2]]);
-    return rows[0] ? { jobId: rows[0].id as string, messageId: rows[0].message_id as string } : null;
-  }, 5_000, 'the job message');
+  return jobOfGenerate(f, generateId);
 }
 
 const prompt = (value: string): Json => ({ name: 'prompt', type: 3, value });

@@ -6,7 +6,7 @@ import { refreshQueuePlaces } from '../../../src/discord/queue-place-refresher.j
 import type { RecordedMessage } from '../../fakes/fake-discord/fake-discord.js';
 import { useGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds } from '../../support/discord-payloads.js';
-import { usePipeline } from '../../support/pipeline-fixture.js';
+import { jobOfGenerate, usePipeline } from '../../support/pipeline-fixture.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const GUILD = '260000000000000001';
@@ -24,11 +24,7 @@ async function queuedJob(): Promise<{ jobId: string; messageId: string }> {
   const quote = (await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `a queued lantern ${sequence}` }] }).answer()).data;
   const generateId = buttonIds(quote).find((id) => id.startsWith('quote:generate:'))!;
   await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generateId }).answer();
-  // The answer comes first; the public job message follows it.
-  return waitFor(async () => {
-    const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1 AND message_id IS NOT NULL`, [generateId.split(':')[2]]);
-    return rows[0] ? { jobId: rows[0].id as string, messageId: rows[0].message_id as string } : null;
-  }, 5_000, 'the job message');
+  return jobOfGenerate(f, generateId);
 }
 const claim = (jobId: string) => f.jobs.claim(jobId, 'test-worker', 60_000, { maxRunningForMember: 4 });
 const textOf = (messageId: string) => {
