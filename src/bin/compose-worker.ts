@@ -59,12 +59,13 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
   const onRedisError = (error: Error) => log.warn({ err: error.message }, 'redis connection problem; retrying');
   const queue = createBullGenerationQueue({ connection: createRedisConnection(config.redis.url, onRedisError), prefix: config.redis.queuePrefix });
   const shutdown = new AbortController();
-  const limiterRedis = createRedisConnection(config.redis.url, onRedisError);
+  // Redis for the provider start limit and the health check (the queue and worker keep their own).
+  const redis = createRedisConnection(config.redis.url, onRedisError);
   const provider = limitProviderStarts(instrumentProvider(config.provider.kind === 'replicate'
     ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
     : createLocalProvider({ delayMs: config.provider.delayMs }), metrics),
   // Kept in Redis, so it holds across every worker process together.
-  { redis: limiterRedis, prefix: config.redis.queuePrefix, max: config.worker.providerJobsPerMinute });
+  { redis, prefix: config.redis.queuePrefix, max: config.worker.providerJobsPerMinute });
   const delivery = config.discord.token
     ? createDiscordDelivery({ token: config.discord.token, jobs, log, maxUploadBytes: config.discord.maxUploadBytes, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
     : null;
@@ -117,12 +118,11 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     if (reconciled.enqueued.length + reconciled.timedOut.length > 0) log.info(reconciled, 'jobs reconciled');
   });
 
-  const healthRedis = createRedisConnection(config.redis.url, onRedisError);
   log.info({ provider: provider.name, generating: worker !== null }, 'worker ready');
   return {
     checks: {
       postgres: () => db.pool.query('SELECT 1'),
-      redis: () => healthRedis.ping(),
+      redis: () => redis.ping(),
       queue: () => queue.queue.getJobCounts('wait'),
     },
     beforeScrape: async () => {
@@ -138,8 +138,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       clearTimeout(handBack);
       await Promise.all([stopSweep(), stopReconcile()]);
       await queue.close();
-      healthRedis.disconnect();
-      limiterRedis.disconnect();
+      redis.disconnect();
       await db.close();
     },
   };
