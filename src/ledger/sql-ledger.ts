@@ -4,6 +4,7 @@
 // included: expiry is decided by the database's clock (ledger_now(), *_ledger_clock), never sent.
 import type pg from 'pg';
 import { query as run } from '../db/sql.js';
+import type { AllowancePolicy } from '../domain/admin/grant-policy.js';
 import type { LedgerError } from '../domain/credits/ledger-errors.js';
 import { lotKinds, restoreGraceMs, type LotKind } from '../domain/credits/lots.js';
 import { err, ok, type Result } from '../domain/result.js';
@@ -19,6 +20,12 @@ export interface LedgerOptions {
    * @defaultValue restoreGraceMs (1 hour, src/domain/credits/lots.ts)
    */
   readonly restoreGraceMs?: number;
+  /**
+   * What server admins may create (OWNER_IDS, GUILD_ADMIN_TIERS, GUILD_FREE_DAILY_MAX, the card's
+   * tiers): ledger_grant_allowances checks every allowance against it. Only a ledger that grants
+   * allowances (the bot's) needs one; grantAllowances without it is a wiring error and throws.
+   */
+  readonly allowancePolicy?: AllowancePolicy;
 }
 
 // pg returns int8 (bigint) columns as strings, to lose no precision.
@@ -55,12 +62,23 @@ function toBalance(row: BalanceRow): Balance {
 export const rehearseAllowancesCall = (client: pg.ClientBase, memberId: string) => client.query(`
   SELECT * FROM ledger_grant_allowances($1, $1,
     $1, 1, now() + interval '1 day', $1,
-    $1, $1, 1, now() + interval '1 day')`, [memberId]);
+    $1, $1, 1, now() + interval '1 day', $2::jsonb)`,
+[memberId, policyJson({ ownerIds: [], adminTiers: 'all', freeDailyCeiling: 1, defaultTier: memberId, tierAllowances: { [memberId]: 1 } })]);
+
+/** The policy as ledger_grant_allowances reads it (prisma/migrations/20261205090000_allowances_under_policy). */
+const policyJson = (policy: AllowancePolicy): string => JSON.stringify({
+  owner_ids: policy.ownerIds,
+  admin_tiers: policy.adminTiers === 'all' ? null : policy.adminTiers,
+  free_daily_ceiling: policy.freeDailyCeiling,
+  default_tier: policy.defaultTier,
+  tier_allowances: policy.tierAllowances,
+});
 
 const maxInt4 = 2 ** 31 - 1;
 
 export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Ledger {
   const restoreGrace = options.restoreGraceMs ?? restoreGraceMs;
+  const allowancePolicy = options.allowancePolicy === undefined ? null : policyJson(options.allowancePolicy);
 
   async function grant(input: GrantInput): Promise<Result<Granted, LedgerError>> {
     const checked = validate(
@@ -93,16 +111,18 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
         ] : []),
       );
       if (!checked.ok) return checked;
+      if (allowancePolicy === null) throw new Error('grantAllowances: this ledger was built without an allowancePolicy (createSqlLedger options)');
       const freeDue = free !== undefined && free.amount > 0;
       const tierDue = tier !== undefined && tier.allowance > 0;
       const [row] = await run<AllowancesRow>(pool, `
         SELECT * FROM ledger_grant_allowances($1, $2,
           $3, $4::int, $5::timestamptz, $6,
-          $7, $8, $9::int, $10::timestamptz)`, [
+          $7, $8, $9::int, $10::timestamptz, $11::jsonb)`, [
         userId, guildId,
         freeDue ? `free:${guildId}:${userId}:${free.periodKey}` : null, freeDue ? free.amount : null, freeDue ? free.expiresAt : null,
         freeDue ? `free daily credits ${free.periodKey}` : null,
         tierDue ? tier.periodKey : null, tierDue ? tier.tierName : null, tierDue ? tier.allowance : null, tierDue ? tier.expiresAt : null,
+        allowancePolicy,
       ]);
       const granted = (outcome: string | null, lotId: string | null, amount: number | null, expiresAt: Date | null): Granted | null =>
         outcome === 'created' ? toGranted({ outcome, lot_id: lotId, amount: amount!, expires_at: expiresAt }) : null;

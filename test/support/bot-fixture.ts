@@ -9,22 +9,24 @@ import { createPgMemberSettingsStore } from '../../src/db/member-settings-store.
 import { createPgLedgerHistoryReader } from '../../src/db/ledger-history-reader.js';
 import { createPgUsageReader } from '../../src/db/usage-reader.js';
 import type { BotDepsInput } from '../../src/discord/bot-deps.js';
-import { noGrants } from '../../src/domain/admin/grant-policy.js';
 import { createSqlAdminCredits } from '../../src/ledger/sql-admin-credits.js';
 import { createBot } from '../../src/discord/bot.js';
 import type { PriceCard } from '../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../src/pricing/load-price-card.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord/fake-discord.js';
+import { createTestLedger, testGrantPolicy } from './ledger-fixture.js';
 import type { PipelineFixture } from './pipeline-fixture.js';
 
 export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Partial<BotDepsInput> = {}): BotDepsInput {
+  const grantPolicy = overrides.grantPolicy ?? testGrantPolicy;
   return {
-    ledger: f.ledger, jobs: f.jobs, queue: f.queue,
+    // As in production: the bot's ledger checks allowances against its policy and card.
+    ledger: createTestLedger(f.database, card, grantPolicy), jobs: f.jobs, queue: f.queue,
     guildSettings: createPgGuildSettingsStore(f.database.db.pool),
     audit: createPgAuditLog(f.database.db.pool),
     memberSettings: createPgMemberSettingsStore(f.database.db.pool),
-    adminCredits: createSqlAdminCredits(f.database.db.pool), adminStats: createPgAdminStatsReader(f.database.db.pool), grantPolicy: noGrants,
+    adminCredits: createSqlAdminCredits(f.database.db.pool), adminStats: createPgAdminStatsReader(f.database.db.pool), grantPolicy,
     history: createPgLedgerHistoryReader(f.database.db.pool), usage: createPgUsageReader(f.database.db.pool),
     card, log: createLogger('silent'), now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 31),
     ...overrides,

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect } from 'vitest';
+import { allowancePolicyFor, noGrants, type GrantPolicy } from '../../src/domain/admin/grant-policy.js';
+import type { PriceCard } from '../../src/domain/pricing/price-card-schema.js';
 import { createSqlLedger } from '../../src/ledger/sql-ledger.js';
+import { loadPriceCardOrThrow } from '../../src/pricing/load-price-card.js';
 import type { Ledger } from '../../src/use-cases/ports/ledger.js';
 import { createTestDatabase, setDatabaseClock, type TestDatabase } from './database.js';
 
@@ -12,7 +15,27 @@ export interface LedgerFixture {
   setClock(at: Date): Promise<void>;
 }
 
-/** A fresh database and ledger for one test file, dropped afterwards. */
+/**
+ * The operator policy tests run under unless they test the policy: nobody but owners (none) gifts
+ * credits, and server admins may map a role to any tier (the production default allows none).
+ */
+export const testGrantPolicy: GrantPolicy = { ...noGrants, guildAdminTiers: 'all' };
+
+/** A ledger as the bot builds it: allowances checked against `policy` and `card` in SQL. */
+export const createTestLedger = (database: TestDatabase, card: PriceCard, policy: GrantPolicy = testGrantPolicy) =>
+  createSqlLedger(database.db.pool, { allowancePolicy: allowancePolicyFor(policy, card) });
+
+/**
+ * Maps a role of `guildId` to `tierName` as a server admin would: what lets the ledger give a
+ * member that tier's allowance in that guild (ledger_grant_allowances checks the mapping).
+ */
+export async function mapRoleToTier(database: TestDatabase, guildId: string, tierName: string, setBy = 'test-admin'): Promise<void> {
+  await database.sql.query(
+    `INSERT INTO guild_tier_role (guild_id, role_id, tier_name, set_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+    [guildId, `role-${tierName}`, tierName, setBy]);
+}
+
+/** A fresh database and ledger (on the default price card) for one test file, dropped afterwards. */
 export function useLedger(poolSize = 10): LedgerFixture {
   const clock = { now: new Date('2026-11-22T12:00:00Z') };
   const fixture = { clock } as LedgerFixture;
@@ -22,7 +45,7 @@ export function useLedger(poolSize = 10): LedgerFixture {
   };
   beforeAll(async () => {
     fixture.database = await createTestDatabase(poolSize);
-    fixture.ledger = createSqlLedger(fixture.database.db.pool);
+    fixture.ledger = createTestLedger(fixture.database, await loadPriceCardOrThrow());
     await fixture.setClock(clock.now);
   });
   afterAll(async () => {

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { Worker } from 'bullmq';
 import { createPgJobStore } from '../../src/db/job-store.js';
 import type { JobRequest } from '../../src/domain/jobs/job-request.js';
-import { createSqlLedger } from '../../src/ledger/sql-ledger.js';
 import { createBullGenerationQueue } from '../../src/queue/bullmq-generation-queue.js';
 import { createGenerationWorker, type GenerationWorkerOptions } from '../../src/queue/generation-worker.js';
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
@@ -12,6 +11,8 @@ import type { ImageProvider } from '../../src/use-cases/ports/image-provider.js'
 import type { JobRecord, JobStore } from '../../src/use-cases/ports/job-store.js';
 import type { Ledger } from '../../src/use-cases/ports/ledger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { createTestLedger } from './ledger-fixture.js';
+import { loadPriceCardOrThrow } from '../../src/pricing/load-price-card.js';
 import { RecordingDelivery } from './pipeline-doubles.js';
 import { dropPrefix, redisUrl, uniquePrefix } from './redis.js';
 import { waitFor } from './wait-for.js';
@@ -34,7 +35,7 @@ export function usePipeline(attempts = 3): PipelineFixture {
   const f = { workers: [] as Worker[], delivery: new RecordingDelivery() } as unknown as PipelineFixture;
   beforeAll(async () => {
     f.database = await createTestDatabase(12);
-    f.ledger = createSqlLedger(f.database.db.pool);
+    f.ledger = createTestLedger(f.database, await loadPriceCardOrThrow());
     f.jobs = createPgJobStore(f.database.db.pool);
     f.prefix = uniquePrefix();
     f.queue = createBullGenerationQueue({ connection: createRedisConnection(redisUrl), prefix: f.prefix, attempts });

@@ -48,3 +48,27 @@ export const freeDailyCeiling = (policy: GrantPolicy, card: Pick<PriceCard, 'fre
 
 /** No one but owners (there are none) may create credits: the safe default when the operator configured nothing. */
 export const noGrants: GrantPolicy = { ownerIds: [], guildAdminsMayGrant: false, guildAdminDailyCap: 0, guildAdminTiers: [], freeDailyMax: null };
+
+/**
+ * The policy as the ledger enforces it where allowances are created (ledger_grant_allowances):
+ * fixed when the process starts, so a bug in the code that resolves a member's tier or a guild's
+ * free credits cannot create more than the operator allows.
+ */
+export interface AllowancePolicy {
+  readonly ownerIds: readonly string[];
+  /** Tiers server admins may give a role; 'all' when the operator allows every tier. */
+  readonly adminTiers: 'all' | readonly string[];
+  readonly freeDailyCeiling: number;
+  /** The tier of members without a tier role: given without a mapping. */
+  readonly defaultTier: string;
+  /** Each tier's allowance on the card: no tier grant is larger. */
+  readonly tierAllowances: Readonly<Record<string, number>>;
+}
+
+export const allowancePolicyFor = (policy: GrantPolicy, card: Pick<PriceCard, 'freeDailyCredits' | 'tiers'>): AllowancePolicy => ({
+  ownerIds: policy.ownerIds,
+  adminTiers: policy.guildAdminTiers,
+  freeDailyCeiling: freeDailyCeiling(policy, card),
+  defaultTier: card.tiers[0]?.name ?? 'none',
+  tierAllowances: Object.fromEntries(card.tiers.map((tier) => [tier.name, tier.allowance])),
+});

@@ -164,7 +164,9 @@ export interface Ledger {
   /**
    * What a member is due before they spend or see their balance (lazy: call on use) — the
    * guild's free daily credits and their tier's allowance — then their balance after it, in one
-   * round trip and one transaction.
+   * round trip and one transaction. Both are checked against the operator's policy where they
+   * are created: free credits are lowered to the ceiling, and a tier allowance is refused (tier:
+   * null) unless the tier is the default or this guild maps a role to it under the policy.
    */
   grantAllowances(input: AllowancesInput): Promise<Result<GrantedAllowances, LedgerError>>;
   /**

@@ -2,7 +2,7 @@
 // real ledger functions and job store: readable rows, keyset paging with Newer/Older, buttons
 // that only the member who ran /history can press, and an empty history.
 import { describe, expect, it } from 'vitest';
-import { createSqlLedger } from '../../../src/ledger/sql-ledger.js';
+import { mapRoleToTier } from '../../support/ledger-fixture.js';
 import { useGuildBot } from '../../support/bot-fixture.js';
 import { aRequest, usePipeline } from '../../support/pipeline-fixture.js';
 
@@ -51,6 +51,7 @@ describe('/history', () => {
     const member = aMember();
     const grant = (key: string, kind: 'free' | 'grant' | 'topup', amount: number, actorId: string, reason: string, expiresAt: Date | null = null) =>
       f.ledger.grant({ key, userId: member.id, guildId: kind === 'topup' ? null : GUILD, kind, amount, expiresAt, actorId, reason });
+    await mapRoleToTier(f.database, GUILD, 'starter');
     await f.ledger.grantAllowances({
       userId: member.id, guildId: GUILD, free: { periodKey: '2026-11-22', amount: 20, expiresAt: new Date(Date.now() + 3_600_000) },
       tier: { periodKey: '2026-W47', tierName: 'starter', allowance: 200, expiresAt: new Date(Date.now() + 86_400_000) },
@@ -61,7 +62,7 @@ describe('/history', () => {
     await runJob(member.id, 2, 1, 0, 'safety filter');
     // Credits that ran out: a gift that expired a minute ago, swept by the ledger's expiry.
     await grant(`short-${member.id}`, 'grant', 5, ADMIN, 'trial', new Date(Date.now() - 60_000));
-    await createSqlLedger(f.database.db.pool).expire();
+    await f.ledger.expire();
     // Another server's entries are not this server's history.
     await f.ledger.grant({ key: `elsewhere-${member.id}`, userId: member.id, guildId: OTHER_GUILD, kind: 'grant', amount: 9, expiresAt: null, actorId: ADMIN, reason: 'other server' });
 

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { expectLedgerConsistent, uniqueUser, useLedger } from '../../support/ledger-fixture.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectLedgerConsistent, mapRoleToTier, uniqueUser, useLedger } from '../../support/ledger-fixture.js';
 
 const guildId = 'guild-grants';
 const f = useLedger();
+beforeAll(async () => {
+  for (const tier of ['starter', 'pro']) await mapRoleToTier(f.database, guildId, tier);
+});
 const days = (n: number) => n * 24 * 60 * 60 * 1000;
 
 async function entryCount(userId: string): Promise<number> {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { grantMemberAllowances } from '../../../src/use-cases/grant-member-allowances.js';
-import { expectLedgerConsistent, uniqueUser, useLedger } from '../../support/ledger-fixture.js';
+import { expectLedgerConsistent, mapRoleToTier, uniqueUser, useLedger } from '../../support/ledger-fixture.js';
 
 const guildId = 'guild-allowances';
 const roleTiers = new Map([['role-starter', 'starter'], ['role-pro', 'pro']]);
@@ -10,6 +10,7 @@ const f = useLedger();
 let card: PriceCard;
 beforeAll(async () => {
   card = await loadPriceCardOrThrow();
+  for (const tier of ['starter', 'pro']) await mapRoleToTier(f.database, guildId, tier);
 });
 
 const grantAt = (userId: string, now: Date, roleIds: string[]) =>
@@ -59,7 +60,7 @@ describe('granting what a member is due, lazily (default price card)', () => {
     const now = new Date('2026-11-22T15:00:00Z');
     const none = await grantMemberAllowances({ ledger: f.ledger, card, now, userId, guildId, roleIds: [], roleTiers, freeDailyCredits: 0 });
     expect(none.ok && none.value.freeGranted).toBeNull();
-    const other = await grantMemberAllowances({ ledger: f.ledger, card, now, userId, guildId: 'guild-generous', roleIds: [], roleTiers, freeDailyCredits: 75 });
-    expect(other.ok && other.value.freeGranted?.amount).toBe(75);
+    const other = await grantMemberAllowances({ ledger: f.ledger, card, now, userId, guildId: 'guild-generous', roleIds: [], roleTiers, freeDailyCredits: 15 });
+    expect(other.ok && other.value.freeGranted?.amount).toBe(15);
   });
 });
