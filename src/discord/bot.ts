@@ -109,15 +109,37 @@ const missedWithdrawalsLookBackMs = 90 * 24 * 60 * 60 * 1000;
  * page by page. Taking back is keyed, so finding the same deletion at every start changes nothing.
  */
 async function takeBackMissedWithdrawals(client: Client<true>, deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
-  const skus = deps.card.packs.flatMap((pack) => (pack.discordSkuId === undefined ? [] : [pack.discordSkuId]));
+  const skus = packSkus(deps);
   if (skus.length === 0) return;
+  const since = SnowflakeUtil.generate({ timestamp: Date.now() - missedWithdrawalsLookBackMs }).toString();
+  for await (const entitlement of everyEntitlement(client, { skus, excludeDeleted: false }, since)) {
+    const why = withdrawal(entitlement);
+    if (why) await withdraw(entitlement, why, deps, notifier);
+  }
+}
+
+/**
+ * Purchases made while the bot was down (Discord does not send a missed ENTITLEMENT_CREATE
+ * again): every live pack purchase not yet consumed is redeemed, however many pages that takes.
+ * Redeeming is keyed by entitlement, so one already granted is only consumed.
+ */
+async function redeemMissedPurchases(client: Client<true>, deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
+  const skus = packSkus(deps);
+  if (skus.length === 0) return;
+  for await (const entitlement of everyEntitlement(client, { skus, excludeEnded: true }, '0')) {
+    if (!entitlement.consumed) await redeem(entitlement, deps, notifier);
+  }
+}
+
+const packSkus = (deps: BotDeps): string[] => deps.card.packs.flatMap((pack) => (pack.discordSkuId === undefined ? [] : [pack.discordSkuId]));
+
+/** The application's entitlements after a snowflake, oldest first, page by page (Discord's pages hold at most 100). */
+async function* everyEntitlement(client: Client<true>, filter: { skus: string[]; excludeDeleted?: boolean; excludeEnded?: boolean }, after: string) {
   const pageSize = 100;
-  let after = SnowflakeUtil.generate({ timestamp: Date.now() - missedWithdrawalsLookBackMs }).toString();
   for (;;) {
-    const page = await client.application.entitlements.fetch({ skus, excludeDeleted: false, after, limit: pageSize, cache: false });
+    const page = await client.application.entitlements.fetch({ ...filter, after, limit: pageSize, cache: false });
     for (const entitlement of page.values()) {
-      const why = withdrawal(entitlement);
-      if (why) await withdraw(entitlement, why, deps, notifier);
+      yield entitlement;
       if (BigInt(entitlement.id) > BigInt(after)) after = entitlement.id;
     }
     if (page.size < pageSize) return;
@@ -205,9 +227,7 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       // Global commands reach every server but can take a while to show; a dev server's are instant.
       if (devGuildId) await client.application!.commands.set([...commands], devGuildId);
       else await client.application!.commands.set([...commands]);
-      // Purchases made while the bot was down: redeem what was never consumed.
-      const pending = await client.application!.entitlements.fetch({ excludeEnded: true });
-      for (const entitlement of pending.values()) if (!entitlement.consumed) await redeem(entitlement, deps, notifier);
+      await redeemMissedPurchases(client as Client<true>, deps, notifier);
       // …and refunds made while it was down (answering interactions meanwhile: the handlers are on).
       await takeBackMissedWithdrawals(client as Client<true>, deps, notifier)
         .catch((error: unknown) => deps.log.error({ err: error }, 'looking for purchases withdrawn while the bot was down FAILED; they are taken back at the next start'));

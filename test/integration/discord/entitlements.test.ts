@@ -49,7 +49,9 @@ beforeAll(async () => {
   card = { ...defaults, packs: defaults.packs.map((pack, i) => (i === 0 ? { ...pack, discordSkuId: SKU } : pack)) };
   fake = await FakeDiscord.start();
   fake.addGuild({ id: GUILD, name: 'Shop', channels: [{ id: '240000000000000002', name: 'general', type: 0 }] });
-  // Bought while the bot was offline.
+  // A full page (Discord lists at most 100) of purchases redeemed long ago, then one bought while
+  // the bot was offline: the start must page on to find it.
+  for (let i = 0; i < 100; i++) fake.addEntitlement({ userId: `3400000000000008${String(i).padStart(2, '0')}`, skuId: SKU, type: 1, consumed: true });
   fake.addEntitlement({ userId: BUYER_EARLY, skuId: SKU, type: 1 });
   captured = captureLog('debug');
   bot = await startTestBot(f, fake, card, { log: captured.log });
@@ -60,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('Discord purchases', () => {
-  it('redeems at start what was bought while the bot was down, and consumes it', async () => {
+  it('redeems at start what was bought while the bot was down, past the first page of purchases, and consumes it', async () => {
     expect(await topups(BUYER_EARLY)).toBe(card.packs[0]!.credits);
     expect(fake.entitlements.find((e) => e['user_id'] === BUYER_EARLY)?.['consumed']).toBe(true);
     // …and the member is told, like a purchase made while the bot was up.
