@@ -2,7 +2,6 @@
 // ledger, job store and queue. Requires DISCORD_TOKEN.
 import { randomInt } from 'node:crypto';
 import { createPgAdminStatsReader } from '../db/admin-stats-store.js';
-import { createPgAuditLog } from '../db/audit-log.js';
 import { cacheGuildSettings } from '../db/cached-guild-settings.js';
 import { cacheMemberSettings } from '../db/cached-member-settings.js';
 import { createDatabase } from '../db/client.js';
@@ -14,7 +13,7 @@ import { createPgLedgerHistoryReader } from '../db/ledger-history-reader.js';
 import { createPgUsageReader } from '../db/usage-reader.js';
 import { createBot } from '../discord/bot.js';
 import { applyServerAdminPolicy } from '../use-cases/apply-server-admin-policy.js';
-import { startQueuePlaceRefresher } from '../discord/queue-place-refresher.js';
+import { startQueuePlaceRefresher } from '../use-cases/refresh-queue-places.js';
 import { createSqlAdminCredits } from '../ledger/sql-admin-credits.js';
 import { createSqlLedger, rehearseAllowancesCall } from '../ledger/sql-ledger.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
@@ -44,7 +43,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
     deps: {
-      ledger: createSqlLedger(db.pool, { allowancePolicy: allowancePolicyFor(grantPolicy, priceCard) }), jobs, queue, guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.pool), { log }), grantPolicy, priceCard), audit: createPgAuditLog(db.pool),
+      ledger: createSqlLedger(db.pool, { allowancePolicy: allowancePolicyFor(grantPolicy, priceCard) }), jobs, queue, guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.pool), { log }), grantPolicy, priceCard),
       memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.pool)),
       adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
       grantPolicy,
@@ -58,7 +57,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert]);
   if (warmUpFailure) log.warn({ err: warmUpFailure.message }, 'warming the database connections failed; the first interactions will be slower');
   await bot.start();
-  const stopQueuePlaces = startQueuePlaceRefresher({ sender: bot.jobMessages, jobs, log });
+  const stopQueuePlaces = startQueuePlaceRefresher({ jobMessages: bot.jobMessages, jobs, log });
   log.info({ user: bot.client.user?.tag, guilds: bot.client.guilds.cache.size }, 'bot connected to Discord');
   return {
     ...(stripe ? { publicRoutes: stripe.routes } : {}),

@@ -3,13 +3,14 @@
 // that the member is given instead of the error itself.
 import { randomUUID } from 'node:crypto';
 import { Client, EntitlementType, Events, GatewayIntentBits, MessageFlags, Options, SnowflakeUtil, type Entitlement, type Interaction } from 'discord.js';
-import { redeemEntitlement } from '../use-cases/redeem-entitlement.js';
-import { reverseEntitlement, type WithdrawnEntitlement } from '../use-cases/reverse-entitlement.js';
-import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
+import type { PriceCard } from '../domain/pricing/price-card-schema.js';
+import type { Logger } from '../shared/logger.js';
+import { createBotUseCases, type BotPorts, type BotUseCases } from '../use-cases/bot-use-cases.js';
+import type { WithdrawnEntitlement } from '../use-cases/reverse-entitlement.js';
 import { commands } from '../../commands/index.js';
-import type { BotDeps, BotDepsInput } from './bot-deps.js';
-import { createJobMessageSender, type JobMessageSender } from './job-message-sender.js';
-import { forgetDeletedTierRole } from './forget-deleted-tier-role.js';
+import type { HandlerContext } from './handler-context.js';
+import { createJobMessageSender } from './job-message-sender.js';
+import { createJobMessages } from './job-messages.js';
 import { createDiscordPurchaseNotifier } from './purchase-notifier.js';
 import { failedInteractionText, type HeldForJob } from './render/interaction-failure.js';
 import { declined, routeInGuild, type Ack } from './routes.js';
@@ -18,7 +19,8 @@ export interface BotOptions {
   readonly token: string;
   /** REST base URL (`DISCORD_API_URL`); discord.js's `rest.api`. */
   readonly apiUrl?: string;
-  readonly deps: BotDepsInput;
+  /** The ports the bot's use cases are built on (once, here: handlers receive the use cases). */
+  readonly deps: BotPorts;
   /** Told how long each interaction took to acknowledge (Discord allows 3 s), by kind (command name or button scope). */
   readonly onInteractionAcknowledged?: (kind: string, seconds: number) => void;
   /** Told how long each interaction took to handle in full (its answer edited in), by kind. */
@@ -39,12 +41,12 @@ async function acknowledge(interaction: Interaction, ack: Ack): Promise<void> {
  * If the acknowledgement itself fails, the handler never runs: no credit moves for an
  * interaction the member was told had failed.
  */
-async function route(interaction: Interaction, deps: BotDeps, onAcknowledged: () => void): Promise<void> {
+async function route(interaction: Interaction, ctx: HandlerContext, onAcknowledged: () => void): Promise<void> {
   if (!interaction.inGuild()) {
     if (interaction.isRepliable()) await interaction.reply({ content: 'Use me in a server.', flags: MessageFlags.Ephemeral });
     return;
   }
-  const routed = routeInGuild(interaction, deps);
+  const routed = routeInGuild(interaction, ctx);
   if (routed === declined) {
     if (interaction.isRepliable()) await interaction.reply({ content: 'That is not something I know how to do (yet).', flags: MessageFlags.Ephemeral });
     return;
@@ -54,17 +56,19 @@ async function route(interaction: Interaction, deps: BotDeps, onAcknowledged: ()
   await routed.run();
 }
 
+/** What the bot's own (not interaction) events run with. */
+interface EventContext {
+  readonly useCases: BotUseCases;
+  readonly card: PriceCard;
+  readonly log: Logger;
+}
+
 /** Grants a purchase's pack (once per entitlement), tells the member and consumes it; logs what happened. */
-async function redeem(entitlement: Entitlement, deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
-  const redeemed = await redeemEntitlement({
-    ledger: deps.ledger, card: deps.card, notifier,
-    entitlement: {
-      id: entitlement.id, skuId: entitlement.skuId, userId: entitlement.userId,
-      test: entitlement.type === EntitlementType.TestModePurchase, deleted: entitlement.deleted,
-    },
-    consume: () => entitlement.consume(),
-    grantTestPurchases: deps.grantTestPurchases ?? false,
-  });
+async function redeem(entitlement: Entitlement, deps: EventContext): Promise<void> {
+  const redeemed = await deps.useCases.redeemEntitlement({
+    id: entitlement.id, skuId: entitlement.skuId, userId: entitlement.userId,
+    test: entitlement.type === EntitlementType.TestModePurchase, deleted: entitlement.deleted,
+  }, () => entitlement.consume());
   if (!redeemed.ok) {
     deps.log.warn({ entitlementId: entitlement.id, error: redeemed.error }, 'entitlement not redeemed');
     return;
@@ -86,9 +90,9 @@ function withdrawal(entitlement: Entitlement): WithdrawnEntitlement['why'] | nul
 }
 
 /** Takes back what a withdrawn purchase granted (once), tells the member, logs what happened. */
-async function withdraw(entitlement: Entitlement, why: WithdrawnEntitlement['why'], deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
+async function withdraw(entitlement: Entitlement, why: WithdrawnEntitlement['why'], deps: EventContext): Promise<void> {
   const context = { entitlementId: entitlement.id, userId: entitlement.userId, skuId: entitlement.skuId, why };
-  const reversed = await reverseEntitlement({ ledger: deps.ledger, card: deps.card, notifier, entitlement: { id: entitlement.id, skuId: entitlement.skuId, why } });
+  const reversed = await deps.useCases.reverseEntitlement({ id: entitlement.id, skuId: entitlement.skuId, why });
   if (!reversed.ok) {
     // Nothing of ours to take back: an unknown SKU or a test purchase that granted nothing.
     const level = reversed.error.code === 'purchase_not_found' ? 'info' : 'error';
@@ -108,13 +112,13 @@ const missedWithdrawalsLookBackMs = 90 * 24 * 60 * 60 * 1000;
  * found at the next start: the pack SKUs' purchases of the last 90 days, deleted ones included,
  * page by page. Taking back is keyed, so finding the same deletion at every start changes nothing.
  */
-async function takeBackMissedWithdrawals(client: Client<true>, deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
+async function takeBackMissedWithdrawals(client: Client<true>, deps: EventContext): Promise<void> {
   const skus = packSkus(deps);
   if (skus.length === 0) return;
   const since = SnowflakeUtil.generate({ timestamp: Date.now() - missedWithdrawalsLookBackMs }).toString();
   for await (const entitlement of everyEntitlement(client, { skus, excludeDeleted: false }, since)) {
     const why = withdrawal(entitlement);
-    if (why) await withdraw(entitlement, why, deps, notifier);
+    if (why) await withdraw(entitlement, why, deps);
   }
 }
 
@@ -123,15 +127,15 @@ async function takeBackMissedWithdrawals(client: Client<true>, deps: BotDeps, no
  * again): every live pack purchase not yet consumed is redeemed, however many pages that takes.
  * Redeeming is keyed by entitlement, so one already granted is only consumed.
  */
-async function redeemMissedPurchases(client: Client<true>, deps: BotDeps, notifier: PurchaseNotifier): Promise<void> {
+async function redeemMissedPurchases(client: Client<true>, deps: EventContext): Promise<void> {
   const skus = packSkus(deps);
   if (skus.length === 0) return;
   for await (const entitlement of everyEntitlement(client, { skus, excludeEnded: true }, '0')) {
-    if (!entitlement.consumed) await redeem(entitlement, deps, notifier);
+    if (!entitlement.consumed) await redeem(entitlement, deps);
   }
 }
 
-const packSkus = (deps: BotDeps): string[] => deps.card.packs.flatMap((pack) => (pack.discordSkuId === undefined ? [] : [pack.discordSkuId]));
+const packSkus = (deps: EventContext): string[] => deps.card.packs.flatMap((pack) => (pack.discordSkuId === undefined ? [] : [pack.discordSkuId]));
 
 /** The application's entitlements after a snowflake, oldest first, page by page (Discord's pages hold at most 100). */
 async function* everyEntitlement(client: Client<true>, filter: { skus: string[]; excludeDeleted?: boolean; excludeEnded?: boolean }, after: string) {
@@ -165,8 +169,11 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
     // Interactions carry what we need; keep caches small so memory stays flat on big servers.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, GuildMemberManager: 0, UserManager: 0, PresenceManager: 0, ReactionManager: 0 }),
   });
-  const jobMessages: JobMessageSender = input.jobMessages ?? createJobMessageSender({ rest: client.rest, jobs: input.jobs, ...(apiUrl ? { apiUrl } : {}) });
-  const deps: BotDeps = { ...input, jobMessages };
+  // The use cases write the job message (through the confirming interaction's webhook while it
+  // lives) and purchase DMs by REST, as the Stripe webhook does, unless the entry point gives another notifier.
+  const jobMessages = createJobMessages(createJobMessageSender({ rest: client.rest, jobs: input.jobs, ...(apiUrl ? { apiUrl } : {}) }));
+  const useCases = createBotUseCases({ ...input, jobMessages, purchaseNotifier: input.purchaseNotifier ?? createDiscordPurchaseNotifier({ token, apiUrl }) });
+  const deps: EventContext = { useCases, card: input.card, log: input.log };
   client.on(Events.InteractionCreate, (interaction) => {
     const started = performance.now();
     const kind = kindOf(interaction);
@@ -180,7 +187,7 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       ackMs = Math.round(seconds * 1000);
       onInteractionAcknowledged?.(kind, seconds);
     };
-    void route(interaction, { ...deps, log, onCreditsHeld: (hold) => (held = hold) }, onAcknowledged).then(() => {
+    void route(interaction, { useCases, log, onCreditsHeld: (hold) => (held = hold) }, onAcknowledged).then(() => {
       const seconds = (performance.now() - started) / 1000;
       log.info({ ms: Math.round(seconds * 1000), ackMs }, 'interaction handled');
       onInteractionHandled?.(kind, seconds);
@@ -197,17 +204,17 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       await answered.catch((failure: unknown) => log.warn({ err: failure instanceof Error ? failure.message : String(failure), reference }, 'could not tell the member an interaction failed'));
     });
   });
-  // Purchases are told by DM over REST, as the Stripe webhook does, unless the entry point gives another notifier.
-  const notifier = deps.purchaseNotifier ?? createDiscordPurchaseNotifier({ token, apiUrl });
   client.on(Events.GuildRoleDelete, (role) => {
-    void forgetDeletedTierRole(deps, role.guild.id, role)
-      .catch((error: unknown) => deps.log.error({ err: error, guildId: role.guild.id, roleId: role.id }, 'forgetting a deleted role’s tier failed'));
+    void useCases.forgetDeletedRole({ guildId: role.guild.id, role: { id: role.id, name: role.name } })
+      .then((tier) => {
+        if (tier !== null) deps.log.info({ guildId: role.guild.id, roleId: role.id, tier }, 'tier mapping of a deleted role removed');
+      }, (error: unknown) => deps.log.error({ err: error, guildId: role.guild.id, roleId: role.id }, 'forgetting a deleted role’s tier failed'));
   });
   client.on(Events.EntitlementCreate, (entitlement) => {
-    void redeem(entitlement, deps, notifier).catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id }, 'redeeming entitlement failed'));
+    void redeem(entitlement, deps).catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id }, 'redeeming entitlement failed'));
   });
   const onWithdrawn = (entitlement: Entitlement, why: WithdrawnEntitlement['why']) => {
-    void withdraw(entitlement, why, deps, notifier)
+    void withdraw(entitlement, why, deps)
       .catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id, why }, 'taking back a withdrawn purchase FAILED: needs an operator'));
   };
   client.on(Events.EntitlementDelete, (entitlement) => onWithdrawn(entitlement, 'deleted'));
@@ -218,7 +225,7 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
   });
   return {
     client,
-    /** How this bot writes job messages (the queue-place refresher uses it too). */
+    /** How this bot writes job messages: the queue-place refresher keeps their places current through it. */
     jobMessages,
     async start(): Promise<void> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -227,9 +234,9 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       // Global commands reach every server but can take a while to show; a dev server's are instant.
       if (devGuildId) await client.application!.commands.set([...commands], devGuildId);
       else await client.application!.commands.set([...commands]);
-      await redeemMissedPurchases(client as Client<true>, deps, notifier);
+      await redeemMissedPurchases(client as Client<true>, deps);
       // …and refunds made while it was down (answering interactions meanwhile: the handlers are on).
-      await takeBackMissedWithdrawals(client as Client<true>, deps, notifier)
+      await takeBackMissedWithdrawals(client as Client<true>, deps)
         .catch((error: unknown) => deps.log.error({ err: error }, 'looking for purchases withdrawn while the bot was down FAILED; they are taken back at the next start'));
     },
     async stop(): Promise<void> {

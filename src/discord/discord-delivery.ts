@@ -6,10 +6,7 @@
 // edit over the images.
 import { DiscordAPIError, REST, Routes, type APIMessage, type RawFile } from 'discord.js';
 import { LRUCache } from 'lru-cache';
-import type { GeneratedImage } from '../use-cases/ports/image-provider.js';
-import type { ImageDelivery } from '../use-cases/ports/image-delivery.js';
-import type { JobMessageStore, JobRecord } from '../use-cases/ports/job-store.js';
-import type { WorkLog } from '../use-cases/ports/work-log.js';
+import type { GeneratedImage, ImageDelivery, JobMessageStore, JobRecord, WorkLog } from '../use-cases/adapter-contracts.js';
 import { cropGridCell, gridCells, makeGrid } from './images/grid.js';
 import { fitUnder, type UploadImage } from './images/fit-upload.js';
 import { createJobMessageSender, type JobMessageWrite } from './job-message-sender.js';
@@ -41,7 +38,7 @@ export function createDiscordDelivery(options: DiscordDeliveryOptions): ImageDel
   const maxBytes = options.maxUploadBytes ?? 10 * 1024 * 1024;
   const progressEveryMs = options.progressEveryMs ?? 1500;
   // The first write of a job in this process waits for the bot to finish updating the queued
-  // message's place, if it is (src/discord/queue-place-refresher.ts), so that edit cannot land after ours.
+  // message's place, if it is (src/use-cases/refresh-queue-places.ts), so that edit cannot land after ours.
   const lanes = createWriteLanes(untilBotEditDone);
   /** Jobs whose message is final: a progress report arriving after the result changes nothing. */
   const finished = new LRUCache<string, true>({ max: 10_000, ttl: 60 * 60_000 });

@@ -8,7 +8,7 @@
 // job (on any worker) keeps writing to one message; so is one Discord will no longer let us edit
 // (older than an hour, past its cap on such edits), the old one deleted.
 import { DiscordAPIError, makeURLSearchParams, REST, Routes, type APIMessage, type RawFile } from 'discord.js';
-import type { InteractionWebhook, JobMessageStore, JobRecord } from '../use-cases/ports/job-store.js';
+import type { InteractionWebhook, JobMessageStore, JobRecord } from '../use-cases/adapter-contracts.js';
 
 export interface JobMessageWrite {
   readonly body: Record<string, unknown>;

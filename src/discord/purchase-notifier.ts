@@ -1,7 +1,7 @@
 // Tells a member their purchase arrived, by DM over Discord's REST API. REST (not the gateway
 // client) so the payment webhook can tell members from any process and tests can point it anywhere.
 import { REST, Routes, type APIDMChannel } from 'discord.js';
-import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
+import type { PurchaseNotifier } from '../use-cases/adapter-contracts.js';
 import { purchaseMessage, reversalMessage } from './render/purchase-message.js';
 
 export interface DirectMessageOptions {

@@ -11,7 +11,7 @@
 // an `update`, with a private `followUp`.
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
 import type { CommandName } from '../../commands/index.js';
-import type { BotDeps } from './bot-deps.js';
+import type { HandlerContext } from './handler-context.js';
 import { handleAdminAutocomplete } from './handlers/admin/admin-autocomplete.js';
 import { handleAdmin } from './handlers/admin/index.js';
 import { handleBalance } from './handlers/balance.js';
@@ -59,15 +59,15 @@ export interface ButtonId {
   readonly extra: string | undefined;
 }
 
-export type CommandRoute = (interaction: GuildCommand, deps: BotDeps) => Run | typeof declined;
+export type CommandRoute = (interaction: GuildCommand, ctx: HandlerContext) => Run | typeof declined;
 export interface ButtonRoute {
   readonly ack: Exclude<Ack, 'none'>;
-  readonly resolve: (interaction: GuildButton, button: ButtonId, deps: BotDeps) => Run | typeof declined;
+  readonly resolve: (interaction: GuildButton, button: ButtonId, ctx: HandlerContext) => Run | typeof declined;
 }
-export type AutocompleteRoute = (interaction: GuildAutocomplete, deps: BotDeps) => Promise<void>;
+export type AutocompleteRoute = (interaction: GuildAutocomplete, ctx: HandlerContext) => Promise<void>;
 
 /** A command whose handler takes every interaction of it. */
-const always = (handler: (interaction: GuildCommand, deps: BotDeps) => Promise<void>): CommandRoute => (interaction, deps) => () => handler(interaction, deps);
+const always = (handler: (interaction: GuildCommand, ctx: HandlerContext) => Promise<void>): CommandRoute => (interaction, ctx) => () => handler(interaction, ctx);
 
 export const commandRoutes = {
   imagine: always(handleImagine),
@@ -80,7 +80,7 @@ export const commandRoutes = {
   usage: always(handleUsage),
   pricing: always(handlePricing),
   estimate: always(handleEstimate),
-  show: (interaction, deps) => (interaction.options.getSubcommand() === 'job' ? () => handleShowJob(interaction, deps) : declined),
+  show: (interaction, ctx) => (interaction.options.getSubcommand() === 'job' ? () => handleShowJob(interaction, ctx) : declined),
 } as const satisfies Record<CommandName, CommandRoute>;
 
 const isJobAction = (action: string | undefined): action is JobButtonAction => jobButtonActions.includes(action as JobButtonAction);
@@ -89,23 +89,23 @@ export const buttonRoutes = {
   // Generate / Cancel edit the quote they sit on.
   quote: {
     ack: 'update',
-    resolve: (interaction, { action, id }, deps) =>
-      (action === 'generate' || action === 'cancel') && id ? () => handleQuoteButton(interaction, action, id, deps) : declined,
+    resolve: (interaction, { action, id }, ctx) =>
+      (action === 'generate' || action === 'cancel') && id ? () => handleQuoteButton(interaction, action, id, ctx) : declined,
   },
   // `job:<action>:<job id>[:<image k>]`; the image number picks the image for upscale #k / variations #k.
   // The job message is public: each click gets its own private answer (a quote, or why not).
   job: {
     ack: 'private-reply',
-    resolve: (interaction, { action, id, extra }, deps) =>
-      isJobAction(action) && id ? () => handleJobButton(interaction, action, id, extra === undefined ? undefined : Number(extra), deps) : declined,
+    resolve: (interaction, { action, id, extra }, ctx) =>
+      isJobAction(action) && id ? () => handleJobButton(interaction, action, id, extra === undefined ? undefined : Number(extra), ctx) : declined,
   },
   // `topup:stripe:<pack id>`
   topup: {
     ack: 'private-reply',
-    resolve: (interaction, { action, id }, deps) => (action === 'stripe' && id ? () => handleStripeCheckoutButton(interaction, id, deps) : declined),
+    resolve: (interaction, { action, id }, ctx) => (action === 'stripe' && id ? () => handleStripeCheckoutButton(interaction, id, ctx) : declined),
   },
   // The pager turns its own page; it reads its own custom id.
-  history: { ack: 'update', resolve: (interaction, _button, deps) => () => handleHistoryButton(interaction, deps) },
+  history: { ack: 'update', resolve: (interaction, _button, ctx) => () => handleHistoryButton(interaction, ctx) },
 } as const satisfies Record<string, ButtonRoute>;
 
 export const autocompleteRoutes = {
@@ -122,21 +122,21 @@ function lookup<T extends object>(table: T, key: string | undefined): T[keyof T]
  * Finds the route of a guild interaction without starting it; `declined` when no route knows it
  * (the caller tells the member).
  */
-export function routeInGuild(interaction: Interaction<InGuild>, deps: BotDeps): Routed {
+export function routeInGuild(interaction: Interaction<InGuild>, ctx: HandlerContext): Routed {
   if (interaction.isChatInputCommand()) {
     const route: CommandRoute | undefined = lookup(commandRoutes, interaction.commandName);
-    const run = route ? route(interaction, deps) : declined;
+    const run = route ? route(interaction, ctx) : declined;
     return run === declined ? declined : { ack: 'private-reply', run };
   }
   if (interaction.isAutocomplete()) {
     const route: AutocompleteRoute | undefined = lookup(autocompleteRoutes, interaction.commandName);
     // An option we offer no suggestions for gets an empty list rather than a timed-out spinner.
-    return { ack: 'none', run: route ? () => route(interaction, deps) : () => interaction.respond([]) };
+    return { ack: 'none', run: route ? () => route(interaction, ctx) : () => interaction.respond([]) };
   }
   if (interaction.isButton()) {
     const [scope, action, id, extra] = interaction.customId.split(':');
     const route: ButtonRoute | undefined = lookup(buttonRoutes, scope);
-    const run = route ? route.resolve(interaction, { action, id, extra }, deps) : declined;
+    const run = route ? route.resolve(interaction, { action, id, extra }, ctx) : declined;
     return run === declined || !route ? declined : { ack: route.ack, run };
   }
   return declined;

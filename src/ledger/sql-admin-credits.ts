@@ -52,9 +52,26 @@ export function createSqlAdminCredits(pool: pg.Pool): AdminCredits {
       if (!checked.ok) return checked;
       // Not a job id at all: nothing to look up (and a cast error avoided).
       if (!uuidPattern.test(input.jobId)) return ok({ outcome: 'not_found' });
-      const [row] = await run<RefundRow>(pool, `SELECT * FROM ledger_refund_job($1::uuid, $2, $3, $4, $5::int, $6::text[])`,
-        [input.jobId, input.guildId, input.actorId, input.reason, input.dailyCap, [...input.uncappedActorIds]]);
-      const { outcome, amount, user_id: userId, refunded_at: refundedAt, job_status: status } = row!;
+      // The refund and its admin audit row commit together.
+      const client = await pool.connect();
+      let row: RefundRow;
+      try {
+        await client.query('BEGIN');
+        const refunded = await client.query<RefundRow>(`SELECT * FROM ledger_refund_job($1::uuid, $2, $3, $4, $5::int, $6::text[])`,
+          [input.jobId, input.guildId, input.actorId, input.reason, input.dailyCap, [...input.uncappedActorIds]]);
+        row = refunded.rows[0]!;
+        if (row.outcome === 'refunded') {
+          await client.query(`INSERT INTO admin_audit (guild_id, actor_id, action, subject, details, reason) VALUES ($1, $2, 'job.refund', $3, $4, $5)`,
+            [input.guildId, input.actorId, input.jobId, JSON.stringify({ userId: row.user_id, credits: row.amount }), input.reason]);
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+      const { outcome, amount, user_id: userId, refunded_at: refundedAt, job_status: status } = row;
       switch (outcome) {
         case 'not_found':
           return ok({ outcome: 'not_found' });
@@ -67,7 +84,7 @@ export function createSqlAdminCredits(pool: pg.Pool): AdminCredits {
         case 'already':
           return ok({ outcome: 'already_refunded', userId: userId!, amount, refundedAt: refundedAt! });
         case 'over_cap':
-          return ok({ outcome: 'over_daily_cap', userId: userId!, amount, cap: input.dailyCap ?? 0, givenToday: row!.given_today ?? 0 });
+          return ok({ outcome: 'over_daily_cap', userId: userId!, amount, cap: input.dailyCap ?? 0, givenToday: row.given_today ?? 0 });
       }
     },
   };

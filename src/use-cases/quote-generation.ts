@@ -2,60 +2,72 @@ import type { LedgerError } from '../domain/credits/ledger-errors.js';
 import type { JobRequest } from '../domain/jobs/job-request.js';
 import type { Operation } from '../domain/pricing/card-terms.js';
 import type { PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
-import { allowsNsfwIn, channelAllowed, freeDailyOf, type GuildConfig } from '../domain/guild-config.js';
+import { allowsNsfwIn, channelAllowed, freeDailyOf } from '../domain/guild-config.js';
 import { isBlankPrompt, promptProblem, type PromptProblem } from '../domain/jobs/prompt-problem.js';
 import { checkPrompt, type ModerationVerdict } from '../domain/moderation.js';
 import { quote, type Quote } from '../domain/pricing/quote.js';
 import type { QuoteRejection } from '../domain/pricing/quote-rejection.js';
 import { parseSize } from '../domain/pricing/sizes.js';
 import { err, ok, type Result } from '../domain/result.js';
-import { applyMemberDefaults, defaultMemberSettings, type MemberSettings } from '../domain/settings/member-settings.js';
+import { applyMemberDefaults, type MemberSettings } from '../domain/settings/member-settings.js';
 import { defaultModelFor, resolveMemberTier, tierAllowsModel } from '../domain/tiers.js';
 import { grantMemberAllowances } from './grant-member-allowances.js';
+import type { GuildSettingsStore } from './ports/guild-settings.js';
 import type { JobStore } from './ports/job-store.js';
 import type { Ledger } from './ports/ledger.js';
+import type { MemberSettingsStore } from './ports/member-settings.js';
 
-export interface QuoteGenerationOptions {
+/** The ports and settings a quote is made with; bound once (src/use-cases/bot-use-cases.ts). */
+export interface QuoteGenerationDeps {
   readonly ledger: Ledger;
   readonly jobs: JobStore;
+  readonly guildSettings: GuildSettingsStore;
+  readonly memberSettings: MemberSettingsStore;
   readonly card: PriceCard;
-  readonly now: Date;
-  readonly member: {
-    readonly userId: string; readonly guildId: string; readonly channelId: string; readonly roleIds: Iterable<string>;
-    /** The channel's parent when it is a thread: a thread under an allowed channel is allowed. */
-    readonly parentChannelId?: string | null | undefined;
-    /** Discord marks the channel age-restricted (its `nsfw` flag). */
-    readonly channelAgeRestricted?: boolean | undefined;
-  };
-  readonly roleTiers: ReadonlyMap<string, string>;
-  /** The guild's `/admin config`: moderation, allowed channels, free daily amount, job limit, NSFW, spoilers. */
-  readonly guildConfig: GuildConfig;
-  /** The operator's banned words (BANNED_WORDS), refused in every guild. */
-  readonly operatorBannedWords?: readonly string[];
-  readonly request: {
-    readonly prompt: string;
-    readonly model?: string | undefined;
-    readonly size?: string | undefined;
-    readonly steps?: number | undefined;
-    readonly count?: number | undefined;
-    readonly seed?: number | undefined;
-    readonly negativePrompt?: string | undefined;
-    /** A /batch: one prompt per image; the count is their number and `prompt` their summary. */
-    readonly prompts?: readonly string[] | undefined;
-    /** @defaultValue 'txt2img' */
-    readonly operation?: Operation | undefined;
-    /** With no `model`: used if it can do the operation at the member's tier (variations keep the model). */
-    readonly preferredModel?: string | undefined;
-    /** img2img: the uploaded image's URL. */
-    readonly sourceImageUrl?: string | undefined;
-    /** Upscale / variations: the delivered image, found again on Discord when the job runs. */
-    readonly sourceImage?: JobRequest['sourceImage'];
-  };
-  /** The member's /settings: default model and size when the request names none. */
-  readonly memberDefaults?: MemberSettings;
+  readonly now: () => Date;
   readonly randomSeed: () => number;
+  /** The operator's banned words (BANNED_WORDS), refused in every guild. @defaultValue none */
+  readonly operatorBannedWords?: readonly string[] | undefined;
   /** How long the member may press Generate. @defaultValue 10 minutes */
-  readonly quoteTtlMs?: number;
+  readonly quoteTtlMs?: number | undefined;
+}
+
+/** Who asks, where: their roles decide the tier, the channel what the guild allows there. */
+export interface QuotingMember {
+  readonly userId: string;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly roleIds: readonly string[];
+  /** The channel's parent when it is a thread: a thread under an allowed channel is allowed. */
+  readonly parentChannelId?: string | null | undefined;
+  /** Discord marks the channel age-restricted (its `nsfw` flag). */
+  readonly channelAgeRestricted?: boolean | undefined;
+}
+
+/** What the member asked for; the price card, their tier and their /settings fill in the rest. */
+export interface MemberRequest {
+  readonly prompt: string;
+  readonly model?: string | undefined;
+  readonly size?: string | undefined;
+  readonly steps?: number | undefined;
+  readonly count?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly negativePrompt?: string | undefined;
+  /** A /batch: one prompt per image; the count is their number and `prompt` their summary. */
+  readonly prompts?: readonly string[] | undefined;
+  /** @defaultValue 'txt2img' */
+  readonly operation?: Operation | undefined;
+  /** With no `model`: used if it can do the operation at the member's tier (variations keep the model). */
+  readonly preferredModel?: string | undefined;
+  /** img2img: the uploaded image's URL. */
+  readonly sourceImageUrl?: string | undefined;
+  /** Upscale / variations: the delivered image, found again on Discord when the job runs. */
+  readonly sourceImage?: JobRequest['sourceImage'];
+}
+
+export interface QuoteGenerationInput {
+  readonly member: QuotingMember;
+  readonly request: MemberRequest;
 }
 
 export interface QuotedGeneration {
@@ -64,6 +76,8 @@ export interface QuotedGeneration {
   readonly seed: number;
   readonly available: number;
   readonly expiresAt: Date;
+  /** The member's /settings the quote was made with (auto-confirm decides on them). */
+  readonly memberSettings: MemberSettings;
 }
 
 export type QuoteGenerationError =
@@ -76,12 +90,18 @@ export type QuoteGenerationError =
 /**
  * Prices what the member asked for at their tier and stores the quote for them to confirm,
  * granting today's free credits and the tier's allowance (lazily) for the balance shown with it.
- * Nothing is held yet. The guild's channel restriction, the prompt itself (not blank, not too
- * long), moderation and the price card's rules come first: a refused request moves no credit (not
- * even today's free grant) and leaves no quote.
+ * Nothing is held yet. This is the one quote set-up of /imagine, /batch and the buttons on a
+ * result: it reads the member's /settings, the guild's role tiers and its config itself. The
+ * guild's channel restriction, the prompt itself (not blank, not too long), moderation and the
+ * price card's rules come first: a refused request moves no credit (not even today's free grant)
+ * and leaves no quote.
  */
-export async function quoteGeneration(options: QuoteGenerationOptions): Promise<Result<QuotedGeneration, QuoteGenerationError>> {
-  const { card, member, request, guildConfig } = options;
+export async function quoteGeneration(deps: QuoteGenerationDeps, { member, request }: QuoteGenerationInput): Promise<Result<QuotedGeneration, QuoteGenerationError>> {
+  const { card } = deps;
+  // Side by side: each is one round trip (or a cache hit), and all three are needed.
+  const [memberSettings, roleTiers, guildConfig] = await Promise.all([
+    deps.memberSettings.get(member.userId, member.guildId), deps.guildSettings.roleTiers(member.guildId), deps.guildSettings.config(member.guildId),
+  ]);
   if (!channelAllowed(guildConfig, member.channelId, member.parentChannelId)) {
     return err({ code: 'channel_not_allowed', allowedChannelIds: guildConfig.allowedChannelIds });
   }
@@ -91,15 +111,15 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
   const problem = promptProblem(texts);
   if (problem !== null) return err({ code: 'invalid_prompt', problem });
   const verdict = checkPrompt(texts, {
-    guildWords: guildConfig.bannedWords, guildPatterns: guildConfig.bannedPatterns, operatorWords: options.operatorBannedWords ?? [],
+    guildWords: guildConfig.bannedWords, guildPatterns: guildConfig.bannedPatterns, operatorWords: deps.operatorBannedWords ?? [],
   });
   if (verdict !== null) return err({ code: 'moderated', verdict });
-  const tier = resolveMemberTier(card, member.roleIds, options.roleTiers);
+  const tier = resolveMemberTier(card, member.roleIds, roleTiers);
   const operation = request.operation ?? 'txt2img';
   // Upscales, variations and img2img pick a model that can do the operation; a plain image falls
   // back to the member's /settings defaults.
   const { model, size: askedSize } = operation === 'txt2img' && request.preferredModel === undefined
-    ? applyMemberDefaults(card, tier, request, options.memberDefaults ?? defaultMemberSettings)
+    ? applyMemberDefaults(card, tier, request, memberSettings)
     : { model: request.model?.trim().toLowerCase() || preferredModel(card, tier, operation, request.preferredModel) || '', size: request.size?.trim() || undefined };
   const count = request.prompts?.length ?? request.count;
   const priced = quote(card, {
@@ -110,12 +130,13 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
   }, tier);
   if (!priced.ok) return err({ code: 'rejected', rejection: priced.error });
   const size = parseSize(priced.value.size)!;
-  const seed = request.seed ?? options.randomSeed();
-  const expiresAt = new Date(options.now.getTime() + (options.quoteTtlMs ?? 10 * 60_000));
+  const seed = request.seed ?? deps.randomSeed();
+  const now = deps.now();
+  const expiresAt = new Date(now.getTime() + (deps.quoteTtlMs ?? 10 * 60_000));
   // The quote row does not depend on the member's allowances, only the balance shown with it
   // does: store the quote while today's grants are made and the balance read (one round trip
   // each, side by side). A refused request (above) granted nothing.
-  const [quoteId, allowances] = await Promise.all([options.jobs.createQuote({
+  const [quoteId, allowances] = await Promise.all([deps.jobs.createQuote({
     userId: member.userId, guildId: member.guildId, channelId: member.channelId,
     request: {
       model: priced.value.model, providerModelId: priced.value.providerModelId, operation,
@@ -130,12 +151,12 @@ export async function quoteGeneration(options: QuoteGenerationOptions): Promise<
     },
     breakdown: priced.value.breakdown, price: priced.value.total, tierName: tier.name, expiresAt,
   }), grantMemberAllowances({
-    ledger: options.ledger, card, now: options.now, userId: member.userId, guildId: member.guildId, roleIds: member.roleIds, roleTiers: options.roleTiers,
+    ledger: deps.ledger, card, now, userId: member.userId, guildId: member.guildId, roleIds: member.roleIds, roleTiers,
     ...freeDailyOf(guildConfig),
   })]);
   // A quote row left behind here is never shown to anyone: it expires unconfirmed.
   if (!allowances.ok) return allowances;
-  return ok({ quoteId, quote: priced.value, seed, available: allowances.value.balance.available, expiresAt });
+  return ok({ quoteId, quote: priced.value, seed, available: allowances.value.balance.available, expiresAt, memberSettings });
 }
 
 /**

@@ -1,30 +1,28 @@
-// The bot's dependencies for a test: every store on the test file's database, the price card
+// The bot's ports for a test: every store on the test file's database, the price card
 // the test chose, a silent logger. New ports get one line here, not one in every test file.
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { createPgAdminStatsReader } from '../../src/db/admin-stats-store.js';
-import { createPgAuditLog } from '../../src/db/audit-log.js';
 import { createPgGuildSettingsStore } from '../../src/db/guild-settings-store.js';
 import { createPgMemberSettingsStore } from '../../src/db/member-settings-store.js';
 import { createPgLedgerHistoryReader } from '../../src/db/ledger-history-reader.js';
 import { createPgUsageReader } from '../../src/db/usage-reader.js';
-import type { BotDepsInput } from '../../src/discord/bot-deps.js';
 import { createSqlAdminCredits } from '../../src/ledger/sql-admin-credits.js';
 import { createBot } from '../../src/discord/bot.js';
 import type { PriceCard } from '../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../src/pricing/load-price-card.js';
 import { createLogger } from '../../src/shared/logger.js';
+import type { BotPorts } from '../../src/use-cases/bot-use-cases.js';
 import { FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord/fake-discord.js';
 import { createTestLedger, testGrantPolicy } from './ledger-fixture.js';
 import type { PipelineFixture } from './pipeline-fixture.js';
 
-export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Partial<BotDepsInput> = {}): BotDepsInput {
+export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Partial<BotPorts> = {}): BotPorts {
   const grantPolicy = overrides.grantPolicy ?? testGrantPolicy;
   return {
     // As in production: the bot's ledger checks allowances against its policy and card.
     ledger: createTestLedger(f.database, card, grantPolicy), jobs: f.jobs, queue: f.queue,
     guildSettings: createPgGuildSettingsStore(f.database.db.pool),
-    audit: createPgAuditLog(f.database.db.pool),
     memberSettings: createPgMemberSettingsStore(f.database.db.pool),
     adminCredits: createSqlAdminCredits(f.database.db.pool), adminStats: createPgAdminStatsReader(f.database.db.pool), grantPolicy,
     history: createPgLedgerHistoryReader(f.database.db.pool), usage: createPgUsageReader(f.database.db.pool),
@@ -34,7 +32,7 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
 }
 
 /** A bot logged in to the fake Discord with `testBotDeps`; call `stop()` in afterAll. */
-export async function startTestBot(f: PipelineFixture, fake: FakeDiscord, card: PriceCard, overrides: Partial<BotDepsInput> = {}) {
+export async function startTestBot(f: PipelineFixture, fake: FakeDiscord, card: PriceCard, overrides: Partial<BotPorts> = {}) {
   const bot = createBot({ token: fake.token, apiUrl: fake.apiUrl, deps: testBotDeps(f, card, overrides) });
   await bot.start();
   return bot;
@@ -62,7 +60,7 @@ export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: F
       id: guild.guildId, name: guild.guildName, channels: [{ id: guild.channelId, name: 'art', type: 0 }],
       ...(guild.starterRoleId ? { roles: [{ id: guild.starterRoleId, name: 'Starter', permissions: '0' }] } : {}),
     });
-    if (guild.starterRoleId) await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', 'test-admin');
+    if (guild.starterRoleId) await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', { actorId: 'test-admin', roleName: 'Starter' });
     env.bot = await startTestBot(f, env.fake, env.card);
   });
   afterAll(async () => {

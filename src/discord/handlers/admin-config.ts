@@ -1,8 +1,7 @@
 import { type ChatInputCommandInteraction } from 'discord.js';
-import { freeDailyCeiling } from '../../domain/admin/grant-policy.js';
 import type { GuildConfigChange, NsfwPolicy } from '../../domain/guild-config.js';
-import type { BotDeps } from '../bot-deps.js';
-import { describeConfigChange, renderGuildConfig, type ConfigDefaults } from '../render/guild-config-reply.js';
+import type { HandlerContext } from '../handler-context.js';
+import { describeConfigChange, renderGuildConfig } from '../render/guild-config-reply.js';
 
 type AdminInteraction = ChatInputCommandInteraction<'cached' | 'raw'>;
 
@@ -30,30 +29,29 @@ function changeFrom(interaction: AdminInteraction): GuildConfigChange | null {
  * which has checked Manage Server at run time; every change is validated, then written with its
  * audit entry (who, old → new, the reason given). A refused change writes nothing.
  */
-export async function handleAdminConfig(interaction: AdminInteraction, deps: BotDeps): Promise<void> {
-  const defaults: ConfigDefaults = { freeDailyCredits: deps.card.freeDailyCredits, operatorWordCount: deps.operatorBannedWords?.length ?? 0 };
+export async function handleAdminConfig(interaction: AdminInteraction, ctx: HandlerContext): Promise<void> {
+  if (interaction.options.getSubcommand() === 'show') return showConfig(interaction, ctx);
   const reply = (content: string) => interaction.editReply({ content, allowedMentions: { parse: [] } });
-  if (interaction.options.getSubcommand() === 'show') {
-    const config = await deps.guildSettings.config(interaction.guildId);
-    await interaction.editReply({ embeds: [renderGuildConfig(config, defaults)], allowedMentions: { parse: [] } });
-    return;
-  }
   const change = changeFrom(interaction);
   if (change === null) {
     await reply('That is not a setting I know.');
     return;
   }
-  // Free credits cost the operator money: above the card's amount only where the operator allows.
-  const ceiling = freeDailyCeiling(deps.grantPolicy, deps.card);
-  if (change.kind === 'free-daily' && change.amount !== null && change.amount > ceiling) {
-    await reply(`Nothing changed: servers may give at most **${ceiling}** free credits a day on this bot (its operators set that, with GUILD_FREE_DAILY_MAX). You can set anything from 0 to ${ceiling}.`);
+  const changed = await ctx.useCases.changeGuildConfig({
+    guildId: interaction.guildId, actorId: interaction.user.id, change, reason: interaction.options.getString('reason') ?? undefined,
+  });
+  if (!changed.ok) {
+    const error = changed.error;
+    await reply(error.code === 'over_free_daily_ceiling'
+      ? `Nothing changed: servers may give at most **${error.ceiling}** free credits a day on this bot (its operators set that, with GUILD_FREE_DAILY_MAX). You can set anything from 0 to ${error.ceiling}.`
+      : `Nothing changed: ${error.message}`);
     return;
   }
-  const reason = interaction.options.getString('reason') ?? undefined;
-  const updated = await deps.guildSettings.updateConfig(interaction.guildId, change, interaction.user.id, reason);
-  if (!updated.ok) {
-    await reply(`Nothing changed: ${updated.error.message}`);
-    return;
-  }
-  await reply(describeConfigChange(change, updated.value.before, updated.value.after, defaults));
+  const { before, after, defaults } = changed.value;
+  await reply(describeConfigChange(change, before, after, defaults));
+}
+
+async function showConfig(interaction: AdminInteraction, ctx: HandlerContext): Promise<void> {
+  const { config, defaults } = await ctx.useCases.showGuildConfig({ guildId: interaction.guildId });
+  await interaction.editReply({ embeds: [renderGuildConfig(config, defaults)], allowedMentions: { parse: [] } });
 }

@@ -1,10 +1,9 @@
 import { type ChatInputCommandInteraction } from 'discord.js';
 import { batchSummary, parseBatchPrompts, type BatchPromptsProblem } from '../../domain/jobs/batch-prompts.js';
-import { quoteGeneration } from '../../use-cases/quote-generation.js';
-import { memberRoleIds, type BotDeps } from '../bot-deps.js';
-import { channelFacts } from '../channel-facts.js';
-import { renderQuoteError } from '../render/quote-reply.js';
-import { replyWithQuote } from '../reply-with-quote.js';
+import { quotingMemberOf } from '../channel-facts.js';
+import { confirmationBy } from '../confirmation.js';
+import type { HandlerContext } from '../handler-context.js';
+import { answerConfirmation, replyWithRequest } from '../reply-with-request.js';
 
 const problemText = (problem: BatchPromptsProblem): string => {
   switch (problem.code) {
@@ -18,20 +17,15 @@ const problemText = (problem: BatchPromptsProblem): string => {
  * `/batch prompts [model] [size] [steps] [seed] [negative]`: one image per prompt, same settings,
  * one quote at the batch discount for that many images, delivered together as one job.
  */
-export async function handleBatch(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
+export async function handleBatch(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
   const parsed = parseBatchPrompts(interaction.options.getString('prompts', true));
   if (!parsed.ok) {
     await interaction.editReply({ content: problemText(parsed.error) });
     return;
   }
   const prompts = parsed.value;
-  const [settings, roleTiers, guildConfig] = await Promise.all([
-    deps.memberSettings.get(interaction.user.id, interaction.guildId), deps.guildSettings.roleTiers(interaction.guildId), deps.guildSettings.config(interaction.guildId),
-  ]);
-  const quoted = await quoteGeneration({
-    ledger: deps.ledger, jobs: deps.jobs, card: deps.card, now: deps.now(), randomSeed: deps.randomSeed,
-    member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member), ...channelFacts(interaction) },
-    roleTiers, memberDefaults: settings, guildConfig, operatorBannedWords: deps.operatorBannedWords ?? [],
+  const requested = await ctx.useCases.requestGeneration({
+    member: quotingMemberOf(interaction),
     request: {
       prompt: batchSummary(prompts), prompts,
       model: interaction.options.getString('model') ?? undefined,
@@ -40,10 +34,7 @@ export async function handleBatch(interaction: ChatInputCommandInteraction<'cach
       seed: interaction.options.getInteger('seed') ?? undefined,
       negativePrompt: interaction.options.getString('negative') ?? undefined,
     },
+    confirmation: confirmationBy(interaction, ctx, answerConfirmation(interaction)),
   });
-  if (!quoted.ok) {
-    await interaction.editReply(renderQuoteError(quoted.error));
-    return;
-  }
-  await replyWithQuote(interaction, deps, quoted.value, prompts.map((prompt, i) => `${i + 1}. ${prompt}`).join('\n> '), settings);
+  await replyWithRequest(interaction, requested, prompts.map((prompt, i) => `${i + 1}. ${prompt}`).join('\n> '));
 }

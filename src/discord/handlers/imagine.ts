@@ -1,16 +1,15 @@
 import { type ChatInputCommandInteraction } from 'discord.js';
 import { sourceAttachmentProblem } from '../../domain/jobs/source-attachment.js';
-import { quoteGeneration } from '../../use-cases/quote-generation.js';
-import { memberRoleIds, type BotDeps } from '../bot-deps.js';
-import { channelFacts } from '../channel-facts.js';
-import { renderQuoteError } from '../render/quote-reply.js';
-import { replyWithQuote } from '../reply-with-quote.js';
+import { quotingMemberOf } from '../channel-facts.js';
+import { confirmationBy } from '../confirmation.js';
+import type { HandlerContext } from '../handler-context.js';
+import { answerConfirmation, replyWithRequest } from '../reply-with-request.js';
 
 /**
  * `/imagine`: reply (ephemeral) with the exact price, its breakdown and Generate / Cancel — or
  * confirm at once when the price is within the member's auto-confirm threshold (/settings).
  */
-export async function handleImagine(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
+export async function handleImagine(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
   const prompt = interaction.options.getString('prompt', true).trim();
   // An uploaded image makes it img2img, priced with the card's img2img factor.
   const image = interaction.options.getAttachment('image');
@@ -19,14 +18,8 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
     await interaction.editReply({ content: `${problem} Nothing was charged.` });
     return;
   }
-  const [settings, roleTiers, guildConfig] = await Promise.all([
-    deps.memberSettings.get(interaction.user.id, interaction.guildId), deps.guildSettings.roleTiers(interaction.guildId), deps.guildSettings.config(interaction.guildId),
-  ]);
-  const quoted = await quoteGeneration({
-    ledger: deps.ledger, jobs: deps.jobs, card: deps.card, now: deps.now(), randomSeed: deps.randomSeed,
-    member: { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member), ...channelFacts(interaction) },
-    roleTiers, memberDefaults: settings,
-    guildConfig, operatorBannedWords: deps.operatorBannedWords ?? [],
+  const requested = await ctx.useCases.requestGeneration({
+    member: quotingMemberOf(interaction),
     request: {
       prompt,
       model: interaction.options.getString('model') ?? undefined,
@@ -37,10 +30,7 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
       negativePrompt: interaction.options.getString('negative') ?? undefined,
       ...(image ? { operation: 'img2img' as const, sourceImageUrl: image.url } : {}),
     },
+    confirmation: confirmationBy(interaction, ctx, answerConfirmation(interaction)),
   });
-  if (!quoted.ok) {
-    await interaction.editReply(renderQuoteError(quoted.error));
-    return;
-  }
-  await replyWithQuote(interaction, deps, quoted.value, prompt, settings);
+  await replyWithRequest(interaction, requested, prompt);
 }

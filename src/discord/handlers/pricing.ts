@@ -1,10 +1,10 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotDeps } from '../bot-deps.js';
+import type { HandlerContext } from '../handler-context.js';
 import { renderPricing } from '../render/pricing-embeds.js';
 
 /** `/pricing`: the whole card; a card too big for one message continues in follow-ups. */
-export async function handlePricing(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
-  const [first = [], ...rest] = renderPricing(deps.card);
+export async function handlePricing(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
+  const [first = [], ...rest] = renderPricing(ctx.useCases.showPricing());
   await interaction.editReply({ embeds: first });
   for (const embeds of rest) await interaction.followUp({ embeds, flags: MessageFlags.Ephemeral });
 }

@@ -1,13 +1,14 @@
 import { PermissionFlagsBits, Routes, type APIMessage, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import type { JobRecord } from '../../use-cases/ports/job-store.js';
-import type { BotDeps } from '../bot-deps.js';
+import type { HandlerContext } from '../handler-context.js';
 import { promptLine, resultButtons } from '../render/job-message.js';
 
-const notDelivered = (job: JobRecord): string | null =>
-  job.status === 'queued' || job.status === 'running' ? 'That job is still running; its message in the channel will show the images.'
-    : job.status === 'failed' ? 'That job made no images (its credits were refunded), so there is nothing to show.'
-      : job.messageId === null ? 'That job’s images were never posted.'
-        : null;
+const problemText = {
+  // The same answer for "no such job" and "not yours", so ids of others' jobs cannot be probed.
+  not_found: 'I found no job of yours with that id. Start typing its prompt to pick one.',
+  still_running: 'That job is still running; its message in the channel will show the images.',
+  failed: 'That job made no images (its credits were refunded), so there is nothing to show.',
+  never_posted: 'That job’s images were never posted.',
+} as const;
 
 /**
  * `/show job id`: a past job's images and working buttons, privately to the asker. Its owner may
@@ -15,23 +16,19 @@ const notDelivered = (job: JobRecord): string | null =>
  * only for the owner. Images are downloaded again from the job message (stored URLs expire), so
  * it works after restarts and for as long as that message exists.
  */
-export async function handleShowJob(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, deps: BotDeps): Promise<void> {
-  const jobId = interaction.options.getString('id', true).trim();
-  const job = await deps.jobs.get(jobId);
-  const isAdmin = interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild);
-  if (job === null || job.guildId !== interaction.guildId || (job.userId !== interaction.user.id && !isAdmin)) {
-    // The same answer for "no such job" and "not yours", so ids of others' jobs cannot be probed.
-    await interaction.editReply({ content: 'I found no job of yours with that id. Start typing its prompt to pick one.' });
+export async function handleShowJob(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
+  const shown = await ctx.useCases.showJob({
+    jobId: interaction.options.getString('id', true).trim(), userId: interaction.user.id, guildId: interaction.guildId,
+    askerIsAdmin: interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild),
+  });
+  if (!shown.ok) {
+    await interaction.editReply({ content: problemText[shown.error.code] });
     return;
   }
-  const problem = notDelivered(job);
-  if (problem !== null) {
-    await interaction.editReply({ content: problem });
-    return;
-  }
+  const job = shown.value;
   let message: APIMessage;
   try {
-    message = await interaction.client.rest.get(Routes.channelMessage(job.channelId, job.messageId!)) as APIMessage;
+    message = await interaction.client.rest.get(Routes.channelMessage(job.channelId, job.messageId)) as APIMessage;
   } catch {
     await interaction.editReply({ content: 'That job’s message is gone (deleted, or I can no longer see its channel), so its images are too.' });
     return;
@@ -48,10 +45,10 @@ export async function handleShowJob(interaction: ChatInputCommandInteraction<'ca
 }
 
 /** Suggests the member's recent jobs by prompt as they type. */
-export async function autocompleteShowJob(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
+export async function autocompleteShowJob(interaction: AutocompleteInteraction, ctx: HandlerContext): Promise<void> {
   if (!interaction.inGuild()) return interaction.respond([]);
   const typed = String(interaction.options.getFocused()).trim().slice(0, 100);
-  const jobs = await deps.jobs.recentJobs(interaction.user.id, interaction.guildId, typed, 25);
+  const jobs = await ctx.useCases.findRecentJobs({ userId: interaction.user.id, guildId: interaction.guildId, search: typed });
   await interaction.respond(jobs.map((job) => {
     const what = job.operation === 'txt2img' ? '' : `${job.operation}: `;
     const label = `${what}${job.prompt.length > 60 ? `${job.prompt.slice(0, 59)}…` : job.prompt} · ${job.status} · ${job.createdAt.toISOString().slice(0, 16).replace('T', ' ')}`;

@@ -1,7 +1,7 @@
 import { EmbedBuilder, userMention } from 'discord.js';
 import { summariseUsage } from '../../domain/admin/usage-summary.js';
 import { formatUsd } from '../../domain/pricing/format-breakdown.js';
-import type { GuildUsageFigures } from '../../use-cases/ports/admin-stats.js';
+import type { GuildUsageFigures } from '../../use-cases/show-admin-stats.js';
 
 export interface AdminStatsView {
   readonly figures: GuildUsageFigures;

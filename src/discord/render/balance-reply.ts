@@ -1,6 +1,6 @@
 import { EmbedBuilder, time, TimestampStyles } from 'discord.js';
 import { formatUsd } from '../../domain/pricing/format-breakdown.js';
-import type { Balance } from '../../use-cases/ports/ledger.js';
+import type { Balance } from '../../use-cases/show-balance.js';
 
 export interface BalanceView {
   readonly balance: Balance;

@@ -1,5 +1,5 @@
-import type { ConfirmRejection } from '../../use-cases/ports/job-store.js';
-import type { ConfirmedForMember } from '../confirm-quote.js';
+import type { ConfirmedForMember, ConfirmRejection } from '../../use-cases/confirm-quote.js';
+import { queuePlace } from './job-message.js';
 
 /** Why a quote could not be confirmed, in the member's words. */
 export const confirmRejectionText = (rejection: ConfirmRejection): string => {
@@ -20,11 +20,12 @@ export const confirmRejectionText = (rejection: ConfirmRejection): string => {
 
 export const lowBalanceText = (available: number): string => `Low balance: ${available} credit${available === 1 ? '' : 's'} left — /topup`;
 
-/** "Confirmed: 4 credits held — starting. …", with the low-balance warning when it applies. */
-export function confirmedText(confirmed: ConfirmedForMember, autoConfirmedUnder?: number): string {
-  const lead = autoConfirmedUnder !== undefined
-    ? `Auto-confirmed under your ${autoConfirmedUnder}-credit threshold (change it with /settings auto-confirm, 0 turns it off)`
+/** "Confirmed: 4 credits held — queued, next up. …", with the low-balance warning when it applies. */
+export function confirmedText(confirmed: ConfirmedForMember): string {
+  const lead = confirmed.autoConfirmedAtMost !== undefined
+    ? `Auto-confirmed under your ${confirmed.autoConfirmedAtMost}-credit threshold (change it with /settings auto-confirm, 0 turns it off)`
     : confirmed.replayed ? 'Already confirmed' : 'Confirmed';
-  const text = `${lead}: ${confirmed.price} credits held — ${confirmed.where}. Follow your job in this channel: its message shows the queue, the progress and then the images.`;
+  const where = confirmed.ahead === null ? 'queued' : queuePlace(confirmed.ahead);
+  const text = `${lead}: ${confirmed.price} credits held — ${where}. Follow your job in this channel: its message shows the queue, the progress and then the images.`;
   return confirmed.lowBalance === null ? text : `${text}\n⚠️ ${lowBalanceText(confirmed.lowBalance)}`;
 }

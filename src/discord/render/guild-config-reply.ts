@@ -1,6 +1,7 @@
 import { EmbedBuilder, time, TimestampStyles } from 'discord.js';
 import { activePatternSteps, bannedPatternStatuses, maxPatternSteps } from '../../domain/banned-patterns.js';
 import type { GuildConfig, GuildConfigChange } from '../../domain/guild-config.js';
+import type { GuildConfigDefaults as ConfigDefaults } from '../../use-cases/show-guild-config.js';
 
 // Admin-entered words and patterns are shown in code spans, so markdown in them cannot format or
 // mention anything; a backtick inside would end the span, so it is swapped for a look-alike.
@@ -8,13 +9,6 @@ const code = (text: string) => `\`${text.replaceAll('`', 'ˋ')}\``;
 const clip = (text: string, max = 1024) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 const channels = (ids: readonly string[]) => (ids.length === 0 ? 'everywhere' : ids.map((id) => `<#${id}>`).join(', '));
 const nsfwLabel = { blocked: 'blocked everywhere (safety filter on)', 'age-restricted-channels': 'allowed in age-restricted channels only' } as const;
-
-export interface ConfigDefaults {
-  /** The price card's free daily credits. */
-  readonly freeDailyCredits: number;
-  /** How many words the operator bans in every guild (BANNED_WORDS); the words are not shown. */
-  readonly operatorWordCount: number;
-}
 
 /** `/admin config show`. */
 export function renderGuildConfig(config: GuildConfig, defaults: ConfigDefaults): EmbedBuilder {

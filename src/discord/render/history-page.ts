@@ -1,6 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, time, TimestampStyles } from 'discord.js';
 import { bucketLabels, type HistoryRow } from '../../domain/history/ledger-operation.js';
-import type { HistoryCursor } from '../../use-cases/ports/ledger-history.js';
+import type { HistoryCursor } from '../../use-cases/show-history.js';
 
 export const HISTORY_PAGE_SIZE = 10;
 

@@ -1,7 +1,7 @@
 // The public job message, one message per job edited through its life: queued (position) →
 // generating (progress) → the images with their buttons, or the failure and the refund.
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
-import type { JobRecord } from '../../use-cases/ports/job-store.js';
+import type { JobRecord } from '../../use-cases/adapter-contracts.js';
 
 /** Buttons carry only an action, the job id and an image number; state lives in PostgreSQL. */
 export const jobButtonId = {

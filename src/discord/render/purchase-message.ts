@@ -1,5 +1,5 @@
 import { formatUsd } from '../../domain/pricing/format-breakdown.js';
-import type { PurchaseNotice, ReversalNotice } from '../../use-cases/ports/purchase-notifier.js';
+import type { PurchaseNotice, ReversalNotice } from '../../use-cases/adapter-contracts.js';
 
 // The price is the card's for a card payment; Discord's store charges the SKU's own price (and
 // currency), which we do not know, so a Discord purchase names only the pack.

@@ -50,6 +50,9 @@ export type JobRefundOutcome =
 /** The admin-only ways credits are created: gifts and job refunds, under one daily cap for server admins. Both idempotent. */
 export interface AdminCredits {
   grant(input: AdminGrantInput): Promise<Result<AdminGrantOutcome, AdminGrantError>>;
-  /** Gives a finished job's charged credits back to its owner, once per job, as a grant lot. */
+  /**
+   * Gives a finished job's charged credits back to its owner, once per job, as a grant lot, and
+   * records `job.refund` in the admin audit log in the same transaction.
+   */
   refundJob(input: JobRefundInput): Promise<Result<JobRefundOutcome, LedgerError>>;
 }

@@ -41,10 +41,10 @@ describe('cached guild settings', () => {
     expect((await cached.config('g-own')).freeDailyCredits).toBeNull();
     expect(await cached.roleTiers('g-own')).toEqual(new Map());
     expect((await cached.updateConfig('g-own', { kind: 'free-daily', amount: 7 }, 'admin')).ok).toBe(true);
-    await cached.setRoleTier('g-own', 'role-1', 'pro', 'admin');
+    await cached.setRoleTier('g-own', 'role-1', 'pro', { actorId: 'admin', roleName: 'Pro' });
     expect((await cached.config('g-own')).freeDailyCredits).toBe(7);
     expect(await cached.roleTiers('g-own')).toEqual(new Map([['role-1', 'pro']]));
-    await cached.removeRoleTier('g-own', 'role-1');
+    await cached.removeRoleTier('g-own', 'role-1', { actorId: 'admin', roleName: 'Pro' });
     expect(await cached.roleTiers('g-own')).toEqual(new Map());
   });
 

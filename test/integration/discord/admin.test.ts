@@ -217,7 +217,7 @@ describe('/admin tier', () => {
 
   it('a list forgets mapped roles that were deleted while the bot was offline, and says so', async () => {
     const gone = '220000000000000010';
-    await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(GUILD, gone, 'starter', ADMIN.id);
+    await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(GUILD, gone, 'starter', { actorId: ADMIN.id, roleName: null });
     const list = await admin({ user: ADMIN, path: ['tier', 'list'] });
     expect(list.content).toContain(`Removed, because the role no longer exists in Discord: a deleted role (${gone}) gave starter.`);
     expect((await roleTiers()).has(gone)).toBe(false);

@@ -2,7 +2,7 @@
 // land over the worker's "Generating…": the worker's first edit waits for the bot's edit of that job.
 import { describe, expect, it } from 'vitest';
 import { createDiscordDelivery } from '../../../src/discord/discord-delivery.js';
-import { refreshQueuePlaces } from '../../../src/discord/queue-place-refresher.js';
+import { refreshQueuePlaces } from '../../../src/use-cases/refresh-queue-places.js';
 import type { RecordedMessage } from '../../fakes/fake-discord/fake-discord.js';
 import { useGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds } from '../../support/discord-payloads.js';
@@ -31,7 +31,7 @@ const textOf = (messageId: string) => {
   const last = env.fake.messages.filter((m: RecordedMessage) => m.messageId === messageId).at(-1);
   return String(last?.message['content'] ?? '');
 };
-const refresh = () => refreshQueuePlaces({ sender: env.bot.jobMessages, jobs: f.jobs });
+const refresh = () => refreshQueuePlaces({ jobMessages: env.bot.jobMessages, jobs: f.jobs });
 
 describe('queue places on job messages', () => {
   it('are edited as the queue moves, only where the place changed', async () => {

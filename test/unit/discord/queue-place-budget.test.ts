@@ -1,7 +1,7 @@
 // Which queued places one refresher round edits: the most out of date first, one edit per
 // interaction token, a couple per channel, and no more than the round's total.
 import { describe, expect, it } from 'vitest';
-import { pickQueuePlaceEdits } from '../../../src/discord/queue-place-refresher.js';
+import { pickQueuePlaceEdits } from '../../../src/use-cases/refresh-queue-places.js';
 import type { JobRecord, StaleQueuePlace } from '../../../src/use-cases/ports/job-store.js';
 
 const place = (id: string, shown: number | null, ahead: number, budget: string) =>

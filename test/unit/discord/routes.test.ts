@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Interaction } from 'discord.js';
 import { commands } from '../../../commands/index.js';
-import type { BotDeps } from '../../../src/discord/bot-deps.js';
+import type { HandlerContext } from '../../../src/discord/handler-context.js';
 
 vi.mock('../../../src/discord/handlers/job-buttons.js', () => ({
   jobButtonActions: ['reroll', 'keep', 'upscale', 'variation'],
@@ -26,7 +26,7 @@ const { handleQuoteButton } = await import('../../../src/discord/handlers/quote-
 const { handleStripeCheckoutButton } = await import('../../../src/discord/handlers/topup-stripe.js');
 const { handleShowJob } = await import('../../../src/discord/handlers/show-job.js');
 
-const deps = {} as BotDeps;
+const deps = {} as HandlerContext;
 const no = () => false;
 const button = (customId: string) =>
   ({ customId, isChatInputCommand: no, isAutocomplete: no, isButton: () => true }) as unknown as Interaction<'cached'>;

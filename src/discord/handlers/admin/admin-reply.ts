@@ -1,8 +1,8 @@
 import { type ChatInputCommandInteraction } from 'discord.js';
-import type { BotDeps } from '../../bot-deps.js';
+import type { HandlerContext } from '../../handler-context.js';
 
 export type AdminInteraction = ChatInputCommandInteraction<'cached' | 'raw'>;
-export type AdminHandler = (interaction: AdminInteraction, deps: BotDeps) => Promise<void>;
+export type AdminHandler = (interaction: AdminInteraction, ctx: HandlerContext) => Promise<void>;
 
 /**
  * Admin answers are private to the admin and never ping: they mention members and roles only

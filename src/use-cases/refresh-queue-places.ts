@@ -12,13 +12,12 @@
 // that claimed the job meanwhile waits for the mark to clear, or to expire, before its first edit
 // (src/discord/discord-delivery.ts). The mark outlives the edit's time limit, so an edit still
 // unanswered is abandoned before the worker goes ahead.
-import type { QueuePlaceStore, StaleQueuePlace } from '../use-cases/ports/job-store.js';
-import type { WorkLog } from '../use-cases/ports/work-log.js';
-import type { JobMessageSender } from './job-message-sender.js';
-import { queuedText } from './render/job-message.js';
+import type { JobMessages } from './ports/job-messages.js';
+import type { QueuePlaceStore, StaleQueuePlace } from './ports/job-store.js';
+import type { WorkLog } from './ports/work-log.js';
 
 export interface QueuePlaceRefreshOptions {
-  readonly sender: JobMessageSender;
+  readonly jobMessages: Pick<JobMessages, 'showQueuePlace' | 'budgetOf'>;
   readonly jobs: QueuePlaceStore;
   /** Messages edited per round at most. @defaultValue 10 */
   readonly maxEdits?: number;
@@ -52,19 +51,16 @@ export async function refreshQueuePlaces(options: QueuePlaceRefreshOptions): Pro
   const editTimeoutMs = options.editTimeoutMs ?? 2500;
   const maxEdits = options.maxEdits ?? 10;
   const stale = (await options.jobs.staleQueuePlaces(maxEdits * 5)).filter((place) => place.job.messageId !== null);
-  const edits = pickQueuePlaceEdits(stale, (place) => options.sender.budgetOf(place.job), maxEdits, options.maxEditsPerChannel ?? 2);
+  const edits = pickQueuePlaceEdits(stale, (place) => options.jobMessages.budgetOf(place.job), maxEdits, options.maxEditsPerChannel ?? 2);
   const updated = await Promise.all(edits.map(async ({ job, ahead }) => {
     // A margin past the edit's own limit: by the time the mark expires the edit is settled or abandoned.
     if (!(await options.jobs.beginQueuePlaceEdit(job.id, new Date(Date.now() + editTimeoutMs + 500)))) return 0;
     let shown: number | null = null;
     try {
-      const edited = await options.sender.update(job, {
-        body: { content: queuedText(job, ahead), allowed_mentions: { parse: [] } },
-        signal: AbortSignal.timeout(editTimeoutMs),
-      });
-      // A deleted message (null) has nothing to update: the worker posts a new one when the job starts.
+      const edited = await options.jobMessages.showQueuePlace(job, ahead, AbortSignal.timeout(editTimeoutMs));
+      // A deleted message (false) has nothing to update: the worker posts a new one when the job starts.
       shown = ahead;
-      return edited === null ? 0 : 1;
+      return edited ? 1 : 0;
     } catch (error) {
       // Lost permission, timeout: the place stays stale and is tried again next round.
       options.log?.warn({ jobId: job.id, err: error instanceof Error ? error.message : String(error) }, 'could not update a queued job message');

@@ -1,0 +1,75 @@
+// The buttons under a delivered result: re-roll, upscale #k and variations #k. Each is a new quote
+// made from the job (its prompt, size and settings), through the same quote set-up as /imagine:
+// nothing runs, and nothing is held, until the owner presses Generate on it.
+import { attachmentLinkExpiry } from '../domain/jobs/source-attachment.js';
+import { err, type Result } from '../domain/result.js';
+import type { JobMessages } from './ports/job-messages.js';
+import type { JobRecord, JobStore } from './ports/job-store.js';
+import { quoteGeneration, type MemberRequest, type QuoteGenerationDeps, type QuoteGenerationError, type QuotedGeneration, type QuotingMember } from './quote-generation.js';
+
+export type RequoteAction = 'reroll' | 'upscale' | 'variation';
+
+export interface RequoteJobInput {
+  readonly member: QuotingMember;
+  readonly jobId: string;
+  readonly action: RequoteAction;
+  /** Upscale / variations: which image of the job (1-based). */
+  readonly image?: number | undefined;
+}
+
+export type RequoteJobError =
+  | { readonly code: 'job_not_found' }
+  /** Anyone who sees the message can click; only the job's owner may act. */
+  | { readonly code: 'not_job_owner'; readonly ownerId: string }
+  /** The uploaded picture a re-roll would start from: its link has expired. */
+  | { readonly code: 'source_expired' }
+  | { readonly code: 'no_such_image'; readonly image: number | undefined }
+  | QuoteGenerationError;
+
+export interface RequoteJobDeps extends QuoteGenerationDeps {
+  readonly jobs: JobStore;
+  readonly jobMessages: Pick<JobMessages, 'imageLocation'>;
+}
+
+const delivered = (job: JobRecord) => job.status === 'succeeded' || job.status === 'partial';
+
+/** What the new quote asks for, from the job and the button; an error when the button cannot work. */
+function requestFor(deps: RequoteJobDeps, job: JobRecord, input: RequoteJobInput): Result<MemberRequest, RequoteJobError> {
+  const { request } = job;
+  const common = { prompt: request.prompt, size: `${request.width}x${request.height}`, negativePrompt: request.negativePrompt };
+  if (input.action === 'reroll') {
+    // An uploaded picture's link expires (about a day): say so now rather than quote, charge, fail
+    // and refund. Upscales and variations fetch the delivered image afresh, so they never hit this.
+    const linkExpiry = request.sourceImageUrl ? attachmentLinkExpiry(request.sourceImageUrl) : null;
+    if (linkExpiry !== null && linkExpiry.getTime() <= deps.now().getTime()) return err({ code: 'source_expired' });
+    return {
+      ok: true,
+      value: {
+        ...common, operation: request.operation, model: request.model, steps: request.steps, count: request.count,
+        ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
+        ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
+      },
+    };
+  }
+  const location = input.image === undefined ? null : deps.jobMessages.imageLocation(job.imagesDelivered, input.image);
+  if (!delivered(job) || job.messageId === null || location === null) return err({ code: 'no_such_image', image: input.image });
+  // Upscale and variations pick a model that can do them (the card says which), the job's if it can.
+  return {
+    ok: true,
+    value: {
+      ...common, operation: input.action, preferredModel: request.model, count: input.action === 'upscale' ? 1 : request.count,
+      sourceImage: { channelId: job.channelId, messageId: job.messageId, ...location },
+    },
+  };
+}
+
+/** A new quote from a delivered job, for its owner: a re-roll, or an upscale or variations of one image. */
+export async function requoteJob(deps: RequoteJobDeps, input: RequoteJobInput): Promise<Result<{ quoted: QuotedGeneration; job: JobRecord }, RequoteJobError>> {
+  const job = await deps.jobs.get(input.jobId);
+  if (job === null) return err({ code: 'job_not_found' });
+  if (job.userId !== input.member.userId) return err({ code: 'not_job_owner', ownerId: job.userId });
+  const request = requestFor(deps, job, input);
+  if (!request.ok) return request;
+  const quoted = await quoteGeneration(deps, { member: input.member, request: request.value });
+  return quoted.ok ? { ok: true, value: { quoted: quoted.value, job } } : quoted;
+}

@@ -1,0 +1,16 @@
+import type { PriceCard } from '../domain/pricing/price-card-schema.js';
+import type { AdminStatsReader, GuildUsageFigures } from './ports/admin-stats.js';
+
+export type { GuildUsageFigures };
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/** /admin stats [days]: this guild's usage over the last 1–365 days (30 when not given): spend by model, provider cost, refunds, top spenders. */
+export async function showAdminStats(
+  deps: { readonly adminStats: AdminStatsReader; readonly card: PriceCard; readonly now: () => Date },
+  input: { readonly guildId: string; readonly days: number | null },
+): Promise<{ readonly figures: GuildUsageFigures; readonly days: number; readonly creditsPerDollar: number }> {
+  const days = Math.min(365, Math.max(1, input.days ?? 30));
+  const figures = await deps.adminStats.guildUsage(input.guildId, new Date(deps.now().getTime() - days * dayMs), 5);
+  return { figures, days, creditsPerDollar: deps.card.creditsPerDollar };
+}
