@@ -1,4 +1,4 @@
-// The bot's writes of job messages (src/use-cases/ports/job-messages.ts) through the job message
+// The bot's writes of job messages (the JobMessages port of the use cases) through the job message
 // sender: the queued message when a job is confirmed, and its place as the queue moves.
 import type { JobMessages } from '../use-cases/adapter-contracts.js';
 import type { JobMessageSender } from './job-message-sender.js';
