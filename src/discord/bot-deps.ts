@@ -7,6 +7,7 @@ import type { AuditLog } from '../use-cases/ports/audit-log.js';
 import type { Checkout } from '../use-cases/ports/checkout.js';
 import type { GenerationQueue } from '../use-cases/ports/generation-queue.js';
 import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
+import type { JobCredits } from '../use-cases/ports/job-credits.js';
 import type { JobStore } from '../use-cases/ports/job-store.js';
 import type { Ledger } from '../use-cases/ports/ledger.js';
 import type { PurchaseNotifier } from '../use-cases/ports/purchase-notifier.js';
@@ -20,6 +21,8 @@ import type { HeldForJob } from './render/interaction-failure.js';
 export interface BotDeps {
   readonly ledger: Ledger;
   readonly jobs: JobStore;
+  /** Confirming a quote holds its credits here (the ledger's). */
+  readonly jobCredits: JobCredits;
   readonly queue: GenerationQueue;
   readonly guildSettings: GuildSettingsStore;
   readonly audit: AuditLog;

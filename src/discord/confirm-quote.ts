@@ -9,7 +9,8 @@ import type { Result } from '../domain/result.js';
 import { findTier } from '../domain/tiers.js';
 import { confirmGeneration } from '../use-cases/confirm-generation.js';
 import { lowBalanceWarning } from '../use-cases/low-balance-warning.js';
-import type { ConfirmedJob, ConfirmRejection, InteractionWebhook } from '../use-cases/ports/job-store.js';
+import type { ConfirmedJob, ConfirmRejection } from '../use-cases/ports/job-credits.js';
+import type { InteractionWebhook } from '../use-cases/ports/job-store.js';
 import type { BotDeps } from './bot-deps.js';
 import { postJobMessage } from './post-job-message.js';
 import { queuePlace } from './render/job-message.js';
@@ -55,7 +56,7 @@ export async function confirmQuoteFor(deps: BotDeps, input: ConfirmQuoteInput): 
   };
   let answered: Promise<ConfirmedForMember> | null = null;
   const confirmed = await confirmGeneration({
-    jobs: deps.jobs, queue: deps.queue, quoteId: input.quoteId, userId: input.userId,
+    jobs: deps.jobs, credits: deps.jobCredits, queue: deps.queue, quoteId: input.quoteId, userId: input.userId,
     priority: queuePriorityRank[tier?.queuePriority ?? 'standard'],
     deadlineAt: new Date(deps.now().getTime() + (deps.jobDeadlineMs ?? 45 * 60_000)),
     interaction: webhookOf(input.interaction),

@@ -22,7 +22,7 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
   const grantPolicy = overrides.grantPolicy ?? testGrantPolicy;
   return {
     // As in production: the bot's ledger checks allowances against its policy and card.
-    ledger: createTestLedger(f.database, card, grantPolicy), jobs: f.jobs, queue: f.queue,
+    ledger: createTestLedger(f.database, card, grantPolicy), jobs: f.jobs, jobCredits: f.credits, queue: f.queue,
     guildSettings: createPgGuildSettingsStore(f.database.db.pool),
     audit: createPgAuditLog(f.database.db.pool),
     memberSettings: createPgMemberSettingsStore(f.database.db.pool),

@@ -8,7 +8,9 @@ import { createGenerationWorker, type GenerationWorkerOptions } from '../../src/
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
 import { confirmGeneration } from '../../src/use-cases/confirm-generation.js';
 import type { ImageProvider } from '../../src/use-cases/ports/image-provider.js';
+import type { JobCredits } from '../../src/use-cases/ports/job-credits.js';
 import type { JobRecord, JobStore } from '../../src/use-cases/ports/job-store.js';
+import { createSqlJobCredits } from '../../src/ledger/sql-job-credits.js';
 import type { Ledger } from '../../src/use-cases/ports/ledger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { createTestLedger } from './ledger-fixture.js';
@@ -23,6 +25,8 @@ export interface PipelineFixture {
   database: TestDatabase;
   ledger: Ledger;
   jobs: JobStore;
+  /** The ledger's side of jobs: confirm, finish, time out. */
+  credits: JobCredits;
   queue: ReturnType<typeof createBullGenerationQueue>;
   delivery: RecordingDelivery;
   prefix: string;
@@ -37,12 +41,13 @@ export function usePipeline(attempts = 3): PipelineFixture {
     f.database = await createTestDatabase(12);
     f.ledger = createTestLedger(f.database, await loadPriceCardOrThrow());
     f.jobs = createPgJobStore(f.database.db.pool);
+    f.credits = createSqlJobCredits(f.database.db.pool);
     f.prefix = uniquePrefix();
     f.queue = createBullGenerationQueue({ connection: createRedisConnection(redisUrl), prefix: f.prefix, attempts });
     f.startWorker = (provider, options = {}) => {
       const worker = createGenerationWorker({
         connection: createRedisConnection(redisUrl), prefix: f.prefix, workerId: `worker-${f.workers.length + 1}`,
-        jobs: f.jobs, provider, delivery: f.delivery, maxRunningJobs: () => 4, leaseMs: 3000, ...options,
+        jobs: f.jobs, credits: f.credits, provider, delivery: f.delivery, maxRunningJobs: () => 4, leaseMs: 3000, ...options,
       });
       f.workers.push(worker);
       return worker;
@@ -78,7 +83,7 @@ export async function quote(f: PipelineFixture, userId: string, price: number, r
 }
 
 export async function confirm(f: PipelineFixture, quoteId: string, userId: string, deadlineInMs = 600_000) {
-  return confirmGeneration({ jobs: f.jobs, queue: f.queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + deadlineInMs) });
+  return confirmGeneration({ jobs: f.jobs, credits: f.credits, queue: f.queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + deadlineInMs) });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ConfirmRejection } from '../../use-cases/ports/job-store.js';
+import type { ConfirmRejection } from '../../use-cases/ports/job-credits.js';
 import type { ConfirmedForMember } from '../confirm-quote.js';
 
 /** Why a quote could not be confirmed, in the member's words. */

@@ -16,7 +16,7 @@ describe('queue order', () => {
     await fund(f, userId, 1000);
     const enqueue = async (prompt: string, priority: number) => {
       const confirmed = await confirmGeneration({
-        jobs: f.jobs, queue: f.queue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority, deadlineAt: new Date(Date.now() + 600_000),
+        jobs: f.jobs, credits: f.credits, queue: f.queue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority, deadlineAt: new Date(Date.now() + 600_000),
       });
       if (!confirmed.ok) throw new Error('confirm failed');
       return confirmed.value.jobId;
@@ -46,7 +46,7 @@ function useLimitedPipeline() {
     const ids: string[] = [];
     for (const prompt of prompts) {
       const confirmed = await confirmGeneration({
-        jobs: f.jobs, queue: f.queue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
+        jobs: f.jobs, credits: f.credits, queue: f.queue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
       });
       if (!confirmed.ok) throw new Error('confirm failed');
       ids.push(confirmed.value.jobId);
