@@ -53,7 +53,7 @@ export interface TestGuild {
  * the starter tier when asked for) and a bot on the default price card logged in to it. Its
  * fields are set before the file's tests run.
  */
-export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: FakeDiscordOptions = {}) {
+export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: FakeDiscordOptions = {}, botOverrides: Partial<BotDepsInput> = {}) {
   const env = {} as { fake: FakeDiscord; bot: Awaited<ReturnType<typeof startTestBot>>; card: PriceCard };
   beforeAll(async () => {
     env.card = await loadPriceCardOrThrow();
@@ -63,7 +63,7 @@ export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: F
       ...(guild.starterRoleId ? { roles: [{ id: guild.starterRoleId, name: 'Starter', permissions: '0' }] } : {}),
     });
     if (guild.starterRoleId) await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', 'test-admin');
-    env.bot = await startTestBot(f, env.fake, env.card);
+    env.bot = await startTestBot(f, env.fake, env.card, botOverrides);
   });
   afterAll(async () => {
     await env.bot?.stop();

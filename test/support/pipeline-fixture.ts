@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import { createPgJobStore } from '../../src/db/job-store.js';
 import type { JobRequest } from '../../src/domain/jobs/job-request.js';
-import { createBullGenerationQueue } from '../../src/queue/bullmq-generation-queue.js';
+import { createBullGenerationQueue, generationQueueName, type GenerationPayload } from '../../src/queue/bullmq-generation-queue.js';
 import { createGenerationWorker, type GenerationWorkerOptions } from '../../src/queue/generation-worker.js';
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
 import { confirmGeneration } from '../../src/use-cases/confirm-generation.js';
@@ -100,12 +100,26 @@ export function jobOfGenerate(f: PipelineFixture, generateCustomId: string, time
 
 /** Waits until the job has ended (succeeded, partial or failed) and returns it. */
 export async function finished(f: PipelineFixture, jobId: string, timeoutMs = 20_000): Promise<JobRecord> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  return waitFor(async () => {
     const job = await f.jobs.get(jobId);
-    if (job && !['queued', 'running'].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish (status ${job?.status})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    return job && !['queued', 'running'].includes(job.status) ? job : null;
+  }, timeoutMs, `job ${jobId} to finish`);
+}
+
+/**
+ * Waits until a worker has picked up each of these queued jobs and put it off because its member
+ * was at their running-job limit (the worker marks the queued job `waitingForMember`): what a
+ * test waits on instead of sleeping to show that such a job did not start.
+ */
+export async function putOffForMember(f: PipelineFixture, jobIds: readonly string[], timeoutMs = 10_000): Promise<void> {
+  const queue = new Queue<GenerationPayload>(generationQueueName, { connection: createRedisConnection(redisUrl), prefix: f.prefix });
+  try {
+    await waitFor(async () => {
+      const jobs = await Promise.all(jobIds.map((id) => queue.getJob(id)));
+      return jobs.every((job) => job?.data.waitingForMember === true);
+    }, timeoutMs, `jobs ${jobIds.join(', ')} to be put off for their member's limit`);
+  } finally {
+    await queue.close();
   }
 }
 

@@ -7,6 +7,7 @@ import type { GenerationQueue } from '../../../src/use-cases/ports/generation-qu
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { ScriptedProvider, rateLimited, safetyError, serverError } from '../../support/pipeline-doubles.js';
 import { aRequest, chargesOf, confirm, finished, fund, guildId, newMember, quote, usePipeline } from '../../support/pipeline-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const f = usePipeline(3);
 const provider = new ScriptedProvider();
@@ -211,7 +212,7 @@ describe('the database is the truth', () => {
     const [first, second] = [await confirmOne('slow one'), await confirmOne('slow one')];
     const run = (jobId: string) => runGeneration({ jobId, workerId: `w-${jobId}`, jobs: f.jobs, credits: f.credits, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 1 });
     const firstRun = run(first);
-    for (let i = 0; i < 200 && (await f.jobs.get(first))?.status !== 'running'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(async () => (await f.jobs.get(first))?.status === 'running', 2000, 'the first job to run');
     expect(await run(second)).toEqual({ kind: 'deferred' });
     expect((await firstRun).kind).toBe('finished');
     expect((await run(second)).kind).toBe('finished');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from 'bullmq';
+import { waitFor } from '../../support/wait-for.js';
 import { createPgJobStore } from '../../../src/db/job-store.js';
 import { createSqlJobCredits } from '../../../src/ledger/sql-job-credits.js';
 import { createSqlLedger } from '../../../src/ledger/sql-ledger.js';
@@ -56,7 +57,7 @@ describe('a Redis restart', () => {
       connection: createRedisConnection(redis.url), prefix: 'restart', workerId: 'before', jobs, credits, provider, delivery, maxRunningJobs: () => 10, concurrency: 2, leaseMs: 2000,
     });
     // Let a couple of jobs start, then take Redis away mid-run: every queued key is lost.
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await waitFor(async () => provider.calls.length >= 2, 10_000, 'two jobs to start');
     await redis.stop();
     await worker.close(true).catch(() => undefined);
     await redis.start();
@@ -65,15 +66,12 @@ describe('a Redis restart', () => {
       connection: createRedisConnection(redis.url), prefix: 'restart', workerId: 'after', jobs, credits, provider, delivery, maxRunningJobs: () => 10, concurrency: 4, leaseMs: 2000,
     });
     closers.push(() => worker.close());
-    const deadline = Date.now() + 30_000;
-    let statuses: string[] = [];
-    while (Date.now() < deadline) {
+    // The reconciler re-queues what Redis forgot, on every pass, until every job has run.
+    await waitFor(async () => {
       await reconcileJobs({ jobs, credits, queue, delivery, orphanAgeMs: 0 });
-      statuses = (await Promise.all(jobIds.map((id) => jobs.get(id)))).map((job) => job?.status ?? 'missing');
-      if (statuses.every((s) => s === 'succeeded')) break;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    expect(statuses).toEqual(jobIds.map(() => 'succeeded'));
+      const statuses = (await Promise.all(jobIds.map((id) => jobs.get(id)))).map((job) => job?.status);
+      return statuses.every((status) => status === 'succeeded');
+    }, 30_000, 'every job to succeed after the restart');
     const { rows } = await database.sql.query(`SELECT sum(credits_charged)::int AS charged FROM generation_job WHERE user_id = $1`, [userId]);
     expect(rows[0].charged).toBe(60);
     expect(await ledger.balance(userId, guildId)).toMatchObject({ available: 940, held: 0 });
