@@ -1,4 +1,5 @@
 import { type ChatInputCommandInteraction } from 'discord.js';
+import { freeDailyOf } from '../../domain/guild-config.js';
 import { estimate } from '../../domain/pricing/estimate.js';
 import type { BotDeps } from '../bot-deps.js';
 import { renderEstimate } from '../render/estimate-reply.js';
@@ -11,7 +12,9 @@ export async function handleEstimate(interaction: ChatInputCommandInteraction<'c
   const days = interaction.options.getInteger('days') ?? DEFAULT_DAYS;
   const model = interaction.options.getString('model')?.trim().toLowerCase() || undefined;
   const size = interaction.options.getString('size')?.trim() || undefined;
-  const plan = estimate(deps.card, { imagesPerDay, days, model, size });
+  // The free credits this server gives (its /admin config, under the operator's ceiling), not the card's.
+  const free = freeDailyOf(await deps.guildSettings.config(interaction.guildId));
+  const plan = estimate(deps.card, { imagesPerDay, days, model, size, ...free });
   if (!plan.ok) {
     await interaction.editReply({ content: plan.error.message, allowedMentions: { parse: [] } });
     return;
