@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { createDatabase } from '../src/db/client.js';
 import { createPgJobStore } from '../src/db/job-store.js';
+import { createSqlJobCredits } from '../src/ledger/sql-job-credits.js';
 import { createSqlLedger } from '../src/ledger/sql-ledger.js';
 import { createBullGenerationQueue } from '../src/queue/bullmq-generation-queue.js';
 import { createRedisConnection } from '../src/queue/redis-connection.js';
@@ -62,6 +63,7 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
   const db = createDatabase({ url: databaseUrl, poolSize: 16 });
   const ledger = createSqlLedger(db.pool);
   const jobs = createPgJobStore(db.pool);
+  const credits = createSqlJobCredits(db.pool);
   for (const processes of [1, 4]) {
     const prefix = `bench-pipeline-${randomUUID().slice(0, 8)}`;
     const connection = createRedisConnection(redisUrl);
@@ -83,7 +85,7 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
     const jobIds: string[] = [];
     for (let i = 0; i < quoteIds.length; i += 16) {
       await Promise.all(quoteIds.slice(i, i + 16).map(async (quoteId, k) => {
-        const confirmed = await confirmGeneration({ jobs, queue, quoteId, userId: members[(i + k) % members.length]!, priority: 10, deadlineAt: new Date(Date.now() + 3_600_000) });
+        const confirmed = await confirmGeneration({ jobs, credits, queue, quoteId, userId: members[(i + k) % members.length]!, priority: 10, deadlineAt: new Date(Date.now() + 3_600_000) });
         if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
         jobIds.push(confirmed.value.jobId);
       }));
@@ -109,7 +111,7 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
         request: { model: 'flux-schnell', providerModelId: 'black-forest-labs/flux-schnell', operation: 'txt2img', prompt: `single ${i}`, width: 256, height: 256, steps: 4, count: 1, seed: i },
         expiresAt: new Date(Date.now() + 3_600_000),
       });
-      const confirmed = await confirmGeneration({ jobs, queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 3_600_000) });
+      const confirmed = await confirmGeneration({ jobs, credits, queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 3_600_000) });
       if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
       for (;;) {
         const { rows: [job] } = await db.pool.query(

@@ -63,7 +63,7 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-/** Every variable the configuration reads (README and .env.example must document each). */
+/** Every variable the configuration reads (docs/operations.md and .env.example document each; test/unit/docs-configuration.test.ts checks). */
 export const configVariables = Object.keys(envSchema.shape) as (keyof Env)[];
 
 export interface Config {

@@ -22,6 +22,7 @@ import { Status } from 'discord.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import { allowancePolicyFor } from '../domain/admin/grant-policy.js';
+import { createSqlJobCredits } from '../ledger/sql-job-credits.js';
 import type { ProcessPart } from './compose-worker.js';
 import type { Preflight } from './preflight.js';
 import { composeStripe } from './compose-stripe.js';
@@ -43,7 +44,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
     deps: {
-      ledger: createSqlLedger(db.pool, { allowancePolicy: allowancePolicyFor(grantPolicy, priceCard) }), jobs, queue, guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.pool), { log }), grantPolicy, priceCard),
+      ledger: createSqlLedger(db.pool, { allowancePolicy: allowancePolicyFor(grantPolicy, priceCard) }), jobs, jobCredits: createSqlJobCredits(db.pool), queue, guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.pool), { log }), grantPolicy, priceCard),
       memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.pool)),
       adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
       grantPolicy,

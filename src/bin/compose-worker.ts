@@ -19,6 +19,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobRecord } from '../use-cases/ports/job-store.js';
 import { pruneStaleQuotes } from '../use-cases/prune-stale-quotes.js';
+import { createSqlJobCredits } from '../ledger/sql-job-credits.js';
 import { reconcileJobs } from '../use-cases/reconcile-jobs.js';
 import { sweepExpiredCredits } from '../use-cases/sweep-expired-credits.js';
 import type { Preflight } from './preflight.js';
@@ -56,6 +57,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
   const db = createDatabase(config.database);
   const ledger = createSqlLedger(db.pool);
   const jobs = createPgJobStore(db.pool);
+  const credits = createSqlJobCredits(db.pool);
   const onRedisError = (error: Error) => log.warn({ err: error.message }, 'redis connection problem; retrying');
   const queue = createBullGenerationQueue({ connection: createRedisConnection(config.redis.url, onRedisError), prefix: config.redis.queuePrefix });
   const shutdown = new AbortController();
@@ -75,7 +77,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     connection: createRedisConnection(config.redis.url, onRedisError),
     prefix: config.redis.queuePrefix,
     workerId: `${hostname()}:${process.pid}`,
-    jobs, provider, delivery,
+    jobs, credits, provider, delivery,
     maxRunningJobs: (job) => tierOf(job)?.maxRunningJobs ?? 1,
     concurrency: config.worker.concurrency,
     estimateCostUsd: (job, delivered) => {
@@ -111,7 +113,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     if (pruned > 0) log.info({ quotes: pruned }, 'stale unconfirmed quotes deleted');
   });
   const stopReconcile = delivery === null ? async () => undefined : every(reconcileEveryMs, async () => {
-    const reconciled = await reconcileJobs({ jobs, queue, delivery }).catch((error: unknown) => {
+    const reconciled = await reconcileJobs({ jobs, credits, queue, delivery }).catch((error: unknown) => {
       log.error({ err: error }, 'reconciling jobs failed; will retry');
       return { enqueued: [], timedOut: [] };
     });

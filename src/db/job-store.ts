@@ -1,13 +1,10 @@
-// Jobs and quotes on PostgreSQL. Credits move only inside confirm_quote, finish_job and
-// time_out_job, which call the ledger's own functions in the same transaction
-// (prisma/migrations/*_job_functions). Leases and deadlines are decided on the database's clock
-// (ledger_now(), *_job_deadline_lease), so workers on different machines agree on them.
+// Jobs and quotes on PostgreSQL. No credit moves here: confirming, finishing and timing out a job
+// are the ledger's (src/ledger/sql-job-credits.ts). Leases and deadlines are decided on the
+// database's clock (ledger_now(), *_job_deadline_lease), so workers on different machines agree.
 import type pg from 'pg';
-import { restoreGraceMs } from '../domain/credits/lots.js';
 import { jobRequestSchema } from '../domain/jobs/job-request.js';
-import { err, ok } from '../domain/result.js';
 import type { PredictionStore } from '../use-cases/ports/image-provider.js';
-import type { ClaimResult, JobRecord, JobStore, TimeOutResult } from '../use-cases/ports/job-store.js';
+import type { ClaimResult, JobRecord, JobStore } from '../use-cases/ports/job-store.js';
 import { createPgPredictionParts } from './prediction-parts.js';
 import { query } from './sql.js';
 
@@ -17,11 +14,6 @@ export interface JobStoreOptions {
    * deliver; its lease is never renewed past deadline + overtime. @defaultValue 10 minutes
    */
   readonly overtimeMs?: number;
-  /**
-   * How long after its lot's expiry a refunded share of an expired lot stays spendable (once).
-   * @defaultValue restoreGraceMs (1 hour, src/domain/credits/lots.ts)
-   */
-  readonly restoreGraceMs?: number;
 }
 
 type JobRow = {
@@ -50,7 +42,6 @@ export const rehearseQuoteInsert = (client: pg.ClientBase, memberId: string) => 
 
 export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): JobStore {
   const overtimeMs = options.overtimeMs ?? 10 * 60_000;
-  const restoreGrace = options.restoreGraceMs ?? restoreGraceMs;
 
   const parts = createPgPredictionParts(pool);
   const predictions: PredictionStore = {
@@ -130,28 +121,6 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       return row?.tier_name ?? null;
     },
 
-    async confirmQuote({ quoteId, userId, priority, deadlineAt, interaction }) {
-      if (!uuidPattern.test(quoteId)) return err({ code: 'quote_not_found' as const });
-      const [row] = await query<{ outcome: string; job_id: string | null; price: number | null; available: number | null }>(pool,
-        `SELECT * FROM confirm_quote($1::uuid, $2, $3::int, $4::timestamptz, $5, $6, $7::timestamptz)`,
-        [quoteId, userId, priority, deadlineAt, interaction?.applicationId ?? null, interaction?.token ?? null, interaction?.expiresAt ?? null]);
-      switch (row!.outcome) {
-        case 'confirmed':
-        case 'already':
-          return ok({ jobId: row!.job_id!, price: row!.price!, replayed: row!.outcome === 'already' });
-        case 'insufficient':
-          return err({ code: 'insufficient_credits' as const, needed: row!.price!, available: row!.available ?? 0 });
-        case 'not_owner':
-          return err({ code: 'not_quote_owner' as const });
-        case 'expired':
-          return err({ code: 'quote_expired' as const });
-        case 'cancelled':
-          return err({ code: 'quote_cancelled' as const });
-        default:
-          return err({ code: 'quote_not_found' as const });
-      }
-    },
-
     async get(jobId) {
       if (!uuidPattern.test(jobId)) return null;
       const [row] = await query<JobRow>(pool, `SELECT * FROM generation_job WHERE id = $1`, [jobId]);
@@ -201,26 +170,8 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
       return row!.ok;
     },
 
-    async timeOut(jobId, memberMessage) {
-      const [row] = await query<{ outcome: TimeOutResult['kind'] | 'not_found'; status: 'succeeded' | 'partial' | 'failed'; charged: number; refunded: number }>(pool, `
-        SELECT * FROM time_out_job($1::uuid, $2, $3::int * interval '1 millisecond')`, [jobId, memberMessage, restoreGrace]);
-      switch (row!.outcome) {
-        case 'timed_out': return { kind: 'timed_out', charged: row!.charged, refunded: row!.refunded };
-        case 'not_found': throw new Error(`time_out_job: job ${jobId} not found`);
-        default: return { kind: row!.outcome };
-      }
-    },
-
     async releaseLease(jobId, workerId) {
       await query(pool, `UPDATE generation_job SET lease_until = NULL, lease_owner = NULL WHERE id = $1 AND lease_owner = $2`, [jobId, workerId]);
-    },
-
-    async finish(jobId, input) {
-      const [row] = await query<{ outcome: string; status: 'succeeded' | 'partial' | 'failed'; charged: number; refunded: number }>(pool, `
-        SELECT * FROM finish_job($1::uuid, $2::int, $3, $4, $5::numeric, $6::float8, $7::int * interval '1 millisecond')`,
-        [jobId, input.delivered, input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreGrace]);
-      if (row!.outcome === 'not_found') throw new Error(`finish_job: job ${jobId} not found`);
-      return { status: row!.status, charged: row!.charged, refunded: row!.refunded, replayed: row!.outcome === 'already' };
     },
 
     async findOrphans(olderThanMs) {

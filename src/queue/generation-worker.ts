@@ -2,6 +2,7 @@ import { DelayedError, Job, Worker, type ConnectionOptions } from 'bullmq';
 import { memberRunningLimit } from '../domain/guild-config.js';
 import { ProviderError, type ImageProvider } from '../use-cases/ports/image-provider.js';
 import type { ImageDelivery } from '../use-cases/ports/image-delivery.js';
+import type { JobCredits } from '../use-cases/ports/job-credits.js';
 import type { JobRecord, JobStore } from '../use-cases/ports/job-store.js';
 import type { WorkLog } from '../use-cases/ports/work-log.js';
 import { runGeneration, type RunOutcome } from '../use-cases/run-generation.js';
@@ -13,6 +14,8 @@ export interface GenerationWorkerOptions {
   /** Names this worker in job leases and logs. */
   readonly workerId: string;
   readonly jobs: JobStore;
+  /** Charges and refunds finished jobs (the ledger's). */
+  readonly credits: JobCredits;
   readonly provider: ImageProvider;
   readonly delivery: ImageDelivery;
   readonly maxRunningJobs: (job: JobRecord) => number;
@@ -51,6 +54,7 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Worker
         jobId,
         workerId: options.workerId,
         jobs: options.jobs,
+        credits: options.credits,
         provider: options.provider,
         delivery: options.delivery,
         // The guild's job limit (copied onto the job when quoted) lowers the tier's.

@@ -18,6 +18,7 @@ import type { AdminStatsReader } from './ports/admin-stats.js';
 import type { Checkout } from './ports/checkout.js';
 import type { GenerationQueue } from './ports/generation-queue.js';
 import type { GuildSettingsStore } from './ports/guild-settings.js';
+import type { JobCredits } from './ports/job-credits.js';
 import type { JobMessages } from './ports/job-messages.js';
 import type { JobStore } from './ports/job-store.js';
 import type { LedgerHistoryReader } from './ports/ledger-history.js';
@@ -47,6 +48,8 @@ import { suggestTiers } from './suggest-tiers.js';
 export interface BotPorts {
   readonly ledger: Ledger;
   readonly jobs: JobStore;
+  /** Confirming a quote holds its credits here (the ledger's). */
+  readonly jobCredits: JobCredits;
   readonly queue: GenerationQueue;
   /** Role tiers and guild config, under the operator's policy (applyServerAdminPolicy). */
   readonly guildSettings: GuildSettingsStore;

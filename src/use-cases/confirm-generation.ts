@@ -1,9 +1,11 @@
 import type { Result } from '../domain/result.js';
 import type { GenerationQueue } from './ports/generation-queue.js';
-import type { ConfirmedJob, ConfirmRejection, InteractionWebhook, JobStore } from './ports/job-store.js';
+import type { ConfirmedJob, ConfirmRejection, JobCredits } from './ports/job-credits.js';
+import type { InteractionWebhook, JobStore } from './ports/job-store.js';
 
 export interface ConfirmGenerationOptions {
   readonly jobs: JobStore;
+  readonly credits: JobCredits;
   readonly queue: GenerationQueue;
   readonly quoteId: string;
   /** Who clicked Generate: only the quote's owner may confirm it. */
@@ -27,7 +29,7 @@ export interface ConfirmGenerationOptions {
  * reconciler enqueues it later, so a confirmed job is never lost.
  */
 export async function confirmGeneration(options: ConfirmGenerationOptions): Promise<Result<ConfirmedJob, ConfirmRejection>> {
-  const confirmed = await options.jobs.confirmQuote({
+  const confirmed = await options.credits.confirmQuote({
     quoteId: options.quoteId, userId: options.userId, priority: options.priority, deadlineAt: options.deadlineAt,
     ...(options.interaction ? { interaction: options.interaction } : {}),
   });

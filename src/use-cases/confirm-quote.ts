@@ -11,7 +11,8 @@ import { confirmGeneration } from './confirm-generation.js';
 import { lowBalanceWarning } from './low-balance-warning.js';
 import type { GenerationQueue } from './ports/generation-queue.js';
 import type { JobMessages } from './ports/job-messages.js';
-import type { ConfirmedJob, ConfirmRejection, InteractionWebhook, JobStore } from './ports/job-store.js';
+import type { ConfirmedJob, ConfirmRejection, JobCredits } from './ports/job-credits.js';
+import type { InteractionWebhook, JobStore } from './ports/job-store.js';
 import type { Ledger } from './ports/ledger.js';
 import type { MemberSettingsStore } from './ports/member-settings.js';
 import type { WorkLog } from './ports/work-log.js';
@@ -23,6 +24,8 @@ export const defaultJobDeadlineMs = 45 * 60_000;
 
 export interface ConfirmQuoteDeps {
   readonly jobs: JobStore;
+  /** Confirming holds the quote's price here (the ledger's). */
+  readonly jobCredits: JobCredits;
   readonly queue: GenerationQueue;
   readonly ledger: Ledger;
   readonly memberSettings: MemberSettingsStore;
@@ -89,7 +92,7 @@ export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteIn
   const queuedAhead = (jobId: string) => deps.jobs.queuedAhead(jobId).catch(() => null);
   let answered: Promise<ConfirmedForMember> | null = null;
   const confirmed = await confirmGeneration({
-    jobs: deps.jobs, queue: deps.queue, quoteId: input.quoteId, userId: input.userId,
+    jobs: deps.jobs, credits: deps.jobCredits, queue: deps.queue, quoteId: input.quoteId, userId: input.userId,
     priority: queuePriorityRank[tier?.queuePriority ?? 'standard'],
     deadlineAt: new Date(deps.now().getTime() + (deps.jobDeadlineMs ?? defaultJobDeadlineMs)),
     interaction: input.interaction,

@@ -1,10 +1,12 @@
 import type { GenerationQueue } from './ports/generation-queue.js';
 import type { ImageDelivery } from './ports/image-delivery.js';
+import type { JobCredits } from './ports/job-credits.js';
 import type { JobStore } from './ports/job-store.js';
 import { timeOutJob } from './time-out-job.js';
 
 export interface ReconcileJobsOptions {
   readonly jobs: JobStore;
+  readonly credits: JobCredits;
   readonly queue: GenerationQueue;
   readonly delivery: ImageDelivery;
   /** Jobs younger than this are left to the normal path (it may be enqueueing them). @defaultValue 30 s */
@@ -23,10 +25,10 @@ export interface Reconciliation {
  * still holds is left to it: it is charged for what it delivers, within its overtime).
  */
 export async function reconcileJobs(options: ReconcileJobsOptions): Promise<Reconciliation> {
-  const { jobs, queue, delivery } = options;
+  const { jobs, credits, queue, delivery } = options;
   const timedOut: string[] = [];
   for (const jobId of await jobs.findPastDeadline(200)) {
-    if ((await timeOutJob({ jobs, delivery, jobId })) === null) continue;
+    if ((await timeOutJob({ jobs, credits, delivery, jobId })) === null) continue;
     timedOut.push(jobId);
     await queue.remove(jobId);
   }

@@ -1,5 +1,6 @@
 import { ProviderError, type ImageProvider } from './ports/image-provider.js';
 import type { ImageDelivery } from './ports/image-delivery.js';
+import type { JobCredits } from './ports/job-credits.js';
 import type { JobRecord, JobStore } from './ports/job-store.js';
 import type { WorkLog } from './ports/work-log.js';
 import { timeOutJob } from './time-out-job.js';
@@ -8,6 +9,8 @@ export interface RunGenerationOptions {
   readonly jobId: string;
   readonly workerId: string;
   readonly jobs: JobStore;
+  /** Where the job is charged for what it delivered and refunded the rest. */
+  readonly credits: JobCredits;
   readonly provider: ImageProvider;
   readonly delivery: ImageDelivery;
   /** Whether the queue will try this job again if this attempt throws. */
@@ -66,7 +69,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
       return { kind: 'deferred' };
     case 'past_deadline': {
       // No attempt starts after the deadline: the job is refunded now rather than at the reaper's next round.
-      const ended = await timeOutJob({ jobs, delivery: options.delivery, jobId });
+      const ended = await timeOutJob({ jobs, credits: options.credits, delivery: options.delivery, jobId });
       return ended === null
         ? { kind: 'already_finished' }
         : { kind: 'finished', status: 'failed', charged: 0, refunded: ended.refunded, userId: current.userId };
@@ -99,7 +102,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
     const { delivered } = await options.delivery.deliver(job, result.images);
     const missing = job.request.count - delivered;
     log.info({ made: result.images.length, delivered, requested: job.request.count }, 'images delivered');
-    const finished = await jobs.finish(jobId, {
+    const finished = await options.credits.finish(jobId, {
       delivered,
       failureReason: missing > 0 ? 'some_images_failed' : null,
       memberMessage: missing > 0 ? `${missing} of ${job.request.count} images could not be made; their share was refunded.` : null,
@@ -121,7 +124,7 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
     const message = error instanceof ProviderError ? error.memberMessage : unexpectedMessage;
     const reason = error instanceof ProviderError ? error.reason : 'internal_error';
     log.warn({ reason, err: messageOf(error) }, 'job failed; refunding');
-    const finished = await jobs.finish(jobId, { delivered: 0, failureReason: reason, memberMessage: message, providerCostUsd: null, predictTimeSeconds: null });
+    const finished = await options.credits.finish(jobId, { delivered: 0, failureReason: reason, memberMessage: message, providerCostUsd: null, predictTimeSeconds: null });
     if (!finished.replayed) await options.delivery.reportFailure(job, message, finished.refunded).catch(() => undefined);
     return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded, userId: job.userId };
   } finally {

@@ -11,6 +11,7 @@ import type { BotOutbound, BotPorts } from '../../src/use-cases/bot-use-cases.js
 import type { AuditEntry } from '../../src/use-cases/ports/audit-log.js';
 import type { GenerationQueue } from '../../src/use-cases/ports/generation-queue.js';
 import type { GuildSettingsStore, RoleTierMapping } from '../../src/use-cases/ports/guild-settings.js';
+import type { JobCredits } from '../../src/use-cases/ports/job-credits.js';
 import type { JobMessages } from '../../src/use-cases/ports/job-messages.js';
 import type { JobRecord, JobStore, NewQuote } from '../../src/use-cases/ports/job-store.js';
 import type { Balance, Ledger } from '../../src/use-cases/ports/ledger.js';
@@ -136,7 +137,7 @@ interface StoredQuote extends NewQuote {
   jobId?: string;
 }
 
-/** Quotes and jobs: confirming holds the price from the member's wallet, once per quote. */
+/** Quotes and jobs, and the job credits: confirming holds the price from the member's wallet, once per quote. */
 export class FakeJobStore {
   readonly quotes = new Map<string, StoredQuote>();
   readonly jobs = new Map<string, JobRecord & { kept?: boolean; queuePlaceShown?: number | null; enqueued?: boolean }>();
@@ -156,19 +157,8 @@ export class FakeJobStore {
     return record;
   }
 
-  readonly port: JobStore = strict<JobStore>('jobs', {
-    createQuote: async (quote) => {
-      const id = `quote-${++this.sequence}`;
-      this.quotes.set(id, { ...quote, id, state: 'open' });
-      return id;
-    },
-    quoteTier: async (quoteId) => this.quotes.get(quoteId)?.tierName ?? null,
-    cancelQuote: async (quoteId, userId) => {
-      const quote = this.quotes.get(quoteId);
-      if (!quote || quote.userId !== userId || quote.state !== 'open') return false;
-      quote.state = 'cancelled';
-      return true;
-    },
+  /** The ledger's side of confirming: holds the quote's price and creates the job, once per quote. */
+  readonly credits: JobCredits = strict<JobCredits>('jobCredits', {
     confirmQuote: async ({ quoteId, userId, priority, deadlineAt, interaction }) => {
       const quote = this.quotes.get(quoteId);
       if (!quote) return err({ code: 'quote_not_found' });
@@ -187,6 +177,21 @@ export class FakeJobStore {
         priority, status: 'queued', attempts: 0, deadlineAt, messageId: null, interaction: interaction ?? null, imagesDelivered: 0, createdAt: new Date(this.sequence),
       });
       return ok({ jobId, price: quote.price, replayed: false });
+    },
+  });
+
+  readonly port: JobStore = strict<JobStore>('jobs', {
+    createQuote: async (quote) => {
+      const id = `quote-${++this.sequence}`;
+      this.quotes.set(id, { ...quote, id, state: 'open' });
+      return id;
+    },
+    quoteTier: async (quoteId) => this.quotes.get(quoteId)?.tierName ?? null,
+    cancelQuote: async (quoteId, userId) => {
+      const quote = this.quotes.get(quoteId);
+      if (!quote || quote.userId !== userId || quote.state !== 'open') return false;
+      quote.state = 'cancelled';
+      return true;
     },
     get: async (jobId) => this.jobs.get(jobId) ?? null,
     queuedAhead: async (jobId) => {
@@ -246,7 +251,7 @@ export function fakeBot(card: PriceCard, overrides: Partial<BotPorts & BotOutbou
   const jobMessages = fakeJobMessages(events);
   let now = new Date('2026-12-02T12:00:00Z');
   const deps: BotPorts & BotOutbound = {
-    ledger, jobs: jobStore.port, queue, guildSettings, memberSettings, jobMessages,
+    ledger, jobs: jobStore.port, jobCredits: jobStore.credits, queue, guildSettings, memberSettings, jobMessages,
     adminCredits: strict('adminCredits', {}), adminStats: strict('adminStats', {}), history: strict('history', {}), usage: strict('usage', {}),
     purchaseNotifier: strict('purchaseNotifier', {}),
     grantPolicy: { ownerIds: ['owner'], guildAdminsMayGrant: false, guildAdminDailyCap: 0, guildAdminTiers: 'all', freeDailyMax: null },

@@ -21,7 +21,7 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
   const grantPolicy = overrides.grantPolicy ?? testGrantPolicy;
   return {
     // As in production: the bot's ledger checks allowances against its policy and card.
-    ledger: createTestLedger(f.database, card, grantPolicy), jobs: f.jobs, queue: f.queue,
+    ledger: createTestLedger(f.database, card, grantPolicy), jobs: f.jobs, jobCredits: f.credits, queue: f.queue,
     guildSettings: createPgGuildSettingsStore(f.database.db.pool),
     memberSettings: createPgMemberSettingsStore(f.database.db.pool),
     adminCredits: createSqlAdminCredits(f.database.db.pool), adminStats: createPgAdminStatsReader(f.database.db.pool), grantPolicy,
@@ -51,7 +51,7 @@ export interface TestGuild {
  * the starter tier when asked for) and a bot on the default price card logged in to it. Its
  * fields are set before the file's tests run.
  */
-export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: FakeDiscordOptions = {}) {
+export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: FakeDiscordOptions = {}, botOverrides: Partial<BotPorts> = {}) {
   const env = {} as { fake: FakeDiscord; bot: Awaited<ReturnType<typeof startTestBot>>; card: PriceCard };
   beforeAll(async () => {
     env.card = await loadPriceCardOrThrow();
@@ -61,7 +61,7 @@ export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: F
       ...(guild.starterRoleId ? { roles: [{ id: guild.starterRoleId, name: 'Starter', permissions: '0' }] } : {}),
     });
     if (guild.starterRoleId) await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', { actorId: 'test-admin', roleName: 'Starter' });
-    env.bot = await startTestBot(f, env.fake, env.card);
+    env.bot = await startTestBot(f, env.fake, env.card, botOverrides);
   });
   afterAll(async () => {
     await env.bot?.stop();

@@ -1,14 +1,16 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import { createPgJobStore } from '../../src/db/job-store.js';
 import type { JobRequest } from '../../src/domain/jobs/job-request.js';
-import { createBullGenerationQueue } from '../../src/queue/bullmq-generation-queue.js';
+import { createBullGenerationQueue, generationQueueName, type GenerationPayload } from '../../src/queue/bullmq-generation-queue.js';
 import { createGenerationWorker, type GenerationWorkerOptions } from '../../src/queue/generation-worker.js';
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
 import { confirmGeneration } from '../../src/use-cases/confirm-generation.js';
 import type { ImageProvider } from '../../src/use-cases/ports/image-provider.js';
+import type { JobCredits } from '../../src/use-cases/ports/job-credits.js';
 import type { JobRecord, JobStore } from '../../src/use-cases/ports/job-store.js';
+import { createSqlJobCredits } from '../../src/ledger/sql-job-credits.js';
 import type { Ledger } from '../../src/use-cases/ports/ledger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { createTestLedger } from './ledger-fixture.js';
@@ -23,6 +25,8 @@ export interface PipelineFixture {
   database: TestDatabase;
   ledger: Ledger;
   jobs: JobStore;
+  /** The ledger's side of jobs: confirm, finish, time out. */
+  credits: JobCredits;
   queue: ReturnType<typeof createBullGenerationQueue>;
   delivery: RecordingDelivery;
   prefix: string;
@@ -37,12 +41,13 @@ export function usePipeline(attempts = 3): PipelineFixture {
     f.database = await createTestDatabase(12);
     f.ledger = createTestLedger(f.database, await loadPriceCardOrThrow());
     f.jobs = createPgJobStore(f.database.db.pool);
+    f.credits = createSqlJobCredits(f.database.db.pool);
     f.prefix = uniquePrefix();
     f.queue = createBullGenerationQueue({ connection: createRedisConnection(redisUrl), prefix: f.prefix, attempts });
     f.startWorker = (provider, options = {}) => {
       const worker = createGenerationWorker({
         connection: createRedisConnection(redisUrl), prefix: f.prefix, workerId: `worker-${f.workers.length + 1}`,
-        jobs: f.jobs, provider, delivery: f.delivery, maxRunningJobs: () => 4, leaseMs: 3000, ...options,
+        jobs: f.jobs, credits: f.credits, provider, delivery: f.delivery, maxRunningJobs: () => 4, leaseMs: 3000, ...options,
       });
       f.workers.push(worker);
       return worker;
@@ -78,7 +83,7 @@ export async function quote(f: PipelineFixture, userId: string, price: number, r
 }
 
 export async function confirm(f: PipelineFixture, quoteId: string, userId: string, deadlineInMs = 600_000) {
-  return confirmGeneration({ jobs: f.jobs, queue: f.queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + deadlineInMs) });
+  return confirmGeneration({ jobs: f.jobs, credits: f.credits, queue: f.queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + deadlineInMs) });
 }
 
 /**
@@ -95,12 +100,26 @@ export function jobOfGenerate(f: PipelineFixture, generateCustomId: string, time
 
 /** Waits until the job has ended (succeeded, partial or failed) and returns it. */
 export async function finished(f: PipelineFixture, jobId: string, timeoutMs = 20_000): Promise<JobRecord> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  return waitFor(async () => {
     const job = await f.jobs.get(jobId);
-    if (job && !['queued', 'running'].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish (status ${job?.status})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    return job && !['queued', 'running'].includes(job.status) ? job : null;
+  }, timeoutMs, `job ${jobId} to finish`);
+}
+
+/**
+ * Waits until a worker has picked up each of these queued jobs and put it off because its member
+ * was at their running-job limit (the worker marks the queued job `waitingForMember`): what a
+ * test waits on instead of sleeping to show that such a job did not start.
+ */
+export async function putOffForMember(f: PipelineFixture, jobIds: readonly string[], timeoutMs = 10_000): Promise<void> {
+  const queue = new Queue<GenerationPayload>(generationQueueName, { connection: createRedisConnection(redisUrl), prefix: f.prefix });
+  try {
+    await waitFor(async () => {
+      const jobs = await Promise.all(jobIds.map((id) => queue.getJob(id)));
+      return jobs.every((job) => job?.data.waitingForMember === true);
+    }, timeoutMs, `jobs ${jobIds.join(', ')} to be put off for their member's limit`);
+  } finally {
+    await queue.close();
   }
 }
 

@@ -4,6 +4,7 @@
 import { appendFile } from 'node:fs/promises';
 import { createDatabase } from '../../src/db/client.js';
 import { createPgJobStore } from '../../src/db/job-store.js';
+import { createSqlJobCredits } from '../../src/ledger/sql-job-credits.js';
 import { createLocalProvider } from '../../src/providers/local-provider.js';
 import { createReplicateProvider } from '../../src/providers/replicate-provider.js';
 import { createGenerationWorker } from '../../src/queue/generation-worker.js';
@@ -30,6 +31,7 @@ const delivery: ImageDelivery = {
 
 const db = createDatabase({ url: env('DATABASE_URL'), poolSize: 8 });
 const jobs = createPgJobStore(db.pool);
+const credits = createSqlJobCredits(db.pool);
 const provider = env('PROVIDER', 'local') === 'replicate'
   ? createReplicateProvider({ token: env('REPLICATE_API_TOKEN'), baseUrl: env('REPLICATE_API_URL'), pollIntervalMs: Number(env('POLL_MS', '100')) })
   : createLocalProvider({ delayMs: Number(env('LOCAL_DELAY_MS', '0')) });
@@ -38,6 +40,7 @@ const worker = createGenerationWorker({
   prefix: env('QUEUE_PREFIX'),
   workerId: env('WORKER_ID'),
   jobs,
+  credits,
   provider,
   delivery,
   maxRunningJobs: () => 1000,

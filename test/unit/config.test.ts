@@ -99,16 +99,16 @@ describe('what server admins may create', () => {
 });
 
 describe('documentation of the configuration', () => {
-  it('.env.example and the README document every variable, and .env.example itself is valid', async () => {
+  it('.env.example and docs/operations.md document every variable, and .env.example itself is valid', async () => {
     const { readFile } = await import('node:fs/promises');
     const { parseEnv } = await import('node:util');
     const { configVariables } = await import('../../src/config.js');
     const example = await readFile(new URL('../../.env.example', import.meta.url), 'utf8');
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const operations = await readFile(new URL('../../docs/operations.md', import.meta.url), 'utf8');
     const parsed = parseEnv(example);
     for (const variable of configVariables) {
       expect(Object.keys(parsed), `.env.example lacks ${variable}`).toContain(variable);
-      expect(readme, `README lacks ${variable}`).toContain(`\`${variable}\``);
+      expect(operations, `docs/operations.md lacks ${variable}`).toContain(`\`${variable}\``);
     }
     expect(() => loadConfig(parsed)).not.toThrow();
   });

@@ -10,7 +10,7 @@ export async function handleEstimate(interaction: ChatInputCommandInteraction<'c
   const days = interaction.options.getInteger('days') ?? DEFAULT_DAYS;
   const model = interaction.options.getString('model')?.trim().toLowerCase() || undefined;
   const size = interaction.options.getString('size')?.trim() || undefined;
-  const plan = ctx.useCases.estimatePlan({ imagesPerDay, days, model, size });
+  const plan = await ctx.useCases.estimatePlan({ guildId: interaction.guildId, imagesPerDay, days, model, size });
   if (!plan.ok) {
     await interaction.editReply({ content: plan.error.message, allowedMentions: { parse: [] } });
     return;

@@ -1,9 +1,11 @@
 // /estimate: the planning formula (images per day × days × unit price, plus a buffer) and what
-// covers it — free daily credits, tier allowances, top-up packs — cheapest first.
+// covers it — free daily credits (the server's amount), tier allowances, and the cheapest
+// combination of top-up packs.
 import { err, ok, type Result } from '../result.js';
 import { noTier, tierAllowsModel } from '../tiers.js';
 import { closestKey } from './card-issue-messages.js';
-import type { Pack, PriceCard, Tier } from './price-card-schema.js';
+import { cheapestPacks, type PackPurchase } from './cheapest-packs.js';
+import type { PriceCard, Tier } from './price-card-schema.js';
 import { quote } from './quote.js';
 
 /** Plans run over; a buffer keeps re-rolls and retries from running a member dry. */
@@ -16,6 +18,8 @@ export interface EstimateRequest {
   /** @defaultValue the default model of members without a tier */
   readonly model?: string | undefined;
   readonly size?: string | undefined;
+  /** The member's server's free daily credits. @defaultValue the card's freeDailyCredits */
+  readonly freeDailyCredits?: number | undefined;
 }
 
 export interface TierCoverage {
@@ -23,13 +27,6 @@ export interface TierCoverage {
   /** Free daily credits plus the tier's allowance over the plan's days. */
   readonly credits: number;
   readonly covers: boolean;
-}
-
-export interface PackCoverage {
-  readonly pack: Pack;
-  readonly quantity: number;
-  readonly credits: number;
-  readonly priceUsd: number;
 }
 
 export interface Estimate {
@@ -42,14 +39,16 @@ export interface Estimate {
   readonly bufferCredits: number;
   readonly totalCredits: number;
   readonly totalUsd: number;
-  /** What the free daily credits alone pay for over the plan (never more than needed each day). */
+  /** What the free daily credits alone pay for over the plan: never more than needed each day, nor than the total. */
   readonly freeCredits: number;
   /** Tiers that may use the model, lowest first, with whether their allowance (plus free credits) covers it. */
   readonly tiers: readonly TierCoverage[];
-  /** Packs bought to cover what free credits do not, cheapest first. */
-  readonly packs: readonly PackCoverage[];
+  /** The cheapest packs covering what free credits do not; null when none are needed or none are sold. */
+  readonly packs: PackPurchase | null;
   /** The lowest tier that may use the model at all. */
   readonly lowestTier: Tier;
+  /** Whether that is the tier of members without a tier role: every member may use the model. */
+  readonly everyMemberMayUse: boolean;
 }
 
 export type EstimateRejection = { readonly message: string };
@@ -80,7 +79,7 @@ export function estimate(card: PriceCard, request: EstimateRequest): Result<Esti
   const baseCredits = images * priced.value.unitPrice;
   const totalCredits = Math.ceil((baseCredits * (100 + ESTIMATE_BUFFER_PERCENT)) / 100);
   const perDay = Math.ceil(totalCredits / days);
-  const freeCredits = Math.min(card.freeDailyCredits, perDay) * days;
+  const freeCredits = Math.min(Math.min(request.freeDailyCredits ?? card.freeDailyCredits, perDay) * days, totalCredits);
 
   const tiers = card.tiers
     .filter((tier) => tier.allowance > 0 && tierAllowsModel(tier, spec))
@@ -90,16 +89,11 @@ export function estimate(card: PriceCard, request: EstimateRequest): Result<Esti
     });
 
   const short = Math.max(0, totalCredits - freeCredits);
-  const packs = short === 0 ? [] : card.packs
-    .map((pack) => {
-      const quantity = Math.ceil(short / pack.credits);
-      return { pack, quantity, credits: quantity * pack.credits, priceUsd: Math.round(quantity * pack.priceUsd * 100) / 100 };
-    })
-    .sort((a, b) => a.priceUsd - b.priceUsd || b.credits - a.credits);
+  const packs = short === 0 ? null : cheapestPacks(card.packs, short);
 
   return ok({
     model, size: priced.value.size, unitPrice: priced.value.unitPrice, images, baseCredits,
     bufferCredits: totalCredits - baseCredits, totalCredits, totalUsd: totalCredits / card.creditsPerDollar,
-    freeCredits, tiers, packs, lowestTier,
+    freeCredits, tiers, packs, lowestTier, everyMemberMayUse: lowestTier === noTier(card),
   });
 }

@@ -22,8 +22,8 @@ export function formatUsd(usd: number): string {
 export const formatCredits = (credits: number): string => `${credits} credit${credits === 1 ? '' : 's'}`;
 
 /**
- * The whole price on one line, each factor in the order it is applied:
- * `flux-dev 12/MP × 1.05 MP × 28/28 steps × txt2img 1 = 13 per image × batch 4 (×3) = 39 credits ($0.39)`.
+ * The whole price on one line, each factor in the order it is applied, rounded once at the end:
+ * `flux-dev 12/MP × 1.05 MP × 28/28 steps × txt2img 1 = 12.58 per image × batch 4 (×3) = 38 credits ($0.38)`.
  * A single image skips the batch part.
  */
 export function formatBreakdown(quote: Quote): string {
@@ -36,5 +36,5 @@ export function formatBreakdown(quote: Quote): string {
   ].join(' × ');
   const total = `${formatCredits(quote.total)} (${formatUsd(quote.usd)})`;
   if (batch.count === 1) return `${unit} = ${total}`;
-  return `${unit} = ${quote.unitPrice} per image × batch ${batch.count} (×${formatNumber(batch.multiplier, 3)}) = ${total}`;
+  return `${unit} = ${formatNumber(quote.breakdown.unitExact, 4)} per image × batch ${batch.count} (×${formatNumber(batch.multiplier, 3)}) = ${total}`;
 }

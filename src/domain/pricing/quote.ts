@@ -29,6 +29,8 @@ export type QuoteBreakdown = {
   readonly steps: { readonly steps: number; readonly defaultSteps: number; readonly factor: number };
   readonly operation: { readonly name: Operation; readonly factor: number };
   readonly batch: { readonly count: number; readonly multiplier: number; readonly fullPrice: number; readonly savings: number };
+  /** The exact credits for one image, before any rounding (e.g. 1.572864). */
+  readonly unitExact: number;
 };
 
 export type Quote = {
@@ -40,10 +42,14 @@ export type Quote = {
   readonly steps: number;
   readonly count: number;
   readonly tier: string;
-  /** Credits for one image: ceil(base × MP × steps/defaultSteps × operation factor). */
+  /** Credits for one image on its own: ceil(base × MP × steps/defaultSteps × operation factor). */
   readonly unitPrice: number;
   readonly batchMultiplier: number;
-  /** Credits for the whole request: ceil(unitPrice × batchMultiplier). Always ≥ 1. */
+  /**
+   * Credits for the whole request, rounded up once at the end: ceil(exact unit × batch
+   * multiplier). Rounding the unit first would charge a batch up to a credit per image more
+   * than its multiplier says (1.57 → 2, × 1.8 = 4: no discount at all). Always ≥ 1.
+   */
   readonly total: number;
   /** `total` in US dollars at the card's rate. */
   readonly usd: number;
@@ -86,15 +92,14 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
   if (!multiplier) return err(reject.rejectCount(count, tier.maxBatch));
 
   const pixels = size.width * size.height;
-  const unitPrice = ceilFraction(
-    multiply(
-      fractionOf(spec.baseCreditsPerMegapixel),
-      fraction(BigInt(pixels), 1_000_000n),
-      fraction(BigInt(steps), BigInt(spec.defaultSteps)),
-      fractionOf(card.operationFactors[operation]),
-    ),
+  const unitExact = multiply(
+    fractionOf(spec.baseCreditsPerMegapixel),
+    fraction(BigInt(pixels), 1_000_000n),
+    fraction(BigInt(steps), BigInt(spec.defaultSteps)),
+    fractionOf(card.operationFactors[operation]),
   );
-  const total = ceilFraction(multiply(fraction(BigInt(unitPrice)), multiplier));
+  const unitPrice = ceilFraction(unitExact);
+  const total = ceilFraction(multiply(unitExact, multiplier));
   const fullPrice = unitPrice * count;
   const batchMultiplier = toNumber(multiplier);
   const sizeLabel = formatSize(size);
@@ -117,6 +122,7 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
       steps: { steps, defaultSteps: spec.defaultSteps, factor: steps / spec.defaultSteps },
       operation: { name: operation, factor: card.operationFactors[operation] },
       batch: { count, multiplier: batchMultiplier, fullPrice, savings: fullPrice - total },
+      unitExact: toNumber(unitExact),
     },
   });
 }

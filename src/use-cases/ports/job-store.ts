@@ -1,5 +1,4 @@
 import type { JobRequest } from '../../domain/jobs/job-request.js';
-import type { Result } from '../../domain/result.js';
 import type { PredictionStore } from './image-provider.js';
 
 export interface NewQuote {
@@ -11,29 +10,6 @@ export interface NewQuote {
   readonly price: number;
   readonly tierName: string;
   readonly expiresAt: Date;
-}
-
-export interface ConfirmQuoteInput {
-  readonly quoteId: string;
-  readonly userId: string;
-  readonly priority: number;
-  readonly deadlineAt: Date;
-  /** The confirming interaction's webhook, stored on the job it creates (a replay keeps the first). */
-  readonly interaction?: InteractionWebhook;
-}
-
-export type ConfirmRejection =
-  | { readonly code: 'quote_not_found' }
-  | { readonly code: 'not_quote_owner' }
-  | { readonly code: 'quote_expired' }
-  | { readonly code: 'quote_cancelled' }
-  | { readonly code: 'insufficient_credits'; readonly needed: number; readonly available: number };
-
-export interface ConfirmedJob {
-  readonly jobId: string;
-  readonly price: number;
-  /** true when the quote had been confirmed before (a double click): nothing new was held. */
-  readonly replayed: boolean;
 }
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
@@ -116,22 +92,6 @@ export interface QueuePlaceStore {
   recordQueuePlace(jobId: string, placeShown: number | null): Promise<void>;
 }
 
-export interface FinishInput {
-  readonly delivered: number;
-  readonly failureReason: string | null;
-  readonly memberMessage: string | null;
-  readonly providerCostUsd: number | null;
-  readonly predictTimeSeconds: number | null;
-}
-
-export interface FinishedJob {
-  readonly status: 'succeeded' | 'partial' | 'failed';
-  readonly charged: number;
-  readonly refunded: number;
-  /** true when the job had already been finished (by another worker or the reaper). */
-  readonly replayed: boolean;
-}
-
 export interface ClaimLimit {
   /** Most jobs of this job's member that may run at once, this one included (a whole number ≥ 1). */
   readonly maxRunningForMember: number;
@@ -149,16 +109,10 @@ export type ClaimResult =
   /** The job's deadline has passed: no attempt starts (it is to be timed out and refunded). */
   | { readonly kind: 'past_deadline' };
 
-export type TimeOutResult =
-  /** Ended now as a failure; everything held was refunded. */
-  | { readonly kind: 'timed_out'; readonly charged: number; readonly refunded: number }
-  /** Past its deadline but a worker's lease on it is live: that worker finishes it (in overtime). */
-  | { readonly kind: 'running' }
-  | { readonly kind: 'not_due' }
-  /** It had ended already. */
-  | { readonly kind: 'already' };
-
-/** Jobs and quotes in PostgreSQL: the truth about every job, whatever Redis says. */
+/**
+ * Jobs and quotes in PostgreSQL: the truth about every job, whatever Redis says. It moves no
+ * credit: confirming, finishing and timing out a job go through the ledger's JobCredits.
+ */
 export interface JobStore extends JobMessageStore, QueuePlaceStore {
   createQuote(quote: NewQuote): Promise<string>;
   cancelQuote(quoteId: string, userId: string): Promise<boolean>;
@@ -170,8 +124,6 @@ export interface JobStore extends JobMessageStore, QueuePlaceStore {
   pruneQuotes(expiredBefore: Date, limit: number): Promise<number>;
   /** The tier the quote was priced at (it decides the job's queue priority); null if unknown. */
   quoteTier(quoteId: string): Promise<string | null>;
-  /** Consumes the quote, holds its price and creates the job, in one transaction. */
-  confirmQuote(input: ConfirmQuoteInput): Promise<Result<ConfirmedJob, ConfirmRejection>>;
   get(jobId: string): Promise<JobRecord | null>;
   /** The owner marks a delivered job's images as kept (keep ⭐). */
   markKept(jobId: string, userId: string): Promise<'kept' | 'not_owner' | 'not_delivered' | 'not_found'>;
@@ -193,19 +145,11 @@ export interface JobStore extends JobMessageStore, QueuePlaceStore {
    * runs under this worker's live lease. False: the job was timed out or taken over; deliver nothing.
    */
   beginDelivery(jobId: string, workerId: string, leaseMs: number): Promise<boolean>;
-  /**
-   * Ends a job past its deadline that no worker holds a live lease on, refunding everything
-   * (the member's message is stored with it). Decided under the job's lock: exactly once, and
-   * never while a worker may still deliver it.
-   */
-  timeOut(jobId: string, memberMessage: string): Promise<TimeOutResult>;
   /** Gives the job up (before a retry) so the next attempt, on any worker, may claim it at once. */
   releaseLease(jobId: string, workerId: string): Promise<void>;
-  /** Ends the job and settles its hold in one transaction, exactly once. */
-  finish(jobId: string, input: FinishInput): Promise<FinishedJob>;
   /** Jobs still queued or running whose worker is gone or that never reached the queue. */
   findOrphans(olderThanMs: number): Promise<{ id: string; priority: number }[]>;
-  /** Jobs past their deadline with no live lease: candidates for timeOut. */
+  /** Jobs past their deadline with no live lease: candidates for JobCredits.timeOut. */
   findPastDeadline(limit: number): Promise<string[]>;
   /** The member's queued jobs, the next to run first (priority, then age). */
   queuedJobIdsOf(userId: string, limit: number): Promise<string[]>;

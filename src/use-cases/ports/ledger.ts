@@ -158,7 +158,13 @@ export interface ExpirySweep {
   readonly credits: number;
 }
 
-/** The only way credits are created, moved or destroyed. Every method is idempotent. */
+/**
+ * Credits outside jobs: grants, allowances, purchases and their reversals, revokes, expiry,
+ * balances. Every method is idempotent. With JobCredits (a job's hold, charge and refund) and
+ * AdminCredits (capped gifts and refunds), implemented beside it in src/ledger/, these are the
+ * only ways credits are created, moved or destroyed. `hold`/`settle` are the primitives the job
+ * functions use inside their own transaction; the application holds through JobCredits.
+ */
 export interface Ledger {
   grant(input: GrantInput): Promise<Result<Granted, LedgerError>>;
   /**

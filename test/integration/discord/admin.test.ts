@@ -109,11 +109,11 @@ async function aJob(userId: string, price: number, finish?: { delivered: number;
   const quoteId = await f.jobs.createQuote({
     userId, guildId, channelId: CHANNEL, request: aRequest({ count: finish?.count ?? 1 }), breakdown: {}, price, tierName: 'none', expiresAt: new Date(Date.now() + 600_000),
   });
-  const confirmed = await f.jobs.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
+  const confirmed = await f.credits.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
   if (!confirmed.ok) throw new Error(`confirm failed: ${JSON.stringify(confirmed.error)}`);
   const { jobId } = confirmed.value;
   if (finish) {
-    await f.jobs.finish(jobId, { delivered: finish.delivered, failureReason: finish.failureReason ?? null, memberMessage: null, providerCostUsd: finish.costUsd ?? null, predictTimeSeconds: null });
+    await f.credits.finish(jobId, { delivered: finish.delivered, failureReason: finish.failureReason ?? null, memberMessage: null, providerCostUsd: finish.costUsd ?? null, predictTimeSeconds: null });
   }
   return jobId;
 }

@@ -2,6 +2,7 @@
 // can hold up (here: a table locked in PostgreSQL); an interaction Discord no longer accepts runs
 // nothing; and when something fails after credits were held, the member is told they are held.
 import { describe, expect, it } from 'vitest';
+import { captureLog } from '../../support/captured-log.js';
 import { buttonIds, contentOf } from '../../support/discord-payloads.js';
 import { useGuildBot } from '../../support/bot-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
@@ -14,7 +15,8 @@ const aMember = () => ({ id: `38000000000000${String(++sequence).padStart(4, '0'
 const at = { guildId: GUILD, channelId: CHANNEL };
 
 const f = usePipeline(1);
-const env = useGuildBot(f, { guildId: GUILD, guildName: 'Answer first', channelId: CHANNEL });
+const captured = captureLog('info');
+const env = useGuildBot(f, { guildId: GUILD, guildName: 'Answer first', channelId: CHANNEL }, {}, { log: captured.log });
 
 const rowsFor = async (userId: string) => (await f.database.sql.query<{ quotes: number; entries: number; jobs: number }>(`
   SELECT (SELECT count(*)::int FROM quote WHERE user_id = $1) AS quotes, (SELECT count(*)::int FROM ledger_entry WHERE user_id = $1) AS entries,
@@ -65,8 +67,9 @@ describe('answering first', () => {
     late.release();
     await waitFor(async () => env.fake.requests.find((r) => r.path.endsWith(`/interactions/${handle.id}/${handle.token}/callback`)), 5000, 'the late callback');
     expect(env.fake.unacknowledged()).toContain(handle.id);
-    // Give a handler that wrongly went ahead the time to write something.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once the bot is done with the interaction (handled or given up), nothing more can come of it.
+    const done = ['interaction handled', 'interaction failed'];
+    await waitFor(async () => captured.lines().some((line) => line['interactionId'] === handle.id && done.includes(String(line['msg']))), 5000, 'the bot to be done with it');
     expect(await rowsFor(user.id)).toEqual({ quotes: 0, entries: 0, jobs: 0 });
     expect(handle.webhookCalls()).toEqual([]);
   });

@@ -50,18 +50,18 @@ describe('/batch', () => {
     const user = aMember();
     const data = await batch(user, ' a red fox | a blue whale || | a green owl ', [{ name: 'seed', type: 4, value: 7 }]);
     expect(data['flags']).toBe(64);
-    // flux-schnell 1024×1024 is 2 a image; 3 images cost ceil(2 × 2.5) = 5, not 6.
-    expect(embedText(data)).toContain('5 credits ($0.05)');
+    // flux-schnell 1024×1024 is 1.572864 a image (2 alone); 3 images cost ceil(1.572864 × 2.5) = 4, not 6.
+    expect(embedText(data)).toContain('4 credits ($0.04)');
     expect(embedText(data)).toContain('×3');
     expect(embedText(data)).toContain('1. a red fox');
     expect(embedText(data)).toContain('3. a green owl');
     const click = await generate(user, data);
-    expect(String((click.data as { content: string }).content)).toMatch(/^Confirmed: 5 credits held/);
+    expect(String((click.data as { content: string }).content)).toMatch(/^Confirmed: 4 credits held/);
     const jobs = await jobsOf(user);
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]!.price).toBe(5);
+    expect(jobs[0]!.price).toBe(4);
     expect(jobs[0]!.request).toMatchObject({ count: 3, seed: 7, prompts: ['a red fox', 'a blue whale', 'a green owl'], prompt: 'a red fox | a blue whale | a green owl' });
-    expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 220 - 5, held: 5 });
+    expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 220 - 4, held: 4 });
     await expectLedgerConsistent(f.database);
   });
 
@@ -71,11 +71,11 @@ describe('/batch', () => {
       { name: 'model', type: 3, value: 'sdxl' }, { name: 'auto-confirm', type: 4, value: 20 },
     ] }).answer();
     const data = await batch(user, 'one | two');
-    // sdxl 1024×1024: ceil(4 × 1.048576) = 5 a image; 2 cost ceil(5 × 1.8) = 9.
-    expect(contentOf(data)).toMatch(/^Auto-confirmed under your 20-credit threshold.*: 9 credits held/);
+    // sdxl 1024×1024: 4 × 1.048576 = 4.194304 a image (5 alone); 2 cost ceil(4.194304 × 1.8) = 8.
+    expect(contentOf(data)).toMatch(/^Auto-confirmed under your 20-credit threshold.*: 8 credits held/);
     const [job] = await jobsOf(user);
     expect(job!.request).toMatchObject({ model: 'sdxl', count: 2, prompts: ['one', 'two'] });
-    expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 220 - 9, held: 9 });
+    expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 220 - 8, held: 8 });
     await expectLedgerConsistent(f.database);
   });
 
@@ -147,10 +147,10 @@ describe('/batch', () => {
       expect(images[i]!.data.equals(alone.images[0]!.data), `image ${i} is drawn from "${prompt}"`).toBe(true);
     }
     expect(images[0]!.data.equals(images[1]!.data)).toBe(false);
-    // 4 images at 2 each: ceil(2 × 3) = 6, all captured.
-    expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 220 - 6, held: 0 });
+    // 4 images at 1.572864 each: ceil(1.572864 × 3) = 5, all captured.
+    expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 220 - 5, held: 0 });
     const { rows } = await f.database.sql.query(`SELECT images_delivered, credits_charged, credits_refunded FROM generation_job WHERE id = $1`, [job!.id]);
-    expect(rows[0]).toEqual({ images_delivered: 4, credits_charged: 6, credits_refunded: 0 });
+    expect(rows[0]).toEqual({ images_delivered: 4, credits_charged: 5, credits_refunded: 0 });
     await expectLedgerConsistent(f.database);
   });
 });

@@ -12,7 +12,7 @@ import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
 import type { FakeChannelInput, Json } from '../../fakes/fake-discord/payloads.js';
 import { startTestBot } from '../../support/bot-fixture.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
-import { finished, usePipeline } from '../../support/pipeline-fixture.js';
+import { finished, putOffForMember, usePipeline } from '../../support/pipeline-fixture.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const GUILD = '230000000000000001';
@@ -123,8 +123,8 @@ describe('guild config on running jobs', () => {
     const first = await generate(member, 'slow one');
     await waitFor(async () => provider.requests.some((request) => request.jobId === first) || null);
     const second = await generate(member, 'slow two');
-    // The worker has room for 4 and defers every 100 ms: the second job stays queued meanwhile.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The worker has room for 4, but it picks the second job up and puts it off for the limit.
+    await putOffForMember(f, [second]);
     expect(provider.requests.some((request) => request.jobId === second)).toBe(false);
     expect((await f.jobs.get(second))?.status).toBe('queued');
     expect((await f.ledger.balance(member.id, GUILD)).held).toBe(4);

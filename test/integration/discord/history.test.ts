@@ -36,9 +36,9 @@ async function runJob(userId: string, price: number, count: number, delivered: n
   const quoteId = await f.jobs.createQuote({
     userId, guildId: GUILD, channelId: CHANNEL, request: aRequest({ count }), breakdown: {}, price, tierName: 'starter', expiresAt: new Date(Date.now() + 600_000),
   });
-  const confirmed = await f.jobs.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
+  const confirmed = await f.credits.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
   if (!confirmed.ok) throw new Error(confirmed.error.code);
-  await f.jobs.finish(confirmed.value.jobId, { delivered, failureReason, memberMessage: null, providerCostUsd: null, predictTimeSeconds: null });
+  await f.credits.finish(confirmed.value.jobId, { delivered, failureReason, memberMessage: null, providerCostUsd: null, predictTimeSeconds: null });
 }
 
 describe('/history', () => {

@@ -81,9 +81,9 @@ describe('/imagine', () => {
     expect(clicks.every((click) => click.type === 6)).toBe(true);
     expect(clicks.filter((click) => String((click.data as { content: string }).content).startsWith('Confirmed'))).toHaveLength(1);
     const balance = await f.ledger.balance(owner.id, GUILD);
-    // Starter: 200 a week plus 20 free; a batch of two 1024×1024 flux-schnell = ceil(2 × 1.8) = 4.
-    expect(balance.held).toBe(4);
-    expect(balance.available).toBe(220 - 4);
+    // Starter: 200 a week plus 20 free; a batch of two 1024×1024 flux-schnell = ceil(1.572864 × 1.8) = 3.
+    expect(balance.held).toBe(3);
+    expect(balance.available).toBe(220 - 3);
     const { rows } = await f.database.sql.query(`SELECT count(*)::int AS jobs, max(priority) AS priority FROM generation_job WHERE user_id = $1`, [owner.id]);
     expect(rows[0]).toEqual({ jobs: 1, priority: 10 });
     await expectLedgerConsistent(f.database);

@@ -215,9 +215,9 @@ describe('upscale and variations', () => {
     const { owner } = gridJob;
     const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], messageId: gridJob.messageId, customId: `job:variation:${gridJob.jobId}:3` }).answer();
     const text = embedText(click.data);
-    // flux-schnell keeps the model: 1.5/MP × 1.05 MP × variation 1 = 2 per image; four cost ×3 = 6.
+    // flux-schnell keeps the model: 1.5/MP × 1.05 MP × variation 1 = 1.572864 per image; four cost ceil(× 3) = 5.
     expect(text).toContain('variation 1');
-    expect(text).toContain('6 credits ($0.06)');
+    expect(text).toContain('5 credits ($0.05)');
     const quoteId = buttonIds(click.data)[0]!.split(':')[2];
     const { rows } = await f.database.sql.query(`SELECT request FROM quote WHERE id = $1`, [quoteId]);
     expect(rows[0].request).toMatchObject({ operation: 'variation', model: 'flux-schnell', count: 4, sourceImage: { messageId: gridJob.messageId, gridCell: 2 } });

@@ -1,5 +1,6 @@
 // /pricing and /estimate through the real discord.js client and the fake Discord.
 import { describe, expect, it } from 'vitest';
+import { createPgGuildSettingsStore } from '../../../src/db/guild-settings-store.js';
 import { useGuildBot } from '../../support/bot-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 
@@ -38,8 +39,37 @@ describe('/estimate', () => {
     // Free 20 a day pays 600; Pro (450/week ≈ 1928 over 30 days) covers it, Starter (≈857) does not.
     expect(text).toMatch(/➖ \*\*Starter\*\*: 1457 credits .* 418 short/);
     expect(text).toMatch(/✅ \*\*Pro\*\*: 2528 credits .* covers it/);
-    // 1275 credits to buy: one 3000 pack ($20) or 2 × 1200 ($20) or 3 × 500 ($15): cheapest first.
-    expect(text).toMatch(/3 × credits-500 = 1500 credits for \*\*\$15\.00\*\*.*credits-3000/);
+    // 1275 credits to buy: 1200 + 500 for $15 (3 × 500 is $15 too, for fewer credits; a 3000 pack is $20).
+    expect(text).toContain('1 × credits-1200 + 1 × credits-500 = 1700 credits for **$15.00**');
+  });
+
+  it('suggests the cheapest mix of packs, not the most of one kind (issue 14.3)', async () => {
+    // flux-dev 1024x1024 = 13; 30 a day × 22 days = 8580 + 25% = 10725, of which free credits pay 440: 10285 short.
+    const text = JSON.stringify((await run('estimate', [{ name: 'images-per-day', type: 4, value: 30 }, { name: 'model', type: 3, value: 'flux-dev' }, { name: 'days', type: 4, value: 22 }]))['embeds']);
+    expect(text).toContain('Free daily credits pay for 440 of it');
+    expect(text).toContain('1 × credits-8000 + 1 × credits-3000 = 11000 credits for **$70.00**');
+    expect(text).not.toContain('4 × credits-3000');
+  });
+
+  it('never says free credits pay more than the total, and words a model every member may use plainly (issue 14.4)', async () => {
+    // flux-schnell = 2; 5 a day × 30 days = 300 + 25% = 375: free credits (20 a day) pay all of it, not 390.
+    const text = JSON.stringify((await run('estimate', [{ name: 'images-per-day', type: 4, value: 5 }]))['embeds']);
+    expect(text).toContain('**375 credits**');
+    expect(text).toContain('Free daily credits pay for 375 of it');
+    expect(text).toContain('Every member may use flux-schnell.');
+    expect(text).not.toMatch(/No tier tier/);
+  });
+
+  it('counts the free credits this server gives, not the card\u2019s (issue 14.2)', async () => {
+    const settings = createPgGuildSettingsStore(f.database.db.pool);
+    await settings.updateConfig(GUILD, { kind: 'free-daily', amount: 0 }, 'test-admin', 'no free credits here');
+    try {
+      const text = JSON.stringify((await run('estimate', [{ name: 'images-per-day', type: 4, value: 5 }]))['embeds']);
+      expect(text).toContain('Free daily credits pay for 0 of it');
+      expect(text).toContain('1 × credits-500 = 500 credits for **$5.00**');
+    } finally {
+      await settings.updateConfig(GUILD, { kind: 'free-daily', amount: null }, 'test-admin', 'back to the card');
+    }
   });
 
   it('refuses bad numbers, unknown models (with a suggestion) and sizes the model lacks', async () => {

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPgJobStore } from '../../../src/db/job-store.js';
+import { createSqlJobCredits } from '../../../src/ledger/sql-job-credits.js';
 import { SPEND_CHART_SIZE } from '../../../src/charts/spend-chart.js';
 import { useGuildBot } from '../../support/bot-fixture.js';
 import { setDatabaseClock } from '../../support/database.js';
@@ -30,9 +31,9 @@ async function seed(userId: string, job: SeedJob) {
     ? aRequest({ model: 'sdxl', providerModelId: 'stability-ai/sdxl', steps: 30, count: job.count })
     : aRequest({ count: job.count });
   const quoteId = await jobs.createQuote({ userId, guildId: GUILD, channelId: CHANNEL, request, breakdown: {}, price: job.price, tierName: 'starter', expiresAt: new Date(Date.now() + 600_000) });
-  const confirmed = await jobs.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
+  const confirmed = await createSqlJobCredits(f.database.db.pool).confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
   if (!confirmed.ok) throw new Error(confirmed.error.code);
-  const finished = await jobs.finish(confirmed.value.jobId, {
+  const finished = await createSqlJobCredits(f.database.db.pool).finish(confirmed.value.jobId, {
     delivered: job.delivered, failureReason: job.delivered < job.count ? 'safety filter' : null, memberMessage: null, providerCostUsd: null, predictTimeSeconds: null,
   });
   if (job.kept) expect(await jobs.markKept(confirmed.value.jobId, userId)).toBe('kept');

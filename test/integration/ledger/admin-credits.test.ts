@@ -38,9 +38,9 @@ describe('admin grants', () => {
 async function chargedJob(userId: string, price: number): Promise<string> {
   await f.ledger.grant({ key: `fund:${userId}:${price}:${Math.random()}`, userId, guildId: null, kind: 'topup', amount: price, expiresAt: null, actorId: 'test', reason: 'fund' });
   const quoteId = await f.jobs.createQuote({ userId, guildId, channelId: 'c', request: aRequest(), breakdown: {}, price, tierName: 'none', expiresAt: new Date(Date.now() + 60_000) });
-  const confirmed = await f.jobs.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 60_000) });
+  const confirmed = await f.credits.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 60_000) });
   if (!confirmed.ok) throw new Error('confirm failed');
-  await f.jobs.finish(confirmed.value.jobId, { delivered: 1, failureReason: null, memberMessage: null, providerCostUsd: 0.01, predictTimeSeconds: null });
+  await f.credits.finish(confirmed.value.jobId, { delivered: 1, failureReason: null, memberMessage: null, providerCostUsd: 0.01, predictTimeSeconds: null });
   return confirmed.value.jobId;
 }
 
@@ -87,9 +87,9 @@ describe('job refunds', () => {
     const userId = uniqueUser();
     await f.ledger.grant({ key: `fund:${userId}`, userId, guildId: null, kind: 'topup', amount: 9, expiresAt: null, actorId: 'test', reason: 'fund' });
     const quoteId = await f.jobs.createQuote({ userId, guildId, channelId: 'c', request: aRequest(), breakdown: {}, price: 9, tierName: 'none', expiresAt: new Date(Date.now() + 60_000) });
-    const confirmed = await f.jobs.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 60_000) });
+    const confirmed = await f.credits.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 60_000) });
     if (!confirmed.ok) throw new Error('confirm failed');
-    await f.jobs.finish(confirmed.value.jobId, { delivered: 1, failureReason: null, memberMessage: null, providerCostUsd: 0.01, predictTimeSeconds: null });
+    await f.credits.finish(confirmed.value.jobId, { delivered: 1, failureReason: null, memberMessage: null, providerCostUsd: 0.01, predictTimeSeconds: null });
     const results = await Promise.all(Array.from({ length: 5 }, (_, i) => admins().refundJob({ jobId: confirmed.value.jobId, guildId, actorId: `admin-${i}`, reason: 'race', dailyCap: null, uncappedActorIds: [] })));
     const outcomes = results.map((r) => (r.ok ? r.value.outcome : r.error.code)).sort();
     expect(outcomes).toEqual(['already_refunded', 'already_refunded', 'already_refunded', 'already_refunded', 'refunded']);

@@ -20,7 +20,7 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 const one = { maxRunningForMember: 1 };
 const delivered = (n: number) => ({ delivered: n, failureReason: null, memberMessage: null, providerCostUsd: null, predictTimeSeconds: null });
 const noQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => true, remove: async () => undefined };
-const reap = () => reconcileJobs({ jobs: jobsOnClock(), queue: noQueue, delivery: f.delivery, orphanAgeMs: 3_600_000 });
+const reap = () => reconcileJobs({ jobs: jobsOnClock(), credits: f.credits, queue: noQueue, delivery: f.delivery, orphanAgeMs: 3_600_000 });
 
 /** A job of `price` credits confirmed at T0 whose deadline is T0 + 60 s. */
 async function jobDueInAMinute(price = 10): Promise<{ userId: string; jobId: string }> {
@@ -31,7 +31,7 @@ async function jobDueInAMinute(price = 10): Promise<{ userId: string; jobId: str
   const quoteId = await jobs.createQuote({
     userId, guildId, channelId: 'channel-1', request: aRequest({ prompt: 'at the deadline' }), breakdown: {}, price, tierName: 'starter', expiresAt: at(seconds(600)),
   });
-  const confirmed = await jobs.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: at(seconds(60)) });
+  const confirmed = await f.credits.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: at(seconds(60)) });
   if (!confirmed.ok) throw new Error(confirmed.error.code);
   return { userId, jobId: confirmed.value.jobId };
 }
@@ -44,7 +44,7 @@ describe('a job at its deadline', () => {
     expect(await jobsOnClock().renewLease(jobId, 'worker-1', 60_000)).toBe(true);
     await setClock(at(seconds(70)));
     expect((await reap()).timedOut).toEqual([]);
-    expect(await jobsOnClock().finish(jobId, delivered(1))).toEqual({ status: 'succeeded', charged: 10, refunded: 0, replayed: false });
+    expect(await f.credits.finish(jobId, delivered(1))).toEqual({ status: 'succeeded', charged: 10, refunded: 0, replayed: false });
     expect(await f.ledger.balance(userId, guildId)).toMatchObject({ available: 90, held: 0 });
     await expectLedgerConsistent(f.database);
   });
@@ -85,7 +85,7 @@ describe('the reaper racing workers at the deadline', () => {
     // Each worker delivers only if it still may, then finishes; three reapers run at the same time.
     const work = async (jobId: string, workerId: string) => {
       if (!(await f.jobs.beginDelivery(jobId, workerId, 60_000))) return 'not delivered';
-      await f.jobs.finish(jobId, delivered(1));
+      await f.credits.finish(jobId, delivered(1));
       return 'delivered';
     };
     const results = await Promise.all([
@@ -105,7 +105,7 @@ describe('a worker whose job was ended while it worked', () => {
     const { userId, jobId } = await jobDueInAMinute();
     await setClock(at(seconds(61)));
     const never: ImageProvider = { name: 'local', generate: () => Promise.reject(new Error('must not run')) };
-    const outcome = await runGeneration({ jobId, workerId: 'late', jobs: f.jobs, provider: never, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4 });
+    const outcome = await runGeneration({ jobId, workerId: 'late', jobs: f.jobs, credits: f.credits, provider: never, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4 });
     expect(outcome).toEqual({ kind: 'finished', status: 'failed', charged: 0, refunded: 10, userId });
     expect(f.delivery.failures.get(jobId)).toMatchObject({ refunded: 10 });
     expect(f.delivery.delivered.has(jobId)).toBe(false);
@@ -127,7 +127,7 @@ describe('a worker whose job was ended while it worked', () => {
       },
     };
     const run = runGeneration({
-      jobId, workerId: 'stalled-worker', jobs: jobsOnClock(), provider: stalled, delivery: f.delivery, finalAttempt: true, maxRunningJobs: () => 4, leaseMs: 60_000,
+      jobId, workerId: 'stalled-worker', jobs: jobsOnClock(), credits: f.credits, provider: stalled, delivery: f.delivery, finalAttempt: true, maxRunningJobs: () => 4, leaseMs: 60_000,
     });
     await generating;
     // The worker stalls for an hour: its lease ran out long ago, and the reaper ends the job.

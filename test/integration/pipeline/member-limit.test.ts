@@ -16,7 +16,7 @@ const delivered = { delivered: 1, failureReason: null, memberMessage: null, prov
 async function heldJob(f: PipelineFixture, member: string, prompt: string): Promise<string> {
   const noQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => false, remove: async () => undefined };
   const confirmed = await confirmGeneration({
-    jobs: f.jobs, queue: noQueue, quoteId: await quote(f, member, price, aRequest({ prompt })), userId: member, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
+    jobs: f.jobs, credits: f.credits, queue: noQueue, quoteId: await quote(f, member, price, aRequest({ prompt })), userId: member, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
   });
   if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
   return confirmed.value.jobId;
@@ -58,7 +58,7 @@ describe('claim with the member limit, straight on the store', () => {
       expect(results.filter((r) => r.result.kind === 'member_limit').every((r) => (r.result as { running: number }).running >= limits.get(ownerOf.get(r.id)!)!)).toBe(true);
       for (const { id, result } of claimed) {
         expect(result.job).toMatchObject({ id, status: 'running', attempts: 1 });
-        await f.jobs.finish(id, delivered);
+        await f.credits.finish(id, delivered);
         left.delete(id);
       }
     }
@@ -80,7 +80,7 @@ describe('claim with the member limit, straight on the store', () => {
     expect(await f.jobs.claim(x, 'other', 60_000, one)).toEqual({ kind: 'held_elsewhere' });
     expect(await f.jobs.claim(y, 'other', 60_000, one)).toEqual({ kind: 'member_limit', running: 1 });
     expect(await f.jobs.claim(y, 'other', 60_000, { maxRunningForMember: 2 })).toMatchObject({ kind: 'claimed', job: { id: y } });
-    await f.jobs.finish(y, delivered);
+    await f.credits.finish(y, delivered);
     expect(await f.jobs.claim(y, 'other', 60_000, { maxRunningForMember: 5 })).toEqual({ kind: 'finished' });
 
     // Two minutes on (the database's clock decides leases), x's lease has run out: its worker is
@@ -89,7 +89,7 @@ describe('claim with the member limit, straight on the store', () => {
     try {
       expect(await f.jobs.claim(z, 'rescuer', 60_000, one)).toMatchObject({ kind: 'claimed', job: { id: z } });
       expect(await f.jobs.claim(x, 'rescuer', 60_000, one)).toEqual({ kind: 'member_limit', running: 1 });
-      await f.jobs.finish(z, delivered);
+      await f.credits.finish(z, delivered);
       expect(await f.jobs.claim(x, 'rescuer', 60_000, one)).toMatchObject({ kind: 'claimed', job: { id: x, attempts: 3 } });
     } finally {
       await setDatabaseClock(f.database, null);

@@ -7,6 +7,7 @@ import type { GenerationQueue } from '../../../src/use-cases/ports/generation-qu
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { ScriptedProvider, rateLimited, safetyError, serverError } from '../../support/pipeline-doubles.js';
 import { aRequest, chargesOf, confirm, finished, fund, guildId, newMember, quote, usePipeline } from '../../support/pipeline-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const f = usePipeline(3);
 const provider = new ScriptedProvider();
@@ -144,13 +145,13 @@ describe('the database is the truth', () => {
     };
     const errors: unknown[] = [];
     const confirmed = await confirmGeneration({
-      jobs: f.jobs, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'orphan' })), userId,
+      jobs: f.jobs, credits: f.credits, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'orphan' })), userId,
       priority: 10, deadlineAt: new Date(Date.now() + 600_000), onEnqueueError: (error) => errors.push(error),
     });
     if (!confirmed.ok) throw new Error('confirm failed');
     expect(errors).toHaveLength(1);
     expect(await f.queue.holds(confirmed.value.jobId)).toBe(false);
-    const reconciled = await reconcileJobs({ jobs: f.jobs, queue: f.queue, delivery: f.delivery, orphanAgeMs: 0 });
+    const reconciled = await reconcileJobs({ jobs: f.jobs, credits: f.credits, queue: f.queue, delivery: f.delivery, orphanAgeMs: 0 });
     expect(reconciled.enqueued).toContain(confirmed.value.jobId);
     expect((await finished(f, confirmed.value.jobId)).status).toBe('succeeded');
     await expectLedgerConsistent(f.database);
@@ -161,15 +162,15 @@ describe('the database is the truth', () => {
     await fund(f, userId, 100);
     const brokenQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => false, remove: async () => undefined };
     const confirmed = await confirmGeneration({
-      jobs: f.jobs, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'stuck' })), userId,
+      jobs: f.jobs, credits: f.credits, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'stuck' })), userId,
       priority: 10, deadlineAt: new Date(Date.now() - 1000),
     });
     if (!confirmed.ok) throw new Error('confirm failed');
-    const reconciled = await reconcileJobs({ jobs: f.jobs, queue: brokenQueue, delivery: f.delivery });
+    const reconciled = await reconcileJobs({ jobs: f.jobs, credits: f.credits, queue: brokenQueue, delivery: f.delivery });
     expect(reconciled.timedOut).toEqual([confirmed.value.jobId]);
     expect(await chargesOf(f, confirmed.value.jobId)).toMatchObject({ status: 'failed', failure_reason: 'timeout', credits_refunded: 30 });
     const late = await runGeneration({
-      jobId: confirmed.value.jobId, workerId: 'late', jobs: f.jobs, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4,
+      jobId: confirmed.value.jobId, workerId: 'late', jobs: f.jobs, credits: f.credits, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4,
     });
     expect(late).toEqual({ kind: 'already_finished' });
     expect((await f.ledger.balance(userId, guildId)).available).toBe(100);
@@ -182,12 +183,12 @@ describe('the database is the truth', () => {
     const brokenQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => false, remove: async () => undefined };
     provider.script('twice at once', { kind: 'succeed', delayMs: 200 });
     const confirmed = await confirmGeneration({
-      jobs: f.jobs, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'twice at once' })), userId,
+      jobs: f.jobs, credits: f.credits, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'twice at once' })), userId,
       priority: 10, deadlineAt: new Date(Date.now() + 600_000),
     });
     if (!confirmed.ok) throw new Error('confirm failed');
     const run = (workerId: string) => runGeneration({
-      jobId: confirmed.value.jobId, workerId, jobs: createPgJobStore(f.database.db.pool), provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4,
+      jobId: confirmed.value.jobId, workerId, jobs: createPgJobStore(f.database.db.pool), credits: f.credits, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4,
     });
     const outcomes = await Promise.all([run('worker-a'), run('worker-b')]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['finished', 'held_elsewhere']);
@@ -203,15 +204,15 @@ describe('the database is the truth', () => {
     provider.script('slow one', { kind: 'succeed', delayMs: 500 });
     const confirmOne = async (prompt: string) => {
       const confirmed = await confirmGeneration({
-        jobs: f.jobs, queue: brokenQueue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
+        jobs: f.jobs, credits: f.credits, queue: brokenQueue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
       });
       if (!confirmed.ok) throw new Error('confirm failed');
       return confirmed.value.jobId;
     };
     const [first, second] = [await confirmOne('slow one'), await confirmOne('slow one')];
-    const run = (jobId: string) => runGeneration({ jobId, workerId: `w-${jobId}`, jobs: f.jobs, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 1 });
+    const run = (jobId: string) => runGeneration({ jobId, workerId: `w-${jobId}`, jobs: f.jobs, credits: f.credits, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 1 });
     const firstRun = run(first);
-    for (let i = 0; i < 200 && (await f.jobs.get(first))?.status !== 'running'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(async () => (await f.jobs.get(first))?.status === 'running', 2000, 'the first job to run');
     expect(await run(second)).toEqual({ kind: 'deferred' });
     expect((await firstRun).kind).toBe('finished');
     expect((await run(second)).kind).toBe('finished');

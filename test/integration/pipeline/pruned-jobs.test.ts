@@ -53,7 +53,7 @@ describe('pruning finished jobs from Redis', () => {
     for (const jobId of jobIds) expect(await f.queue.queue.getJobState(jobId)).toBe('unknown');
 
     // The reconciler asks the database, which says both are finished: nothing to enqueue.
-    const reconciled = await reconcileJobs({ jobs: f.jobs, queue: f.queue, delivery: f.delivery, orphanAgeMs: 0 });
+    const reconciled = await reconcileJobs({ jobs: f.jobs, credits: f.credits, queue: f.queue, delivery: f.delivery, orphanAgeMs: 0 });
     for (const jobId of jobIds) expect(reconciled.enqueued).not.toContain(jobId);
     // A replayed confirm (a late double click) adds the pruned ids again; they run and do nothing.
     for (const quoteId of [succeededQuote, failedQuote]) {

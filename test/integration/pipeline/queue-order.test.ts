@@ -6,7 +6,8 @@ import { confirmGeneration } from '../../../src/use-cases/confirm-generation.js'
 import type { ImageProvider } from '../../../src/use-cases/ports/image-provider.js';
 import { ConcurrencyProvider, ScriptedProvider } from '../../support/pipeline-doubles.js';
 import { redisUrl } from '../../support/redis.js';
-import { aRequest, finished, fund, newMember, quote, usePipeline } from '../../support/pipeline-fixture.js';
+import { aRequest, finished, fund, newMember, putOffForMember, quote, usePipeline } from '../../support/pipeline-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 describe('queue order', () => {
   const f = usePipeline(3);
@@ -16,7 +17,7 @@ describe('queue order', () => {
     await fund(f, userId, 1000);
     const enqueue = async (prompt: string, priority: number) => {
       const confirmed = await confirmGeneration({
-        jobs: f.jobs, queue: f.queue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority, deadlineAt: new Date(Date.now() + 600_000),
+        jobs: f.jobs, credits: f.credits, queue: f.queue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority, deadlineAt: new Date(Date.now() + 600_000),
       });
       if (!confirmed.ok) throw new Error('confirm failed');
       return confirmed.value.jobId;
@@ -46,7 +47,7 @@ function useLimitedPipeline() {
     const ids: string[] = [];
     for (const prompt of prompts) {
       const confirmed = await confirmGeneration({
-        jobs: f.jobs, queue: f.queue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
+        jobs: f.jobs, credits: f.credits, queue: f.queue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
       });
       if (!confirmed.ok) throw new Error('confirm failed');
       ids.push(confirmed.value.jobId);
@@ -86,8 +87,9 @@ describe('rate limit and the member limit', () => {
     const timed: ImageProvider = { name: 'local', generate: (request) => (startedAt.set(request.jobId, Date.now()), provider.generate(request)) };
     f.startWorker(limited(timed, 3, 3000), { concurrency: 6, deferMs: 20, maxRunningJobs: () => 1 });
     const busyJobs = await queueJobs(busy, Array.from({ length: 10 }, (_, i) => `${busy} job ${i}`));
-    // Let the busy member's jobs be picked up and put off, over and over, for a while.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Every busy job but the running one has been picked up and put off at least once.
+    const running = await waitFor(async () => busyJobs.find((id) => startedAt.has(id)), 5000, 'the first busy job to start');
+    await putOffForMember(f, busyJobs.filter((id) => id !== running));
     const [otherJob] = await queueJobs(other, [`${other} job`]);
     const queuedAt = Date.now();
     expect((await finished(f, otherJob!, 30_000)).status).toBe('succeeded');

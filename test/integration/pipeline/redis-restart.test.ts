@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from 'bullmq';
+import { waitFor } from '../../support/wait-for.js';
 import { createPgJobStore } from '../../../src/db/job-store.js';
+import { createSqlJobCredits } from '../../../src/ledger/sql-job-credits.js';
 import { createSqlLedger } from '../../../src/ledger/sql-ledger.js';
 import { createBullGenerationQueue } from '../../../src/queue/bullmq-generation-queue.js';
 import { createGenerationWorker } from '../../../src/queue/generation-worker.js';
@@ -33,6 +35,7 @@ describe('a Redis restart', () => {
   it('loses no confirmed job: the database re-queues what Redis forgot and each is charged once', async () => {
     const ledger = createSqlLedger(database.db.pool);
     const jobs = createPgJobStore(database.db.pool);
+    const credits = createSqlJobCredits(database.db.pool);
     const queue = createBullGenerationQueue({ connection: createRedisConnection(redis.url), prefix: 'restart', attempts: 3 });
     closers.push(() => queue.close());
     const provider = new ScriptedProvider();
@@ -46,32 +49,29 @@ describe('a Redis restart', () => {
       const quoteId = await jobs.createQuote({
         userId, guildId, channelId: 'c', request: aRequest({ prompt: 'slow' }), breakdown: {}, price: 10, tierName: 'starter', expiresAt: new Date(Date.now() + 60_000),
       });
-      const confirmed = await confirmGeneration({ jobs, queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
+      const confirmed = await confirmGeneration({ jobs, credits, queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
       if (!confirmed.ok) throw new Error('confirm failed');
       jobIds.push(confirmed.value.jobId);
     }
     let worker: Worker = createGenerationWorker({
-      connection: createRedisConnection(redis.url), prefix: 'restart', workerId: 'before', jobs, provider, delivery, maxRunningJobs: () => 10, concurrency: 2, leaseMs: 2000,
+      connection: createRedisConnection(redis.url), prefix: 'restart', workerId: 'before', jobs, credits, provider, delivery, maxRunningJobs: () => 10, concurrency: 2, leaseMs: 2000,
     });
     // Let a couple of jobs start, then take Redis away mid-run: every queued key is lost.
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await waitFor(async () => provider.calls.length >= 2, 10_000, 'two jobs to start');
     await redis.stop();
     await worker.close(true).catch(() => undefined);
     await redis.start();
 
     worker = createGenerationWorker({
-      connection: createRedisConnection(redis.url), prefix: 'restart', workerId: 'after', jobs, provider, delivery, maxRunningJobs: () => 10, concurrency: 4, leaseMs: 2000,
+      connection: createRedisConnection(redis.url), prefix: 'restart', workerId: 'after', jobs, credits, provider, delivery, maxRunningJobs: () => 10, concurrency: 4, leaseMs: 2000,
     });
     closers.push(() => worker.close());
-    const deadline = Date.now() + 30_000;
-    let statuses: string[] = [];
-    while (Date.now() < deadline) {
-      await reconcileJobs({ jobs, queue, delivery, orphanAgeMs: 0 });
-      statuses = (await Promise.all(jobIds.map((id) => jobs.get(id)))).map((job) => job?.status ?? 'missing');
-      if (statuses.every((s) => s === 'succeeded')) break;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    expect(statuses).toEqual(jobIds.map(() => 'succeeded'));
+    // The reconciler re-queues what Redis forgot, on every pass, until every job has run.
+    await waitFor(async () => {
+      await reconcileJobs({ jobs, credits, queue, delivery, orphanAgeMs: 0 });
+      const statuses = (await Promise.all(jobIds.map((id) => jobs.get(id)))).map((job) => job?.status);
+      return statuses.every((status) => status === 'succeeded');
+    }, 30_000, 'every job to succeed after the restart');
     const { rows } = await database.sql.query(`SELECT sum(credits_charged)::int AS charged FROM generation_job WHERE user_id = $1`, [userId]);
     expect(rows[0].charged).toBe(60);
     expect(await ledger.balance(userId, guildId)).toMatchObject({ available: 940, held: 0 });

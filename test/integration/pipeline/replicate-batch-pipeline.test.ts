@@ -7,6 +7,7 @@ import { createReplicateProvider } from '../../../src/providers/replicate-provid
 import { FakeReplicate, type FakeScript } from '../../fakes/fake-replicate.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { aRequest, chargesOf, confirm, finished, fund, guildId, newMember, quote, usePipeline } from '../../support/pipeline-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const f = usePipeline(3);
 let fake: FakeReplicate;
@@ -38,7 +39,7 @@ describe('a batch of distinct prompts on Replicate', () => {
     let dropped = false;
     fake.scriptFor('lost-create whale', { dropCreateResponse: true });
     const waitForDrop = (async () => {
-      while (!fake.creates().some((r) => JSON.stringify(r.body).includes('lost-create whale'))) await new Promise((resolve) => setTimeout(resolve, 5));
+      await waitFor(async () => fake.creates().some((r) => JSON.stringify(r.body).includes('lost-create whale')), 20_000, 'the dropped create');
       fake.scriptFor('lost-create whale', {});
       dropped = true;
     })();

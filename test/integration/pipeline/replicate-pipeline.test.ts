@@ -6,6 +6,7 @@ import { createReplicateProvider } from '../../../src/providers/replicate-provid
 import { FakeReplicate, type FakeScript } from '../../fakes/fake-replicate.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { aRequest, chargesOf, confirm, finished, fund, guildId, newMember, quote, usePipeline } from '../../support/pipeline-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const f = usePipeline(3);
 let fake: FakeReplicate;
@@ -58,9 +59,7 @@ describe('the pipeline against a fake Replicate', () => {
     const confirmed = await confirm(f, await quote(f, userId, 30, aRequest({ prompt: 'replicate 429' })), userId);
     if (!confirmed.ok) throw new Error('confirm failed');
     // Lift the rate limit once the first create was refused.
-    for (let i = 0; i < 100 && fake.creates().filter((r) => JSON.stringify(r.body).includes('replicate 429')).length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(async () => fake.creates().some((r) => JSON.stringify(r.body).includes('replicate 429')), 2000, 'the first create');
     fake.scriptFor('replicate 429', { outcome: 'succeeded' });
     const job = await finished(f, confirmed.value.jobId, 30_000);
     expect(await chargesOf(f, job.id)).toMatchObject({ status: 'succeeded', credits_charged: 30, attempts: 2 });

@@ -6,6 +6,7 @@ import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { dropPrefix, redisUrl, uniquePrefix } from '../../support/redis.js';
 import { spawnEntry, type SpawnedProcess } from '../../support/spawned-process.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const GUILD = '220000000000000001';
 const CHANNEL = '220000000000000002';
@@ -43,11 +44,10 @@ describe('npm start with a bot token', () => {
     expect(posted.files.map((file) => file.name)).toEqual(['image-1.png']);
     expect(posted.files[0]!.data.subarray(1, 4).toString()).toBe('PNG');
 
-    let job: { status: string; credits_charged: number } | undefined;
-    for (let i = 0; i < 100 && job?.status !== 'succeeded'; i++) {
-      job = (await database.sql.query(`SELECT status, credits_charged FROM generation_job WHERE user_id = $1`, [USER.id])).rows[0];
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const job = await waitFor(async () => {
+      const row = (await database.sql.query(`SELECT status, credits_charged FROM generation_job WHERE user_id = $1`, [USER.id])).rows[0];
+      return row?.status === 'succeeded' ? row : null;
+    }, 5000, 'the job to succeed');
     expect(job).toEqual({ status: 'succeeded', credits_charged: 2 });
     await expectLedgerConsistent(database);
 

@@ -26,10 +26,10 @@ describe('the default price card (price-card.yaml)', () => {
     expect(modelsForTier(card, bestTier(card, ['pro']))).not.toContain('flux-pro');
   });
 
-  it('prices 4 flux-dev images at 1024x1024 as 39 credits, as its comment says', () => {
+  it('prices 4 flux-dev images at 1024x1024 as 38 credits, as its comment says', () => {
     const result = quote(card, { model: 'flux-dev', count: 4 }, bestTier(card, ['pro']));
     expect(result.ok && formatBreakdown(result.value)).toBe(
-      'flux-dev 12/MP × 1.05 MP × 28/28 steps × txt2img 1 = 13 per image × batch 4 (×3) = 39 credits ($0.39)',
+      'flux-dev 12/MP × 1.05 MP × 28/28 steps × txt2img 1 = 12.5829 per image × batch 4 (×3) = 38 credits ($0.38)',
     );
   });
 

@@ -13,15 +13,17 @@ describe('estimate', () => {
     // Free credits: 20 a day of the 63 needed daily → 600. Tiers (100/week → 428 over 30 days) fall short.
     expect(plan.value.freeCredits).toBe(600);
     expect(plan.value.tiers.map((t) => [t.tier.name, t.covers])).toEqual([['starter', false], ['pro', false], ['ultra', false]]);
-    // 1275 short of free credits: 3 × small (1500) for $15 beats 2 × medium (2400) for $20.
-    expect(plan.value.packs.map((p) => [p.pack.id, p.quantity, p.priceUsd])).toEqual([['small', 3, 15], ['medium', 2, 20]]);
+    // 1275 short of free credits: medium + small (1700) for $15 — as cheap as 3 × small (1500) and more credits; 2 × medium is $20.
+    expect(plan.value.packs).toMatchObject({ credits: 1700, priceUsd: 15 });
+    expect(plan.value.packs?.items.map((p) => [p.pack.id, p.quantity])).toEqual([['medium', 1], ['small', 1]]);
     expect(plan.value.lowestTier.name).toBe('starter');
   });
 
   it('says a small plan is covered by free credits or a tier', () => {
     const plan = estimate(card, { imagesPerDay: 1, days: 7, model: 'schnell' });
-    expect(plan.ok && plan.value.packs).toEqual([]);
-    expect(plan.ok && plan.value.freeCredits).toBeGreaterThanOrEqual(plan.ok ? plan.value.totalCredits : 0);
+    expect(plan.ok && plan.value.packs).toBeNull();
+    // Free credits pay for all of it, and never for more than all of it.
+    expect(plan.ok && plan.value.freeCredits).toBe(plan.ok ? plan.value.totalCredits : -1);
   });
 
   it('refuses out-of-range numbers, unknown models (with a suggestion) and sizes the model lacks', () => {

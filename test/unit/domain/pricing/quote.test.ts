@@ -52,15 +52,16 @@ describe('quote: unit price = ceil(base × MP × steps/defaultSteps × operation
   });
 });
 
-describe('quote: total = ceil(unit × batch multiplier)', () => {
-  it('prices 4 images of 13 as 3 singles: 39 credits, $0.39, saving 13', () => {
+describe('quote: total = ceil(exact unit × batch multiplier), rounded once', () => {
+  it('prices 4 images of 12.582912 as 3 singles: ceil(37.748736) = 38 credits, $0.38, saving 14 against 4 × 13', () => {
     const q = quoted({ model: 'dev', count: 4 });
-    expect(q).toMatchObject({ unitPrice: 13, count: 4, batchMultiplier: 3, total: 39, usd: 0.39, savings: 13 });
-    expect(q.breakdown.batch).toEqual({ count: 4, multiplier: 3, fullPrice: 52, savings: 13 });
+    expect(q).toMatchObject({ unitPrice: 13, count: 4, batchMultiplier: 3, total: 38, usd: 0.38, savings: 14 });
+    expect(q.breakdown.batch).toEqual({ count: 4, multiplier: 3, fullPrice: 52, savings: 14 });
+    expect(q.breakdown.unitExact).toBeCloseTo(12.582912, 9);
   });
 
-  it('rounds an interpolated batch up: 5 × 13 at ×3.625 = 47.125 → 48', () => {
-    expect(quoted({ model: 'dev', count: 5 })).toMatchObject({ batchMultiplier: 3.625, total: 48, savings: 17 });
+  it('rounds an interpolated batch up once: 5 × 12.582912 at ×3.625 = 45.61 → 46', () => {
+    expect(quoted({ model: 'dev', count: 5 })).toMatchObject({ batchMultiplier: 3.625, total: 46, savings: 19 });
   });
 
   it('charges a single image its unit price', () => {
@@ -92,7 +93,7 @@ describe('quote: total = ceil(unit × batch multiplier)', () => {
 describe('formatBreakdown', () => {
   it('prints every factor and the batch on one line', () => {
     expect(formatBreakdown(quoted({ model: 'dev', count: 4 }))).toBe(
-      'dev 12/MP × 1.05 MP × 28/28 steps × txt2img 1 = 13 per image × batch 4 (×3) = 39 credits ($0.39)',
+      'dev 12/MP × 1.05 MP × 28/28 steps × txt2img 1 = 12.5829 per image × batch 4 (×3) = 38 credits ($0.38)',
     );
   });
 
@@ -103,7 +104,7 @@ describe('formatBreakdown', () => {
   });
 
   it('shows interpolated multipliers and singular credits', () => {
-    expect(formatBreakdown(quoted({ model: 'dev', count: 5 }))).toContain('batch 5 (×3.625) = 48 credits ($0.48)');
+    expect(formatBreakdown(quoted({ model: 'dev', count: 5 }))).toContain('batch 5 (×3.625) = 46 credits ($0.46)');
     expect(formatUsd(0.005)).toBe('$0.005');
     expect(formatUsd(1200)).toBe('$1,200.00');
   });

@@ -1,0 +1,67 @@
+// The credits of a job: the only writes that move credits for generation, all in the ledger's SQL
+// functions (confirm_quote holds through ledger_hold, finish_job and time_out_job settle through
+// ledger_settle), each one transaction with the job row it changes, so a job and its credits can
+// never disagree. Implemented in src/ledger/sql-job-credits.ts.
+import type { Result } from '../../domain/result.js';
+import type { InteractionWebhook } from './job-store.js';
+
+export interface ConfirmQuoteInput {
+  readonly quoteId: string;
+  readonly userId: string;
+  readonly priority: number;
+  readonly deadlineAt: Date;
+  /** The confirming interaction's webhook, stored on the job it creates (a replay keeps the first). */
+  readonly interaction?: InteractionWebhook;
+}
+
+export type ConfirmRejection =
+  | { readonly code: 'quote_not_found' }
+  | { readonly code: 'not_quote_owner' }
+  | { readonly code: 'quote_expired' }
+  | { readonly code: 'quote_cancelled' }
+  | { readonly code: 'insufficient_credits'; readonly needed: number; readonly available: number };
+
+export interface ConfirmedJob {
+  readonly jobId: string;
+  readonly price: number;
+  /** true when the quote had been confirmed before (a double click): nothing new was held. */
+  readonly replayed: boolean;
+}
+
+export interface FinishInput {
+  readonly delivered: number;
+  readonly failureReason: string | null;
+  readonly memberMessage: string | null;
+  readonly providerCostUsd: number | null;
+  readonly predictTimeSeconds: number | null;
+}
+
+export interface FinishedJob {
+  readonly status: 'succeeded' | 'partial' | 'failed';
+  readonly charged: number;
+  readonly refunded: number;
+  /** true when the job had already been finished (by another worker or the reaper). */
+  readonly replayed: boolean;
+}
+
+export type TimeOutResult =
+  /** Ended now as a failure; everything held was refunded. */
+  | { readonly kind: 'timed_out'; readonly charged: number; readonly refunded: number }
+  /** Past its deadline but a worker's lease on it is live: that worker finishes it (in overtime). */
+  | { readonly kind: 'running' }
+  | { readonly kind: 'not_due' }
+  /** It had ended already. */
+  | { readonly kind: 'already' };
+
+export interface JobCredits {
+  /** Consumes the quote, holds its price and creates the job, in one transaction; a replay holds nothing more. */
+  confirmQuote(input: ConfirmQuoteInput): Promise<Result<ConfirmedJob, ConfirmRejection>>;
+  /** Ends the job and settles its hold (charging what was delivered, refunding the rest) in one transaction, exactly once. */
+  finish(jobId: string, input: FinishInput): Promise<FinishedJob>;
+  /**
+   * Ends a job past its deadline that no worker holds a live lease on, refunding everything
+   * (the member's message is stored with it). Decided under the job's lock: exactly once, and
+   * never while a worker may still deliver it.
+   */
+  timeOut(jobId: string, memberMessage: string): Promise<TimeOutResult>;
+}
