@@ -4,12 +4,12 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
+import { fromProjectRoot } from '../shared/project-root.js';
 import { openSchemaEngine, takePanics, type SchemaEngineHandle } from './schema-engine.js';
 
-const prismaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma');
+const prismaDir = fromProjectRoot('prisma');
 export const schemaPath = path.join(prismaDir, 'schema.prisma');
 export const migrationsDir = path.join(prismaDir, 'migrations');
 const noFilters = { externalTables: [], externalEnums: [] };

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import {
   parsePriceCard,
@@ -9,9 +8,10 @@ import {
 } from '../domain/pricing/parse-price-card.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import { err, type Result } from '../domain/result.js';
+import { fromProjectRoot } from '../shared/project-root.js';
 
 /** `price-card.yaml` at the repository root. */
-export const DEFAULT_PRICE_CARD_PATH = fileURLToPath(new URL('../../price-card.yaml', import.meta.url));
+export const DEFAULT_PRICE_CARD_PATH = fromProjectRoot('price-card.yaml');
 
 /** A card that cannot be used; the message names the file and every problem, one per line. */
 export class PriceCardInvalidError extends Error {
