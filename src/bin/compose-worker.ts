@@ -14,7 +14,6 @@ import { createRedisConnection } from '../queue/redis-connection.js';
 import { limitProviderStarts } from '../queue/provider-start-limit.js';
 import type { HealthCheck, HttpRoute } from '../observability/health-server.js';
 import { instrumentProvider } from '../observability/instrumented-provider.js';
-import { queueDashboardRoute } from '../observability/queue-dashboard.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobRecord } from '../use-cases/ports/job-store.js';
@@ -132,7 +131,10 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
     },
     // Off unless BULL_BOARD_PASSWORD is set (then /admin/queues is a 404 like any unknown path).
-    routes: config.queueDashboard ? [queueDashboardRoute({ queues: [queue.queue], ...config.queueDashboard, log })] : [],
+    // Loaded only then: Bull Board and Express cost about 15 MiB (bench: worker.rss.idleMiB).
+    routes: config.queueDashboard
+      ? [(await import('../observability/queue-dashboard.js')).queueDashboardRoute({ queues: [queue.queue], ...config.queueDashboard, log })]
+      : [],
     async stop() {
       // Stop taking jobs; give running ones a grace period, then hand them back to the queue.
       const handBack = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);

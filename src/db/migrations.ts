@@ -71,17 +71,26 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
   });
 }
 
-/** Names of migrations on disk that the database has not applied (empty when up to date). */
+/**
+ * Names of migrations on disk that the database has not applied (empty when up to date), read from
+ * `_prisma_migrations` as `prisma migrate deploy` leaves it. Every process checks this at start, so
+ * it does not start the schema engine: its WebAssembly would stay resident (about 50 MiB) for the
+ * life of the process. A migration that started and failed counts as not applied.
+ */
 export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
-  const migrationsList = await readMigrationList();
-  return withEngine(databaseUrl, async ({ engine }) => {
-    const result = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: noFilters });
-    const history = result.history;
-    if (history === null) return [];
-    if (history.diagnostic === 'databaseIsBehind') return history.unappliedMigrationNames;
-    if (history.diagnostic === 'historiesDiverge') return history.unappliedMigrationNames;
-    return [];
-  });
+  const onDisk = (await readMigrationList()).migrationDirectories.map((migration) => migration.path);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows: [table] } = await client.query<{ present: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
+    if (!table?.present) return onDisk;
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const applied = new Set(rows.map((row) => row.name));
+    return onDisk.filter((name) => !applied.has(name));
+  } finally {
+    await client.end();
+  }
 }
 
 /**
