@@ -22,6 +22,7 @@ import { createSqlJobCredits } from '../ledger/sql-job-credits.js';
 import { reconcileJobs } from '../use-cases/reconcile-jobs.js';
 import { sweepExpiredCredits } from '../use-cases/sweep-expired-credits.js';
 import type { Preflight } from './preflight.js';
+import { errorMessage } from '../shared/error-message.js';
 
 const reconcileEveryMs = 30_000;
 const sweepEveryMs = 60_000;
@@ -95,7 +96,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       }
       log.info({ jobId, ...outcome }, 'job attempt ended');
     },
-    onError: (jobId, error) => log.warn({ jobId, err: error instanceof Error ? error.message : String(error) }, 'job attempt failed'),
+    onError: (jobId, error) => log.warn({ jobId, err: errorMessage(error) }, 'job attempt failed'),
   });
   if (worker === null) log.warn('DISCORD_TOKEN is not set: not taking generation jobs (there is nowhere to deliver images)');
 

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { fromProjectRoot } from '../shared/project-root.js';
 import { openSchemaEngine, takePanics, type SchemaEngineHandle } from './schema-engine.js';
+import { errorMessage } from '../shared/error-message.js';
 
 const prismaDir = fromProjectRoot('prisma');
 export const schemaPath = path.join(prismaDir, 'schema.prisma');
@@ -40,7 +41,7 @@ async function withEngine<T>(databaseUrl: string, run: (handle: SchemaEngineHand
     return await run(handle);
   } catch (error) {
     const detail = [...takePanics(), ...handle.logs].map((line) => `\n${line}`).join('');
-    throw new Error(`${error instanceof Error ? error.message : String(error)}${detail}`, { cause: error });
+    throw new Error(`${errorMessage(error)}${detail}`, { cause: error });
   } finally {
     await handle.close();
   }

@@ -9,6 +9,7 @@ import {
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import { err, type Result } from '../domain/result.js';
 import { fromProjectRoot } from '../shared/project-root.js';
+import { errorMessage } from '../shared/error-message.js';
 
 /** `price-card.yaml` at the repository root. */
 export const DEFAULT_PRICE_CARD_PATH = fromProjectRoot('price-card.yaml');
@@ -32,7 +33,7 @@ export async function loadPriceCard(path: string = DEFAULT_PRICE_CARD_PATH): Pro
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorMessage(cause);
     return err(priceCardError(path, [{ path: '(file)', segments: [], message: `cannot be read: ${reason}` }]));
   }
   return parsePriceCardYaml(text, path);
