@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const io = ['discord.js', '@discordjs/*', 'bullmq', 'ioredis', 'replicate', 'pg', '@prisma/*', 'stripe', 'node:*', 'fs', 'net', 'http', 'https'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/db/generated/', 'bench/results.json'] },
+  { ignores: ['node_modules/', 'dist/', 'src/db/generated/', 'bench/results.json'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname } },

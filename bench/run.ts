@@ -1,5 +1,6 @@
-// `npm run bench`: measures against a fresh, migrated database on the configured server and
-// writes the figures to bench/results.json (flat keys, e.g. ledger.hold.c32.distinct.perSec).
+// `npm run bench`: builds (the bot and worker processes it starts run dist/, as `npm start` does),
+// measures against a fresh, migrated database on the configured server and writes the figures to
+// bench/results.json (flat keys, e.g. ledger.hold.c32.distinct.perSec, bot.rss.idleMiB).
 // BENCH_ONLY=crowd,interactions (any of ledger, pipeline, interactions, crowd) runs only those.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -14,6 +14,7 @@ import type { InteractionWebhook } from '../use-cases/ports/job-store.js';
 import type { BotDeps } from './bot-deps.js';
 import { postJobMessage } from './post-job-message.js';
 import { queuePlace } from './render/job-message.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export interface ConfirmedForMember extends ConfirmedJob {
   /** Where the job stands: "queued, next up" or "queued, position N (N jobs ahead)". */
@@ -70,9 +71,9 @@ export async function confirmQuoteFor(deps: BotDeps, input: ConfirmQuoteInput): 
       });
       await answered.catch(() => undefined);
       await postJobMessage(deps.jobMessages, deps.jobs, job.jobId, ahead)
-        .catch((error: unknown) => deps.log.warn({ jobId: job.jobId, err: error instanceof Error ? error.message : String(error) }, 'posting the job message failed; the worker will post it'));
+        .catch((error: unknown) => deps.log.warn({ jobId: job.jobId, err: errorMessage(error) }, 'posting the job message failed; the worker will post it'));
     },
-    onEnqueueError: (error) => deps.log.warn({ quoteId: input.quoteId, err: error instanceof Error ? error.message : String(error) }, 'enqueue failed; the reconciler will queue the job'),
+    onEnqueueError: (error) => deps.log.warn({ quoteId: input.quoteId, err: errorMessage(error) }, 'enqueue failed; the reconciler will queue the job'),
   });
   if (!confirmed.ok) return confirmed;
   if (answered !== null) return { ok: true, value: await answered };

@@ -16,6 +16,7 @@ import type { QueuePlaceStore, StaleQueuePlace } from '../use-cases/ports/job-st
 import type { WorkLog } from '../use-cases/ports/work-log.js';
 import type { JobMessageSender } from './job-message-sender.js';
 import { queuedText } from './render/job-message.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export interface QueuePlaceRefreshOptions {
   readonly sender: JobMessageSender;
@@ -67,7 +68,7 @@ export async function refreshQueuePlaces(options: QueuePlaceRefreshOptions): Pro
       return edited === null ? 0 : 1;
     } catch (error) {
       // Lost permission, timeout: the place stays stale and is tried again next round.
-      options.log?.warn({ jobId: job.id, err: error instanceof Error ? error.message : String(error) }, 'could not update a queued job message');
+      options.log?.warn({ jobId: job.id, err: errorMessage(error) }, 'could not update a queued job message');
       return 0;
     } finally {
       await options.jobs.recordQueuePlace(job.id, shown);
@@ -81,7 +82,7 @@ export function startQueuePlaceRefresher(options: QueuePlaceRefreshOptions & { r
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = running.then(() => refreshQueuePlaces(options)).catch((error: unknown) =>
-      options.log?.warn({ err: error instanceof Error ? error.message : String(error) }, 'refreshing queue places failed; will retry'));
+      options.log?.warn({ err: errorMessage(error) }, 'refreshing queue places failed; will retry'));
   }, options.everyMs ?? 5000);
   timer.unref();
   return async () => {
