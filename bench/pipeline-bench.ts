@@ -61,7 +61,7 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
 
   const db = createDatabase({ url: databaseUrl, poolSize: 16 });
   const ledger = createSqlLedger(db.pool);
-  const jobs = createPgJobStore(db.pool);
+  const jobs = createPgJobStore(db);
   for (const processes of [1, 4]) {
     const prefix = `bench-pipeline-${randomUUID().slice(0, 8)}`;
     const connection = createRedisConnection(redisUrl);

@@ -34,7 +34,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
   });
   // The ledger is stateless (its SQL functions hold the rules), so the webhook may have its own.
   const stripe = composeStripe(config, { ledger: createSqlLedger(db.pool), card: priceCard, token, log });
-  const jobs = createPgJobStore(db.pool);
+  const jobs = createPgJobStore(db);
   const grantPolicy = { ownerIds: config.discord.ownerIds, ...config.adminGrants };
   const bot = createBot({
     token,

@@ -35,7 +35,7 @@ export function usePipeline(attempts = 3): PipelineFixture {
   beforeAll(async () => {
     f.database = await createTestDatabase(12);
     f.ledger = createSqlLedger(f.database.db.pool);
-    f.jobs = createPgJobStore(f.database.db.pool);
+    f.jobs = createPgJobStore(f.database.db);
     f.prefix = uniquePrefix();
     f.queue = createBullGenerationQueue({ connection: createRedisConnection(redisUrl), prefix: f.prefix, attempts });
     f.startWorker = (provider, options = {}) => {
