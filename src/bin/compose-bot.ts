@@ -45,7 +45,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     deps: {
       ledger: createSqlLedger(db.pool), jobs, queue, guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.prisma), { log }), grantPolicy, priceCard), audit: createPgAuditLog(db.prisma),
       memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.prisma)),
-      adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
+      adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db),
       grantPolicy,
       history: createPgLedgerHistoryReader(db.pool), usage: createPgUsageReader(db.pool),
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),

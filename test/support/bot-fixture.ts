@@ -24,7 +24,7 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
     guildSettings: createPgGuildSettingsStore(f.database.db.prisma),
     audit: createPgAuditLog(f.database.db.prisma),
     memberSettings: createPgMemberSettingsStore(f.database.db.prisma),
-    adminCredits: createSqlAdminCredits(f.database.db.pool), adminStats: createPgAdminStatsReader(f.database.db.pool), grantPolicy: noGrants,
+    adminCredits: createSqlAdminCredits(f.database.db.pool), adminStats: createPgAdminStatsReader(f.database.db), grantPolicy: noGrants,
     history: createPgLedgerHistoryReader(f.database.db.pool), usage: createPgUsageReader(f.database.db.pool),
     card, log: createLogger('silent'), now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 31),
     ...overrides,
