@@ -8,7 +8,7 @@ import { cacheMemberSettings } from '../db/cached-member-settings.js';
 import { createDatabase } from '../db/client.js';
 import { createPgGuildSettingsStore } from '../db/guild-settings-store.js';
 import { createPgJobStore, rehearseQuoteInsert } from '../db/job-store.js';
-import { warmUpPool } from '../db/warm-up.js';
+import { warmUpPool, warmUpPrisma } from '../db/warm-up.js';
 import { createPgMemberSettingsStore, rehearseMemberSettingsRead } from '../db/member-settings-store.js';
 import { createPgLedgerHistoryReader } from '../db/ledger-history-reader.js';
 import { createPgUsageReader } from '../db/usage-reader.js';
@@ -54,7 +54,8 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       grantTestPurchases: config.discord.grantTestPurchases,
     },
   });
-  const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert]);
+  const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert])
+    ?? await warmUpPrisma(db.prisma);
   if (warmUpFailure) log.warn({ err: warmUpFailure.message }, 'warming the database connections failed; the first interactions will be slower');
   await bot.start();
   const stopQueuePlaces = startQueuePlaceRefresher({ sender: bot.jobMessages, jobs, log });

@@ -4,9 +4,15 @@ import pg from 'pg';
 import { PrismaClient } from './generated/client.js';
 
 /**
- * One connection pool, two ways to use it: Prisma for typed reads and ordinary tables, and the
- * pool itself for the ledger's single-statement SQL functions, where Prisma's per-query overhead
- * cost a third of the throughput (bench/ledger-bench.ts measures both).
+ * One connection pool per process, two ways to use it:
+ * - `prisma`, Prisma Client on the pool through @prisma/adapter-pg, for the ordinary reads and
+ *   writes with generated types (guild config and role tiers, member settings, the audit log, job
+ *   and quote reads, /admin stats). It costs ~0.3 ms more per query than `pg` on this machine
+ *   (bench/reads-bench.ts), which the interactions that make them do not notice.
+ * - `pool` itself for the ledger's SQL functions and the job functions that move credits (one
+ *   round trip each, as named prepared statements), and for the reads Prisma cannot express (each
+ *   module says which and why). On that hot path the same call through prisma.$queryRaw made
+ *   0.6–0.9 as many holds per second (bench/ledger-bench.ts, "hold via Prisma").
  */
 export interface Database {
   readonly prisma: PrismaClient;
