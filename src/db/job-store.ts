@@ -6,12 +6,14 @@
 // Two paths to the same pool. Reads by key or by indexed filter go through Prisma Client and its
 // generated types. The rest is SQL text on the pool (named prepared statements), because:
 // - the job functions (confirm_quote, claim_job, finish_job, time_out_job, renew/begin delivery) and
-//   the writes stamped with the database's clock (ledger_now()) are calls Prisma's API cannot make,
-//   and on this hot path a call through prisma.$queryRaw is slower than the pool (bench/ledger-bench.ts:
-//   hold via Prisma ÷ raw ≈ 0.65–0.8 of the pool's rate);
+//   the statements on the database's clock (ledger_now(): markKept, markEnqueued, findOrphans,
+//   findPastDeadline) are calls Prisma's API cannot make, and on this hot path the pool carries more
+//   calls per second than prisma.$queryRaw (see client.ts);
 // - the conditional writes (coalesce/CASE on the stored value, DELETE … LIMIT) and the reads Prisma
 //   cannot express: a window function (staleQueuePlaces), a row-value comparison against another
-//   row (queuedAhead), ILIKE on a JSON field and a prefix of a uuid (recentJobs).
+//   row (queuedAhead), ILIKE on a JSON field and a prefix of a uuid (recentJobs);
+// - the plain writes left (createQuote, releaseLease, the prediction id) are one per /imagine or
+//   job attempt, beside the function calls, where Prisma's per-query cost would buy nothing.
 import type pg from 'pg';
 import { restoreGraceMs } from '../domain/credits/lots.js';
 import { jobRequestSchema } from '../domain/jobs/job-request.js';
