@@ -54,8 +54,8 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       grantTestPurchases: config.discord.grantTestPurchases,
     },
   });
-  const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert])
-    ?? await warmUpPrisma(db.prisma);
+  const poolWarmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert]);
+  const warmUpFailure = (await warmUpPrisma(db.prisma)) ?? poolWarmUpFailure;
   if (warmUpFailure) log.warn({ err: warmUpFailure.message }, 'warming the database connections failed; the first interactions will be slower');
   await bot.start();
   const stopQueuePlaces = startQueuePlaceRefresher({ sender: bot.jobMessages, jobs, log });
