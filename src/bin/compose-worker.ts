@@ -56,7 +56,7 @@ export interface ProcessPart {
 export async function composeWorker({ config, priceCard }: Preflight, log: Logger, metrics: Metrics): Promise<ProcessPart> {
   const db = createDatabase(config.database);
   const ledger = createSqlLedger(db.pool);
-  const jobs = createPgJobStore(db.pool);
+  const jobs = createPgJobStore(db);
   const credits = createSqlJobCredits(db.pool);
   const onRedisError = (error: Error) => log.warn({ err: error.message }, 'redis connection problem; retrying');
   const queue = createBullGenerationQueue({ connection: createRedisConnection(config.redis.url, onRedisError), prefix: config.redis.queuePrefix });

@@ -10,14 +10,12 @@ export const discordActor = 'discord';
 
 /** Forgets the mapping if there is one; true when it did. */
 export async function forgetDeletedTierRole(
-  deps: Pick<BotDeps, 'guildSettings' | 'audit' | 'log'>, guildId: string, role: { readonly id: string; readonly name?: string },
+  deps: Pick<BotDeps, 'guildSettings' | 'log'>, guildId: string, role: { readonly id: string; readonly name?: string },
 ): Promise<boolean> {
   const previous = (await deps.guildSettings.roleTierMappings(guildId)).find((mapping) => mapping.roleId === role.id)?.tierName;
-  if (previous === undefined || !(await deps.guildSettings.removeRoleTier(guildId, role.id))) return false;
-  await deps.audit.record({
-    guildId, actorId: discordActor, action: 'tier.remove', subject: role.id,
-    details: { roleName: role.name ?? null, from: previous }, reason: 'the role was deleted in Discord',
-  });
+  // The removal and its audit row commit together.
+  const note = { actorId: discordActor, roleName: role.name ?? null, reason: 'the role was deleted in Discord' };
+  if (previous === undefined || !(await deps.guildSettings.removeRoleTier(guildId, role.id, note))) return false;
   deps.log.info({ guildId, roleId: role.id, tier: previous }, 'tier mapping of a deleted role removed');
   return true;
 }

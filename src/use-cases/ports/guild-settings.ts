@@ -15,14 +15,26 @@ export interface RoleTierMapping {
   readonly setBy: string;
 }
 
+/**
+ * Why a role's tier mapping changed, recorded in the admin audit log (`tier.set` / `tier.remove`,
+ * with the tier before and after) in the same transaction as the change itself.
+ */
+export interface TierChangeNote {
+  /** The role's name as Discord showed it; null when no longer known (a deleted role). */
+  readonly roleName: string | null;
+  readonly reason?: string;
+}
+
 /** Per-guild settings admins change: which roles grant which tier, and the guild's config. */
 export interface GuildSettingsStore {
   /** Role id → tier name, for the mappings that give their tier (see applyServerAdminPolicy). */
   roleTiers(guildId: string): Promise<ReadonlyMap<string, string>>;
   /** Every mapping as made, in effect or not (`/admin tier list`, and to know what a change replaces). */
   roleTierMappings(guildId: string): Promise<readonly RoleTierMapping[]>;
-  setRoleTier(guildId: string, roleId: string, tierName: string, setBy: string): Promise<void>;
-  removeRoleTier(guildId: string, roleId: string): Promise<boolean>;
+  /** Maps the role to the tier in `setBy`'s name; with `note`, audited as done by `setBy` in the same transaction. */
+  setRoleTier(guildId: string, roleId: string, tierName: string, setBy: string, note?: TierChangeNote): Promise<void>;
+  /** Removes the role's mapping; false when it had none. With `note`, audited as done by `note.actorId` in the same transaction. */
+  removeRoleTier(guildId: string, roleId: string, note?: TierChangeNote & { readonly actorId: string }): Promise<boolean>;
   /** The guild's config; every default when its admins never changed anything. */
   config(guildId: string): Promise<GuildConfig>;
   /**

@@ -18,7 +18,7 @@ afterAll(async () => {
 
 /** The pg store, counting the reads that reach it. */
 function countingStore(): GuildSettingsStore & { reads: number } {
-  const store = createPgGuildSettingsStore(database.db.pool);
+  const store = createPgGuildSettingsStore(database.db.prisma);
   const counted = {
     ...store,
     reads: 0,
@@ -50,7 +50,7 @@ describe('cached guild settings', () => {
 
   it('sees another process’s change once the TTL has passed', async () => {
     const cached = cacheGuildSettings(countingStore(), { ttlMs: 200 });
-    const elsewhere = createPgGuildSettingsStore(database.db.pool);
+    const elsewhere = createPgGuildSettingsStore(database.db.prisma);
     expect((await cached.config('g-other')).freeDailyCredits).toBeNull();
     await elsewhere.updateConfig('g-other', { kind: 'free-daily', amount: 3 }, 'admin');
     expect((await cached.config('g-other')).freeDailyCredits).toBeNull();

@@ -61,7 +61,7 @@ describe('/estimate', () => {
   });
 
   it('/estimate and /pricing count the free credits this server gives, not the card’s (issue 14.2)', async () => {
-    const settings = createPgGuildSettingsStore(f.database.db.pool);
+    const settings = createPgGuildSettingsStore(f.database.db.prisma);
     await settings.updateConfig(GUILD, { kind: 'free-daily', amount: 0 }, 'test-admin', 'no free credits here');
     try {
       const text = JSON.stringify((await run('estimate', [{ name: 'images-per-day', type: 4, value: 5 }]))['embeds']);

@@ -56,11 +56,8 @@ async function setTier(interaction: AdminInteraction, deps: BotDeps): Promise<vo
     return;
   }
   const reason = interaction.options.getString('reason') ?? undefined;
-  await deps.guildSettings.setRoleTier(interaction.guildId, role.id, tier.name, interaction.user.id);
-  await deps.audit.record({
-    guildId: interaction.guildId, actorId: interaction.user.id, action: 'tier.set', subject: role.id,
-    details: { roleName: role.name, from: previous ?? null, to: tier.name }, ...(reason ? { reason } : {}),
-  });
+  // The mapping and its audit row (tier.set, from → to) commit together.
+  await deps.guildSettings.setRoleTier(interaction.guildId, role.id, tier.name, interaction.user.id, { roleName: role.name, ...(reason ? { reason } : {}) });
   const was = previous ? ` (was ${previous})` : '';
   await replyPrivately(interaction, `${roleMention(role.id)} now gives **${tier.label}**${was}: ${allowanceText(tier)}, up to ${tier.maxBatch} images a batch. Members get it the next time they use the bot.`);
 }
@@ -69,15 +66,12 @@ async function removeTier(interaction: AdminInteraction, deps: BotDeps): Promise
   const role = await tierRole(interaction);
   if (!role) return;
   const previous = (await mappingOf(deps, interaction.guildId, role.id))?.tierName;
-  if (previous === undefined || !(await deps.guildSettings.removeRoleTier(interaction.guildId, role.id))) {
+  const reason = interaction.options.getString('reason') ?? undefined;
+  // The removal and its audit row (tier.remove) commit together.
+  if (previous === undefined || !(await deps.guildSettings.removeRoleTier(interaction.guildId, role.id, { actorId: interaction.user.id, roleName: role.name, ...(reason ? { reason } : {}) }))) {
     await replyPrivately(interaction, `${roleMention(role.id)} gives no tier; nothing to remove.`);
     return;
   }
-  const reason = interaction.options.getString('reason') ?? undefined;
-  await deps.audit.record({
-    guildId: interaction.guildId, actorId: interaction.user.id, action: 'tier.remove', subject: role.id,
-    details: { roleName: role.name, from: previous }, ...(reason ? { reason } : {}),
-  });
   await replyPrivately(interaction, `${roleMention(role.id)} no longer gives **${previous}**. Members keep what was already granted until it expires.`);
 }
 
