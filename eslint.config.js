@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const io = ['discord.js', '@discordjs/*', 'bullmq', 'ioredis', 'replicate', 'pg', '@prisma/*', 'stripe', 'node:*', 'fs', 'net', 'http', 'https'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/db/generated/', 'bench/results.json'] },
+  { ignores: ['node_modules/', 'dist/', 'src/db/generated/', 'bench/results.json'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname } },
@@ -24,8 +24,9 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: io, message: 'src/domain is pure: no I/O libraries.' },
-          // src/pricing holds only the card's loader; src/domain/pricing is the domain's own.
-          { regex: String.raw`^(\.\./)+(db|ledger|queue|providers|payments|observability|discord|use-cases|charts|shared|bin)(/|$)|load-price-card|/config\.js$`, message: 'src/domain imports nothing outside src/domain.' },
+          // src/pricing holds only the card's loader (src/domain/pricing is the domain's own); of
+          // src/shared, only the pure helpers (not the logger or the project-root lookup).
+          { regex: String.raw`^(\.\./)+(db|ledger|queue|providers|payments|observability|discord|use-cases|charts|bin|shared/(logger|project-root))(/|\.|$)|load-price-card|/config\.js$`, message: 'src/domain imports nothing outside src/domain but the pure helpers of src/shared.' },
         ],
       }],
     },

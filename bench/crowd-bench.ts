@@ -6,10 +6,15 @@
 // worker concurrency. Reported: how fast interactions were acknowledged (and how many never were),
 // the 429s Discord answered, how long from the first Generate to the last image against the
 // provider-bound minimum (jobs × provider time ÷ worker slots), and the bot's event-loop lag.
+//
+// The processes run the build (dist/, as `npm start` does). Their memory (RSS) is read idle,
+// `idleSettleMs` after each logged that it started, and again once the crowd's last image is in.
+// The apart run is repeated on the TypeScript source through tsx (as `npm run dev` runs, and as
+// `npm start` ran before the build) for its memory alone: keys `*.rss.tsx.*`.
 import pg from 'pg';
 import { FakeDiscord } from '../test/fakes/fake-discord/fake-discord.js';
-import { spawnEntry, type SpawnedProcess } from '../test/support/spawned-process.js';
-import { printTable, type Results } from './measure.js';
+import { spawnEntry, type EntryRunner, type SpawnedProcess } from '../test/support/spawned-process.js';
+import { printTable, rssMiB, type Results } from './measure.js';
 
 export interface CrowdOptions {
   readonly members: number;
@@ -43,24 +48,32 @@ interface CrowdRun {
   /** From the first Generate to the last: jobs cannot start before they exist. */
   readonly generateSpreadMs: number;
   readonly loopLag: { p99: number; max: number };
+  /** MiB: the bot process (in `allInOne`, the one process) and the worker process (`apart` only). */
+  readonly rss: { botIdle: number; botCrowd: number; workerIdle?: number; workerCrowd?: number };
 }
 
-async function runCrowd(mode: 'allInOne' | 'apart', databaseUrl: string, redisUrl: string, options: CrowdOptions, guildNumber: number): Promise<CrowdRun> {
+const idleSettleMs = 3000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function runCrowd(mode: 'allInOne' | 'apart', runner: EntryRunner, databaseUrl: string, redisUrl: string, options: CrowdOptions, guildNumber: number): Promise<CrowdRun> {
   const guildId = `2400000000000000${String(guildNumber).padStart(2, '0')}`;
   const channelId = `2410000000000000${String(guildNumber).padStart(2, '0')}`;
   const fake = await FakeDiscord.start();
   fake.addGuild({ id: guildId, name: `Crowd ${mode}`, channels: [{ id: channelId, name: 'busy', type: 0 }] });
   const env = {
-    DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench-crowd-${mode}`, DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
+    DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench-crowd-${mode}-${runner}`, DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
     LOCAL_PROVIDER_DELAY_MS: String(options.providerMs), WORKER_CONCURRENCY: String(options.workerSlots),
   };
   const processes: SpawnedProcess[] = [];
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    if (mode === 'allInOne') processes.push(await spawnEntry('start.ts', env, 'started: bot and worker', 90_000));
-    else processes.push(await spawnEntry('bot.ts', env, 'bot started', 90_000), await spawnEntry('worker.ts', env, 'worker started', 90_000));
-    const bot = processes[0]!;
+    if (mode === 'allInOne') processes.push(await spawnEntry('start.ts', env, 'started: bot and worker', 90_000, runner));
+    else processes.push(await spawnEntry('bot.ts', env, 'bot started', 90_000, runner), await spawnEntry('worker.ts', env, 'worker started', 90_000, runner));
+    const [bot, worker] = processes as [SpawnedProcess, SpawnedProcess | undefined];
+    await sleep(idleSettleMs);
+    const botIdle = await rssMiB(bot.child.pid);
+    const workerIdle = worker && await rssMiB(worker.child.pid);
     await loopLag(bot); // resets the lag histogram: what follows is the crowd's
 
     let firstGenerateAt: number | null = null;
@@ -107,6 +120,10 @@ async function runCrowd(mode: 'allInOne' | 'apart', databaseUrl: string, redisUr
       firstGenerateToLastImageMs: lastImageAt - firstGenerateAt!,
       generateSpreadMs: lastGenerateAt - firstGenerateAt!,
       loopLag: await loopLag(bot),
+      rss: {
+        botIdle, botCrowd: await rssMiB(bot.child.pid),
+        ...(worker && { workerIdle: workerIdle!, workerCrowd: await rssMiB(worker.child.pid) }),
+      },
     };
   } finally {
     for (const child of processes.reverse()) await child.terminate();
@@ -120,9 +137,12 @@ export async function benchCrowd(databaseUrl: string, redisUrl: string, options:
   const results: Results = {};
   const rows: (string | number)[][] = [];
   const answerRows: (string | number)[][] = [];
+  const memoryRows: (string | number)[][] = [];
   let guildNumber = 0;
   for (const mode of ['allInOne', 'apart'] as const) {
-    const run = await runCrowd(mode, databaseUrl, redisUrl, options, ++guildNumber);
+    const run = await runCrowd(mode, 'compiled', databaseUrl, redisUrl, options, ++guildNumber);
+    Object.assign(results, rssResults(mode, 'compiled', run));
+    memoryRows.push(memoryRow(mode, 'compiled', run));
     // The plain keys are `npm start`'s, what a newcomer runs; `.apart.` is bot + worker processes.
     const key = (name: string) => (mode === 'allInOne' ? `discord.crowd.${name}` : `discord.crowd.apart.${name}`);
     const ratio = run.firstGenerateToLastImageMs / minimumMs;
@@ -148,5 +168,30 @@ export async function benchCrowd(databaseUrl: string, redisUrl: string, options:
   printTable(`A crowd in one channel under Discord's limits: ${options.members} members × ${options.jobsEach} /imagine + Generate, ${options.providerMs} ms provider, ${options.workerSlots} worker slots`,
     ['process', 'interactions', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'never acked', '429s', 'first → last Generate s', 'first Generate → last image s', 'provider-bound min s', 'ratio', 'bot loop lag p99 ms', 'loop lag max ms'], rows);
   printTable('The same crowd: until each answer was edited in (the bot\'s "interaction handled" times)', ['process', 'kind', 'count', 'p50 ms', 'p99 ms'], answerRows);
+
+  // Before the build: the same processes on the TypeScript source through tsx, memory only.
+  const tsx = await runCrowd('apart', 'tsx', databaseUrl, redisUrl, options, ++guildNumber);
+  Object.assign(results, rssResults('apart', 'tsx', tsx));
+  memoryRows.push(memoryRow('apart', 'tsx', tsx));
+  printTable(`Memory (RSS, MiB): idle ${idleSettleMs / 1000} s after start, and after the crowd above (goal: idle bot ≤ 150)`,
+    ['process', 'runs', 'bot idle', 'bot after crowd', 'worker idle', 'worker after crowd'], memoryRows);
   return results;
+}
+
+/** Flat keys: `bot.rss.idleMiB`, `bot.rss.crowdMiB`, `worker.rss.idleMiB`… from the compiled apart run;
+ * `allInOne.rss.*` for `npm start`'s one process; `.tsx.` before the last part for the source through tsx. */
+function rssResults(mode: 'allInOne' | 'apart', runner: EntryRunner, run: CrowdRun): Results {
+  const key = (role: string, name: string) => `${role}.rss.${runner === 'tsx' ? 'tsx.' : ''}${name}`;
+  if (mode === 'allInOne') return { [key('allInOne', 'idleMiB')]: run.rss.botIdle, [key('allInOne', 'crowdMiB')]: run.rss.botCrowd };
+  return {
+    [key('bot', 'idleMiB')]: run.rss.botIdle, [key('bot', 'crowdMiB')]: run.rss.botCrowd,
+    [key('worker', 'idleMiB')]: run.rss.workerIdle ?? Number.NaN, [key('worker', 'crowdMiB')]: run.rss.workerCrowd ?? Number.NaN,
+  };
+}
+
+function memoryRow(mode: 'allInOne' | 'apart', runner: EntryRunner, run: CrowdRun): (string | number)[] {
+  const how = runner === 'compiled' ? 'node dist/ (npm start)' : 'tsx src/ (npm run dev)';
+  return mode === 'allInOne'
+    ? ['all in one', how, run.rss.botIdle, run.rss.botCrowd, '(same process)', '(same process)']
+    : ['bot + worker apart', how, run.rss.botIdle, run.rss.botCrowd, run.rss.workerIdle ?? '', run.rss.workerCrowd ?? ''];
 }

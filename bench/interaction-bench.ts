@@ -1,10 +1,9 @@
 // Interaction acknowledgement under load: 50 members fire /imagine at once at a real bot process
 // (`npm run start:bot`) connected to the fake Discord; p50/p99 from dispatch to the callback
-// (Discord's limit is 3 s), and the bot process's RSS afterwards.
-import { readFile } from 'node:fs/promises';
+// (Discord's limit is 3 s), and the bot process's RSS afterwards. The bot runs the build (dist/).
 import { FakeDiscord } from '../test/fakes/fake-discord/fake-discord.js';
 import { spawnEntry, type SpawnedProcess } from '../test/support/spawned-process.js';
-import { printTable, type Results } from './measure.js';
+import { printTable, rssMiB, type Results } from './measure.js';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -19,7 +18,7 @@ export async function benchInteractions(databaseUrl: string, redisUrl: string, m
   // default log level, so the cost of its log lines is in the figures.
   const bot = await spawnEntry('bot.ts', {
     DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: 'bench-interactions', DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
-  }, 'bot started', 60_000);
+  }, 'bot started', 60_000, 'compiled');
   try {
     return await burst(fake, bot, members, rounds);
   } finally {
@@ -43,18 +42,17 @@ async function burst(fake: FakeDiscord, bot: SpawnedProcess, members: number, ro
     if (round === 0) firstBurst = callbacks.map((callback) => callback.latencyMs).sort((a, b) => a - b);
   }
   latencies.sort((a, b) => a - b);
-  const status = await readFile(`/proc/${bot.child.pid}/status`, 'utf8').catch(() => '');
-  const rssMiB = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  const botRssMiB = await rssMiB(bot.child.pid);
   const results: Results = {
     'discord.ack.imagine.c50.p50Ms': percentile(latencies, 50),
     'discord.ack.imagine.c50.p99Ms': percentile(latencies, 99),
     'discord.ack.imagine.c50.maxMs': latencies.at(-1) ?? 0,
     'discord.ack.imagine.c50.firstBurst.p50Ms': percentile(firstBurst, 50),
     'discord.ack.imagine.c50.firstBurst.maxMs': firstBurst.at(-1) ?? 0,
-    'discord.bot.rssMiB': rssMiB,
+    'discord.bot.rssMiB': botRssMiB,
   };
   printTable(`Interaction acknowledgement: ${members} members fire /imagine at once, ${rounds} rounds (dispatch → callback)`,
     ['interactions', 'p50 ms', 'p99 ms', 'max ms', 'first burst p50 ms', 'first burst max ms', 'bot RSS MiB'],
-    [[latencies.length, percentile(latencies, 50), percentile(latencies, 99), latencies.at(-1) ?? 0, percentile(firstBurst, 50), firstBurst.at(-1) ?? 0, rssMiB]]);
+    [[latencies.length, percentile(latencies, 50), percentile(latencies, 99), latencies.at(-1) ?? 0, percentile(firstBurst, 50), firstBurst.at(-1) ?? 0, botRssMiB]]);
   return results;
 }

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+
 /** Runs `operation` from `concurrency` loops for `seconds`; returns completed operations per second. */
 export async function measureThroughput(
   concurrency: number,
@@ -36,4 +38,11 @@ export function printTable(title: string, header: string[], rows: (string | numb
     console.log(row.map((cell, i) => String(cell).padStart(widths[i]!)).join('  '));
     if (index === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
+}
+
+/** A process's resident memory (VmRSS in /proc/<pid>/status), in MiB; NaN where /proc is not there. */
+export async function rssMiB(pid: number | undefined): Promise<number> {
+  const status = pid === undefined ? '' : await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kB = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return kB === undefined ? Number.NaN : Math.round((Number(kB) / 1024) * 10) / 10;
 }

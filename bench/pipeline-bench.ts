@@ -62,7 +62,7 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
 
   const db = createDatabase({ url: databaseUrl, poolSize: 16 });
   const ledger = createSqlLedger(db.pool);
-  const jobs = createPgJobStore(db.pool);
+  const jobs = createPgJobStore(db);
   const credits = createSqlJobCredits(db.pool);
   for (const processes of [1, 4]) {
     const prefix = `bench-pipeline-${randomUUID().slice(0, 8)}`;

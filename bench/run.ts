@@ -1,12 +1,14 @@
-// `npm run bench`: measures against a fresh, migrated database on the configured server and
-// writes the figures to bench/results.json (flat keys, e.g. ledger.hold.c32.distinct.perSec).
-// BENCH_ONLY=crowd,interactions (any of ledger, pipeline, interactions, crowd) runs only those.
+// `npm run bench`: builds (the bot and worker processes it starts run dist/, as `npm start` does),
+// measures against a fresh, migrated database on the configured server and writes the figures to
+// bench/results.json (flat keys, e.g. ledger.hold.c32.distinct.perSec, bot.rss.idleMiB).
+// BENCH_ONLY=crowd,interactions (any of ledger, reads, pipeline, interactions, crowd) runs only those.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { applyMigrations } from '../src/db/migrations.js';
 import { benchLedger } from './ledger-bench.js';
+import { benchReads } from './reads-bench.js';
 import { benchInteractions } from './interaction-bench.js';
 import { benchPipeline } from './pipeline-bench.js';
 import { benchCrowd } from './crowd-bench.js';
@@ -29,11 +31,12 @@ async function freshDatabase(): Promise<string> {
 
 const url = await freshDatabase();
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const only = new Set((process.env['BENCH_ONLY'] ?? 'ledger,pipeline,interactions,crowd').split(',').map((part) => part.trim()));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'ledger,reads,pipeline,interactions,crowd').split(',').map((part) => part.trim()));
 const results = {
   'meta.secondsPerRound': seconds,
   'meta.rounds': rounds,
   ...(only.has('ledger') ? await benchLedger(url, [1, 8, 32], seconds, rounds) : {}),
+  ...(only.has('reads') ? await benchReads(url, seconds, rounds) : {}),
   ...(only.has('pipeline') ? await benchPipeline(url, redisUrl, Number(process.env['BENCH_JOBS'] ?? 400)) : {}),
   ...(only.has('interactions') ? await benchInteractions(url, redisUrl) : {}),
   ...(only.has('crowd') ? await benchCrowd(url, redisUrl, { members: 40, jobsEach: 5, providerMs: 1500, workerSlots: 20 }) : {}),

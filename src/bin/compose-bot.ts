@@ -7,7 +7,7 @@ import { cacheMemberSettings } from '../db/cached-member-settings.js';
 import { createDatabase } from '../db/client.js';
 import { createPgGuildSettingsStore } from '../db/guild-settings-store.js';
 import { createPgJobStore, rehearseQuoteInsert } from '../db/job-store.js';
-import { warmUpPool } from '../db/warm-up.js';
+import { warmUpPool, warmUpPrisma } from '../db/warm-up.js';
 import { createPgMemberSettingsStore, rehearseMemberSettingsRead } from '../db/member-settings-store.js';
 import { createPgLedgerHistoryReader } from '../db/ledger-history-reader.js';
 import { createPgUsageReader } from '../db/usage-reader.js';
@@ -34,8 +34,8 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     prefix: config.redis.queuePrefix,
   });
   // The ledger is stateless (its SQL functions hold the rules), so the webhook may have its own.
-  const stripe = composeStripe(config, { ledger: createSqlLedger(db.pool), card: priceCard, token, log });
-  const jobs = createPgJobStore(db.pool);
+  const stripe = await composeStripe(config, { ledger: createSqlLedger(db.pool), card: priceCard, token, log });
+  const jobs = createPgJobStore(db);
   const grantPolicy = { ownerIds: config.discord.ownerIds, ...config.adminGrants };
   const bot = createBot({
     token,
@@ -44,9 +44,9 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
     ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
     deps: {
-      ledger: createSqlLedger(db.pool, { allowancePolicy: allowancePolicyFor(grantPolicy, priceCard) }), jobs, jobCredits: createSqlJobCredits(db.pool), queue, guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.pool), { log }), grantPolicy, priceCard),
-      memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.pool)),
-      adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db.pool),
+      ledger: createSqlLedger(db.pool, { allowancePolicy: allowancePolicyFor(grantPolicy, priceCard) }), jobs, jobCredits: createSqlJobCredits(db.pool), queue, guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.prisma), { log }), grantPolicy, priceCard),
+      memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.prisma)),
+      adminCredits: createSqlAdminCredits(db.pool), adminStats: createPgAdminStatsReader(db),
       grantPolicy,
       history: createPgLedgerHistoryReader(db.pool), usage: createPgUsageReader(db.pool),
       card: priceCard, log, now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 32 - 1),
@@ -55,7 +55,8 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       grantTestPurchases: config.discord.grantTestPurchases,
     },
   });
-  const warmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert]);
+  const poolWarmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert]);
+  const warmUpFailure = (await warmUpPrisma(db.prisma)) ?? poolWarmUpFailure;
   if (warmUpFailure) log.warn({ err: warmUpFailure.message }, 'warming the database connections failed; the first interactions will be slower');
   await bot.start();
   const stopQueuePlaces = startQueuePlaceRefresher({ jobMessages: bot.jobMessages, jobs, log });

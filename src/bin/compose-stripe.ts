@@ -1,13 +1,11 @@
 // Wires the Stripe path of /topup when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set: the
 // Checkout adapter the "Buy with card" buttons use, and POST /stripe/webhook, which grants the pack
-// once per paid session and DMs the member.
+// once per paid session and DMs the member. The Stripe SDK is loaded only then: it costs about
+// 15 MiB of memory that a bot without Stripe should not carry (bench: bot.rss.idleMiB).
 import type { Config } from '../config.js';
 import { createDiscordPurchaseNotifier } from '../discord/purchase-notifier.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { HttpRoute } from '../observability/health-server.js';
-import { createStripeCheckout } from '../payments/stripe-checkout.js';
-import { createStripeClient } from '../payments/stripe-client.js';
-import { createStripeWebhookRoute, stripeWebhookPath } from '../payments/stripe-webhook-route.js';
 import type { Logger } from '../shared/logger.js';
 import type { Checkout } from '../use-cases/ports/checkout.js';
 import type { Ledger } from '../use-cases/ports/ledger.js';
@@ -17,11 +15,14 @@ export interface StripeParts {
   readonly routes: readonly HttpRoute[];
 }
 
-export function composeStripe(config: Config, deps: { ledger: Ledger; card: PriceCard; token: string; log: Logger }): StripeParts | undefined {
+export async function composeStripe(config: Config, deps: { ledger: Ledger; card: PriceCard; token: string; log: Logger }): Promise<StripeParts | undefined> {
   if (!config.stripe) {
     deps.log.info('Stripe is not configured: /topup offers no card payments');
     return undefined;
   }
+  const [{ createStripeCheckout }, { createStripeClient }, { createStripeWebhookRoute, stripeWebhookPath }] = await Promise.all([
+    import('../payments/stripe-checkout.js'), import('../payments/stripe-client.js'), import('../payments/stripe-webhook-route.js'),
+  ]);
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl });
   const notifier = createDiscordPurchaseNotifier({ token: deps.token, apiUrl: config.discord.apiUrl });
   deps.log.info({ webhookPath: stripeWebhookPath, testMode: config.stripe.secretKey.includes('_test_') }, 'Stripe Checkout on: /topup offers card payments');

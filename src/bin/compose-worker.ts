@@ -14,7 +14,6 @@ import { createRedisConnection } from '../queue/redis-connection.js';
 import { limitProviderStarts } from '../queue/provider-start-limit.js';
 import type { HealthCheck, HttpRoute } from '../observability/health-server.js';
 import { instrumentProvider } from '../observability/instrumented-provider.js';
-import { queueDashboardRoute } from '../observability/queue-dashboard.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobRecord } from '../use-cases/ports/job-store.js';
@@ -23,6 +22,7 @@ import { createSqlJobCredits } from '../ledger/sql-job-credits.js';
 import { reconcileJobs } from '../use-cases/reconcile-jobs.js';
 import { sweepExpiredCredits } from '../use-cases/sweep-expired-credits.js';
 import type { Preflight } from './preflight.js';
+import { errorMessage } from '../shared/error-message.js';
 
 const reconcileEveryMs = 30_000;
 const sweepEveryMs = 60_000;
@@ -56,7 +56,7 @@ export interface ProcessPart {
 export async function composeWorker({ config, priceCard }: Preflight, log: Logger, metrics: Metrics): Promise<ProcessPart> {
   const db = createDatabase(config.database);
   const ledger = createSqlLedger(db.pool);
-  const jobs = createPgJobStore(db.pool);
+  const jobs = createPgJobStore(db);
   const credits = createSqlJobCredits(db.pool);
   const onRedisError = (error: Error) => log.warn({ err: error.message }, 'redis connection problem; retrying');
   const queue = createBullGenerationQueue({ connection: createRedisConnection(config.redis.url, onRedisError), prefix: config.redis.queuePrefix });
@@ -96,7 +96,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       }
       log.info({ jobId, ...outcome }, 'job attempt ended');
     },
-    onError: (jobId, error) => log.warn({ jobId, err: error instanceof Error ? error.message : String(error) }, 'job attempt failed'),
+    onError: (jobId, error) => log.warn({ jobId, err: errorMessage(error) }, 'job attempt failed'),
   });
   if (worker === null) log.warn('DISCORD_TOKEN is not set: not taking generation jobs (there is nowhere to deliver images)');
 
@@ -132,7 +132,10 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
     },
     // Off unless BULL_BOARD_PASSWORD is set (then /admin/queues is a 404 like any unknown path).
-    routes: config.queueDashboard ? [queueDashboardRoute({ queues: [queue.queue], ...config.queueDashboard, log })] : [],
+    // Loaded only then: Bull Board and Express cost about 15 MiB (bench: worker.rss.idleMiB).
+    routes: config.queueDashboard
+      ? [(await import('../observability/queue-dashboard.js')).queueDashboardRoute({ queues: [queue.queue], ...config.queueDashboard, log })]
+      : [],
     async stop() {
       // Stop taking jobs; give running ones a grace period, then hand them back to the queue.
       const handBack = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);

@@ -4,6 +4,7 @@
 import './load-env.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { deployCommands } from '../discord/deploy-commands.js';
+import { errorMessage } from '../shared/error-message.js';
 
 try {
   const { discord } = loadConfig();
@@ -21,6 +22,6 @@ try {
     : 'globally (Discord may take up to an hour to show changes everywhere)';
   console.log(`Registered ${deployed.names.length} slash command(s) ${where}: ${deployed.names.map((name) => `/${name}`).join(', ')}.`);
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `Cannot deploy commands: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(error instanceof ConfigError ? error.message : `Cannot deploy commands: ${errorMessage(error)}`);
   process.exitCode = 1;
 }

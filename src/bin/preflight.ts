@@ -6,6 +6,7 @@ import { describeDatabaseError, redactUrl } from '../db/describe-error.js';
 import { pendingMigrations } from '../db/migrations.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../pricing/load-price-card.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export class PreflightError extends Error {
   override readonly name = 'PreflightError';
@@ -28,7 +29,7 @@ export async function preflight(): Promise<Preflight> {
   try {
     priceCard = await loadPriceCardOrThrow(config.priceCardPath);
   } catch (error) {
-    throw new PreflightError(error instanceof Error ? error.message : String(error));
+    throw new PreflightError(errorMessage(error));
   }
   const unknownTiers = config.adminGrants.guildAdminTiers === 'all' ? [] : config.adminGrants.guildAdminTiers.filter((name) => !priceCard.tiers.some((tier) => tier.name === name));
   if (unknownTiers.length > 0) {
@@ -55,7 +56,7 @@ async function checkRedis(url: string): Promise<void> {
     await redis.ping();
   } catch (error) {
     const where = new URL(url);
-    throw new PreflightError(`Cannot reach Redis at ${where.host} (${error instanceof Error ? error.message : String(error)}): start it, or set REDIS_URL to where it runs.`);
+    throw new PreflightError(`Cannot reach Redis at ${where.host} (${errorMessage(error)}): start it, or set REDIS_URL to where it runs.`);
   } finally {
     redis.disconnect();
   }

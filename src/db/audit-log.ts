@@ -1,18 +1,24 @@
-import type pg from 'pg';
-import type { AuditLog } from '../use-cases/ports/audit-log.js';
-import { query } from './sql.js';
+// The admin audit log (admin_audit, append-only) through Prisma Client.
+import type { AuditEntry, AuditLog } from '../use-cases/ports/audit-log.js';
+import type { Prisma, PrismaClient } from './generated/client.js';
 
-export function createPgAuditLog(pool: pg.Pool): AuditLog {
+/**
+ * The row of one entry; also for a store that records an entry inside its own transaction, with
+ * the change it describes. Details are stored as JSON (a date becomes its ISO string).
+ */
+export const auditRow = ({ guildId, actorId, action, subject, details, reason }: AuditEntry): Prisma.AdminAuditUncheckedCreateInput => ({
+  guildId, actorId, action, subject: subject ?? null, details: (details ?? {}) as Prisma.InputJsonObject, reason: reason ?? null,
+});
+
+export function createPgAuditLog(prisma: PrismaClient): AuditLog {
   return {
-    async record({ guildId, actorId, action, subject, details, reason }) {
-      await query(pool, `INSERT INTO admin_audit (guild_id, actor_id, action, subject, details, reason) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [guildId, actorId, action, subject ?? null, JSON.stringify(details ?? {}), reason ?? null]);
+    async record(entry) {
+      await prisma.adminAudit.create({ data: auditRow(entry) });
     },
     async list(guildId, limit) {
-      const rows = await query<{ id: string; guild_id: string; actor_id: string; action: string; subject: string | null; details: Record<string, unknown>; reason: string | null; created_at: Date }>(
-        pool, `SELECT id, guild_id, actor_id, action, subject, details, reason, created_at FROM admin_audit WHERE guild_id = $1 ORDER BY id DESC LIMIT $2`, [guildId, limit]);
+      const rows = await prisma.adminAudit.findMany({ where: { guildId }, orderBy: { id: 'desc' }, take: limit });
       return rows.map((row) => ({
-        id: row.id, guildId: row.guild_id, actorId: row.actor_id, action: row.action, details: row.details, createdAt: row.created_at,
+        id: String(row.id), guildId: row.guildId, actorId: row.actorId, action: row.action, details: row.details as Record<string, unknown>, createdAt: row.createdAt,
         ...(row.subject === null ? {} : { subject: row.subject }), ...(row.reason === null ? {} : { reason: row.reason }),
       }));
     },

@@ -34,13 +34,12 @@ export function cacheGuildSettings(store: GuildSettingsStore, options: CachedGui
     roleTierMappings: async (guildId) => (await mappings.fetch(guildId))!,
     roleTiers: async (guildId) => new Map((await mappings.fetch(guildId))!.map((mapping) => [mapping.roleId, mapping.tierName])),
     config: async (guildId) => (await configs.fetch(guildId))!,
-    async setRoleTier(guildId, roleId, tierName, change) {
-      const previous = await store.setRoleTier(guildId, roleId, tierName, change);
+    async setRoleTier(guildId, roleId, tierName, setBy, note) {
+      await store.setRoleTier(guildId, roleId, tierName, setBy, note);
       mappings.delete(guildId);
-      return previous;
     },
-    async removeRoleTier(guildId, roleId, change) {
-      const removed = await store.removeRoleTier(guildId, roleId, change);
+    async removeRoleTier(guildId, roleId, note) {
+      const removed = await store.removeRoleTier(guildId, roleId, note);
       mappings.delete(guildId);
       return removed;
     },

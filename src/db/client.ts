@@ -4,9 +4,19 @@ import pg from 'pg';
 import { PrismaClient } from './generated/client.js';
 
 /**
- * One connection pool, two ways to use it: Prisma for typed reads and ordinary tables, and the
- * pool itself for the ledger's single-statement SQL functions, where Prisma's per-query overhead
- * cost a third of the throughput (bench/ledger-bench.ts measures both).
+ * One connection pool per process, two ways to use it:
+ * - `prisma`, Prisma Client on the pool through @prisma/adapter-pg, for the ordinary reads and
+ *   writes with generated types (guild config and role tiers, member settings, the audit log, job
+ *   and quote reads, /admin stats). Measured (bench/reads-bench.ts): 0.1–0.5 ms more per query
+ *   than the same statement through `pg`, and a quarter to a half of its queries per second from
+ *   8 callers (Prisma's work per query is JavaScript on the event loop). Those reads are a few per
+ *   interaction, and the per-/imagine ones are cached (cached-guild-settings.ts,
+ *   cached-member-settings.ts): the /imagine acknowledgement bench showed no difference.
+ * - `pool` itself for the ledger's SQL functions and the job functions that move credits (one
+ *   round trip each, as named prepared statements), and for the reads Prisma cannot express (each
+ *   module says which and why). Throughput is what that hot path needs: at 32 callers the same
+ *   ledger_hold call through prisma.$queryRaw made 0.60–0.63 as many holds per second as through
+ *   the pool (bench/ledger-bench.ts, "hold via Prisma"; at 1–8 callers within this machine's noise).
  */
 export interface Database {
   readonly prisma: PrismaClient;

@@ -1,3 +1,5 @@
+import { errorMessage } from '../shared/error-message.js';
+
 /** The URL without its password, for messages and logs. */
 export function redactUrl(databaseUrl: string): string {
   try {
@@ -13,7 +15,7 @@ export function redactUrl(databaseUrl: string): string {
 export function describeDatabaseError(error: unknown): string {
   const code = (error as { code?: string } | null)?.code;
   // Keep it to one line: some errors (the schema engine's) span several.
-  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  const message = errorMessage(error).replace(/\s+/g, ' ').trim();
   if (/Database `[^`]+` does not exist/.test(message)) return `${message}: run npm run db:migrate, which creates it.`;
   switch (code) {
     case 'ECONNREFUSED':

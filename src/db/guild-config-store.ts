@@ -1,75 +1,64 @@
-// The guild_config table: reading a guild's config, and changing it together with its audit
-// entry in one transaction (a row lock serialises two admins changing the same guild at once).
-import type pg from 'pg';
-import { applyConfigChange, defaultGuildConfig, NSFW_POLICIES, settingOf, type GuildConfig, type GuildConfigChange, type NsfwPolicy } from '../domain/guild-config.js';
-import { ok } from '../domain/result.js';
+// The guild_config table through Prisma Client: reading a guild's config, and changing it together
+// with its audit entry in one interactive transaction (a row lock serialises two admins changing
+// the same guild at once).
+import { applyConfigChange, defaultGuildConfig, NSFW_POLICIES, settingOf, type ConfigChangeRefusal, type GuildConfig, type GuildConfigChange, type NsfwPolicy } from '../domain/guild-config.js';
+import { err, ok } from '../domain/result.js';
 import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
-import { query } from './sql.js';
-
-interface GuildConfigRow {
-  guild_id: string;
-  free_daily_credits: number | null;
-  allowed_channel_ids: string[] | null;
-  max_running_jobs_per_member: number | null;
-  banned_words: string[] | null;
-  banned_patterns: string[] | null;
-  nsfw: string;
-  spoiler_results: boolean;
-  updated_by: string | null;
-  updated_at: Date | null;
-}
-
-const columns = `guild_id, free_daily_credits, allowed_channel_ids, max_running_jobs_per_member, banned_words, banned_patterns,
-  nsfw, spoiler_results, updated_by, updated_at`;
+import { auditRow } from './audit-log.js';
+import type { GuildConfig as GuildConfigRow, PrismaClient } from './generated/client.js';
 
 const toConfig = (row: GuildConfigRow): GuildConfig => ({
-  guildId: row.guild_id,
-  freeDailyCredits: row.free_daily_credits,
-  allowedChannelIds: row.allowed_channel_ids ?? [],
-  maxRunningJobsPerMember: row.max_running_jobs_per_member,
-  bannedWords: row.banned_words ?? [],
-  bannedPatterns: row.banned_patterns ?? [],
+  guildId: row.guildId,
+  freeDailyCredits: row.freeDailyCredits,
+  allowedChannelIds: row.allowedChannelIds,
+  maxRunningJobsPerMember: row.maxRunningJobsPerMember,
+  bannedWords: row.bannedWords,
+  bannedPatterns: row.bannedPatterns,
   // The CHECK constraint keeps other values out; the fallback is the safe one.
   nsfw: (NSFW_POLICIES as readonly string[]).includes(row.nsfw) ? row.nsfw as NsfwPolicy : 'blocked',
-  spoilerResults: row.spoiler_results,
-  updatedBy: row.updated_by,
-  updatedAt: row.updated_at,
+  spoilerResults: row.spoilerResults,
+  updatedBy: row.updatedBy,
+  updatedAt: row.updatedAt,
 });
 
-export async function readGuildConfig(pool: pg.Pool, guildId: string): Promise<GuildConfig> {
-  const [row] = await query<GuildConfigRow>(pool, `SELECT ${columns} FROM guild_config WHERE guild_id = $1`, [guildId]);
+export async function readGuildConfig(prisma: PrismaClient, guildId: string): Promise<GuildConfig> {
+  const row = await prisma.guildConfig.findUnique({ where: { guildId } });
   return row ? toConfig(row) : defaultGuildConfig(guildId);
 }
 
-export const updateGuildConfig = (pool: pg.Pool): GuildSettingsStore['updateConfig'] => async (guildId, change: GuildConfigChange, actorId, reason) => {
-  const client = await pool.connect();
+/** Thrown inside the transaction to roll back the row it created: a refused change writes nothing. */
+class Refused extends Error {
+  constructor(readonly refusal: ConfigChangeRefusal) {
+    super(refusal.message);
+  }
+}
+
+export const updateGuildConfig = (prisma: PrismaClient): GuildSettingsStore['updateConfig'] => async (guildId, change: GuildConfigChange, actorId, reason) => {
   try {
-    await client.query('BEGIN');
-    await client.query(`INSERT INTO guild_config (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING`, [guildId]);
-    const { rows } = await client.query<GuildConfigRow>(`SELECT ${columns} FROM guild_config WHERE guild_id = $1 FOR UPDATE`, [guildId]);
-    const before = toConfig(rows[0]!);
-    const changed = applyConfigChange(before, change);
-    if (!changed.ok) {
-      await client.query('ROLLBACK');
-      return changed;
-    }
-    const { rows: [updated] } = await client.query<GuildConfigRow>(`
-      UPDATE guild_config SET free_daily_credits = $2, allowed_channel_ids = $3, max_running_jobs_per_member = $4, banned_words = $5,
-        banned_patterns = $6, nsfw = $7, spoiler_results = $8, updated_by = $9, updated_at = now()
-      WHERE guild_id = $1 RETURNING ${columns}`, [
-      guildId, changed.value.freeDailyCredits, changed.value.allowedChannelIds, changed.value.maxRunningJobsPerMember, changed.value.bannedWords,
-      changed.value.bannedPatterns, changed.value.nsfw, changed.value.spoilerResults, actorId,
-    ]);
-    const setting = settingOf(change);
-    await client.query(`INSERT INTO admin_audit (guild_id, actor_id, action, subject, details, reason) VALUES ($1, $2, 'config.set', $3, $4, $5)`, [
-      guildId, actorId, setting, JSON.stringify({ change: change.kind, from: before[setting], to: changed.value[setting] }), reason ?? null,
-    ]);
-    await client.query('COMMIT');
-    return ok({ before, after: toConfig(updated!) });
+    return ok(await prisma.$transaction(async (tx) => {
+      await tx.guildConfig.createMany({ data: [{ guildId }], skipDuplicates: true });
+      // Prisma Client has no SELECT … FOR UPDATE: the row lock is the one raw statement here.
+      await tx.$executeRaw`SELECT 1 FROM guild_config WHERE guild_id = ${guildId} FOR UPDATE`;
+      const before = toConfig(await tx.guildConfig.findUniqueOrThrow({ where: { guildId } }));
+      const changed = applyConfigChange(before, change);
+      if (!changed.ok) throw new Refused(changed.error);
+      const after = changed.value;
+      const updated = await tx.guildConfig.update({
+        where: { guildId },
+        data: {
+          freeDailyCredits: after.freeDailyCredits, allowedChannelIds: [...after.allowedChannelIds], maxRunningJobsPerMember: after.maxRunningJobsPerMember,
+          bannedWords: [...after.bannedWords], bannedPatterns: [...after.bannedPatterns], nsfw: after.nsfw, spoilerResults: after.spoilerResults,
+          updatedBy: actorId, updatedAt: new Date(),
+        },
+      });
+      const setting = settingOf(change);
+      await tx.adminAudit.create({
+        data: auditRow({ guildId, actorId, action: 'config.set', subject: setting, details: { change: change.kind, from: before[setting], to: after[setting] }, ...(reason === undefined ? {} : { reason }) }),
+      });
+      return { before, after: toConfig(updated) };
+    }));
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (error instanceof Refused) return err(error.refusal);
     throw error;
-  } finally {
-    client.release();
   }
 };

@@ -1,57 +1,55 @@
-import type pg from 'pg';
-import type { GuildSettingsStore, RoleTierChange, RoleTierMapping } from '../use-cases/ports/guild-settings.js';
+// A guild's role → tier mappings (guild_tier_role) and config (guild-config-store.ts) through
+// Prisma Client. A mapping change and its audit row commit together in one interactive transaction.
+import type { GuildSettingsStore } from '../use-cases/ports/guild-settings.js';
+import { auditRow } from './audit-log.js';
+import { Prisma, type PrismaClient } from './generated/client.js';
 import { readGuildConfig, updateGuildConfig } from './guild-config-store.js';
-import { query } from './sql.js';
 
-/** Runs `work` in one transaction on one pooled connection. */
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+/** Prisma's error code for a record an operation required but did not find. */
+const recordNotFound = 'P2025';
 
-const audit = (client: pg.PoolClient, guildId: string, action: 'tier.set' | 'tier.remove', roleId: string, change: RoleTierChange, details: Record<string, unknown>) =>
-  client.query(`INSERT INTO admin_audit (guild_id, actor_id, action, subject, details, reason) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [guildId, change.actorId, action, roleId, JSON.stringify({ roleName: change.roleName, ...details }), change.reason ?? null]);
-
-export function createPgGuildSettingsStore(pool: pg.Pool): GuildSettingsStore {
-  const roleTierMappings = async (guildId: string): Promise<RoleTierMapping[]> => {
-    const rows = await query<{ role_id: string; tier_name: string; set_by: string }>(pool, `SELECT role_id, tier_name, set_by FROM guild_tier_role WHERE guild_id = $1`, [guildId]);
-    return rows.map((row) => ({ roleId: row.role_id, tierName: row.tier_name, setBy: row.set_by }));
-  };
+export function createPgGuildSettingsStore(prisma: PrismaClient): GuildSettingsStore {
+  const roleTierMappings = (guildId: string) =>
+    prisma.guildTierRole.findMany({ where: { guildId }, select: { roleId: true, tierName: true, setBy: true } });
+  const key = (guildId: string, roleId: string) => ({ guildId_roleId: { guildId, roleId } });
   return {
     // Every mapping: the operator's policy is applied on top (src/use-cases/apply-server-admin-policy.ts).
     roleTiers: async (guildId) => new Map((await roleTierMappings(guildId)).map((mapping) => [mapping.roleId, mapping.tierName])),
     roleTierMappings,
-    // The mapping and its audit row commit together: no change goes unaudited, no audit row
-    // names a change that did not happen, and `from` is what the change replaced.
-    setRoleTier: (guildId, roleId, tierName, change) => inTransaction(pool, async (client) => {
-      const { rows: [previous] } = await client.query<{ tier_name: string }>(
-        `SELECT tier_name FROM guild_tier_role WHERE guild_id = $1 AND role_id = $2 FOR UPDATE`, [guildId, roleId]);
-      await client.query(`
-        INSERT INTO guild_tier_role (guild_id, role_id, tier_name, set_by) VALUES ($1, $2, $3, $4)
-        ON CONFLICT (guild_id, role_id) DO UPDATE SET tier_name = EXCLUDED.tier_name, set_by = EXCLUDED.set_by`, [guildId, roleId, tierName, change.actorId]);
-      await audit(client, guildId, 'tier.set', roleId, change, { from: previous?.tier_name ?? null, to: tierName });
-      return previous?.tier_name ?? null;
-    }),
-    // Two removals at once (an admin's and Discord's role deletion) remove and audit once.
-    removeRoleTier: (guildId, roleId, change) => inTransaction(pool, async (client) => {
-      const { rows: [removed] } = await client.query<{ tier_name: string }>(
-        `DELETE FROM guild_tier_role WHERE guild_id = $1 AND role_id = $2 RETURNING tier_name`, [guildId, roleId]);
-      if (removed === undefined) return null;
-      await audit(client, guildId, 'tier.remove', roleId, change, { from: removed.tier_name });
-      return removed.tier_name;
-    }),
-    config: (guildId) => readGuildConfig(pool, guildId),
-    updateConfig: updateGuildConfig(pool),
+    async setRoleTier(guildId, roleId, tierName, setBy, note) {
+      const upsert = (client: Pick<PrismaClient, 'guildTierRole'>) =>
+        client.guildTierRole.upsert({ where: key(guildId, roleId), create: { guildId, roleId, tierName, setBy }, update: { tierName, setBy } });
+      if (note === undefined) {
+        await upsert(prisma);
+        return;
+      }
+      await prisma.$transaction(async (tx) => {
+        const previous = await tx.guildTierRole.findUnique({ where: key(guildId, roleId), select: { tierName: true } });
+        await upsert(tx);
+        await tx.adminAudit.create({ data: auditRow({
+          guildId, actorId: setBy, action: 'tier.set', subject: roleId,
+          details: { roleName: note.roleName, from: previous?.tierName ?? null, to: tierName }, ...(note.reason === undefined ? {} : { reason: note.reason }),
+        }) });
+      });
+    },
+    async removeRoleTier(guildId, roleId, note) {
+      if (note === undefined) return (await prisma.guildTierRole.deleteMany({ where: { guildId, roleId } })).count > 0;
+      try {
+        return await prisma.$transaction(async (tx) => {
+          // DELETE … RETURNING: the tier recorded as `from` is the one this removal removed.
+          const removed = await tx.guildTierRole.delete({ where: key(guildId, roleId), select: { tierName: true } });
+          await tx.adminAudit.create({ data: auditRow({
+            guildId, actorId: note.actorId, action: 'tier.remove', subject: roleId,
+            details: { roleName: note.roleName, from: removed.tierName }, ...(note.reason === undefined ? {} : { reason: note.reason }),
+          }) });
+          return true;
+        });
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === recordNotFound) return false;
+        throw error;
+      }
+    },
+    config: (guildId) => readGuildConfig(prisma, guildId),
+    updateConfig: updateGuildConfig(prisma),
   };
 }

@@ -1,10 +1,24 @@
 // Jobs and quotes on PostgreSQL. No credit moves here: confirming, finishing and timing out a job
 // are the ledger's (src/ledger/sql-job-credits.ts). Leases and deadlines are decided on the
 // database's clock (ledger_now(), *_job_deadline_lease), so workers on different machines agree.
+//
+// Two paths to the same pool. Reads by key or by indexed filter go through Prisma Client and its
+// generated types. The rest is SQL text on the pool (named prepared statements), because:
+// - the job functions (claim_job, renew/begin delivery) and the statements on the database's
+//   clock (ledger_now(): markKept, markEnqueued, findOrphans, findPastDeadline) are calls Prisma's
+//   API cannot make, and on this hot path the pool carries more calls per second than
+//   prisma.$queryRaw (see client.ts);
+// - the conditional writes (coalesce/CASE on the stored value, DELETE … LIMIT) and the reads Prisma
+//   cannot express: a window function (staleQueuePlaces), a row-value comparison against another
+//   row (queuedAhead), ILIKE on a JSON field and a prefix of a uuid (recentJobs);
+// - the plain writes left (createQuote, releaseLease, the prediction id) are one per /imagine or
+//   job attempt, beside the function calls, where Prisma's per-query cost would buy nothing.
 import type pg from 'pg';
 import { jobRequestSchema } from '../domain/jobs/job-request.js';
 import type { PredictionStore } from '../use-cases/ports/image-provider.js';
 import type { ClaimResult, JobRecord, JobStore } from '../use-cases/ports/job-store.js';
+import type { Database } from './client.js';
+import type { GenerationJob } from './generated/client.js';
 import { createPgPredictionParts } from './prediction-parts.js';
 import { query } from './sql.js';
 
@@ -16,22 +30,41 @@ export interface JobStoreOptions {
   readonly overtimeMs?: number;
 }
 
-type JobRow = {
-  id: string; user_id: string; guild_id: string; channel_id: string; request: unknown; price: number;
-  tier_name: string; priority: number; status: JobRecord['status']; attempts: number; deadline_at: Date;
-  message_id: string | null; images_delivered: number; created_at: Date;
-  interaction_application_id: string | null; interaction_token: string | null; interaction_expires_at: Date | null;
-};
+/** The generation_job columns a JobRecord is made of, by the names Prisma gives them. */
+const jobColumnOf = {
+  id: 'id', userId: 'user_id', guildId: 'guild_id', channelId: 'channel_id', request: 'request', price: 'price', tierName: 'tier_name',
+  priority: 'priority', status: 'status', attempts: 'attempts', deadlineAt: 'deadline_at', messageId: 'message_id',
+  imagesDelivered: 'images_delivered', createdAt: 'created_at', interactionApplicationId: 'interaction_application_id',
+  interactionToken: 'interaction_token', interactionExpiresAt: 'interaction_expires_at',
+} as const satisfies Partial<Record<keyof GenerationJob, string>>;
+type JobFields = Pick<GenerationJob, keyof typeof jobColumnOf>;
+/** Prisma's `select` of those fields. */
+const jobSelect = Object.fromEntries(Object.keys(jobColumnOf).map((field) => [field, true])) as Record<keyof typeof jobColumnOf, true>;
+/** The same fields in SQL, named as Prisma names them, from `of` (a table alias, or a row value such as `(c.job)`). */
+const jobColumns = (of: string) => Object.entries(jobColumnOf).map(([field, column]) => `${of}.${column} AS "${field}"`).join(', ');
 
-const toJob = (row: JobRow): JobRecord => ({
-  id: row.id, userId: row.user_id, guildId: row.guild_id, channelId: row.channel_id,
-  request: jobRequestSchema.parse(row.request), price: row.price, tierName: row.tier_name,
-  priority: row.priority, status: row.status, attempts: row.attempts, deadlineAt: row.deadline_at,
-  messageId: row.message_id, imagesDelivered: row.images_delivered, createdAt: row.created_at,
+const toJob = (row: JobFields): JobRecord => ({
+  id: row.id, userId: row.userId, guildId: row.guildId, channelId: row.channelId,
+  request: jobRequestSchema.parse(row.request), price: row.price, tierName: row.tierName,
+  priority: row.priority, status: row.status, attempts: row.attempts, deadlineAt: row.deadlineAt,
+  messageId: row.messageId, imagesDelivered: row.imagesDelivered, createdAt: row.createdAt,
   // The table's CHECK keeps the three together.
-  interaction: row.interaction_token === null ? null
-    : { applicationId: row.interaction_application_id!, token: row.interaction_token, expiresAt: row.interaction_expires_at! },
+  interaction: row.interactionToken === null ? null
+    : { applicationId: row.interactionApplicationId!, token: row.interactionToken, expiresAt: row.interactionExpiresAt! },
 });
+
+// Places of the front of the queue (the same order the reply and the queue use; an index scan,
+// however deep the queue), then only the ones with a message showing another place, the most out
+// of date first.
+const staleQueuePlacesSql = `
+  SELECT ${jobColumns('q')}, q.ahead, q.queue_place_shown FROM (
+    SELECT f.*, row_number() OVER (ORDER BY f.priority, f.created_at, f.id) - 1 AS ahead
+      FROM (SELECT * FROM generation_job j WHERE j.status = 'queued' ORDER BY j.priority, j.created_at, j.id LIMIT $2) f) q
+   WHERE q.message_id IS NOT NULL AND q.queue_place_shown IS DISTINCT FROM q.ahead::int
+   ORDER BY q.queue_place_shown IS NULL DESC, abs(q.queue_place_shown - q.ahead::int) DESC, q.ahead LIMIT $1`;
+
+// One statement: the limit check and the claim under a per-member lock (see the migration).
+const claimSql = `SELECT c.outcome, c.running, ${jobColumns('(c.job)')} FROM claim_job($1::uuid, $2, $3::int, $4::int) c`;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,16 +73,16 @@ export const rehearseQuoteInsert = (client: pg.ClientBase, memberId: string) => 
   INSERT INTO quote (user_id, guild_id, channel_id, request, breakdown, price, tier_name, expires_at)
   VALUES ($1, $1, $1, '{}', '[]', 1, $1, now())`, [memberId]);
 
-export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): JobStore {
+export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options: JobStoreOptions = {}): JobStore {
+  const { pool, prisma } = db;
   const overtimeMs = options.overtimeMs ?? 10 * 60_000;
 
-  const parts = createPgPredictionParts(pool);
+  const parts = createPgPredictionParts(db);
   const predictions: PredictionStore = {
     async get(jobId, part) {
       if (part !== undefined) return parts.get(jobId, part);
-      const [row] = await query<{ prediction_id: string | null; prediction_creating_since: Date | null }>(pool,
-        `SELECT prediction_id, prediction_creating_since FROM generation_job WHERE id = $1`, [jobId]);
-      return row ? { predictionId: row.prediction_id, creatingSince: row.prediction_creating_since } : null;
+      const row = await prisma.generationJob.findUnique({ where: { id: jobId }, select: { predictionId: true, predictionCreatingSince: true } });
+      return row ? { predictionId: row.predictionId, creatingSince: row.predictionCreatingSince } : null;
     },
     async markCreating(jobId, at, part) {
       if (part !== undefined) return parts.markCreating(jobId, at, part);
@@ -89,20 +122,12 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
 
     async queuePlaceEditingUntil(jobId) {
       if (!uuidPattern.test(jobId)) return null;
-      const [row] = await query<{ until: Date | null }>(pool, `SELECT queue_place_editing_until AS until FROM generation_job WHERE id = $1`, [jobId]);
-      return row?.until ?? null;
+      const row = await prisma.generationJob.findUnique({ where: { id: jobId }, select: { queuePlaceEditingUntil: true } });
+      return row?.queuePlaceEditingUntil ?? null;
     },
 
     async staleQueuePlaces(limit, reach = 1000) {
-      // Places of the front of the queue (the same order the reply and the queue use; an index
-      // scan, however deep the queue), then only the ones with a message showing another place,
-      // the most out of date first.
-      const rows = await query<JobRow & { ahead: string; queue_place_shown: number | null }>(pool, `
-        SELECT * FROM (
-          SELECT f.*, row_number() OVER (ORDER BY f.priority, f.created_at, f.id) - 1 AS ahead
-            FROM (SELECT * FROM generation_job j WHERE j.status = 'queued' ORDER BY j.priority, j.created_at, j.id LIMIT $2) f) q
-         WHERE q.message_id IS NOT NULL AND q.queue_place_shown IS DISTINCT FROM q.ahead::int
-         ORDER BY q.queue_place_shown IS NULL DESC, abs(q.queue_place_shown - q.ahead::int) DESC, q.ahead LIMIT $1`, [limit, reach]);
+      const rows = await query<JobFields & { ahead: string; queue_place_shown: number | null }>(pool, staleQueuePlacesSql, [limit, reach]);
       return rows.map((row) => ({ job: toJob(row), ahead: Number(row.ahead), shown: row.queue_place_shown }));
     },
 
@@ -117,13 +142,13 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
 
     async quoteTier(quoteId) {
       if (!uuidPattern.test(quoteId)) return null;
-      const [row] = await query<{ tier_name: string }>(pool, `SELECT tier_name FROM quote WHERE id = $1`, [quoteId]);
-      return row?.tier_name ?? null;
+      const row = await prisma.quote.findUnique({ where: { id: quoteId }, select: { tierName: true } });
+      return row?.tierName ?? null;
     },
 
     async get(jobId) {
       if (!uuidPattern.test(jobId)) return null;
-      const [row] = await query<JobRow>(pool, `SELECT * FROM generation_job WHERE id = $1`, [jobId]);
+      const row = await prisma.generationJob.findUnique({ where: { id: jobId }, select: jobSelect });
       return row ? toJob(row) : null;
     },
 
@@ -134,8 +159,8 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
          WHERE id = $1 AND user_id = $2 AND status IN ('succeeded', 'partial')
         RETURNING user_id, status`, [jobId, userId]);
       if (row) return 'kept';
-      const [job] = await query<{ user_id: string }>(pool, `SELECT user_id FROM generation_job WHERE id = $1`, [jobId]);
-      return job === undefined ? 'not_found' : job.user_id === userId ? 'not_delivered' : 'not_owner';
+      const job = await prisma.generationJob.findUnique({ where: { id: jobId }, select: { userId: true } });
+      return job === null ? 'not_found' : job.userId === userId ? 'not_delivered' : 'not_owner';
     },
 
     async markEnqueued(jobId) {
@@ -145,10 +170,7 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
     async claim(jobId, workerId, leaseMs, { maxRunningForMember }) {
       if (!Number.isInteger(maxRunningForMember) || maxRunningForMember < 1) throw new RangeError(`claim: maxRunningForMember must be a whole number ≥ 1 (got ${maxRunningForMember})`);
       if (!uuidPattern.test(jobId)) return { kind: 'finished' };
-      // One statement: the limit check and the claim under a per-member lock (see the migration).
-      const [row] = await query<{ outcome: ClaimResult['kind']; running: number | null } & JobRow>(pool, `
-        SELECT c.outcome, c.running, (c.job).* FROM claim_job($1::uuid, $2, $3::int, $4::int) c`,
-        [jobId, workerId, leaseMs, maxRunningForMember]);
+      const [row] = await query<{ outcome: ClaimResult['kind']; running: number | null } & JobFields>(pool, claimSql, [jobId, workerId, leaseMs, maxRunningForMember]);
       switch (row!.outcome) {
         case 'claimed': return { kind: 'claimed', job: toJob(row!) };
         case 'member_limit': return { kind: 'member_limit', running: row!.running! };
@@ -192,8 +214,9 @@ export function createPgJobStore(pool: pg.Pool, options: JobStoreOptions = {}): 
     },
 
     async queuedJobIdsOf(userId, limit) {
-      const rows = await query<{ id: string }>(pool, `
-        SELECT id FROM generation_job WHERE user_id = $1 AND status = 'queued' ORDER BY priority, created_at, id LIMIT $2`, [userId, limit]);
+      const rows = await prisma.generationJob.findMany({
+        where: { userId, status: 'queued' }, orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true },
+      });
       return rows.map((row) => row.id);
     },
 

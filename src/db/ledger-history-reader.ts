@@ -1,6 +1,11 @@
 // /history on PostgreSQL: a member's ledger grouped by operation (idempotency key), newest first,
 // paged by keyset on entry ids. An operation's place is the id of its newest line visible here,
 // so a page is never split inside an operation and never shifts when new entries arrive.
+// SQL, not Prisma Client: one statement picks the page's operations by keyset (NOT EXISTS over a
+// correlated subquery, which stops at the page) and joins their lots and jobs. Prisma has no
+// correlated subquery, and the schema declares no relations (the ledger has no foreign keys, see
+// schema.prisma): it would take a groupBy over all the member's entries (the newest id per key,
+// reading every entry rather than one page) and three more round trips for lines, lots and jobs.
 import type pg from 'pg';
 import type { LedgerLine, LedgerOperation, OperationJob } from '../domain/history/ledger-operation.js';
 import type { HistoryPage, HistoryQuery, LedgerHistoryReader } from '../use-cases/ports/ledger-history.js';

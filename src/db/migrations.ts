@@ -4,12 +4,13 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
+import { fromProjectRoot } from '../shared/project-root.js';
 import { openSchemaEngine, takePanics, type SchemaEngineHandle } from './schema-engine.js';
+import { errorMessage } from '../shared/error-message.js';
 
-const prismaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma');
+const prismaDir = fromProjectRoot('prisma');
 export const schemaPath = path.join(prismaDir, 'schema.prisma');
 export const migrationsDir = path.join(prismaDir, 'migrations');
 const noFilters = { externalTables: [], externalEnums: [] };
@@ -40,7 +41,7 @@ async function withEngine<T>(databaseUrl: string, run: (handle: SchemaEngineHand
     return await run(handle);
   } catch (error) {
     const detail = [...takePanics(), ...handle.logs].map((line) => `\n${line}`).join('');
-    throw new Error(`${error instanceof Error ? error.message : String(error)}${detail}`, { cause: error });
+    throw new Error(`${errorMessage(error)}${detail}`, { cause: error });
   } finally {
     await handle.close();
   }
@@ -71,17 +72,26 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
   });
 }
 
-/** Names of migrations on disk that the database has not applied (empty when up to date). */
+/**
+ * Names of migrations on disk that the database has not applied (empty when up to date), read from
+ * `_prisma_migrations` as `prisma migrate deploy` leaves it. Every process checks this at start, so
+ * it does not start the schema engine: its WebAssembly would stay resident (about 50 MiB) for the
+ * life of the process. A migration that started and failed counts as not applied.
+ */
 export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
-  const migrationsList = await readMigrationList();
-  return withEngine(databaseUrl, async ({ engine }) => {
-    const result = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: noFilters });
-    const history = result.history;
-    if (history === null) return [];
-    if (history.diagnostic === 'databaseIsBehind') return history.unappliedMigrationNames;
-    if (history.diagnostic === 'historiesDiverge') return history.unappliedMigrationNames;
-    return [];
-  });
+  const onDisk = (await readMigrationList()).migrationDirectories.map((migration) => migration.path);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows: [table] } = await client.query<{ present: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
+    if (!table?.present) return onDisk;
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const applied = new Set(rows.map((row) => row.name));
+    return onDisk.filter((name) => !applied.has(name));
+  } finally {
+    await client.end();
+  }
 }
 
 /**

@@ -1,14 +1,16 @@
-import type pg from 'pg';
 import type { PredictionRecord } from '../use-cases/ports/image-provider.js';
+import type { Database } from './client.js';
 import { query } from './sql.js';
 
-/** PredictionStore for one part of a job that needs several predictions (see job_prediction_part). */
-export function createPgPredictionParts(pool: pg.Pool) {
+/**
+ * PredictionStore for one part of a job that needs several predictions (see job_prediction_part).
+ * The read is Prisma Client's; the writes stay SQL: an upsert that updates only while no id is
+ * saved (ON CONFLICT … DO UPDATE … WHERE) is not something Prisma's upsert can say.
+ */
+export function createPgPredictionParts({ pool, prisma }: Pick<Database, 'pool' | 'prisma'>) {
   return {
     async get(jobId: string, part: number): Promise<PredictionRecord | null> {
-      const [row] = await query<{ prediction_id: string | null; creating_since: Date | null }>(pool,
-        `SELECT prediction_id, creating_since FROM job_prediction_part WHERE job_id = $1 AND part = $2`, [jobId, part]);
-      return row ? { predictionId: row.prediction_id, creatingSince: row.creating_since } : null;
+      return prisma.jobPredictionPart.findUnique({ where: { jobId_part: { jobId, part } }, select: { predictionId: true, creatingSince: true } });
     },
     async markCreating(jobId: string, at: Date, part: number): Promise<void> {
       // Like generation_job: once an id is saved, the mark no longer moves.

@@ -1,5 +1,8 @@
 // /usage on PostgreSQL: a member's finished jobs in a guild, added up per UTC day, model and
 // operation. Days come from finished_at, when the hold was captured or refunded.
+// SQL, not Prisma Client: it groups by an expression (the UTC day) and by fields inside the job's
+// JSON request, and sums a count read from that JSON; Prisma's groupBy takes only columns, so it
+// would mean fetching every job of the period and adding them up here.
 import type pg from 'pg';
 import type { UsageBucket, UsageReader } from '../use-cases/ports/usage-reader.js';
 import { query } from './sql.js';

@@ -14,6 +14,7 @@ import { createJobMessages } from './job-messages.js';
 import { createDiscordPurchaseNotifier } from './purchase-notifier.js';
 import { failedInteractionText, type HeldForJob } from './render/interaction-failure.js';
 import { declined, routeInGuild, type Ack } from './routes.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export interface BotOptions {
   readonly token: string;
@@ -201,7 +202,7 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       const answered = interaction.deferred && !interaction.replied && interaction.ephemeral === true
         ? interaction.editReply({ content, components: [], embeds: [] })
         : interaction.followUp({ content, flags: MessageFlags.Ephemeral });
-      await answered.catch((failure: unknown) => log.warn({ err: failure instanceof Error ? failure.message : String(failure), reference }, 'could not tell the member an interaction failed'));
+      await answered.catch((failure: unknown) => log.warn({ err: errorMessage(failure), reference }, 'could not tell the member an interaction failed'));
     });
   });
   client.on(Events.GuildRoleDelete, (role) => {

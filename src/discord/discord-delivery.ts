@@ -12,6 +12,7 @@ import { fitUnder, type UploadImage } from './images/fit-upload.js';
 import { createJobMessageSender, type JobMessageWrite } from './job-message-sender.js';
 import { failureText, maxImagesWithButtons, progressText, resultButtons, resultText } from './render/job-message.js';
 import { createWriteLanes } from './write-lanes.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export interface DiscordDeliveryOptions {
   readonly token: string;
@@ -54,7 +55,7 @@ export function createDiscordDelivery(options: DiscordDeliveryOptions): ImageDel
     }
   }
   const refused = (job: JobRecord, images: number, error: unknown) =>
-    options.log?.warn({ jobId: job.id, channelId: job.channelId, images, err: error instanceof Error ? error.message : String(error) }, 'Discord refused an upload; those images are not charged');
+    options.log?.warn({ jobId: job.id, channelId: job.channelId, images, err: errorMessage(error) }, 'Discord refused an upload; those images are not charged');
 
   /** The job message's body: only the owner is mentioned; `files` replace the attachments. */
   const jobMessage = (job: JobRecord, body: Record<string, unknown>, files?: RawFile[]): JobMessageWrite => ({

@@ -14,6 +14,7 @@
 import { RE2JS, RE2JSSyntaxException } from 're2js';
 import { maxPromptLength } from './jobs/job-request.js';
 import { err, ok, type Result } from './result.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export const maxPatternLength = 200;
 
@@ -54,7 +55,7 @@ export function compileBannedPattern(source: string): Result<RE2JS, BannedPatter
 }
 
 function refusalOf(error: unknown): BannedPatternRefusal {
-  if (!(error instanceof RE2JSSyntaxException)) return { kind: 'invalid', reason: error instanceof Error ? error.message : String(error) };
+  if (!(error instanceof RE2JSSyntaxException)) return { kind: 'invalid', reason: errorMessage(error) };
   // The case-insensitive flag is compiled as a `(?i)` prefix, which the admin never wrote; a
   // backtick in their text would end the code span it is shown in.
   const at = (error.input ?? '').replace(/^\(\?i\)/, '').replaceAll('`', 'ˋ');

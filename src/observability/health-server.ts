@@ -4,6 +4,7 @@
 // on the public listener instead (public-server.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { errorMessage } from '../shared/error-message.js';
 
 export type HealthCheck = () => Promise<unknown>;
 
@@ -70,7 +71,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<L
             await withTimeout(check(), 2000);
             return [name, 'ok'] as const;
           } catch (error) {
-            return [name, error instanceof Error ? error.message : String(error)] as const;
+            return [name, errorMessage(error)] as const;
           }
         }));
         const healthy = results.every(([, result]) => result === 'ok');

@@ -5,6 +5,7 @@ import { checkoutMetadata, priceInCents } from '../domain/payments/checkout-meta
 import { packCurrency } from '../domain/payments/checkout-match.js';
 import { err, ok } from '../domain/result.js';
 import type { Checkout, CompletedCheckout } from '../use-cases/ports/checkout.js';
+import { errorMessage } from '../shared/error-message.js';
 
 const sessionLifetimeSeconds = 60 * 60;
 
@@ -39,7 +40,7 @@ export function createStripeCheckout(stripe: Stripe): Checkout {
         if (!session.url) return err({ code: 'checkout_unavailable', detail: `session ${session.id} has no payment page url` });
         return ok({ id: session.id, url: session.url });
       } catch (error) {
-        return err({ code: 'checkout_unavailable', detail: error instanceof Error ? error.message : String(error) });
+        return err({ code: 'checkout_unavailable', detail: errorMessage(error) });
       }
     },
     async sessionForPayment(paymentId) {

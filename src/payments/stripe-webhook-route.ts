@@ -15,6 +15,7 @@ import { redeemCheckoutSession } from '../use-cases/redeem-checkout-session.js';
 import { reverseCardPayment, type CardPaymentReversal } from '../use-cases/reverse-card-payment.js';
 import type { Checkout } from '../use-cases/ports/checkout.js';
 import { completedCheckout } from './stripe-checkout.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export const stripeWebhookPath = '/stripe/webhook';
 
@@ -115,7 +116,7 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
     const what = reversal.kind === 'dispute_won' ? 'credits given back after a won dispute' : 'purchased credits taken back';
     log.warn({ ...context, userId, credits, alreadySpent, notice: notice.status }, credits > 0 ? what : 'payment reversal already applied: nothing more');
     if (alreadySpent > 0 && credits > 0) log.warn({ ...context, userId, alreadySpent }, 'the member had already spent part of the reversed purchase');
-    if (notice.status === 'failed') log.warn({ ...context, userId, err: notice.error instanceof Error ? notice.error.message : String(notice.error) }, 'could not tell the member about the reversal');
+    if (notice.status === 'failed') log.warn({ ...context, userId, err: errorMessage(notice.error) }, 'could not tell the member about the reversal');
     return answer(response, 200, { received: true, changed: credits > 0 });
   }
 
@@ -142,7 +143,7 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
     try {
       event = Stripe.webhooks.constructEvent(raw, signature, options.webhookSecret);
     } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'webhook with a bad signature refused');
+      log.warn({ err: errorMessage(error) }, 'webhook with a bad signature refused');
       return answer(response, 400, { error: 'bad signature' });
     }
     if (reversalEvents.has(event.type)) return reverse(event, response);
@@ -171,7 +172,7 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
     const { pack, userId, granted, notice } = redeemed.value;
     log.info({ ...context, userId, pack: pack.id, credits: granted.amount, replayed: granted.replayed, notice: notice.status }, granted.replayed ? 'checkout already granted: nothing more' : 'checkout granted');
     if (notice.status === 'failed') {
-      log.warn({ ...context, userId, err: notice.error instanceof Error ? notice.error.message : String(notice.error) }, 'could not tell the member about their purchase (DMs closed?); the credits are theirs');
+      log.warn({ ...context, userId, err: errorMessage(notice.error) }, 'could not tell the member about their purchase (DMs closed?); the credits are theirs');
     }
     return answer(response, 200, { received: true, granted: !granted.replayed });
   };

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import {
   parsePriceCard,
@@ -9,9 +8,11 @@ import {
 } from '../domain/pricing/parse-price-card.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import { err, type Result } from '../domain/result.js';
+import { fromProjectRoot } from '../shared/project-root.js';
+import { errorMessage } from '../shared/error-message.js';
 
 /** `price-card.yaml` at the repository root. */
-export const DEFAULT_PRICE_CARD_PATH = fileURLToPath(new URL('../../price-card.yaml', import.meta.url));
+export const DEFAULT_PRICE_CARD_PATH = fromProjectRoot('price-card.yaml');
 
 /** A card that cannot be used; the message names the file and every problem, one per line. */
 export class PriceCardInvalidError extends Error {
@@ -32,7 +33,7 @@ export async function loadPriceCard(path: string = DEFAULT_PRICE_CARD_PATH): Pro
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorMessage(cause);
     return err(priceCardError(path, [{ path: '(file)', segments: [], message: `cannot be read: ${reason}` }]));
   }
   return parsePriceCardYaml(text, path);

@@ -25,8 +25,8 @@ export function applyServerAdminPolicy(store: GuildSettingsStore, policy: GrantP
       const ceiling = freeDailyCeiling(policy, card);
       return config.freeDailyCredits !== null && config.freeDailyCredits > ceiling ? { ...config, freeDailyCredits: ceiling } : config;
     },
-    setRoleTier: (guildId, roleId, tierName, change) => store.setRoleTier(guildId, roleId, tierName, change),
-    removeRoleTier: (guildId, roleId, change) => store.removeRoleTier(guildId, roleId, change),
+    setRoleTier: (guildId, roleId, tierName, setBy, note) => store.setRoleTier(guildId, roleId, tierName, setBy, note),
+    removeRoleTier: (guildId, roleId, note) => store.removeRoleTier(guildId, roleId, note),
     updateConfig: (guildId, change, actorId, reason) => store.updateConfig(guildId, change, actorId, reason),
   };
 }

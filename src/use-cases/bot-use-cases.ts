@@ -102,7 +102,7 @@ export function createBotUseCases(deps: BotPorts & BotOutbound) {
     showHistory: bind(showHistory),
     showUsage: bind(showUsage),
     estimatePlan: bind(estimatePlan),
-    showPricing: () => showPricing(deps),
+    showPricing: bind(showPricing),
     listPacks: () => listPacks(deps),
     startCheckout: bind(startCheckout),
     // Server admins

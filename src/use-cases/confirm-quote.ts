@@ -5,6 +5,7 @@
 import { queuePriorityRank } from '../domain/jobs/job-request.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { Result } from '../domain/result.js';
+import { errorMessage } from '../shared/error-message.js';
 import type { MemberSettings } from '../domain/settings/member-settings.js';
 import { findTier } from '../domain/tiers.js';
 import { confirmGeneration } from './confirm-generation.js';
@@ -105,9 +106,9 @@ export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteIn
       });
       await answered.catch(() => undefined);
       await postQueuedMessage(deps, job.jobId, ahead)
-        .catch((error: unknown) => input.log.warn({ jobId: job.jobId, err: messageOf(error) }, 'posting the job message failed; the worker will post it'));
+        .catch((error: unknown) => input.log.warn({ jobId: job.jobId, err: errorMessage(error) }, 'posting the job message failed; the worker will post it'));
     },
-    onEnqueueError: (error) => input.log.warn({ quoteId: input.quoteId, err: messageOf(error) }, 'enqueue failed; the reconciler will queue the job'),
+    onEnqueueError: (error) => input.log.warn({ quoteId: input.quoteId, err: errorMessage(error) }, 'enqueue failed; the reconciler will queue the job'),
   });
   if (!confirmed.ok) return confirmed;
   if (answered !== null) return { ok: true, value: await answered };
@@ -127,5 +128,3 @@ async function postQueuedMessage(deps: Pick<ConfirmQuoteDeps, 'jobs' | 'jobMessa
   // The place it shows, so the queue-place refresher edits it only once the queue has moved.
   await deps.jobs.recordQueuePlace(jobId, place);
 }
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -15,6 +15,7 @@
 import type { JobMessages } from './ports/job-messages.js';
 import type { QueuePlaceStore, StaleQueuePlace } from './ports/job-store.js';
 import type { WorkLog } from './ports/work-log.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export interface QueuePlaceRefreshOptions {
   readonly jobMessages: Pick<JobMessages, 'showQueuePlace' | 'budgetOf'>;
@@ -63,7 +64,7 @@ export async function refreshQueuePlaces(options: QueuePlaceRefreshOptions): Pro
       return edited ? 1 : 0;
     } catch (error) {
       // Lost permission, timeout: the place stays stale and is tried again next round.
-      options.log?.warn({ jobId: job.id, err: error instanceof Error ? error.message : String(error) }, 'could not update a queued job message');
+      options.log?.warn({ jobId: job.id, err: errorMessage(error) }, 'could not update a queued job message');
       return 0;
     } finally {
       await options.jobs.recordQueuePlace(job.id, shown);
@@ -77,7 +78,7 @@ export function startQueuePlaceRefresher(options: QueuePlaceRefreshOptions & { r
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = running.then(() => refreshQueuePlaces(options)).catch((error: unknown) =>
-      options.log?.warn({ err: error instanceof Error ? error.message : String(error) }, 'refreshing queue places failed; will retry'));
+      options.log?.warn({ err: errorMessage(error) }, 'refreshing queue places failed; will retry'));
   }, options.everyMs ?? 5000);
   timer.unref();
   return async () => {

@@ -21,8 +21,10 @@ export const discordActor = 'discord';
  */
 export async function removeRoleTier(deps: { readonly guildSettings: GuildSettingsStore }, input: RemoveRoleTierInput): Promise<Result<string, RemoveRoleTierRefusal>> {
   if (input.role.id === input.guildId) return err({ code: 'everyone_role' });
-  const removed = await deps.guildSettings.removeRoleTier(input.guildId, input.role.id, { actorId: input.actorId, roleName: input.role.name, reason: input.reason });
-  return removed === null ? err({ code: 'no_tier' }) : ok(removed);
+  const previous = (await deps.guildSettings.roleTierMappings(input.guildId)).find((mapping) => mapping.roleId === input.role.id)?.tierName;
+  const note = { actorId: input.actorId, roleName: input.role.name, ...(input.reason ? { reason: input.reason } : {}) };
+  if (previous === undefined || !(await deps.guildSettings.removeRoleTier(input.guildId, input.role.id, note))) return err({ code: 'no_tier' });
+  return ok(previous);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { JobCredits } from './ports/job-credits.js';
 import type { JobRecord, JobStore } from './ports/job-store.js';
 import type { WorkLog } from './ports/work-log.js';
 import { timeOutJob } from './time-out-job.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export interface RunGenerationOptions {
   readonly jobId: string;
@@ -117,13 +118,13 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
     // Shutting down, or a transient failure with attempts left: hand the job back for a retry,
     // which resumes the same prediction.
     if (options.signal?.aborted || (!permanent && !options.finalAttempt)) {
-      log.warn({ err: messageOf(error), shuttingDown: options.signal?.aborted ?? false }, 'attempt ended early; the job goes back to the queue');
+      log.warn({ err: errorMessage(error), shuttingDown: options.signal?.aborted ?? false }, 'attempt ended early; the job goes back to the queue');
       await jobs.releaseLease(jobId, workerId).catch(() => undefined);
       throw error;
     }
     const message = error instanceof ProviderError ? error.memberMessage : unexpectedMessage;
     const reason = error instanceof ProviderError ? error.reason : 'internal_error';
-    log.warn({ reason, err: messageOf(error) }, 'job failed; refunding');
+    log.warn({ reason, err: errorMessage(error) }, 'job failed; refunding');
     const finished = await options.credits.finish(jobId, { delivered: 0, failureReason: reason, memberMessage: message, providerCostUsd: null, predictTimeSeconds: null });
     if (!finished.replayed) await options.delivery.reportFailure(job, message, finished.refunded).catch(() => undefined);
     return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded, userId: job.userId };
@@ -133,7 +134,6 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
 }
 
 const silentLog: WorkLog = { debug() {}, info() {}, warn() {}, error() {} };
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The source image of an upscale or variation, found again on Discord; a missing one ends the job with a refund. */
 async function resolveSourceImage(job: JobRecord, delivery: ImageDelivery): Promise<string | undefined> {

@@ -58,6 +58,6 @@ export async function setRoleTier(deps: RoleTierDeps, input: SetRoleTierInput): 
   // The same tier again changes nothing — unless the mapping was not in effect and this admin may
   // give the tier: then it is made again in their name, and is in effect from now on.
   if (mapping?.tierName === tier.name && mayGiveTier(grantPolicy, mapping.setBy, tier)) return err({ code: 'unchanged', tier });
-  const previous = await deps.guildSettings.setRoleTier(input.guildId, input.role.id, tier.name, { actorId: input.actorId, roleName: input.role.name, reason: input.reason });
-  return ok({ tier, previous });
+  await deps.guildSettings.setRoleTier(input.guildId, input.role.id, tier.name, input.actorId, { roleName: input.role.name, ...(input.reason ? { reason: input.reason } : {}) });
+  return ok({ tier, previous: mapping?.tierName ?? null });
 }

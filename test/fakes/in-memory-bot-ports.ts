@@ -10,7 +10,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import type { BotOutbound, BotPorts } from '../../src/use-cases/bot-use-cases.js';
 import type { AuditEntry } from '../../src/use-cases/ports/audit-log.js';
 import type { GenerationQueue } from '../../src/use-cases/ports/generation-queue.js';
-import type { GuildSettingsStore, RoleTierMapping } from '../../src/use-cases/ports/guild-settings.js';
+import type { GuildSettingsStore, RoleTierMapping, TierChangeNote } from '../../src/use-cases/ports/guild-settings.js';
 import type { JobCredits } from '../../src/use-cases/ports/job-credits.js';
 import type { JobMessages } from '../../src/use-cases/ports/job-messages.js';
 import type { JobRecord, JobStore, NewQuote } from '../../src/use-cases/ports/job-store.js';
@@ -77,7 +77,7 @@ export function fakeLedger(wallets: Wallets): Ledger & { readonly grants: string
 export class FakeGuildSettings implements GuildSettingsStore {
   readonly mappings = new Map<string, RoleTierMapping[]>();
   readonly configs = new Map<string, GuildConfig>();
-  /** Audit rows, written only together with the change they record. */
+  /** Audit rows, written only together with the change they record (as the store's transaction does). */
   readonly audit: AuditEntry[] = [];
 
   map(guildId: string, roleId: string, tierName: string, setBy = 'owner'): void {
@@ -89,18 +89,17 @@ export class FakeGuildSettings implements GuildSettingsStore {
   async roleTiers(guildId: string) {
     return new Map((this.mappings.get(guildId) ?? []).map((m) => [m.roleId, m.tierName]));
   }
-  async setRoleTier(guildId: string, roleId: string, tierName: string, change: Parameters<GuildSettingsStore['setRoleTier']>[3]) {
+  async setRoleTier(guildId: string, roleId: string, tierName: string, setBy: string, note?: TierChangeNote) {
     const previous = (this.mappings.get(guildId) ?? []).find((m) => m.roleId === roleId)?.tierName ?? null;
-    this.map(guildId, roleId, tierName, change.actorId);
-    this.audit.push({ guildId, actorId: change.actorId, action: 'tier.set', subject: roleId, details: { roleName: change.roleName, from: previous, to: tierName }, ...(change.reason ? { reason: change.reason } : {}) });
-    return previous;
+    this.map(guildId, roleId, tierName, setBy);
+    if (note) this.audit.push({ guildId, actorId: setBy, action: 'tier.set', subject: roleId, details: { roleName: note.roleName, from: previous, to: tierName }, ...(note.reason ? { reason: note.reason } : {}) });
   }
-  async removeRoleTier(guildId: string, roleId: string, change: Parameters<GuildSettingsStore['removeRoleTier']>[2]) {
-    const previous = (this.mappings.get(guildId) ?? []).find((m) => m.roleId === roleId)?.tierName ?? null;
-    if (previous === null) return null;
+  async removeRoleTier(guildId: string, roleId: string, note?: TierChangeNote & { readonly actorId: string }) {
+    const previous = (this.mappings.get(guildId) ?? []).find((m) => m.roleId === roleId)?.tierName;
+    if (previous === undefined) return false;
     this.mappings.set(guildId, (this.mappings.get(guildId) ?? []).filter((m) => m.roleId !== roleId));
-    this.audit.push({ guildId, actorId: change.actorId, action: 'tier.remove', subject: roleId, details: { roleName: change.roleName, from: previous }, ...(change.reason ? { reason: change.reason } : {}) });
-    return previous;
+    if (note) this.audit.push({ guildId, actorId: note.actorId, action: 'tier.remove', subject: roleId, details: { roleName: note.roleName, from: previous }, ...(note.reason ? { reason: note.reason } : {}) });
+    return true;
   }
   async config(guildId: string) {
     return this.configs.get(guildId) ?? defaultGuildConfig(guildId);

@@ -22,9 +22,9 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
   return {
     // As in production: the bot's ledger checks allowances against its policy and card.
     ledger: createTestLedger(f.database, card, grantPolicy), jobs: f.jobs, jobCredits: f.credits, queue: f.queue,
-    guildSettings: createPgGuildSettingsStore(f.database.db.pool),
-    memberSettings: createPgMemberSettingsStore(f.database.db.pool),
-    adminCredits: createSqlAdminCredits(f.database.db.pool), adminStats: createPgAdminStatsReader(f.database.db.pool), grantPolicy,
+    guildSettings: createPgGuildSettingsStore(f.database.db.prisma),
+    memberSettings: createPgMemberSettingsStore(f.database.db.prisma),
+    adminCredits: createSqlAdminCredits(f.database.db.pool), adminStats: createPgAdminStatsReader(f.database.db), grantPolicy,
     history: createPgLedgerHistoryReader(f.database.db.pool), usage: createPgUsageReader(f.database.db.pool),
     card, log: createLogger('silent'), now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 31),
     ...overrides,
@@ -60,7 +60,7 @@ export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: F
       id: guild.guildId, name: guild.guildName, channels: [{ id: guild.channelId, name: 'art', type: 0 }],
       ...(guild.starterRoleId ? { roles: [{ id: guild.starterRoleId, name: 'Starter', permissions: '0' }] } : {}),
     });
-    if (guild.starterRoleId) await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', { actorId: 'test-admin', roleName: 'Starter' });
+    if (guild.starterRoleId) await createPgGuildSettingsStore(f.database.db.prisma).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', 'test-admin');
     env.bot = await startTestBot(f, env.fake, env.card, botOverrides);
   });
   afterAll(async () => {

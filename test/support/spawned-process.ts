@@ -1,5 +1,6 @@
-// A real entry point (src/bin/*.ts) as a child process, as `npm start` runs it: its output
-// collected, its HTTP port read from its "started" line, its exit awaited.
+// A real entry point (src/bin/*.ts) as a child process: its output collected, its HTTP port read
+// from its "started" line, its exit awaited. Tests run the source through tsx (as `npm run dev`
+// does); the bench can run the compiled build (dist/, as `npm start` does) to measure it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -20,9 +21,19 @@ export interface SpawnedProcess {
   terminate(): Promise<{ code: number | null; ms: number }>;
 }
 
+/** How an entry point runs: its TypeScript source through tsx, or its build (`npm run build`) with plain node. */
+export type EntryRunner = 'tsx' | 'compiled';
+
+/** The node arguments that run `src/bin/<entry>` (e.g. `bot.ts`) with `runner`. */
+export function entryArgs(entry: string, runner: EntryRunner = 'tsx'): string[] {
+  return runner === 'tsx'
+    ? ['--import', 'tsx', path.join(root, 'src/bin', entry)]
+    : [path.join(root, 'dist/src/bin', entry.replace(/\.ts$/, '.js'))];
+}
+
 /** Starts `src/bin/<entry>` and resolves once it logs `startedMessage` (rejects if it exits first). */
-export function spawnEntry(entry: string, env: Record<string, string>, startedMessage: string, timeoutMs = 90_000): Promise<SpawnedProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin', entry)], {
+export function spawnEntry(entry: string, env: Record<string, string>, startedMessage: string, timeoutMs = 90_000, runner: EntryRunner = 'tsx'): Promise<SpawnedProcess> {
+  const child = spawn(process.execPath, entryArgs(entry, runner), {
     cwd: root, env: { PATH: process.env['PATH'] ?? '', HTTP_PORT: '0', PUBLIC_HTTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -30,7 +30,7 @@ const delivery: ImageDelivery = {
 };
 
 const db = createDatabase({ url: env('DATABASE_URL'), poolSize: 8 });
-const jobs = createPgJobStore(db.pool);
+const jobs = createPgJobStore(db);
 const credits = createSqlJobCredits(db.pool);
 const provider = env('PROVIDER', 'local') === 'replicate'
   ? createReplicateProvider({ token: env('REPLICATE_API_TOKEN'), baseUrl: env('REPLICATE_API_URL'), pollIntervalMs: Number(env('POLL_MS', '100')) })

@@ -27,7 +27,7 @@ export async function handleUsage(interaction: ChatInputCommandInteraction<'cach
     await interaction.editReply({ content: `No finished image jobs in the last ${days} day${days === 1 ? '' : 's'}${model ? ` with ${model}` : ''}. Try /imagine!` });
     return;
   }
-  const chartPng = renderSpendChart({
+  const chartPng = await renderSpendChart({
     title: `Credits spent per day, last ${days} day${days === 1 ? '' : 's'} (UTC)`,
     days: summary.daily.days,
     series: summary.daily.series.map((s) => ({ label: s.model, values: s.credits })),

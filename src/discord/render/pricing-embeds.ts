@@ -37,7 +37,8 @@ function modelField(card: PriceCard, name: string, spec: ModelSpec) {
   };
 }
 
-export function pricingSections(card: PriceCard): EmbedSection[] {
+/** `freeDailyCredits`: what this server gives (its setting under the operator's ceiling), not the card's default. */
+export function pricingSections(card: PriceCard, freeDailyCredits: number): EmbedSection[] {
   const rate = card.creditsPerDollar;
   const batchLines = card.batch.map(({ count, multiplier }) => {
     const perImage = multiplier / count;
@@ -51,9 +52,9 @@ export function pricingSections(card: PriceCard): EmbedSection[] {
       color: BLURPLE,
       description: [
         `**${rate} credits = $1.00** (1 credit = ${formatUsd(1 / rate)}).`,
-        `Free: **${card.freeDailyCredits}** credits a day (UTC), gone at the next midnight.`,
-        'Unit price = ⌈credits/MP × megapixels × steps/default steps × operation factor⌉; a batch of n costs ⌈unit × multiplier(n)⌉.',
-        'Every /imagine shows its price and breakdown before anything runs.',
+        freeDailyCredits > 0 ? `Free on this server: **${freeDailyCredits}** credits a day (UTC), gone at the next midnight.` : 'This server gives no free daily credits.',
+        'Price = ⌈credits/MP × megapixels × steps/default steps × operation factor × batch multiplier(n)⌉: exact, rounded up once at the end.',
+        'Every /imagine shows its price and breakdown before anything runs, unless you turned on auto-confirm in /settings: then a job under your threshold starts at once, and the reply says what it held.',
       ].join('\n'),
     },
     {
@@ -108,5 +109,5 @@ export function pricingSections(card: PriceCard): EmbedSection[] {
 }
 
 /** The card as messages of embeds, each within Discord's limits. */
-export const renderPricing = (card: PriceCard): APIEmbed[][] =>
-  packEmbeds(pricingSections(card), 'The price card is longer than Discord can show here; the rest is in the operator’s price-card.yaml.', MAX_PRICING_MESSAGES);
+export const renderPricing = (card: PriceCard, freeDailyCredits: number): APIEmbed[][] =>
+  packEmbeds(pricingSections(card, freeDailyCredits), 'The price card is longer than Discord can show here; the rest is in the operator’s price-card.yaml.', MAX_PRICING_MESSAGES);

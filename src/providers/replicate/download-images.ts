@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GeneratedImage } from '../../use-cases/ports/image-provider.js';
 import type { FetchLike } from './send-create-once.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 export interface DownloadOptions {
   readonly fetch: FetchLike;
@@ -46,7 +47,7 @@ export async function downloadImages(
     else {
       const error: unknown = outcome.reason;
       const transient = !(error instanceof FileRefused) || error.transient;
-      failures.push({ index, url, transient, reason: error instanceof Error ? error.message : String(error) });
+      failures.push({ index, url, transient, reason: errorMessage(error) });
     }
   });
   return { images, failures };

@@ -15,12 +15,14 @@ export interface RoleTierMapping {
   readonly setBy: string;
 }
 
-/** Who changes a role's tier and why: recorded in the admin audit log with the change. */
-export interface RoleTierChange {
-  readonly actorId: string;
-  /** The role's name for the audit row; null when Discord no longer knows it (a deleted role). */
+/**
+ * Why a role's tier mapping changed, recorded in the admin audit log (`tier.set` / `tier.remove`,
+ * with the tier before and after) in the same transaction as the change itself.
+ */
+export interface TierChangeNote {
+  /** The role's name as Discord showed it; null when no longer known (a deleted role). */
   readonly roleName: string | null;
-  readonly reason?: string | undefined;
+  readonly reason?: string;
 }
 
 /** Per-guild settings admins change: which roles grant which tier, and the guild's config. */
@@ -29,16 +31,10 @@ export interface GuildSettingsStore {
   roleTiers(guildId: string): Promise<ReadonlyMap<string, string>>;
   /** Every mapping as made, in effect or not (`/admin tier list`, and to know what a change replaces). */
   roleTierMappings(guildId: string): Promise<readonly RoleTierMapping[]>;
-  /**
-   * Maps the role to the tier in the actor's name (`setBy`) and records `tier.set` (from → to) in
-   * the admin audit log, in one transaction. Resolves with the tier the role gave before, or null.
-   */
-  setRoleTier(guildId: string, roleId: string, tierName: string, change: RoleTierChange): Promise<string | null>;
-  /**
-   * Removes the role's mapping and records `tier.remove` in the admin audit log, in one
-   * transaction. Resolves with the tier the role gave, or null: there was none, nothing is recorded.
-   */
-  removeRoleTier(guildId: string, roleId: string, change: RoleTierChange): Promise<string | null>;
+  /** Maps the role to the tier in `setBy`'s name; with `note`, audited as done by `setBy` in the same transaction. */
+  setRoleTier(guildId: string, roleId: string, tierName: string, setBy: string, note?: TierChangeNote): Promise<void>;
+  /** Removes the role's mapping; false when it had none. With `note`, audited as done by `note.actorId` in the same transaction. */
+  removeRoleTier(guildId: string, roleId: string, note?: TierChangeNote & { readonly actorId: string }): Promise<boolean>;
   /** The guild's config; every default when its admins never changed anything. */
   config(guildId: string): Promise<GuildConfig>;
   /**

@@ -12,7 +12,7 @@ afterAll(async () => {
 
 describe('admin audit log', () => {
   it('records who did what and why, newest first, per guild', async () => {
-    const audit = createPgAuditLog(database.db.pool);
+    const audit = createPgAuditLog(database.db.prisma);
     await audit.record({ guildId: 'g1', actorId: 'admin1', action: 'tier.set', subject: 'role1', details: { tier: 'pro' }, reason: 'supporters' });
     await audit.record({ guildId: 'g1', actorId: 'admin2', action: 'config.set', subject: 'freeDailyCredits', details: { from: 20, to: 10 } });
     await audit.record({ guildId: 'g2', actorId: 'admin3', action: 'tier.remove', subject: 'role9' });
@@ -25,6 +25,6 @@ describe('admin audit log', () => {
   it('is append-only: an entry can be neither changed nor deleted', async () => {
     await expect(database.sql.query(`UPDATE admin_audit SET reason = 'rewritten'`)).rejects.toThrow(/append-only/);
     await expect(database.sql.query(`DELETE FROM admin_audit`)).rejects.toThrow(/append-only/);
-    expect((await createPgAuditLog(database.db.pool).list('g1', 10))).toHaveLength(2);
+    expect((await createPgAuditLog(database.db.prisma).list('g1', 10))).toHaveLength(2);
   });
 });

@@ -18,7 +18,7 @@ afterAll(async () => {
 
 /** The pg store, counting the reads that reach it. */
 function countingStore(): GuildSettingsStore & { reads: number } {
-  const store = createPgGuildSettingsStore(database.db.pool);
+  const store = createPgGuildSettingsStore(database.db.prisma);
   const counted = {
     ...store,
     reads: 0,
@@ -41,16 +41,16 @@ describe('cached guild settings', () => {
     expect((await cached.config('g-own')).freeDailyCredits).toBeNull();
     expect(await cached.roleTiers('g-own')).toEqual(new Map());
     expect((await cached.updateConfig('g-own', { kind: 'free-daily', amount: 7 }, 'admin')).ok).toBe(true);
-    await cached.setRoleTier('g-own', 'role-1', 'pro', { actorId: 'admin', roleName: 'Pro' });
+    await cached.setRoleTier('g-own', 'role-1', 'pro', 'admin');
     expect((await cached.config('g-own')).freeDailyCredits).toBe(7);
     expect(await cached.roleTiers('g-own')).toEqual(new Map([['role-1', 'pro']]));
-    await cached.removeRoleTier('g-own', 'role-1', { actorId: 'admin', roleName: 'Pro' });
+    await cached.removeRoleTier('g-own', 'role-1');
     expect(await cached.roleTiers('g-own')).toEqual(new Map());
   });
 
   it('sees another process’s change once the TTL has passed', async () => {
     const cached = cacheGuildSettings(countingStore(), { ttlMs: 200 });
-    const elsewhere = createPgGuildSettingsStore(database.db.pool);
+    const elsewhere = createPgGuildSettingsStore(database.db.prisma);
     expect((await cached.config('g-other')).freeDailyCredits).toBeNull();
     await elsewhere.updateConfig('g-other', { kind: 'free-daily', amount: 3 }, 'admin');
     expect((await cached.config('g-other')).freeDailyCredits).toBeNull();

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 /** The pg store, counting the reads that reach it. */
 function countingStore(): MemberSettingsStore & { reads: number } {
-  const store = createPgMemberSettingsStore(database.db.pool);
+  const store = createPgMemberSettingsStore(database.db.prisma);
   const counted = { ...store, reads: 0, get: (userId: string, guildId: string) => { counted.reads++; return store.get(userId, guildId); } };
   return counted;
 }
@@ -45,7 +45,7 @@ describe('cached member settings', () => {
 
   it('sees a change made elsewhere once the TTL has passed', async () => {
     const cached = cacheMemberSettings(countingStore(), { ttlMs: 200 });
-    const elsewhere = createPgMemberSettingsStore(database.db.pool);
+    const elsewhere = createPgMemberSettingsStore(database.db.prisma);
     expect((await cached.get('u-other', 'g-1')).autoConfirmMaxCredits).toBe(0);
     await elsewhere.update('u-other', 'g-1', { autoConfirmMaxCredits: 9 });
     expect((await cached.get('u-other', 'g-1')).autoConfirmMaxCredits).toBe(0);

@@ -44,6 +44,22 @@ describe('migrations through the WebAssembly schema engine', () => {
     expect(rows).toEqual(expected);
   });
 
+  it('counts a migration that failed or was rolled back as not applied (the start-up check, read from _prisma_migrations)', async () => {
+    const last = (await readMigrationList()).migrationDirectories.at(-1)!.path;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1`, [last]);
+      expect(await pendingMigrations(url)).toEqual([last]);
+      await client.query(`UPDATE _prisma_migrations SET rolled_back_at = NULL, finished_at = NULL WHERE migration_name = $1`, [last]);
+      expect(await pendingMigrations(url)).toEqual([last]);
+    } finally {
+      await client.query(`UPDATE _prisma_migrations SET rolled_back_at = NULL, finished_at = now() WHERE migration_name = $1`, [last]);
+      await client.end();
+    }
+    expect(await pendingMigrations(url)).toEqual([]);
+  });
+
   it('finds no difference between the migrations and schema.prisma (no migration left to write)', async () => {
     expect(await createMigration(url, 'should_not_exist')).toBeNull();
   });

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rehearseQuoteInsert } from '../../../src/db/job-store.js';
 import { rehearseMemberSettingsRead } from '../../../src/db/member-settings-store.js';
-import { warmUpPool } from '../../../src/db/warm-up.js';
+import { warmUpPool, warmUpPrisma } from '../../../src/db/warm-up.js';
 import { rehearseAllowancesCall } from '../../../src/ledger/sql-ledger.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 
@@ -65,6 +65,17 @@ describe('warming the connection pool', () => {
       expect(pool.totalCount).toBe(0);
     } finally {
       await pool.end();
+    }
+  });
+
+  it('loads Prisma Client’s query compiler with one read that keeps nothing, and reports a failure without throwing', async () => {
+    expect(await warmUpPrisma(database.db.prisma)).toBeNull();
+    const scratch = await createTestDatabase(1);
+    try {
+      await scratch.sql.query('DROP TABLE member_settings');
+      expect((await warmUpPrisma(scratch.db.prisma))?.message).toMatch(/member_settings/);
+    } finally {
+      await scratch.drop();
     }
   });
 });

@@ -50,7 +50,7 @@ beforeAll(async () => {
   });
   bot = await startTestBot(f, fake, card, {
     operatorBannedWords: ['forbiddenfruit', 'two words'], grantPolicy: policy,
-    guildSettings: applyServerAdminPolicy(createPgGuildSettingsStore(f.database.db.pool), policy, card),
+    guildSettings: applyServerAdminPolicy(createPgGuildSettingsStore(f.database.db.prisma), policy, card),
   });
 });
 afterAll(async () => {

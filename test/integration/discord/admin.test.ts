@@ -43,7 +43,7 @@ beforeAll(async () => {
   fake = await FakeDiscord.start();
   fake.addGuild({ id: GUILD, name: 'Admin Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [ADMIN_ROLE, STARTER_ROLE] });
   fake.addGuild({ id: OTHER_GUILD, name: 'Elsewhere', channels: [{ id: OTHER_CHANNEL, name: 'art', type: 0 }], roles: [OTHER_ADMIN_ROLE] });
-  bot = await startTestBot(f, fake, card, { grantPolicy: policy, guildSettings: applyServerAdminPolicy(createPgGuildSettingsStore(f.database.db.pool), policy, card) });
+  bot = await startTestBot(f, fake, card, { grantPolicy: policy, guildSettings: applyServerAdminPolicy(createPgGuildSettingsStore(f.database.db.prisma), policy, card) });
 });
 afterAll(async () => {
   await bot?.stop();
@@ -96,7 +96,7 @@ const refundCall = (user: FakeUser, job: string, guildId = GUILD, roles?: string
   options: [{ name: 'job', type: 3, value: job }, { name: 'reason', type: 3, value: 'image was broken' }],
 });
 
-const roleTiers = () => createPgGuildSettingsStore(f.database.db.pool).roleTiers(GUILD);
+const roleTiers = () => createPgGuildSettingsStore(f.database.db.prisma).roleTiers(GUILD);
 const giftBalance = async (userId: string, guildId = GUILD) => (await f.ledger.balance(userId, guildId)).buckets.grant.available;
 const auditRows = async (action: string) =>
   (await f.database.sql.query(`SELECT actor_id, subject, details, reason FROM admin_audit WHERE guild_id = $1 AND action = $2 ORDER BY id`, [GUILD, action])).rows;
@@ -217,7 +217,7 @@ describe('/admin tier', () => {
 
   it('a list forgets mapped roles that were deleted while the bot was offline, and says so', async () => {
     const gone = '220000000000000010';
-    await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(GUILD, gone, 'starter', { actorId: ADMIN.id, roleName: null });
+    await createPgGuildSettingsStore(f.database.db.prisma).setRoleTier(GUILD, gone, 'starter', ADMIN.id);
     const list = await admin({ user: ADMIN, path: ['tier', 'list'] });
     expect(list.content).toContain(`Removed, because the role no longer exists in Discord: a deleted role (${gone}) gave starter.`);
     expect((await roleTiers()).has(gone)).toBe(false);

@@ -62,7 +62,7 @@ beforeAll(async () => {
   card = await loadPriceCardOrThrow();
   fake = await FakeDiscord.start();
   fake.addGuild({ id: GUILD, name: 'Job Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [{ id: STARTER_ROLE, name: 'Starter', permissions: '0' }] });
-  await createPgGuildSettingsStore(f.database.db.pool).setRoleTier(GUILD, STARTER_ROLE, 'starter', { actorId: 'test-admin', roleName: 'Starter' });
+  await createPgGuildSettingsStore(f.database.db.prisma).setRoleTier(GUILD, STARTER_ROLE, 'starter', 'test-admin');
   bot = await startTestBot(f, fake, card);
 });
 afterAll(async () => {

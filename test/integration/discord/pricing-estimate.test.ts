@@ -60,12 +60,16 @@ describe('/estimate', () => {
     expect(text).not.toMatch(/No tier tier/);
   });
 
-  it('counts the free credits this server gives, not the card\u2019s (issue 14.2)', async () => {
-    const settings = createPgGuildSettingsStore(f.database.db.pool);
+  it('/estimate and /pricing count the free credits this server gives, not the card’s (issue 14.2)', async () => {
+    const settings = createPgGuildSettingsStore(f.database.db.prisma);
     await settings.updateConfig(GUILD, { kind: 'free-daily', amount: 0 }, 'test-admin', 'no free credits here');
     try {
       const text = JSON.stringify((await run('estimate', [{ name: 'images-per-day', type: 4, value: 5 }]))['embeds']);
       expect(text).toContain('Free daily credits pay for 0 of it');
+      // …and /pricing does not promise this server's members the card's 20 a day.
+      const pricing = JSON.stringify((await run('pricing'))['embeds']);
+      expect(pricing).toContain('This server gives no free daily credits.');
+      expect(pricing).not.toMatch(/Free on this server/);
       expect(text).toContain('1 × credits-500 = 500 credits for **$5.00**');
     } finally {
       await settings.updateConfig(GUILD, { kind: 'free-daily', amount: null }, 'test-admin', 'back to the card');

@@ -25,7 +25,7 @@ interface SeedJob { daysAgo: number; model: 'flux-schnell' | 'sdxl'; price: numb
 
 /** Confirms and finishes a job as if on `daysAgo`; returns what the ledger charged and refunded. */
 async function seed(userId: string, job: SeedJob) {
-  const jobs = createPgJobStore(f.database.db.pool);
+  const jobs = createPgJobStore(f.database.db);
   await setDatabaseClock(f.database, new Date(Date.now() - job.daysAgo * DAY_MS - 60_000));
   const request = job.model === 'sdxl'
     ? aRequest({ model: 'sdxl', providerModelId: 'stability-ai/sdxl', steps: 30, count: job.count })

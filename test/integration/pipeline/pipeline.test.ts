@@ -188,7 +188,7 @@ describe('the database is the truth', () => {
     });
     if (!confirmed.ok) throw new Error('confirm failed');
     const run = (workerId: string) => runGeneration({
-      jobId: confirmed.value.jobId, workerId, jobs: createPgJobStore(f.database.db.pool), credits: f.credits, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4,
+      jobId: confirmed.value.jobId, workerId, jobs: createPgJobStore(f.database.db), credits: f.credits, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4,
     });
     const outcomes = await Promise.all([run('worker-a'), run('worker-b')]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['finished', 'held_elsewhere']);

@@ -29,11 +29,14 @@ const text = (messages: APIEmbed[][]): string => JSON.stringify(messages);
 
 describe('/pricing embeds', () => {
   it('show the whole default card in one message within Discord’s limits', async () => {
-    const messages = renderPricing(await loadPriceCardOrThrow());
+    const messages = renderPricing(await loadPriceCardOrThrow(), 20);
     expectWithinLimits(messages);
     expect(messages).toHaveLength(1);
     const all = text(messages);
     expect(all).toContain('100 credits = $1.00');
+    expect(all).toContain('Free on this server: **20** credits a day');
+    // Auto-confirm skips the quote: the card does not promise every /imagine shows one.
+    expect(all).toContain('unless you turned on auto-confirm');
     // flux-schnell at 1024×1024: ceil(1.5 × 1.048576) = 2 credits; flux-dev: ceil(12 × 1.048576) = 13.
     expect(all).toContain('flux-schnell — FLUX.1 schnell');
     expect(all).toContain('1024x1024: **2** ($0.02)');
@@ -55,7 +58,7 @@ describe('/pricing embeds', () => {
       }
       raw.packs = Array.from({ length: 40 }, (_, i) => ({ id: `pack-${i}`, credits: 100 * (i + 1), priceUsd: i + 1 })) as typeof raw.packs;
     });
-    const messages = renderPricing(card);
+    const messages = renderPricing(card, card.freeDailyCredits);
     expectWithinLimits(messages);
     expect(messages.length).toBeGreaterThan(1);
     const all = text(messages);
