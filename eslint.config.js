@@ -21,25 +21,37 @@ export default tseslint.config(
   {
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: io, message: 'src/domain is pure: no I/O libraries.' },
-          // src/pricing holds only the card's loader (src/domain/pricing is the domain's own); of
-          // src/shared, only the pure helpers (not the logger or the project-root lookup).
-          { regex: String.raw`^(\.\./)+(db|ledger|queue|providers|payments|observability|discord|use-cases|charts|bin|shared/(logger|project-root))(/|\.|$)|load-price-card|/config\.js$`, message: 'src/domain imports nothing outside src/domain but the pure helpers of src/shared.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: io, message: 'src/domain is pure: no I/O libraries.' },
+            // src/pricing holds only the card's loader (src/domain/pricing is the domain's own); of
+            // src/shared, only the pure helpers (not the logger or the project-root lookup).
+            {
+              regex: String.raw`^(\.\./)+(db|ledger|queue|providers|payments|observability|discord|use-cases|charts|bin|shared/(logger|project-root))(/|\.|$)|load-price-card|/config\.js$`,
+              message: 'src/domain imports nothing outside src/domain but the pure helpers of src/shared.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/use-cases/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: io, message: 'use cases reach the outside world only through ports.' },
-          { regex: String.raw`^(\.\./)+(db|ledger|queue|providers|payments|observability|pricing|discord|bin)(/|$)|/config\.js$`, message: 'use cases depend on ports, not adapters.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: io, message: 'use cases reach the outside world only through ports.' },
+            {
+              regex: String.raw`^(\.\./)+(db|ledger|queue|providers|payments|observability|pricing|discord|bin)(/|$)|/config\.js$`,
+              message: 'use cases depend on ports, not adapters.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -49,12 +61,17 @@ export default tseslint.config(
     // src/use-cases/adapter-contracts.ts) and never another adapter.
     files: ['src/discord/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{
-          regex: String.raw`^(\.\./)+(db|ledger|queue|providers|payments|observability|pricing|bin|use-cases/ports)(/|$)|/config\.js$`,
-          message: 'src/discord reaches data, jobs and payments only through use cases.',
-        }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^(\.\./)+(db|ledger|queue|providers|payments|observability|pricing|bin|use-cases/ports)(/|$)|/config\.js$`,
+              message: 'src/discord reaches data, jobs and payments only through use cases.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -62,9 +79,12 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/db/**', 'src/ledger/**', 'src/bin/**', 'src/discord/**', 'src/domain/**', 'src/use-cases/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/db/generated/**'], message: 'Only src/db and src/ledger use the generated Prisma client.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/db/generated/**'], message: 'Only src/db and src/ledger use the generated Prisma client.' }],
+        },
+      ],
     },
   },
 );

@@ -29,7 +29,10 @@ const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 
 
 type Payload = { components?: { components: { custom_id?: string }[] }[]; content?: string };
 const generateButton = (data: unknown) =>
-  ((data as Payload | undefined)?.components ?? []).flatMap((row) => row.components).map((c) => c.custom_id ?? '').find((id) => id.startsWith('quote:generate:'));
+  ((data as Payload | undefined)?.components ?? [])
+    .flatMap((row) => row.components)
+    .map((c) => c.custom_id ?? '')
+    .find((id) => id.startsWith('quote:generate:'));
 
 /** The bot process's event-loop lag since the last scrape (prom-client resets it on each scrape), in ms. */
 async function loopLag(bot: SpawnedProcess): Promise<{ p99: number; max: number }> {
@@ -55,14 +58,26 @@ interface CrowdRun {
 const idleSettleMs = 3000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function runCrowd(mode: 'allInOne' | 'apart', runner: EntryRunner, databaseUrl: string, redisUrl: string, options: CrowdOptions, guildNumber: number): Promise<CrowdRun> {
+async function runCrowd(
+  mode: 'allInOne' | 'apart',
+  runner: EntryRunner,
+  databaseUrl: string,
+  redisUrl: string,
+  options: CrowdOptions,
+  guildNumber: number,
+): Promise<CrowdRun> {
   const guildId = `2400000000000000${String(guildNumber).padStart(2, '0')}`;
   const channelId = `2410000000000000${String(guildNumber).padStart(2, '0')}`;
   const fake = await FakeDiscord.start();
   fake.addGuild({ id: guildId, name: `Crowd ${mode}`, channels: [{ id: channelId, name: 'busy', type: 0 }] });
   const env = {
-    DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench-crowd-${mode}-${runner}`, DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
-    LOCAL_PROVIDER_DELAY_MS: String(options.providerMs), WORKER_CONCURRENCY: String(options.workerSlots),
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: `bench-crowd-${mode}-${runner}`,
+    DISCORD_TOKEN: fake.token,
+    DISCORD_API_URL: fake.apiUrl,
+    LOCAL_PROVIDER_DELAY_MS: String(options.providerMs),
+    WORKER_CONCURRENCY: String(options.workerSlots),
   };
   const processes: SpawnedProcess[] = [];
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -73,32 +88,40 @@ async function runCrowd(mode: 'allInOne' | 'apart', runner: EntryRunner, databas
     const [bot, worker] = processes as [SpawnedProcess, SpawnedProcess | undefined];
     await sleep(idleSettleMs);
     const botIdle = await rssMiB(bot.child.pid);
-    const workerIdle = worker && await rssMiB(worker.child.pid);
+    const workerIdle = worker && (await rssMiB(worker.child.pid));
     await loopLag(bot); // resets the lag histogram: what follows is the crowd's
 
     let firstGenerateAt: number | null = null;
     let lastGenerateAt = 0;
     const at = { guildId, channelId };
     const member = (n: number) => ({ id: `34${String(guildNumber).padStart(2, '0')}${String(n).padStart(14, '0')}`, username: `crowd${n}` });
-    await Promise.all(Array.from({ length: options.members }, async (_, n) => {
-      const user = member(n);
-      await fake.slashCommand({ ...at, user, name: 'balance' }).answer(30_000);
-      for (let job = 1; job <= options.jobsEach; job++) {
-        const quote = await fake.slashCommand({ ...at, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `crowd ${n} picture ${job}` }] }).answer(30_000);
-        const generate = generateButton(quote.data);
-        if (generate === undefined) throw new Error(`no quote for member ${n}: ${JSON.stringify(quote.data)}`);
-        firstGenerateAt ??= Date.now();
-        lastGenerateAt = Math.max(lastGenerateAt, Date.now());
-        await fake.buttonClick({ ...at, user, customId: generate }).answer(30_000);
-      }
-      await fake.slashCommand({ ...at, user, name: 'balance' }).answer(30_000);
-    }));
+    await Promise.all(
+      Array.from({ length: options.members }, async (_, n) => {
+        const user = member(n);
+        await fake.slashCommand({ ...at, user, name: 'balance' }).answer(30_000);
+        for (let job = 1; job <= options.jobsEach; job++) {
+          const quote = await fake
+            .slashCommand({ ...at, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `crowd ${n} picture ${job}` }] })
+            .answer(30_000);
+          const generate = generateButton(quote.data);
+          if (generate === undefined) throw new Error(`no quote for member ${n}: ${JSON.stringify(quote.data)}`);
+          firstGenerateAt ??= Date.now();
+          lastGenerateAt = Math.max(lastGenerateAt, Date.now());
+          await fake.buttonClick({ ...at, user, customId: generate }).answer(30_000);
+        }
+        await fake.slashCommand({ ...at, user, name: 'balance' }).answer(30_000);
+      }),
+    );
 
     const jobs = options.members * options.jobsEach;
     let lastImageAt = 0;
     for (const deadline = Date.now() + 10 * 60_000; Date.now() < deadline;) {
-      const { rows: [done] } = await db.query<{ n: number; last: Date | null }>(
-        `SELECT count(*)::int AS n, max(finished_at) AS last FROM generation_job WHERE guild_id = $1 AND status = 'succeeded'`, [guildId]);
+      const {
+        rows: [done],
+      } = await db.query<{ n: number; last: Date | null }>(
+        `SELECT count(*)::int AS n, max(finished_at) AS last FROM generation_job WHERE guild_id = $1 AND status = 'succeeded'`,
+        [guildId],
+      );
       if (done!.n >= jobs) {
         lastImageAt = done!.last!.getTime();
         break;
@@ -114,14 +137,18 @@ async function runCrowd(mode: 'allInOne' | 'apart', runner: EntryRunner, databas
     for (const times of Object.values(handledMs)) times.sort((a, b) => a - b);
     return {
       handledMs,
-      ackMs: fake.latencies().map((l) => l.latencyMs).sort((a, b) => a - b),
+      ackMs: fake
+        .latencies()
+        .map((l) => l.latencyMs)
+        .sort((a, b) => a - b),
       unacked: fake.unacknowledged().length,
       rateLimited: fake.rateLimited.length,
       firstGenerateToLastImageMs: lastImageAt - firstGenerateAt!,
       generateSpreadMs: lastGenerateAt - firstGenerateAt!,
       loopLag: await loopLag(bot),
       rss: {
-        botIdle, botCrowd: await rssMiB(bot.child.pid),
+        botIdle,
+        botCrowd: await rssMiB(bot.child.pid),
         ...(worker && { workerIdle: workerIdle!, workerCrowd: await rssMiB(worker.child.pid) }),
       },
     };
@@ -156,25 +183,72 @@ export async function benchCrowd(databaseUrl: string, redisUrl: string, options:
       [key('generateSpread.s')]: round(run.generateSpreadMs / 1000),
       [key('loopLag.p99')]: round(run.loopLag.p99),
       [key('loopLag.max')]: round(run.loopLag.max),
-      ...Object.fromEntries(Object.entries(run.handledMs).flatMap(([kind, times]) => [
-        [key(`answered.${kind.replace('button:', '')}.p50`), percentile(times, 50)],
-        [key(`answered.${kind.replace('button:', '')}.p99`), percentile(times, 99)],
-      ])),
+      ...Object.fromEntries(
+        Object.entries(run.handledMs).flatMap(([kind, times]) => [
+          [key(`answered.${kind.replace('button:', '')}.p50`), percentile(times, 50)],
+          [key(`answered.${kind.replace('button:', '')}.p99`), percentile(times, 99)],
+        ]),
+      ),
     });
-    answerRows.push(...Object.entries(run.handledMs).map(([kind, times]) => [mode === 'allInOne' ? 'npm start' : 'apart', kind, times.length, percentile(times, 50), percentile(times, 99)]));
-    rows.push([mode === 'allInOne' ? 'npm start (all in one)' : 'start:bot + start:worker', run.ackMs.length, round(percentile(run.ackMs, 50)), round(percentile(run.ackMs, 99)),
-      round(run.ackMs.at(-1) ?? 0), run.unacked, run.rateLimited, round(run.generateSpreadMs / 1000), round(run.firstGenerateToLastImageMs / 1000), round(minimumMs / 1000), round(ratio, 2), round(run.loopLag.p99), round(run.loopLag.max)]);
+    answerRows.push(
+      ...Object.entries(run.handledMs).map(([kind, times]) => [
+        mode === 'allInOne' ? 'npm start' : 'apart',
+        kind,
+        times.length,
+        percentile(times, 50),
+        percentile(times, 99),
+      ]),
+    );
+    rows.push([
+      mode === 'allInOne' ? 'npm start (all in one)' : 'start:bot + start:worker',
+      run.ackMs.length,
+      round(percentile(run.ackMs, 50)),
+      round(percentile(run.ackMs, 99)),
+      round(run.ackMs.at(-1) ?? 0),
+      run.unacked,
+      run.rateLimited,
+      round(run.generateSpreadMs / 1000),
+      round(run.firstGenerateToLastImageMs / 1000),
+      round(minimumMs / 1000),
+      round(ratio, 2),
+      round(run.loopLag.p99),
+      round(run.loopLag.max),
+    ]);
   }
-  printTable(`A crowd in one channel under Discord's limits: ${options.members} members × ${options.jobsEach} /imagine + Generate, ${options.providerMs} ms provider, ${options.workerSlots} worker slots`,
-    ['process', 'interactions', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'never acked', '429s', 'first → last Generate s', 'first Generate → last image s', 'provider-bound min s', 'ratio', 'bot loop lag p99 ms', 'loop lag max ms'], rows);
-  printTable('The same crowd: until each answer was edited in (the bot\'s "interaction handled" times)', ['process', 'kind', 'count', 'p50 ms', 'p99 ms'], answerRows);
+  printTable(
+    `A crowd in one channel under Discord's limits: ${options.members} members × ${options.jobsEach} /imagine + Generate, ${options.providerMs} ms provider, ${options.workerSlots} worker slots`,
+    [
+      'process',
+      'interactions',
+      'ack p50 ms',
+      'ack p99 ms',
+      'ack max ms',
+      'never acked',
+      '429s',
+      'first → last Generate s',
+      'first Generate → last image s',
+      'provider-bound min s',
+      'ratio',
+      'bot loop lag p99 ms',
+      'loop lag max ms',
+    ],
+    rows,
+  );
+  printTable(
+    'The same crowd: until each answer was edited in (the bot\'s "interaction handled" times)',
+    ['process', 'kind', 'count', 'p50 ms', 'p99 ms'],
+    answerRows,
+  );
 
   // Before the build: the same processes on the TypeScript source through tsx, memory only.
   const tsx = await runCrowd('apart', 'tsx', databaseUrl, redisUrl, options, ++guildNumber);
   Object.assign(results, rssResults('apart', 'tsx', tsx));
   memoryRows.push(memoryRow('apart', 'tsx', tsx));
-  printTable(`Memory (RSS, MiB): idle ${idleSettleMs / 1000} s after start, and after the crowd above (goal: idle bot ≤ 150)`,
-    ['process', 'runs', 'bot idle', 'bot after crowd', 'worker idle', 'worker after crowd'], memoryRows);
+  printTable(
+    `Memory (RSS, MiB): idle ${idleSettleMs / 1000} s after start, and after the crowd above (goal: idle bot ≤ 150)`,
+    ['process', 'runs', 'bot idle', 'bot after crowd', 'worker idle', 'worker after crowd'],
+    memoryRows,
+  );
   return results;
 }
 
@@ -184,8 +258,10 @@ function rssResults(mode: 'allInOne' | 'apart', runner: EntryRunner, run: CrowdR
   const key = (role: string, name: string) => `${role}.rss.${runner === 'tsx' ? 'tsx.' : ''}${name}`;
   if (mode === 'allInOne') return { [key('allInOne', 'idleMiB')]: run.rss.botIdle, [key('allInOne', 'crowdMiB')]: run.rss.botCrowd };
   return {
-    [key('bot', 'idleMiB')]: run.rss.botIdle, [key('bot', 'crowdMiB')]: run.rss.botCrowd,
-    [key('worker', 'idleMiB')]: run.rss.workerIdle ?? Number.NaN, [key('worker', 'crowdMiB')]: run.rss.workerCrowd ?? Number.NaN,
+    [key('bot', 'idleMiB')]: run.rss.botIdle,
+    [key('bot', 'crowdMiB')]: run.rss.botCrowd,
+    [key('worker', 'idleMiB')]: run.rss.workerIdle ?? Number.NaN,
+    [key('worker', 'crowdMiB')]: run.rss.workerCrowd ?? Number.NaN,
   };
 }
 

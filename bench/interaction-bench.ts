@@ -16,9 +16,19 @@ export async function benchInteractions(databaseUrl: string, redisUrl: string, m
   // Measured from when the bot says it has started (gateway ready, commands registered, missed
   // purchases redeemed, health server up), as an operator's readiness check would see it; at the
   // default log level, so the cost of its log lines is in the figures.
-  const bot = await spawnEntry('bot.ts', {
-    DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: 'bench-interactions', DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
-  }, 'bot started', 60_000, 'compiled');
+  const bot = await spawnEntry(
+    'bot.ts',
+    {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: 'bench-interactions',
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+    },
+    'bot started',
+    60_000,
+    'compiled',
+  );
   try {
     return await burst(fake, bot, members, rounds);
   } finally {
@@ -31,10 +41,15 @@ async function burst(fake: FakeDiscord, bot: SpawnedProcess, members: number, ro
   const latencies: number[] = [];
   let firstBurst: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const handles = Array.from({ length: members }, (_, i) => fake.slashCommand({
-      guildId, channelId, user: { id: `33${String(round).padStart(2, '0')}${String(i).padStart(14, '0')}`, username: `bench${i}` },
-      name: 'imagine', options: [{ name: 'prompt', type: 3, value: `bench prompt ${round}-${i}` }],
-    }));
+    const handles = Array.from({ length: members }, (_, i) =>
+      fake.slashCommand({
+        guildId,
+        channelId,
+        user: { id: `33${String(round).padStart(2, '0')}${String(i).padStart(14, '0')}`, username: `bench${i}` },
+        name: 'imagine',
+        options: [{ name: 'prompt', type: 3, value: `bench prompt ${round}-${i}` }],
+      }),
+    );
     const callbacks = await Promise.all(handles.map((handle) => handle.response(10_000)));
     latencies.push(...callbacks.map((callback) => callback.latencyMs));
     // The first burst meets a bot that has run nothing yet (cold JIT, first queries on each
@@ -51,8 +66,20 @@ async function burst(fake: FakeDiscord, bot: SpawnedProcess, members: number, ro
     'discord.ack.imagine.c50.firstBurst.maxMs': firstBurst.at(-1) ?? 0,
     'discord.bot.rssMiB': botRssMiB,
   };
-  printTable(`Interaction acknowledgement: ${members} members fire /imagine at once, ${rounds} rounds (dispatch → callback)`,
+  printTable(
+    `Interaction acknowledgement: ${members} members fire /imagine at once, ${rounds} rounds (dispatch → callback)`,
     ['interactions', 'p50 ms', 'p99 ms', 'max ms', 'first burst p50 ms', 'first burst max ms', 'bot RSS MiB'],
-    [[latencies.length, percentile(latencies, 50), percentile(latencies, 99), latencies.at(-1) ?? 0, percentile(firstBurst, 50), firstBurst.at(-1) ?? 0, botRssMiB]]);
+    [
+      [
+        latencies.length,
+        percentile(latencies, 50),
+        percentile(latencies, 99),
+        latencies.at(-1) ?? 0,
+        percentile(firstBurst, 50),
+        firstBurst.at(-1) ?? 0,
+        botRssMiB,
+      ],
+    ],
+  );
   return results;
 }

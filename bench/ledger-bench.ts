@@ -19,16 +19,32 @@ const walletFor = (mode: Mode, worker: number, iteration: number, concurrency: n
 async function seed(ledger: Ledger, sql: pg.Pool): Promise<void> {
   const users = [...Array.from({ length: distinctWallets }, (_, i) => `wallet-${i}`), hotWallet];
   for (let i = 0; i < users.length; i += 200) {
-    await Promise.all(users.slice(i, i + 200).flatMap((userId) => [
-      // A realistic wallet: a small free lot that expires, and a large top-up.
-      ledger.grantAllowances({ userId, guildId, free: { amount: 20, periodKey: 'bench', expiresAt: new Date(Date.now() + 86_400_000) } }),
-      ledger.grant({ key: `bench-topup:${userId}`, userId, guildId: null, kind: 'topup', amount: 90_000_000, expiresAt: null, actorId: 'bench', reason: 'seed' }),
-    ]));
+    await Promise.all(
+      users.slice(i, i + 200).flatMap((userId) => [
+        // A realistic wallet: a small free lot that expires, and a large top-up.
+        ledger.grantAllowances({ userId, guildId, free: { amount: 20, periodKey: 'bench', expiresAt: new Date(Date.now() + 86_400_000) } }),
+        ledger.grant({
+          key: `bench-topup:${userId}`,
+          userId,
+          guildId: null,
+          kind: 'topup',
+          amount: 90_000_000,
+          expiresAt: null,
+          actorId: 'bench',
+          reason: 'seed',
+        }),
+      ]),
+    );
   }
-  await sql.query(`
+  await sql.query(
+    `
     CREATE TABLE IF NOT EXISTS bench_wallet (id text PRIMARY KEY, balance int NOT NULL CHECK (balance >= 0));
     CREATE TABLE IF NOT EXISTS bench_entry (id bigserial PRIMARY KEY, wallet_id text NOT NULL, amount int NOT NULL, idempotency_key text NOT NULL UNIQUE, created_at timestamptz NOT NULL DEFAULT now());
-    INSERT INTO bench_wallet SELECT u, 90000000 FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING;`.replace(/\$1::text\[\]/, `ARRAY[${users.map((u) => `'${u}'`).join(',')}]`));
+    INSERT INTO bench_wallet SELECT u, 90000000 FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING;`.replace(
+      /\$1::text\[\]/,
+      `ARRAY[${users.map((u) => `'${u}'`).join(',')}]`,
+    ),
+  );
 }
 
 export async function benchLedger(databaseUrl: string, concurrencies: number[], seconds: number, rounds: number): Promise<Results> {
@@ -54,10 +70,12 @@ export async function benchLedger(databaseUrl: string, concurrencies: number[], 
     for (const mode of ['distinct', 'hot'] as const) {
       // Each operation gets a fresh idempotency key per call; wallets rotate on distinct mode.
       const operations: Record<string, (key: string, userId: string) => Promise<unknown>> = {
-        rawPg: (key, userId) => raw.query(
-          `WITH debit AS (UPDATE bench_wallet SET balance = balance - $1 WHERE id = $2 AND balance >= $1 RETURNING id)
+        rawPg: (key, userId) =>
+          raw.query(
+            `WITH debit AS (UPDATE bench_wallet SET balance = balance - $1 WHERE id = $2 AND balance >= $1 RETURNING id)
            INSERT INTO bench_entry (wallet_id, amount, idempotency_key) SELECT id, -$1, $3 FROM debit`,
-          [holdAmount, userId, key]),
+            [holdAmount, userId, key],
+          ),
         hold: async (key, userId) => {
           const hold = await ledger.hold({ key, userId, guildId, amount: holdAmount, actorId: userId, reason: 'bench' });
           if (!hold.ok) throw new Error(`hold refused: ${hold.error.code}`);
@@ -75,7 +93,8 @@ export async function benchLedger(databaseUrl: string, concurrencies: number[], 
         for (const [name, operation] of Object.entries(operations)) {
           const prefix = `r${++run}-${Date.now()}-${name}`;
           const perSec = await measureThroughput(concurrency, seconds, (worker, i) =>
-            operation(`${prefix}-${worker}-${i}`, walletFor(mode, worker, i, concurrency)));
+            operation(`${prefix}-${worker}-${i}`, walletFor(mode, worker, i, concurrency)),
+          );
           (samples[name] ??= []).push(perSec);
         }
       }
@@ -87,8 +106,17 @@ export async function benchLedger(databaseUrl: string, concurrencies: number[], 
         results[`ledger.${name}.${key}.perSec`] = perSec[name]!;
         results[`ledger.${name}.${key}.ratioToRawPg`] = perSec[name]! / rawPerSec;
       }
-      rows.push([String(concurrency), mode, rawPerSec, perSec['hold']!, perSec['hold']! / rawPerSec, perSec['holdCapture']!,
-        perSec['holdCapture']! / rawPerSec, perSec['holdViaPrisma']!, perSec['holdViaPrisma']! / rawPerSec]);
+      rows.push([
+        String(concurrency),
+        mode,
+        rawPerSec,
+        perSec['hold']!,
+        perSec['hold']! / rawPerSec,
+        perSec['holdCapture']!,
+        perSec['holdCapture']! / rawPerSec,
+        perSec['holdViaPrisma']!,
+        perSec['holdViaPrisma']! / rawPerSec,
+      ]);
     }
     await db.close();
     await raw.end();

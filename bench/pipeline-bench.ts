@@ -45,13 +45,21 @@ async function bareBullmqRate(redisUrl: string, jobs: number): Promise<number> {
 }
 
 function startWorkers(count: number, env: Record<string, string>): Promise<ChildProcess[]> {
-  return Promise.all(Array.from({ length: count }, (_, i) => new Promise<ChildProcess>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/support/worker-process.ts')], {
-      cwd: root, env: { ...process.env, ...env, WORKER_ID: `bench-${i}` }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-  })));
+  return Promise.all(
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new Promise<ChildProcess>((resolve, reject) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/support/worker-process.ts')], {
+            cwd: root,
+            env: { ...process.env, ...env, WORKER_ID: `bench-${i}` },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(child));
+          child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+        }),
+    ),
+  );
 }
 
 export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsPerRun: number): Promise<Results> {
@@ -70,35 +78,85 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
     const queue = createBullGenerationQueue({ connection, prefix });
     const deliveryFile = path.join(await mkdtemp(path.join(tmpdir(), 'bench-')), 'deliveries.jsonl');
     const workers = await startWorkers(processes, {
-      DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, PROVIDER: 'local', DELIVERY_FILE: deliveryFile, CONCURRENCY: '8',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      PROVIDER: 'local',
+      DELIVERY_FILE: deliveryFile,
+      CONCURRENCY: '8',
     });
     const members = Array.from({ length: 50 }, (_, i) => `bench-member-${processes}-${i}`);
-    await Promise.all(members.map((userId) => ledger.grant({
-      key: `bench-fund:${userId}`, userId, guildId: 'bench', kind: 'grant', amount: 1_000_000, expiresAt: null, actorId: 'bench', reason: 'bench',
-    })));
-    const quoteIds = await Promise.all(Array.from({ length: jobsPerRun }, (_, i) => jobs.createQuote({
-      userId: members[i % members.length]!, guildId: 'bench', channelId: 'bench', price: 5, tierName: 'bench', breakdown: {},
-      request: { model: 'flux-schnell', providerModelId: 'black-forest-labs/flux-schnell', operation: 'txt2img', prompt: `bench ${i}`, width: 256, height: 256, steps: 4, count: 1, seed: i },
-      expiresAt: new Date(Date.now() + 3_600_000),
-    })));
+    await Promise.all(
+      members.map((userId) =>
+        ledger.grant({
+          key: `bench-fund:${userId}`,
+          userId,
+          guildId: 'bench',
+          kind: 'grant',
+          amount: 1_000_000,
+          expiresAt: null,
+          actorId: 'bench',
+          reason: 'bench',
+        }),
+      ),
+    );
+    const quoteIds = await Promise.all(
+      Array.from({ length: jobsPerRun }, (_, i) =>
+        jobs.createQuote({
+          userId: members[i % members.length]!,
+          guildId: 'bench',
+          channelId: 'bench',
+          price: 5,
+          tierName: 'bench',
+          breakdown: {},
+          request: {
+            model: 'flux-schnell',
+            providerModelId: 'black-forest-labs/flux-schnell',
+            operation: 'txt2img',
+            prompt: `bench ${i}`,
+            width: 256,
+            height: 256,
+            steps: 4,
+            count: 1,
+            seed: i,
+          },
+          expiresAt: new Date(Date.now() + 3_600_000),
+        }),
+      ),
+    );
     const started = performance.now();
     const jobIds: string[] = [];
     for (let i = 0; i < quoteIds.length; i += 16) {
-      await Promise.all(quoteIds.slice(i, i + 16).map(async (quoteId, k) => {
-        const confirmed = await confirmGeneration({ jobs, credits, queue, quoteId, userId: members[(i + k) % members.length]!, priority: 10, deadlineAt: new Date(Date.now() + 3_600_000) });
-        if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
-        jobIds.push(confirmed.value.jobId);
-      }));
+      await Promise.all(
+        quoteIds.slice(i, i + 16).map(async (quoteId, k) => {
+          const confirmed = await confirmGeneration({
+            jobs,
+            credits,
+            queue,
+            quoteId,
+            userId: members[(i + k) % members.length]!,
+            priority: 10,
+            deadlineAt: new Date(Date.now() + 3_600_000),
+          });
+          if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
+          jobIds.push(confirmed.value.jobId);
+        }),
+      );
     }
     for (;;) {
-      const { rows: [left] } = await db.pool.query(`SELECT count(*)::int AS n FROM generation_job WHERE id = ANY($1) AND status IN ('queued', 'running')`, [jobIds]);
+      const {
+        rows: [left],
+      } = await db.pool.query(`SELECT count(*)::int AS n FROM generation_job WHERE id = ANY($1) AND status IN ('queued', 'running')`, [jobIds]);
       if (left.n === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const seconds = (performance.now() - started) / 1000;
-    const { rows: timings } = await db.pool.query(`
+    const { rows: timings } = await db.pool.query(
+      `
       SELECT extract(epoch FROM finished_at - created_at) * 1000 - coalesce(predict_time_seconds, 0) * 1000 AS overhead_ms, status
-        FROM generation_job WHERE id = ANY($1)`, [jobIds]);
+        FROM generation_job WHERE id = ANY($1)`,
+      [jobIds],
+    );
     const overheads = timings.map((t: { overhead_ms: number }) => Number(t.overhead_ms)).sort((a, b) => a - b);
     const succeeded = timings.filter((t: { status: string }) => t.status === 'succeeded').length;
     if (succeeded !== jobIds.length) throw new Error(`${jobIds.length - succeeded} bench jobs did not succeed`);
@@ -107,15 +165,34 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
     for (let i = 0; i < 40; i++) {
       const userId = members[i % members.length]!;
       const quoteId = await jobs.createQuote({
-        userId, guildId: 'bench', channelId: 'bench', price: 5, tierName: 'bench', breakdown: {},
-        request: { model: 'flux-schnell', providerModelId: 'black-forest-labs/flux-schnell', operation: 'txt2img', prompt: `single ${i}`, width: 256, height: 256, steps: 4, count: 1, seed: i },
+        userId,
+        guildId: 'bench',
+        channelId: 'bench',
+        price: 5,
+        tierName: 'bench',
+        breakdown: {},
+        request: {
+          model: 'flux-schnell',
+          providerModelId: 'black-forest-labs/flux-schnell',
+          operation: 'txt2img',
+          prompt: `single ${i}`,
+          width: 256,
+          height: 256,
+          steps: 4,
+          count: 1,
+          seed: i,
+        },
         expiresAt: new Date(Date.now() + 3_600_000),
       });
       const confirmed = await confirmGeneration({ jobs, credits, queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 3_600_000) });
       if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
       for (;;) {
-        const { rows: [job] } = await db.pool.query(
-          `SELECT status, extract(epoch FROM finished_at - created_at) * 1000 - coalesce(predict_time_seconds, 0) * 1000 AS overhead_ms FROM generation_job WHERE id = $1`, [confirmed.value.jobId]);
+        const {
+          rows: [job],
+        } = await db.pool.query(
+          `SELECT status, extract(epoch FROM finished_at - created_at) * 1000 - coalesce(predict_time_seconds, 0) * 1000 AS overhead_ms FROM generation_job WHERE id = $1`,
+          [confirmed.value.jobId],
+        );
         if (job.status === 'succeeded') {
           single.push(Number(job.overhead_ms));
           break;
@@ -131,11 +208,25 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
     results[`${key}.overheadMs.p50`] = percentile(single, 50);
     results[`${key}.overheadMs.p99`] = percentile(single, 99);
     results[`${key}.ratioToBullmqNoop`] = jobIds.length / seconds / noop;
-    rows.push([String(processes), jobIds.length, jobIds.length / seconds, percentile(single, 50), percentile(single, 99), percentile(overheads, 50), percentile(overheads, 99), noop]);
-    await Promise.all(workers.map((worker) => new Promise((resolve) => {
-      worker.once('exit', resolve);
-      worker.kill('SIGTERM');
-    })));
+    rows.push([
+      String(processes),
+      jobIds.length,
+      jobIds.length / seconds,
+      percentile(single, 50),
+      percentile(single, 99),
+      percentile(overheads, 50),
+      percentile(overheads, 99),
+      noop,
+    ]);
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise((resolve) => {
+            worker.once('exit', resolve);
+            worker.kill('SIGTERM');
+          }),
+      ),
+    );
     await queue.queue.obliterate({ force: true });
     await queue.close();
     await connection.quit();
@@ -143,7 +234,7 @@ export async function benchPipeline(databaseUrl: string, redisUrl: string, jobsP
   await db.close();
   printTable(
     'Pipeline, end to end (confirm → BullMQ → worker process × 8 → local provider 256×256 → delivery → capture);\n' +
-      'overhead = confirm-to-captured time beyond the provider\'s own, one job at a time; saturated = the same while 400 jobs queue',
+      "overhead = confirm-to-captured time beyond the provider's own, one job at a time; saturated = the same while 400 jobs queue",
     ['worker processes', 'jobs', 'jobs/s', 'overhead p50 ms', 'overhead p99 ms', 'saturated p50 ms', 'saturated p99 ms', 'bare BullMQ no-op jobs/s'],
     rows,
   );

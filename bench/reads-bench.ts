@@ -21,14 +21,47 @@ export async function benchReads(databaseUrl: string, seconds: number, rounds: n
     // One of each row: a guild config, three role mappings, a member's settings, a quote and its job.
     await prisma.guildConfig.upsert({ where: { guildId }, create: { guildId, bannedWords: ['a', 'b'] }, update: {} });
     for (const roleId of ['r1', 'r2', 'r3']) {
-      await prisma.guildTierRole.upsert({ where: { guildId_roleId: { guildId, roleId } }, create: { guildId, roleId, tierName: 'starter', setBy: 'bench' }, update: {} });
+      await prisma.guildTierRole.upsert({
+        where: { guildId_roleId: { guildId, roleId } },
+        create: { guildId, roleId, tierName: 'starter', setBy: 'bench' },
+        update: {},
+      });
     }
-    await prisma.memberSettings.upsert({ where: { userId_guildId: { userId, guildId } }, create: { userId, guildId, defaultModel: 'flux-schnell' }, update: {} });
+    await prisma.memberSettings.upsert({
+      where: { userId_guildId: { userId, guildId } },
+      create: { userId, guildId, defaultModel: 'flux-schnell' },
+      update: {},
+    });
     const jobs = createPgJobStore(db);
-    await createSqlLedger(pool).grant({ key: `bench-reads:${Date.now()}`, userId, guildId, kind: 'grant', amount: 100, expiresAt: null, actorId: 'bench', reason: 'bench' });
+    await createSqlLedger(pool).grant({
+      key: `bench-reads:${Date.now()}`,
+      userId,
+      guildId,
+      kind: 'grant',
+      amount: 100,
+      expiresAt: null,
+      actorId: 'bench',
+      reason: 'bench',
+    });
     const quoteId = await jobs.createQuote({
-      userId, guildId, channelId: 'bench', price: 5, tierName: 'starter', breakdown: {}, expiresAt: new Date(Date.now() + 3_600_000),
-      request: { model: 'flux-schnell', providerModelId: 'black-forest-labs/flux-schnell', operation: 'txt2img', prompt: 'bench', width: 256, height: 256, steps: 4, count: 1, seed: 1 },
+      userId,
+      guildId,
+      channelId: 'bench',
+      price: 5,
+      tierName: 'starter',
+      breakdown: {},
+      expiresAt: new Date(Date.now() + 3_600_000),
+      request: {
+        model: 'flux-schnell',
+        providerModelId: 'black-forest-labs/flux-schnell',
+        operation: 'txt2img',
+        prompt: 'bench',
+        width: 256,
+        height: 256,
+        steps: 4,
+        count: 1,
+        seed: 1,
+      },
     });
     const confirmed = await createSqlJobCredits(pool).confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 3_600_000) });
     if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
@@ -36,8 +69,13 @@ export async function benchReads(databaseUrl: string, seconds: number, rounds: n
 
     const operations: Record<string, { pg: () => Promise<unknown>; prisma: () => Promise<unknown> }> = {
       guildConfig: {
-        pg: () => query(pool, `SELECT guild_id, free_daily_credits, allowed_channel_ids, max_running_jobs_per_member, banned_words, banned_patterns,
-          nsfw, spoiler_results, updated_by, updated_at FROM guild_config WHERE guild_id = $1`, [guildId]),
+        pg: () =>
+          query(
+            pool,
+            `SELECT guild_id, free_daily_credits, allowed_channel_ids, max_running_jobs_per_member, banned_words, banned_patterns,
+          nsfw, spoiler_results, updated_by, updated_at FROM guild_config WHERE guild_id = $1`,
+            [guildId],
+          ),
         prisma: () => prisma.guildConfig.findUnique({ where: { guildId } }),
       },
       roleTiers: {
@@ -45,39 +83,76 @@ export async function benchReads(databaseUrl: string, seconds: number, rounds: n
         prisma: () => prisma.guildTierRole.findMany({ where: { guildId }, select: { roleId: true, tierName: true, setBy: true } }),
       },
       memberSettings: {
-        pg: () => query(pool, `SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at FROM member_settings WHERE user_id = $1 AND guild_id = $2`, [userId, guildId]),
-        prisma: () => prisma.memberSettings.findUnique({
-          where: { userId_guildId: { userId, guildId } }, select: { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true },
-        }),
+        pg: () =>
+          query(
+            pool,
+            `SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at FROM member_settings WHERE user_id = $1 AND guild_id = $2`,
+            [userId, guildId],
+          ),
+        prisma: () =>
+          prisma.memberSettings.findUnique({
+            where: { userId_guildId: { userId, guildId } },
+            select: { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true },
+          }),
       },
       quoteTier: {
         pg: () => query(pool, `SELECT tier_name FROM quote WHERE id = $1`, [quoteId]),
         prisma: () => prisma.quote.findUnique({ where: { id: quoteId }, select: { tierName: true } }),
       },
       job: {
-        pg: () => query(pool, `SELECT id, user_id, guild_id, channel_id, request, price, tier_name, priority, status, attempts, deadline_at, message_id,
-          images_delivered, created_at, interaction_application_id, interaction_token, interaction_expires_at FROM generation_job WHERE id = $1`, [jobId]),
-        prisma: () => prisma.generationJob.findUnique({
-          where: { id: jobId },
-          select: {
-            id: true, userId: true, guildId: true, channelId: true, request: true, price: true, tierName: true, priority: true, status: true, attempts: true,
-            deadlineAt: true, messageId: true, imagesDelivered: true, createdAt: true, interactionApplicationId: true, interactionToken: true, interactionExpiresAt: true,
-          },
-        }),
+        pg: () =>
+          query(
+            pool,
+            `SELECT id, user_id, guild_id, channel_id, request, price, tier_name, priority, status, attempts, deadline_at, message_id,
+          images_delivered, created_at, interaction_application_id, interaction_token, interaction_expires_at FROM generation_job WHERE id = $1`,
+            [jobId],
+          ),
+        prisma: () =>
+          prisma.generationJob.findUnique({
+            where: { id: jobId },
+            select: {
+              id: true,
+              userId: true,
+              guildId: true,
+              channelId: true,
+              request: true,
+              price: true,
+              tierName: true,
+              priority: true,
+              status: true,
+              attempts: true,
+              deadlineAt: true,
+              messageId: true,
+              imagesDelivered: true,
+              createdAt: true,
+              interactionApplicationId: true,
+              interactionToken: true,
+              interactionExpiresAt: true,
+            },
+          }),
       },
       settingsUpsert: {
-        pg: () => query(pool, `
+        pg: () =>
+          query(
+            pool,
+            `
           INSERT INTO member_settings (user_id, guild_id, auto_confirm_max_credits, low_balance_warning_at) VALUES ($1, $2, $3, 0)
           ON CONFLICT (user_id, guild_id) DO UPDATE SET auto_confirm_max_credits = EXCLUDED.auto_confirm_max_credits, updated_at = now()
-          RETURNING default_model, default_size, auto_confirm_max_credits, low_balance_warning_at`, [userId, guildId, 5]),
-        prisma: () => prisma.memberSettings.upsert({
-          where: { userId_guildId: { userId, guildId } }, create: { userId, guildId, autoConfirmMaxCredits: 5 }, update: { autoConfirmMaxCredits: 5, updatedAt: new Date() },
-          select: { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true },
-        }),
+          RETURNING default_model, default_size, auto_confirm_max_credits, low_balance_warning_at`,
+            [userId, guildId, 5],
+          ),
+        prisma: () =>
+          prisma.memberSettings.upsert({
+            where: { userId_guildId: { userId, guildId } },
+            create: { userId, guildId, autoConfirmMaxCredits: 5 },
+            update: { autoConfirmMaxCredits: 5, updatedAt: new Date() },
+            select: { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true },
+          }),
       },
     };
     // Open every connection and prepare every statement before timing, for both sides alike.
-    for (const operation of Object.values(operations)) await Promise.all(Array.from({ length: concurrency }, () => Promise.all([operation.pg(), operation.prisma()])));
+    for (const operation of Object.values(operations))
+      await Promise.all(Array.from({ length: concurrency }, () => Promise.all([operation.pg(), operation.prisma()])));
 
     const results: Results = {};
     const rows: (string | number)[][] = [];
@@ -92,8 +167,11 @@ export async function benchReads(databaseUrl: string, seconds: number, rounds: n
       const [pgMs, prismaMs] = [1000 / median(samples.pg1), 1000 / median(samples.prisma1)];
       const [pgPerSec, prismaPerSec] = [median(samples.pg8), median(samples.prisma8)];
       Object.assign(results, {
-        [`reads.${name}.c1.pgMs`]: pgMs, [`reads.${name}.c1.prismaMs`]: prismaMs, [`reads.${name}.c1.prismaExtraMs`]: prismaMs - pgMs,
-        [`reads.${name}.c${concurrency}.pgPerSec`]: pgPerSec, [`reads.${name}.c${concurrency}.prismaPerSec`]: prismaPerSec,
+        [`reads.${name}.c1.pgMs`]: pgMs,
+        [`reads.${name}.c1.prismaMs`]: prismaMs,
+        [`reads.${name}.c1.prismaExtraMs`]: prismaMs - pgMs,
+        [`reads.${name}.c${concurrency}.pgPerSec`]: pgPerSec,
+        [`reads.${name}.c${concurrency}.prismaPerSec`]: prismaPerSec,
         [`reads.${name}.c${concurrency}.prismaRatioToPg`]: prismaPerSec / pgPerSec,
       });
       rows.push([name, pgMs, prismaMs, prismaMs - pgMs, pgPerSec, prismaPerSec, prismaPerSec / pgPerSec]);

@@ -6,7 +6,5 @@ export const balance = {
   name: 'balance',
   description: 'Your credits: free today, tier, top-ups, held by running jobs',
   dm_permission: false,
-  options: [
-    { type: ApplicationCommandOptionType.User, name: 'member', description: 'Admins: see another member', required: false },
-  ],
+  options: [{ type: ApplicationCommandOptionType.User, name: 'member', description: 'Admins: see another member', required: false }],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

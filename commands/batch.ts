@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { maxPromptLength } from './imagine.js';
+import { maxPromptLength, sizeOption, stepsOption } from './imagine.js';
 
 /** `/batch`: several prompts, same settings, one discounted quote, delivered together. */
 export const batch = {
@@ -9,11 +9,37 @@ export const batch = {
   dm_permission: false,
   options: [
     // Slash options are single-line in Discord's client, so "|" is what members can actually type.
-    { type: ApplicationCommandOptionType.String, name: 'prompts', description: 'Prompts separated by | (e.g. a red fox | a blue whale | a green owl)', required: true, min_length: 3, max_length: 6000 },
-    { type: ApplicationCommandOptionType.String, name: 'model', description: 'Model (see /pricing); default: yours from /settings', required: false, max_length: 40 },
-    { type: ApplicationCommandOptionType.String, name: 'size', description: 'WIDTHxHEIGHT or an aspect ratio like 16:9', required: false, max_length: 12 },
-    { type: ApplicationCommandOptionType.Integer, name: 'steps', description: 'Diffusion steps (more: slower and pricier)', required: false, min_value: 1, max_value: 150 },
-    { type: ApplicationCommandOptionType.Integer, name: 'seed', description: 'Seed, to repeat a result (image n uses seed + n - 1)', required: false, min_value: 0, max_value: 4_294_967_295 },
-    { type: ApplicationCommandOptionType.String, name: 'negative', description: 'What to keep out of every image', required: false, max_length: maxPromptLength },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'prompts',
+      description: 'Prompts separated by | (e.g. a red fox | a blue whale | a green owl)',
+      required: true,
+      min_length: 3,
+      max_length: 6000,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'model',
+      description: 'Model (see /pricing); default: yours from /settings',
+      required: false,
+      max_length: 40,
+    },
+    sizeOption,
+    stepsOption,
+    {
+      type: ApplicationCommandOptionType.Integer,
+      name: 'seed',
+      description: 'Seed, to repeat a result (image n uses seed + n - 1)',
+      required: false,
+      min_value: 0,
+      max_value: 4_294_967_295,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'negative',
+      description: 'What to keep out of every image',
+      required: false,
+      max_length: maxPromptLength,
+    },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

@@ -3,6 +3,23 @@ import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIC
 /** Discord allows 6000 characters in an option; image models choke long before. */
 export const maxPromptLength = 1500;
 
+/** The size and steps options, the same on /imagine and /batch. */
+export const sizeOption = {
+  type: ApplicationCommandOptionType.String,
+  name: 'size',
+  description: 'WIDTHxHEIGHT or an aspect ratio like 16:9',
+  required: false,
+  max_length: 12,
+} as const;
+export const stepsOption = {
+  type: ApplicationCommandOptionType.Integer,
+  name: 'steps',
+  description: 'Diffusion steps (more: slower and pricier)',
+  required: false,
+  min_value: 1,
+  max_value: 150,
+} as const;
+
 /** `/imagine`: quote an image (price, breakdown, balance after) with Generate / Cancel buttons. */
 export const imagine = {
   type: ApplicationCommandType.ChatInput,
@@ -11,11 +28,31 @@ export const imagine = {
   dm_permission: false,
   options: [
     { type: ApplicationCommandOptionType.String, name: 'prompt', description: 'What to draw', required: true, min_length: 1, max_length: maxPromptLength },
-    { type: ApplicationCommandOptionType.String, name: 'model', description: 'Model (see /pricing); default: the fastest your tier allows', required: false, max_length: 40 },
-    { type: ApplicationCommandOptionType.String, name: 'size', description: 'WIDTHxHEIGHT or an aspect ratio like 16:9', required: false, max_length: 12 },
-    { type: ApplicationCommandOptionType.Integer, name: 'steps', description: 'Diffusion steps (more: slower and pricier)', required: false, min_value: 1, max_value: 150 },
-    { type: ApplicationCommandOptionType.Integer, name: 'count', description: 'Images in one batch (batches cost less per image)', required: false, min_value: 1, max_value: 16 },
-    { type: ApplicationCommandOptionType.Integer, name: 'seed', description: 'Seed, to repeat a result', required: false, min_value: 0, max_value: 4_294_967_295 },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'model',
+      description: 'Model (see /pricing); default: the fastest your tier allows',
+      required: false,
+      max_length: 40,
+    },
+    sizeOption,
+    stepsOption,
+    {
+      type: ApplicationCommandOptionType.Integer,
+      name: 'count',
+      description: 'Images in one batch (batches cost less per image)',
+      required: false,
+      min_value: 1,
+      max_value: 16,
+    },
+    {
+      type: ApplicationCommandOptionType.Integer,
+      name: 'seed',
+      description: 'Seed, to repeat a result',
+      required: false,
+      min_value: 0,
+      max_value: 4_294_967_295,
+    },
     { type: ApplicationCommandOptionType.String, name: 'negative', description: 'What to keep out of the image', required: false, max_length: maxPromptLength },
     { type: ApplicationCommandOptionType.Attachment, name: 'image', description: 'An image to start from (img2img; PNG, JPEG or WebP)', required: false },
   ],

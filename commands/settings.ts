@@ -8,11 +8,42 @@ export const settings = {
   description: 'Your defaults in this server: model, size, auto-confirm, low-balance warning',
   dm_permission: false,
   options: [
-    { type: ApplicationCommandOptionType.String, name: 'model', description: 'Default model for /imagine and /batch (see /pricing)', required: false, max_length: 40 },
-    { type: ApplicationCommandOptionType.String, name: 'size', description: 'Default size: WIDTHxHEIGHT or an aspect ratio like 16:9', required: false, max_length: 12 },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'model',
+      description: 'Default model for /imagine and /batch (see /pricing)',
+      required: false,
+      max_length: 40,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'size',
+      description: 'Default size: WIDTHxHEIGHT or an aspect ratio like 16:9',
+      required: false,
+      max_length: 12,
+    },
     // Integer options reject text and fractions in Discord's client; the handler checks again.
-    { type: ApplicationCommandOptionType.Integer, name: 'auto-confirm', description: 'Skip the quote for jobs costing at most this many credits (0 = always ask)', required: false, min_value: 0, max_value: MAX_AUTO_CONFIRM_CREDITS },
-    { type: ApplicationCommandOptionType.Integer, name: 'low-balance-warning', description: 'Warn me when fewer credits than this are left (0 = off)', required: false, min_value: 0, max_value: MAX_LOW_BALANCE_WARNING },
-    { type: ApplicationCommandOptionType.Boolean, name: 'reset', description: 'Back to every default (other options given are applied after)', required: false },
+    {
+      type: ApplicationCommandOptionType.Integer,
+      name: 'auto-confirm',
+      description: 'Skip the quote for jobs costing at most this many credits (0 = always ask)',
+      required: false,
+      min_value: 0,
+      max_value: MAX_AUTO_CONFIRM_CREDITS,
+    },
+    {
+      type: ApplicationCommandOptionType.Integer,
+      name: 'low-balance-warning',
+      description: 'Warn me when fewer credits than this are left (0 = off)',
+      required: false,
+      min_value: 0,
+      max_value: MAX_LOW_BALANCE_WARNING,
+    },
+    {
+      type: ApplicationCommandOptionType.Boolean,
+      name: 'reset',
+      description: 'Back to every default (other options given are applied after)',
+      required: false,
+    },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

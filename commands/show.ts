@@ -8,8 +8,19 @@ export const show = {
   dm_permission: false,
   options: [
     {
-      type: ApplicationCommandOptionType.Subcommand, name: 'job', description: 'A past job’s images and buttons',
-      options: [{ type: ApplicationCommandOptionType.String, name: 'id', description: 'The job (start typing its prompt)', required: true, autocomplete: true, max_length: 100 }],
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'job',
+      description: 'A past job’s images and buttons',
+      options: [
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'id',
+          description: 'The job (start typing its prompt)',
+          required: true,
+          autocomplete: true,
+          max_length: 100,
+        },
+      ],
     },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

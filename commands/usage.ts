@@ -7,7 +7,14 @@ export const usage = {
   description: 'What you spent by model, refunds, images kept, with a chart of spend per day',
   dm_permission: false,
   options: [
-    { type: ApplicationCommandOptionType.Integer, name: 'days', description: 'How many days back (1–365, default 30)', required: false, min_value: 1, max_value: 365 },
+    {
+      type: ApplicationCommandOptionType.Integer,
+      name: 'days',
+      description: 'How many days back (1–365, default 30)',
+      required: false,
+      min_value: 1,
+      max_value: 365,
+    },
     { type: ApplicationCommandOptionType.String, name: 'model', description: 'Only this model', required: false },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

@@ -10,56 +10,102 @@ const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
 const snowflakeList = z
   .string()
-  .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id.length > 0),
+  )
   .pipe(z.array(z.string().regex(/^\d{17,20}$/, { error: 'must be Discord user ids (17–20 digits), comma-separated' })));
 
-const envSchema = z.object({
-  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgresql://postgres@127.0.0.1:5432/imagine_credits').default(
-    'postgresql://postgres@127.0.0.1:5432/imagine_credits',
-  ),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z.string().regex(/^[\w-]{1,40}$/, { error: 'must be 1–40 letters, digits, "_" or "-"' }).default('imagine'),
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(4),
-  PROVIDER_JOBS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
-  DISCORD_TOKEN: optional(z.string().min(50, { error: 'does not look like a bot token' })),
-  DISCORD_API_URL: optional(url(['http:', 'https:'], 'https://discord.com/api')),
-  DISCORD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(256 * 1024).max(500 * 1024 * 1024).default(10 * 1024 * 1024),
-  REPLICATE_API_TOKEN: optional(z.string().min(8, { error: 'is too short to be a Replicate token' })),
-  REPLICATE_API_URL: optional(url(['http:', 'https:'], 'https://api.replicate.com/v1')),
-  LOCAL_PROVIDER_DELAY_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int({ error: 'must be a whole number of milliseconds' }).min(0).max(600_000).default(0),
-  PRICE_CARD: optional(z.string()),
-  STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/, { error: 'must start with sk_test_, sk_live_, rk_test_ or rk_live_' })),
-  STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith('whsec_', { error: 'must start with whsec_' })),
-  STRIPE_API_URL: optional(url(['http:', 'https:'], 'https://api.stripe.com')),
-  OWNER_IDS: snowflakeList.default([]),
-  // Empty counts as unset, as everywhere: the defaults are the safe choice (no admin grants).
-  GUILD_ADMIN_GRANTS: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
-  GUILD_ADMIN_GRANT_CAP: optional(z.coerce.number({ error: 'must be a whole number of credits' }).int({ error: 'must be a whole number of credits' }).min(1).max(1_000_000))
-    .transform((value) => value ?? 500),
-  // Empty means none: by default server admins give no tier that carries an allowance.
-  GUILD_ADMIN_TIERS: z.string().default('').transform((value) => value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name.length > 0))
-    .pipe(z.array(z.string().regex(/^(\*|[a-z0-9_-]{1,40})$/, { error: 'must be * or tier names from the price card, comma-separated' })))
-    .transform((names): 'all' | string[] => (names.includes('*') ? 'all' : names)),
-  GUILD_FREE_DAILY_MAX: optional(z.coerce.number({ error: 'must be a whole number of credits' }).int({ error: 'must be a whole number of credits' }).min(0).max(10_000)),
-  BANNED_WORDS: z.string().default('').transform((value) => value.split(',').map((word) => word.trim()).filter((word) => word.length > 0))
-    .pipe(z.array(z.string().max(50, { error: 'each banned word or phrase must be at most 50 characters' })).max(500, { error: 'at most 500 banned words' })),
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  PUBLIC_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
-  BULL_BOARD_USER: z.string().regex(/^[^:\s]{1,64}$/, { error: 'must be 1–64 characters without ":" or spaces' }).default('admin'),
-  BULL_BOARD_PASSWORD: optional(z.string().min(12, { error: 'must be at least 12 characters (the dashboard can delete and retry jobs)' })),
-  // Test-mode purchases cost nothing: off unless the operator says so (a staging bot).
-  DISCORD_TEST_PURCHASES: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
-  DISCORD_DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a Discord server id (17–20 digits)' })),
-}).superRefine((env, context) => {
-  // One port for both would put the metrics, health details and dashboard where the webhook is.
-  if (env.PUBLIC_HTTP_PORT !== 0 && env.PUBLIC_HTTP_PORT === env.HTTP_PORT) {
-    context.addIssue({ code: 'custom', path: ['PUBLIC_HTTP_PORT'], message: 'must differ from HTTP_PORT (the public port serves webhooks; HTTP_PORT, metrics and health details, stays private)' });
-  }
-});
+const envSchema = z
+  .object({
+    DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgresql://postgres@127.0.0.1:5432/imagine_credits').default(
+      'postgresql://postgres@127.0.0.1:5432/imagine_credits',
+    ),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[\w-]{1,40}$/, { error: 'must be 1–40 letters, digits, "_" or "-"' })
+      .default('imagine'),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(4),
+    PROVIDER_JOBS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+    DISCORD_TOKEN: optional(z.string().min(50, { error: 'does not look like a bot token' })),
+    DISCORD_API_URL: optional(url(['http:', 'https:'], 'https://discord.com/api')),
+    DISCORD_MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .min(256 * 1024)
+      .max(500 * 1024 * 1024)
+      .default(10 * 1024 * 1024),
+    REPLICATE_API_TOKEN: optional(z.string().min(8, { error: 'is too short to be a Replicate token' })),
+    REPLICATE_API_URL: optional(url(['http:', 'https:'], 'https://api.replicate.com/v1')),
+    LOCAL_PROVIDER_DELAY_MS: z.coerce
+      .number({ error: 'must be a whole number of milliseconds' })
+      .int({ error: 'must be a whole number of milliseconds' })
+      .min(0)
+      .max(600_000)
+      .default(0),
+    PRICE_CARD: optional(z.string()),
+    STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/, { error: 'must start with sk_test_, sk_live_, rk_test_ or rk_live_' })),
+    STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith('whsec_', { error: 'must start with whsec_' })),
+    STRIPE_API_URL: optional(url(['http:', 'https:'], 'https://api.stripe.com')),
+    OWNER_IDS: snowflakeList.default([]),
+    // Empty counts as unset, as everywhere: the defaults are the safe choice (no admin grants).
+    GUILD_ADMIN_GRANTS: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
+    GUILD_ADMIN_GRANT_CAP: optional(
+      z.coerce.number({ error: 'must be a whole number of credits' }).int({ error: 'must be a whole number of credits' }).min(1).max(1_000_000),
+    ).transform((value) => value ?? 500),
+    // Empty means none: by default server admins give no tier that carries an allowance.
+    GUILD_ADMIN_TIERS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((name) => name.trim().toLowerCase())
+          .filter((name) => name.length > 0),
+      )
+      .pipe(z.array(z.string().regex(/^(\*|[a-z0-9_-]{1,40})$/, { error: 'must be * or tier names from the price card, comma-separated' })))
+      .transform((names): 'all' | string[] => (names.includes('*') ? 'all' : names)),
+    GUILD_FREE_DAILY_MAX: optional(
+      z.coerce.number({ error: 'must be a whole number of credits' }).int({ error: 'must be a whole number of credits' }).min(0).max(10_000),
+    ),
+    BANNED_WORDS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((word) => word.trim())
+          .filter((word) => word.length > 0),
+      )
+      .pipe(z.array(z.string().max(50, { error: 'each banned word or phrase must be at most 50 characters' })).max(500, { error: 'at most 500 banned words' })),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    PUBLIC_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    BULL_BOARD_USER: z
+      .string()
+      .regex(/^[^:\s]{1,64}$/, { error: 'must be 1–64 characters without ":" or spaces' })
+      .default('admin'),
+    BULL_BOARD_PASSWORD: optional(z.string().min(12, { error: 'must be at least 12 characters (the dashboard can delete and retry jobs)' })),
+    // Test-mode purchases cost nothing: off unless the operator says so (a staging bot).
+    DISCORD_TEST_PURCHASES: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
+    DISCORD_DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a Discord server id (17–20 digits)' })),
+  })
+  .superRefine((env, context) => {
+    // One port for both would put the metrics, health details and dashboard where the webhook is.
+    if (env.PUBLIC_HTTP_PORT !== 0 && env.PUBLIC_HTTP_PORT === env.HTTP_PORT) {
+      context.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_HTTP_PORT'],
+        message: 'must differ from HTTP_PORT (the public port serves webhooks; HTTP_PORT, metrics and health details, stays private)',
+      });
+    }
+  });
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -78,7 +124,9 @@ export interface Config {
     readonly providerJobsPerMinute: number;
   };
   readonly discord: {
-    readonly token: string | undefined; readonly apiUrl: string | undefined; readonly ownerIds: readonly string[];
+    readonly token: string | undefined;
+    readonly apiUrl: string | undefined;
+    readonly ownerIds: readonly string[];
     /** Largest upload per message (DISCORD_MAX_UPLOAD_BYTES); bigger images are re-encoded to fit. */
     readonly maxUploadBytes: number;
     /** Development: slash commands go to this server only (instant), not globally. */
@@ -91,14 +139,15 @@ export interface Config {
    * day), tiers with an allowance for their roles, and how many free credits a day (all servers).
    */
   readonly adminGrants: {
-    readonly guildAdminsMayGrant: boolean; readonly guildAdminDailyCap: number;
-    readonly guildAdminTiers: 'all' | readonly string[]; readonly freeDailyMax: number | null;
+    readonly guildAdminsMayGrant: boolean;
+    readonly guildAdminDailyCap: number;
+    readonly guildAdminTiers: 'all' | readonly string[];
+    readonly freeDailyMax: number | null;
   };
   /** `local` renders images offline and free; used whenever no Replicate token is set. */
   readonly provider:
     /** `delayMs`: how long each local generation pretends to take (demos, load tests); 0 = as fast as it renders. */
-    | { readonly kind: 'local'; readonly delayMs: number }
-    | { readonly kind: 'replicate'; readonly token: string; readonly apiUrl: string | undefined };
+    { readonly kind: 'local'; readonly delayMs: number } | { readonly kind: 'replicate'; readonly token: string; readonly apiUrl: string | undefined };
   readonly priceCardPath: string | undefined;
   /** The operator's banned words and phrases, refused in prompts in every guild. */
   readonly moderation: { readonly bannedWords: readonly string[] };
@@ -138,21 +187,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, providerJobsPerMinute: e.PROVIDER_JOBS_PER_MINUTE }),
     discord: Object.freeze({
-      token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, ownerIds: Object.freeze(e.OWNER_IDS), maxUploadBytes: e.DISCORD_MAX_UPLOAD_BYTES, devGuildId: e.DISCORD_DEV_GUILD_ID,
+      token: e.DISCORD_TOKEN,
+      apiUrl: e.DISCORD_API_URL,
+      ownerIds: Object.freeze(e.OWNER_IDS),
+      maxUploadBytes: e.DISCORD_MAX_UPLOAD_BYTES,
+      devGuildId: e.DISCORD_DEV_GUILD_ID,
       grantTestPurchases: e.DISCORD_TEST_PURCHASES,
     }),
     adminGrants: Object.freeze({
-      guildAdminsMayGrant: e.GUILD_ADMIN_GRANTS, guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP,
-      guildAdminTiers: e.GUILD_ADMIN_TIERS === 'all' ? 'all' as const : Object.freeze(e.GUILD_ADMIN_TIERS), freeDailyMax: e.GUILD_FREE_DAILY_MAX ?? null,
+      guildAdminsMayGrant: e.GUILD_ADMIN_GRANTS,
+      guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP,
+      guildAdminTiers: e.GUILD_ADMIN_TIERS === 'all' ? ('all' as const) : Object.freeze(e.GUILD_ADMIN_TIERS),
+      freeDailyMax: e.GUILD_FREE_DAILY_MAX ?? null,
     }),
     provider: Object.freeze(
-      e.REPLICATE_API_TOKEN ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL } : { kind: 'local' as const, delayMs: e.LOCAL_PROVIDER_DELAY_MS },
+      e.REPLICATE_API_TOKEN
+        ? { kind: 'replicate' as const, token: e.REPLICATE_API_TOKEN, apiUrl: e.REPLICATE_API_URL }
+        : { kind: 'local' as const, delayMs: e.LOCAL_PROVIDER_DELAY_MS },
     ),
     priceCardPath: e.PRICE_CARD,
     moderation: Object.freeze({ bannedWords: Object.freeze(e.BANNED_WORDS) }),
-    stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
-      ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL })
-      : undefined,
+    stripe:
+      e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL })
+        : undefined,
     http: Object.freeze({ port: e.HTTP_PORT, publicPort: e.PUBLIC_HTTP_PORT }),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

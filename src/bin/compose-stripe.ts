@@ -21,7 +21,9 @@ export async function composeStripe(config: Config, deps: { ledger: Ledger; card
     return undefined;
   }
   const [{ createStripeCheckout }, { createStripeClient }, { createStripeWebhookRoute, stripeWebhookPath }] = await Promise.all([
-    import('../payments/stripe-checkout.js'), import('../payments/stripe-client.js'), import('../payments/stripe-webhook-route.js'),
+    import('../payments/stripe-checkout.js'),
+    import('../payments/stripe-client.js'),
+    import('../payments/stripe-webhook-route.js'),
   ]);
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl });
   const notifier = createDiscordPurchaseNotifier({ token: deps.token, apiUrl: config.discord.apiUrl });

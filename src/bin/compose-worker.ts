@@ -63,41 +63,58 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
   const shutdown = new AbortController();
   // Redis for the provider start limit and the health check (the queue and worker keep their own).
   const redis = createRedisConnection(config.redis.url, onRedisError);
-  const provider = limitProviderStarts(instrumentProvider(config.provider.kind === 'replicate'
-    ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
-    : createLocalProvider({ delayMs: config.provider.delayMs }), metrics),
-  // Kept in Redis, so it holds across every worker process together.
-  { redis, prefix: config.redis.queuePrefix, max: config.worker.providerJobsPerMinute });
+  const provider = limitProviderStarts(
+    instrumentProvider(
+      config.provider.kind === 'replicate'
+        ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
+        : createLocalProvider({ delayMs: config.provider.delayMs }),
+      metrics,
+    ),
+    // Kept in Redis, so it holds across every worker process together.
+    { redis, prefix: config.redis.queuePrefix, max: config.worker.providerJobsPerMinute },
+  );
   const delivery = config.discord.token
-    ? createDiscordDelivery({ token: config.discord.token, jobs, log, maxUploadBytes: config.discord.maxUploadBytes, ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}) })
+    ? createDiscordDelivery({
+        token: config.discord.token,
+        jobs,
+        log,
+        maxUploadBytes: config.discord.maxUploadBytes,
+        ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
+      })
     : null;
 
   const tierOf = (job: JobRecord) => findTier(priceCard, job.tierName);
-  const worker = delivery === null ? null : createGenerationWorker({
-    connection: createRedisConnection(config.redis.url, onRedisError),
-    prefix: config.redis.queuePrefix,
-    workerId: `${hostname()}:${process.pid}`,
-    jobs, credits, provider, delivery,
-    maxRunningJobs: (job) => tierOf(job)?.maxRunningJobs ?? 1,
-    concurrency: config.worker.concurrency,
-    estimateCostUsd: (job, delivered) => {
-      const usdPerImage = priceCard.models[job.request.model]?.usdPerImage;
-      return usdPerImage === undefined ? null : usdPerImage * delivered;
-    },
-    signal: shutdown.signal,
-    log,
-    onOutcome: (jobId, outcome) => {
-      metrics.jobAttempts.inc({ outcome: outcome.kind });
-      if (outcome.kind === 'finished') {
-        metrics.jobsFinished.inc({ status: outcome.status });
-        metrics.creditsCaptured.inc(outcome.charged);
-        metrics.creditsRefunded.inc(outcome.refunded);
-        if (outcome.refunded > 0) metrics.refunds.inc({ reason: outcome.status === 'partial' ? 'some_images_failed' : 'nothing_delivered' });
-      }
-      log.info({ jobId, ...outcome }, 'job attempt ended');
-    },
-    onError: (jobId, error) => log.warn({ jobId, err: errorMessage(error) }, 'job attempt failed'),
-  });
+  const worker =
+    delivery === null
+      ? null
+      : createGenerationWorker({
+          connection: createRedisConnection(config.redis.url, onRedisError),
+          prefix: config.redis.queuePrefix,
+          workerId: `${hostname()}:${process.pid}`,
+          jobs,
+          credits,
+          provider,
+          delivery,
+          maxRunningJobs: (job) => tierOf(job)?.maxRunningJobs ?? 1,
+          concurrency: config.worker.concurrency,
+          estimateCostUsd: (job, delivered) => {
+            const usdPerImage = priceCard.models[job.request.model]?.usdPerImage;
+            return usdPerImage === undefined ? null : usdPerImage * delivered;
+          },
+          signal: shutdown.signal,
+          log,
+          onOutcome: (jobId, outcome) => {
+            metrics.jobAttempts.inc({ outcome: outcome.kind });
+            if (outcome.kind === 'finished') {
+              metrics.jobsFinished.inc({ status: outcome.status });
+              metrics.creditsCaptured.inc(outcome.charged);
+              metrics.creditsRefunded.inc(outcome.refunded);
+              if (outcome.refunded > 0) metrics.refunds.inc({ reason: outcome.status === 'partial' ? 'some_images_failed' : 'nothing_delivered' });
+            }
+            log.info({ jobId, ...outcome }, 'job attempt ended');
+          },
+          onError: (jobId, error) => log.warn({ jobId, err: errorMessage(error) }, 'job attempt failed'),
+        });
   if (worker === null) log.warn('DISCORD_TOKEN is not set: not taking generation jobs (there is nowhere to deliver images)');
 
   const stopSweep = every(sweepEveryMs, async () => {
@@ -112,13 +129,16 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     });
     if (pruned > 0) log.info({ quotes: pruned }, 'stale unconfirmed quotes deleted');
   });
-  const stopReconcile = delivery === null ? async () => undefined : every(reconcileEveryMs, async () => {
-    const reconciled = await reconcileJobs({ jobs, credits, queue, delivery }).catch((error: unknown) => {
-      log.error({ err: error }, 'reconciling jobs failed; will retry');
-      return { enqueued: [], timedOut: [] };
-    });
-    if (reconciled.enqueued.length + reconciled.timedOut.length > 0) log.info(reconciled, 'jobs reconciled');
-  });
+  const stopReconcile =
+    delivery === null
+      ? async () => undefined
+      : every(reconcileEveryMs, async () => {
+          const reconciled = await reconcileJobs({ jobs, credits, queue, delivery }).catch((error: unknown) => {
+            log.error({ err: error }, 'reconciling jobs failed; will retry');
+            return { enqueued: [], timedOut: [] };
+          });
+          if (reconciled.enqueued.length + reconciled.timedOut.length > 0) log.info(reconciled, 'jobs reconciled');
+        });
 
   log.info({ provider: provider.name, generating: worker !== null }, 'worker ready');
   return {

@@ -17,9 +17,10 @@ try {
     ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}),
     ...(discord.devGuildId ? { guildId: discord.devGuildId } : {}),
   });
-  const where = deployed.scope.kind === 'guild'
-    ? `to server ${deployed.scope.guildId} (available at once)`
-    : 'globally (Discord may take up to an hour to show changes everywhere)';
+  const where =
+    deployed.scope.kind === 'guild'
+      ? `to server ${deployed.scope.guildId} (available at once)`
+      : 'globally (Discord may take up to an hour to show changes everywhere)';
   console.log(`Registered ${deployed.names.length} slash command(s) ${where}: ${deployed.names.map((name) => `/${name}`).join(', ')}.`);
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : `Cannot deploy commands: ${errorMessage(error)}`);

@@ -15,7 +15,9 @@ try {
     console.log(applied.length === 0 ? 'Database is up to date; no migration applied.' : `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`);
   } else if (command === 'create') {
     const dir = await createMigration(database.url, name);
-    console.log(dir === null ? 'schema.prisma has no changes; no migration created.' : `Created ${dir}/migration.sql — review it, then run npm run db:migrate.`);
+    console.log(
+      dir === null ? 'schema.prisma has no changes; no migration created.' : `Created ${dir}/migration.sql — review it, then run npm run db:migrate.`,
+    );
   } else {
     console.error(`Unknown command "${command}". Use "deploy" or "create <name>".`);
     process.exitCode = 1;

@@ -31,9 +31,14 @@ export async function preflight(): Promise<Preflight> {
   } catch (error) {
     throw new PreflightError(errorMessage(error));
   }
-  const unknownTiers = config.adminGrants.guildAdminTiers === 'all' ? [] : config.adminGrants.guildAdminTiers.filter((name) => !priceCard.tiers.some((tier) => tier.name === name));
+  const unknownTiers =
+    config.adminGrants.guildAdminTiers === 'all'
+      ? []
+      : config.adminGrants.guildAdminTiers.filter((name) => !priceCard.tiers.some((tier) => tier.name === name));
   if (unknownTiers.length > 0) {
-    throw new PreflightError(`GUILD_ADMIN_TIERS: the price card has no tier ${unknownTiers.map((name) => `"${name}"`).join(', ')} (its tiers: ${priceCard.tiers.map((tier) => tier.name).join(', ')}).`);
+    throw new PreflightError(
+      `GUILD_ADMIN_TIERS: the price card has no tier ${unknownTiers.map((name) => `"${name}"`).join(', ')} (its tiers: ${priceCard.tiers.map((tier) => tier.name).join(', ')}).`,
+    );
   }
   let pending: string[];
   try {

@@ -24,13 +24,15 @@ export async function runProcess(role: string, start: (ready: Preflight, log: Lo
     }
     stopping = true;
     log.info({ signal }, 'shutting down');
-    starting.then((running) => running.stop()).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    starting
+      .then((running) => running.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -7,7 +7,13 @@ import type { Logger } from '../shared/logger.js';
 import type { ProcessPart } from './compose-worker.js';
 import type { Preflight } from './preflight.js';
 
-export async function serveParts(ready: Preflight, log: Logger, metrics: Metrics, parts: readonly ProcessPart[], message: string): Promise<{ stop(): Promise<void> }> {
+export async function serveParts(
+  ready: Preflight,
+  log: Logger,
+  metrics: Metrics,
+  parts: readonly ProcessPart[],
+  message: string,
+): Promise<{ stop(): Promise<void> }> {
   const health = await startHealthServer({
     port: ready.config.http.port,
     registry: metrics.registry,

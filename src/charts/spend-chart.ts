@@ -43,11 +43,13 @@ function registerFont(GlobalFonts: ChartLibraries['canvas']['GlobalFonts']): str
 }
 
 /** `2026-11-05` → `Nov 5`. */
-const shortDay = (day: string): string =>
-  new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const shortDay = (day: string): string => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 export async function renderSpendChart(input: SpendChartInput): Promise<Buffer> {
-  const { canvas: { createCanvas, GlobalFonts }, chart: { Chart } } = await loadLibraries();
+  const {
+    canvas: { createCanvas, GlobalFonts },
+    chart: { Chart },
+  } = await loadLibraries();
   const { width, height } = SPEND_CHART_SIZE;
   Chart.defaults.font.family = registerFont(GlobalFonts);
   Chart.defaults.font.size = 16;
@@ -78,21 +80,26 @@ export async function renderSpendChart(input: SpendChartInput): Promise<Buffer> 
       scales: {
         x: { stacked: true, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 } },
         y: {
-          stacked: true, beginAtZero: true, grid: { color: theme.grid },
-          title: { display: true, text: 'credits spent' }, ticks: { precision: 0 },
+          stacked: true,
+          beginAtZero: true,
+          grid: { color: theme.grid },
+          title: { display: true, text: 'credits spent' },
+          ticks: { precision: 0 },
         },
       },
     },
-    plugins: [{
-      // Paint the background first: PNGs are transparent otherwise, unreadable on light themes.
-      id: 'background',
-      beforeDraw: (chart) => {
-        chart.ctx.save();
-        chart.ctx.fillStyle = theme.background;
-        chart.ctx.fillRect(0, 0, chart.width, chart.height);
-        chart.ctx.restore();
+    plugins: [
+      {
+        // Paint the background first: PNGs are transparent otherwise, unreadable on light themes.
+        id: 'background',
+        beforeDraw: (chart) => {
+          chart.ctx.save();
+          chart.ctx.fillStyle = theme.background;
+          chart.ctx.fillRect(0, 0, chart.width, chart.height);
+          chart.ctx.restore();
+        },
       },
-    }],
+    ],
   };
   // Chart.js types expect a DOM canvas context; Skia's 2D context implements the same API.
   const chart = new Chart(context as unknown as ConstructorParameters<typeof Chart>[0], config);

@@ -25,11 +25,24 @@ export function createPgAdminStatsReader({ pool, prisma }: Pick<Database, 'pool'
       const [byModel, byStatus, jobRefunds, adminRefunds, spenders] = await Promise.all([
         query<{ model: string; jobs: number; images: number; credits: string; cost: string }>(pool, byModelStatement, [guildId, since]),
         prisma.generationJob.groupBy({ by: ['status'], where: jobsSince, _count: { _all: true } }),
-        prisma.generationJob.groupBy({ by: ['failureReason'], where: { ...jobsSince, creditsRefunded: { gt: 0 } }, _count: { _all: true }, _sum: { creditsRefunded: true } }),
-        prisma.creditLot.aggregate({ where: { ...jobsSince, sourceKey: { startsWith: 'grant:admin-refund:' } }, _count: { _all: true }, _sum: { amount: true } }),
         prisma.generationJob.groupBy({
-          by: ['userId'], where: { ...jobsSince, creditsCharged: { gt: 0 } }, _count: { _all: true }, _sum: { creditsCharged: true },
-          orderBy: [{ _sum: { creditsCharged: 'desc' } }, { userId: 'asc' }], take: topSpenders,
+          by: ['failureReason'],
+          where: { ...jobsSince, creditsRefunded: { gt: 0 } },
+          _count: { _all: true },
+          _sum: { creditsRefunded: true },
+        }),
+        prisma.creditLot.aggregate({
+          where: { ...jobsSince, sourceKey: { startsWith: 'grant:admin-refund:' } },
+          _count: { _all: true },
+          _sum: { amount: true },
+        }),
+        prisma.generationJob.groupBy({
+          by: ['userId'],
+          where: { ...jobsSince, creditsCharged: { gt: 0 } },
+          _count: { _all: true },
+          _sum: { creditsCharged: true },
+          orderBy: [{ _sum: { creditsCharged: 'desc' } }, { userId: 'asc' }],
+          take: topSpenders,
         }),
       ]);
       const refundsByReason = new Map<string, { reason: string; jobs: number; credits: number }>();
@@ -39,7 +52,13 @@ export function createPgAdminStatsReader({ pool, prisma }: Pick<Database, 'pool'
         refundsByReason.set(reason, { reason, jobs: entry.jobs + group._count._all, credits: entry.credits + (group._sum.creditsRefunded ?? 0) });
       }
       return {
-        byModel: byModel.map((row) => ({ model: row.model, jobs: row.jobs, images: row.images, creditsCharged: Number(row.credits), providerCostUsd: Number(row.cost) })),
+        byModel: byModel.map((row) => ({
+          model: row.model,
+          jobs: row.jobs,
+          images: row.images,
+          creditsCharged: Number(row.credits),
+          providerCostUsd: Number(row.cost),
+        })),
         jobsByStatus: Object.fromEntries(byStatus.map((group) => [group.status, group._count._all])),
         // Most credits first, then by reason.
         jobRefunds: [...refundsByReason.values()].sort((a, b) => b.credits - a.credits || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0)),

@@ -19,7 +19,10 @@ export interface CachedGuildSettingsOptions {
 
 export function cacheGuildSettings(store: GuildSettingsStore, options: CachedGuildSettingsOptions = {}): GuildSettingsStore {
   const cacheOptions = { max: options.maxGuilds ?? 10_000, ttl: options.ttlMs ?? 5_000 };
-  const mappings = new LRUCache<string, readonly RoleTierMapping[]>({ ...cacheOptions, fetchMethod: async (guildId) => [...(await store.roleTierMappings(guildId))] });
+  const mappings = new LRUCache<string, readonly RoleTierMapping[]>({
+    ...cacheOptions,
+    fetchMethod: async (guildId) => [...(await store.roleTierMappings(guildId))],
+  });
   const warned = new LRUCache<string, true>({ max: 10_000, ttl: 60 * 60_000 });
   const configs = new LRUCache<string, GuildConfig>({
     ...cacheOptions,

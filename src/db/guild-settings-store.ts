@@ -9,8 +9,7 @@ import { readGuildConfig, updateGuildConfig } from './guild-config-store.js';
 const recordNotFound = 'P2025';
 
 export function createPgGuildSettingsStore(prisma: PrismaClient): GuildSettingsStore {
-  const roleTierMappings = (guildId: string) =>
-    prisma.guildTierRole.findMany({ where: { guildId }, select: { roleId: true, tierName: true, setBy: true } });
+  const roleTierMappings = (guildId: string) => prisma.guildTierRole.findMany({ where: { guildId }, select: { roleId: true, tierName: true, setBy: true } });
   const key = (guildId: string, roleId: string) => ({ guildId_roleId: { guildId, roleId } });
   return {
     // Every mapping: the operator's policy is applied on top (src/use-cases/apply-server-admin-policy.ts).
@@ -26,10 +25,16 @@ export function createPgGuildSettingsStore(prisma: PrismaClient): GuildSettingsS
       await prisma.$transaction(async (tx) => {
         const previous = await tx.guildTierRole.findUnique({ where: key(guildId, roleId), select: { tierName: true } });
         await upsert(tx);
-        await tx.adminAudit.create({ data: auditRow({
-          guildId, actorId: setBy, action: 'tier.set', subject: roleId,
-          details: { roleName: note.roleName, from: previous?.tierName ?? null, to: tierName }, ...(note.reason === undefined ? {} : { reason: note.reason }),
-        }) });
+        await tx.adminAudit.create({
+          data: auditRow({
+            guildId,
+            actorId: setBy,
+            action: 'tier.set',
+            subject: roleId,
+            details: { roleName: note.roleName, from: previous?.tierName ?? null, to: tierName },
+            ...(note.reason === undefined ? {} : { reason: note.reason }),
+          }),
+        });
       });
     },
     async removeRoleTier(guildId, roleId, note) {
@@ -38,10 +43,16 @@ export function createPgGuildSettingsStore(prisma: PrismaClient): GuildSettingsS
         return await prisma.$transaction(async (tx) => {
           // DELETE … RETURNING: the tier recorded as `from` is the one this removal removed.
           const removed = await tx.guildTierRole.delete({ where: key(guildId, roleId), select: { tierName: true } });
-          await tx.adminAudit.create({ data: auditRow({
-            guildId, actorId: note.actorId, action: 'tier.remove', subject: roleId,
-            details: { roleName: note.roleName, from: removed.tierName }, ...(note.reason === undefined ? {} : { reason: note.reason }),
-          }) });
+          await tx.adminAudit.create({
+            data: auditRow({
+              guildId,
+              actorId: note.actorId,
+              action: 'tier.remove',
+              subject: roleId,
+              details: { roleName: note.roleName, from: removed.tierName },
+              ...(note.reason === undefined ? {} : { reason: note.reason }),
+            }),
+          });
           return true;
         });
       } catch (error) {

@@ -32,25 +32,51 @@ export interface JobStoreOptions {
 
 /** The generation_job columns a JobRecord is made of, by the names Prisma gives them. */
 const jobColumnOf = {
-  id: 'id', userId: 'user_id', guildId: 'guild_id', channelId: 'channel_id', request: 'request', price: 'price', tierName: 'tier_name',
-  priority: 'priority', status: 'status', attempts: 'attempts', deadlineAt: 'deadline_at', messageId: 'message_id',
-  imagesDelivered: 'images_delivered', createdAt: 'created_at', interactionApplicationId: 'interaction_application_id',
-  interactionToken: 'interaction_token', interactionExpiresAt: 'interaction_expires_at',
+  id: 'id',
+  userId: 'user_id',
+  guildId: 'guild_id',
+  channelId: 'channel_id',
+  request: 'request',
+  price: 'price',
+  tierName: 'tier_name',
+  priority: 'priority',
+  status: 'status',
+  attempts: 'attempts',
+  deadlineAt: 'deadline_at',
+  messageId: 'message_id',
+  imagesDelivered: 'images_delivered',
+  createdAt: 'created_at',
+  interactionApplicationId: 'interaction_application_id',
+  interactionToken: 'interaction_token',
+  interactionExpiresAt: 'interaction_expires_at',
 } as const satisfies Partial<Record<keyof GenerationJob, string>>;
 type JobFields = Pick<GenerationJob, keyof typeof jobColumnOf>;
 /** Prisma's `select` of those fields. */
 const jobSelect = Object.fromEntries(Object.keys(jobColumnOf).map((field) => [field, true])) as Record<keyof typeof jobColumnOf, true>;
 /** The same fields in SQL, named as Prisma names them, from `of` (a table alias, or a row value such as `(c.job)`). */
-const jobColumns = (of: string) => Object.entries(jobColumnOf).map(([field, column]) => `${of}.${column} AS "${field}"`).join(', ');
+const jobColumns = (of: string) =>
+  Object.entries(jobColumnOf)
+    .map(([field, column]) => `${of}.${column} AS "${field}"`)
+    .join(', ');
 
 const toJob = (row: JobFields): JobRecord => ({
-  id: row.id, userId: row.userId, guildId: row.guildId, channelId: row.channelId,
-  request: jobRequestSchema.parse(row.request), price: row.price, tierName: row.tierName,
-  priority: row.priority, status: row.status, attempts: row.attempts, deadlineAt: row.deadlineAt,
-  messageId: row.messageId, imagesDelivered: row.imagesDelivered, createdAt: row.createdAt,
+  id: row.id,
+  userId: row.userId,
+  guildId: row.guildId,
+  channelId: row.channelId,
+  request: jobRequestSchema.parse(row.request),
+  price: row.price,
+  tierName: row.tierName,
+  priority: row.priority,
+  status: row.status,
+  attempts: row.attempts,
+  deadlineAt: row.deadlineAt,
+  messageId: row.messageId,
+  imagesDelivered: row.imagesDelivered,
+  createdAt: row.createdAt,
   // The table's CHECK keeps the three together.
-  interaction: row.interactionToken === null ? null
-    : { applicationId: row.interactionApplicationId!, token: row.interactionToken, expiresAt: row.interactionExpiresAt! },
+  interaction:
+    row.interactionToken === null ? null : { applicationId: row.interactionApplicationId!, token: row.interactionToken, expiresAt: row.interactionExpiresAt! },
 });
 
 // Places of the front of the queue (the same order the reply and the queue use; an index scan,
@@ -69,9 +95,13 @@ const claimSql = `SELECT c.outcome, c.running, ${jobColumns('(c.job)')} FROM cla
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A quote insert, for the start-up warm-up (src/db/warm-up.ts), which rolls it back. */
-export const rehearseQuoteInsert = (client: pg.ClientBase, memberId: string) => client.query(`
+export const rehearseQuoteInsert = (client: pg.ClientBase, memberId: string) =>
+  client.query(
+    `
   INSERT INTO quote (user_id, guild_id, channel_id, request, breakdown, price, tier_name, expires_at)
-  VALUES ($1, $1, $1, '{}', '[]', 1, $1, now())`, [memberId]);
+  VALUES ($1, $1, $1, '{}', '[]', 1, $1, now())`,
+    [memberId],
+  );
 
 export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options: JobStoreOptions = {}): JobStore {
   const { pool, prisma } = db;
@@ -99,24 +129,34 @@ export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options:
 
     async createQuote(quote) {
       const request = jobRequestSchema.parse(quote.request);
-      const [row] = await query<{ id: string }>(pool, `
+      const [row] = await query<{ id: string }>(
+        pool,
+        `
         INSERT INTO quote (user_id, guild_id, channel_id, request, breakdown, price, tier_name, expires_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [quote.userId, quote.guildId, quote.channelId, JSON.stringify(request), JSON.stringify(quote.breakdown), quote.price, quote.tierName, quote.expiresAt]);
+        [quote.userId, quote.guildId, quote.channelId, JSON.stringify(request), JSON.stringify(quote.breakdown), quote.price, quote.tierName, quote.expiresAt],
+      );
       return row!.id;
     },
 
     async cancelQuote(quoteId, userId) {
       if (!uuidPattern.test(quoteId)) return false;
-      const rows = await query(pool, `UPDATE quote SET status = 'cancelled' WHERE id = $1 AND user_id = $2 AND status = 'open' RETURNING id`, [quoteId, userId]);
+      const rows = await query(pool, `UPDATE quote SET status = 'cancelled' WHERE id = $1 AND user_id = $2 AND status = 'open' RETURNING id`, [
+        quoteId,
+        userId,
+      ]);
       return rows.length === 1;
     },
 
     async pruneQuotes(expiredBefore, limit) {
-      const rows = await query(pool, `
+      const rows = await query(
+        pool,
+        `
         DELETE FROM quote WHERE id IN (
           SELECT id FROM quote WHERE status IN ('open', 'cancelled') AND expires_at < $1 ORDER BY expires_at LIMIT $2)
-        RETURNING id`, [expiredBefore, limit]);
+        RETURNING id`,
+        [expiredBefore, limit],
+      );
       return rows.length;
     },
 
@@ -132,12 +172,18 @@ export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options:
     },
 
     async beginQueuePlaceEdit(jobId, until) {
-      const rows = await query(pool, `UPDATE generation_job SET queue_place_editing_until = $2 WHERE id = $1 AND status = 'queued' RETURNING id`, [jobId, until]);
+      const rows = await query(pool, `UPDATE generation_job SET queue_place_editing_until = $2 WHERE id = $1 AND status = 'queued' RETURNING id`, [
+        jobId,
+        until,
+      ]);
       return rows.length === 1;
     },
 
     async recordQueuePlace(jobId, placeShown) {
-      await query(pool, `UPDATE generation_job SET queue_place_editing_until = NULL, queue_place_shown = coalesce($2, queue_place_shown) WHERE id = $1`, [jobId, placeShown]);
+      await query(pool, `UPDATE generation_job SET queue_place_editing_until = NULL, queue_place_shown = coalesce($2, queue_place_shown) WHERE id = $1`, [
+        jobId,
+        placeShown,
+      ]);
     },
 
     async quoteTier(quoteId) {
@@ -154,10 +200,14 @@ export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options:
 
     async markKept(jobId, userId) {
       if (!uuidPattern.test(jobId)) return 'not_found';
-      const [row] = await query<{ user_id: string; status: string }>(pool, `
+      const [row] = await query<{ user_id: string; status: string }>(
+        pool,
+        `
         UPDATE generation_job SET kept_at = coalesce(kept_at, ledger_now())
          WHERE id = $1 AND user_id = $2 AND status IN ('succeeded', 'partial')
-        RETURNING user_id, status`, [jobId, userId]);
+        RETURNING user_id, status`,
+        [jobId, userId],
+      );
       if (row) return 'kept';
       const job = await prisma.generationJob.findUnique({ where: { id: jobId }, select: { userId: true } });
       return job === null ? 'not_found' : job.userId === userId ? 'not_delivered' : 'not_owner';
@@ -168,22 +218,38 @@ export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options:
     },
 
     async claim(jobId, workerId, leaseMs, { maxRunningForMember }) {
-      if (!Number.isInteger(maxRunningForMember) || maxRunningForMember < 1) throw new RangeError(`claim: maxRunningForMember must be a whole number ≥ 1 (got ${maxRunningForMember})`);
+      if (!Number.isInteger(maxRunningForMember) || maxRunningForMember < 1)
+        throw new RangeError(`claim: maxRunningForMember must be a whole number ≥ 1 (got ${maxRunningForMember})`);
       if (!uuidPattern.test(jobId)) return { kind: 'finished' };
-      const [row] = await query<{ outcome: ClaimResult['kind']; running: number | null } & JobFields>(pool, claimSql, [jobId, workerId, leaseMs, maxRunningForMember]);
+      const [row] = await query<{ outcome: ClaimResult['kind']; running: number | null } & JobFields>(pool, claimSql, [
+        jobId,
+        workerId,
+        leaseMs,
+        maxRunningForMember,
+      ]);
       switch (row!.outcome) {
-        case 'claimed': return { kind: 'claimed', job: toJob(row!) };
-        case 'member_limit': return { kind: 'member_limit', running: row!.running! };
-        case 'held_elsewhere': return { kind: 'held_elsewhere' };
-        case 'finished': return { kind: 'finished' };
-        case 'past_deadline': return { kind: 'past_deadline' };
-        default: throw new Error(`claim_job: unexpected outcome ${String(row!.outcome)} for job ${jobId}`);
+        case 'claimed':
+          return { kind: 'claimed', job: toJob(row!) };
+        case 'member_limit':
+          return { kind: 'member_limit', running: row!.running! };
+        case 'held_elsewhere':
+          return { kind: 'held_elsewhere' };
+        case 'finished':
+          return { kind: 'finished' };
+        case 'past_deadline':
+          return { kind: 'past_deadline' };
+        default:
+          throw new Error(`claim_job: unexpected outcome ${String(row!.outcome)} for job ${jobId}`);
       }
     },
 
     async renewLease(jobId, workerId, leaseMs) {
-      const [row] = await query<{ renewed: boolean }>(pool, `
-        SELECT renew_job_lease($1::uuid, $2, $3::int, $4::int * interval '1 millisecond') AS renewed`, [jobId, workerId, leaseMs, overtimeMs]);
+      const [row] = await query<{ renewed: boolean }>(
+        pool,
+        `
+        SELECT renew_job_lease($1::uuid, $2, $3::int, $4::int * interval '1 millisecond') AS renewed`,
+        [jobId, workerId, leaseMs, overtimeMs],
+      );
       return row!.renewed;
     },
 
@@ -197,53 +263,75 @@ export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options:
     },
 
     async findOrphans(olderThanMs) {
-      return query<{ id: string; priority: number }>(pool, `
+      return query<{ id: string; priority: number }>(
+        pool,
+        `
         SELECT j.id, j.priority FROM generation_job j, (SELECT ledger_now() AS now) c
          WHERE j.status IN ('queued', 'running') AND j.created_at < c.now - $1::int * interval '1 millisecond'
            AND (j.lease_until IS NULL OR j.lease_until < c.now)
-         ORDER BY j.created_at LIMIT 500`, [olderThanMs]);
+         ORDER BY j.created_at LIMIT 500`,
+        [olderThanMs],
+      );
     },
 
     async setMessageId(jobId, messageId, replacing) {
       if (!uuidPattern.test(jobId)) return null;
-      const [row] = await query<{ message_id: string | null }>(pool, replacing === undefined
-        ? `UPDATE generation_job SET message_id = coalesce(message_id, $2) WHERE id = $1 RETURNING message_id`
-        : `UPDATE generation_job SET message_id = CASE WHEN message_id IS NOT DISTINCT FROM $3::text THEN $2 ELSE message_id END WHERE id = $1 RETURNING message_id`,
-      replacing === undefined ? [jobId, messageId] : [jobId, messageId, replacing]);
+      const [row] = await query<{ message_id: string | null }>(
+        pool,
+        replacing === undefined
+          ? `UPDATE generation_job SET message_id = coalesce(message_id, $2) WHERE id = $1 RETURNING message_id`
+          : `UPDATE generation_job SET message_id = CASE WHEN message_id IS NOT DISTINCT FROM $3::text THEN $2 ELSE message_id END WHERE id = $1 RETURNING message_id`,
+        replacing === undefined ? [jobId, messageId] : [jobId, messageId, replacing],
+      );
       return row?.message_id ?? null;
     },
 
     async queuedJobIdsOf(userId, limit) {
       const rows = await prisma.generationJob.findMany({
-        where: { userId, status: 'queued' }, orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true },
+        where: { userId, status: 'queued' },
+        orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+        take: limit,
+        select: { id: true },
       });
       return rows.map((row) => row.id);
     },
 
     async queuedAhead(jobId) {
       if (!uuidPattern.test(jobId)) return 0;
-      const [row] = await query<{ n: number }>(pool, `
+      const [row] = await query<{ n: number }>(
+        pool,
+        `
         SELECT count(other.id)::int AS n FROM generation_job me
           JOIN generation_job other ON other.status = 'queued' AND other.id <> me.id
            AND (other.priority < me.priority OR (other.priority = me.priority AND (other.created_at, other.id) < (me.created_at, me.id)))
-         WHERE me.id = $1 AND me.status = 'queued'`, [jobId]);
+         WHERE me.id = $1 AND me.status = 'queued'`,
+        [jobId],
+      );
       return row?.n ?? 0;
     },
 
     async recentJobs(userId, guildId, search, limit) {
-      const rows = await query<{ id: string; prompt: string; operation: string; status: JobRecord['status']; created_at: Date }>(pool, `
+      const rows = await query<{ id: string; prompt: string; operation: string; status: JobRecord['status']; created_at: Date }>(
+        pool,
+        `
         SELECT id, request->>'prompt' AS prompt, request->>'operation' AS operation, status, created_at FROM generation_job
          WHERE user_id = $1 AND guild_id = $2 AND ($3 = '' OR request->>'prompt' ILIKE '%' || $3 || '%' OR id::text LIKE $3 || '%')
-         ORDER BY created_at DESC LIMIT $4`, [userId, guildId, search.replace(/[%_\\]/g, (c) => `\\${c}`), limit]);
+         ORDER BY created_at DESC LIMIT $4`,
+        [userId, guildId, search.replace(/[%_\\]/g, (c) => `\\${c}`), limit],
+      );
       return rows.map((row) => ({ id: row.id, prompt: row.prompt, operation: row.operation, status: row.status, createdAt: row.created_at }));
     },
 
     async findPastDeadline(limit) {
       // Candidates only: time_out_job decides, under the job's lock.
-      const rows = await query<{ id: string }>(pool, `
+      const rows = await query<{ id: string }>(
+        pool,
+        `
         SELECT j.id FROM generation_job j, (SELECT ledger_now() AS now) c
          WHERE j.status IN ('queued', 'running') AND j.deadline_at <= c.now AND (j.lease_until IS NULL OR j.lease_until < c.now)
-         ORDER BY j.deadline_at LIMIT $1`, [limit]);
+         ORDER BY j.deadline_at LIMIT $1`,
+        [limit],
+      );
       return rows.map((r) => r.id);
     },
   };

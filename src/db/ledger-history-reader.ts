@@ -40,18 +40,33 @@ const statements = {
 };
 
 type LineRow = {
-  last_id: string; idempotency_key: string; kind: LedgerLine['kind']; lot_kind: LedgerLine['lotKind'];
-  delta_available: number; delta_held: number; actor_id: string; reason: string | null; created_at: Date;
-  tier_name: string | null; period_key: string | null;
-  request: Record<string, unknown> | null; job_status: string | null; job_guild: string | null;
+  last_id: string;
+  idempotency_key: string;
+  kind: LedgerLine['kind'];
+  lot_kind: LedgerLine['lotKind'];
+  delta_available: number;
+  delta_held: number;
+  actor_id: string;
+  reason: string | null;
+  created_at: Date;
+  tier_name: string | null;
+  period_key: string | null;
+  request: Record<string, unknown> | null;
+  job_status: string | null;
+  job_guild: string | null;
 };
 
 function jobOf(row: LineRow): OperationJob | null {
   if (!row.request || !row.job_status || !row.job_guild) return null;
   const { model, operation, width, height, count } = row.request;
   return {
-    model: String(model), operation: String(operation), width: Number(width), height: Number(height), count: Number(count),
-    status: row.job_status, guildId: row.job_guild,
+    model: String(model),
+    operation: String(operation),
+    width: Number(width),
+    height: Number(height),
+    count: Number(count),
+    status: row.job_status,
+    guildId: row.job_guild,
   };
 }
 
@@ -65,7 +80,12 @@ function group(rows: readonly LineRow[]): LedgerOperation[] {
       current = {
         lines,
         op: {
-          key: row.idempotency_key, lastEntryId: row.last_id, at: row.created_at, actorId: row.actor_id, reason: row.reason, lines,
+          key: row.idempotency_key,
+          lastEntryId: row.last_id,
+          at: row.created_at,
+          actorId: row.actor_id,
+          reason: row.reason,
+          lines,
           lot: row.kind === 'grant' ? { tierName: row.tier_name, periodKey: row.period_key } : null,
           job: jobOf(row),
         },
@@ -89,7 +109,10 @@ export function createPgLedgerHistoryReader(pool: pg.Pool): LedgerHistoryReader 
       const more = operations.length > limit;
       if (cursor?.direction === 'newer') {
         // Fetched oldest-first from the cursor up: keep the `limit` nearest, then show newest first.
-        operations = operations.sort((a, b) => (BigInt(a.lastEntryId) < BigInt(b.lastEntryId) ? -1 : 1)).slice(0, limit).reverse();
+        operations = operations
+          .sort((a, b) => (BigInt(a.lastEntryId) < BigInt(b.lastEntryId) ? -1 : 1))
+          .slice(0, limit)
+          .reverse();
         return { operations, hasNewer: more, hasOlder: true };
       }
       return { operations: operations.slice(0, limit), hasNewer: cursor !== null, hasOlder: more };

@@ -11,7 +11,10 @@ const fields = { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: t
  * connection is loading the table's catalog entries, which any statement on it does.
  */
 export const rehearseMemberSettingsRead = (client: pg.ClientBase, memberId: string) =>
-  client.query(`SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at FROM member_settings WHERE user_id = $1 AND guild_id = $1`, [memberId]);
+  client.query(
+    `SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at FROM member_settings WHERE user_id = $1 AND guild_id = $1`,
+    [memberId],
+  );
 
 export function createPgMemberSettingsStore(prisma: PrismaClient): MemberSettingsStore {
   const where = (userId: string, guildId: string) => ({ userId_guildId: { userId, guildId } });

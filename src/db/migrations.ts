@@ -17,13 +17,16 @@ const noFilters = { externalTables: [], externalEnums: [] };
 
 export async function readMigrationList(dir = migrationsDir): Promise<MigrationList> {
   const lockPath = path.join(dir, 'migration_lock.toml');
-  const names = existsSync(dir) ? (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+  const names = existsSync(dir)
+    ? (await readdir(dir, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+    : [];
   const migrationDirectories = await Promise.all(
     names.map(async (name) => {
       const file = path.join(dir, name, 'migration.sql');
-      const content = existsSync(file)
-        ? { tag: 'ok' as const, value: await readFile(file, 'utf8') }
-        : { tag: 'error' as const, value: `${file} is missing` };
+      const content = existsSync(file) ? { tag: 'ok' as const, value: await readFile(file, 'utf8') } : { tag: 'error' as const, value: `${file} is missing` };
       return { path: name, migrationFile: { path: 'migration.sql', content } };
     }),
   );
@@ -83,10 +86,13 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows: [table] } = await client.query<{ present: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
+    const {
+      rows: [table],
+    } = await client.query<{ present: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
     if (!table?.present) return onDisk;
     const { rows } = await client.query<{ name: string }>(
-      `SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+      `SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
     const applied = new Set(rows.map((row) => row.name));
     return onDisk.filter((name) => !applied.has(name));
   } finally {

@@ -14,14 +14,22 @@ export function createPgPredictionParts({ pool, prisma }: Pick<Database, 'pool' 
     },
     async markCreating(jobId: string, at: Date, part: number): Promise<void> {
       // Like generation_job: once an id is saved, the mark no longer moves.
-      await query(pool, `
+      await query(
+        pool,
+        `
         INSERT INTO job_prediction_part (job_id, part, creating_since) VALUES ($1, $2, $3)
-        ON CONFLICT (job_id, part) DO UPDATE SET creating_since = EXCLUDED.creating_since WHERE job_prediction_part.prediction_id IS NULL`, [jobId, part, at]);
+        ON CONFLICT (job_id, part) DO UPDATE SET creating_since = EXCLUDED.creating_since WHERE job_prediction_part.prediction_id IS NULL`,
+        [jobId, part, at],
+      );
     },
     async save(jobId: string, predictionId: string, part: number): Promise<void> {
-      await query(pool, `
+      await query(
+        pool,
+        `
         INSERT INTO job_prediction_part (job_id, part, prediction_id) VALUES ($1, $2, $3)
-        ON CONFLICT (job_id, part) DO UPDATE SET prediction_id = EXCLUDED.prediction_id`, [jobId, part, predictionId]);
+        ON CONFLICT (job_id, part) DO UPDATE SET prediction_id = EXCLUDED.prediction_id`,
+        [jobId, part, predictionId],
+      );
     },
   };
 }

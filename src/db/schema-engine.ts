@@ -50,9 +50,11 @@ function acceptCharColumns<T>(target: T): T {
 }
 
 // Node's global WebAssembly, typed just for what we use (the ES2023 lib does not declare it).
-const wasmRuntime = (globalThis as unknown as {
-  WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }> };
-}).WebAssembly;
+const wasmRuntime = (
+  globalThis as unknown as {
+    WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }> };
+  }
+).WebAssembly;
 
 /** The engine reports a Rust panic through this global before it throws; we keep the text. */
 const panics: string[] = [];
@@ -137,19 +139,12 @@ export interface SchemaEngineHandle {
 }
 
 /** Opens the schema engine on `databaseUrl`, for the given Prisma schema files. */
-export async function openSchemaEngine(
-  databaseUrl: string,
-  datamodels: [path: string, content: string][],
-): Promise<SchemaEngineHandle> {
+export async function openSchemaEngine(databaseUrl: string, datamodels: [path: string, content: string][]): Promise<SchemaEngineHandle> {
   await initialiseWasm();
   const logs: string[] = [];
   const factory = new MigrationPgAdapterFactory(databaseUrl);
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
-  const engine = await (glue.SchemaEngine as unknown as typeof SchemaEngine).new(
-    { datamodels },
-    (line: string) => logs.push(line),
-    adapter,
-  );
+  const engine = await (glue.SchemaEngine as unknown as typeof SchemaEngine).new({ datamodels }, (line: string) => logs.push(line), adapter);
   return {
     engine,
     logs,

@@ -23,8 +23,15 @@ const statement = `
    ORDER BY 1, 2, 3`;
 
 type Row = {
-  day: string; model: string; operation: string; jobs: number; images_requested: number; images_delivered: number;
-  images_kept: number; credits_charged: number; credits_refunded: number;
+  day: string;
+  model: string;
+  operation: string;
+  jobs: number;
+  images_requested: number;
+  images_delivered: number;
+  images_kept: number;
+  credits_charged: number;
+  credits_refunded: number;
 };
 
 export function createPgUsageReader(pool: pg.Pool): UsageReader {
@@ -32,8 +39,15 @@ export function createPgUsageReader(pool: pg.Pool): UsageReader {
     async buckets({ userId, guildId, since, until, model }): Promise<UsageBucket[]> {
       const rows = await query<Row>(pool, statement, [userId, guildId, since, until, model ?? null]);
       return rows.map((row) => ({
-        day: row.day, model: row.model, operation: row.operation, jobs: row.jobs, imagesRequested: row.images_requested,
-        imagesDelivered: row.images_delivered, imagesKept: row.images_kept, creditsCharged: row.credits_charged, creditsRefunded: row.credits_refunded,
+        day: row.day,
+        model: row.model,
+        operation: row.operation,
+        jobs: row.jobs,
+        imagesRequested: row.images_requested,
+        imagesDelivered: row.images_delivered,
+        imagesKept: row.images_kept,
+        creditsCharged: row.credits_charged,
+        creditsRefunded: row.credits_refunded,
       }));
     },
   };

@@ -38,16 +38,18 @@ export async function warmUpPool(pool: pg.Pool, size: number, rehearsals: readon
   const opened = await Promise.allSettled(Array.from({ length: size }, () => pool.connect()));
   const clients = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failures: unknown[] = opened.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
-  await Promise.all(clients.map(async (client) => {
-    try {
-      await warmUpConnection(client, rehearsals);
-      client.release();
-    } catch (error) {
-      failures.push(error);
-      // A connection whose warm-up failed is dropped rather than handed to a member's query.
-      client.release(true);
-    }
-  }));
+  await Promise.all(
+    clients.map(async (client) => {
+      try {
+        await warmUpConnection(client, rehearsals);
+        client.release();
+      } catch (error) {
+        failures.push(error);
+        // A connection whose warm-up failed is dropped rather than handed to a member's query.
+        client.release(true);
+      }
+    }),
+  );
   const [first] = failures;
   return first === undefined ? null : first instanceof Error ? first : new Error(String(first));
 }

@@ -66,16 +66,25 @@ interface EventContext {
 
 /** Grants a purchase's pack (once per entitlement), tells the member and consumes it; logs what happened. */
 async function redeem(entitlement: Entitlement, deps: EventContext): Promise<void> {
-  const redeemed = await deps.useCases.redeemEntitlement({
-    id: entitlement.id, skuId: entitlement.skuId, userId: entitlement.userId,
-    test: entitlement.type === EntitlementType.TestModePurchase, deleted: entitlement.deleted,
-  }, () => entitlement.consume());
+  const redeemed = await deps.useCases.redeemEntitlement(
+    {
+      id: entitlement.id,
+      skuId: entitlement.skuId,
+      userId: entitlement.userId,
+      test: entitlement.type === EntitlementType.TestModePurchase,
+      deleted: entitlement.deleted,
+    },
+    () => entitlement.consume(),
+  );
   if (!redeemed.ok) {
     deps.log.warn({ entitlementId: entitlement.id, error: redeemed.error }, 'entitlement not redeemed');
     return;
   }
   const { pack, granted, notice } = redeemed.value;
-  deps.log.info({ entitlementId: entitlement.id, userId: entitlement.userId, pack: pack.id, replayed: granted.replayed, notice: notice.status }, 'entitlement redeemed');
+  deps.log.info(
+    { entitlementId: entitlement.id, userId: entitlement.userId, pack: pack.id, replayed: granted.replayed, notice: notice.status },
+    'entitlement redeemed',
+  );
   // The credits are in; only the DM did not arrive (closed DMs, Discord down). /balance shows them.
   if (notice.status === 'failed') deps.log.warn({ err: notice.error, entitlementId: entitlement.id, userId: entitlement.userId }, 'purchase DM not delivered');
 }
@@ -168,7 +177,14 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
     // life, DMs, start-up) stay far below 50 a second, and a global 429 from Discord is still obeyed.
     rest: { globalRequestsPerSecond: Number.POSITIVE_INFINITY, ...(apiUrl ? { api: apiUrl } : {}) },
     // Interactions carry what we need; keep caches small so memory stays flat on big servers.
-    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, GuildMemberManager: 0, UserManager: 0, PresenceManager: 0, ReactionManager: 0 }),
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      GuildMemberManager: 0,
+      UserManager: 0,
+      PresenceManager: 0,
+      ReactionManager: 0,
+    }),
   });
   // The use cases write the job message (through the confirming interaction's webhook while it
   // lives) and purchase DMs by REST, as the Stripe webhook does, unless the entry point gives another notifier.
@@ -188,35 +204,42 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       ackMs = Math.round(seconds * 1000);
       onInteractionAcknowledged?.(kind, seconds);
     };
-    void route(interaction, { useCases, log, onCreditsHeld: (hold) => (held = hold) }, onAcknowledged).then(() => {
-      const seconds = (performance.now() - started) / 1000;
-      log.info({ ms: Math.round(seconds * 1000), ackMs }, 'interaction handled');
-      onInteractionHandled?.(kind, seconds);
-    }, async (error: unknown) => {
-      const reference = randomUUID().slice(0, 8);
-      log.error({ err: error, reference, ackMs, heldJobId: held?.jobId }, 'interaction failed');
-      // Not acknowledged (Discord refused: too late): the member saw "This interaction failed" and nothing ran.
-      if (!interaction.isRepliable() || !(interaction.deferred || interaction.replied)) return;
-      const content = failedInteractionText(reference, held);
-      // A "thinking…" reply not yet edited becomes the message; anything else gets a private follow-up.
-      const answered = interaction.deferred && !interaction.replied && interaction.ephemeral === true
-        ? interaction.editReply({ content, components: [], embeds: [] })
-        : interaction.followUp({ content, flags: MessageFlags.Ephemeral });
-      await answered.catch((failure: unknown) => log.warn({ err: errorMessage(failure), reference }, 'could not tell the member an interaction failed'));
-    });
+    void route(interaction, { useCases, log, onCreditsHeld: (hold) => (held = hold) }, onAcknowledged).then(
+      () => {
+        const seconds = (performance.now() - started) / 1000;
+        log.info({ ms: Math.round(seconds * 1000), ackMs }, 'interaction handled');
+        onInteractionHandled?.(kind, seconds);
+      },
+      async (error: unknown) => {
+        const reference = randomUUID().slice(0, 8);
+        log.error({ err: error, reference, ackMs, heldJobId: held?.jobId }, 'interaction failed');
+        // Not acknowledged (Discord refused: too late): the member saw "This interaction failed" and nothing ran.
+        if (!interaction.isRepliable() || !(interaction.deferred || interaction.replied)) return;
+        const content = failedInteractionText(reference, held);
+        // A "thinking…" reply not yet edited becomes the message; anything else gets a private follow-up.
+        const answered =
+          interaction.deferred && !interaction.replied && interaction.ephemeral === true
+            ? interaction.editReply({ content, components: [], embeds: [] })
+            : interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+        await answered.catch((failure: unknown) => log.warn({ err: errorMessage(failure), reference }, 'could not tell the member an interaction failed'));
+      },
+    );
   });
   client.on(Events.GuildRoleDelete, (role) => {
-    void useCases.forgetDeletedRole({ guildId: role.guild.id, role: { id: role.id, name: role.name } })
-      .then((tier) => {
+    void useCases.forgetDeletedRole({ guildId: role.guild.id, role: { id: role.id, name: role.name } }).then(
+      (tier) => {
         if (tier !== null) deps.log.info({ guildId: role.guild.id, roleId: role.id, tier }, 'tier mapping of a deleted role removed');
-      }, (error: unknown) => deps.log.error({ err: error, guildId: role.guild.id, roleId: role.id }, 'forgetting a deleted role’s tier failed'));
+      },
+      (error: unknown) => deps.log.error({ err: error, guildId: role.guild.id, roleId: role.id }, 'forgetting a deleted role’s tier failed'),
+    );
   });
   client.on(Events.EntitlementCreate, (entitlement) => {
     void redeem(entitlement, deps).catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id }, 'redeeming entitlement failed'));
   });
   const onWithdrawn = (entitlement: Entitlement, why: WithdrawnEntitlement['why']) => {
-    void withdraw(entitlement, why, deps)
-      .catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id, why }, 'taking back a withdrawn purchase FAILED: needs an operator'));
+    void withdraw(entitlement, why, deps).catch((error: unknown) =>
+      deps.log.error({ err: error, entitlementId: entitlement.id, why }, 'taking back a withdrawn purchase FAILED: needs an operator'),
+    );
   };
   client.on(Events.EntitlementDelete, (entitlement) => onWithdrawn(entitlement, 'deleted'));
   client.on(Events.EntitlementUpdate, (_old, entitlement) => {
@@ -237,8 +260,9 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       else await client.application!.commands.set([...commands]);
       await redeemMissedPurchases(client as Client<true>, deps);
       // …and refunds made while it was down (answering interactions meanwhile: the handlers are on).
-      await takeBackMissedWithdrawals(client as Client<true>, deps)
-        .catch((error: unknown) => deps.log.error({ err: error }, 'looking for purchases withdrawn while the bot was down FAILED; they are taken back at the next start'));
+      await takeBackMissedWithdrawals(client as Client<true>, deps).catch((error: unknown) =>
+        deps.log.error({ err: error }, 'looking for purchases withdrawn while the bot was down FAILED; they are taken back at the next start'),
+      );
     },
     async stop(): Promise<void> {
       await client.destroy();

@@ -11,11 +11,16 @@ import { memberRoleIds } from './handler-context.js';
 export function channelFacts(interaction: BaseInteraction): { parentChannelId: string | null; channelAgeRestricted: boolean } {
   const channel = interaction.channel;
   if (channel === null || channel.isDMBased()) return { parentChannelId: null, channelAgeRestricted: false };
-  if (channel.isThread()) return { parentChannelId: channel.parentId, channelAgeRestricted: channel.parent !== null && 'nsfw' in channel.parent && channel.parent.nsfw };
+  if (channel.isThread())
+    return { parentChannelId: channel.parentId, channelAgeRestricted: channel.parent !== null && 'nsfw' in channel.parent && channel.parent.nsfw };
   return { parentChannelId: channel.parentId, channelAgeRestricted: 'nsfw' in channel && channel.nsfw };
 }
 
 /** The member asking for a quote, and where: their roles decide the tier, the channel what the guild allows there. */
 export const quotingMemberOf = (interaction: BaseInteraction<'cached' | 'raw'> & { readonly channelId: string }): QuotingMember => ({
-  userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, roleIds: memberRoleIds(interaction.member), ...channelFacts(interaction),
+  userId: interaction.user.id,
+  guildId: interaction.guildId,
+  channelId: interaction.channelId,
+  roleIds: memberRoleIds(interaction.member),
+  ...channelFacts(interaction),
 });

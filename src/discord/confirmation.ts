@@ -10,13 +10,19 @@ const interactionTokenLifeMs = 15 * 60_000;
 
 /** The interaction's webhook, valid until 15 minutes after Discord created the interaction. */
 export const webhookOf = (interaction: Pick<Interaction, 'applicationId' | 'token' | 'createdTimestamp'>): InteractionWebhook => ({
-  applicationId: interaction.applicationId, token: interaction.token, expiresAt: new Date(interaction.createdTimestamp + interactionTokenLifeMs),
+  applicationId: interaction.applicationId,
+  token: interaction.token,
+  expiresAt: new Date(interaction.createdTimestamp + interactionTokenLifeMs),
 });
 
 /** How the confirmation of a quote by this interaction reaches the member: `answer` edits the interaction's answer. */
 export const confirmationBy = (
-  interaction: Pick<Interaction, 'applicationId' | 'token' | 'createdTimestamp'>, ctx: HandlerContext, answer: (confirmed: ConfirmedForMember) => Promise<unknown>,
+  interaction: Pick<Interaction, 'applicationId' | 'token' | 'createdTimestamp'>,
+  ctx: HandlerContext,
+  answer: (confirmed: ConfirmedForMember) => Promise<unknown>,
 ): Confirmation => ({
-  interaction: webhookOf(interaction), log: ctx.log, answer,
+  interaction: webhookOf(interaction),
+  log: ctx.log,
+  answer,
   onHeld: (job) => ctx.onCreditsHeld({ jobId: job.jobId, price: job.price }),
 });

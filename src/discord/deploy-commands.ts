@@ -21,9 +21,9 @@ export interface DeployedCommands {
 export async function deployCommands(options: DeployCommandsOptions): Promise<DeployedCommands> {
   const rest = new REST({ version: '10', ...(options.apiUrl ? { api: options.apiUrl } : {}) }).setToken(options.token);
   // The token names the bot; the application it belongs to is asked for, not guessed from it.
-  const application = await rest.get(Routes.currentApplication()) as APIApplication;
+  const application = (await rest.get(Routes.currentApplication())) as APIApplication;
   const route = options.guildId ? Routes.applicationGuildCommands(application.id, options.guildId) : Routes.applicationCommands(application.id);
-  const registered = await rest.put(route, { body: [...commands] }) as { name: string }[];
+  const registered = (await rest.put(route, { body: [...commands] })) as { name: string }[];
   return {
     applicationId: application.id,
     scope: options.guildId ? { kind: 'guild', guildId: options.guildId } : { kind: 'global' },

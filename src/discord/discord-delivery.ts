@@ -29,7 +29,11 @@ export interface DiscordDeliveryOptions {
 }
 
 const extension = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' } as const;
-const fileOf = (name: string, image: UploadImage): RawFile => ({ name: `${name}.${extension[image.contentType]}`, data: image.data, contentType: image.contentType });
+const fileOf = (name: string, image: UploadImage): RawFile => ({
+  name: `${name}.${extension[image.contentType]}`,
+  data: image.data,
+  contentType: image.contentType,
+});
 
 const isGone = (error: unknown) => error instanceof DiscordAPIError && error.status === 404;
 
@@ -123,9 +127,13 @@ export function createDiscordDelivery(options: DiscordDeliveryOptions): ImageDel
       const now = Date.now();
       if (finished.has(job.id) || now - (lastProgressAt.get(job.id) ?? 0) < progressEveryMs) return;
       lastProgressAt.set(job.id, now);
-      await lanes.submit(job.id, async () => {
-        if (!finished.has(job.id)) await sender.write(job, jobMessage(job, { content: progressText(job, progress.percent), components: [] }));
-      }, { droppable: true });
+      await lanes.submit(
+        job.id,
+        async () => {
+          if (!finished.has(job.id)) await sender.write(job, jobMessage(job, { content: progressText(job, progress.percent), components: [] }));
+        },
+        { droppable: true },
+      );
     },
 
     async sourceImageUrl(job) {
@@ -134,7 +142,7 @@ export function createDiscordDelivery(options: DiscordDeliveryOptions): ImageDel
       let message: APIMessage;
       try {
         // Attachment URLs are signed and expire: ask Discord for the message again for fresh ones.
-        message = await rest.get(Routes.channelMessage(source.channelId, source.messageId)) as APIMessage;
+        message = (await rest.get(Routes.channelMessage(source.channelId, source.messageId))) as APIMessage;
       } catch (error) {
         if (isGone(error)) return null;
         throw error;
@@ -148,7 +156,9 @@ export function createDiscordDelivery(options: DiscordDeliveryOptions): ImageDel
       if (!response.ok) throw new Error(`downloading the grid failed: HTTP ${response.status}`);
       const cell = await cropGridCell(Buffer.from(await response.arrayBuffer()), source.gridCell);
       const file = fileOf('source', await fitUnder({ data: cell, contentType: 'image/png' }, maxBytes));
-      const posted = await lanes.submit(job.id, () => sender.write(job, jobMessage(job, { content: progressText(job, undefined), components: [] }, [file])), { droppable: false });
+      const posted = await lanes.submit(job.id, () => sender.write(job, jobMessage(job, { content: progressText(job, undefined), components: [] }, [file])), {
+        droppable: false,
+      });
       return posted?.attachments[0]?.url ?? null;
     },
   };

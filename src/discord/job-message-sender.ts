@@ -89,17 +89,32 @@ export function createJobMessageSender(options: JobMessageSenderOptions): JobMes
     }
   }
 
-  const post = (job: JobRecord, message: JobMessageWrite) => route(job,
-    async (hook) => await webhookRest.post(Routes.webhook(hook.applicationId, hook.token), { ...request(message), query: makeURLSearchParams({ wait: true }), auth: false }) as APIMessage,
-    async () => await options.rest.post(Routes.channelMessages(job.channelId), request(message)) as APIMessage);
+  const post = (job: JobRecord, message: JobMessageWrite) =>
+    route(
+      job,
+      async (hook) =>
+        (await webhookRest.post(Routes.webhook(hook.applicationId, hook.token), {
+          ...request(message),
+          query: makeURLSearchParams({ wait: true }),
+          auth: false,
+        })) as APIMessage,
+      async () => (await options.rest.post(Routes.channelMessages(job.channelId), request(message))) as APIMessage,
+    );
 
-  const edit = (job: JobRecord, messageId: string, message: JobMessageWrite) => route(job,
-    async (hook) => await webhookRest.patch(Routes.webhookMessage(hook.applicationId, hook.token, messageId), { ...request(message), auth: false }) as APIMessage,
-    async () => await options.rest.patch(Routes.channelMessage(job.channelId, messageId), request(message)) as APIMessage);
+  const edit = (job: JobRecord, messageId: string, message: JobMessageWrite) =>
+    route(
+      job,
+      async (hook) =>
+        (await webhookRest.patch(Routes.webhookMessage(hook.applicationId, hook.token, messageId), { ...request(message), auth: false })) as APIMessage,
+      async () => (await options.rest.patch(Routes.channelMessage(job.channelId, messageId), request(message))) as APIMessage,
+    );
 
-  const remove = (job: JobRecord, messageId: string) => route(job,
-    (hook) => webhookRest.delete(Routes.webhookMessage(hook.applicationId, hook.token, messageId), { auth: false }),
-    () => options.rest.delete(Routes.channelMessage(job.channelId, messageId)));
+  const remove = (job: JobRecord, messageId: string) =>
+    route(
+      job,
+      (hook) => webhookRest.delete(Routes.webhookMessage(hook.applicationId, hook.token, messageId), { auth: false }),
+      () => options.rest.delete(Routes.channelMessage(job.channelId, messageId)),
+    );
 
   return {
     async write(job, message) {

@@ -14,7 +14,7 @@ export function createDiscordPurchaseNotifier(options: DirectMessageOptions): Pu
   const rest = new REST({ version: '10', ...(options.apiUrl ? { api: options.apiUrl } : {}) }).setToken(options.token);
   const directMessage = async (userId: string, content: string): Promise<void> => {
     // Opening a DM channel is idempotent on Discord's side: the same user always gets the same channel.
-    const channel = await rest.post(Routes.userChannels(), { body: { recipient_id: userId } }) as APIDMChannel;
+    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIDMChannel;
     await rest.post(Routes.channelMessages(channel.id), { body: { content, allowed_mentions: { parse: [] } } });
   };
   return {

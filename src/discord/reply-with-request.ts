@@ -10,10 +10,14 @@ import { renderQuote, renderQuoteError } from './render/quote-reply.js';
 type GuildCommand = ChatInputCommandInteraction<'cached' | 'raw'>;
 
 /** How an auto-confirmation is told: it becomes the private answer. */
-export const answerConfirmation = (interaction: GuildCommand) =>
-  (confirmed: Parameters<typeof confirmedText>[0]) => interaction.editReply({ content: confirmedText(confirmed) });
+export const answerConfirmation = (interaction: GuildCommand) => (confirmed: Parameters<typeof confirmedText>[0]) =>
+  interaction.editReply({ content: confirmedText(confirmed) });
 
-export async function replyWithRequest(interaction: GuildCommand, requested: Result<RequestedGeneration, QuoteGenerationError>, description: string): Promise<void> {
+export async function replyWithRequest(
+  interaction: GuildCommand,
+  requested: Result<RequestedGeneration, QuoteGenerationError>,
+  description: string,
+): Promise<void> {
   if (!requested.ok) {
     await interaction.editReply(renderQuoteError(requested.error));
     return;

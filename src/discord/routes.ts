@@ -67,7 +67,11 @@ export interface ButtonRoute {
 export type AutocompleteRoute = (interaction: GuildAutocomplete, ctx: HandlerContext) => Promise<void>;
 
 /** A command whose handler takes every interaction of it. */
-const always = (handler: (interaction: GuildCommand, ctx: HandlerContext) => Promise<void>): CommandRoute => (interaction, ctx) => () => handler(interaction, ctx);
+const always =
+  (handler: (interaction: GuildCommand, ctx: HandlerContext) => Promise<void>): CommandRoute =>
+  (interaction, ctx) =>
+  () =>
+    handler(interaction, ctx);
 
 export const commandRoutes = {
   imagine: always(handleImagine),

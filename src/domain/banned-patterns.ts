@@ -43,7 +43,8 @@ export interface BannedPatternRefusal {
   readonly reason: string;
 }
 
-const needsBacktracking = 'banned patterns run on RE2, which checks a prompt in one pass in time proportional to its length, and this would need backtracking — what let one pattern freeze the bot for every server';
+const needsBacktracking =
+  'banned patterns run on RE2, which checks a prompt in one pass in time proportional to its length, and this would need backtracking — what let one pattern freeze the bot for every server';
 
 /** The compiled pattern, or why RE2 refuses it. Never throws. */
 export function compileBannedPattern(source: string): Result<RE2JS, BannedPatternRefusal> {
@@ -59,18 +60,19 @@ function refusalOf(error: unknown): BannedPatternRefusal {
   // The case-insensitive flag is compiled as a `(?i)` prefix, which the admin never wrote; a
   // backtick in their text would end the code span it is shown in.
   const at = (error.input ?? '').replace(/^\(\?i\)/, '').replaceAll('`', 'ˋ');
-  if (/^\(\?<?[=!]/.test(at)) return { kind: 'unsupported', reason: 'uses a lookahead or lookbehind (`(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`), which RE2 does not support' };
+  if (/^\(\?<?[=!]/.test(at))
+    return { kind: 'unsupported', reason: 'uses a lookahead or lookbehind (`(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`), which RE2 does not support' };
   if (/^\\([1-9]|k)/.test(at)) return { kind: 'unsupported', reason: 'uses a backreference (`\\1`, `\\k<name>`), which RE2 does not support' };
   if (at.startsWith('\\u')) return { kind: 'invalid', reason: 'RE2 writes a character code as `\\x{00e9}`, not `\\u00e9`' };
-  if (/^\\[pP]/.test(at)) return { kind: 'invalid', reason: `RE2 does not know \`${at}\`; it names Unicode classes briefly: \`\\p{L}\`, \`\\p{Lu}\`, \`\\p{Greek}\`` };
+  if (/^\\[pP]/.test(at))
+    return { kind: 'invalid', reason: `RE2 does not know \`${at}\`; it names Unicode classes briefly: \`\\p{L}\`, \`\\p{Lu}\`, \`\\p{Greek}\`` };
   if (error.error === 'invalid repeat count') return { kind: 'invalid', reason: 'a repetition count is over 1000 (counts inside counts multiply)' };
   return { kind: 'invalid', reason: at ? `${error.error}: \`${at}\`` : error.error };
 }
 
 /** One stored pattern as the checker sees it: its size, or why it is skipped. */
 export type BannedPatternStatus =
-  | { readonly pattern: string; readonly active: true; readonly steps: number }
-  | { readonly pattern: string; readonly active: false; readonly reason: string };
+  { readonly pattern: string; readonly active: true; readonly steps: number } | { readonly pattern: string; readonly active: false; readonly reason: string };
 
 /**
  * Each stored pattern's status, in stored order. A pattern RE2 refuses (stored before patterns
@@ -99,15 +101,19 @@ export function validateBannedPattern(source: string, current: readonly string[]
   if (pattern.length > maxPatternLength) return err(`A banned pattern may be at most ${maxPatternLength} characters (that one has ${pattern.length}).`);
   const compiled = compileBannedPattern(pattern);
   if (!compiled.ok) {
-    return err(compiled.error.kind === 'unsupported'
-      ? `That pattern ${compiled.error.reason}: ${needsBacktracking}. Please write it without one.`
-      : `That is not a valid regular expression (RE2 syntax): ${compiled.error.reason}.`);
+    return err(
+      compiled.error.kind === 'unsupported'
+        ? `That pattern ${compiled.error.reason}: ${needsBacktracking}. Please write it without one.`
+        : `That is not a valid regular expression (RE2 syntax): ${compiled.error.reason}.`,
+    );
   }
   const steps = compiled.value.programSize();
   const used = activePatternSteps(bannedPatternStatuses(current));
   if (used + steps > maxPatternSteps) {
-    return err(`That pattern is too big to check quickly: it compiles to ${steps} steps, and this server’s patterns may have ${maxPatternSteps} together `
-      + `(${used} in use). Use smaller repetition counts (like {1,20} instead of {1,500}), or unban a pattern first.`);
+    return err(
+      `That pattern is too big to check quickly: it compiles to ${steps} steps, and this server’s patterns may have ${maxPatternSteps} together ` +
+        `(${used} in use). Use smaller repetition counts (like {1,20} instead of {1,500}), or unban a pattern first.`,
+    );
   }
   if (compiled.value.test('')) return err('That pattern matches an empty prompt, so it would refuse every prompt.');
   return ok(pattern);

@@ -42,8 +42,16 @@ export const guildConfigLimits = {
 } as const;
 
 export const defaultGuildConfig = (guildId: string): GuildConfig => ({
-  guildId, freeDailyCredits: null, allowedChannelIds: [], maxRunningJobsPerMember: null,
-  bannedWords: [], bannedPatterns: [], nsfw: 'blocked', spoilerResults: false, updatedBy: null, updatedAt: null,
+  guildId,
+  freeDailyCredits: null,
+  allowedChannelIds: [],
+  maxRunningJobsPerMember: null,
+  bannedWords: [],
+  bannedPatterns: [],
+  nsfw: 'blocked',
+  spoilerResults: false,
+  updatedBy: null,
+  updatedAt: null,
 });
 
 /** One admin change; each maps to one `/admin config` subcommand. */
@@ -64,13 +72,24 @@ export type GuildConfigChange =
 /** The stored setting a change touches: the audit entry's subject. */
 export const settingOf = (change: GuildConfigChange): keyof GuildConfig => {
   switch (change.kind) {
-    case 'free-daily': return 'freeDailyCredits';
-    case 'channel-allow': case 'channel-disallow': case 'channels-clear': return 'allowedChannelIds';
-    case 'job-limit': return 'maxRunningJobsPerMember';
-    case 'ban-word': case 'unban-word': return 'bannedWords';
-    case 'ban-pattern': case 'unban-pattern': return 'bannedPatterns';
-    case 'nsfw': return 'nsfw';
-    case 'spoiler': return 'spoilerResults';
+    case 'free-daily':
+      return 'freeDailyCredits';
+    case 'channel-allow':
+    case 'channel-disallow':
+    case 'channels-clear':
+      return 'allowedChannelIds';
+    case 'job-limit':
+      return 'maxRunningJobsPerMember';
+    case 'ban-word':
+    case 'unban-word':
+      return 'bannedWords';
+    case 'ban-pattern':
+    case 'unban-pattern':
+      return 'bannedPatterns';
+    case 'nsfw':
+      return 'nsfw';
+    case 'spoiler':
+      return 'spoilerResults';
   }
 };
 
@@ -113,9 +132,11 @@ export function applyConfigChange(config: GuildConfig, change: GuildConfigChange
     case 'ban-word': {
       const word = normalizeBannedWord(change.word);
       if (word.length === 0) return refuse('Give a word or phrase to ban (letters or digits).');
-      if (word.length > guildConfigLimits.bannedWordLength) return refuse(`A banned word or phrase may be at most ${guildConfigLimits.bannedWordLength} characters.`);
+      if (word.length > guildConfigLimits.bannedWordLength)
+        return refuse(`A banned word or phrase may be at most ${guildConfigLimits.bannedWordLength} characters.`);
       if (config.bannedWords.includes(word)) return refuse(`“${word}” is already banned.`);
-      if (config.bannedWords.length >= guildConfigLimits.bannedWords) return refuse(`At most ${guildConfigLimits.bannedWords} words can be banned; unban one first.`);
+      if (config.bannedWords.length >= guildConfigLimits.bannedWords)
+        return refuse(`At most ${guildConfigLimits.bannedWords} words can be banned; unban one first.`);
       return ok({ ...config, bannedWords: [...config.bannedWords, word] });
     }
     case 'unban-word': {
@@ -127,14 +148,16 @@ export function applyConfigChange(config: GuildConfig, change: GuildConfigChange
       if (config.bannedPatterns.includes(change.pattern.trim())) return refuse('That pattern is already banned.');
       const checked = validateBannedPattern(change.pattern, config.bannedPatterns);
       if (!checked.ok) return refuse(checked.error);
-      if (config.bannedPatterns.length >= guildConfigLimits.bannedPatterns) return refuse(`At most ${guildConfigLimits.bannedPatterns} patterns can be banned; unban one first.`);
+      if (config.bannedPatterns.length >= guildConfigLimits.bannedPatterns)
+        return refuse(`At most ${guildConfigLimits.bannedPatterns} patterns can be banned; unban one first.`);
       return ok({ ...config, bannedPatterns: [...config.bannedPatterns, checked.value] });
     }
     case 'unban-pattern': {
       const exact = config.bannedPatterns.indexOf(change.pattern.trim());
       const numbered = /^#?(\d{1,3})$/.exec(change.pattern.trim());
       const index = exact >= 0 ? exact : numbered ? Number(numbered[1]) - 1 : -1;
-      if (index < 0 || index >= config.bannedPatterns.length) return refuse('No banned pattern is exactly that (give the pattern, or its number from `/admin config show`).');
+      if (index < 0 || index >= config.bannedPatterns.length)
+        return refuse('No banned pattern is exactly that (give the pattern, or its number from `/admin config show`).');
       return ok({ ...config, bannedPatterns: config.bannedPatterns.filter((_, at) => at !== index) });
     }
     case 'nsfw':
@@ -151,8 +174,9 @@ export const allowsNsfwIn = (config: GuildConfig, channelIsAgeRestricted: boolea
 
 /** Whether generating commands may run in this channel (or in a thread under an allowed channel). */
 export const channelAllowed = (config: GuildConfig, channelId: string, parentChannelId?: string | null): boolean =>
-  config.allowedChannelIds.length === 0 || config.allowedChannelIds.includes(channelId)
-  || (parentChannelId != null && config.allowedChannelIds.includes(parentChannelId));
+  config.allowedChannelIds.length === 0 ||
+  config.allowedChannelIds.includes(channelId) ||
+  (parentChannelId != null && config.allowedChannelIds.includes(parentChannelId));
 
 /** The member's running-job ceiling: the tier's limit, lowered by the guild's when it set one. */
 export const memberRunningLimit = (tierLimit: number, guildLimit: number | null | undefined): number =>

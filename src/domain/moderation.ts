@@ -9,7 +9,11 @@ import { compileBannedPattern, patternWorkBudget } from './banned-patterns.js';
  * only ever there to slip a word past a filter), lower case, runs of whitespace as one space.
  */
 export function normalizeForModeration(text: string): string {
-  return text.normalize('NFKC').replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '').toLowerCase().replace(/\s+/gu, ' ');
+  return text
+    .normalize('NFKC')
+    .replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '')
+    .toLowerCase()
+    .replace(/\s+/gu, ' ');
 }
 
 /** A banned word or phrase as stored: normalised and trimmed. */
@@ -42,14 +46,19 @@ export type ModerationVerdict =
 
 /** The first rule the texts break, or null when they may be generated. */
 export function checkPrompt(
-  texts: { readonly prompt: string; readonly prompts?: readonly string[] | undefined; readonly negativePrompt?: string | undefined }, rules: ModerationRules,
+  texts: { readonly prompt: string; readonly prompts?: readonly string[] | undefined; readonly negativePrompt?: string | undefined },
+  rules: ModerationRules,
 ): ModerationVerdict | null {
   // A /batch's `prompt` is only a (possibly cut) summary: every one of its prompts is checked.
   const fields: [PromptField, string][] = [['prompt', texts.prompt], ...(texts.prompts ?? []).map((prompt): [PromptField, string] => ['prompt', prompt])];
   if (texts.negativePrompt) fields.push(['negative prompt', texts.negativePrompt]);
   const normalized = fields.map(([field, raw]) => [field, normalizeForModeration(raw)] as const);
-  const words = (['operator', 'guild'] as const).flatMap((source) => (source === 'operator' ? rules.operatorWords : rules.guildWords)
-    .map(normalizeBannedWord).filter((word) => word.length > 0).map((word) => ({ source, word, regExp: wholeWordRegExp(word) })));
+  const words = (['operator', 'guild'] as const).flatMap((source) =>
+    (source === 'operator' ? rules.operatorWords : rules.guildWords)
+      .map(normalizeBannedWord)
+      .filter((word) => word.length > 0)
+      .map((word) => ({ source, word, regExp: wholeWordRegExp(word) })),
+  );
   // Compiled for this check only: each compiled RE2 keeps a lazy DFA cache (up to 8 MB), so a
   // cache of compiled patterns would hold that much memory for every hostile guild's patterns.
   const patterns = rules.guildPatterns.flatMap((pattern, at) => {
@@ -76,11 +85,14 @@ export function checkPrompt(
 /** The refusal a member reads: it names the rule, and says nothing was charged. */
 export function moderationMessage(verdict: ModerationVerdict): string {
   if (verdict.rule === 'too_costly_to_check') {
-    return `Your prompt is too long to check against this server’s ${verdict.patterns} banned patterns; please shorten it `
-      + '(or ask a server admin to simplify the patterns). Nothing was charged.';
+    return (
+      `Your prompt is too long to check against this server’s ${verdict.patterns} banned patterns; please shorten it ` +
+      '(or ask a server admin to simplify the patterns). Nothing was charged.'
+    );
   }
   const subject = verdict.field === 'prompt' ? 'Your prompt' : 'Your negative prompt';
-  if (verdict.rule === 'banned_pattern') return `${subject} matches a banned pattern (#${verdict.index}) of this server, so it cannot be generated. Nothing was charged.`;
+  if (verdict.rule === 'banned_pattern')
+    return `${subject} matches a banned pattern (#${verdict.index}) of this server, so it cannot be generated. Nothing was charged.`;
   const owner = verdict.source === 'guild' ? 'this server' : 'this bot';
   return `${subject} contains “${verdict.word}”, which ${owner} does not allow, so it cannot be generated. Nothing was charged.`;
 }

@@ -33,11 +33,7 @@ export function bestTier(card: PriceCard, tierNames: Iterable<string>): Tier {
  * A member's tier from their roles and the guild's role → tier mapping. A member with several
  * tier roles gets the best; a mapping to a tier the card no longer has is ignored.
  */
-export function resolveMemberTier(
-  card: PriceCard,
-  memberRoleIds: Iterable<string>,
-  roleTierMapping: ReadonlyMap<string, string>,
-): Tier {
+export function resolveMemberTier(card: PriceCard, memberRoleIds: Iterable<string>, roleTierMapping: ReadonlyMap<string, string>): Tier {
   const names: string[] = [];
   for (const roleId of memberRoleIds) {
     const name = roleTierMapping.get(roleId);

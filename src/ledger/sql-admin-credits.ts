@@ -12,7 +12,11 @@ import { nonEmpty, positiveCredits, rule, validate, validDate } from './validate
 type GrantRow = { outcome: 'created' | 'already' | 'over_cap'; amount: number; expires_at: Date | null; granted_today: number | null };
 type RefundRow = {
   outcome: 'refunded' | 'already' | 'not_found' | 'not_finished' | 'nothing_charged' | 'over_cap';
-  amount: number; user_id: string | null; refunded_at: Date | null; job_status: string | null; given_today: number | null;
+  amount: number;
+  user_id: string | null;
+  refunded_at: Date | null;
+  job_status: string | null;
+  given_today: number | null;
 };
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,10 +34,23 @@ export function createSqlAdminCredits(pool: pg.Pool): AdminCredits {
         nonEmpty('actorId', input.actorId),
       );
       if (!checked.ok) return checked;
-      const [row] = await run<GrantRow>(pool, `
+      const [row] = await run<GrantRow>(
+        pool,
+        `
         SELECT * FROM ledger_admin_grant($1, $2, $3, $4::int, $5::timestamptz,
           $6, $7, $8::int, $9::text[])`,
-      [`admin-grant:${input.interactionId}`, input.userId, input.guildId, input.amount, input.expiresAt, input.actorId, input.reason, input.dailyCap, [...input.uncappedActorIds]]);
+        [
+          `admin-grant:${input.interactionId}`,
+          input.userId,
+          input.guildId,
+          input.amount,
+          input.expiresAt,
+          input.actorId,
+          input.reason,
+          input.dailyCap,
+          [...input.uncappedActorIds],
+        ],
+      );
       switch (row!.outcome) {
         case 'over_cap':
           return err({ code: 'over_daily_cap', cap: input.dailyCap ?? 0, grantedToday: row!.granted_today ?? 0 });
@@ -46,7 +63,9 @@ export function createSqlAdminCredits(pool: pg.Pool): AdminCredits {
 
     async refundJob(input: JobRefundInput): Promise<Result<JobRefundOutcome, LedgerError>> {
       const checked = validate(
-        nonEmpty('guildId', input.guildId), nonEmpty('actorId', input.actorId), nonEmpty('reason', input.reason),
+        nonEmpty('guildId', input.guildId),
+        nonEmpty('actorId', input.actorId),
+        nonEmpty('reason', input.reason),
         rule('dailyCap', input.dailyCap === null || (Number.isSafeInteger(input.dailyCap) && input.dailyCap >= 0), 'must be null or a whole number ≥ 0'),
       );
       if (!checked.ok) return checked;
@@ -57,12 +76,23 @@ export function createSqlAdminCredits(pool: pg.Pool): AdminCredits {
       let row: RefundRow;
       try {
         await client.query('BEGIN');
-        const refunded = await client.query<RefundRow>(`SELECT * FROM ledger_refund_job($1::uuid, $2, $3, $4, $5::int, $6::text[])`,
-          [input.jobId, input.guildId, input.actorId, input.reason, input.dailyCap, [...input.uncappedActorIds]]);
+        const refunded = await client.query<RefundRow>(`SELECT * FROM ledger_refund_job($1::uuid, $2, $3, $4, $5::int, $6::text[])`, [
+          input.jobId,
+          input.guildId,
+          input.actorId,
+          input.reason,
+          input.dailyCap,
+          [...input.uncappedActorIds],
+        ]);
         row = refunded.rows[0]!;
         if (row.outcome === 'refunded') {
-          await client.query(`INSERT INTO admin_audit (guild_id, actor_id, action, subject, details, reason) VALUES ($1, $2, 'job.refund', $3, $4, $5)`,
-            [input.guildId, input.actorId, input.jobId, JSON.stringify({ userId: row.user_id, credits: row.amount }), input.reason]);
+          await client.query(`INSERT INTO admin_audit (guild_id, actor_id, action, subject, details, reason) VALUES ($1, $2, 'job.refund', $3, $4, $5)`, [
+            input.guildId,
+            input.actorId,
+            input.jobId,
+            JSON.stringify({ userId: row.user_id, credits: row.amount }),
+            input.reason,
+          ]);
         }
         await client.query('COMMIT');
       } catch (error) {

@@ -22,9 +22,11 @@ export function createSqlJobCredits(pool: pg.Pool, options: JobCreditsOptions = 
   return {
     async confirmQuote({ quoteId, userId, priority, deadlineAt, interaction }) {
       if (!uuidPattern.test(quoteId)) return err({ code: 'quote_not_found' as const });
-      const [row] = await query<{ outcome: string; job_id: string | null; price: number | null; available: number | null }>(pool,
+      const [row] = await query<{ outcome: string; job_id: string | null; price: number | null; available: number | null }>(
+        pool,
         `SELECT * FROM confirm_quote($1::uuid, $2, $3::int, $4::timestamptz, $5, $6, $7::timestamptz)`,
-        [quoteId, userId, priority, deadlineAt, interaction?.applicationId ?? null, interaction?.token ?? null, interaction?.expiresAt ?? null]);
+        [quoteId, userId, priority, deadlineAt, interaction?.applicationId ?? null, interaction?.token ?? null, interaction?.expiresAt ?? null],
+      );
       switch (row!.outcome) {
         case 'confirmed':
         case 'already':
@@ -43,19 +45,34 @@ export function createSqlJobCredits(pool: pg.Pool, options: JobCreditsOptions = 
     },
 
     async timeOut(jobId, memberMessage) {
-      const [row] = await query<{ outcome: TimeOutResult['kind'] | 'not_found'; status: 'succeeded' | 'partial' | 'failed'; charged: number; refunded: number }>(pool, `
-        SELECT * FROM time_out_job($1::uuid, $2, $3::int * interval '1 millisecond')`, [jobId, memberMessage, restoreGrace]);
+      const [row] = await query<{
+        outcome: TimeOutResult['kind'] | 'not_found';
+        status: 'succeeded' | 'partial' | 'failed';
+        charged: number;
+        refunded: number;
+      }>(
+        pool,
+        `
+        SELECT * FROM time_out_job($1::uuid, $2, $3::int * interval '1 millisecond')`,
+        [jobId, memberMessage, restoreGrace],
+      );
       switch (row!.outcome) {
-        case 'timed_out': return { kind: 'timed_out', charged: row!.charged, refunded: row!.refunded };
-        case 'not_found': throw new Error(`time_out_job: job ${jobId} not found`);
-        default: return { kind: row!.outcome };
+        case 'timed_out':
+          return { kind: 'timed_out', charged: row!.charged, refunded: row!.refunded };
+        case 'not_found':
+          throw new Error(`time_out_job: job ${jobId} not found`);
+        default:
+          return { kind: row!.outcome };
       }
     },
 
     async finish(jobId, input) {
-      const [row] = await query<{ outcome: string; status: 'succeeded' | 'partial' | 'failed'; charged: number; refunded: number }>(pool, `
+      const [row] = await query<{ outcome: string; status: 'succeeded' | 'partial' | 'failed'; charged: number; refunded: number }>(
+        pool,
+        `
         SELECT * FROM finish_job($1::uuid, $2::int, $3, $4, $5::numeric, $6::float8, $7::int * interval '1 millisecond')`,
-        [jobId, input.delivered, input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreGrace]);
+        [jobId, input.delivered, input.failureReason, input.memberMessage, input.providerCostUsd, input.predictTimeSeconds, restoreGrace],
+      );
       if (row!.outcome === 'not_found') throw new Error(`finish_job: job ${jobId} not found`);
       return { status: row!.status, charged: row!.charged, refunded: row!.refunded, replayed: row!.outcome === 'already' };
     },

@@ -9,8 +9,19 @@ import type { LedgerError } from '../domain/credits/ledger-errors.js';
 import { lotKinds, restoreGraceMs, type LotKind } from '../domain/credits/lots.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type {
-  Balance, BucketBalance, Granted, GrantInput, Hold, HoldId, HoldInput, Ledger, PurchaseReversal,
-  Revoked, RevokeInput, Settlement, SettleInput,
+  Balance,
+  BucketBalance,
+  Granted,
+  GrantInput,
+  Hold,
+  HoldId,
+  HoldInput,
+  Ledger,
+  PurchaseReversal,
+  Revoked,
+  RevokeInput,
+  Settlement,
+  SettleInput,
 } from '../use-cases/ports/ledger.js';
 import { nonEmpty, nonNegativeCredits, positiveCredits, rule, validate, validDate } from './validate-input.js';
 
@@ -41,8 +52,14 @@ const toGranted = (row: GrantRow): Granted => ({
 // ledger_balance: what running jobs hold (int8, a string) and the spendable credits per lot kind.
 type BalanceRow = { held: string; buckets: { kind: LotKind; available: number; next_expiry: string | null }[] };
 type AllowancesRow = BalanceRow & {
-  free_outcome: 'created' | 'already' | null; free_lot_id: string | null; free_amount: number | null; free_expires_at: Date | null;
-  tier_outcome: 'created' | 'already' | null; tier_lot_id: string | null; tier_amount: number | null; tier_expires_at: Date | null;
+  free_outcome: 'created' | 'already' | null;
+  free_lot_id: string | null;
+  free_amount: number | null;
+  free_expires_at: Date | null;
+  tier_outcome: 'created' | 'already' | null;
+  tier_lot_id: string | null;
+  tier_amount: number | null;
+  tier_expires_at: Date | null;
 };
 
 function toBalance(row: BalanceRow): Balance {
@@ -59,20 +76,24 @@ function toBalance(row: BalanceRow): Balance {
  * The ledger's call on every /imagine (allowances and the balance after them), for the start-up
  * warm-up (src/db/warm-up.ts), which runs it inside a transaction it rolls back.
  */
-export const rehearseAllowancesCall = (client: pg.ClientBase, memberId: string) => client.query(`
+export const rehearseAllowancesCall = (client: pg.ClientBase, memberId: string) =>
+  client.query(
+    `
   SELECT * FROM ledger_grant_allowances($1, $1,
     $1, 1, now() + interval '1 day', $1,
     $1, $1, 1, now() + interval '1 day', $2::jsonb)`,
-[memberId, policyJson({ ownerIds: [], adminTiers: 'all', freeDailyCeiling: 1, defaultTier: memberId, tierAllowances: { [memberId]: 1 } })]);
+    [memberId, policyJson({ ownerIds: [], adminTiers: 'all', freeDailyCeiling: 1, defaultTier: memberId, tierAllowances: { [memberId]: 1 } })],
+  );
 
 /** The policy as ledger_grant_allowances reads it (prisma/migrations/20261205090000_allowances_under_policy). */
-const policyJson = (policy: AllowancePolicy): string => JSON.stringify({
-  owner_ids: policy.ownerIds,
-  admin_tiers: policy.adminTiers === 'all' ? null : policy.adminTiers,
-  free_daily_ceiling: policy.freeDailyCeiling,
-  default_tier: policy.defaultTier,
-  tier_allowances: policy.tierAllowances,
-});
+const policyJson = (policy: AllowancePolicy): string =>
+  JSON.stringify({
+    owner_ids: policy.ownerIds,
+    admin_tiers: policy.adminTiers === 'all' ? null : policy.adminTiers,
+    free_daily_ceiling: policy.freeDailyCeiling,
+    default_tier: policy.defaultTier,
+    tier_allowances: policy.tierAllowances,
+  });
 
 const maxInt4 = 2 ** 31 - 1;
 
@@ -91,9 +112,13 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       nonEmpty('actorId', input.actorId),
     );
     if (!checked.ok) return checked;
-    const [row] = await run<GrantRow>(pool, `
+    const [row] = await run<GrantRow>(
+      pool,
+      `
       SELECT * FROM ledger_grant($1, $2, $3, $4::lot_kind,
-        $5::int, $6::timestamptz, NULL, NULL, $7, $8)`, [input.key, input.userId, input.guildId, input.kind, input.amount, input.expiresAt, input.actorId, input.reason]);
+        $5::int, $6::timestamptz, NULL, NULL, $7, $8)`,
+      [input.key, input.userId, input.guildId, input.kind, input.amount, input.expiresAt, input.actorId, input.reason],
+    );
     return ok(toGranted(row!));
   }
 
@@ -104,26 +129,42 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       const checked = validate(
         nonEmpty('userId', userId),
         nonEmpty('guildId', guildId),
-        ...(free ? [nonEmpty('free.periodKey', free.periodKey), nonNegativeCredits('free.amount', free.amount), validDate('free.expiresAt', free.expiresAt)] : []),
-        ...(tier ? [
-          nonEmpty('tier.periodKey', tier.periodKey), nonEmpty('tier.tierName', tier.tierName),
-          nonNegativeCredits('tier.allowance', tier.allowance), validDate('tier.expiresAt', tier.expiresAt),
-        ] : []),
+        ...(free
+          ? [nonEmpty('free.periodKey', free.periodKey), nonNegativeCredits('free.amount', free.amount), validDate('free.expiresAt', free.expiresAt)]
+          : []),
+        ...(tier
+          ? [
+              nonEmpty('tier.periodKey', tier.periodKey),
+              nonEmpty('tier.tierName', tier.tierName),
+              nonNegativeCredits('tier.allowance', tier.allowance),
+              validDate('tier.expiresAt', tier.expiresAt),
+            ]
+          : []),
       );
       if (!checked.ok) return checked;
       if (allowancePolicy === null) throw new Error('grantAllowances: this ledger was built without an allowancePolicy (createSqlLedger options)');
       const freeDue = free !== undefined && free.amount > 0;
       const tierDue = tier !== undefined && tier.allowance > 0;
-      const [row] = await run<AllowancesRow>(pool, `
+      const [row] = await run<AllowancesRow>(
+        pool,
+        `
         SELECT * FROM ledger_grant_allowances($1, $2,
           $3, $4::int, $5::timestamptz, $6,
-          $7, $8, $9::int, $10::timestamptz, $11::jsonb)`, [
-        userId, guildId,
-        freeDue ? `free:${guildId}:${userId}:${free.periodKey}` : null, freeDue ? free.amount : null, freeDue ? free.expiresAt : null,
-        freeDue ? `free daily credits ${free.periodKey}` : null,
-        tierDue ? tier.periodKey : null, tierDue ? tier.tierName : null, tierDue ? tier.allowance : null, tierDue ? tier.expiresAt : null,
-        allowancePolicy,
-      ]);
+          $7, $8, $9::int, $10::timestamptz, $11::jsonb)`,
+        [
+          userId,
+          guildId,
+          freeDue ? `free:${guildId}:${userId}:${free.periodKey}` : null,
+          freeDue ? free.amount : null,
+          freeDue ? free.expiresAt : null,
+          freeDue ? `free daily credits ${free.periodKey}` : null,
+          tierDue ? tier.periodKey : null,
+          tierDue ? tier.tierName : null,
+          tierDue ? tier.allowance : null,
+          tierDue ? tier.expiresAt : null,
+          allowancePolicy,
+        ],
+      );
       const granted = (outcome: string | null, lotId: string | null, amount: number | null, expiresAt: Date | null): Granted | null =>
         outcome === 'created' ? toGranted({ outcome, lot_id: lotId, amount: amount!, expires_at: expiresAt }) : null;
       return ok({
@@ -143,8 +184,18 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       if (!checked.ok) return checked;
       // The function never takes more than the purchase granted, so "all" is the largest target.
       const target = input.targetCredits === 'all' ? maxInt4 : input.targetCredits;
-      const [row] = await run<{ outcome: PurchaseReversal['outcome'] | 'not_found'; user_id: string | null; taken: number; shortfall: number; remaining: number }>(pool, `
-        SELECT * FROM ledger_reverse_purchase($1, $2, $3::int, $4, $5)`, [input.key, input.purchaseKey, target, input.actorId, input.reason]);
+      const [row] = await run<{
+        outcome: PurchaseReversal['outcome'] | 'not_found';
+        user_id: string | null;
+        taken: number;
+        shortfall: number;
+        remaining: number;
+      }>(
+        pool,
+        `
+        SELECT * FROM ledger_reverse_purchase($1, $2, $3::int, $4, $5)`,
+        [input.key, input.purchaseKey, target, input.actorId, input.reason],
+      );
       if (row!.outcome === 'not_found' || row!.user_id === null) return err({ code: 'purchase_not_found' as const, purchaseKey: input.purchaseKey });
       return ok({ outcome: row!.outcome, userId: row!.user_id, taken: row!.taken, shortfall: row!.shortfall, remaining: row!.remaining });
     },
@@ -152,8 +203,12 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
     async restoreReversal(input) {
       const checked = validate(nonEmpty('reversalKey', input.reversalKey), nonEmpty('key', input.key), nonEmpty('actorId', input.actorId));
       if (!checked.ok) return checked;
-      const [row] = await run<{ outcome: 'granted' | 'already' | 'nothing'; user_id: string | null; lot_id: string | null; amount: number }>(pool, `
-        SELECT * FROM ledger_restore_reversal($1, $2, $3, $4)`, [input.reversalKey, input.key, input.actorId, input.reason]);
+      const [row] = await run<{ outcome: 'granted' | 'already' | 'nothing'; user_id: string | null; lot_id: string | null; amount: number }>(
+        pool,
+        `
+        SELECT * FROM ledger_restore_reversal($1, $2, $3, $4)`,
+        [input.reversalKey, input.key, input.actorId, input.reason],
+      );
       if (row!.outcome === 'nothing' || row!.user_id === null) return ok(null);
       return ok({ lotId: BigInt(row!.lot_id ?? 0), amount: row!.amount, expiresAt: null, replayed: row!.outcome === 'already', userId: row!.user_id });
     },
@@ -167,8 +222,12 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
         nonEmpty('actorId', input.actorId),
       );
       if (!checked.ok) return checked;
-      const [row] = await run<{ outcome: string; hold_id: string | null; amount: number; available: number | null }>(pool, `
-        SELECT * FROM ledger_hold($1, $2, $3, $4::int, $5, $6)`, [input.key, input.userId, input.guildId, input.amount, input.actorId, input.reason]);
+      const [row] = await run<{ outcome: string; hold_id: string | null; amount: number; available: number | null }>(
+        pool,
+        `
+        SELECT * FROM ledger_hold($1, $2, $3, $4::int, $5, $6)`,
+        [input.key, input.userId, input.guildId, input.amount, input.actorId, input.reason],
+      );
       switch (row!.outcome) {
         case 'held':
         case 'already':
@@ -184,9 +243,13 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       const checked = validate(nonEmpty('holdId', input.holdId), nonNegativeCredits('capture', input.capture), nonEmpty('actorId', input.actorId));
       if (!checked.ok) return checked;
       if (!/^[0-9a-f-]{36}$/i.test(input.holdId)) return err({ code: 'hold_not_found', holdId: input.holdId });
-      const [row] = await run<{ outcome: string; status: 'held' | 'captured' | 'refunded' | null; captured: number | null; refunded: number | null }>(pool, `
+      const [row] = await run<{ outcome: string; status: 'held' | 'captured' | 'refunded' | null; captured: number | null; refunded: number | null }>(
+        pool,
+        `
         SELECT * FROM ledger_settle($1::uuid, $2::int, $3, $4,
-          $5::int * interval '1 millisecond')`, [input.holdId, input.capture, input.actorId, input.reason, restoreGrace]);
+          $5::int * interval '1 millisecond')`,
+        [input.holdId, input.capture, input.actorId, input.reason, restoreGrace],
+      );
       const { outcome, status, captured, refunded } = row!;
       if (outcome === 'not_found') return err({ code: 'hold_not_found', holdId: input.holdId });
       if (outcome === 'invalid_amount' || status === 'held' || status === null) {
@@ -204,13 +267,21 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
         nonEmpty('userId', input.userId),
         nonEmpty('guildId', input.guildId),
         positiveCredits('amount', input.amount),
-        rule('kinds', input.kinds.length > 0 && input.kinds.every((k) => k !== ('topup' as LotKind) && lotKinds.includes(k)), 'must list lot kinds other than topup'),
+        rule(
+          'kinds',
+          input.kinds.length > 0 && input.kinds.every((k) => k !== ('topup' as LotKind) && lotKinds.includes(k)),
+          'must list lot kinds other than topup',
+        ),
         nonEmpty('actorId', input.actorId),
       );
       if (!checked.ok) return checked;
-      const [row] = await run<{ outcome: string; revoked: number; available: number | null }>(pool, `
+      const [row] = await run<{ outcome: string; revoked: number; available: number | null }>(
+        pool,
+        `
         SELECT * FROM ledger_revoke($1, $2, $3, $4::int,
-          $5::lot_kind[], $6, $7)`, [input.key, input.userId, input.guildId, input.amount, [...input.kinds], input.actorId, input.reason]);
+          $5::lot_kind[], $6, $7)`,
+        [input.key, input.userId, input.guildId, input.amount, [...input.kinds], input.actorId, input.reason],
+      );
       if (row!.outcome === 'insufficient') {
         return err({ code: 'nothing_to_revoke', kinds: input.kinds, available: row!.available ?? 0, requested: input.amount });
       }
@@ -228,10 +299,14 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
     },
 
     async topupBalance(userId) {
-      const [row] = await run<{ available: string }>(pool, `
+      const [row] = await run<{ available: string }>(
+        pool,
+        `
         SELECT coalesce(sum(remaining), 0) AS available FROM credit_lot
          WHERE user_id = $1 AND kind = 'topup' AND guild_id IS NULL
-           AND remaining > 0 AND (expires_at IS NULL OR expires_at > ledger_now())`, [userId]);
+           AND remaining > 0 AND (expires_at IS NULL OR expires_at > ledger_now())`,
+        [userId],
+      );
       return Number(row?.available ?? 0);
     },
   };

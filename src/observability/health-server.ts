@@ -66,14 +66,16 @@ export async function startHealthServer(options: HealthServerOptions): Promise<L
   const server = createServer((request, response) => {
     void (async () => {
       if (request.url === '/healthz') {
-        const results = await Promise.all(Object.entries(options.checks).map(async ([name, check]) => {
-          try {
-            await withTimeout(check(), 2000);
-            return [name, 'ok'] as const;
-          } catch (error) {
-            return [name, errorMessage(error)] as const;
-          }
-        }));
+        const results = await Promise.all(
+          Object.entries(options.checks).map(async ([name, check]) => {
+            try {
+              await withTimeout(check(), 2000);
+              return [name, 'ok'] as const;
+            } catch (error) {
+              return [name, errorMessage(error)] as const;
+            }
+          }),
+        );
         const healthy = results.every(([, result]) => result === 'ok');
         response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ status: healthy ? 'ok' : 'unhealthy', checks: Object.fromEntries(results) }));

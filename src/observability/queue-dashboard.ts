@@ -49,7 +49,10 @@ export function clientKey(address: string | undefined): string {
   const left = head === '' ? [] : head.split(':');
   const right = tail === '' ? [] : tail.split(':');
   const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((group) => group.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 // Hashing first gives both sides one length, so the comparison takes the same time whatever
@@ -98,7 +101,10 @@ export function queueDashboardRoute(options: QueueDashboardOptions): HttpRoute {
         const counted = await failures.penalty(client);
         if (counted.consumedPoints >= limit.max) {
           await failures.block(client, limit.blockSeconds);
-          options.log?.warn({ client, failedLogins: counted.consumedPoints, blockSeconds: limit.blockSeconds }, 'queue dashboard: too many failed logins; address blocked');
+          options.log?.warn(
+            { client, failedLogins: counted.consumedPoints, blockSeconds: limit.blockSeconds },
+            'queue dashboard: too many failed logins; address blocked',
+          );
         }
       }
       response.writeHead(401, { 'www-authenticate': 'Basic realm="imagine-credits queues", charset="UTF-8"', 'content-type': 'text/plain' });

@@ -14,29 +14,34 @@ export function createStripeCheckout(stripe: Stripe): Checkout {
     async createSession({ pack, userId, guildId, returnUrl, idempotencyKey }) {
       const metadata = checkoutMetadata({ userId, guildId, pack });
       try {
-        const session = await stripe.checkout.sessions.create({
-          mode: 'payment',
-          line_items: [{
-            quantity: 1,
-            price_data: {
-              currency: packCurrency,
-              unit_amount: priceInCents(pack),
-              product_data: {
-                name: `${pack.credits} credits${pack.label ? ` (${pack.label})` : ''}`,
-                description: 'Top-up credits for the image bot: they never expire and work in every server.',
+        const session = await stripe.checkout.sessions.create(
+          {
+            mode: 'payment',
+            line_items: [
+              {
+                quantity: 1,
+                price_data: {
+                  currency: packCurrency,
+                  unit_amount: priceInCents(pack),
+                  product_data: {
+                    name: `${pack.credits} credits${pack.label ? ` (${pack.label})` : ''}`,
+                    description: 'Top-up credits for the image bot: they never expire and work in every server.',
+                  },
+                },
               },
-            },
-          }],
-          metadata,
-          // Also on the payment itself, so the Stripe dashboard shows who bought what.
-          payment_intent_data: { metadata },
-          client_reference_id: userId,
-          success_url: returnUrl,
-          cancel_url: returnUrl,
-          // The webhook grants only a session that paid the card's price as it is when paid; an
-          // hour (Stripe's default is a day) keeps a price change from catching many open pages.
-          expires_at: Math.floor(Date.now() / 1000) + sessionLifetimeSeconds,
-        }, { idempotencyKey: `topup-checkout:${idempotencyKey}` });
+            ],
+            metadata,
+            // Also on the payment itself, so the Stripe dashboard shows who bought what.
+            payment_intent_data: { metadata },
+            client_reference_id: userId,
+            success_url: returnUrl,
+            cancel_url: returnUrl,
+            // The webhook grants only a session that paid the card's price as it is when paid; an
+            // hour (Stripe's default is a day) keeps a price change from catching many open pages.
+            expires_at: Math.floor(Date.now() / 1000) + sessionLifetimeSeconds,
+          },
+          { idempotencyKey: `topup-checkout:${idempotencyKey}` },
+        );
         if (!session.url) return err({ code: 'checkout_unavailable', detail: `session ${session.id} has no payment page url` });
         return ok({ id: session.id, url: session.url });
       } catch (error) {

@@ -15,10 +15,12 @@ export function createStripeClient(options: StripeClientOptions): Stripe {
     timeout: options.timeoutMs ?? 10_000,
     // One retry, with the idempotency key we pass, can never make a second session.
     maxNetworkRetries: 1,
-    ...(target ? {
-      protocol: target.protocol === 'http:' ? 'http' : 'https',
-      host: target.hostname,
-      port: target.port || (target.protocol === 'https:' ? 443 : 80),
-    } : {}),
+    ...(target
+      ? {
+          protocol: target.protocol === 'http:' ? 'http' : 'https',
+          host: target.hostname,
+          port: target.port || (target.protocol === 'https:' ? 443 : 80),
+        }
+      : {}),
   });
 }

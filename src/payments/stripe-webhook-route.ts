@@ -34,7 +34,7 @@ export interface StripeWebhookRouteOptions {
 /** The events that mean "this checkout is paid" (the second for delayed methods such as bank debits). */
 const paidEvents = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded']);
 
-const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : value?.id ?? null);
+const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
 
 /** A refund or dispute event as the reversal it asks for; null for one that changes nothing (a lost dispute's close). */
 function reversalOf(event: Stripe.Event): CardPaymentReversal | null {
@@ -165,12 +165,18 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
       } else {
         // Paid, but we cannot tell for whom or what, or not the pack's price: an operator must look
         // at it in the Stripe dashboard (refund it, or grant by hand what was meant).
-        log.error({ ...context, problem: redeemed.error, amountTotal: checkout.amountTotal, currency: checkout.currency }, 'paid checkout NOT granted: needs an operator');
+        log.error(
+          { ...context, problem: redeemed.error, amountTotal: checkout.amountTotal, currency: checkout.currency },
+          'paid checkout NOT granted: needs an operator',
+        );
       }
       return answer(response, 200, { received: true, granted: false, reason: redeemed.error.code });
     }
     const { pack, userId, granted, notice } = redeemed.value;
-    log.info({ ...context, userId, pack: pack.id, credits: granted.amount, replayed: granted.replayed, notice: notice.status }, granted.replayed ? 'checkout already granted: nothing more' : 'checkout granted');
+    log.info(
+      { ...context, userId, pack: pack.id, credits: granted.amount, replayed: granted.replayed, notice: notice.status },
+      granted.replayed ? 'checkout already granted: nothing more' : 'checkout granted',
+    );
     if (notice.status === 'failed') {
       log.warn({ ...context, userId, err: errorMessage(notice.error) }, 'could not tell the member about their purchase (DMs closed?); the credits are theirs');
     }

@@ -1,11 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import {
-  parsePriceCard,
-  priceCardError,
-  type PriceCardError,
-  type PriceCardProblem,
-} from '../domain/pricing/parse-price-card.js';
+import { parsePriceCard, priceCardError, type PriceCardError, type PriceCardProblem } from '../domain/pricing/parse-price-card.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import { err, type Result } from '../domain/result.js';
 import { fromProjectRoot } from '../shared/project-root.js';

@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import type {
-  GeneratedImage, GenerationContext, GenerationRequest, GenerationResult, ImageProvider,
-} from '../use-cases/ports/image-provider.js';
+import type { GeneratedImage, GenerationContext, GenerationRequest, GenerationResult, ImageProvider } from '../use-cases/ports/image-provider.js';
 import { localArtworkSvg } from './local/local-artwork.js';
 import { fetchSourceImage, renderFromSource } from './local/local-source.js';
 import { providerFailure } from './provider-failure.js';
@@ -55,7 +53,14 @@ export function createLocalProvider(options: LocalProviderOptions = {}): ImagePr
 async function render(request: GenerationRequest, index: number, source: Buffer | undefined): Promise<GeneratedImage> {
   const { width, height } = request;
   if (source !== undefined) {
-    const artwork = () => sharp(Buffer.from(localArtworkSvg({ prompt: request.prompt, seed: request.seed + index, model: request.model.providerModelId, width, height }, width, height))).png().toBuffer();
+    const artwork = () =>
+      sharp(
+        Buffer.from(
+          localArtworkSvg({ prompt: request.prompt, seed: request.seed + index, model: request.model.providerModelId, width, height }, width, height),
+        ),
+      )
+        .png()
+        .toBuffer();
     return { index, data: await renderFromSource(request, index, source, artwork, LOCAL_MAX_SIDE), contentType: 'image/png' };
   }
   const scale = request.operation === 'upscale' ? Math.min(2, LOCAL_MAX_SIDE / Math.max(width, height)) : 1;

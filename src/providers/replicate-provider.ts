@@ -1,6 +1,10 @@
 import Replicate, { type Prediction } from 'replicate';
 import {
-  noRetryFollows, type GenerationContext, type GenerationRequest, type GenerationResult, type ImageProvider,
+  noRetryFollows,
+  type GenerationContext,
+  type GenerationRequest,
+  type GenerationResult,
+  type ImageProvider,
 } from '../use-cases/ports/image-provider.js';
 import { providerFailure } from './provider-failure.js';
 import type { DownloadFailure } from './replicate/download-images.js';
@@ -89,13 +93,22 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
       }
       const part: PredictionPart = {
         // A client per prediction: its create guard is spent by that prediction's one create.
-        client: () => new Replicate({
-          auth: options.token, useFileOutput: false, fetch: sendCreateOnce(fetch),
-          ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        }),
+        client: () =>
+          new Replicate({
+            auth: options.token,
+            useFileOutput: false,
+            fetch: sendCreateOnce(fetch),
+            ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+          }),
         obtain: async (client, input, store) => {
           const { prediction, origin } = await obtainPrediction({
-            client, store, jobId, ref, input, clockToleranceMs: options.clockToleranceMs ?? 60_000, ...signal,
+            client,
+            store,
+            jobId,
+            ref,
+            input,
+            clockToleranceMs: options.clockToleranceMs ?? 60_000,
+            ...signal,
           });
           log?.info({ jobId, predictionId: prediction.id, origin }, 'replicate prediction');
           return prediction;
@@ -104,8 +117,12 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
           let finished: Prediction;
           try {
             finished = await waitForPrediction(prediction, {
-              client, jobId, pollIntervalMs: options.pollIntervalMs ?? 1000, timeoutMs: options.timeoutMs ?? 30 * 60_000,
-              onUpdate: progressReporter(onProgress), ...signal,
+              client,
+              jobId,
+              pollIntervalMs: options.pollIntervalMs ?? 1000,
+              timeoutMs: options.timeoutMs ?? 30 * 60_000,
+              onUpdate: progressReporter(onProgress),
+              ...signal,
             });
           } catch (error) {
             // Giving up on a prediction that is still running (the last attempt timed out): cancel
@@ -113,16 +130,20 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
             if (noRetryFollows(context)) {
               await client.predictions.cancel(prediction.id).then(
                 () => log?.warn({ jobId, predictionId: prediction.id }, 'replicate prediction canceled: the job gave up on it'),
-                (cancelError: unknown) => log?.warn({ jobId, predictionId: prediction.id, err: String(cancelError) }, 'could not cancel an abandoned replicate prediction'),
+                (cancelError: unknown) =>
+                  log?.warn({ jobId, predictionId: prediction.id, err: String(cancelError) }, 'could not cancel an abandoned replicate prediction'),
               );
             }
             throw error;
           }
           return predictionResult(finished, {
-            jobId, count,
+            jobId,
+            count,
             ...(options.usdPerSecond === undefined ? {} : { usdPerSecond: options.usdPerSecond }),
             download: {
-              fetch, maxBytes: options.maxImageBytes ?? 20 * MiB, ...signal,
+              fetch,
+              maxBytes: options.maxImageBytes ?? 20 * MiB,
+              ...signal,
               ...(options.downloadRetryDelayMs === undefined ? {} : { retryDelayMs: options.downloadRetryDelayMs }),
               ...(options.downloadTimeoutMs === undefined ? {} : { timeoutMs: options.downloadTimeoutMs }),
             },

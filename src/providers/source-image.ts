@@ -28,11 +28,15 @@ export function checkSourceImageUrl(request: GenerationRequest, policy: SourceIm
   const protocols = policy.protocols ?? ['https:'];
   const url = URL.canParse(raw) ? new URL(raw) : null;
   const refusal =
-    url === null ? 'is not a URL'
-    : !protocols.includes(url.protocol) ? `uses ${url.protocol} (allowed: ${protocols.join(', ')})`
-    : !hosts.includes(url.hostname.toLowerCase()) ? `is on ${url.hostname} (allowed: ${hosts.join(', ')})`
-    : url.username !== '' || url.password !== '' ? 'carries credentials'
-    : null;
+    url === null
+      ? 'is not a URL'
+      : !protocols.includes(url.protocol)
+        ? `uses ${url.protocol} (allowed: ${protocols.join(', ')})`
+        : !hosts.includes(url.hostname.toLowerCase())
+          ? `is on ${url.hostname} (allowed: ${hosts.join(', ')})`
+          : url.username !== '' || url.password !== ''
+            ? 'carries credentials'
+            : null;
   if (refusal !== null) {
     throw providerFailure('source_image', { detail: `source image ${JSON.stringify(raw.slice(0, 200))} ${refusal} (job ${request.jobId})` });
   }

@@ -21,7 +21,10 @@ export interface ProviderStartLimitOptions {
 /** `provider`, whose every generation first waits for a start within the shared limit. */
 export function limitProviderStarts(provider: ImageProvider, options: ProviderStartLimitOptions): ImageProvider {
   const limiter = new RateLimiterRedis({
-    storeClient: options.redis, keyPrefix: `${options.prefix}:provider-starts`, points: options.max, duration: (options.windowMs ?? 60_000) / 1000,
+    storeClient: options.redis,
+    keyPrefix: `${options.prefix}:provider-starts`,
+    points: options.max,
+    duration: (options.windowMs ?? 60_000) / 1000,
   });
   async function start(signal: AbortSignal | undefined): Promise<void> {
     for (;;) {

@@ -22,8 +22,9 @@ const redactedFields = ['token', 'secret', 'secretKey', 'webhookSecret', 'passwo
 /** Replaces every occurrence of each secret (and its JSON-escaped form) in a log line. */
 export function secretScrubber(secrets: readonly (string | undefined)[]): (line: string) => string {
   // Short values would match ordinary text; real tokens and keys are long.
-  const needles = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8)
-    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort((a, b) => b.length - a.length);
+  const needles = [
+    ...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)])),
+  ].sort((a, b) => b.length - a.length);
   if (needles.length === 0) return (line) => line;
   return (line) => needles.reduce((out, needle) => (out.includes(needle) ? out.replaceAll(needle, '[redacted]') : out), line);
 }
@@ -38,7 +39,9 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
   // pino-pretty as an in-process stream rather than a worker-thread transport: nothing to
   // resolve at run time, lines keep their order, and none is lost on exit (sync). Colours only
   // when the output is a terminal.
-  const destination = options.destination ?? (options.format === 'pretty' ? pinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }) : undefined);
+  const destination =
+    options.destination ??
+    (options.format === 'pretty' ? pinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }) : undefined);
   const settings = {
     level,
     base: { service: 'imagine-credits', ...bindings },

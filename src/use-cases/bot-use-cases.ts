@@ -87,7 +87,10 @@ export interface BotOutbound {
 }
 
 export function createBotUseCases(deps: BotPorts & BotOutbound) {
-  const bind = <Input, Output>(useCase: (deps: BotPorts & BotOutbound, input: Input) => Output) => (input: Input) => useCase(deps, input);
+  const bind =
+    <Input, Output>(useCase: (deps: BotPorts & BotOutbound, input: Input) => Output) =>
+    (input: Input) =>
+      useCase(deps, input);
   return {
     // Members
     requestGeneration: bind(requestGeneration),
@@ -118,10 +121,17 @@ export function createBotUseCases(deps: BotPorts & BotOutbound) {
     showAdminStats: bind(showAdminStats),
     // Discord's own events
     forgetDeletedRole: bind(forgetDeletedRole),
-    redeemEntitlement: (entitlement: PurchasedEntitlement, consume: () => Promise<void>) => redeemEntitlement({
-      ledger: deps.ledger, card: deps.card, notifier: deps.purchaseNotifier, entitlement, consume, grantTestPurchases: deps.grantTestPurchases ?? false,
-    }),
-    reverseEntitlement: (entitlement: WithdrawnEntitlement) => reverseEntitlement({ ledger: deps.ledger, card: deps.card, notifier: deps.purchaseNotifier, entitlement }),
+    redeemEntitlement: (entitlement: PurchasedEntitlement, consume: () => Promise<void>) =>
+      redeemEntitlement({
+        ledger: deps.ledger,
+        card: deps.card,
+        notifier: deps.purchaseNotifier,
+        entitlement,
+        consume,
+        grantTestPurchases: deps.grantTestPurchases ?? false,
+      }),
+    reverseEntitlement: (entitlement: WithdrawnEntitlement) =>
+      reverseEntitlement({ ledger: deps.ledger, card: deps.card, notifier: deps.purchaseNotifier, entitlement }),
   };
 }
 

@@ -13,15 +13,15 @@ export interface ChangeGuildConfigInput {
 
 export type ChangeGuildConfigRefusal =
   /** Free credits cost the operator money: above the ceiling only where the operator allows. */
-  | { readonly code: 'over_free_daily_ceiling'; readonly ceiling: number }
-  | ConfigChangeRefusal;
+  { readonly code: 'over_free_daily_ceiling'; readonly ceiling: number } | ConfigChangeRefusal;
 
 /**
  * /admin config …: one change to the guild's settings, validated, then written with its audit
  * entry (who, old → new, why) in one transaction. A refused change writes nothing.
  */
 export async function changeGuildConfig(
-  deps: GuildConfigDeps & { readonly grantPolicy: GrantPolicy }, input: ChangeGuildConfigInput,
+  deps: GuildConfigDeps & { readonly grantPolicy: GrantPolicy },
+  input: ChangeGuildConfigInput,
 ): Promise<Result<ConfigUpdate & { readonly defaults: GuildConfigDefaults }, ChangeGuildConfigRefusal>> {
   const ceiling = freeDailyCeiling(deps.grantPolicy, deps.card);
   const { change } = input;

@@ -30,7 +30,10 @@ export interface ConfirmGenerationOptions {
  */
 export async function confirmGeneration(options: ConfirmGenerationOptions): Promise<Result<ConfirmedJob, ConfirmRejection>> {
   const confirmed = await options.credits.confirmQuote({
-    quoteId: options.quoteId, userId: options.userId, priority: options.priority, deadlineAt: options.deadlineAt,
+    quoteId: options.quoteId,
+    userId: options.userId,
+    priority: options.priority,
+    deadlineAt: options.deadlineAt,
     ...(options.interaction ? { interaction: options.interaction } : {}),
   });
   if (!confirmed.ok) return confirmed;

@@ -87,13 +87,19 @@ export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteIn
   ]);
   const tier = tierName ? findTier(deps.card, tierName) : undefined;
   const forMember = async (job: ConfirmedJob, ahead: number | null): Promise<ConfirmedForMember> => ({
-    ...job, ahead, lowBalance: await lowBalanceWarning({ ledger: deps.ledger, settings, userId: input.userId, guildId: input.guildId }),
+    ...job,
+    ahead,
+    lowBalance: await lowBalanceWarning({ ledger: deps.ledger, settings, userId: input.userId, guildId: input.guildId }),
     ...(input.autoConfirmedAtMost === undefined ? {} : { autoConfirmedAtMost: input.autoConfirmedAtMost }),
   });
   const queuedAhead = (jobId: string) => deps.jobs.queuedAhead(jobId).catch(() => null);
   let answered: Promise<ConfirmedForMember> | null = null;
   const confirmed = await confirmGeneration({
-    jobs: deps.jobs, credits: deps.jobCredits, queue: deps.queue, quoteId: input.quoteId, userId: input.userId,
+    jobs: deps.jobs,
+    credits: deps.jobCredits,
+    queue: deps.queue,
+    quoteId: input.quoteId,
+    userId: input.userId,
     priority: queuePriorityRank[tier?.queuePriority ?? 'standard'],
     deadlineAt: new Date(deps.now().getTime() + (deps.jobDeadlineMs ?? defaultJobDeadlineMs)),
     interaction: input.interaction,
@@ -105,8 +111,9 @@ export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteIn
         return value;
       });
       await answered.catch(() => undefined);
-      await postQueuedMessage(deps, job.jobId, ahead)
-        .catch((error: unknown) => input.log.warn({ jobId: job.jobId, err: errorMessage(error) }, 'posting the job message failed; the worker will post it'));
+      await postQueuedMessage(deps, job.jobId, ahead).catch((error: unknown) =>
+        input.log.warn({ jobId: job.jobId, err: errorMessage(error) }, 'posting the job message failed; the worker will post it'),
+      );
     },
     onEnqueueError: (error) => input.log.warn({ quoteId: input.quoteId, err: errorMessage(error) }, 'enqueue failed; the reconciler will queue the job'),
   });
@@ -123,7 +130,7 @@ export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteIn
 async function postQueuedMessage(deps: Pick<ConfirmQuoteDeps, 'jobs' | 'jobMessages'>, jobId: string, ahead: number | null): Promise<void> {
   const job = await deps.jobs.get(jobId);
   if (job === null || job.messageId !== null) return;
-  const place = ahead ?? await deps.jobs.queuedAhead(jobId);
+  const place = ahead ?? (await deps.jobs.queuedAhead(jobId));
   await deps.jobMessages.postQueued(job, place);
   // The place it shows, so the queue-place refresher edits it only once the queue has moved.
   await deps.jobs.recordQueuePlace(jobId, place);

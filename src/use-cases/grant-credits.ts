@@ -29,15 +29,10 @@ export interface GrantCreditsInput {
 }
 
 /** A member or amount no grant or revoke can have. */
-export type CreditsInputProblem =
-  | { readonly code: 'member_is_bot' }
-  | { readonly code: 'amount_out_of_range'; readonly max: number };
+export type CreditsInputProblem = { readonly code: 'member_is_bot' } | { readonly code: 'amount_out_of_range'; readonly max: number };
 
 export type GrantCreditsRefusal =
-  | { readonly code: 'not_allowed' }
-  | CreditsInputProblem
-  | { readonly code: 'expiry_out_of_range'; readonly max: number }
-  | AdminGrantError;
+  { readonly code: 'not_allowed' } | CreditsInputProblem | { readonly code: 'expiry_out_of_range'; readonly max: number } | AdminGrantError;
 
 /** The member and amount of a grant or revoke, checked. */
 export function creditsInputProblem(member: CreditsMember, amount: number): CreditsInputProblem | null {
@@ -58,9 +53,15 @@ export async function grantCredits(
   const days = input.expiresInDays;
   if (days !== null && (days < 1 || days > maxGiftExpiryDays)) return err({ code: 'expiry_out_of_range', max: maxGiftExpiryDays });
   const granted = await deps.adminCredits.grant({
-    interactionId: input.interactionId, userId: input.member.id, guildId: input.guildId, amount: input.amount,
+    interactionId: input.interactionId,
+    userId: input.member.id,
+    guildId: input.guildId,
+    amount: input.amount,
     expiresAt: days === null ? null : new Date(deps.now().getTime() + days * dayMs),
-    actorId: input.actorId, reason: input.reason, dailyCap: permission.dailyCap, uncappedActorIds: deps.grantPolicy.ownerIds,
+    actorId: input.actorId,
+    reason: input.reason,
+    dailyCap: permission.dailyCap,
+    uncappedActorIds: deps.grantPolicy.ownerIds,
   });
   return granted.ok ? ok({ ...granted.value, dailyCap: permission.dailyCap }) : granted;
 }

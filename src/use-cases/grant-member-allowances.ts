@@ -40,11 +40,17 @@ export async function grantMemberAllowances(options: GrantMemberAllowancesOption
   const day = dailyResetWindow(now);
   const period = tierPeriodWindow(tier.period, now);
   const granted = await ledger.grantAllowances({
-    userId, guildId,
+    userId,
+    guildId,
     free: { periodKey: day.key, expiresAt: day.end, amount: options.freeDailyCredits ?? card.freeDailyCredits },
     // The key names the period's length too: moving between a weekly and a monthly tier starts a
     // new allowance rather than topping up a period of another length.
-    tier: { periodKey: `${tier.period}:${period.key}`, expiresAt: expiryWithRollover(period, tier.rolloverPeriods), tierName: tier.name, allowance: tier.allowance },
+    tier: {
+      periodKey: `${tier.period}:${period.key}`,
+      expiresAt: expiryWithRollover(period, tier.rolloverPeriods),
+      tierName: tier.name,
+      allowance: tier.allowance,
+    },
   });
   if (!granted.ok) return err(granted.error);
   return ok({ tier, freeGranted: granted.value.free, tierGranted: granted.value.tier, balance: granted.value.balance });

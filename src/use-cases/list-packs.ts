@@ -11,5 +11,8 @@ export interface PackList {
 }
 
 /** /topup: the packs and the ways to buy them. Nothing is created at the payment provider here: a session is made per click. */
-export const listPacks = (deps: { readonly card: PriceCard; readonly checkout?: Checkout | undefined }): PackList =>
-  ({ card: deps.card, offers: packOffers(deps.card), cardPayments: deps.checkout !== undefined });
+export const listPacks = (deps: { readonly card: PriceCard; readonly checkout?: Checkout | undefined }): PackList => ({
+  card: deps.card,
+  offers: packOffers(deps.card),
+  cardPayments: deps.checkout !== undefined,
+});

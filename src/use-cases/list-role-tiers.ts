@@ -25,7 +25,10 @@ export interface RoleTierList {
  * roles are known (`existingRoleIds`), mappings of roles deleted while the bot was offline are
  * forgotten first (see forgetDeletedRole).
  */
-export async function listRoleTiers(deps: RoleTierDeps, input: { readonly guildId: string; readonly existingRoleIds: ReadonlySet<string> | null }): Promise<RoleTierList> {
+export async function listRoleTiers(
+  deps: RoleTierDeps,
+  input: { readonly guildId: string; readonly existingRoleIds: ReadonlySet<string> | null },
+): Promise<RoleTierList> {
   const { card } = deps;
   let mappings = await deps.guildSettings.roleTierMappings(input.guildId);
   const forgotten: { roleId: string; tierName: string }[] = [];

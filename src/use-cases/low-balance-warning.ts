@@ -6,7 +6,10 @@ import type { Ledger } from './ports/ledger.js';
  * warning threshold (set in /settings; 0 = off), else null.
  */
 export async function lowBalanceWarning(options: {
-  readonly ledger: Ledger; readonly settings: MemberSettings; readonly userId: string; readonly guildId: string;
+  readonly ledger: Ledger;
+  readonly settings: MemberSettings;
+  readonly userId: string;
+  readonly guildId: string;
 }): Promise<number | null> {
   const threshold = options.settings.lowBalanceWarningAt;
   if (threshold <= 0) return null;

@@ -10,7 +10,9 @@ export type PurchaseNoticeStatus = { readonly status: 'sent' | 'not_needed' } | 
  * failed balance read is reported as `failed` and undoes or repeats nothing.
  */
 export async function notifyTopupChange(
-  ledger: Ledger, userId: PurchaseNotice['userId'], send: (topupBalance: number) => Promise<void>,
+  ledger: Ledger,
+  userId: PurchaseNotice['userId'],
+  send: (topupBalance: number) => Promise<void>,
 ): Promise<PurchaseNoticeStatus> {
   try {
     await send(await ledger.topupBalance(userId));

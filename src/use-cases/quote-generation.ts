@@ -96,11 +96,16 @@ export type QuoteGenerationError =
  * price card's rules come first: a refused request moves no credit (not even today's free grant)
  * and leaves no quote.
  */
-export async function quoteGeneration(deps: QuoteGenerationDeps, { member, request }: QuoteGenerationInput): Promise<Result<QuotedGeneration, QuoteGenerationError>> {
+export async function quoteGeneration(
+  deps: QuoteGenerationDeps,
+  { member, request }: QuoteGenerationInput,
+): Promise<Result<QuotedGeneration, QuoteGenerationError>> {
   const { card } = deps;
   // Side by side: each is one round trip (or a cache hit), and all three are needed.
   const [memberSettings, roleTiers, guildConfig] = await Promise.all([
-    deps.memberSettings.get(member.userId, member.guildId), deps.guildSettings.roleTiers(member.guildId), deps.guildSettings.config(member.guildId),
+    deps.memberSettings.get(member.userId, member.guildId),
+    deps.guildSettings.roleTiers(member.guildId),
+    deps.guildSettings.config(member.guildId),
   ]);
   if (!channelAllowed(guildConfig, member.channelId, member.parentChannelId)) {
     return err({ code: 'channel_not_allowed', allowedChannelIds: guildConfig.allowedChannelIds });
@@ -111,23 +116,34 @@ export async function quoteGeneration(deps: QuoteGenerationDeps, { member, reque
   const problem = promptProblem(texts);
   if (problem !== null) return err({ code: 'invalid_prompt', problem });
   const verdict = checkPrompt(texts, {
-    guildWords: guildConfig.bannedWords, guildPatterns: guildConfig.bannedPatterns, operatorWords: deps.operatorBannedWords ?? [],
+    guildWords: guildConfig.bannedWords,
+    guildPatterns: guildConfig.bannedPatterns,
+    operatorWords: deps.operatorBannedWords ?? [],
   });
   if (verdict !== null) return err({ code: 'moderated', verdict });
   const tier = resolveMemberTier(card, member.roleIds, roleTiers);
   const operation = request.operation ?? 'txt2img';
   // Upscales, variations and img2img pick a model that can do the operation; a plain image falls
   // back to the member's /settings defaults.
-  const { model, size: askedSize } = operation === 'txt2img' && request.preferredModel === undefined
-    ? applyMemberDefaults(card, tier, request, memberSettings)
-    : { model: request.model?.trim().toLowerCase() || preferredModel(card, tier, operation, request.preferredModel) || '', size: request.size?.trim() || undefined };
+  const { model, size: askedSize } =
+    operation === 'txt2img' && request.preferredModel === undefined
+      ? applyMemberDefaults(card, tier, request, memberSettings)
+      : {
+          model: request.model?.trim().toLowerCase() || preferredModel(card, tier, operation, request.preferredModel) || '',
+          size: request.size?.trim() || undefined,
+        };
   const count = request.prompts?.length ?? request.count;
-  const priced = quote(card, {
-    model, operation,
-    ...(askedSize ? { size: askedSize } : {}),
-    ...(request.steps !== undefined ? { steps: request.steps } : {}),
-    ...(count !== undefined ? { count } : {}),
-  }, tier);
+  const priced = quote(
+    card,
+    {
+      model,
+      operation,
+      ...(askedSize ? { size: askedSize } : {}),
+      ...(request.steps !== undefined ? { steps: request.steps } : {}),
+      ...(count !== undefined ? { count } : {}),
+    },
+    tier,
+  );
   if (!priced.ok) return err({ code: 'rejected', rejection: priced.error });
   const size = parseSize(priced.value.size)!;
   const seed = request.seed ?? deps.randomSeed();
@@ -136,24 +152,45 @@ export async function quoteGeneration(deps: QuoteGenerationDeps, { member, reque
   // The quote row does not depend on the member's allowances, only the balance shown with it
   // does: store the quote while today's grants are made and the balance read (one round trip
   // each, side by side). A refused request (above) granted nothing.
-  const [quoteId, allowances] = await Promise.all([deps.jobs.createQuote({
-    userId: member.userId, guildId: member.guildId, channelId: member.channelId,
-    request: {
-      model: priced.value.model, providerModelId: priced.value.providerModelId, operation,
-      prompt: request.prompt, ...(negativePrompt ? { negativePrompt } : {}),
-      ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
-      ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
-      width: size.width, height: size.height, steps: priced.value.steps, count: priced.value.count, seed,
-      ...(request.prompts ? { prompts: [...request.prompts] } : {}),
-      ...(allowsNsfwIn(guildConfig, member.channelAgeRestricted === true) ? { allowNsfw: true as const } : {}),
-      ...(guildConfig.spoilerResults ? { spoiler: true as const } : {}),
-      ...(guildConfig.maxRunningJobsPerMember === null ? {} : { maxRunningJobsPerMember: guildConfig.maxRunningJobsPerMember }),
-    },
-    breakdown: priced.value.breakdown, price: priced.value.total, tierName: tier.name, expiresAt,
-  }), grantMemberAllowances({
-    ledger: deps.ledger, card, now, userId: member.userId, guildId: member.guildId, roleIds: member.roleIds, roleTiers,
-    ...freeDailyOf(guildConfig),
-  })]);
+  const [quoteId, allowances] = await Promise.all([
+    deps.jobs.createQuote({
+      userId: member.userId,
+      guildId: member.guildId,
+      channelId: member.channelId,
+      request: {
+        model: priced.value.model,
+        providerModelId: priced.value.providerModelId,
+        operation,
+        prompt: request.prompt,
+        ...(negativePrompt ? { negativePrompt } : {}),
+        ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
+        ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
+        width: size.width,
+        height: size.height,
+        steps: priced.value.steps,
+        count: priced.value.count,
+        seed,
+        ...(request.prompts ? { prompts: [...request.prompts] } : {}),
+        ...(allowsNsfwIn(guildConfig, member.channelAgeRestricted === true) ? { allowNsfw: true as const } : {}),
+        ...(guildConfig.spoilerResults ? { spoiler: true as const } : {}),
+        ...(guildConfig.maxRunningJobsPerMember === null ? {} : { maxRunningJobsPerMember: guildConfig.maxRunningJobsPerMember }),
+      },
+      breakdown: priced.value.breakdown,
+      price: priced.value.total,
+      tierName: tier.name,
+      expiresAt,
+    }),
+    grantMemberAllowances({
+      ledger: deps.ledger,
+      card,
+      now,
+      userId: member.userId,
+      guildId: member.guildId,
+      roleIds: member.roleIds,
+      roleTiers,
+      ...freeDailyOf(guildConfig),
+    }),
+  ]);
   // A quote row left behind here is never shown to anyone: it expires unconfirmed.
   if (!allowances.ok) return allowances;
   return ok({ quoteId, quote: priced.value, seed, available: allowances.value.balance.available, expiresAt, memberSettings });

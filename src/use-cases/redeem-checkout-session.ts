@@ -17,11 +17,7 @@ export interface RedeemCheckoutOptions {
 }
 
 export type RedeemCheckoutError =
-  | { readonly code: 'not_paid' }
-  | CheckoutMetadataProblem
-  | { readonly code: 'unknown_pack'; readonly packId: string }
-  | CheckoutMismatch
-  | LedgerError;
+  { readonly code: 'not_paid' } | CheckoutMetadataProblem | { readonly code: 'unknown_pack'; readonly packId: string } | CheckoutMismatch | LedgerError;
 
 export interface RedeemedCheckout {
   readonly pack: Pack;
@@ -52,8 +48,14 @@ export async function redeemCheckoutSession(options: RedeemCheckoutOptions): Pro
   const matches = checkoutMatchesPack(pack, checkout, credits);
   if (!matches.ok) return matches;
   const granted = await options.ledger.grant({
-    key: checkoutGrantKey(checkout.sessionId), userId, guildId: null, kind: 'topup',
-    amount: credits, expiresAt: null, actorId: 'stripe', reason: `bought ${pack.label ?? pack.id} by card (Stripe Checkout ${checkout.sessionId})`,
+    key: checkoutGrantKey(checkout.sessionId),
+    userId,
+    guildId: null,
+    kind: 'topup',
+    amount: credits,
+    expiresAt: null,
+    actorId: 'stripe',
+    reason: `bought ${pack.label ?? pack.id} by card (Stripe Checkout ${checkout.sessionId})`,
   });
   if (!granted.ok) return granted;
   if (granted.value.replayed) return ok({ pack, userId, granted: granted.value, notice: { status: 'not_needed' } });

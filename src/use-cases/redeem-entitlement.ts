@@ -69,8 +69,13 @@ export async function redeemEntitlement(options: RedeemEntitlementOptions): Prom
     return err({ code: 'test_purchase' });
   }
   const granted = await options.ledger.grant({
-    key: entitlementGrantKey(entitlement.id), userId: entitlement.userId, guildId: null, kind: 'topup',
-    amount: pack.credits, expiresAt: null, actorId: 'discord',
+    key: entitlementGrantKey(entitlement.id),
+    userId: entitlement.userId,
+    guildId: null,
+    kind: 'topup',
+    amount: pack.credits,
+    expiresAt: null,
+    actorId: 'discord',
     reason: `bought ${pack.label ?? pack.id} (${entitlement.test ? 'test purchase, ' : ''}entitlement ${entitlement.id})`,
   });
   if (!granted.ok) return granted;

@@ -33,7 +33,12 @@ export interface QueuePlaceRefreshOptions {
 const staleness = ({ shown, ahead }: StaleQueuePlace) => (shown === null ? Number.POSITIVE_INFINITY : Math.abs(shown - ahead));
 
 /** The stale places one round edits: most changed first, within each budget's share. */
-export function pickQueuePlaceEdits(stale: readonly StaleQueuePlace[], budgetOf: (place: StaleQueuePlace) => string, maxEdits: number, maxPerChannel: number): StaleQueuePlace[] {
+export function pickQueuePlaceEdits(
+  stale: readonly StaleQueuePlace[],
+  budgetOf: (place: StaleQueuePlace) => string,
+  maxEdits: number,
+  maxPerChannel: number,
+): StaleQueuePlace[] {
   const spent = new Map<string, number>();
   const picked: StaleQueuePlace[] = [];
   for (const place of [...stale].sort((a, b) => staleness(b) - staleness(a) || a.ahead - b.ahead)) {
@@ -53,23 +58,25 @@ export async function refreshQueuePlaces(options: QueuePlaceRefreshOptions): Pro
   const maxEdits = options.maxEdits ?? 10;
   const stale = (await options.jobs.staleQueuePlaces(maxEdits * 5)).filter((place) => place.job.messageId !== null);
   const edits = pickQueuePlaceEdits(stale, (place) => options.jobMessages.budgetOf(place.job), maxEdits, options.maxEditsPerChannel ?? 2);
-  const updated = await Promise.all(edits.map(async ({ job, ahead }) => {
-    // A margin past the edit's own limit: by the time the mark expires the edit is settled or abandoned.
-    if (!(await options.jobs.beginQueuePlaceEdit(job.id, new Date(Date.now() + editTimeoutMs + 500)))) return 0;
-    let shown: number | null = null;
-    try {
-      const edited = await options.jobMessages.showQueuePlace(job, ahead, AbortSignal.timeout(editTimeoutMs));
-      // A deleted message (false) has nothing to update: the worker posts a new one when the job starts.
-      shown = ahead;
-      return edited ? 1 : 0;
-    } catch (error) {
-      // Lost permission, timeout: the place stays stale and is tried again next round.
-      options.log?.warn({ jobId: job.id, err: errorMessage(error) }, 'could not update a queued job message');
-      return 0;
-    } finally {
-      await options.jobs.recordQueuePlace(job.id, shown);
-    }
-  }));
+  const updated = await Promise.all(
+    edits.map(async ({ job, ahead }) => {
+      // A margin past the edit's own limit: by the time the mark expires the edit is settled or abandoned.
+      if (!(await options.jobs.beginQueuePlaceEdit(job.id, new Date(Date.now() + editTimeoutMs + 500)))) return 0;
+      let shown: number | null = null;
+      try {
+        const edited = await options.jobMessages.showQueuePlace(job, ahead, AbortSignal.timeout(editTimeoutMs));
+        // A deleted message (false) has nothing to update: the worker posts a new one when the job starts.
+        shown = ahead;
+        return edited ? 1 : 0;
+      } catch (error) {
+        // Lost permission, timeout: the place stays stale and is tried again next round.
+        options.log?.warn({ jobId: job.id, err: errorMessage(error) }, 'could not update a queued job message');
+        return 0;
+      } finally {
+        await options.jobs.recordQueuePlace(job.id, shown);
+      }
+    }),
+  );
   return updated.reduce<number>((sum, n) => sum + n, 0);
 }
 
@@ -77,8 +84,9 @@ export async function refreshQueuePlaces(options: QueuePlaceRefreshOptions): Pro
 export function startQueuePlaceRefresher(options: QueuePlaceRefreshOptions & { readonly everyMs?: number }): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = running.then(() => refreshQueuePlaces(options)).catch((error: unknown) =>
-      options.log?.warn({ err: errorMessage(error) }, 'refreshing queue places failed; will retry'));
+    running = running
+      .then(() => refreshQueuePlaces(options))
+      .catch((error: unknown) => options.log?.warn({ err: errorMessage(error) }, 'refreshing queue places failed; will retry'));
   }, options.everyMs ?? 5000);
   timer.unref();
   return async () => {

@@ -19,7 +19,10 @@ export const discordActor = 'discord';
  * /admin tier remove: the role stops giving its tier; the removal and its audit row are one
  * write. Members keep what was already granted until it expires. Resolves with the tier it gave.
  */
-export async function removeRoleTier(deps: { readonly guildSettings: GuildSettingsStore }, input: RemoveRoleTierInput): Promise<Result<string, RemoveRoleTierRefusal>> {
+export async function removeRoleTier(
+  deps: { readonly guildSettings: GuildSettingsStore },
+  input: RemoveRoleTierInput,
+): Promise<Result<string, RemoveRoleTierRefusal>> {
   if (input.role.id === input.guildId) return err({ code: 'everyone_role' });
   const previous = (await deps.guildSettings.roleTierMappings(input.guildId)).find((mapping) => mapping.roleId === input.role.id)?.tierName;
   const note = { actorId: input.actorId, roleName: input.role.name, ...(input.reason ? { reason: input.reason } : {}) };
@@ -34,7 +37,10 @@ export async function removeRoleTier(deps: { readonly guildSettings: GuildSettin
  * while the bot was offline). Nobody can hold a deleted role, so members lose nothing. Resolves
  * with the tier it gave, or null when it gave none.
  */
-export async function forgetDeletedRole(deps: { readonly guildSettings: GuildSettingsStore }, input: { readonly guildId: string; readonly role: GuildRole }): Promise<string | null> {
+export async function forgetDeletedRole(
+  deps: { readonly guildSettings: GuildSettingsStore },
+  input: { readonly guildId: string; readonly role: GuildRole },
+): Promise<string | null> {
   const removed = await removeRoleTier(deps, { ...input, actorId: discordActor, reason: 'the role was deleted in Discord' });
   return removed.ok ? removed.value : null;
 }

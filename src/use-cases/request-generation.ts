@@ -22,16 +22,26 @@ export type RequestedGeneration =
  * /imagine and /batch: the quote — or, when its price is within the member's auto-confirm
  * threshold (/settings), the confirmation itself, through the same path as the Generate button.
  */
-export async function requestGeneration(deps: RequestGenerationDeps, input: RequestGenerationInput): Promise<Result<RequestedGeneration, QuoteGenerationError>> {
+export async function requestGeneration(
+  deps: RequestGenerationDeps,
+  input: RequestGenerationInput,
+): Promise<Result<RequestedGeneration, QuoteGenerationError>> {
   const quoted = await quoteGeneration(deps, input);
   if (!quoted.ok) return quoted;
   const { quoteId, quote, memberSettings } = quoted.value;
   if (!shouldAutoConfirm(memberSettings, quote.total)) return ok({ kind: 'quoted', quoted: quoted.value });
   const confirmed = await confirmQuote(deps, {
-    ...input.confirmation, quoteId, userId: input.member.userId, guildId: input.member.guildId,
-    tierName: quote.tier, settings: memberSettings, autoConfirmedAtMost: memberSettings.autoConfirmMaxCredits,
+    ...input.confirmation,
+    quoteId,
+    userId: input.member.userId,
+    guildId: input.member.guildId,
+    tierName: quote.tier,
+    settings: memberSettings,
+    autoConfirmedAtMost: memberSettings.autoConfirmMaxCredits,
   });
-  return ok(confirmed.ok
-    ? { kind: 'auto_confirmed', quoted: quoted.value, confirmed: confirmed.value }
-    : { kind: 'not_auto_confirmed', quoted: quoted.value, rejection: confirmed.error });
+  return ok(
+    confirmed.ok
+      ? { kind: 'auto_confirmed', quoted: quoted.value, confirmed: confirmed.value }
+      : { kind: 'not_auto_confirmed', quoted: quoted.value, rejection: confirmed.error },
+  );
 }

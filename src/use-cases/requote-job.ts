@@ -5,7 +5,14 @@ import { attachmentLinkExpiry } from '../domain/jobs/source-attachment.js';
 import { err, type Result } from '../domain/result.js';
 import type { JobMessages } from './ports/job-messages.js';
 import type { JobRecord, JobStore } from './ports/job-store.js';
-import { quoteGeneration, type MemberRequest, type QuoteGenerationDeps, type QuoteGenerationError, type QuotedGeneration, type QuotingMember } from './quote-generation.js';
+import {
+  quoteGeneration,
+  type MemberRequest,
+  type QuoteGenerationDeps,
+  type QuoteGenerationError,
+  type QuotedGeneration,
+  type QuotingMember,
+} from './quote-generation.js';
 
 export type RequoteAction = 'reroll' | 'upscale' | 'variation';
 
@@ -45,7 +52,11 @@ function requestFor(deps: RequoteJobDeps, job: JobRecord, input: RequoteJobInput
     return {
       ok: true,
       value: {
-        ...common, operation: request.operation, model: request.model, steps: request.steps, count: request.count,
+        ...common,
+        operation: request.operation,
+        model: request.model,
+        steps: request.steps,
+        count: request.count,
         ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
         ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
       },
@@ -57,7 +68,10 @@ function requestFor(deps: RequoteJobDeps, job: JobRecord, input: RequoteJobInput
   return {
     ok: true,
     value: {
-      ...common, operation: input.action, preferredModel: request.model, count: input.action === 'upscale' ? 1 : request.count,
+      ...common,
+      operation: input.action,
+      preferredModel: request.model,
+      count: input.action === 'upscale' ? 1 : request.count,
       sourceImage: { channelId: job.channelId, messageId: job.messageId, ...location },
     },
   };

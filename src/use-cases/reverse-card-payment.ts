@@ -47,8 +47,10 @@ export async function reverseCardPayment(options: ReverseCardPaymentOptions): Pr
   const { reversal, ledger } = options;
   if (reversal.kind === 'dispute_won') {
     const restored = await ledger.restoreReversal({
-      reversalKey: reversalKey.dispute(reversal.disputeId), key: reversalKey.disputeWon(reversal.disputeId),
-      actorId: 'stripe', reason: `dispute ${reversal.disputeId} won: credits given back`,
+      reversalKey: reversalKey.dispute(reversal.disputeId),
+      key: reversalKey.disputeWon(reversal.disputeId),
+      actorId: 'stripe',
+      reason: `dispute ${reversal.disputeId} won: credits given back`,
     });
     if (!restored.ok) return restored;
     if (restored.value === null) return err({ code: 'nothing_to_restore', disputeId: reversal.disputeId });
@@ -62,14 +64,24 @@ export async function reverseCardPayment(options: ReverseCardPaymentOptions): Pr
   const metadata = parseCheckoutMetadata(session.metadata);
   if (!metadata.ok) return metadata;
   const { credits } = metadata.value;
-  const [key, target, reason] = reversal.kind === 'refunded'
-    ? [reversalKey.refund(reversal.chargeId, reversal.refundedCents), refundTarget(credits, reversal.paidCents, reversal.refundedCents), `card payment refunded (charge ${reversal.chargeId})`]
-    : [reversalKey.dispute(reversal.disputeId), credits, `card payment disputed (dispute ${reversal.disputeId})`];
+  const [key, target, reason] =
+    reversal.kind === 'refunded'
+      ? [
+          reversalKey.refund(reversal.chargeId, reversal.refundedCents),
+          refundTarget(credits, reversal.paidCents, reversal.refundedCents),
+          `card payment refunded (charge ${reversal.chargeId})`,
+        ]
+      : [reversalKey.dispute(reversal.disputeId), credits, `card payment disputed (dispute ${reversal.disputeId})`];
   const reversed = await ledger.reversePurchase({ key, purchaseKey: checkoutGrantKey(session.sessionId), targetCredits: target, actorId: 'stripe', reason });
   if (!reversed.ok) return reversed;
   const { userId, taken, shortfall, outcome } = reversed.value;
   if (outcome !== 'reversed') return ok({ userId, credits: 0, alreadySpent: shortfall, notice: { status: 'not_needed' } });
-  return ok({ userId, credits: taken, alreadySpent: shortfall, notice: await tell(options, { userId, change: reversal.kind, credits: taken, alreadySpent: shortfall }) });
+  return ok({
+    userId,
+    credits: taken,
+    alreadySpent: shortfall,
+    notice: await tell(options, { userId, change: reversal.kind, credits: taken, alreadySpent: shortfall }),
+  });
 }
 
 const tell = (options: ReverseCardPaymentOptions, notice: Omit<ReversalNotice, 'topupBalance'>): Promise<PurchaseNoticeStatus> =>

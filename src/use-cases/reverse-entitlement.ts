@@ -49,16 +49,25 @@ export async function reverseEntitlement(options: ReverseEntitlementOptions): Pr
   const { entitlement } = options;
   const purchaseKey = entitlementGrantKey(entitlement.id);
   const reversed = await options.ledger.reversePurchase({
-    key: entitlementWithdrawalKey(entitlement.id), purchaseKey, targetCredits: 'all', actorId: 'discord',
+    key: entitlementWithdrawalKey(entitlement.id),
+    purchaseKey,
+    targetCredits: 'all',
+    actorId: 'discord',
     reason: `Discord purchase ${entitlement.why === 'deleted' ? 'refunded or deleted' : 'ended'} (entitlement ${entitlement.id})`,
   });
   if (!reversed.ok) return reversed;
   const { userId, outcome, taken, shortfall } = reversed.value;
   if (outcome !== 'reversed') return ok({ userId, outcome, credits: 0, alreadySpent: shortfall, notice: { status: 'not_needed' } });
   const pack = packForSku(options.card, entitlement.skuId);
-  const notice = await notifyTopupChange(options.ledger, userId, (topupBalance) => options.notifier.purchaseReversed({
-    userId, change: 'discord_withdrawn', credits: taken, alreadySpent: shortfall, topupBalance,
-    ...(pack ? { packName: pack.label ?? pack.id } : {}),
-  }));
+  const notice = await notifyTopupChange(options.ledger, userId, (topupBalance) =>
+    options.notifier.purchaseReversed({
+      userId,
+      change: 'discord_withdrawn',
+      credits: taken,
+      alreadySpent: shortfall,
+      topupBalance,
+      ...(pack ? { packName: pack.label ?? pack.id } : {}),
+    }),
+  );
   return ok({ userId, outcome, credits: taken, alreadySpent: shortfall, notice });
 }

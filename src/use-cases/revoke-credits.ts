@@ -21,7 +21,12 @@ export async function revokeCredits(deps: { readonly ledger: Ledger }, input: Re
   const problem = creditsInputProblem(input.member, input.amount);
   if (problem !== null) return err(problem);
   return deps.ledger.revoke({
-    key: `admin-revoke:${input.interactionId}`, userId: input.member.id, guildId: input.guildId, amount: input.amount,
-    kinds: ['grant'], actorId: input.actorId, reason: input.reason,
+    key: `admin-revoke:${input.interactionId}`,
+    userId: input.member.id,
+    guildId: input.guildId,
+    amount: input.amount,
+    kinds: ['grant'],
+    actorId: input.actorId,
+    reason: input.reason,
   });
 }

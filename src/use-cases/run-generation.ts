@@ -30,7 +30,13 @@ export interface RunGenerationOptions {
 
 export type RunOutcome =
   /** `userId`: whose job it was (their next job may now run). */
-  | { readonly kind: 'finished'; readonly status: 'succeeded' | 'partial' | 'failed'; readonly charged: number; readonly refunded: number; readonly userId: string }
+  | {
+      readonly kind: 'finished';
+      readonly status: 'succeeded' | 'partial' | 'failed';
+      readonly charged: number;
+      readonly refunded: number;
+      readonly userId: string;
+    }
   /** Ended earlier, by another worker or the reaper: nothing was done. */
   | { readonly kind: 'already_finished' }
   /**
@@ -63,8 +69,10 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
   const maxRunningForMember = options.maxRunningJobs(current);
   const claimed = await jobs.claim(jobId, workerId, leaseMs, { maxRunningForMember });
   switch (claimed.kind) {
-    case 'finished': return { kind: 'already_finished' };
-    case 'held_elsewhere': return { kind: 'held_elsewhere' };
+    case 'finished':
+      return { kind: 'already_finished' };
+    case 'held_elsewhere':
+      return { kind: 'held_elsewhere' };
     case 'member_limit':
       log.debug({ userId: current.userId, running: claimed.running, limit: maxRunningForMember }, 'member at their running-job limit; deferred');
       return { kind: 'deferred' };
@@ -75,7 +83,8 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
         ? { kind: 'already_finished' }
         : { kind: 'finished', status: 'failed', charged: 0, refunded: ended.refunded, userId: current.userId };
     }
-    case 'claimed': break;
+    case 'claimed':
+      break;
   }
   const { job } = claimed;
   log.info({ model: job.request.model, count: job.request.count, userId: job.userId, guildId: job.guildId }, 'generating');
@@ -86,12 +95,18 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
     void options.delivery.reportProgress(job, {}).catch(() => undefined);
     const sourceImageUrl = await resolveSourceImage(job, options.delivery);
     const result = await options.provider.generate(
-      { jobId, model: { name: job.request.model, providerModelId: job.request.providerModelId }, ...pickRender(job), ...(sourceImageUrl ? { sourceImageUrl } : {}) },
+      {
+        jobId,
+        model: { name: job.request.model, providerModelId: job.request.providerModelId },
+        ...pickRender(job),
+        ...(sourceImageUrl ? { sourceImageUrl } : {}),
+      },
       {
         predictions: jobs.predictions,
         onProgress: (progress) => void options.delivery.reportProgress(job, progress).catch(() => undefined),
         ...(options.signal ? { signal: options.signal } : {}),
-        log, finalAttempt: options.finalAttempt,
+        log,
+        finalAttempt: options.finalAttempt,
       },
     );
     // Deliver only while this worker still holds the job: once it was timed out (and refunded) or
@@ -125,7 +140,13 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
     const message = error instanceof ProviderError ? error.memberMessage : unexpectedMessage;
     const reason = error instanceof ProviderError ? error.reason : 'internal_error';
     log.warn({ reason, err: errorMessage(error) }, 'job failed; refunding');
-    const finished = await options.credits.finish(jobId, { delivered: 0, failureReason: reason, memberMessage: message, providerCostUsd: null, predictTimeSeconds: null });
+    const finished = await options.credits.finish(jobId, {
+      delivered: 0,
+      failureReason: reason,
+      memberMessage: message,
+      providerCostUsd: null,
+      predictTimeSeconds: null,
+    });
     if (!finished.replayed) await options.delivery.reportFailure(job, message, finished.refunded).catch(() => undefined);
     return { kind: 'finished', status: finished.status, charged: finished.charged, refunded: finished.refunded, userId: job.userId };
   } finally {
@@ -140,7 +161,9 @@ async function resolveSourceImage(job: JobRecord, delivery: ImageDelivery): Prom
   if (job.request.sourceImage === undefined || delivery.sourceImageUrl === undefined) return job.request.sourceImageUrl;
   const url = await delivery.sourceImageUrl(job);
   if (url === null) {
-    throw new ProviderError('source_image', 'The image to work from is gone (its message was deleted). Your credits were refunded.', { detail: `source image of job ${job.id} not found` });
+    throw new ProviderError('source_image', 'The image to work from is gone (its message was deleted). Your credits were refunded.', {
+      detail: `source image of job ${job.id} not found`,
+    });
   }
   return url;
 }
@@ -148,7 +171,13 @@ async function resolveSourceImage(job: JobRecord, delivery: ImageDelivery): Prom
 function pickRender({ request }: JobRecord) {
   const { operation, prompt, width, height, steps, count, seed } = request;
   return {
-    operation, prompt, width, height, steps, count, seed,
+    operation,
+    prompt,
+    width,
+    height,
+    steps,
+    count,
+    seed,
     ...(request.negativePrompt === undefined ? {} : { negativePrompt: request.negativePrompt }),
     ...(request.sourceImageUrl === undefined ? {} : { sourceImageUrl: request.sourceImageUrl }),
     ...(request.prompts === undefined ? {} : { prompts: request.prompts }),

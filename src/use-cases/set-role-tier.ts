@@ -41,7 +41,10 @@ export type SetRoleTierRefusal =
  * /admin tier set: the role gives the tier from now on, in the admin's name; the mapping and its
  * audit row (from → to, why) are one write. Refused, nothing changes.
  */
-export async function setRoleTier(deps: RoleTierDeps, input: SetRoleTierInput): Promise<Result<{ readonly tier: Tier; readonly previous: string | null }, SetRoleTierRefusal>> {
+export async function setRoleTier(
+  deps: RoleTierDeps,
+  input: SetRoleTierInput,
+): Promise<Result<{ readonly tier: Tier; readonly previous: string | null }, SetRoleTierRefusal>> {
   const { card, grantPolicy } = deps;
   if (input.role.id === input.guildId) return err({ code: 'everyone_role' });
   const wanted = input.tierName.trim().toLowerCase();
@@ -58,6 +61,9 @@ export async function setRoleTier(deps: RoleTierDeps, input: SetRoleTierInput): 
   // The same tier again changes nothing — unless the mapping was not in effect and this admin may
   // give the tier: then it is made again in their name, and is in effect from now on.
   if (mapping?.tierName === tier.name && mayGiveTier(grantPolicy, mapping.setBy, tier)) return err({ code: 'unchanged', tier });
-  await deps.guildSettings.setRoleTier(input.guildId, input.role.id, tier.name, input.actorId, { roleName: input.role.name, ...(input.reason ? { reason: input.reason } : {}) });
+  await deps.guildSettings.setRoleTier(input.guildId, input.role.id, tier.name, input.actorId, {
+    roleName: input.role.name,
+    ...(input.reason ? { reason: input.reason } : {}),
+  });
   return ok({ tier, previous: mapping?.tierName ?? null });
 }

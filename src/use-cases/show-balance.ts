@@ -27,12 +27,14 @@ export interface ShowBalanceInput {
 
 export type ShownBalance =
   | {
-    readonly kind: 'own'; readonly balance: Balance; readonly creditsPerDollar: number;
-    /** The member's tier; undefined when today's allowances could not be granted (the balance is then as it stood). */
-    readonly tier: Tier | undefined;
-    /** Price of one image at the tier's default model, to say what the balance buys. */
-    readonly unitPrice: number | null;
-  }
+      readonly kind: 'own';
+      readonly balance: Balance;
+      readonly creditsPerDollar: number;
+      /** The member's tier; undefined when today's allowances could not be granted (the balance is then as it stood). */
+      readonly tier: Tier | undefined;
+      /** Price of one image at the tier's default model, to say what the balance buys. */
+      readonly unitPrice: number | null;
+    }
   /** Another member's credits, for an admin: read only (looking grants them nothing). */
   | { readonly kind: 'other'; readonly balance: Balance; readonly creditsPerDollar: number }
   | { readonly kind: 'not_admin' };
@@ -49,7 +51,14 @@ export async function showBalance(deps: ShowBalanceDeps, input: ShowBalanceInput
   }
   const [roleTiers, config] = await Promise.all([deps.guildSettings.roleTiers(input.guildId), deps.guildSettings.config(input.guildId)]);
   const allowances = await grantMemberAllowances({
-    ledger: deps.ledger, card, now: deps.now(), userId: input.userId, guildId: input.guildId, roleIds: input.roleIds, roleTiers, ...freeDailyOf(config),
+    ledger: deps.ledger,
+    card,
+    now: deps.now(),
+    userId: input.userId,
+    guildId: input.guildId,
+    roleIds: input.roleIds,
+    roleTiers,
+    ...freeDailyOf(config),
   });
   const balance = allowances.ok ? allowances.value.balance : await deps.ledger.balance(input.userId, input.guildId);
   const tier = allowances.ok ? allowances.value.tier : undefined;

@@ -16,10 +16,15 @@ export interface GuildConfigDeps {
   readonly operatorBannedWords?: readonly string[] | undefined;
 }
 
-export const guildConfigDefaults = (deps: GuildConfigDeps): GuildConfigDefaults =>
-  ({ freeDailyCredits: deps.card.freeDailyCredits, operatorWordCount: deps.operatorBannedWords?.length ?? 0 });
+export const guildConfigDefaults = (deps: GuildConfigDeps): GuildConfigDefaults => ({
+  freeDailyCredits: deps.card.freeDailyCredits,
+  operatorWordCount: deps.operatorBannedWords?.length ?? 0,
+});
 
 /** /admin config show: the guild's settings as they take effect, with the defaults they fall back to. */
-export async function showGuildConfig(deps: GuildConfigDeps, input: { readonly guildId: string }): Promise<{ readonly config: GuildConfig; readonly defaults: GuildConfigDefaults }> {
+export async function showGuildConfig(
+  deps: GuildConfigDeps,
+  input: { readonly guildId: string },
+): Promise<{ readonly config: GuildConfig; readonly defaults: GuildConfigDefaults }> {
   return { config: await deps.guildSettings.config(input.guildId), defaults: guildConfigDefaults(deps) };
 }

@@ -18,7 +18,10 @@ export type ShowJobProblem = { readonly code: 'not_found' | 'still_running' | 'f
  * /show job: a past job with delivered images on a message, for its owner or a server admin of
  * its guild. The images themselves are fetched again from that message by the caller.
  */
-export async function showJob(deps: { readonly jobs: JobStore }, input: ShowJobInput): Promise<Result<JobRecord & { readonly messageId: string }, ShowJobProblem>> {
+export async function showJob(
+  deps: { readonly jobs: JobStore },
+  input: ShowJobInput,
+): Promise<Result<JobRecord & { readonly messageId: string }, ShowJobProblem>> {
   const job = await deps.jobs.get(input.jobId);
   if (job === null || job.guildId !== input.guildId || (job.userId !== input.userId && !input.askerIsAdmin)) return err({ code: 'not_found' });
   if (job.status === 'queued' || job.status === 'running') return err({ code: 'still_running' });
@@ -26,4 +29,3 @@ export async function showJob(deps: { readonly jobs: JobStore }, input: ShowJobI
   if (job.messageId === null) return err({ code: 'never_posted' });
   return ok({ ...job, messageId: job.messageId });
 }
-

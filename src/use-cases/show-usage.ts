@@ -25,7 +25,10 @@ export interface ShownUsage {
 }
 
 /** /usage: what the member's finished jobs in this guild cost over the last `days` days, by day, model and operation. */
-export async function showUsage(deps: { readonly usage: UsageReader; readonly card: PriceCard; readonly now: () => Date }, input: ShowUsageInput): Promise<Result<ShownUsage, UsageProblem>> {
+export async function showUsage(
+  deps: { readonly usage: UsageReader; readonly card: PriceCard; readonly now: () => Date },
+  input: ShowUsageInput,
+): Promise<Result<ShownUsage, UsageProblem>> {
   if (input.days < 1 || input.days > maxUsageDays) return err({ code: 'days_out_of_range', max: maxUsageDays });
   const models = Object.keys(deps.card.models);
   if (input.model !== undefined && !models.includes(input.model)) return err({ code: 'unknown_model', guess: closestKey(input.model, models), models });

@@ -14,16 +14,15 @@ export interface StartCheckoutInput {
 }
 
 export type CheckoutProblem =
-  | { readonly code: 'card_payments_off' }
-  | { readonly code: 'pack_not_sold' }
-  | { readonly code: 'checkout_unavailable'; readonly detail: string };
+  { readonly code: 'card_payments_off' } | { readonly code: 'pack_not_sold' } | { readonly code: 'checkout_unavailable'; readonly detail: string };
 
 /**
  * "Buy with card" under /topup: a Stripe Checkout session for the member who clicked, in this
  * guild. The webhook grants the pack once it is paid.
  */
 export async function startCheckout(
-  deps: { readonly card: PriceCard; readonly checkout?: Checkout | undefined }, input: StartCheckoutInput,
+  deps: { readonly card: PriceCard; readonly checkout?: Checkout | undefined },
+  input: StartCheckoutInput,
 ): Promise<Result<{ readonly pack: Pack; readonly session: CheckoutSession }, CheckoutProblem>> {
   if (!deps.checkout) return err({ code: 'card_payments_off' });
   const pack = findPack(deps.card, input.packId);

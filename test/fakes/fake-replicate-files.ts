@@ -39,10 +39,14 @@ export async function serveOutput(res: ServerResponse, path: string, predictions
 
 export async function serveSource(res: ServerResponse, path: string): Promise<void> {
   const name = path.slice('/sources/'.length);
-  const file = name === 'ok.png' ? { type: 'image/png', body: await smallPng(0) }
-    : name === 'big.png' ? { type: 'image/png', body: Buffer.alloc(1024 * 1024) }
-    : name === 'page.html' ? { type: 'text/html', body: Buffer.from('<html></html>') }
-    : null;
+  const file =
+    name === 'ok.png'
+      ? { type: 'image/png', body: await smallPng(0) }
+      : name === 'big.png'
+        ? { type: 'image/png', body: Buffer.alloc(1024 * 1024) }
+        : name === 'page.html'
+          ? { type: 'text/html', body: Buffer.from('<html></html>') }
+          : null;
   if (!file) return send(res, 404, { detail: 'Not found.' });
   // Explicit length: Node leaves it out of HEAD answers otherwise, and the CDN sends it.
   res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length }).end(file.body);
@@ -66,7 +70,9 @@ const pngs = new Map<number, Promise<Buffer>>();
 function smallPng(n: number): Promise<Buffer> {
   let png = pngs.get(n);
   if (!png) {
-    png = sharp({ create: { width: 16, height: 16, channels: 3, background: { r: (n * 70) % 256, g: 120, b: 200 } } }).png().toBuffer();
+    png = sharp({ create: { width: 16, height: 16, channels: 3, background: { r: (n * 70) % 256, g: 120, b: 200 } } })
+      .png()
+      .toBuffer();
     pngs.set(n, png);
   }
   return png;

@@ -219,8 +219,19 @@ export class FakeReplicate {
 
   private newPrediction(model: string, version: string, input: Record<string, unknown>, script: FakeScript, createdAt: Date): FakePrediction {
     const prediction: FakePrediction = {
-      id: randomBytes(13).toString('hex'), model, version, input, createdAt, script,
-      status: 'starting', polls: 0, getErrorsServed: 0, logs: [], output: null, error: null, completedAt: null,
+      id: randomBytes(13).toString('hex'),
+      model,
+      version,
+      input,
+      createdAt,
+      script,
+      status: 'starting',
+      polls: 0,
+      getErrorsServed: 0,
+      logs: [],
+      output: null,
+      error: null,
+      completedAt: null,
     };
     this.predictions.set(prediction.id, prediction);
     return prediction;
@@ -229,8 +240,16 @@ export class FakeReplicate {
   private json(p: FakePrediction): Record<string, unknown> {
     const done = p.status === 'succeeded' || p.status === 'failed';
     return {
-      id: p.id, model: p.model, version: p.version, input: p.input, logs: p.logs.join('\n'),
-      output: p.output, error: p.error, status: p.status, source: 'api', data_removed: false,
+      id: p.id,
+      model: p.model,
+      version: p.version,
+      input: p.input,
+      logs: p.logs.join('\n'),
+      output: p.output,
+      error: p.error,
+      status: p.status,
+      source: 'api',
+      data_removed: false,
       created_at: p.createdAt.toISOString(),
       started_at: p.status === 'starting' ? null : p.createdAt.toISOString(),
       completed_at: p.completedAt?.toISOString() ?? null,

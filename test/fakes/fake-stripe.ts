@@ -39,8 +39,10 @@ export function decodeStripeForm(body: string): FormObject {
   return root;
 }
 
-const stripeError = (status: number, type: string, message: string, param?: string) =>
-  ({ status, body: { error: { type, message, ...(param ? { param } : {}) } } });
+const stripeError = (status: number, type: string, message: string, param?: string) => ({
+  status,
+  body: { error: { type, message, ...(param ? { param } : {}) } },
+});
 
 export class FakeStripe {
   readonly requests: RecordedStripeRequest[] = [];
@@ -49,7 +51,10 @@ export class FakeStripe {
   down = false;
   private readonly byIdempotencyKey = new Map<string, { status: number; body: unknown }>();
 
-  private constructor(private readonly server: Server, readonly secretKey: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly secretKey: string,
+  ) {}
 
   static async start(secretKey = `sk_test_${randomBytes(12).toString('hex')}`): Promise<FakeStripe> {
     const server = createServer();
@@ -77,7 +82,10 @@ export class FakeStripe {
     const session = this.sessions.get(sessionId);
     if (!session) throw new Error(`fake-stripe: no session ${sessionId}`);
     const completed = {
-      ...session, status: 'complete', payment_status: paymentStatus, customer_details: { email: 'buyer@example.com' },
+      ...session,
+      status: 'complete',
+      payment_status: paymentStatus,
+      customer_details: { email: 'buyer@example.com' },
       payment_intent: session['payment_intent'] ?? `pi_${randomBytes(12).toString('hex')}`,
     };
     this.sessions.set(sessionId, completed);
@@ -90,8 +98,17 @@ export class FakeStripe {
     if (!session?.['payment_intent']) throw new Error(`fake-stripe: session ${sessionId} has no payment yet`);
     const amount = session['amount_total'] as number;
     return {
-      id: chargeId, object: 'charge', amount, amount_captured: amount, amount_refunded: refundedCents, currency: session['currency'],
-      payment_intent: session['payment_intent'], paid: true, refunded: refundedCents >= amount, status: 'succeeded', metadata: session.metadata,
+      id: chargeId,
+      object: 'charge',
+      amount,
+      amount_captured: amount,
+      amount_refunded: refundedCents,
+      currency: session['currency'],
+      payment_intent: session['payment_intent'],
+      paid: true,
+      refunded: refundedCents >= amount,
+      status: 'succeeded',
+      metadata: session.metadata,
     };
   }
 
@@ -100,16 +117,29 @@ export class FakeStripe {
     const session = this.sessions.get(sessionId);
     if (!session?.['payment_intent']) throw new Error(`fake-stripe: session ${sessionId} has no payment yet`);
     return {
-      id: disputeId, object: 'dispute', amount: session['amount_total'], currency: session['currency'], charge: `ch_${sessionId.slice(-12)}`,
-      payment_intent: session['payment_intent'], reason: 'fraudulent', status,
+      id: disputeId,
+      object: 'dispute',
+      amount: session['amount_total'],
+      currency: session['currency'],
+      charge: `ch_${sessionId.slice(-12)}`,
+      payment_intent: session['payment_intent'],
+      reason: 'fraudulent',
+      status,
     };
   }
 
   /** A webhook event body, shaped like Stripe's. */
   static event(type: string, object: Record<string, unknown>, id = `evt_test_${randomBytes(12).toString('hex')}`): string {
     return JSON.stringify({
-      id, object: 'event', api_version: '2026-01-28.clover', created: Math.floor(Date.now() / 1000),
-      data: { object }, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type,
+      id,
+      object: 'event',
+      api_version: '2026-01-28.clover',
+      created: Math.floor(Date.now() / 1000),
+      data: { object },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type,
     });
   }
 
@@ -150,20 +180,32 @@ export class FakeStripe {
     for (const item of items as FormObject[]) {
       const price = item['price_data'] as FormObject | undefined;
       const unitAmount = Number(price?.['unit_amount']);
-      if (!price || !Number.isInteger(unitAmount) || unitAmount < 1) return stripeError(400, 'invalid_request_error', 'Invalid integer: unit_amount', 'line_items[0][price_data][unit_amount]');
+      if (!price || !Number.isInteger(unitAmount) || unitAmount < 1)
+        return stripeError(400, 'invalid_request_error', 'Invalid integer: unit_amount', 'line_items[0][price_data][unit_amount]');
       amountTotal += unitAmount * Number(item['quantity'] ?? 1);
       currency = price['currency'] as string;
     }
     const id = `cs_test_${randomBytes(24).toString('hex')}`;
     const session: FakeCheckoutSession = {
-      id, object: 'checkout.session', mode: 'payment', status: 'open', payment_status: 'unpaid',
-      amount_subtotal: amountTotal, amount_total: amountTotal, currency: currency ?? 'usd',
+      id,
+      object: 'checkout.session',
+      mode: 'payment',
+      status: 'open',
+      payment_status: 'unpaid',
+      amount_subtotal: amountTotal,
+      amount_total: amountTotal,
+      currency: currency ?? 'usd',
       client_reference_id: (params['client_reference_id'] as string | undefined) ?? null,
       metadata: (params['metadata'] ?? {}) as Record<string, string>,
-      success_url: params['success_url'], cancel_url: params['cancel_url'] ?? null,
+      success_url: params['success_url'],
+      cancel_url: params['cancel_url'] ?? null,
       url: `https://checkout.stripe.com/c/pay/${id}#fidkdWxOYHwnPyd1blpxYHZxWjA0`,
-      livemode: false, created: Math.floor(Date.now() / 1000), expires_at: Math.floor(Date.now() / 1000) + 86_400,
-      customer: null, customer_details: null, payment_intent: null,
+      livemode: false,
+      created: Math.floor(Date.now() / 1000),
+      expires_at: Math.floor(Date.now() / 1000) + 86_400,
+      customer: null,
+      customer_details: null,
+      payment_intent: null,
     };
     this.sessions.set(id, session);
     return { status: 200, body: session };

@@ -35,10 +35,13 @@ export function strict<T extends object>(name: string, given: Partial<T>): T {
 export type Events = string[];
 
 const balanceOf = (available: number, held = 0): Balance => ({
-  available, held,
+  available,
+  held,
   buckets: {
-    free: { available, nextExpiry: null }, tier: { available: 0, nextExpiry: null },
-    grant: { available: 0, nextExpiry: null }, topup: { available: 0, nextExpiry: null },
+    free: { available, nextExpiry: null },
+    tier: { available: 0, nextExpiry: null },
+    grant: { available: 0, nextExpiry: null },
+    topup: { available: 0, nextExpiry: null },
   },
 });
 
@@ -92,13 +95,32 @@ export class FakeGuildSettings implements GuildSettingsStore {
   async setRoleTier(guildId: string, roleId: string, tierName: string, setBy: string, note?: TierChangeNote) {
     const previous = (this.mappings.get(guildId) ?? []).find((m) => m.roleId === roleId)?.tierName ?? null;
     this.map(guildId, roleId, tierName, setBy);
-    if (note) this.audit.push({ guildId, actorId: setBy, action: 'tier.set', subject: roleId, details: { roleName: note.roleName, from: previous, to: tierName }, ...(note.reason ? { reason: note.reason } : {}) });
+    if (note)
+      this.audit.push({
+        guildId,
+        actorId: setBy,
+        action: 'tier.set',
+        subject: roleId,
+        details: { roleName: note.roleName, from: previous, to: tierName },
+        ...(note.reason ? { reason: note.reason } : {}),
+      });
   }
   async removeRoleTier(guildId: string, roleId: string, note?: TierChangeNote & { readonly actorId: string }) {
     const previous = (this.mappings.get(guildId) ?? []).find((m) => m.roleId === roleId)?.tierName;
     if (previous === undefined) return false;
-    this.mappings.set(guildId, (this.mappings.get(guildId) ?? []).filter((m) => m.roleId !== roleId));
-    if (note) this.audit.push({ guildId, actorId: note.actorId, action: 'tier.remove', subject: roleId, details: { roleName: note.roleName, from: previous }, ...(note.reason ? { reason: note.reason } : {}) });
+    this.mappings.set(
+      guildId,
+      (this.mappings.get(guildId) ?? []).filter((m) => m.roleId !== roleId),
+    );
+    if (note)
+      this.audit.push({
+        guildId,
+        actorId: note.actorId,
+        action: 'tier.remove',
+        subject: roleId,
+        details: { roleName: note.roleName, from: previous },
+        ...(note.reason ? { reason: note.reason } : {}),
+      });
     return true;
   }
   async config(guildId: string) {
@@ -110,7 +132,14 @@ export class FakeGuildSettings implements GuildSettingsStore {
     if (!after.ok) return after;
     this.configs.set(guildId, after.value);
     const setting = settingOf(change);
-    this.audit.push({ guildId, actorId, action: 'config.set', subject: setting, details: { from: before[setting], to: after.value[setting] }, ...(reason ? { reason } : {}) });
+    this.audit.push({
+      guildId,
+      actorId,
+      action: 'config.set',
+      subject: setting,
+      details: { from: before[setting], to: after.value[setting] },
+      ...(reason ? { reason } : {}),
+    });
     return ok({ before, after: after.value });
   }
 }
@@ -144,13 +173,27 @@ export class FakeJobStore {
   readonly confirms: { quoteId: string; priority: number; deadlineAt: Date }[] = [];
   private sequence = 0;
 
-  constructor(private readonly wallets: Wallets, private readonly events: Events = []) {}
+  constructor(
+    private readonly wallets: Wallets,
+    private readonly events: Events = [],
+  ) {}
 
   /** A job as if confirmed and delivered earlier. */
   addJob(job: Partial<JobRecord> & { readonly id: string; readonly userId: string; readonly request: JobRequest }): JobRecord {
     const record: JobRecord = {
-      guildId: 'g1', channelId: 'c1', price: 10, tierName: 'none', priority: 10, status: 'succeeded', attempts: 1,
-      deadlineAt: new Date(0), messageId: 'm1', interaction: null, imagesDelivered: job.request.count, createdAt: new Date(0), ...job,
+      guildId: 'g1',
+      channelId: 'c1',
+      price: 10,
+      tierName: 'none',
+      priority: 10,
+      status: 'succeeded',
+      attempts: 1,
+      deadlineAt: new Date(0),
+      messageId: 'm1',
+      interaction: null,
+      imagesDelivered: job.request.count,
+      createdAt: new Date(0),
+      ...job,
     };
     this.jobs.set(record.id, record);
     return record;
@@ -171,9 +214,22 @@ export class FakeJobStore {
       Object.assign(quote, { state: 'confirmed', jobId });
       this.confirms.push({ quoteId, priority, deadlineAt });
       this.jobs.set(jobId, {
-        id: jobId, userId, guildId: quote.guildId, channelId: quote.channelId, request: quote.request, price: quote.price, tierName: quote.tierName,
+        id: jobId,
+        userId,
+        guildId: quote.guildId,
+        channelId: quote.channelId,
+        request: quote.request,
+        price: quote.price,
+        tierName: quote.tierName,
         // The sequence orders jobs confirmed in the same millisecond.
-        priority, status: 'queued', attempts: 0, deadlineAt, messageId: null, interaction: interaction ?? null, imagesDelivered: 0, createdAt: new Date(this.sequence),
+        priority,
+        status: 'queued',
+        attempts: 0,
+        deadlineAt,
+        messageId: null,
+        interaction: interaction ?? null,
+        imagesDelivered: 0,
+        createdAt: new Date(this.sequence),
       });
       return ok({ jobId, price: quote.price, replayed: false });
     },
@@ -234,7 +290,8 @@ export function fakeJobMessages(events: Events): JobMessages & { readonly posted
       events.push('postQueued');
       posted.push({ jobId: job.id, ahead });
     },
-    imageLocation: (delivered: number, image: number) => (image < 1 || image > delivered ? null : delivered === 4 ? { attachmentIndex: 0, gridCell: image - 1 } : { attachmentIndex: image - 1 }),
+    imageLocation: (delivered: number, image: number) =>
+      image < 1 || image > delivered ? null : delivered === 4 ? { attachmentIndex: 0, gridCell: image - 1 } : { attachmentIndex: image - 1 },
   });
 }
 
@@ -250,15 +307,35 @@ export function fakeBot(card: PriceCard, overrides: Partial<BotPorts & BotOutbou
   const jobMessages = fakeJobMessages(events);
   let now = new Date('2026-12-02T12:00:00Z');
   const deps: BotPorts & BotOutbound = {
-    ledger, jobs: jobStore.port, jobCredits: jobStore.credits, queue, guildSettings, memberSettings, jobMessages,
-    adminCredits: strict('adminCredits', {}), adminStats: strict('adminStats', {}), history: strict('history', {}), usage: strict('usage', {}),
+    ledger,
+    jobs: jobStore.port,
+    jobCredits: jobStore.credits,
+    queue,
+    guildSettings,
+    memberSettings,
+    jobMessages,
+    adminCredits: strict('adminCredits', {}),
+    adminStats: strict('adminStats', {}),
+    history: strict('history', {}),
+    usage: strict('usage', {}),
     purchaseNotifier: strict('purchaseNotifier', {}),
     grantPolicy: { ownerIds: ['owner'], guildAdminsMayGrant: false, guildAdminDailyCap: 0, guildAdminTiers: 'all', freeDailyMax: null },
-    card, log: createLogger('silent'), now: () => now, randomSeed: () => 42,
+    card,
+    log: createLogger('silent'),
+    now: () => now,
+    randomSeed: () => 42,
     ...overrides,
   };
   return {
-    deps, events, wallets, jobStore, guildSettings, memberSettings, ledger, queue, jobMessages,
+    deps,
+    events,
+    wallets,
+    jobStore,
+    guildSettings,
+    memberSettings,
+    ledger,
+    queue,
+    jobMessages,
     /** Moves the fake clock. */
     setNow: (at: Date) => {
       now = at;

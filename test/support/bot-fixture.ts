@@ -21,12 +21,21 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
   const grantPolicy = overrides.grantPolicy ?? testGrantPolicy;
   return {
     // As in production: the bot's ledger checks allowances against its policy and card.
-    ledger: createTestLedger(f.database, card, grantPolicy), jobs: f.jobs, jobCredits: f.credits, queue: f.queue,
+    ledger: createTestLedger(f.database, card, grantPolicy),
+    jobs: f.jobs,
+    jobCredits: f.credits,
+    queue: f.queue,
     guildSettings: createPgGuildSettingsStore(f.database.db.prisma),
     memberSettings: createPgMemberSettingsStore(f.database.db.prisma),
-    adminCredits: createSqlAdminCredits(f.database.db.pool), adminStats: createPgAdminStatsReader(f.database.db), grantPolicy,
-    history: createPgLedgerHistoryReader(f.database.db.pool), usage: createPgUsageReader(f.database.db.pool),
-    card, log: createLogger('silent'), now: () => new Date(), randomSeed: () => randomInt(0, 2 ** 31),
+    adminCredits: createSqlAdminCredits(f.database.db.pool),
+    adminStats: createPgAdminStatsReader(f.database.db),
+    grantPolicy,
+    history: createPgLedgerHistoryReader(f.database.db.pool),
+    usage: createPgUsageReader(f.database.db.pool),
+    card,
+    log: createLogger('silent'),
+    now: () => new Date(),
+    randomSeed: () => randomInt(0, 2 ** 31),
     ...overrides,
   };
 }
@@ -57,7 +66,9 @@ export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: F
     env.card = await loadPriceCardOrThrow();
     env.fake = await FakeDiscord.start(fakeOptions);
     env.fake.addGuild({
-      id: guild.guildId, name: guild.guildName, channels: [{ id: guild.channelId, name: 'art', type: 0 }],
+      id: guild.guildId,
+      name: guild.guildName,
+      channels: [{ id: guild.channelId, name: 'art', type: 0 }],
       ...(guild.starterRoleId ? { roles: [{ id: guild.starterRoleId, name: 'Starter', permissions: '0' }] } : {}),
     });
     if (guild.starterRoleId) await createPgGuildSettingsStore(f.database.db.prisma).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', 'test-admin');

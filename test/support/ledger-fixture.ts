@@ -30,9 +30,12 @@ export const createTestLedger = (database: TestDatabase, card: PriceCard, policy
  * member that tier's allowance in that guild (ledger_grant_allowances checks the mapping).
  */
 export async function mapRoleToTier(database: TestDatabase, guildId: string, tierName: string, setBy = 'test-admin'): Promise<void> {
-  await database.sql.query(
-    `INSERT INTO guild_tier_role (guild_id, role_id, tier_name, set_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-    [guildId, `role-${tierName}`, tierName, setBy]);
+  await database.sql.query(`INSERT INTO guild_tier_role (guild_id, role_id, tier_name, set_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+    guildId,
+    `role-${tierName}`,
+    tierName,
+    setBy,
+  ]);
 }
 
 /** A fresh database and ledger (on the default price card) for one test file, dropped afterwards. */
@@ -93,7 +96,9 @@ export async function expectLedgerConsistent(database: TestDatabase): Promise<vo
      WHERE l.reversal_owed <> ledger_reversal_owed(l.id) OR (l.reversal_owed > 0 AND l.remaining > 0)`);
   expect(owedDrift).toEqual([]);
 
-  const { rows: [totals] } = await database.sql.query(`
+  const {
+    rows: [totals],
+  } = await database.sql.query(`
     SELECT (SELECT coalesce(sum(amount), 0) FROM credit_lot WHERE restored_from_lot_id IS NULL)::int AS granted,
            (SELECT coalesce(sum(remaining), 0) FROM credit_lot)::int AS remaining,
            (SELECT coalesce(sum(amount), 0) FROM credit_hold WHERE status = 'held')::int AS held,

@@ -38,7 +38,10 @@ function renderedHeading(text: string): string {
  * (github-slugger); a repeated slug gets `-1`, `-2`… in order.
  */
 export function slug(heading: string): string {
-  return renderedHeading(heading).toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+  return renderedHeading(heading)
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
 }
 
 /** Every anchor a file offers: its headings' slugs (with GitHub's numbering of repeats) and explicit `<a id|name>`s. */
@@ -79,7 +82,10 @@ export const isExternal = (target: string): boolean => /^[a-z][a-z0-9+.-]*:/i.te
 
 /** A table row's cells: split on pipes that are not escaped (GitHub splits inside code spans too). */
 export function cells(row: string): string[] {
-  const trimmed = row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  const trimmed = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '');
   return trimmed.split(/(?<!\\)\|/).map((cell) => cell.trim());
 }
 

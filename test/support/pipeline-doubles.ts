@@ -1,6 +1,13 @@
 // Test doubles at the pipeline's edges: a delivery port that records what members would see,
 // and a provider whose behaviour each test scripts. They implement the real ports.
-import { ProviderError, type GeneratedImage, type GenerationRequest, type GenerationResult, type ImageProvider, type PredictionStore } from '../../src/use-cases/ports/image-provider.js';
+import {
+  ProviderError,
+  type GeneratedImage,
+  type GenerationRequest,
+  type GenerationResult,
+  type ImageProvider,
+  type PredictionStore,
+} from '../../src/use-cases/ports/image-provider.js';
 import type { ImageDelivery } from '../../src/use-cases/ports/image-delivery.js';
 import type { JobRecord } from '../../src/use-cases/ports/job-store.js';
 
@@ -56,7 +63,9 @@ export class ScriptedProvider implements ImageProvider {
     if (step.kind === 'fail' || step.kind === 'throw') throw step.error;
     if (step.delayMs) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
     const images = Array.from({ length: step.images ?? request.count }, (_, index) => ({
-      index, data: Buffer.from(`image ${index} of ${request.jobId}`), contentType: 'image/png' as const,
+      index,
+      data: Buffer.from(`image ${index} of ${request.jobId}`),
+      contentType: 'image/png' as const,
     }));
     return { images, providerCostUsd: 0.01, predictTimeSeconds: 1.5, providerPredictionId: predictionId };
   }
@@ -76,7 +85,10 @@ export class ConcurrencyProvider implements ImageProvider {
   readonly peak = new Map<string, number>();
   private readonly running = new Map<string, number>();
 
-  constructor(private readonly delayMs: number, private readonly keyOf = (request: GenerationRequest) => request.prompt.split(' ')[0]!) {}
+  constructor(
+    private readonly delayMs: number,
+    private readonly keyOf = (request: GenerationRequest) => request.prompt.split(' ')[0]!,
+  ) {}
 
   async generate(request: GenerationRequest): Promise<GenerationResult> {
     const key = this.keyOf(request);
@@ -90,7 +102,9 @@ export class ConcurrencyProvider implements ImageProvider {
       this.running.set(key, (this.running.get(key) ?? 1) - 1);
     }
     const images = Array.from({ length: request.count }, (_, index) => ({
-      index, data: Buffer.from(`image ${index} of ${request.jobId}`), contentType: 'image/png' as const,
+      index,
+      data: Buffer.from(`image ${index} of ${request.jobId}`),
+      contentType: 'image/png' as const,
     }));
     return { images, providerCostUsd: 0.01, predictTimeSeconds: this.delayMs / 1000, providerPredictionId: null };
   }

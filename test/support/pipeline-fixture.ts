@@ -46,8 +46,16 @@ export function usePipeline(attempts = 3): PipelineFixture {
     f.queue = createBullGenerationQueue({ connection: createRedisConnection(redisUrl), prefix: f.prefix, attempts });
     f.startWorker = (provider, options = {}) => {
       const worker = createGenerationWorker({
-        connection: createRedisConnection(redisUrl), prefix: f.prefix, workerId: `worker-${f.workers.length + 1}`,
-        jobs: f.jobs, credits: f.credits, provider, delivery: f.delivery, maxRunningJobs: () => 4, leaseMs: 3000, ...options,
+        connection: createRedisConnection(redisUrl),
+        prefix: f.prefix,
+        workerId: `worker-${f.workers.length + 1}`,
+        jobs: f.jobs,
+        credits: f.credits,
+        provider,
+        delivery: f.delivery,
+        maxRunningJobs: () => 4,
+        leaseMs: 3000,
+        ...options,
       });
       f.workers.push(worker);
       return worker;
@@ -66,24 +74,55 @@ let memberSequence = 0;
 export const newMember = (): string => `member-${process.pid}-${++memberSequence}`;
 
 export const aRequest = (overrides: Partial<JobRequest> = {}): JobRequest => ({
-  model: 'flux-schnell', providerModelId: 'black-forest-labs/flux-schnell', operation: 'txt2img',
-  prompt: 'a lighthouse at dawn', width: 1024, height: 1024, steps: 4, count: 1, seed: randomInt(1, 1_000_000), ...overrides,
+  model: 'flux-schnell',
+  providerModelId: 'black-forest-labs/flux-schnell',
+  operation: 'txt2img',
+  prompt: 'a lighthouse at dawn',
+  width: 1024,
+  height: 1024,
+  steps: 4,
+  count: 1,
+  seed: randomInt(1, 1_000_000),
+  ...overrides,
 });
 
 export async function fund(f: PipelineFixture, userId: string, amount: number): Promise<void> {
-  const granted = await f.ledger.grant({ key: `fund:${userId}:${amount}`, userId, guildId, kind: 'grant', amount, expiresAt: null, actorId: 'test', reason: 'fund' });
+  const granted = await f.ledger.grant({
+    key: `fund:${userId}:${amount}`,
+    userId,
+    guildId,
+    kind: 'grant',
+    amount,
+    expiresAt: null,
+    actorId: 'test',
+    reason: 'fund',
+  });
   expect(granted.ok).toBe(true);
 }
 
 export async function quote(f: PipelineFixture, userId: string, price: number, request = aRequest(), expiresInMs = 600_000): Promise<string> {
   return f.jobs.createQuote({
-    userId, guildId, channelId: 'channel-1', request, breakdown: { note: 'test' }, price, tierName: 'starter',
+    userId,
+    guildId,
+    channelId: 'channel-1',
+    request,
+    breakdown: { note: 'test' },
+    price,
+    tierName: 'starter',
     expiresAt: new Date(Date.now() + expiresInMs),
   });
 }
 
 export async function confirm(f: PipelineFixture, quoteId: string, userId: string, deadlineInMs = 600_000) {
-  return confirmGeneration({ jobs: f.jobs, credits: f.credits, queue: f.queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + deadlineInMs) });
+  return confirmGeneration({
+    jobs: f.jobs,
+    credits: f.credits,
+    queue: f.queue,
+    quoteId,
+    userId,
+    priority: 10,
+    deadlineAt: new Date(Date.now() + deadlineInMs),
+  });
 }
 
 /**
@@ -92,18 +131,26 @@ export async function confirm(f: PipelineFixture, quoteId: string, userId: strin
  */
 export function jobOfGenerate(f: PipelineFixture, generateCustomId: string, timeoutMs = 5_000): Promise<{ jobId: string; messageId: string }> {
   const quoteId = generateCustomId.split(':')[2];
-  return waitFor(async () => {
-    const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1 AND message_id IS NOT NULL`, [quoteId]);
-    return rows[0] ? { jobId: rows[0].id as string, messageId: rows[0].message_id as string } : null;
-  }, timeoutMs, `the job message of quote ${quoteId}`);
+  return waitFor(
+    async () => {
+      const { rows } = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE quote_id = $1 AND message_id IS NOT NULL`, [quoteId]);
+      return rows[0] ? { jobId: rows[0].id as string, messageId: rows[0].message_id as string } : null;
+    },
+    timeoutMs,
+    `the job message of quote ${quoteId}`,
+  );
 }
 
 /** Waits until the job has ended (succeeded, partial or failed) and returns it. */
 export async function finished(f: PipelineFixture, jobId: string, timeoutMs = 20_000): Promise<JobRecord> {
-  return waitFor(async () => {
-    const job = await f.jobs.get(jobId);
-    return job && !['queued', 'running'].includes(job.status) ? job : null;
-  }, timeoutMs, `job ${jobId} to finish`);
+  return waitFor(
+    async () => {
+      const job = await f.jobs.get(jobId);
+      return job && !['queued', 'running'].includes(job.status) ? job : null;
+    },
+    timeoutMs,
+    `job ${jobId} to finish`,
+  );
 }
 
 /**
@@ -114,10 +161,14 @@ export async function finished(f: PipelineFixture, jobId: string, timeoutMs = 20
 export async function putOffForMember(f: PipelineFixture, jobIds: readonly string[], timeoutMs = 10_000): Promise<void> {
   const queue = new Queue<GenerationPayload>(generationQueueName, { connection: createRedisConnection(redisUrl), prefix: f.prefix });
   try {
-    await waitFor(async () => {
-      const jobs = await Promise.all(jobIds.map((id) => queue.getJob(id)));
-      return jobs.every((job) => job?.data.waitingForMember === true);
-    }, timeoutMs, `jobs ${jobIds.join(', ')} to be put off for their member's limit`);
+    await waitFor(
+      async () => {
+        const jobs = await Promise.all(jobIds.map((id) => queue.getJob(id)));
+        return jobs.every((job) => job?.data.waitingForMember === true);
+      },
+      timeoutMs,
+      `jobs ${jobIds.join(', ')} to be put off for their member's limit`,
+    );
   } finally {
     await queue.close();
   }
@@ -127,9 +178,19 @@ export async function chargesOf(f: PipelineFixture, jobId: string) {
   const { rows } = await f.database.sql.query(
     `SELECT status, images_delivered, credits_charged, credits_refunded, attempts, failure_reason, member_message, prediction_id,
             provider_cost_usd::float8 AS provider_cost_usd, predict_time_seconds
-       FROM generation_job WHERE id = $1`, [jobId]);
+       FROM generation_job WHERE id = $1`,
+    [jobId],
+  );
   return rows[0] as {
-    status: string; images_delivered: number; credits_charged: number; credits_refunded: number; attempts: number; failure_reason: string | null;
-    member_message: string | null; prediction_id: string | null; provider_cost_usd: number | null; predict_time_seconds: number | null;
+    status: string;
+    images_delivered: number;
+    credits_charged: number;
+    credits_refunded: number;
+    attempts: number;
+    failure_reason: string | null;
+    member_message: string | null;
+    prediction_id: string | null;
+    provider_cost_usd: number | null;
+    predict_time_seconds: number | null;
   };
 }

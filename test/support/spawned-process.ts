@@ -26,15 +26,21 @@ export type EntryRunner = 'tsx' | 'compiled';
 
 /** The node arguments that run `src/bin/<entry>` (e.g. `bot.ts`) with `runner`. */
 export function entryArgs(entry: string, runner: EntryRunner = 'tsx'): string[] {
-  return runner === 'tsx'
-    ? ['--import', 'tsx', path.join(root, 'src/bin', entry)]
-    : [path.join(root, 'dist/src/bin', entry.replace(/\.ts$/, '.js'))];
+  return runner === 'tsx' ? ['--import', 'tsx', path.join(root, 'src/bin', entry)] : [path.join(root, 'dist/src/bin', entry.replace(/\.ts$/, '.js'))];
 }
 
 /** Starts `src/bin/<entry>` and resolves once it logs `startedMessage` (rejects if it exits first). */
-export function spawnEntry(entry: string, env: Record<string, string>, startedMessage: string, timeoutMs = 90_000, runner: EntryRunner = 'tsx'): Promise<SpawnedProcess> {
+export function spawnEntry(
+  entry: string,
+  env: Record<string, string>,
+  startedMessage: string,
+  timeoutMs = 90_000,
+  runner: EntryRunner = 'tsx',
+): Promise<SpawnedProcess> {
   const child = spawn(process.execPath, entryArgs(entry, runner), {
-    cwd: root, env: { PATH: process.env['PATH'] ?? '', HTTP_PORT: '0', PUBLIC_HTTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root,
+    env: { PATH: process.env['PATH'] ?? '', HTTP_PORT: '0', PUBLIC_HTTP_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -47,10 +53,16 @@ export function spawnEntry(entry: string, env: Record<string, string>, startedMe
       clearTimeout(timer);
       const { httpPort, publicHttpPort } = JSON.parse(started) as { httpPort: number; publicHttpPort?: number };
       resolve({
-        child, exited, baseUrl: `http://127.0.0.1:${httpPort}`,
+        child,
+        exited,
+        baseUrl: `http://127.0.0.1:${httpPort}`,
         publicBaseUrl: publicHttpPort === undefined ? undefined : `http://127.0.0.1:${publicHttpPort}`,
         output: () => stdout + stderr,
-        logLines: () => stdout.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Record<string, unknown>),
+        logLines: () =>
+          stdout
+            .split('\n')
+            .filter((line) => line.trim())
+            .map((line) => JSON.parse(line) as Record<string, unknown>),
         async terminate() {
           const at = Date.now();
           child.kill('SIGTERM');

@@ -32,9 +32,10 @@ const delivery: ImageDelivery = {
 const db = createDatabase({ url: env('DATABASE_URL'), poolSize: 8 });
 const jobs = createPgJobStore(db);
 const credits = createSqlJobCredits(db.pool);
-const provider = env('PROVIDER', 'local') === 'replicate'
-  ? createReplicateProvider({ token: env('REPLICATE_API_TOKEN'), baseUrl: env('REPLICATE_API_URL'), pollIntervalMs: Number(env('POLL_MS', '100')) })
-  : createLocalProvider({ delayMs: Number(env('LOCAL_DELAY_MS', '0')) });
+const provider =
+  env('PROVIDER', 'local') === 'replicate'
+    ? createReplicateProvider({ token: env('REPLICATE_API_TOKEN'), baseUrl: env('REPLICATE_API_URL'), pollIntervalMs: Number(env('POLL_MS', '100')) })
+    : createLocalProvider({ delayMs: Number(env('LOCAL_DELAY_MS', '0')) });
 const worker = createGenerationWorker({
   connection: createRedisConnection(env('REDIS_URL')),
   prefix: env('QUEUE_PREFIX'),
@@ -52,5 +53,8 @@ await worker.waitUntilReady();
 console.log('ready');
 
 process.on('SIGTERM', () => {
-  void worker.close().then(() => db.close()).then(() => process.exit(0));
+  void worker
+    .close()
+    .then(() => db.close())
+    .then(() => process.exit(0));
 });

@@ -80,8 +80,16 @@ describe('configuration from the environment', () => {
   });
 
   it('keeps admin grants off by default (blank counts as unset) and checks their cap', () => {
-    expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: '' }).adminGrants).toEqual({ guildAdminsMayGrant: false, guildAdminDailyCap: 500, guildAdminTiers: [], freeDailyMax: null });
-    expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: 'true', GUILD_ADMIN_GRANT_CAP: '50' }).adminGrants).toMatchObject({ guildAdminsMayGrant: true, guildAdminDailyCap: 50 });
+    expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: '' }).adminGrants).toEqual({
+      guildAdminsMayGrant: false,
+      guildAdminDailyCap: 500,
+      guildAdminTiers: [],
+      freeDailyMax: null,
+    });
+    expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: 'true', GUILD_ADMIN_GRANT_CAP: '50' }).adminGrants).toMatchObject({
+      guildAdminsMayGrant: true,
+      guildAdminDailyCap: 50,
+    });
     expect(problemsOf({ ...base, GUILD_ADMIN_GRANTS: 'maybe' })[0]).toMatch(/^GUILD_ADMIN_GRANTS: must be true or false/);
     expect(problemsOf({ ...base, GUILD_ADMIN_GRANT_CAP: '0' })[0]).toMatch(/^GUILD_ADMIN_GRANT_CAP:/);
     expect(problemsOf({ ...base, GUILD_ADMIN_GRANT_CAP: '1.5' })[0]).toMatch(/^GUILD_ADMIN_GRANT_CAP: must be a whole number/);

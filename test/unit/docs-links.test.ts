@@ -12,7 +12,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const docsDir = path.join(root, 'docs');
 const documents = [
   'README.md',
-  ...(existsSync(docsDir) ? readdirSync(docsDir).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`) : []),
+  ...(existsSync(docsDir)
+    ? readdirSync(docsDir)
+        .filter((name) => name.endsWith('.md'))
+        .sort()
+        .map((name) => `docs/${name}`)
+    : []),
   'bench/README.md',
 ].filter((file) => existsSync(path.join(root, file)));
 
@@ -71,9 +76,11 @@ describe.each(documents)('%s', (file) => {
   it('keeps each table whole: no row cut off by a blank line, one column count per table', () => {
     const { tables: found, strayRows } = tables(markdown);
     expect(strayRows.map((row) => `${file}:${row.number}: a table row outside any table (a blank line inside the table?)`)).toEqual([]);
-    const uneven = found.flatMap((table) => table.rows
-      .filter((row) => row.cells.length !== table.header.length)
-      .map((row) => `${file}:${row.line}: ${row.cells.length} cells, the header (line ${table.line}) has ${table.header.length}`));
+    const uneven = found.flatMap((table) =>
+      table.rows
+        .filter((row) => row.cells.length !== table.header.length)
+        .map((row) => `${file}:${row.line}: ${row.cells.length} cells, the header (line ${table.line}) has ${table.header.length}`),
+    );
     expect(uneven).toEqual([]);
   });
 
@@ -101,8 +108,19 @@ function repositoryPathExists(written: string): boolean {
   if (!clean.includes('*')) return existsSync(path.join(root, clean));
   let candidates = [root];
   for (const segment of clean.split('/')) {
-    const pattern = new RegExp(`^${segment.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
-    candidates = candidates.flatMap((dir) => (statSync(dir).isDirectory() ? readdirSync(dir).filter((name) => pattern.test(name)).map((name) => path.join(dir, name)) : []));
+    const pattern = new RegExp(
+      `^${segment
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]*')}$`,
+    );
+    candidates = candidates.flatMap((dir) =>
+      statSync(dir).isDirectory()
+        ? readdirSync(dir)
+            .filter((name) => pattern.test(name))
+            .map((name) => path.join(dir, name))
+        : [],
+    );
   }
   return candidates.length > 0;
 }

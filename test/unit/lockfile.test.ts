@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-interface LockEntry { version?: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; devDependencies?: Record<string, string> }
+interface LockEntry {
+  version?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
 const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { lockfileVersion: number; packages: Record<string, LockEntry> };
 const entries = lock.packages;
 
@@ -34,16 +39,27 @@ describe('package-lock.json', () => {
 
   it('holds every dependency of every package it lists, optional (other platforms) ones included', () => {
     const missing = Object.entries(entries).flatMap(([at, entry]) =>
-      Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }).filter((name) => resolveFrom(at, name) === undefined).map((name) => `${at || '(root)'} → ${name}`));
+      Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })
+        .filter((name) => resolveFrom(at, name) === undefined)
+        .map((name) => `${at || '(root)'} → ${name}`),
+    );
     expect(missing).toEqual([]);
   });
 
   it('has the native packages for Linux on x64 and arm64 (glibc and musl)', () => {
     const natives = [
-      '@napi-rs/canvas-linux-x64-gnu', '@napi-rs/canvas-linux-arm64-gnu', '@napi-rs/canvas-linux-x64-musl', '@napi-rs/canvas-linux-arm64-musl',
-      '@msgpackr-extract/msgpackr-extract-linux-x64', '@msgpackr-extract/msgpackr-extract-linux-arm64',
-      '@img/sharp-linux-x64', '@img/sharp-linux-arm64', '@img/sharp-libvips-linux-x64', '@img/sharp-libvips-linux-arm64',
-      '@img/sharp-linuxmusl-x64', '@img/sharp-linuxmusl-arm64',
+      '@napi-rs/canvas-linux-x64-gnu',
+      '@napi-rs/canvas-linux-arm64-gnu',
+      '@napi-rs/canvas-linux-x64-musl',
+      '@napi-rs/canvas-linux-arm64-musl',
+      '@msgpackr-extract/msgpackr-extract-linux-x64',
+      '@msgpackr-extract/msgpackr-extract-linux-arm64',
+      '@img/sharp-linux-x64',
+      '@img/sharp-linux-arm64',
+      '@img/sharp-libvips-linux-x64',
+      '@img/sharp-libvips-linux-arm64',
+      '@img/sharp-linuxmusl-x64',
+      '@img/sharp-linuxmusl-arm64',
     ];
     expect(natives.filter((name) => !entries[`node_modules/${name}`])).toEqual([]);
   });

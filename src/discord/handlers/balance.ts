@@ -10,22 +10,32 @@ import { renderBalance, renderOthersBalance } from '../render/balance-reply.js';
 export async function handleBalance(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
   const other = interaction.options.getUser('member');
   const shown = await ctx.useCases.showBalance({
-    userId: interaction.user.id, guildId: interaction.guildId, roleIds: memberRoleIds(interaction.member),
-    otherUserId: other?.id, askerIsAdmin: interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild),
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    roleIds: memberRoleIds(interaction.member),
+    otherUserId: other?.id,
+    askerIsAdmin: interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild),
   });
   switch (shown.kind) {
     case 'not_admin':
       await interaction.editReply({ content: 'Only server admins (Manage Server) can see another member’s balance.' });
       return;
     case 'other':
-      await interaction.editReply({ embeds: [renderOthersBalance({ balance: shown.balance, creditsPerDollar: shown.creditsPerDollar, memberName: other?.username ?? '' })] });
+      await interaction.editReply({
+        embeds: [renderOthersBalance({ balance: shown.balance, creditsPerDollar: shown.creditsPerDollar, memberName: other?.username ?? '' })],
+      });
       return;
     case 'own':
       await interaction.editReply({
-        embeds: [renderBalance({
-          balance: shown.balance, tierLabel: shown.tier?.label ?? 'none', creditsPerDollar: shown.creditsPerDollar,
-          unitPrice: shown.unitPrice, memberName: interaction.user.username,
-        })],
+        embeds: [
+          renderBalance({
+            balance: shown.balance,
+            tierLabel: shown.tier?.label ?? 'none',
+            creditsPerDollar: shown.creditsPerDollar,
+            unitPrice: shown.unitPrice,
+            memberName: interaction.user.username,
+          }),
+        ],
       });
   }
 }

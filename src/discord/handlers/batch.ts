@@ -7,9 +7,12 @@ import { answerConfirmation, replyWithRequest } from '../reply-with-request.js';
 
 const problemText = (problem: BatchPromptsProblem): string => {
   switch (problem.code) {
-    case 'too-few': return `A batch needs at least two prompts separated by | (you gave ${problem.count}). For one prompt use /imagine (its count option makes several images of it).`;
-    case 'too-many': return `A batch may have at most ${problem.max} prompts (you gave ${problem.count}); your tier’s limit may be lower (see /pricing).`;
-    case 'too-long': return `Prompt ${problem.index + 1} is ${problem.length} characters long; each prompt may have at most ${problem.max}.`;
+    case 'too-few':
+      return `A batch needs at least two prompts separated by | (you gave ${problem.count}). For one prompt use /imagine (its count option makes several images of it).`;
+    case 'too-many':
+      return `A batch may have at most ${problem.max} prompts (you gave ${problem.count}); your tier’s limit may be lower (see /pricing).`;
+    case 'too-long':
+      return `Prompt ${problem.index + 1} is ${problem.length} characters long; each prompt may have at most ${problem.max}.`;
   }
 };
 
@@ -27,7 +30,8 @@ export async function handleBatch(interaction: ChatInputCommandInteraction<'cach
   const requested = await ctx.useCases.requestGeneration({
     member: quotingMemberOf(interaction),
     request: {
-      prompt: batchSummary(prompts), prompts,
+      prompt: batchSummary(prompts),
+      prompts,
       model: interaction.options.getString('model') ?? undefined,
       size: interaction.options.getString('size') ?? undefined,
       steps: interaction.options.getInteger('steps') ?? undefined,

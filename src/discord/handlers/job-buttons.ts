@@ -29,11 +29,16 @@ const verb: Record<RequoteAction, string> = { reroll: 're-roll this', upscale: '
 
 function requoteErrorReply(error: RequoteJobError, action: RequoteAction) {
   switch (error.code) {
-    case 'job_not_found': return { content: 'That job no longer exists. Run /imagine for a new image.' };
-    case 'not_job_owner': return { content: `Only <@${error.ownerId}> can ${verb[action]} — run /imagine for your own.`, allowedMentions: { parse: [] } };
-    case 'source_expired': return { content: expiredSourceText };
-    case 'no_such_image': return { content: `There is no image #${error.image ?? '?'} on this job to work from.` };
-    default: return renderQuoteError(error);
+    case 'job_not_found':
+      return { content: 'That job no longer exists. Run /imagine for a new image.' };
+    case 'not_job_owner':
+      return { content: `Only <@${error.ownerId}> can ${verb[action]} — run /imagine for your own.`, allowedMentions: { parse: [] } };
+    case 'source_expired':
+      return { content: expiredSourceText };
+    case 'no_such_image':
+      return { content: `There is no image #${error.image ?? '?'} on this job to work from.` };
+    default:
+      return renderQuoteError(error);
   }
 }
 
@@ -48,7 +53,13 @@ async function requote(interaction: GuildButton, action: RequoteAction, jobId: s
 }
 
 /** A click on a result's button (the router has deferred a private reply): keep, or a new quote. */
-export async function handleJobButton(interaction: ButtonInteraction, action: JobButtonAction, jobId: string, image: number | undefined, ctx: HandlerContext): Promise<void> {
+export async function handleJobButton(
+  interaction: ButtonInteraction,
+  action: JobButtonAction,
+  jobId: string,
+  image: number | undefined,
+  ctx: HandlerContext,
+): Promise<void> {
   if (!interaction.inGuild()) return;
   if (action === 'keep') return keep(interaction, jobId, ctx);
   return requote(interaction, action, jobId, image, ctx);

@@ -24,7 +24,9 @@ async function cancel(interaction: ButtonInteraction, quoteId: string, ctx: Hand
 
 async function generate(interaction: ButtonInteraction, quoteId: string, ctx: HandlerContext): Promise<void> {
   const confirmed = await ctx.useCases.confirmQuote({
-    quoteId, userId: interaction.user.id, guildId: interaction.guildId ?? '',
+    quoteId,
+    userId: interaction.user.id,
+    guildId: interaction.guildId ?? '',
     ...confirmationBy(interaction, ctx, (value) => interaction.editReply({ content: confirmedText(value), embeds: [], components: [] })),
   });
   if (confirmed.ok) return;

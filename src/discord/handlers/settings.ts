@@ -11,7 +11,9 @@ const outcomeText = { shown: undefined, saved: 'Saved.', reset: 'Reset: every se
 export async function handleSettings(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
   const { options } = interaction;
   const changed = await ctx.useCases.changeMemberSettings({
-    userId: interaction.user.id, guildId: interaction.guildId, roleIds: memberRoleIds(interaction.member),
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    roleIds: memberRoleIds(interaction.member),
     change: {
       model: options.getString('model') ?? undefined,
       size: options.getString('size') ?? undefined,

@@ -18,7 +18,9 @@ const problemText = {
  */
 export async function handleShowJob(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
   const shown = await ctx.useCases.showJob({
-    jobId: interaction.options.getString('id', true).trim(), userId: interaction.user.id, guildId: interaction.guildId,
+    jobId: interaction.options.getString('id', true).trim(),
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
     askerIsAdmin: interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild),
   });
   if (!shown.ok) {
@@ -28,19 +30,23 @@ export async function handleShowJob(interaction: ChatInputCommandInteraction<'ca
   const job = shown.value;
   let message: APIMessage;
   try {
-    message = await interaction.client.rest.get(Routes.channelMessage(job.channelId, job.messageId)) as APIMessage;
+    message = (await interaction.client.rest.get(Routes.channelMessage(job.channelId, job.messageId))) as APIMessage;
   } catch {
     await interaction.editReply({ content: 'That job’s message is gone (deleted, or I can no longer see its channel), so its images are too.' });
     return;
   }
-  const files = await Promise.all(message.attachments.map(async (attachment) => {
-    const response = await fetch(attachment.url);
-    if (!response.ok) throw new Error(`downloading attachment ${attachment.id} failed: HTTP ${response.status}`);
-    return { name: attachment.filename, attachment: Buffer.from(await response.arrayBuffer()) };
-  }));
+  const files = await Promise.all(
+    message.attachments.map(async (attachment) => {
+      const response = await fetch(attachment.url);
+      if (!response.ok) throw new Error(`downloading attachment ${attachment.id} failed: HTTP ${response.status}`);
+      return { name: attachment.filename, attachment: Buffer.from(await response.arrayBuffer()) };
+    }),
+  );
   await interaction.editReply({
     content: `Job \`${job.id}\` by <@${job.userId}> — ${promptLine(job)}`,
-    files, components: resultButtons(job.id, job.imagesDelivered), allowedMentions: { parse: [] },
+    files,
+    components: resultButtons(job.id, job.imagesDelivered),
+    allowedMentions: { parse: [] },
   });
 }
 
@@ -49,9 +55,11 @@ export async function autocompleteShowJob(interaction: AutocompleteInteraction, 
   if (!interaction.inGuild()) return interaction.respond([]);
   const typed = String(interaction.options.getFocused()).trim().slice(0, 100);
   const jobs = await ctx.useCases.findRecentJobs({ userId: interaction.user.id, guildId: interaction.guildId, search: typed });
-  await interaction.respond(jobs.map((job) => {
-    const what = job.operation === 'txt2img' ? '' : `${job.operation}: `;
-    const label = `${what}${job.prompt.length > 60 ? `${job.prompt.slice(0, 59)}…` : job.prompt} · ${job.status} · ${job.createdAt.toISOString().slice(0, 16).replace('T', ' ')}`;
-    return { name: label.slice(0, 100), value: job.id };
-  }));
+  await interaction.respond(
+    jobs.map((job) => {
+      const what = job.operation === 'txt2img' ? '' : `${job.operation}: `;
+      const label = `${what}${job.prompt.length > 60 ? `${job.prompt.slice(0, 59)}…` : job.prompt} · ${job.status} · ${job.createdAt.toISOString().slice(0, 16).replace('T', ' ')}`;
+      return { name: label.slice(0, 100), value: job.id };
+    }),
+  );
 }

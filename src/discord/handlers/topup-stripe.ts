@@ -16,22 +16,38 @@ const problemText = {
  */
 export async function handleStripeCheckoutButton(interaction: ButtonInteraction<'cached' | 'raw'>, packId: string, ctx: HandlerContext): Promise<void> {
   const started = await ctx.useCases.startCheckout({
-    packId, userId: interaction.user.id, guildId: interaction.guildId,
+    packId,
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
     returnUrl: `https://discord.com/channels/${interaction.guildId}/${interaction.channelId}`,
     idempotencyKey: interaction.id,
   });
   if (!started.ok) {
-    if (started.error.code === 'checkout_unavailable') ctx.log.warn({ packId, userId: interaction.user.id, detail: started.error.detail }, 'could not create a checkout session');
+    if (started.error.code === 'checkout_unavailable')
+      ctx.log.warn({ packId, userId: interaction.user.id, detail: started.error.detail }, 'could not create a checkout session');
     await interaction.editReply({ content: problemText[started.error.code] });
     return;
   }
   const { pack, session } = started.value;
   ctx.log.info({ packId, userId: interaction.user.id, guildId: interaction.guildId, sessionId: session.id }, 'checkout session created');
   const { url } = session;
-  const intro = `**${pack.credits} credits for ${formatUsd(pack.priceUsd)}**: pay on Stripe’s secure page. ` +
+  const intro =
+    `**${pack.credits} credits for ${formatUsd(pack.priceUsd)}**: pay on Stripe’s secure page. ` +
     'The credits arrive as soon as the payment goes through, and I will tell you by DM. This link is made for you.';
   // A link button holds at most 512 characters; a longer URL goes in the text instead.
-  await interaction.editReply(url.length <= maxButtonUrl
-    ? { content: intro, components: [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel(`Pay ${formatUsd(pack.priceUsd)} with card`))] }
-    : { content: `${intro}\n${url}` });
+  await interaction.editReply(
+    url.length <= maxButtonUrl
+      ? {
+          content: intro,
+          components: [
+            new ActionRowBuilder<ButtonBuilder>().addComponents(
+              new ButtonBuilder()
+                .setStyle(ButtonStyle.Link)
+                .setURL(url)
+                .setLabel(`Pay ${formatUsd(pack.priceUsd)} with card`),
+            ),
+          ],
+        }
+      : { content: `${intro}\n${url}` },
+  );
 }

@@ -8,8 +8,10 @@ const DEFAULT_DAYS = 30;
 
 const problemText = (problem: UsageProblem, days: number, model: string | undefined): string => {
   switch (problem.code) {
-    case 'days_out_of_range': return `days must be from 1 to ${problem.max} (you asked for ${days}).`;
-    case 'unknown_model': return `There is no model called “${(model ?? '').slice(0, 50)}”.${problem.guess ? ` Did you mean **${problem.guess}**?` : ''} Models: ${problem.models.join(', ')}.`;
+    case 'days_out_of_range':
+      return `days must be from 1 to ${problem.max} (you asked for ${days}).`;
+    case 'unknown_model':
+      return `There is no model called “${(model ?? '').slice(0, 50)}”.${problem.guess ? ` Did you mean **${problem.guess}**?` : ''} Models: ${problem.models.join(', ')}.`;
   }
 };
 
@@ -24,7 +26,9 @@ export async function handleUsage(interaction: ChatInputCommandInteraction<'cach
   }
   const { summary, creditsPerDollar } = usage.value;
   if (summary.totals.jobs === 0) {
-    await interaction.editReply({ content: `No finished image jobs in the last ${days} day${days === 1 ? '' : 's'}${model ? ` with ${model}` : ''}. Try /imagine!` });
+    await interaction.editReply({
+      content: `No finished image jobs in the last ${days} day${days === 1 ? '' : 's'}${model ? ` with ${model}` : ''}. Try /imagine!`,
+    });
     return;
   }
   const chartPng = await renderSpendChart({

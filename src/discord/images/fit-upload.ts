@@ -25,9 +25,11 @@ export async function fitUnder(image: UploadImage, maxBytes: number): Promise<Up
     // JPEG size grows roughly with the pixel count: shrink both sides by the square root of the
     // overshoot, with a margin, so it usually fits on the first try.
     scale *= Math.min(0.9, Math.sqrt(maxBytes / last.length) * 0.95);
-    last = await sharp(image.data).flatten({ background: '#ffffff' })
+    last = await sharp(image.data)
+      .flatten({ background: '#ffffff' })
       .resize(Math.max(16, Math.round(width * scale)), Math.max(16, Math.round(height * scale)))
-      .jpeg({ quality: qualities[qualities.length - 1], mozjpeg: true }).toBuffer();
+      .jpeg({ quality: qualities[qualities.length - 1], mozjpeg: true })
+      .toBuffer();
     if (last.length <= maxBytes) return { data: last, contentType: 'image/jpeg' };
   }
   throw new Error(`image of ${image.data.length} bytes could not be made to fit in ${maxBytes} bytes`);

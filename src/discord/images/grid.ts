@@ -11,7 +11,8 @@ export async function makeGrid(images: readonly Buffer[]): Promise<Buffer> {
   const cells = await Promise.all(images.map((image) => sharp(image).resize(width, height, { fit: 'contain', background: '#000000' }).png().toBuffer()));
   return sharp({ create: { width: width * 2, height: height * 2, channels: 3, background: '#000000' } })
     .composite(cells.map((input, index) => ({ input, left: (index % 2) * width, top: Math.floor(index / 2) * height })))
-    .png().toBuffer();
+    .png()
+    .toBuffer();
 }
 
 /** Cuts cell `cell` (0–3, row by row) back out of a grid. */
@@ -19,5 +20,8 @@ export async function cropGridCell(grid: Buffer, cell: number): Promise<Buffer> 
   const { width = 2, height = 2 } = await sharp(grid).metadata();
   const cellWidth = Math.floor(width / 2);
   const cellHeight = Math.floor(height / 2);
-  return sharp(grid).extract({ left: (cell % 2) * cellWidth, top: Math.floor(cell / 2) * cellHeight, width: cellWidth, height: cellHeight }).png().toBuffer();
+  return sharp(grid)
+    .extract({ left: (cell % 2) * cellWidth, top: Math.floor(cell / 2) * cellHeight, width: cellWidth, height: cellHeight })
+    .png()
+    .toBuffer();
 }

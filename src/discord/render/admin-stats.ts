@@ -17,19 +17,30 @@ export function renderAdminStats({ figures, days, creditsPerDollar }: AdminStats
   const usage = summariseUsage(figures.byModel, creditsPerDollar, figures.adminRefunds.credits);
   const share = usage.marginShare === null ? '' : ` (${Math.round(usage.marginShare * 100)}%)`;
   const refundLines = figures.jobRefunds.map((r) => `${r.reason}: ${r.jobs} job${r.jobs === 1 ? '' : 's'}, ${r.credits} credits`);
-  if (figures.adminRefunds.count > 0) refundLines.push(`by admins: ${figures.adminRefunds.count} job${figures.adminRefunds.count === 1 ? '' : 's'}, ${figures.adminRefunds.credits} credits`);
+  if (figures.adminRefunds.count > 0)
+    refundLines.push(`by admins: ${figures.adminRefunds.count} job${figures.adminRefunds.count === 1 ? '' : 's'}, ${figures.adminRefunds.credits} credits`);
   return new EmbedBuilder()
     .setTitle(`Usage in the last ${days} day${days === 1 ? '' : 's'}`)
-    .setDescription(usage.creditsRefundedByAdmins > 0
-      ? `Charged **${usage.creditsCharged}** credits, **${usage.creditsRefundedByAdmins}** given back by admins: net **${usage.netCredits}** (${formatUsd(usage.netUsd)} at ${creditsPerDollar}/$) · provider cost ${formatUsd(usage.providerCostUsd)} · margin **${formatUsd(usage.marginUsd)}**${share}`
-      : `Charged **${usage.creditsCharged}** credits (${formatUsd(usage.chargedUsd)} at ${creditsPerDollar}/$) · provider cost ${formatUsd(usage.providerCostUsd)} · margin **${formatUsd(usage.marginUsd)}**${share}`)
+    .setDescription(
+      usage.creditsRefundedByAdmins > 0
+        ? `Charged **${usage.creditsCharged}** credits, **${usage.creditsRefundedByAdmins}** given back by admins: net **${usage.netCredits}** (${formatUsd(usage.netUsd)} at ${creditsPerDollar}/$) · provider cost ${formatUsd(usage.providerCostUsd)} · margin **${formatUsd(usage.marginUsd)}**${share}`
+        : `Charged **${usage.creditsCharged}** credits (${formatUsd(usage.chargedUsd)} at ${creditsPerDollar}/$) · provider cost ${formatUsd(usage.providerCostUsd)} · margin **${formatUsd(usage.marginUsd)}**${share}`,
+    )
     .addFields(
       {
         name: 'Spend by model',
-        value: orNone(usage.models.map((m) => `**${m.model}**: ${m.creditsCharged} credits (${formatUsd(m.chargedUsd)}) · ${m.images} images · cost ${formatUsd(m.providerCostUsd)} · margin ${formatUsd(m.marginUsd)}`)),
+        value: orNone(
+          usage.models.map(
+            (m) =>
+              `**${m.model}**: ${m.creditsCharged} credits (${formatUsd(m.chargedUsd)}) · ${m.images} images · cost ${formatUsd(m.providerCostUsd)} · margin ${formatUsd(m.marginUsd)}`,
+          ),
+        ),
       },
       { name: 'Refunds', value: orNone(refundLines) },
-      { name: 'Top spenders', value: orNone(figures.topSpenders.map((s, i) => `${i + 1}. ${userMention(s.userId)}: ${s.credits} credits, ${s.jobs} job${s.jobs === 1 ? '' : 's'}`)) },
+      {
+        name: 'Top spenders',
+        value: orNone(figures.topSpenders.map((s, i) => `${i + 1}. ${userMention(s.userId)}: ${s.credits} credits, ${s.jobs} job${s.jobs === 1 ? '' : 's'}`)),
+      },
       {
         name: 'Jobs by status',
         value: orNone(statusOrder.filter((status) => figures.jobsByStatus[status]).map((status) => `${status}: ${figures.jobsByStatus[status]}`)),

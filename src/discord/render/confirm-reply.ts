@@ -13,8 +13,10 @@ export const confirmRejectionText = (rejection: ConfirmRejection): string => {
     case 'quote_not_found':
       return 'That quote no longer exists. Run /imagine again.';
     case 'insufficient_credits':
-      return `This needs **${rejection.needed}** credits and you have **${rejection.available}**. ` +
-        'Try a smaller size, fewer images or a faster model — or see /topup.';
+      return (
+        `This needs **${rejection.needed}** credits and you have **${rejection.available}**. ` +
+        'Try a smaller size, fewer images or a faster model — or see /topup.'
+      );
   }
 };
 
@@ -22,9 +24,12 @@ export const lowBalanceText = (available: number): string => `Low balance: ${ava
 
 /** "Confirmed: 4 credits held — queued, next up. …", with the low-balance warning when it applies. */
 export function confirmedText(confirmed: ConfirmedForMember): string {
-  const lead = confirmed.autoConfirmedAtMost !== undefined
-    ? `Auto-confirmed under your ${confirmed.autoConfirmedAtMost}-credit threshold (change it with /settings auto-confirm, 0 turns it off)`
-    : confirmed.replayed ? 'Already confirmed' : 'Confirmed';
+  const lead =
+    confirmed.autoConfirmedAtMost !== undefined
+      ? `Auto-confirmed under your ${confirmed.autoConfirmedAtMost}-credit threshold (change it with /settings auto-confirm, 0 turns it off)`
+      : confirmed.replayed
+        ? 'Already confirmed'
+        : 'Confirmed';
   const where = confirmed.ahead === null ? 'queued' : queuePlace(confirmed.ahead);
   const text = `${lead}: ${confirmed.price} credits held — ${where}. Follow your job in this channel: its message shows the queue, the progress and then the images.`;
   return confirmed.lowBalance === null ? text : `${text}\n⚠️ ${lowBalanceText(confirmed.lowBalance)}`;

@@ -4,7 +4,15 @@
 // Long content is split across embeds and messages, never cut silently: a cut says so.
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 
-export const EMBED_LIMITS = { embedsPerMessage: 10, charsPerMessage: 6000, fields: 25, title: 256, description: 4096, fieldName: 256, fieldValue: 1024 } as const;
+export const EMBED_LIMITS = {
+  embedsPerMessage: 10,
+  charsPerMessage: 6000,
+  fields: 25,
+  title: 256,
+  description: 4096,
+  fieldName: 256,
+  fieldValue: 1024,
+} as const;
 
 export interface EmbedSection {
   readonly title: string;
@@ -17,12 +25,19 @@ const clip = (text: string, max: number): string => (text.length <= max ? text :
 
 /** Characters Discord counts towards a message's 6000. */
 export const embedChars = (embed: APIEmbed): number =>
-  (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0)
-  + (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+  (embed.title?.length ?? 0) +
+  (embed.description?.length ?? 0) +
+  (embed.footer?.text.length ?? 0) +
+  (embed.author?.name.length ?? 0) +
+  (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
 
 /** One section as embeds within the per-embed limits: fields 25 at a time, continued under "(cont.)". */
 function sectionEmbeds(section: EmbedSection): APIEmbed[] {
-  const fields = (section.fields ?? []).map((field) => ({ ...field, name: clip(field.name, EMBED_LIMITS.fieldName), value: clip(field.value, EMBED_LIMITS.fieldValue) }));
+  const fields = (section.fields ?? []).map((field) => ({
+    ...field,
+    name: clip(field.name, EMBED_LIMITS.fieldName),
+    value: clip(field.value, EMBED_LIMITS.fieldValue),
+  }));
   const embeds: APIEmbed[] = [];
   // A chunk of fields also has to fit in one message's character budget beside the title.
   let chunk: APIEmbedField[] = [];
@@ -63,7 +78,10 @@ export function packEmbeds(sections: readonly EmbedSection[], truncatedNote: str
     const size = embedChars(embed);
     const current = messages.at(-1)!;
     if (current.length === EMBED_LIMITS.embedsPerMessage || (current.length > 0 && chars + size > EMBED_LIMITS.charsPerMessage)) {
-      if (messages.length === maxMessages) { truncated = true; break; }
+      if (messages.length === maxMessages) {
+        truncated = true;
+        break;
+      }
       messages.push([]);
       chars = 0;
     }
@@ -74,7 +92,11 @@ export function packEmbeds(sections: readonly EmbedSection[], truncatedNote: str
     const last = messages.at(-1)!;
     const note: APIEmbed = { description: truncatedNote };
     // Make room for the note: drop trailing embeds until it fits.
-    while (last.length > 0 && (last.length === EMBED_LIMITS.embedsPerMessage || last.reduce((sum, e) => sum + embedChars(e), 0) + embedChars(note) > EMBED_LIMITS.charsPerMessage)) last.pop();
+    while (
+      last.length > 0 &&
+      (last.length === EMBED_LIMITS.embedsPerMessage || last.reduce((sum, e) => sum + embedChars(e), 0) + embedChars(note) > EMBED_LIMITS.charsPerMessage)
+    )
+      last.pop();
     last.push(note);
   }
   return messages;

@@ -14,13 +14,23 @@ const nsfwLabel = { blocked: 'blocked everywhere (safety filter on)', 'age-restr
 export function renderGuildConfig(config: GuildConfig, defaults: ConfigDefaults): EmbedBuilder {
   // A pattern stored before patterns ran on RE2 may be one RE2 refuses: it is skipped, and says so.
   const statuses = bannedPatternStatuses(config.bannedPatterns);
-  const patterns = statuses.map((status, at) => `${at + 1}. ${code(status.pattern)}${status.active ? '' : ` — **inactive** (never checked): ${status.reason}; unban it`}`).join('\n');
+  const patterns = statuses
+    .map((status, at) => `${at + 1}. ${code(status.pattern)}${status.active ? '' : ` — **inactive** (never checked): ${status.reason}; unban it`}`)
+    .join('\n');
   const steps = statuses.length === 0 ? '' : `; ${activePatternSteps(statuses)} of ${maxPatternSteps} steps`;
   const embed = new EmbedBuilder()
     .setTitle('Server settings')
     .addFields(
-      { name: 'Free daily credits', value: config.freeDailyCredits === null ? `${defaults.freeDailyCredits} (the bot’s default)` : `${config.freeDailyCredits}`, inline: true },
-      { name: 'Jobs at once per member', value: config.maxRunningJobsPerMember === null ? 'the tier’s limit' : `at most ${config.maxRunningJobsPerMember}`, inline: true },
+      {
+        name: 'Free daily credits',
+        value: config.freeDailyCredits === null ? `${defaults.freeDailyCredits} (the bot’s default)` : `${config.freeDailyCredits}`,
+        inline: true,
+      },
+      {
+        name: 'Jobs at once per member',
+        value: config.maxRunningJobsPerMember === null ? 'the tier’s limit' : `at most ${config.maxRunningJobsPerMember}`,
+        inline: true,
+      },
       { name: 'Spoiler results', value: config.spoilerResults ? 'on' : 'off', inline: true },
       { name: 'Image channels', value: clip(channels(config.allowedChannelIds)) },
       { name: 'NSFW', value: nsfwLabel[config.nsfw] },
@@ -39,10 +49,14 @@ export function describeConfigChange(change: GuildConfigChange, before: GuildCon
   switch (change.kind) {
     case 'free-daily': {
       const label = (amount: number | null) => (amount === null ? `${defaults.freeDailyCredits} (default)` : `${amount}`);
-      return `Free daily credits: ${label(before.freeDailyCredits)} → **${label(after.freeDailyCredits)}**. `
-        + 'Members who already received today’s free credits get the new amount from the next daily reset (00:00 UTC).';
+      return (
+        `Free daily credits: ${label(before.freeDailyCredits)} → **${label(after.freeDailyCredits)}**. ` +
+        'Members who already received today’s free credits get the new amount from the next daily reset (00:00 UTC).'
+      );
     }
-    case 'channel-allow': case 'channel-disallow': case 'channels-clear':
+    case 'channel-allow':
+    case 'channel-disallow':
+    case 'channels-clear':
       return `Images can now be made: **${channels(after.allowedChannelIds)}** (was: ${channels(before.allowedChannelIds)}).`;
     case 'job-limit': {
       const label = (count: number | null) => (count === null ? 'the tier’s limit' : `at most ${count}`);
@@ -53,13 +67,17 @@ export function describeConfigChange(change: GuildConfigChange, before: GuildCon
     case 'unban-word':
       return `Unbanned ${code(before.bannedWords.find((word) => !after.bannedWords.includes(word))!)} (${after.bannedWords.length} banned).`;
     case 'ban-pattern':
-      return `Banned pattern #${after.bannedPatterns.length}: ${code(after.bannedPatterns.at(-1)!)}. Prompts matching it are refused before anything is charged `
-        + `(this server’s patterns use ${activePatternSteps(bannedPatternStatuses(after.bannedPatterns))} of ${maxPatternSteps} steps).`;
+      return (
+        `Banned pattern #${after.bannedPatterns.length}: ${code(after.bannedPatterns.at(-1)!)}. Prompts matching it are refused before anything is charged ` +
+        `(this server’s patterns use ${activePatternSteps(bannedPatternStatuses(after.bannedPatterns))} of ${maxPatternSteps} steps).`
+      );
     case 'unban-pattern':
       return `Removed pattern ${code(before.bannedPatterns.find((pattern) => !after.bannedPatterns.includes(pattern))!)}; the others are renumbered (see /admin config show).`;
     case 'nsfw':
-      return `NSFW: ${nsfwLabel[before.nsfw]} → **${nsfwLabel[after.nsfw]}**.`
-        + (after.nsfw === 'age-restricted-channels' ? ' The safety filter stays on in every channel Discord does not mark age-restricted.' : '');
+      return (
+        `NSFW: ${nsfwLabel[before.nsfw]} → **${nsfwLabel[after.nsfw]}**.` +
+        (after.nsfw === 'age-restricted-channels' ? ' The safety filter stays on in every channel Discord does not mark age-restricted.' : '')
+      );
     case 'spoiler':
       return `Spoiler results: ${before.spoilerResults ? 'on' : 'off'} → **${after.spoilerResults ? 'on' : 'off'}** (jobs confirmed from now on).`;
   }

@@ -36,20 +36,33 @@ export interface HistoryPageView {
 
 export function renderHistoryPage(view: HistoryPageView) {
   if (view.rows.length === 0) {
-    return { content: 'Nothing in your credit history here yet. Your free daily credits arrive with your first /imagine or /balance.', embeds: [], components: [] };
+    return {
+      content: 'Nothing in your credit history here yet. Your free daily credits arrive with your first /imagine or /balance.',
+      embeds: [],
+      components: [],
+    };
   }
   const embed = new EmbedBuilder()
     .setTitle('Your credit history')
     .setDescription('Newest first. Amounts are changes to what you can spend; buckets say where the credits came from or went back to.')
-    .addFields(view.rows.map((row) => ({
-      name: clip(`${amount(row)} · ${row.what}`, 256),
-      value: clip(`${time(row.at, TimestampStyles.RelativeTime)} · ${row.buckets.map((b) => bucketLabels[b]).join(' + ')}${row.why ? `\n${row.why}` : ''}`, 1024),
-    })));
+    .addFields(
+      view.rows.map((row) => ({
+        name: clip(`${amount(row)} · ${row.what}`, 256),
+        value: clip(
+          `${time(row.at, TimestampStyles.RelativeTime)} · ${row.buckets.map((b) => bucketLabels[b]).join(' + ')}${row.why ? `\n${row.why}` : ''}`,
+          1024,
+        ),
+      })),
+    );
   const buttons = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setLabel('◀ Newer').setStyle(ButtonStyle.Secondary)
+    new ButtonBuilder()
+      .setLabel('◀ Newer')
+      .setStyle(ButtonStyle.Secondary)
       .setCustomId(historyButtonId(view.ownerId, { direction: 'newer', entryId: view.newestEntryId ?? '0' }))
       .setDisabled(!view.hasNewer),
-    new ButtonBuilder().setLabel('Older ▶').setStyle(ButtonStyle.Secondary)
+    new ButtonBuilder()
+      .setLabel('Older ▶')
+      .setStyle(ButtonStyle.Secondary)
       .setCustomId(historyButtonId(view.ownerId, { direction: 'older', entryId: view.oldestEntryId ?? '0' }))
       .setDisabled(!view.hasOlder),
   );

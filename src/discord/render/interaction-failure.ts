@@ -11,6 +11,8 @@ export interface HeldForJob {
 export function failedInteractionText(reference: string, held: HeldForJob | null): string {
   const lead = `Something went wrong on our side (reference ${reference}).`;
   if (held === null) return `${lead} Nothing was charged for it.`;
-  return `${lead} Your job \`${held.jobId}\` was confirmed and **${held.price} credits are held** for it: ` +
-    'its message in this channel shows where it is. If it cannot be made, the credits come back on their own (see /history).';
+  return (
+    `${lead} Your job \`${held.jobId}\` was confirmed and **${held.price} credits are held** for it: ` +
+    'its message in this channel shows where it is. If it cannot be made, the credits come back on their own (see /history).'
+  );
 }

@@ -27,8 +27,7 @@ export const promptLine = (job: JobRecord): string => {
 const owner = (job: JobRecord) => `<@${job.userId}>’s job`;
 
 /** Where a queued job stands, the same words on the job message and in the confirmation. */
-export const queuePlace = (ahead: number): string =>
-  `queued, ${ahead > 0 ? `position ${ahead} (${ahead} ${ahead === 1 ? 'job' : 'jobs'} ahead)` : 'next up'}`;
+export const queuePlace = (ahead: number): string => `queued, ${ahead > 0 ? `position ${ahead} (${ahead} ${ahead === 1 ? 'job' : 'jobs'} ahead)` : 'next up'}`;
 
 export const queuedText = (job: JobRecord, ahead: number): string => `${owner(job)} — ${queuePlace(ahead)}\n${promptLine(job)}`;
 
@@ -44,7 +43,11 @@ export const failureText = (job: JobRecord, memberMessage: string, refunded: num
   `${owner(job)} — ❌ ${memberMessage}${refunded > 0 ? ` (${refunded} credits back in your balance)` : ''}\n${promptLine(job)}`;
 
 const button = (customId: string, label: string, emoji?: string): APIButtonComponent => ({
-  type: ComponentType.Button, style: ButtonStyle.Secondary, label, custom_id: customId, ...(emoji ? { emoji: { name: emoji } } : {}),
+  type: ComponentType.Button,
+  style: ButtonStyle.Secondary,
+  label,
+  custom_id: customId,
+  ...(emoji ? { emoji: { name: emoji } } : {}),
 });
 
 const rows = (buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent>[] => {

@@ -23,10 +23,12 @@ function sizesToShow(spec: ModelSpec): string[] {
 function modelField(card: PriceCard, name: string, spec: ModelSpec) {
   const tiers = card.tiers.filter((tier) => tierAllowsModel(tier, spec));
   const lowest = tiers[0];
-  const prices = lowest ? sizesToShow(spec).flatMap((size) => {
-    const priced = quote(card, { model: name, size }, lowest);
-    return priced.ok ? [`${size}: **${priced.value.unitPrice}** (${formatUsd(priced.value.usd)})`] : [];
-  }) : [];
+  const prices = lowest
+    ? sizesToShow(spec).flatMap((size) => {
+        const priced = quote(card, { model: name, size }, lowest);
+        return priced.ok ? [`${size}: **${priced.value.unitPrice}** (${formatUsd(priced.value.usd)})`] : [];
+      })
+    : [];
   return {
     name: `${name} — ${spec.label}`,
     value: [
@@ -52,7 +54,9 @@ export function pricingSections(card: PriceCard, freeDailyCredits: number): Embe
       color: BLURPLE,
       description: [
         `**${rate} credits = $1.00** (1 credit = ${formatUsd(1 / rate)}).`,
-        freeDailyCredits > 0 ? `Free on this server: **${freeDailyCredits}** credits a day (UTC), gone at the next midnight.` : 'This server gives no free daily credits.',
+        freeDailyCredits > 0
+          ? `Free on this server: **${freeDailyCredits}** credits a day (UTC), gone at the next midnight.`
+          : 'This server gives no free daily credits.',
         'Price = ⌈credits/MP × megapixels × steps/default steps × operation factor × batch multiplier(n)⌉: exact, rounded up once at the end.',
         'Every /imagine shows its price and breakdown before anything runs, unless you turned on auto-confirm in /settings: then a job under your threshold starts at once, and the reply says what it held.',
       ].join('\n'),
@@ -66,7 +70,13 @@ export function pricingSections(card: PriceCard, freeDailyCredits: number): Embe
       title: 'Operations and batches',
       color: BLURPLE,
       fields: [
-        { name: 'Operation factors', value: Object.entries(card.operationFactors).map(([op, factor]) => `${op} ×${formatNumber(factor, 6)}`).join('\n'), inline: true },
+        {
+          name: 'Operation factors',
+          value: Object.entries(card.operationFactors)
+            .map(([op, factor]) => `${op} ×${formatNumber(factor, 6)}`)
+            .join('\n'),
+          inline: true,
+        },
         { name: 'Batch multipliers', value: batchLines.join('\n'), inline: true },
       ],
     },
@@ -80,7 +90,12 @@ export function pricingSections(card: PriceCard, freeDailyCredits: number): Embe
           tier.allowance > 0
             ? `${tier.allowance} credits / ${periodUnit[tier.period]}${tier.rolloverPeriods > 0 ? `, unspent rolls over ${tier.rolloverPeriods} period${tier.rolloverPeriods === 1 ? '' : 's'}` : ', unspent expires at period end'}`
             : 'free daily credits only',
-          `Models: ${Object.entries(card.models).filter(([, spec]) => tierAllowsModel(tier, spec)).map(([name]) => name).join(', ') || 'none'}`,
+          `Models: ${
+            Object.entries(card.models)
+              .filter(([, spec]) => tierAllowsModel(tier, spec))
+              .map(([name]) => name)
+              .join(', ') || 'none'
+          }`,
           `Max batch ${tier.maxBatch} · ${tier.maxRunningJobs} job${tier.maxRunningJobs === 1 ? '' : 's'} at once · ${tier.queuePriority} queue`,
         ].join('\n'),
         inline: true,
@@ -89,7 +104,9 @@ export function pricingSections(card: PriceCard, freeDailyCredits: number): Embe
     {
       title: 'Top-up packs',
       color: BLURPLE,
-      description: offers.length ? 'Bought credits never expire, follow you to every server and are spent last. Buy with /topup.' : 'No packs are sold on this bot.',
+      description: offers.length
+        ? 'Bought credits never expire, follow you to every server and are spent last. Buy with /topup.'
+        : 'No packs are sold on this bot.',
       fields: offers.map(({ pack, bonusCredits, discountPercent }) => ({
         name: `${pack.label ?? pack.id}: ${pack.credits} credits for ${formatUsd(pack.priceUsd)}`,
         value: discountPercent > 0 ? `${formatNumber(discountPercent, 1)}% off (+${bonusCredits} bonus credits)` : 'base rate',
@@ -110,4 +127,8 @@ export function pricingSections(card: PriceCard, freeDailyCredits: number): Embe
 
 /** The card as messages of embeds, each within Discord's limits. */
 export const renderPricing = (card: PriceCard, freeDailyCredits: number): APIEmbed[][] =>
-  packEmbeds(pricingSections(card, freeDailyCredits), 'The price card is longer than Discord can show here; the rest is in the operator’s price-card.yaml.', MAX_PRICING_MESSAGES);
+  packEmbeds(
+    pricingSections(card, freeDailyCredits),
+    'The price card is longer than Discord can show here; the rest is in the operator’s price-card.yaml.',
+    MAX_PRICING_MESSAGES,
+  );

@@ -23,11 +23,15 @@ export function reversalMessage(notice: ReversalNotice): string {
   if (notice.change === 'dispute_won') {
     return `The dispute about your card payment was settled in the seller's favour, so the **${notice.credits} credits** it took back are in your balance again ${balance}.`;
   }
-  const why = notice.change === 'refunded' ? 'Your card payment was refunded'
-    : notice.change === 'disputed' ? 'Your card payment was disputed with your bank'
-      : `Discord refunded or withdrew your purchase${notice.packName ? ` of **${notice.packName}**` : ''}`;
-  const spent = notice.alreadySpent > 0
-    ? ` You had already used ${notice.alreadySpent} of them: what you spent stays spent, and what jobs still running hold is taken back if they are refunded.`
-    : '';
+  const why =
+    notice.change === 'refunded'
+      ? 'Your card payment was refunded'
+      : notice.change === 'disputed'
+        ? 'Your card payment was disputed with your bank'
+        : `Discord refunded or withdrew your purchase${notice.packName ? ` of **${notice.packName}**` : ''}`;
+  const spent =
+    notice.alreadySpent > 0
+      ? ` You had already used ${notice.alreadySpent} of them: what you spent stays spent, and what jobs still running hold is taken back if they are refunded.`
+      : '';
   return `${why}, so **${notice.credits} credits** bought with it were taken back ${balance}.${spent} See /history.`;
 }

@@ -37,11 +37,16 @@ export function renderQuote(quoted: QuotedGeneration, prompt: string): Interacti
 
 /** Why no quote could be made, in the member's words. */
 export const renderQuoteError = (error: QuoteGenerationError): InteractionEditReplyOptions => ({
-  content: error.code === 'rejected' ? error.rejection.message
-    : error.code === 'invalid_prompt' ? promptProblemMessage(error.problem)
-    : error.code === 'moderated' ? moderationMessage(error.verdict)
-      : error.code === 'channel_not_allowed' ? `Images are made only in ${listChannels(error.allowedChannelIds)} on this server — use one of those.`
-        : 'Your credits could not be checked just now; please try again.',
+  content:
+    error.code === 'rejected'
+      ? error.rejection.message
+      : error.code === 'invalid_prompt'
+        ? promptProblemMessage(error.problem)
+        : error.code === 'moderated'
+          ? moderationMessage(error.verdict)
+          : error.code === 'channel_not_allowed'
+            ? `Images are made only in ${listChannels(error.allowedChannelIds)} on this server — use one of those.`
+            : 'Your credits could not be checked just now; please try again.',
   allowedMentions: { parse: [] },
 });
 

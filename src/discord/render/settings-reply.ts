@@ -26,12 +26,11 @@ export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSett
       : `${settings.defaultSize} — ${effectiveModel} does not offer it, so **${modelFirstSize}** is used`;
   }
 
-  const auto = settings.autoConfirmMaxCredits > 0
-    ? `jobs up to **${settings.autoConfirmMaxCredits}** credits start at once, without a quote`
-    : 'off — every job shows its price first (default)';
-  const warning = settings.lowBalanceWarningAt > 0
-    ? `after a job, when fewer than **${settings.lowBalanceWarningAt}** credits are left`
-    : 'off (default)';
+  const auto =
+    settings.autoConfirmMaxCredits > 0
+      ? `jobs up to **${settings.autoConfirmMaxCredits}** credits start at once, without a quote`
+      : 'off — every job shows its price first (default)';
+  const warning = settings.lowBalanceWarningAt > 0 ? `after a job, when fewer than **${settings.lowBalanceWarningAt}** credits are left` : 'off (default)';
 
   return new EmbedBuilder()
     .setTitle('Your settings in this server')
@@ -41,5 +40,7 @@ export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSett
       { name: 'Auto-confirm', value: auto },
       { name: 'Low-balance warning', value: warning },
     )
-    .setFooter({ text: 'Change one with /settings model:… size:… auto-confirm:… low-balance-warning:… — or reset:True. Options you type in /imagine always win.' });
+    .setFooter({
+      text: 'Change one with /settings model:… size:… auto-confirm:… low-balance-warning:… — or reset:True. Options you type in /imagine always win.',
+    });
 }

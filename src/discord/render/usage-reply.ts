@@ -17,18 +17,26 @@ const credits = (amount: number, perDollar: number): string => `${amount} credit
 
 export function renderUsage(view: UsageView) {
   const { totals, byModelOperation, creditsPerKeptImage } = view.summary;
-  const lines = byModelOperation.slice(0, MAX_BREAKDOWN_LINES).map((row) =>
-    `**${row.model}** ${row.operation}: ${row.creditsCharged} spent · ${row.imagesDelivered} image${row.imagesDelivered === 1 ? '' : 's'} · ${row.imagesKept} kept${row.creditsRefunded ? ` · ${row.creditsRefunded} refunded` : ''}`);
+  const lines = byModelOperation
+    .slice(0, MAX_BREAKDOWN_LINES)
+    .map(
+      (row) =>
+        `**${row.model}** ${row.operation}: ${row.creditsCharged} spent · ${row.imagesDelivered} image${row.imagesDelivered === 1 ? '' : 's'} · ${row.imagesKept} kept${row.creditsRefunded ? ` · ${row.creditsRefunded} refunded` : ''}`,
+    );
   if (byModelOperation.length > MAX_BREAKDOWN_LINES) lines.push(`…and ${byModelOperation.length - MAX_BREAKDOWN_LINES} more`);
   const embed = new EmbedBuilder()
     .setTitle(`Your usage: last ${view.days} day${view.days === 1 ? '' : 's'}${view.model ? ` · ${view.model}` : ''}`)
-    .setDescription(`**${credits(totals.creditsCharged, view.creditsPerDollar)} spent** on ${totals.jobs} job${totals.jobs === 1 ? '' : 's'} · **${totals.creditsRefunded} refunded** for images that failed or were blocked.`)
+    .setDescription(
+      `**${credits(totals.creditsCharged, view.creditsPerDollar)} spent** on ${totals.jobs} job${totals.jobs === 1 ? '' : 's'} · **${totals.creditsRefunded} refunded** for images that failed or were blocked.`,
+    )
     .addFields(
       { name: 'Images', value: `${totals.imagesRequested} asked for · ${totals.imagesDelivered} delivered · ${totals.imagesKept} kept ⭐`, inline: true },
       {
         name: 'Cost per kept image',
-        value: creditsPerKeptImage === null ? 'Nothing kept yet: press Keep ⭐ under images you like.'
-          : `${formatNumber(creditsPerKeptImage, 1)} credits (${formatUsd(creditsPerKeptImage / view.creditsPerDollar)})`,
+        value:
+          creditsPerKeptImage === null
+            ? 'Nothing kept yet: press Keep ⭐ under images you like.'
+            : `${formatNumber(creditsPerKeptImage, 1)} credits (${formatUsd(creditsPerKeptImage / view.creditsPerDollar)})`,
         inline: true,
       },
       { name: 'By model and operation', value: lines.join('\n').slice(0, 1024) },

@@ -19,9 +19,7 @@ export interface GrantPolicy {
 /** One grant above this is a typo, whoever makes it. */
 export const maxCreditsPerGrant = 1_000_000;
 
-export type GrantPermission =
-  | { readonly allowed: true; readonly dailyCap: number | null }
-  | { readonly allowed: false };
+export type GrantPermission = { readonly allowed: true; readonly dailyCap: number | null } | { readonly allowed: false };
 
 export const isOwner = (policy: GrantPolicy, actorId: string): boolean => policy.ownerIds.includes(actorId);
 

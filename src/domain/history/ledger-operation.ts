@@ -62,8 +62,11 @@ const jobLabel = (job: OperationJob | null, viewerGuildId: string): string => {
 };
 
 const jobState: Readonly<Record<string, string>> = {
-  queued: 'held while it waits in the queue', running: 'held while it runs', succeeded: 'all images delivered',
-  partial: 'some images delivered', failed: 'nothing delivered',
+  queued: 'held while it waits in the queue',
+  running: 'held while it runs',
+  succeeded: 'all images delivered',
+  partial: 'some images delivered',
+  failed: 'nothing delivered',
 };
 
 /** "refund: safety filter" → "safety filter"; "delivered 1 of 2 image(s); refund: timeout" → "timeout (delivered 1 of 2)". */
@@ -96,7 +99,10 @@ function describeGrant(op: LedgerOperation, lotKind: LotKind): Pick<HistoryRow, 
 export function describeOperation(op: LedgerOperation, viewerGuildId: string): HistoryRow {
   const namespace = op.key.slice(0, op.key.indexOf(':'));
   const credits = sum(op.lines, (line) => line.deltaAvailable);
-  const charged = -sum(op.lines.filter((line) => line.kind === 'capture'), (line) => line.deltaHeld);
+  const charged = -sum(
+    op.lines.filter((line) => line.kind === 'capture'),
+    (line) => line.deltaHeld,
+  );
   const buckets = [...new Set(op.lines.map((line) => line.lotKind))];
   const base = { credits, charged, buckets, at: op.at };
   const firstKind = op.lines[0]?.lotKind ?? 'grant';
@@ -104,10 +110,18 @@ export function describeOperation(op: LedgerOperation, viewerGuildId: string): H
     case 'grant':
       return { ...base, ...describeGrant(op, firstKind) };
     case 'hold':
-      return { ...base, what: jobLabel(op.job, viewerGuildId), why: op.job ? `held when you pressed Generate; ${jobState[op.job.status] ?? op.job.status}` : op.reason };
+      return {
+        ...base,
+        what: jobLabel(op.job, viewerGuildId),
+        why: op.job ? `held when you pressed Generate; ${jobState[op.job.status] ?? op.job.status}` : op.reason,
+      };
     case 'settle':
       if (credits > 0) return { ...base, what: `Refund: ${refundReason(op.reason)}`, why: op.job ? jobLabel(op.job, viewerGuildId) : null };
-      return { ...base, what: `Charged: ${op.reason ?? 'images delivered'}`, why: op.job ? `${jobLabel(op.job, viewerGuildId)}; held credits spent` : 'held credits spent' };
+      return {
+        ...base,
+        what: `Charged: ${op.reason ?? 'images delivered'}`,
+        why: op.job ? `${jobLabel(op.job, viewerGuildId)}; held credits spent` : 'held credits spent',
+      };
     case 'expire':
       return { ...base, what: 'Expired', why: 'unspent credits reached their expiry' };
     case 'revoke':

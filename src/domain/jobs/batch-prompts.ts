@@ -13,7 +13,10 @@ export type BatchPromptsProblem =
  * (6000 characters of "a|a|…" would otherwise be 3000 prompts to check).
  */
 export function parseBatchPrompts(text: string): Result<string[], BatchPromptsProblem> {
-  const prompts = text.split(/[|\r\n]+/).map((piece) => piece.trim()).filter((piece) => piece !== '');
+  const prompts = text
+    .split(/[|\r\n]+/)
+    .map((piece) => piece.trim())
+    .filter((piece) => piece !== '');
   if (prompts.length < 2) return err({ code: 'too-few', count: prompts.length });
   if (prompts.length > maxImagesPerJob) return err({ code: 'too-many', count: prompts.length, max: maxImagesPerJob });
   const long = prompts.findIndex((prompt) => prompt.length > maxPromptLength);

@@ -8,41 +8,49 @@ export const maxPromptLength = 1500;
 export const maxImagesPerJob = 64;
 
 /** What a job renders, fixed when its quote was made. Validated when stored and when read back. */
-export const jobRequestSchema = z.strictObject({
-  model: z.string().min(1),
-  providerModelId: z.string().min(1),
-  operation: z.enum(OPERATIONS),
-  prompt: z.string().trim().min(1).max(maxPromptLength),
-  negativePrompt: z.string().max(maxPromptLength).optional(),
-  width: z.int().min(64).max(4096),
-  height: z.int().min(64).max(4096),
-  steps: z.int().min(1).max(500),
-  count: z.int().min(1).max(maxImagesPerJob),
-  seed: z.int().min(0).max(2 ** 32 - 1),
-  sourceImageUrl: z.url().optional(),
-  // The guild's config as it stood when the job was quoted (src/domain/guild-config.ts):
-  /** The provider's safety checker may be off: the guild allows it and the channel is age-restricted. */
-  allowNsfw: z.literal(true).optional(),
-  /** Results are posted as spoilers. */
-  spoiler: z.literal(true).optional(),
-  /** The guild's ceiling on this member's running jobs. */
-  maxRunningJobsPerMember: z.int().min(1).optional(),
-  /**
-   * Upscale / variations of a delivered image: where it is on Discord. Attachment URLs are signed
-   * and expire, so the worker fetches the message again for a fresh URL when the job runs.
-   */
-  sourceImage: z.strictObject({
-    channelId: z.string().min(1),
-    messageId: z.string().min(1),
-    attachmentIndex: z.int().min(0).max(9),
-    /** The cell (0–3, row by row) when the attachment is a 2×2 grid of a batch of four. */
-    gridCell: z.int().min(0).max(3).optional(),
-  }).optional(),
-  /** A /batch: one prompt per image (image i renders prompts[i]); `prompt` then only summarises them. */
-  prompts: z.array(z.string().trim().min(1).max(maxPromptLength)).min(2).max(maxImagesPerJob).optional(),
-}).refine((request) => request.prompts === undefined || request.prompts.length === request.count, {
-  message: 'prompts must have one prompt per image (count)', path: ['prompts'],
-});
+export const jobRequestSchema = z
+  .strictObject({
+    model: z.string().min(1),
+    providerModelId: z.string().min(1),
+    operation: z.enum(OPERATIONS),
+    prompt: z.string().trim().min(1).max(maxPromptLength),
+    negativePrompt: z.string().max(maxPromptLength).optional(),
+    width: z.int().min(64).max(4096),
+    height: z.int().min(64).max(4096),
+    steps: z.int().min(1).max(500),
+    count: z.int().min(1).max(maxImagesPerJob),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+    sourceImageUrl: z.url().optional(),
+    // The guild's config as it stood when the job was quoted (src/domain/guild-config.ts):
+    /** The provider's safety checker may be off: the guild allows it and the channel is age-restricted. */
+    allowNsfw: z.literal(true).optional(),
+    /** Results are posted as spoilers. */
+    spoiler: z.literal(true).optional(),
+    /** The guild's ceiling on this member's running jobs. */
+    maxRunningJobsPerMember: z.int().min(1).optional(),
+    /**
+     * Upscale / variations of a delivered image: where it is on Discord. Attachment URLs are signed
+     * and expire, so the worker fetches the message again for a fresh URL when the job runs.
+     */
+    sourceImage: z
+      .strictObject({
+        channelId: z.string().min(1),
+        messageId: z.string().min(1),
+        attachmentIndex: z.int().min(0).max(9),
+        /** The cell (0–3, row by row) when the attachment is a 2×2 grid of a batch of four. */
+        gridCell: z.int().min(0).max(3).optional(),
+      })
+      .optional(),
+    /** A /batch: one prompt per image (image i renders prompts[i]); `prompt` then only summarises them. */
+    prompts: z.array(z.string().trim().min(1).max(maxPromptLength)).min(2).max(maxImagesPerJob).optional(),
+  })
+  .refine((request) => request.prompts === undefined || request.prompts.length === request.count, {
+    message: 'prompts must have one prompt per image (count)',
+    path: ['prompts'],
+  });
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 
 /** BullMQ runs lower numbers first. */

@@ -19,7 +19,11 @@ export const isBlankPrompt = (text: string): boolean => normalizeForModeration(t
  * `prompts`, so they are checked instead. The negative prompt is optional: a blank one counts as
  * none (the caller drops it), only its length is checked here.
  */
-export function promptProblem(texts: { readonly prompt: string; readonly prompts?: readonly string[] | undefined; readonly negativePrompt?: string | undefined }): PromptProblem | null {
+export function promptProblem(texts: {
+  readonly prompt: string;
+  readonly prompts?: readonly string[] | undefined;
+  readonly negativePrompt?: string | undefined;
+}): PromptProblem | null {
   const prompts: [string, number | undefined][] = texts.prompts ? texts.prompts.map((prompt, at) => [prompt, at]) : [[texts.prompt, undefined]];
   for (const [prompt, batchIndex] of prompts) {
     const at = batchIndex === undefined ? {} : { batchIndex };
@@ -35,8 +39,10 @@ export function promptProblem(texts: { readonly prompt: string; readonly prompts
 export function promptProblemMessage(problem: PromptProblem): string {
   const which = problem.batchIndex === undefined ? null : `Prompt ${problem.batchIndex + 1} of your batch`;
   if (problem.code === 'empty') {
-    return `${which ?? 'Your prompt'} is empty once invisible characters (zero-width spaces, joiners and the like) are removed — `
-      + `describe what to draw${which ? ', or leave it out' : ''}. Nothing was charged.`;
+    return (
+      `${which ?? 'Your prompt'} is empty once invisible characters (zero-width spaces, joiners and the like) are removed — ` +
+      `describe what to draw${which ? ', or leave it out' : ''}. Nothing was charged.`
+    );
   }
   const subject = which ?? (problem.field === 'prompt' ? 'Your prompt' : 'Your negative prompt');
   return `${subject} has ${problem.length} characters; at most ${problem.max} are allowed. Nothing was charged.`;

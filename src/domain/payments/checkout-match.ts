@@ -12,14 +12,18 @@ export const packCurrency = 'usd';
 
 export type CheckoutMismatch =
   | {
-    readonly code: 'price_mismatch';
-    readonly expectedCents: number; readonly expectedCurrency: string;
-    readonly paidCents: number | null; readonly paidCurrency: string | null;
-  }
+      readonly code: 'price_mismatch';
+      readonly expectedCents: number;
+      readonly expectedCurrency: string;
+      readonly paidCents: number | null;
+      readonly paidCurrency: string | null;
+    }
   | { readonly code: 'credits_mismatch'; readonly promised: number; readonly packCredits: number };
 
 export function checkoutMatchesPack(
-  pack: Pack, paid: { readonly amountTotal: number | null; readonly currency: string | null }, promisedCredits: number,
+  pack: Pack,
+  paid: { readonly amountTotal: number | null; readonly currency: string | null },
+  promisedCredits: number,
 ): Result<Pack, CheckoutMismatch> {
   const expectedCents = priceInCents(pack);
   if (paid.amountTotal !== expectedCents || paid.currency?.toLowerCase() !== packCurrency) {

@@ -36,7 +36,8 @@ export function cheapestPacks(packs: readonly Pack[], credits: number): PackPurc
   const table = target + 1 > MAX_CELLS ? null : coverByTable(packs, unit, target);
   const counts = table ?? new Map([[best, Math.ceil(rest / best.credits)]]);
   counts.set(best, (counts.get(best) ?? 0) + bulk);
-  const items = [...counts].filter(([, quantity]) => quantity > 0)
+  const items = [...counts]
+    .filter(([, quantity]) => quantity > 0)
     .map(([pack, quantity]) => ({ pack, quantity }))
     .sort((a, b) => b.pack.credits - a.pack.credits);
   return {

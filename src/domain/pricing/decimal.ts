@@ -32,8 +32,7 @@ export const fraction = (num: bigint, den: bigint = 1n): Fraction => {
   return { num: num / divisor, den: den / divisor };
 };
 
-export const multiply = (...factors: readonly Fraction[]): Fraction =>
-  factors.reduce((acc, f) => fraction(acc.num * f.num, acc.den * f.den), fraction(1n));
+export const multiply = (...factors: readonly Fraction[]): Fraction => factors.reduce((acc, f) => fraction(acc.num * f.num, acc.den * f.den), fraction(1n));
 
 export const add = (a: Fraction, b: Fraction): Fraction => fraction(a.num * b.den + b.num * a.den, a.den * b.den);
 

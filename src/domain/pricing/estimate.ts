@@ -92,8 +92,18 @@ export function estimate(card: PriceCard, request: EstimateRequest): Result<Esti
   const packs = short === 0 ? null : cheapestPacks(card.packs, short);
 
   return ok({
-    model, size: priced.value.size, unitPrice: priced.value.unitPrice, images, baseCredits,
-    bufferCredits: totalCredits - baseCredits, totalCredits, totalUsd: totalCredits / card.creditsPerDollar,
-    freeCredits, tiers, packs, lowestTier, everyMemberMayUse: lowestTier === noTier(card),
+    model,
+    size: priced.value.size,
+    unitPrice: priced.value.unitPrice,
+    images,
+    baseCredits,
+    bufferCredits: totalCredits - baseCredits,
+    totalCredits,
+    totalUsd: totalCredits / card.creditsPerDollar,
+    freeCredits,
+    tiers,
+    packs,
+    lowestTier,
+    everyMemberMayUse: lowestTier === noTier(card),
   });
 }

@@ -29,5 +29,4 @@ export const packOffers = (card: PriceCard): PackOffer[] => card.packs.map((pack
 export const findPack = (card: PriceCard, id: string): Pack | undefined => card.packs.find((p) => p.id === id);
 
 /** The pack a Discord entitlement's SKU buys, if any. */
-export const packForSku = (card: PriceCard, skuId: string): Pack | undefined =>
-  card.packs.find((p) => p.discordSkuId === skuId);
+export const packForSku = (card: PriceCard, skuId: string): Pack | undefined => card.packs.find((p) => p.discordSkuId === skuId);

@@ -40,7 +40,12 @@ export function priceCardError(source: string, problems: readonly PriceCardProbl
 export function parsePriceCard(raw: unknown, source: string): Result<PriceCard, PriceCardError> {
   const parsed = priceCardSchema.safeParse(raw, { error: cardIssueMessage });
   if (parsed.success) return ok(parsed.data);
-  return err(priceCardError(source, parsed.error.issues.flatMap((issue) => toProblems(issue, raw))));
+  return err(
+    priceCardError(
+      source,
+      parsed.error.issues.flatMap((issue) => toProblems(issue, raw)),
+    ),
+  );
 }
 
 function toProblems(issue: z.core.$ZodIssue, raw: unknown): PriceCardProblem[] {

@@ -56,9 +56,7 @@ function tierIssues(card: PriceCardShape): Issue[] {
     }
     const usable = models.filter(([, m]) => tier.modelClasses.includes(m.class));
     for (const [modelName, model] of usable.filter(([, m]) => m.defaultSteps > (tier.maxSteps ?? Infinity))) {
-      const message =
-        `${tier.maxSteps} is below the default steps of ${modelName} (${model.defaultSteps}), ` +
-        'so its default could not run';
+      const message = `${tier.maxSteps} is below the default steps of ${modelName} (${model.defaultSteps}), ` + 'so its default could not run';
       issues.push({ path: ['tiers', i, 'maxSteps'], message });
     }
   });
@@ -87,8 +85,7 @@ function batchIssues(card: PriceCardShape): Issue[] {
       issues.push({ path: ['batch', i, 'multiplier'], message });
     } else if (perImageRises(previous, entry)) {
       const message =
-        `${entry.multiplier}/${entry.count} per image is more than ${previous.multiplier}/${previous.count}: ` +
-        'a bigger batch never costs more per image';
+        `${entry.multiplier}/${entry.count} per image is more than ${previous.multiplier}/${previous.count}: ` + 'a bigger batch never costs more per image';
       issues.push({ path: ['batch', i, 'multiplier'], message });
     }
   });
@@ -112,9 +109,7 @@ function packIssues(card: PriceCardShape): Issue[] {
   card.packs.forEach((pack, i) => {
     const nominal = multiply(fractionOf(pack.priceUsd), fraction(BigInt(card.creditsPerDollar)));
     if (compare(nominal, fraction(BigInt(pack.credits))) > 0) {
-      const message =
-        `$${pack.priceUsd} for ${pack.credits} credits is worse than the base rate ` +
-        `of ${card.creditsPerDollar} credits per $1`;
+      const message = `$${pack.priceUsd} for ${pack.credits} credits is worse than the base rate ` + `of ${card.creditsPerDollar} credits per $1`;
       issues.push({ path: ['packs', i, 'priceUsd'], message });
     }
   });

@@ -4,13 +4,10 @@ import { MAX_DECIMAL_PLACES, decimalPlaces } from './decimal.js';
 import { checkModel, checkPriceCard } from './price-card-rules.js';
 import { sizeProblem } from './sizes.js';
 
-const name = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1–32 lowercase letters, digits, "-" or "_"');
+const name = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1–32 lowercase letters, digits, "-" or "_"');
 const label = z.string().trim().min(1).max(100);
 const count = z.int().positive();
-const atMostPlaces = (places: number, message: string) => (schema: z.ZodNumber) =>
-  schema.refine((v) => decimalPlaces(v) <= places, message);
+const atMostPlaces = (places: number, message: string) => (schema: z.ZodNumber) => schema.refine((v) => decimalPlaces(v) <= places, message);
 const exactDecimal = atMostPlaces(MAX_DECIMAL_PLACES, `must have at most ${MAX_DECIMAL_PLACES} decimal places`);
 const decimal = exactDecimal(z.number().positive().max(1_000_000));
 const usd = atMostPlaces(2, 'must be in whole cents (at most 2 decimal places)')(z.number().nonnegative().max(100_000));
@@ -31,9 +28,7 @@ export const modelSchema = z
   .strictObject({
     label,
     /** Replicate "owner/name", optionally ":version" (64 hex digits). */
-    providerModelId: z
-      .string()
-      .regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{64})?$/, 'must look like "owner/name" or "owner/name:<64 hex version>"'),
+    providerModelId: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{64})?$/, 'must look like "owner/name" or "owner/name:<64 hex version>"'),
     class: name,
     baseCreditsPerMegapixel: decimal,
     defaultSteps: count.max(500),

@@ -41,8 +41,7 @@ const withAspect = (size: string): string => {
   return parsed ? `${size} (${aspectRatioLabel(parsed)})` : size;
 };
 const modelText = (model: Named): string => `${model.label} (${model.name})`;
-const unlockText = (unlockedBy: Named | undefined, what: string): string =>
-  unlockedBy ? ` The ${unlockedBy.label} tier ${what}.` : '';
+const unlockText = (unlockedBy: Named | undefined, what: string): string => (unlockedBy ? ` The ${unlockedBy.label} tier ${what}.` : '');
 
 export const rejectNotWholeNumber = (field: 'steps' | 'count', value: number): QuoteRejection => ({
   code: 'not-a-whole-number',
@@ -79,18 +78,10 @@ export const rejectSize = (model: Named, size: string, allowed: readonly string[
   model: model.name,
   size,
   allowed,
-  message:
-    `${modelText(model)} does not offer the size "${size}". ` +
-    `Choose one of ${allowed.map(withAspect).join(', ')}, or one of those aspect ratios.`,
+  message: `${modelText(model)} does not offer the size "${size}". ` + `Choose one of ${allowed.map(withAspect).join(', ')}, or one of those aspect ratios.`,
 });
 
-export function rejectSteps(
-  model: Named,
-  steps: number,
-  max: number,
-  tier: Named,
-  unlockedBy: Named | undefined,
-): QuoteRejection {
+export function rejectSteps(model: Named, steps: number, max: number, tier: Named, unlockedBy: Named | undefined): QuoteRejection {
   const yourTier = unlockedBy ? ` in your tier (${tier.label})` : '';
   const more = unlockText(unlockedBy, 'allows more');
   return {

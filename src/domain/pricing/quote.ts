@@ -70,7 +70,13 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
   if (!spec) return err(reject.rejectUnknownModel(request.model, names, closestKey(request.model, names)));
   const model = { name: request.model, label: spec.label };
   if (!tierAllowsModel(tier, spec)) {
-    return err(reject.rejectModelNotInTier(model, tier, lowestTierAbove(card, tier, (t) => tierAllowsModel(t, spec))));
+    return err(
+      reject.rejectModelNotInTier(
+        model,
+        tier,
+        lowestTierAbove(card, tier, (t) => tierAllowsModel(t, spec)),
+      ),
+    );
   }
   if (!spec.operations.includes(operation)) return err(reject.rejectOperation(model, operation, spec.operations));
 
@@ -87,7 +93,14 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
     return err(reject.rejectSteps(model, steps, maxSteps, tier, unlockedBy));
   }
   if (count < 1) return err(reject.rejectCount(count, tier.maxBatch));
-  if (count > tier.maxBatch) return err(reject.rejectBatch(count, tier, lowestTierAbove(card, tier, (t) => count <= t.maxBatch)));
+  if (count > tier.maxBatch)
+    return err(
+      reject.rejectBatch(
+        count,
+        tier,
+        lowestTierAbove(card, tier, (t) => count <= t.maxBatch),
+      ),
+    );
   const multiplier = batchMultiplierFraction(card.batch, count);
   if (!multiplier) return err(reject.rejectCount(count, tier.maxBatch));
 

@@ -113,7 +113,10 @@ export function usableDefaultModel(card: PriceCard, tier: Tier, stored: string |
  * than refusing every /imagine); then the card's defaults.
  */
 export function applyMemberDefaults(
-  card: PriceCard, tier: Tier, asked: { readonly model?: string | undefined; readonly size?: string | undefined }, defaults: MemberSettings,
+  card: PriceCard,
+  tier: Tier,
+  asked: { readonly model?: string | undefined; readonly size?: string | undefined },
+  defaults: MemberSettings,
 ): { model: string; size: string | undefined } {
   const askedModel = asked.model?.trim().toLowerCase();
   const model = askedModel || usableDefaultModel(card, tier, defaults.defaultModel) || defaultModelFor(card, tier) || '';

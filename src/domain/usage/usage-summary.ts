@@ -73,7 +73,9 @@ export function summarizeUsage(buckets: readonly UsageBucket[], days: readonly s
     const before = byKey.get(key) ?? { model: bucket.model, operation: bucket.operation, ...zero };
     byKey.set(key, { ...before, ...add(before, bucket) });
   }
-  const byModelOperation = [...byKey.values()].sort((a, b) => b.creditsCharged - a.creditsCharged || a.model.localeCompare(b.model) || a.operation.localeCompare(b.operation));
+  const byModelOperation = [...byKey.values()].sort(
+    (a, b) => b.creditsCharged - a.creditsCharged || a.model.localeCompare(b.model) || a.operation.localeCompare(b.operation),
+  );
 
   const dayIndex = new Map(days.map((day, i) => [day, i]));
   const perModel = new Map<string, number[]>();

@@ -24,13 +24,15 @@ export function localArtworkSvg(spec: ArtworkSpec, outputWidth: number, outputHe
   const lines = wrap(spec.prompt, Math.max(8, Math.floor((w - 2 * fontSize) / (fontSize * 0.55))), 6);
   const textTop = h - fontSize * (lines.length + 1.2);
   const text = lines.map((line, i) => `<text x="${fontSize}" y="${(textTop + fontSize * (i + 1)).toFixed(1)}">${escapeXml(line)}</text>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${outputWidth}" height="${outputHeight}" viewBox="0 0 ${w} ${h}">`
-    + `<defs><linearGradient id="bg" x1="${(0.5 - Math.cos(angle) / 2).toFixed(3)}" y1="${(0.5 - Math.sin(angle) / 2).toFixed(3)}" x2="${(0.5 + Math.cos(angle) / 2).toFixed(3)}" y2="${(0.5 + Math.sin(angle) / 2).toFixed(3)}">`
-    + `<stop offset="0" stop-color="${colour(0, 25)}"/><stop offset="0.5" stop-color="${colour(40, 45)}"/><stop offset="1" stop-color="${colour(180, 30)}"/></linearGradient></defs>`
-    + `<rect width="${w}" height="${h}" fill="url(#bg)"/>${shapes.join('')}`
-    + `<rect x="0" y="${(textTop - fontSize * 0.2).toFixed(1)}" width="${w}" height="${h}" fill="black" fill-opacity="0.45"/>`
-    + `<g font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" fill="white">${text}</g>`
-    + `<text x="${fontSize / 2}" y="${fontSize}" font-family="DejaVu Sans, sans-serif" font-size="${Math.round(fontSize * 0.6)}" fill="white" fill-opacity="0.8">${LABEL} · seed ${spec.seed}</text></svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${outputWidth}" height="${outputHeight}" viewBox="0 0 ${w} ${h}">` +
+    `<defs><linearGradient id="bg" x1="${(0.5 - Math.cos(angle) / 2).toFixed(3)}" y1="${(0.5 - Math.sin(angle) / 2).toFixed(3)}" x2="${(0.5 + Math.cos(angle) / 2).toFixed(3)}" y2="${(0.5 + Math.sin(angle) / 2).toFixed(3)}">` +
+    `<stop offset="0" stop-color="${colour(0, 25)}"/><stop offset="0.5" stop-color="${colour(40, 45)}"/><stop offset="1" stop-color="${colour(180, 30)}"/></linearGradient></defs>` +
+    `<rect width="${w}" height="${h}" fill="url(#bg)"/>${shapes.join('')}` +
+    `<rect x="0" y="${(textTop - fontSize * 0.2).toFixed(1)}" width="${w}" height="${h}" fill="black" fill-opacity="0.45"/>` +
+    `<g font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" fill="white">${text}</g>` +
+    `<text x="${fontSize / 2}" y="${fontSize}" font-family="DejaVu Sans, sans-serif" font-size="${Math.round(fontSize * 0.6)}" fill="white" fill-opacity="0.8">${LABEL} · seed ${spec.seed}</text></svg>`
+  );
 }
 
 function shape(random: () => number, w: number, h: number, fill: string): string {
@@ -70,7 +72,10 @@ function escapeXml(text: string): string {
 /** A deterministic stream of numbers in [0, 1) from a SHA-256 of the key (sfc32). */
 function hashRandom(key: string): () => number {
   const digest = createHash('sha256').update(key).digest();
-  let a = digest.readUInt32LE(0), b = digest.readUInt32LE(4), c = digest.readUInt32LE(8), d = digest.readUInt32LE(12);
+  let a = digest.readUInt32LE(0),
+    b = digest.readUInt32LE(4),
+    c = digest.readUInt32LE(8),
+    d = digest.readUInt32LE(12);
   return () => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;

@@ -20,7 +20,9 @@ export async function fetchSourceImage(url: string, jobId: string, signal?: Abor
   if (!response.ok) throw refuse(`answered HTTP ${response.status}`, 'The source image could not be fetched; it may have been deleted.');
   const data = Buffer.from(await response.arrayBuffer());
   if (data.length > maxSourceBytes) throw refuse(`is ${data.length} bytes`, 'The source image is too large.');
-  const metadata = await sharp(data).metadata().catch(() => null);
+  const metadata = await sharp(data)
+    .metadata()
+    .catch(() => null);
   if (!metadata?.width || !metadata.height) throw refuse('is not a readable image', 'The source image is not an image file.');
   return data;
 }
@@ -29,16 +31,31 @@ export async function fetchSourceImage(url: string, jobId: string, signal?: Abor
  * upscale: the source at twice the job's size (capped at `maxSide`); variation: the source with a
  * seed-chosen shift of hue and brightness; img2img: the source under the prompt's artwork.
  */
-export async function renderFromSource(request: GenerationRequest, index: number, source: Buffer, artworkPng: () => Promise<Buffer>, maxSide: number): Promise<Buffer> {
+export async function renderFromSource(
+  request: GenerationRequest,
+  index: number,
+  source: Buffer,
+  artworkPng: () => Promise<Buffer>,
+  maxSide: number,
+): Promise<Buffer> {
   const { width, height } = request;
   if (request.operation === 'upscale') {
     const scale = Math.min(2, maxSide / Math.max(width, height));
-    return sharp(source).resize(Math.round(width * scale), Math.round(height * scale), { fit: 'fill', kernel: 'lanczos3' }).png().toBuffer();
+    return sharp(source)
+      .resize(Math.round(width * scale), Math.round(height * scale), { fit: 'fill', kernel: 'lanczos3' })
+      .png()
+      .toBuffer();
   }
   const base = sharp(source).resize(width, height, { fit: 'cover' });
   const seed = request.seed + index;
   if (request.operation === 'variation') {
-    return base.modulate({ hue: (seed % 90) - 45, brightness: 0.9 + (seed % 21) / 100, saturation: 0.85 + (seed % 31) / 100 }).png().toBuffer();
+    return base
+      .modulate({ hue: (seed % 90) - 45, brightness: 0.9 + (seed % 21) / 100, saturation: 0.85 + (seed % 31) / 100 })
+      .png()
+      .toBuffer();
   }
-  return base.composite([{ input: await artworkPng(), blend: 'soft-light' }]).png().toBuffer();
+  return base
+    .composite([{ input: await artworkPng(), blend: 'soft-light' }])
+    .png()
+    .toBuffer();
 }

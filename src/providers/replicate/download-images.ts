@@ -28,16 +28,16 @@ const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
 type ImageType = (typeof IMAGE_TYPES)[number];
 
 class FileRefused extends Error {
-  constructor(message: string, readonly transient: boolean) {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
     super(message);
   }
 }
 
 /** Downloads every output at once (Replicate deletes them after an hour); failures are reported, not thrown. */
-export async function downloadImages(
-  urls: readonly string[],
-  options: DownloadOptions,
-): Promise<{ images: GeneratedImage[]; failures: DownloadFailure[] }> {
+export async function downloadImages(urls: readonly string[], options: DownloadOptions): Promise<{ images: GeneratedImage[]; failures: DownloadFailure[] }> {
   const settled = await Promise.allSettled(urls.map((url) => downloadWithRetries(url, options)));
   const images: GeneratedImage[] = [];
   const failures: DownloadFailure[] = [];

@@ -1,7 +1,5 @@
 /** Which prediction endpoint a model id uses: pinned versions or an official model's latest. */
-export type ModelRef =
-  | { readonly kind: 'version'; readonly version: string }
-  | { readonly kind: 'model'; readonly model: `${string}/${string}` };
+export type ModelRef = { readonly kind: 'version'; readonly version: string } | { readonly kind: 'model'; readonly model: `${string}/${string}` };
 
 /**
  * "owner/name:version" → the version (POST /predictions); "owner/name" → an official model

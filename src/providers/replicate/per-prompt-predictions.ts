@@ -13,7 +13,14 @@
 import type Replicate from 'replicate';
 import type { Prediction } from 'replicate';
 import {
-  noRetryFollows, ProviderError, type GeneratedImage, type GenerationContext, type GenerationProgress, type GenerationRequest, type GenerationResult, type PredictionStore,
+  noRetryFollows,
+  ProviderError,
+  type GeneratedImage,
+  type GenerationContext,
+  type GenerationProgress,
+  type GenerationRequest,
+  type GenerationResult,
+  type PredictionStore,
 } from '../../use-cases/ports/image-provider.js';
 import { toReplicateInput, type ReplicateInput } from './replicate-input.js';
 
@@ -32,7 +39,10 @@ const partStore = (store: PredictionStore, part: number): PredictionStore => ({
 });
 
 export async function generatePerPrompt(
-  request: GenerationRequest, prompts: readonly string[], context: GenerationContext, part: PredictionPart,
+  request: GenerationRequest,
+  prompts: readonly string[],
+  context: GenerationContext,
+  part: PredictionPart,
 ): Promise<GenerationResult> {
   const started: { client: Replicate; prediction: Prediction }[] = [];
   for (const [index, prompt] of prompts.entries()) {
@@ -41,9 +51,12 @@ export async function generatePerPrompt(
     const input = toReplicateInput({ ...request, prompt, count: 1, seed: request.seed + index }, undefined);
     started.push({ client, prediction: await part.obtain(client, input, partStore(context.predictions, index)) });
   }
-  const outcomes = await Promise.allSettled(started.map(({ client, prediction }, index) =>
-    // Progress from the first prediction stands for the batch; they run side by side.
-    part.finish(client, prediction, 1, index === 0 ? context.onProgress : undefined)));
+  const outcomes = await Promise.allSettled(
+    started.map(({ client, prediction }, index) =>
+      // Progress from the first prediction stands for the batch; they run side by side.
+      part.finish(client, prediction, 1, index === 0 ? context.onProgress : undefined),
+    ),
+  );
 
   const retry = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof ProviderError && !o.reason.transient));
   if (retry && !noRetryFollows(context)) throw retry.reason;

@@ -23,7 +23,10 @@ export async function probeSourceImage(url: string, options: ProbeOptions): Prom
     return;
   }
   const refuse = (detail: string, memberMessage: string) =>
-    providerFailure('source_image', { detail: `source image of job ${options.jobId} ${detail}`, memberMessage: `${memberMessage} Your credits were refunded.` });
+    providerFailure('source_image', {
+      detail: `source image of job ${options.jobId} ${detail}`,
+      memberMessage: `${memberMessage} Your credits were refunded.`,
+    });
   if ([401, 403, 404, 410].includes(response.status)) {
     throw refuse(`answered HTTP ${response.status}`, 'The source image could not be fetched; it may have been deleted.');
   }

@@ -22,7 +22,7 @@ export function fromReplicateError(error: unknown, call: ReplicateCall, jobId: s
 
 /** A prediction that ended `failed`: the provider's safety filter, input the model refused, or the model itself. */
 export function fromFailedPrediction(predictionError: unknown, predictionId: string): ProviderError {
-  const text = typeof predictionError === 'string' ? predictionError : JSON.stringify(predictionError) ?? 'no error given';
+  const text = typeof predictionError === 'string' ? predictionError : (JSON.stringify(predictionError) ?? 'no error given');
   const detail = `prediction ${predictionId} failed: ${text.slice(0, 500)}`;
   if (/nsfw|safety|unsafe content|sensitive content/i.test(text)) return providerFailure('safety', { detail });
   if (/invalid input|input validation|validation error|is not a valid|must be (?:less|greater|one of|at)/i.test(text)) {

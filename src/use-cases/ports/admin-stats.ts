@@ -1,7 +1,13 @@
 /** Raw figures of one guild over a period, as the database aggregates them. */
 export interface GuildUsageFigures {
   /** Finished jobs by model: credits captured, images delivered and what the provider cost. */
-  readonly byModel: readonly { readonly model: string; readonly jobs: number; readonly images: number; readonly creditsCharged: number; readonly providerCostUsd: number }[];
+  readonly byModel: readonly {
+    readonly model: string;
+    readonly jobs: number;
+    readonly images: number;
+    readonly creditsCharged: number;
+    readonly providerCostUsd: number;
+  }[];
   readonly jobsByStatus: Readonly<Record<string, number>>;
   /** Automatic refunds of failed or partly failed jobs, by failure reason. */
   readonly jobRefunds: readonly { readonly reason: string; readonly jobs: number; readonly credits: number }[];

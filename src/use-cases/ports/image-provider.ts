@@ -40,8 +40,16 @@ export interface GenerationResult {
 }
 
 export type ProviderFailureReason =
-  | 'rate_limited' | 'server_error' | 'timeout' | 'network'          // transient: retry with backoff
-  | 'invalid_input' | 'safety' | 'model_error' | 'canceled' | 'aborted' | 'source_image'; // permanent
+  | 'rate_limited'
+  | 'server_error'
+  | 'timeout'
+  | 'network' // transient: retry with backoff
+  | 'invalid_input'
+  | 'safety'
+  | 'model_error'
+  | 'canceled'
+  | 'aborted'
+  | 'source_image'; // permanent
 
 /**
  * Why a generation failed, with a sentence a member understands. `transient` failures are

@@ -180,7 +180,9 @@ export interface Ledger {
    * from the purchase's own lot and only what is left of it; what running jobs hold is taken when
    * it comes back to the lot. System-only: no admin path reaches it.
    */
-  reversePurchase(input: ReversePurchaseInput): Promise<Result<PurchaseReversal, LedgerError | { readonly code: 'purchase_not_found'; readonly purchaseKey: string }>>;
+  reversePurchase(
+    input: ReversePurchaseInput,
+  ): Promise<Result<PurchaseReversal, LedgerError | { readonly code: 'purchase_not_found'; readonly purchaseKey: string }>>;
   /**
    * Gives back what one reversal took (a chargeback won) to the purchase it was taken from, once,
    * and ends its claim on credits it was still owed; null when it took nothing. A later reversal

@@ -18,13 +18,31 @@ import type { AddressInfo } from 'node:net';
 import { FakeGateway, shardOf, type GatewayConnectionInfo } from './gateway.js';
 import { waitForAnswer, type InteractionAnswer } from './interaction-answer.js';
 import { interactionPayload, type InteractionActor } from './interaction-payloads.js';
-import { channelPayload, DEFAULT_EVERYONE_PERMISSIONS, memberPayload, rolePayload, userPayload, type FakeChannelInput, type FakeRoleInput, type FakeUser, type Json } from './payloads.js';
+import {
+  channelPayload,
+  DEFAULT_EVERYONE_PERMISSIONS,
+  memberPayload,
+  rolePayload,
+  userPayload,
+  type FakeChannelInput,
+  type FakeRoleInput,
+  type FakeUser,
+  type Json,
+} from './payloads.js';
 import { FakeRest, type HeldRequest } from './rest-routes.js';
 import type { RateLimitRecord, RateLimitSettings } from './rate-limits.js';
 import { Recorder } from './recorder.js';
 import { nextSnowflake } from './snowflake.js';
 import type { RecordedFile } from './http-body.js';
-import { FakeDiscordState, type FakeGuild, type InteractionRecord, type RecordedCallback, type RecordedMessage, type RecordedRequest, type RecordedWebhookCall } from './state.js';
+import {
+  FakeDiscordState,
+  type FakeGuild,
+  type InteractionRecord,
+  type RecordedCallback,
+  type RecordedMessage,
+  type RecordedRequest,
+  type RecordedWebhookCall,
+} from './state.js';
 
 export type { FakeChannelInput, FakeRoleInput, FakeUser, Json } from './payloads.js';
 export type { InteractionActor } from './interaction-payloads.js';
@@ -114,7 +132,10 @@ export class FakeDiscord {
   private readonly rest: FakeRest;
   private readonly interactionDeadlineMs: number;
 
-  private constructor(private readonly server: Server, options: FakeDiscordOptions) {
+  private constructor(
+    private readonly server: Server,
+    options: FakeDiscordOptions,
+  ) {
     this.state = new FakeDiscordState(this.botUser, () => this.baseUrl);
     const shardCount = options.shards ?? 1;
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3_000;
@@ -165,20 +186,38 @@ export class FakeDiscord {
     return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  get requests(): readonly RecordedRequest[] { return this.state.requests.items; }
+  get requests(): readonly RecordedRequest[] {
+    return this.state.requests.items;
+  }
   /** Requests the fake had no route for: what the bot needs that the fake lacks. */
-  get unhandledRequests(): readonly RecordedRequest[] { return this.state.requests.items.filter((request) => !request.routeKnown); }
-  get callbacks(): readonly RecordedCallback[] { return this.state.callbacks.items; }
-  get messages(): readonly RecordedMessage[] { return this.state.messages.items; }
-  get gatewayConnections(): readonly GatewayConnectionInfo[] { return this.gateway.connections; }
-  get heartbeatsReceived(): number { return this.gateway.heartbeats; }
+  get unhandledRequests(): readonly RecordedRequest[] {
+    return this.state.requests.items.filter((request) => !request.routeKnown);
+  }
+  get callbacks(): readonly RecordedCallback[] {
+    return this.state.callbacks.items;
+  }
+  get messages(): readonly RecordedMessage[] {
+    return this.state.messages.items;
+  }
+  get gatewayConnections(): readonly GatewayConnectionInfo[] {
+    return this.gateway.connections;
+  }
+  get heartbeatsReceived(): number {
+    return this.gateway.heartbeats;
+  }
   /** Every request the fake answered 429, in order: what the bot would have been refused by Discord. */
-  get rateLimited(): readonly RateLimitRecord[] { return this.rest.rateLimited; }
+  get rateLimited(): readonly RateLimitRecord[] {
+    return this.rest.rateLimited;
+  }
   /** Channels that answer 403 Missing Access to message posts. */
-  get forbiddenChannels(): Set<string> { return this.state.forbiddenChannels; }
+  get forbiddenChannels(): Set<string> {
+    return this.state.forbiddenChannels;
+  }
 
   /** Users whose DMs are closed to the bot: messages to them answer 403 (code 50007). */
-  get closedDms(): Set<string> { return this.state.closedDms; }
+  get closedDms(): Set<string> {
+    return this.state.closedDms;
+  }
 
   /**
    * Holds the next REST request that `match`es (method, path, JSON payload) before applying it, as
@@ -297,7 +336,9 @@ export class FakeDiscord {
     return entitlement;
   }
 
-  get entitlements(): readonly Json[] { return this.state.entitlements; }
+  get entitlements(): readonly Json[] {
+    return this.state.entitlements;
+  }
 
   /**
    * Discord withdrawing a purchase (a refund, or its staff removing it; also Delete Test
@@ -356,12 +397,14 @@ export class FakeDiscord {
   }
 
   buttonClick(input: ButtonClickInput): InteractionHandle {
-    const messageId = input.messageId ?? this.state.createMessage(
-      { channelId: input.channelId, guildId: input.guildId, author: this.botUser },
-      'channel',
-      { content: 'message with a button', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'Go', custom_id: input.customId }] }] },
-      [],
-    )['id'] as string;
+    const messageId =
+      input.messageId ??
+      (this.state.createMessage(
+        { channelId: input.channelId, guildId: input.guildId, author: this.botUser },
+        'channel',
+        { content: 'message with a button', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'Go', custom_id: input.customId }] }] },
+        [],
+      )['id'] as string);
     const message = this.state.storedMessages.get(messageId);
     if (!message) throw new Error(`fake-discord: no stored message ${messageId} to click a button on`);
     return this.dispatchInteraction(input, 3, { custom_id: input.customId, component_type: 2 }, message);
@@ -380,7 +423,11 @@ export class FakeDiscord {
     const token = `fake-interaction-token-${id}`;
     const payload = interactionPayload({ id, token, applicationId: this.applicationId, guild, actor }, type, data, message ? { message } : {});
     const record: InteractionRecord = {
-      id, token, guildId: guild.id, channelId: actor.channelId, dispatchedAt: 0,
+      id,
+      token,
+      guildId: guild.id,
+      channelId: actor.channelId,
+      dispatchedAt: 0,
       sourceMessageId: message?.['id'] as string | undefined,
       acknowledged: false,
       originalMessageId: message?.['id'] as string | undefined,
@@ -390,13 +437,17 @@ export class FakeDiscord {
     this.state.interactionsByToken.set(token, record);
     record.dispatchedAt = performance.now();
     this.dispatch('INTERACTION_CREATE', payload);
-    const response = (timeoutMs?: number) => this.state.callbacks.waitFor((callback) => callback.interactionId === id, timeoutMs, `the callback of interaction ${id}`);
+    const response = (timeoutMs?: number) =>
+      this.state.callbacks.waitFor((callback) => callback.interactionId === id, timeoutMs, `the callback of interaction ${id}`);
     return {
-      id, token, payload,
+      id,
+      token,
+      payload,
       response,
       answer: (timeoutMs = 5_000) => waitForAnswer(response, record.webhookCalls, timeoutMs, id),
       webhookCalls: () => record.webhookCalls.items,
-      waitForWebhookCall: (kind, timeoutMs) => record.webhookCalls.waitFor((call) => kind === undefined || call.kind === kind, timeoutMs, `a ${kind ?? 'webhook'} call for interaction ${id}`),
+      waitForWebhookCall: (kind, timeoutMs) =>
+        record.webhookCalls.waitFor((call) => kind === undefined || call.kind === kind, timeoutMs, `a ${kind ?? 'webhook'} call for interaction ${id}`),
       originalMessage: () => (record.originalMessageId ? this.state.storedMessages.get(record.originalMessageId) : undefined),
     };
   }

@@ -71,8 +71,9 @@ export class FakeGateway {
    */
   dispatch(t: string, d: unknown): void {
     const guildId = guildOfEvent(t, d);
-    const ready = [...this.sessions].filter((session) => session.ready
-      && session.shard[0] === (guildId === undefined ? 0 : shardOf(guildId, session.shard[1])));
+    const ready = [...this.sessions].filter(
+      (session) => session.ready && session.shard[0] === (guildId === undefined ? 0 : shardOf(guildId, session.shard[1])),
+    );
     if (ready.length === 0) throw new Error(`fake-discord: cannot dispatch ${t}, no gateway session for it has identified`);
     for (const session of ready) this.sendDispatch(session, t, d);
   }

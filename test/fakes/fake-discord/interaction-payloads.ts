@@ -61,5 +61,7 @@ export const interactionPayload = (base: InteractionBase, type: number, data: Js
 
 /** `data.resolved` for channel options: the channels as Discord resolves them for the invoker. */
 export const resolvedChannels = (guildId: string, channels: readonly FakeChannelInput[]): Json => ({
-  channels: Object.fromEntries(channels.map((channel, position) => [channel.id, { ...channelPayload(channel, guildId, position), permissions: DEFAULT_EVERYONE_PERMISSIONS }])),
+  channels: Object.fromEntries(
+    channels.map((channel, position) => [channel.id, { ...channelPayload(channel, guildId, position), permissions: DEFAULT_EVERYONE_PERMISSIONS }]),
+  ),
 });

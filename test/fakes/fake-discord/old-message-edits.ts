@@ -14,7 +14,10 @@ export class OldMessageEdits {
   /** channel id → when each counted edit of an old message happened (Date.now()). */
   private readonly edits = new Map<string, number[]>();
 
-  constructor(private readonly perHour: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly perHour: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * Call just before applying an edit to `message`: undefined (and the edit is counted) when it may

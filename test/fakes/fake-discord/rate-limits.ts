@@ -47,9 +47,7 @@ export interface RateLimitRecord {
 }
 
 /** The verdict on one request: refused with a 429, or allowed with headers to add to its answer. */
-export type RateLimitDecision =
-  | { readonly refused: RestReply }
-  | { readonly refused?: undefined; readonly headers: Record<string, string> };
+export type RateLimitDecision = { readonly refused: RestReply } | { readonly refused?: undefined; readonly headers: Record<string, string> };
 
 // Opaque per-route-group hashes, shaped like Discord's; the major parameter (channel, token) keys the bucket.
 const CHANNEL_MESSAGES_HASH = '80c17d2f203122d936070c88c8d10f33';
@@ -75,10 +73,11 @@ export class RateLimiter {
   private readonly settings: RateLimitSettings;
   private readonly windows = new Map<string, Window>();
 
-  constructor(settings: false | Partial<RateLimitSettings> | undefined, private readonly now: () => number = Date.now) {
-    this.settings = settings === false
-      ? { channelMessages: false, interactionWebhook: false, global: false }
-      : { ...DEFAULT_RATE_LIMITS, ...settings };
+  constructor(
+    settings: false | Partial<RateLimitSettings> | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.settings = settings === false ? { channelMessages: false, interactionWebhook: false, global: false } : { ...DEFAULT_RATE_LIMITS, ...settings };
   }
 
   /** `path` is the decoded path without `/api/v10`; `recordedPath` is what the 429 record shows. */
@@ -105,7 +104,11 @@ export class RateLimiter {
       return {
         refused: {
           status: 429,
-          headers: { ...this.bucketHeaders(bucket.hash, bucket.limit, bucketWindow, now), 'X-RateLimit-Scope': 'user', 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) },
+          headers: {
+            ...this.bucketHeaders(bucket.hash, bucket.limit, bucketWindow, now),
+            'X-RateLimit-Scope': 'user',
+            'Retry-After': String(Math.ceil(retryAfterMs / 1000)),
+          },
           body: { message: RATE_LIMITED, retry_after: Number(seconds(retryAfterMs)), global: false },
         },
       };

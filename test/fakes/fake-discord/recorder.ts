@@ -24,7 +24,13 @@ export class Recorder<T> {
         this.waiters = this.waiters.filter((waiter) => waiter !== entry);
         reject(new Error(`fake-discord: timed out after ${timeoutMs} ms waiting for ${what}`));
       }, timeoutMs);
-      const entry: Waiter<T> = { match, resolve: (item) => { clearTimeout(timer); resolve(item); } };
+      const entry: Waiter<T> = {
+        match,
+        resolve: (item) => {
+          clearTimeout(timer);
+          resolve(item);
+        },
+      };
       this.waiters.push(entry);
     });
   }

@@ -10,11 +10,13 @@ export function resolvedOptions({ roles = [], users = [] }: { roles?: readonly F
       ? {
           users: Object.fromEntries(users.map((user) => [user.id, userPayload(user)])),
           // Resolved members come without their user object, as on the real API.
-          members: Object.fromEntries(users.map((user) => {
-            const member: Json = { ...memberPayload(user, [], joinedAt), permissions: '0' };
-            delete member['user'];
-            return [user.id, member];
-          })),
+          members: Object.fromEntries(
+            users.map((user) => {
+              const member: Json = { ...memberPayload(user, [], joinedAt), permissions: '0' };
+              delete member['user'];
+              return [user.id, member];
+            }),
+          ),
         }
       : {}),
   };

@@ -36,7 +36,10 @@ const LOADING = 1 << 7;
 const CHAT_INPUT_COMMAND_MESSAGE = 20;
 
 export class InteractionRoutes {
-  constructor(private readonly state: FakeDiscordState, private readonly rules: InteractionRules) {}
+  constructor(
+    private readonly state: FakeDiscordState,
+    private readonly rules: InteractionRules,
+  ) {}
 
   callback(interactionId: string, token: string, query: URLSearchParams, payload: unknown, files: RecordedFile[]): RestReply {
     const interaction = this.state.interactions.get(interactionId);
@@ -70,7 +73,7 @@ export class InteractionRoutes {
           activity_instance_id: null,
           response_message_id: message?.['id'] ?? null,
           response_message_loading: type === 5,
-          response_message_ephemeral: ((Number(message?.['flags'] ?? 0)) & EPHEMERAL) !== 0,
+          response_message_ephemeral: (Number(message?.['flags'] ?? 0) & EPHEMERAL) !== 0,
         },
         resource: { type, ...(message ? { message } : {}) },
       },

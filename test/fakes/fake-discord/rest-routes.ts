@@ -82,20 +82,33 @@ export class FakeRest {
     return { arrived, release };
   }
 
-  constructor(private readonly state: FakeDiscordState, private readonly options: RestOptions) {
+  constructor(
+    private readonly state: FakeDiscordState,
+    private readonly options: RestOptions,
+  ) {
     this.limiter = new RateLimiter(options.rateLimits);
     this.oldEdits = new OldMessageEdits(options.oldMessageEditsPerHour);
-    const interactions = new InteractionRoutes(state, { deadlineMs: options.interactionDeadlineMs, tokenTtlMs: options.interactionTokenTtlMs, oldEdits: this.oldEdits });
-    const route = (method: string, path: string, botAuth: boolean, handle: Route['handle']): Route =>
-      ({ method, pattern: new RegExp(`^${path}$`), botAuth, handle });
+    const interactions = new InteractionRoutes(state, {
+      deadlineMs: options.interactionDeadlineMs,
+      tokenTtlMs: options.interactionTokenTtlMs,
+      oldEdits: this.oldEdits,
+    });
+    const route = (method: string, path: string, botAuth: boolean, handle: Route['handle']): Route => ({
+      method,
+      pattern: new RegExp(`^${path}$`),
+      botAuth,
+      handle,
+    });
     this.routes = [
-      route('GET', '/gateway/bot', true, () => ok({
-        url: options.gatewayUrl(),
-        shards: options.shards,
-        // @discordjs/ws caches this for reset_after ms and sizes its identify throttler from
-        // max_concurrency (big bots get 16): all shards may identify at once, no 5 s spacing.
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: options.shards },
-      })),
+      route('GET', '/gateway/bot', true, () =>
+        ok({
+          url: options.gatewayUrl(),
+          shards: options.shards,
+          // @discordjs/ws caches this for reset_after ms and sizes its identify throttler from
+          // max_concurrency (big bots get 16): all shards may identify at once, no 5 s spacing.
+          session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: options.shards },
+        }),
+      ),
       route('GET', '/users/@me', true, () => ok(userPayload(state.botUser))),
       route('GET', '/applications/@me', true, () => ok(this.application())),
       route('GET', `/applications/${ID}/commands`, true, ({ params }) => this.commandsFor(params[0]!, '')),
@@ -109,9 +122,13 @@ export class FakeRest {
       route('GET', `/channels/${ID}/messages/${ID}`, true, ({ params }) => this.getChannelMessage(params[0]!, params[1]!)),
       route('DELETE', `/channels/${ID}/messages/${ID}`, true, ({ params }) => this.deleteChannelMessage(params[0]!, params[1]!)),
       route('PATCH', `/channels/${ID}/messages/${ID}`, true, ({ params, payload, files }) => this.editChannelMessage(params[0]!, params[1]!, payload, files)),
-      route('POST', `/interactions/${ID}/${ID}/callback`, false, ({ params, query, payload, files }) => interactions.callback(params[0]!, params[1]!, query, payload, files)),
+      route('POST', `/interactions/${ID}/${ID}/callback`, false, ({ params, query, payload, files }) =>
+        interactions.callback(params[0]!, params[1]!, query, payload, files),
+      ),
       route('GET', `/webhooks/${ID}/${ID}/messages/${ID}`, false, ({ params }) => interactions.getMessage(params[0]!, params[1]!, params[2]!)),
-      route('PATCH', `/webhooks/${ID}/${ID}/messages/${ID}`, false, ({ params, payload, files }) => interactions.editMessage(params[0]!, params[1]!, params[2]!, payload, files)),
+      route('PATCH', `/webhooks/${ID}/${ID}/messages/${ID}`, false, ({ params, payload, files }) =>
+        interactions.editMessage(params[0]!, params[1]!, params[2]!, payload, files),
+      ),
       route('DELETE', `/webhooks/${ID}/${ID}/messages/@original`, false, ({ params }) => interactions.deleteOriginal(params[0]!, params[1]!)),
       route('POST', `/webhooks/${ID}/${ID}`, false, ({ params, payload, files }) => interactions.followup(params[0]!, params[1]!, payload, files)),
     ];
@@ -154,7 +171,16 @@ export class FakeRest {
     }
     // Allowed requests on limited routes carry the bucket's state, whatever their status.
     const headers = { ...(limit.refused ? {} : limit.headers), ...reply.headers };
-    this.state.requests.push({ method: request.method ?? '', path: decodedPath, query, botAuthorized, status: reply.status, payload, files, routeKnown: match !== undefined });
+    this.state.requests.push({
+      method: request.method ?? '',
+      path: decodedPath,
+      query,
+      botAuthorized,
+      status: reply.status,
+      payload,
+      files,
+      routeKnown: match !== undefined,
+    });
 
     if (reply.status === 204) {
       response.writeHead(204, headers).end();
@@ -226,16 +252,21 @@ export class FakeRest {
     // Pages of `limit` (1–100, default 100) by id: after a cursor, oldest first.
     const after = BigInt(query.get('after') ?? '0');
     const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 100)));
-    return ok(this.state.entitlements.filter((entitlement) =>
-      entitlement['application_id'] === applicationId &&
-      BigInt(entitlement['id'] as string) > after &&
-      (!userId || entitlement['user_id'] === userId) &&
-      (!guildId || entitlement['guild_id'] === guildId) &&
-      (!skuIds || skuIds.includes(entitlement['sku_id'] as string)) &&
-      (!excludeDeleted || entitlement['deleted'] !== true) &&
-      (!excludeEnded || entitlement['ends_at'] === null || Date.parse(entitlement['ends_at'] as string) > Date.now()))
-      .sort((a, b) => (BigInt(a['id'] as string) < BigInt(b['id'] as string) ? -1 : 1))
-      .slice(0, limit));
+    return ok(
+      this.state.entitlements
+        .filter(
+          (entitlement) =>
+            entitlement['application_id'] === applicationId &&
+            BigInt(entitlement['id'] as string) > after &&
+            (!userId || entitlement['user_id'] === userId) &&
+            (!guildId || entitlement['guild_id'] === guildId) &&
+            (!skuIds || skuIds.includes(entitlement['sku_id'] as string)) &&
+            (!excludeDeleted || entitlement['deleted'] !== true) &&
+            (!excludeEnded || entitlement['ends_at'] === null || Date.parse(entitlement['ends_at'] as string) > Date.now()),
+        )
+        .sort((a, b) => (BigInt(a['id'] as string) < BigInt(b['id'] as string) ? -1 : 1))
+        .slice(0, limit),
+    );
   }
 
   private consumeEntitlement(applicationId: string, entitlementId: string): RestReply {

@@ -34,7 +34,12 @@ afterAll(async () => {
   await database?.drop();
 });
 
-interface PlanNode { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] }
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
 const since = new Date(Date.now() - 30 * 24 * 3600 * 1000);
 
@@ -59,24 +64,36 @@ async function plan(sql: string, values: unknown[]): Promise<PlanNode[]> {
 describe('/admin stats on a bot with many guilds', () => {
   it('reads its guild through an index that starts with guild_id in every statement, never scanning a table', async () => {
     const { rows: indexes } = await database.sql.query<{ indexname: string; indexdef: string }>(
-      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('generation_job', 'credit_lot')`);
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('generation_job', 'credit_lot')`,
+    );
     const firstColumn = new Map(indexes.map((index) => [index.indexname, /\((\w+)/.exec(index.indexdef)?.[1]]));
     const statements = await statementsOfGuildUsage();
     // Spend by model, jobs by status, job refunds, admin refunds, top spenders.
     expect(statements).toHaveLength(5);
     for (const { sql, values } of statements) {
       const steps = await plan(sql, values);
-      expect(steps.filter((node) => node['Node Type'] === 'Seq Scan'), sql).toEqual([]);
+      expect(
+        steps.filter((node) => node['Node Type'] === 'Seq Scan'),
+        sql,
+      ).toEqual([]);
       const used = steps.flatMap((node) => (node['Index Name'] === undefined ? [] : [node['Index Name']]));
-      expect(used.map((name) => [name, firstColumn.get(name)]), sql).toEqual([[expect.stringMatching(/_guild_id_created_at_idx$/), 'guild_id']]);
+      expect(
+        used.map((name) => [name, firstColumn.get(name)]),
+        sql,
+      ).toEqual([[expect.stringMatching(/_guild_id_created_at_idx$/), 'guild_id']]);
     }
   });
 
   it('answers for the guild alone', async () => {
     const figures = await createPgAdminStatsReader(database.db).guildUsage(GUILD, since, 10);
-    const { rows: [all] } = await database.sql.query<{ jobs: number; refunds: number }>(`
+    const {
+      rows: [all],
+    } = await database.sql.query<{ jobs: number; refunds: number }>(
+      `
       SELECT (SELECT count(*)::int FROM generation_job WHERE guild_id = $1 AND created_at >= $2) AS jobs,
-             (SELECT count(*)::int FROM credit_lot WHERE guild_id = $1 AND created_at >= $2 AND source_key LIKE 'grant:admin-refund:%') AS refunds`, [GUILD, since]);
+             (SELECT count(*)::int FROM credit_lot WHERE guild_id = $1 AND created_at >= $2 AND source_key LIKE 'grant:admin-refund:%') AS refunds`,
+      [GUILD, since],
+    );
     expect(Object.values(figures.jobsByStatus).reduce((sum, jobs) => sum + jobs, 0)).toBe(all!.jobs);
     expect(all!.jobs).toBeGreaterThan(0);
     expect(figures.adminRefunds.count).toBe(all!.refunds);

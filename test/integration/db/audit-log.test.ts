@@ -25,6 +25,6 @@ describe('admin audit log', () => {
   it('is append-only: an entry can be neither changed nor deleted', async () => {
     await expect(database.sql.query(`UPDATE admin_audit SET reason = 'rewritten'`)).rejects.toThrow(/append-only/);
     await expect(database.sql.query(`DELETE FROM admin_audit`)).rejects.toThrow(/append-only/);
-    expect((await createPgAuditLog(database.db.prisma).list('g1', 10))).toHaveLength(2);
+    expect(await createPgAuditLog(database.db.prisma).list('g1', 10)).toHaveLength(2);
   });
 });

@@ -22,8 +22,14 @@ function countingStore(): GuildSettingsStore & { reads: number } {
   const counted = {
     ...store,
     reads: 0,
-    roleTierMappings: (guildId: string) => { counted.reads++; return store.roleTierMappings(guildId); },
-    config: (guildId: string) => { counted.reads++; return store.config(guildId); },
+    roleTierMappings: (guildId: string) => {
+      counted.reads++;
+      return store.roleTierMappings(guildId);
+    },
+    config: (guildId: string) => {
+      counted.reads++;
+      return store.config(guildId);
+    },
   };
   return counted;
 }

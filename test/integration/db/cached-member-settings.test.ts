@@ -18,7 +18,14 @@ afterAll(async () => {
 /** The pg store, counting the reads that reach it. */
 function countingStore(): MemberSettingsStore & { reads: number } {
   const store = createPgMemberSettingsStore(database.db.prisma);
-  const counted = { ...store, reads: 0, get: (userId: string, guildId: string) => { counted.reads++; return store.get(userId, guildId); } };
+  const counted = {
+    ...store,
+    reads: 0,
+    get: (userId: string, guildId: string) => {
+      counted.reads++;
+      return store.get(userId, guildId);
+    },
+  };
   return counted;
 }
 

@@ -32,15 +32,20 @@ describe('migrations through the WebAssembly schema engine', () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query(
-      `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NULL AS live FROM _prisma_migrations ORDER BY migration_name`);
+      `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NULL AS live FROM _prisma_migrations ORDER BY migration_name`,
+    );
     await client.end();
-    const expected = await Promise.all(onDisk.map(async (migration) => ({
-      migration_name: migration,
-      // prisma migrate deploy stores the SHA-256 of migration.sql; a mismatch would mark it edited.
-      checksum: createHash('sha256').update(await readFile(path.join(migrationsDir, migration, 'migration.sql'))).digest('hex'),
-      finished: true,
-      live: true,
-    })));
+    const expected = await Promise.all(
+      onDisk.map(async (migration) => ({
+        migration_name: migration,
+        // prisma migrate deploy stores the SHA-256 of migration.sql; a mismatch would mark it edited.
+        checksum: createHash('sha256')
+          .update(await readFile(path.join(migrationsDir, migration, 'migration.sql')))
+          .digest('hex'),
+        finished: true,
+        live: true,
+      })),
+    );
     expect(rows).toEqual(expected);
   });
 

@@ -35,8 +35,9 @@ describe('warming the connection pool', () => {
     expect(await leftovers()).toEqual({ lots: '0', entries: '0', quotes: '0' });
     // The connections are usable afterwards and in no transaction (a left-open one would keep
     // its start time as now()).
-    const inTransaction = await Promise.all(Array.from({ length: 4 }, () => pool.query<{ now_is_tx: boolean }>(
-      `SELECT now() <> statement_timestamp() AS now_is_tx`)));
+    const inTransaction = await Promise.all(
+      Array.from({ length: 4 }, () => pool.query<{ now_is_tx: boolean }>(`SELECT now() <> statement_timestamp() AS now_is_tx`)),
+    );
     expect(inTransaction.map((result) => result.rows[0]?.now_is_tx)).toEqual([false, false, false, false]);
   });
 

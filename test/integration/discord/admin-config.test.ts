@@ -45,11 +45,14 @@ beforeAll(async () => {
   fake = await FakeDiscord.start();
   fake.addGuild({ id: GUILD, name: 'Config Test', channels: [ART, CHAT, LOUNGE] });
   fake.addGuild({
-    id: OTHER_GUILD, name: 'Other', channels: [OTHER_CHANNEL],
+    id: OTHER_GUILD,
+    name: 'Other',
+    channels: [OTHER_CHANNEL],
     roles: [{ id: OTHER_ADMIN_ROLE, name: 'Admins', permissions: (EVERYONE | MANAGE_GUILD).toString() }],
   });
   bot = await startTestBot(f, fake, card, {
-    operatorBannedWords: ['forbiddenfruit', 'two words'], grantPolicy: policy,
+    operatorBannedWords: ['forbiddenfruit', 'two words'],
+    grantPolicy: policy,
     guildSettings: applyServerAdminPolicy(createPgGuildSettingsStore(f.database.db.prisma), policy, card),
   });
 });
@@ -69,26 +72,40 @@ interface Invocation {
 /** `/admin config <sub> …options`; returns the reply's data. */
 async function config(sub: string, options: readonly Json[] = [], as: Invocation = {}, resolved?: Json) {
   const handle = fake.slashCommand({
-    guildId: as.guildId ?? GUILD, channelId: as.channelId ?? ART.id, user: as.user ?? admin, name: 'admin',
+    guildId: as.guildId ?? GUILD,
+    channelId: as.channelId ?? ART.id,
+    user: as.user ?? admin,
+    name: 'admin',
     ...(as.roles ? { roles: as.roles } : { permissions: as.permissions ?? adminPermissions }),
     options: [{ type: 2, name: 'config', options: [{ type: 1, name: sub, options }] }],
     ...(resolved ? { resolved } : {}),
   });
   return (await handle.answer()).data as Record<string, unknown>;
 }
-const channelOption = (channel: FakeChannelInput, guildId = GUILD): [Json[], Json] =>
-  [[{ type: 7, name: 'channel', value: channel.id }], resolvedChannels(guildId, [channel])];
+const channelOption = (channel: FakeChannelInput, guildId = GUILD): [Json[], Json] => [
+  [{ type: 7, name: 'channel', value: channel.id }],
+  resolvedChannels(guildId, [channel]),
+];
 
 async function imagine(user: { id: string; username: string }, prompt: string, channelId = ART.id, extra: Json[] = []) {
-  const handle = fake.slashCommand({ guildId: GUILD, channelId, user, name: 'imagine', permissions: memberPermissions, options: [{ name: 'prompt', type: 3, value: prompt }, ...extra] });
+  const handle = fake.slashCommand({
+    guildId: GUILD,
+    channelId,
+    user,
+    name: 'imagine',
+    permissions: memberPermissions,
+    options: [{ name: 'prompt', type: 3, value: prompt }, ...extra],
+  });
   return (await handle.answer()).data as Record<string, unknown>;
 }
 
 const auditRows = async (guildId = GUILD) =>
   (await f.database.sql.query(`SELECT actor_id, action, subject, details, reason FROM admin_audit WHERE guild_id = $1 ORDER BY id`, [guildId])).rows;
 const storedConfig = async (guildId = GUILD) => (await f.database.sql.query(`SELECT * FROM guild_config WHERE guild_id = $1`, [guildId])).rows[0];
-const quotesOf = async (userId: string) => (await f.database.sql.query(`SELECT request FROM quote WHERE user_id = $1 ORDER BY created_at`, [userId])).rows as { request: Json }[];
-const entriesOf = async (userId: string) => (await f.database.sql.query(`SELECT count(*)::int AS n FROM ledger_entry WHERE user_id = $1`, [userId])).rows[0].n as number;
+const quotesOf = async (userId: string) =>
+  (await f.database.sql.query(`SELECT request FROM quote WHERE user_id = $1 ORDER BY created_at`, [userId])).rows as { request: Json }[];
+const entriesOf = async (userId: string) =>
+  (await f.database.sql.query(`SELECT count(*)::int AS n FROM ledger_entry WHERE user_id = $1`, [userId])).rows[0].n as number;
 
 /** A prompt refused before any credit moved: no quote, no ledger entry (not even today's free grant). */
 async function expectNothingMoved(userId: string) {
@@ -109,11 +126,17 @@ describe('/admin config: who may change what', () => {
   });
 
   it('an admin’s change is stored and audited with who, old → new and why', async () => {
-    const data = await config('job-limit', [{ type: 4, name: 'count', value: 3 }, { type: 3, name: 'reason', value: 'busy weekend' }]);
+    const data = await config('job-limit', [
+      { type: 4, name: 'count', value: 3 },
+      { type: 3, name: 'reason', value: 'busy weekend' },
+    ]);
     expect(contentOf(data)).toMatch(/the tier’s limit → \*\*at most 3\*\*/);
     expect(await storedConfig()).toMatchObject({ max_running_jobs_per_member: 3, updated_by: admin.id });
     expect((await auditRows()).at(-1)).toEqual({
-      actor_id: admin.id, action: 'config.set', subject: 'maxRunningJobsPerMember', reason: 'busy weekend',
+      actor_id: admin.id,
+      action: 'config.set',
+      subject: 'maxRunningJobsPerMember',
+      reason: 'busy weekend',
       details: { change: 'job-limit', from: null, to: 3 },
     });
     await config('job-limit', []);
@@ -139,7 +162,12 @@ describe('/admin config: who may change what', () => {
     expect((await storedConfig())?.spoiler_results ?? false).toBe(false);
     expect(await auditRows()).toEqual(before);
     // In their own guild (Manage Server through a role) the change lands there, not here.
-    const there = await config('spoiler', [{ type: 5, name: 'on', value: true }], { user: otherAdmin, guildId: OTHER_GUILD, channelId: OTHER_CHANNEL.id, roles: [OTHER_ADMIN_ROLE] });
+    const there = await config('spoiler', [{ type: 5, name: 'on', value: true }], {
+      user: otherAdmin,
+      guildId: OTHER_GUILD,
+      channelId: OTHER_CHANNEL.id,
+      roles: [OTHER_ADMIN_ROLE],
+    });
     expect(contentOf(there)).toMatch(/off → \*\*on\*\*/);
     expect((await storedConfig(OTHER_GUILD))?.spoiler_results).toBe(true);
     expect(await auditRows(OTHER_GUILD)).toEqual([expect.objectContaining({ actor_id: otherAdmin.id, subject: 'spoilerResults' })]);
@@ -149,9 +177,17 @@ describe('/admin config: who may change what', () => {
 
 describe('/admin config: moderation before any credit moves', () => {
   it('a banned word refuses the prompt naming the word; case, look-alikes and zero-width characters do not get past it', async () => {
-    const data = await config('ban-word', [{ type: 3, name: 'word', value: 'Dragon' }, { type: 3, name: 'reason', value: 'no dragons' }]);
+    const data = await config('ban-word', [
+      { type: 3, name: 'word', value: 'Dragon' },
+      { type: 3, name: 'reason', value: 'no dragons' },
+    ]);
     expect(contentOf(data)).toMatch(/Banned `dragon`/);
-    expect((await auditRows()).at(-1)).toMatchObject({ actor_id: admin.id, subject: 'bannedWords', reason: 'no dragons', details: { from: [], to: ['dragon'] } });
+    expect((await auditRows()).at(-1)).toMatchObject({
+      actor_id: admin.id,
+      subject: 'bannedWords',
+      reason: 'no dragons',
+      details: { from: [], to: ['dragon'] },
+    });
 
     for (const prompt of ['a DRAGON in the sky', 'a ｄｒａｇｏｎ (full width)', 'a dra\u200bgon with a zero-width space', 'dragon']) {
       const member = aUser();
@@ -169,8 +205,9 @@ describe('/admin config: moderation before any credit moves', () => {
 
   it('checks the negative prompt too, and the operator’s BANNED_WORDS in every guild', async () => {
     const negative = aUser();
-    expect(contentOf(await imagine(negative, 'a castle', ART.id, [{ type: 3, name: 'negative', value: 'no dragon please' }])))
-      .toMatch(/Your negative prompt contains “dragon”/);
+    expect(contentOf(await imagine(negative, 'a castle', ART.id, [{ type: 3, name: 'negative', value: 'no dragon please' }]))).toMatch(
+      /Your negative prompt contains “dragon”/,
+    );
     await expectNothingMoved(negative.id);
     const operator = aUser();
     expect(contentOf(await imagine(operator, 'a bowl of ForbiddenFruit'))).toMatch(/contains “forbiddenfruit”, which this bot does not allow/);
@@ -182,7 +219,9 @@ describe('/admin config: moderation before any credit moves', () => {
 
   it('a banned pattern refuses the prompt naming the pattern’s number; unbanning lets it through', async () => {
     expect(contentOf(await config('ban-pattern', [{ type: 3, name: 'regex', value: 'blood(y|shed)' }]))).toMatch(/Banned pattern #1/);
-    expect(contentOf(await config('ban-pattern', [{ type: 3, name: 'regex', value: '\\bgore\\b' }]))).toMatch(/Banned pattern #2: .*\(this server’s patterns use 23 of 300 steps\)/);
+    expect(contentOf(await config('ban-pattern', [{ type: 3, name: 'regex', value: '\\bgore\\b' }]))).toMatch(
+      /Banned pattern #2: .*\(this server’s patterns use 23 of 300 steps\)/,
+    );
     const member = aUser();
     expect(contentOf(await imagine(member, 'a field of GORE'))).toMatch(/matches a banned pattern \(#2\)/);
     expect(contentOf(await imagine(member, 'a bloodshed'))).toMatch(/matches a banned pattern \(#1\)/);
@@ -280,7 +319,9 @@ describe('/admin config: channels, free credits, NSFW', () => {
 
   it('refuses free daily credits above the operator’s ceiling, and a ceiling lowered later lowers what members get at once', async () => {
     const before = await auditRows();
-    expect(contentOf(await config('free-daily', [{ type: 4, name: 'amount', value: 150 }]))).toMatch(/Nothing changed: servers may give at most \*\*100\*\* free credits a day on this bot.*GUILD_FREE_DAILY_MAX/);
+    expect(contentOf(await config('free-daily', [{ type: 4, name: 'amount', value: 150 }]))).toMatch(
+      /Nothing changed: servers may give at most \*\*100\*\* free credits a day on this bot.*GUILD_FREE_DAILY_MAX/,
+    );
     expect(await auditRows()).toEqual(before);
     expect(contentOf(await config('free-daily', [{ type: 4, name: 'amount', value: 80 }]))).toMatch(/→ \*\*80\*\*/);
     expect(embedText(await imagine(aUser(), 'a lantern'))).toContain('80 → **78** after this');
@@ -301,7 +342,9 @@ describe('/admin config: channels, free credits, NSFW', () => {
     await imagine(member, 'a portrait', LOUNGE.id);
     expect((await quotesOf(member.id)).at(-1)!.request).not.toHaveProperty('allowNsfw');
 
-    expect(contentOf(await config('nsfw', [{ type: 3, name: 'mode', value: 'age-restricted-channels' }]))).toMatch(/→ \*\*allowed in age-restricted channels only\*\*/);
+    expect(contentOf(await config('nsfw', [{ type: 3, name: 'mode', value: 'age-restricted-channels' }]))).toMatch(
+      /→ \*\*allowed in age-restricted channels only\*\*/,
+    );
     await imagine(member, 'a portrait', LOUNGE.id);
     expect((await quotesOf(member.id)).at(-1)!.request).toMatchObject({ allowNsfw: true });
     await imagine(member, 'a portrait', ART.id);
@@ -311,7 +354,9 @@ describe('/admin config: channels, free credits, NSFW', () => {
     await config('nsfw', [{ type: 3, name: 'mode', value: 'blocked' }]);
     await imagine(member, 'a portrait', LOUNGE.id);
     expect((await quotesOf(member.id)).at(-1)!.request).not.toHaveProperty('allowNsfw');
-    expect((await auditRows()).filter((row) => row.subject === 'nsfw').map((row) => [row.details.from, row.details.to]))
-      .toEqual([['blocked', 'age-restricted-channels'], ['age-restricted-channels', 'blocked']]);
+    expect((await auditRows()).filter((row) => row.subject === 'nsfw').map((row) => [row.details.from, row.details.to])).toEqual([
+      ['blocked', 'age-restricted-channels'],
+      ['age-restricted-channels', 'blocked'],
+    ]);
   });
 });

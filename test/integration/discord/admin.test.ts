@@ -36,14 +36,23 @@ let fake: FakeDiscord;
 let bot: ReturnType<typeof createBot>;
 let card: PriceCard;
 // The handlers read the policy at every call, so a test can switch admin grants on and off.
-const policy: { -readonly [K in keyof GrantPolicy]: GrantPolicy[K] } = { ownerIds: [OWNER.id], guildAdminsMayGrant: false, guildAdminDailyCap: 100, guildAdminTiers: 'all', freeDailyMax: null };
+const policy: { -readonly [K in keyof GrantPolicy]: GrantPolicy[K] } = {
+  ownerIds: [OWNER.id],
+  guildAdminsMayGrant: false,
+  guildAdminDailyCap: 100,
+  guildAdminTiers: 'all',
+  freeDailyMax: null,
+};
 
 beforeAll(async () => {
   card = await loadPriceCardOrThrow();
   fake = await FakeDiscord.start();
   fake.addGuild({ id: GUILD, name: 'Admin Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [ADMIN_ROLE, STARTER_ROLE] });
   fake.addGuild({ id: OTHER_GUILD, name: 'Elsewhere', channels: [{ id: OTHER_CHANNEL, name: 'art', type: 0 }], roles: [OTHER_ADMIN_ROLE] });
-  bot = await startTestBot(f, fake, card, { grantPolicy: policy, guildSettings: applyServerAdminPolicy(createPgGuildSettingsStore(f.database.db.prisma), policy, card) });
+  bot = await startTestBot(f, fake, card, {
+    grantPolicy: policy,
+    guildSettings: applyServerAdminPolicy(createPgGuildSettingsStore(f.database.db.prisma), policy, card),
+  });
 });
 afterAll(async () => {
   await bot?.stop();
@@ -65,8 +74,13 @@ function adminCommand({ user, roles = [ADMIN_ROLE.id], guildId = GUILD, path, op
   const [first, second] = path;
   const leaf = { type: 1, name: second ?? first, options };
   return fake.slashCommand({
-    guildId, channelId: guildId === GUILD ? CHANNEL : OTHER_CHANNEL, user, roles, name: 'admin',
-    options: [second ? { type: 2, name: first, options: [leaf] } : leaf], ...(resolved ? { resolved } : {}),
+    guildId,
+    channelId: guildId === GUILD ? CHANNEL : OTHER_CHANNEL,
+    user,
+    roles,
+    name: 'admin',
+    options: [second ? { type: 2, name: first, options: [leaf] } : leaf],
+    ...(resolved ? { resolved } : {}),
   });
 }
 
@@ -77,43 +91,87 @@ async function admin(call: AdminCall): Promise<{ content: string; data: Json }> 
 }
 
 const grantCall = (by: FakeUser, member: FakeUser, amount: number, extra: Option[] = [], roles?: string[]): AdminCall => ({
-  user: by, path: ['credits', 'grant'], ...(roles ? { roles } : {}),
+  user: by,
+  path: ['credits', 'grant'],
+  ...(roles ? { roles } : {}),
   options: [{ name: 'member', type: 6, value: member.id }, { name: 'amount', type: 4, value: amount }, ...extra],
   resolved: resolvedOptions({ users: [member] }),
 });
 const revokeCall = (by: FakeUser, member: FakeUser, amount: number, reason: string, guildId = GUILD, roles?: string[]): AdminCall => ({
-  user: by, guildId, path: ['credits', 'revoke'], ...(roles ? { roles } : {}),
-  options: [{ name: 'member', type: 6, value: member.id }, { name: 'amount', type: 4, value: amount }, { name: 'reason', type: 3, value: reason }],
+  user: by,
+  guildId,
+  path: ['credits', 'revoke'],
+  ...(roles ? { roles } : {}),
+  options: [
+    { name: 'member', type: 6, value: member.id },
+    { name: 'amount', type: 4, value: amount },
+    { name: 'reason', type: 3, value: reason },
+  ],
   resolved: resolvedOptions({ users: [member] }),
 });
 const tierCall = (user: FakeUser, sub: 'set' | 'remove', role: FakeRoleInput, tier?: string, roles?: string[]): AdminCall => ({
-  user, path: ['tier', sub], ...(roles ? { roles } : {}),
-  options: [{ name: 'role', type: 8, value: role.id }, ...(tier ? [{ name: 'tier', type: 3, value: tier }] : []), { name: 'reason', type: 3, value: 'supporters get more' }],
+  user,
+  path: ['tier', sub],
+  ...(roles ? { roles } : {}),
+  options: [
+    { name: 'role', type: 8, value: role.id },
+    ...(tier ? [{ name: 'tier', type: 3, value: tier }] : []),
+    { name: 'reason', type: 3, value: 'supporters get more' },
+  ],
   resolved: resolvedOptions({ roles: [role] }),
 });
 const refundCall = (user: FakeUser, job: string, guildId = GUILD, roles?: string[]): AdminCall => ({
-  user, guildId, path: ['refund'], ...(roles ? { roles } : {}),
-  options: [{ name: 'job', type: 3, value: job }, { name: 'reason', type: 3, value: 'image was broken' }],
+  user,
+  guildId,
+  path: ['refund'],
+  ...(roles ? { roles } : {}),
+  options: [
+    { name: 'job', type: 3, value: job },
+    { name: 'reason', type: 3, value: 'image was broken' },
+  ],
 });
 
 const roleTiers = () => createPgGuildSettingsStore(f.database.db.prisma).roleTiers(GUILD);
 const giftBalance = async (userId: string, guildId = GUILD) => (await f.ledger.balance(userId, guildId)).buckets.grant.available;
 const auditRows = async (action: string) =>
-  (await f.database.sql.query(`SELECT actor_id, subject, details, reason FROM admin_audit WHERE guild_id = $1 AND action = $2 ORDER BY id`, [GUILD, action])).rows;
+  (await f.database.sql.query(`SELECT actor_id, subject, details, reason FROM admin_audit WHERE guild_id = $1 AND action = $2 ORDER BY id`, [GUILD, action]))
+    .rows;
 
 let fundSequence = 0;
 /** A job in `guildId` confirmed on a top-up (so nothing in the guild is revocable), optionally finished. */
 async function aJob(userId: string, price: number, finish?: { delivered: number; count?: number; failureReason?: string; costUsd?: number }, guildId = GUILD) {
-  const funded = await f.ledger.grant({ key: `fund:${userId}:${++fundSequence}`, userId, guildId: null, kind: 'topup', amount: price, expiresAt: null, actorId: 'test', reason: 'fund' });
+  const funded = await f.ledger.grant({
+    key: `fund:${userId}:${++fundSequence}`,
+    userId,
+    guildId: null,
+    kind: 'topup',
+    amount: price,
+    expiresAt: null,
+    actorId: 'test',
+    reason: 'fund',
+  });
   expect(funded.ok).toBe(true);
   const quoteId = await f.jobs.createQuote({
-    userId, guildId, channelId: CHANNEL, request: aRequest({ count: finish?.count ?? 1 }), breakdown: {}, price, tierName: 'none', expiresAt: new Date(Date.now() + 600_000),
+    userId,
+    guildId,
+    channelId: CHANNEL,
+    request: aRequest({ count: finish?.count ?? 1 }),
+    breakdown: {},
+    price,
+    tierName: 'none',
+    expiresAt: new Date(Date.now() + 600_000),
   });
   const confirmed = await f.credits.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
   if (!confirmed.ok) throw new Error(`confirm failed: ${JSON.stringify(confirmed.error)}`);
   const { jobId } = confirmed.value;
   if (finish) {
-    await f.credits.finish(jobId, { delivered: finish.delivered, failureReason: finish.failureReason ?? null, memberMessage: null, providerCostUsd: finish.costUsd ?? null, predictTimeSeconds: null });
+    await f.credits.finish(jobId, {
+      delivered: finish.delivered,
+      failureReason: finish.failureReason ?? null,
+      memberMessage: null,
+      providerCostUsd: finish.costUsd ?? null,
+      predictTimeSeconds: null,
+    });
   }
   return jobId;
 }
@@ -128,7 +186,9 @@ describe('/admin', () => {
   it('refuses a member without Manage Server, at run time, and changes nothing', async () => {
     const member = aUser();
     const jobId = await aJob(member.id, 5, { delivered: 1 });
-    const before = await f.database.sql.query(`SELECT (SELECT count(*) FROM guild_tier_role)::int AS tiers, (SELECT count(*) FROM admin_audit)::int AS audits, (SELECT count(*) FROM credit_lot)::int AS lots`);
+    const before = await f.database.sql.query(
+      `SELECT (SELECT count(*) FROM guild_tier_role)::int AS tiers, (SELECT count(*) FROM admin_audit)::int AS audits, (SELECT count(*) FROM credit_lot)::int AS lots`,
+    );
     // An admin of another server is a plain member here.
     const otherAdmin = aUser('other-admin');
     const attempts = [
@@ -139,7 +199,9 @@ describe('/admin', () => {
       { user: member, roles: [], path: ['stats'] },
     ];
     for (const call of attempts) expect((await admin(call)).content).toMatch(/Only server admins \(Manage Server\)/);
-    const after = await f.database.sql.query(`SELECT (SELECT count(*) FROM guild_tier_role)::int AS tiers, (SELECT count(*) FROM admin_audit)::int AS audits, (SELECT count(*) FROM credit_lot)::int AS lots`);
+    const after = await f.database.sql.query(
+      `SELECT (SELECT count(*) FROM guild_tier_role)::int AS tiers, (SELECT count(*) FROM admin_audit)::int AS audits, (SELECT count(*) FROM credit_lot)::int AS lots`,
+    );
     expect(after.rows).toEqual(before.rows);
     expect(await giftBalance(member.id)).toBe(0);
     await expectLedgerConsistent(f.database);
@@ -175,7 +237,8 @@ describe('/admin tier', () => {
 
   it('gives a tier with an allowance only where the operator allows it; a mapping made before the policy narrowed stops giving credits at once', async () => {
     const member = aUser();
-    const balanceOf = async (user: FakeUser) => JSON.stringify((await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE.id], name: 'balance' }).answer()).data);
+    const balanceOf = async (user: FakeUser) =>
+      JSON.stringify((await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE.id], name: 'balance' }).answer()).data);
     // Allowed (this file's operator allows every tier): the role gives Starter's 200 a week.
     policy.guildAdminTiers = 'all';
     expect((await admin(tierCall(ADMIN, 'set', STARTER_ROLE, 'starter'))).content).toMatch(/now gives \*\*Starter\*\*/);
@@ -184,9 +247,13 @@ describe('/admin tier', () => {
       // The operator narrows the policy: the admin's mapping stays, but gives nothing now…
       expect(await balanceOf(member)).toContain('Tier: No tier');
       expect((await f.ledger.balance(member.id, GUILD)).buckets.tier.available).toBe(0);
-      expect((await admin({ user: ADMIN, path: ['tier', 'list'] })).content).toMatch(/<@&220000000000000004> → ~~Starter~~ \(not in effect: the bot’s operators do not let server admins give this tier\)/);
+      expect((await admin({ user: ADMIN, path: ['tier', 'list'] })).content).toMatch(
+        /<@&220000000000000004> → ~~Starter~~ \(not in effect: the bot’s operators do not let server admins give this tier\)/,
+      );
       // …an admin cannot map it again…
-      expect((await admin(tierCall(ADMIN, 'set', STARTER_ROLE, 'pro'))).content).toMatch(/\*\*Pro\*\* gives 450 credits weekly, and the bot’s operators here have not allowed server admins to give it.*Nothing changed/);
+      expect((await admin(tierCall(ADMIN, 'set', STARTER_ROLE, 'pro'))).content).toMatch(
+        /\*\*Pro\*\* gives 450 credits weekly, and the bot’s operators here have not allowed server admins to give it.*Nothing changed/,
+      );
       expect(await roleTiers()).toEqual(new Map([[STARTER_ROLE.id, 'starter']]));
       // …and an owner can: made again in their name, the mapping is in effect.
       expect((await admin(tierCall(OWNER, 'set', STARTER_ROLE, 'starter', [ADMIN_ROLE.id]))).content).toMatch(/now gives \*\*Starter\*\* \(was starter\)/);
@@ -230,16 +297,22 @@ describe('/admin tier', () => {
 
   it('suggests the card’s tiers while the tier is typed', async () => {
     const handle = fake.autocomplete({
-      guildId: GUILD, channelId: CHANNEL, user: ADMIN, roles: [ADMIN_ROLE.id], name: 'admin',
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user: ADMIN,
+      roles: [ADMIN_ROLE.id],
+      name: 'admin',
       options: [{ type: 2, name: 'tier', options: [{ type: 1, name: 'set', options: [{ name: 'tier', type: 3, value: 'r', focused: true }] }] }],
     });
     const callback = await handle.answer();
     expect(callback.type).toBe(8);
-    expect(callback.data).toEqual({ choices: [
-      { name: 'Starter — 200 credits weekly', value: 'starter' },
-      { name: 'Pro — 450 credits weekly', value: 'pro' },
-      { name: 'Ultra — 1000 credits weekly', value: 'ultra' },
-    ] });
+    expect(callback.data).toEqual({
+      choices: [
+        { name: 'Starter — 200 credits weekly', value: 'starter' },
+        { name: 'Pro — 450 credits weekly', value: 'pro' },
+        { name: 'Ultra — 1000 credits weekly', value: 'ultra' },
+      ],
+    });
   });
 
   it('refuses an unknown tier (suggesting the closest), “none” and @everyone, changing nothing', async () => {
@@ -264,13 +337,20 @@ describe('/admin credits grant', () => {
 
   it('an owner grants beyond the admins’ cap, with an expiry; the ledger records who and why', async () => {
     const member = aUser();
-    const handle = adminCommand(grantCall(OWNER, member, 5000, [{ name: 'reason', type: 3, value: 'contest winner' }, { name: 'expires-in-days', type: 4, value: 7 }]));
+    const handle = adminCommand(
+      grantCall(OWNER, member, 5000, [
+        { name: 'reason', type: 3, value: 'contest winner' },
+        { name: 'expires-in-days', type: 4, value: 7 },
+      ]),
+    );
     const content = String(((await handle.answer()).data as Json)['content']);
     expect(content).toMatch(/Gifted \*\*5000\*\* credits to <@\d+> in this server; they expire <t:\d+:R>\.$/);
     const balance = await f.ledger.balance(member.id, GUILD);
     expect(balance.buckets.grant.available).toBe(5000);
     expect(balance.buckets.grant.nextExpiry!.getTime()).toBeGreaterThan(Date.now() + 6.9 * 86_400_000);
-    const { rows } = await f.database.sql.query(`SELECT actor_id, reason, delta_available, kind::text FROM ledger_entry WHERE idempotency_key = $1`, [`grant:admin-grant:${handle.id}`]);
+    const { rows } = await f.database.sql.query(`SELECT actor_id, reason, delta_available, kind::text FROM ledger_entry WHERE idempotency_key = $1`, [
+      `grant:admin-grant:${handle.id}`,
+    ]);
     expect(rows).toEqual([{ actor_id: OWNER.id, reason: 'contest winner', delta_available: 5000, kind: 'grant' }]);
     await expectLedgerConsistent(f.database);
   });
@@ -316,7 +396,16 @@ describe('/admin credits revoke', () => {
     const member = aUser();
     expect((await admin(grantCall(OWNER, member, 60))).content).toMatch(/Gifted/);
     // Purchased credits are never revocable.
-    await f.ledger.grant({ key: `topup:${member.id}`, userId: member.id, guildId: null, kind: 'topup', amount: 500, expiresAt: null, actorId: 'test', reason: 'bought' });
+    await f.ledger.grant({
+      key: `topup:${member.id}`,
+      userId: member.id,
+      guildId: null,
+      kind: 'topup',
+      amount: 500,
+      expiresAt: null,
+      actorId: 'test',
+      reason: 'bought',
+    });
 
     const tooMuch = await admin(revokeCall(ADMIN, member, 100, 'abuse'));
     expect(tooMuch.content).toMatch(/has only \*\*60\*\* unspent gifted credits in this server, so you can revoke at most \*\*60\*\*.*Nothing changed/);
@@ -327,7 +416,9 @@ describe('/admin credits revoke', () => {
     const balance = await f.ledger.balance(member.id, GUILD);
     expect(balance.buckets.grant.available).toBe(35);
     expect(balance.buckets.topup.available).toBe(500);
-    const { rows } = await f.database.sql.query(`SELECT actor_id, reason, delta_available FROM ledger_entry WHERE idempotency_key = $1`, [`revoke:admin-revoke:${handle.id}`]);
+    const { rows } = await f.database.sql.query(`SELECT actor_id, reason, delta_available FROM ledger_entry WHERE idempotency_key = $1`, [
+      `revoke:admin-revoke:${handle.id}`,
+    ]);
     expect(rows).toEqual([{ actor_id: ADMIN.id, reason: 'spam', delta_available: -25 }]);
     await expectLedgerConsistent(f.database);
   });
@@ -361,7 +452,9 @@ describe('/admin refund', () => {
     expect((await admin(refundCall(ADMIN, jobs[0]!))).content).toMatch(/Refunded \*\*40\*\*/);
     expect((await admin(refundCall(ADMIN, jobs[1]!))).content).toMatch(/Refunded \*\*40\*\*/);
     // The cap is 100 a day: a third 40 would make 120.
-    expect((await admin(refundCall(ADMIN, jobs[2]!))).content).toMatch(/would pass the daily cap: .* at most \*\*100\*\* credits a day, gifts and refunds together, and \*\*80\*\* were given today\. Nothing changed/);
+    expect((await admin(refundCall(ADMIN, jobs[2]!))).content).toMatch(
+      /would pass the daily cap: .* at most \*\*100\*\* credits a day, gifts and refunds together, and \*\*80\*\* were given today\. Nothing changed/,
+    );
     expect((await admin(grantCall(ADMIN, member, 30))).content).toMatch(/over the daily cap/);
     expect(await giftBalance(member.id)).toBe(80);
     await expectLedgerConsistent(f.database);
@@ -379,7 +472,9 @@ describe('/admin refund', () => {
     const again = await admin(refundCall(aUser('another-admin'), jobId, GUILD, [ADMIN_ROLE.id]));
     expect(again.content).toMatch(/already refunded on <t:\d+:F> \(\*\*7\*\* credits/);
     expect(await giftBalance(owner.id)).toBe(7);
-    const { rows } = await f.database.sql.query(`SELECT actor_id, reason, delta_available FROM ledger_entry WHERE idempotency_key = $1`, [`grant:admin-refund:${jobId}`]);
+    const { rows } = await f.database.sql.query(`SELECT actor_id, reason, delta_available FROM ledger_entry WHERE idempotency_key = $1`, [
+      `grant:admin-refund:${jobId}`,
+    ]);
     expect(rows).toEqual([{ actor_id: ADMIN.id, reason: 'image was broken', delta_available: 7 }]);
     expect((await auditRows('job.refund')).filter((row) => row.subject === jobId)).toEqual([
       { actor_id: ADMIN.id, subject: jobId, details: { userId: owner.id, credits: 7 }, reason: 'image was broken' },
@@ -420,18 +515,40 @@ describe('/admin stats', () => {
     await aJob(small.id, 8, { delivered: 0, failureReason: 'safety' }, guild);
     await aJob(small.id, 2, undefined, guild);
     const handle = fake.slashCommand({
-      guildId: guild, channelId: CHANNEL, user: ADMIN, roles: [adminRole.id], name: 'admin',
-      options: [{ type: 1, name: 'refund', options: [{ name: 'job', type: 3, value: paid }, { name: 'reason', type: 3, value: 'blurry' }] }],
+      guildId: guild,
+      channelId: CHANNEL,
+      user: ADMIN,
+      roles: [adminRole.id],
+      name: 'admin',
+      options: [
+        {
+          type: 1,
+          name: 'refund',
+          options: [
+            { name: 'job', type: 3, value: paid },
+            { name: 'reason', type: 3, value: 'blurry' },
+          ],
+        },
+      ],
     });
     expect(String(((await handle.answer()).data as Json)['content'])).toMatch(/Refunded \*\*10\*\*/);
 
-    const stats = fake.slashCommand({ guildId: guild, channelId: CHANNEL, user: ADMIN, roles: [adminRole.id], name: 'admin', options: [{ type: 1, name: 'stats', options: [{ name: 'days', type: 4, value: 7 }] }] });
+    const stats = fake.slashCommand({
+      guildId: guild,
+      channelId: CHANNEL,
+      user: ADMIN,
+      roles: [adminRole.id],
+      name: 'admin',
+      options: [{ type: 1, name: 'stats', options: [{ name: 'days', type: 4, value: 7 }] }],
+    });
     const data = (await stats.answer()).data as Json;
     expect(data['allowed_mentions']).toEqual({ parse: [] });
     const [embed] = data['embeds'] as { title: string; description: string; fields: { name: string; value: string }[] }[];
     expect(embed!.title).toBe('Usage in the last 7 days');
     // The admin refund of the paid job comes off the charge: net 4 credits, $0.04 − $0.03 cost.
-    expect(embed!.description).toBe('Charged **14** credits, **10** given back by admins: net **4** ($0.04 at 100/$) · provider cost $0.03 · margin **$0.01** (25%)');
+    expect(embed!.description).toBe(
+      'Charged **14** credits, **10** given back by admins: net **4** ($0.04 at 100/$) · provider cost $0.03 · margin **$0.01** (25%)',
+    );
     const field = (name: string) => embed!.fields.find((candidate) => candidate.name === name)!.value;
     expect(field('Spend by model')).toBe('**flux-schnell**: 14 credits ($0.14) · 2 images · cost $0.03 · margin $0.11');
     expect(field('Refunds')).toBe('safety: 1 job, 8 credits\nby admins: 1 job, 10 credits');

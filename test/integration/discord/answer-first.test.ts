@@ -18,9 +18,15 @@ const f = usePipeline(1);
 const captured = captureLog('info');
 const env = useGuildBot(f, { guildId: GUILD, guildName: 'Answer first', channelId: CHANNEL }, {}, { log: captured.log });
 
-const rowsFor = async (userId: string) => (await f.database.sql.query<{ quotes: number; entries: number; jobs: number }>(`
+const rowsFor = async (userId: string) =>
+  (
+    await f.database.sql.query<{ quotes: number; entries: number; jobs: number }>(
+      `
   SELECT (SELECT count(*)::int FROM quote WHERE user_id = $1) AS quotes, (SELECT count(*)::int FROM ledger_entry WHERE user_id = $1) AS entries,
-         (SELECT count(*)::int FROM generation_job WHERE user_id = $1) AS jobs`, [userId])).rows[0]!;
+         (SELECT count(*)::int FROM generation_job WHERE user_id = $1) AS jobs`,
+      [userId],
+    )
+  ).rows[0]!;
 
 describe('answering first', () => {
   it('acknowledges /imagine while the database is stuck, and edits the quote in once it is free', async () => {
@@ -69,7 +75,11 @@ describe('answering first', () => {
     expect(env.fake.unacknowledged()).toContain(handle.id);
     // Once the bot is done with the interaction (handled or given up), nothing more can come of it.
     const done = ['interaction handled', 'interaction failed'];
-    await waitFor(async () => captured.lines().some((line) => line['interactionId'] === handle.id && done.includes(String(line['msg']))), 5000, 'the bot to be done with it');
+    await waitFor(
+      async () => captured.lines().some((line) => line['interactionId'] === handle.id && done.includes(String(line['msg']))),
+      5000,
+      'the bot to be done with it',
+    );
     expect(await rowsFor(user.id)).toEqual({ quotes: 0, entries: 0, jobs: 0 });
     expect(handle.webhookCalls()).toEqual([]);
   });
@@ -79,13 +89,19 @@ describe('answering first', () => {
     const quote = await env.fake.slashCommand({ ...at, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'an unlucky answer' }] }).answer();
     const generate = buttonIds(quote.data).find((id) => id.startsWith('quote:generate:'))!;
     // Discord refuses the edit that would have said "Confirmed".
-    env.fake.failRequest((method, path) => method === 'PATCH' && path.includes('/webhooks/') && decodeURIComponent(path).endsWith('/messages/@original'),
-      400, { message: 'Invalid Form Body', code: 50035 });
+    env.fake.failRequest((method, path) => method === 'PATCH' && path.includes('/webhooks/') && decodeURIComponent(path).endsWith('/messages/@original'), 400, {
+      message: 'Invalid Form Body',
+      code: 50035,
+    });
     const click = env.fake.buttonClick({ ...at, user, customId: generate });
     // A private follow-up (the public one beside it is the job message).
     const told = await waitFor(async () => click.webhookCalls().find((call) => call.kind === 'followup' && call.ephemeral), 10_000, 'the private note');
-    const { rows: [job] } = await f.database.sql.query(`SELECT id, price FROM generation_job WHERE user_id = $1`, [user.id]);
-    expect(contentOf(told.payload)).toMatch(new RegExp(`Something went wrong on our side \\(reference \\w+\\)\\. Your job \`${job.id}\` was confirmed and \\*\\*2 credits are held\\*\\*`));
+    const {
+      rows: [job],
+    } = await f.database.sql.query(`SELECT id, price FROM generation_job WHERE user_id = $1`, [user.id]);
+    expect(contentOf(told.payload)).toMatch(
+      new RegExp(`Something went wrong on our side \\(reference \\w+\\)\\. Your job \`${job.id}\` was confirmed and \\*\\*2 credits are held\\*\\*`),
+    );
     expect(contentOf(told.payload)).not.toMatch(/nothing was charged/i);
     expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ held: 2 });
     // The job itself went on: its public message is in the channel.

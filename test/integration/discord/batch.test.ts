@@ -34,15 +34,20 @@ class CapturingDelivery implements ImageDelivery {
 const f = usePipeline(3);
 const env = useGuildBot(f, { guildId: GUILD, guildName: 'Batch Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
 
-
 async function batch(user: Member, prompts: string, options: Option[] = [], roles: string[] = [STARTER_ROLE]) {
-  const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'batch', options: [{ name: 'prompts', type: 3, value: prompts }, ...options] }).answer();
+  const callback = await env.fake
+    .slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'batch', options: [{ name: 'prompts', type: 3, value: prompts }, ...options] })
+    .answer();
   return callback.data as Record<string, unknown>;
 }
 const generate = (user: Member, data: Record<string, unknown>) =>
   env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).answer();
 const jobsOf = async (user: Member) =>
-  (await f.database.sql.query(`SELECT id, price, request FROM generation_job WHERE user_id = $1`, [user.id])).rows as { id: string; price: number; request: Record<string, unknown> }[];
+  (await f.database.sql.query(`SELECT id, price, request FROM generation_job WHERE user_id = $1`, [user.id])).rows as {
+    id: string;
+    price: number;
+    request: Record<string, unknown>;
+  }[];
 const quotesOf = async (user: Member) => (await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [user.id])).rows[0].n as number;
 
 describe('/batch', () => {
@@ -60,16 +65,31 @@ describe('/batch', () => {
     const jobs = await jobsOf(user);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.price).toBe(4);
-    expect(jobs[0]!.request).toMatchObject({ count: 3, seed: 7, prompts: ['a red fox', 'a blue whale', 'a green owl'], prompt: 'a red fox | a blue whale | a green owl' });
+    expect(jobs[0]!.request).toMatchObject({
+      count: 3,
+      seed: 7,
+      prompts: ['a red fox', 'a blue whale', 'a green owl'],
+      prompt: 'a red fox | a blue whale | a green owl',
+    });
     expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 220 - 4, held: 4 });
     await expectLedgerConsistent(f.database);
   });
 
   it('uses the member defaults and auto-confirm like /imagine', async () => {
     const user = aMember();
-    await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'settings', options: [
-      { name: 'model', type: 3, value: 'sdxl' }, { name: 'auto-confirm', type: 4, value: 20 },
-    ] }).answer();
+    await env.fake
+      .slashCommand({
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user,
+        roles: [STARTER_ROLE],
+        name: 'settings',
+        options: [
+          { name: 'model', type: 3, value: 'sdxl' },
+          { name: 'auto-confirm', type: 4, value: 20 },
+        ],
+      })
+      .answer();
     const data = await batch(user, 'one | two');
     // sdxl 1024×1024: 4 × 1.048576 = 4.194304 a image (5 alone); 2 cost ceil(4.194304 × 1.8) = 8.
     expect(contentOf(data)).toMatch(/^Auto-confirmed under your 20-credit threshold.*: 8 credits held/);
@@ -85,7 +105,9 @@ describe('/batch', () => {
     expect(contentOf(refused)).toBe('Your tier (Starter) allows up to 4 images at once (you asked for 5). The Pro tier allows 8.');
     expect(buttonIds(refused)).toEqual([]);
     const untiered = aMember();
-    expect(contentOf(await batch(untiered, 'a | b', [], []))).toMatch(/Your tier \(No tier\) allows up to 1 image at once \(you asked for 2\). The Starter tier allows 4\./);
+    expect(contentOf(await batch(untiered, 'a | b', [], []))).toMatch(
+      /Your tier \(No tier\) allows up to 1 image at once \(you asked for 2\). The Starter tier allows 4\./,
+    );
     for (const user of [starter, untiered]) {
       expect(await quotesOf(user)).toBe(0);
       expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
@@ -104,7 +126,9 @@ describe('/batch', () => {
     const long = await batch(user, `short | ${'x'.repeat(1501)}`);
     expect(contentOf(long)).toBe('Prompt 2 is 1501 characters long; each prompt may have at most 1500.');
     // 6000 characters of "a|a|…" would be 3000 prompts for moderation to check one by one.
-    expect(contentOf(await batch(user, Array.from({ length: 65 }, () => 'a').join('|')))).toBe('A batch may have at most 64 prompts (you gave 65); your tier’s limit may be lower (see /pricing).');
+    expect(contentOf(await batch(user, Array.from({ length: 65 }, () => 'a').join('|')))).toBe(
+      'A batch may have at most 64 prompts (you gave 65); your tier’s limit may be lower (see /pricing).',
+    );
     expect(contentOf(await batch(user, Array.from({ length: 64 }, () => 'a').join('|')))).toMatch(/Your tier \(Starter\) allows up to 4 images/);
     expect(await quotesOf(user)).toBe(0);
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
@@ -113,7 +137,10 @@ describe('/batch', () => {
   it('a prompt of only invisible characters is named and refused before any credit moves; a blank negative prompt is dropped', async () => {
     const user = aMember();
     const data = await batch(user, 'a red fox | \u200b\u200d | a blue whale');
-    expect(data).toMatchObject({ flags: 64, content: expect.stringMatching(/^Prompt 2 of your batch is empty once invisible characters .* Nothing was charged\.$/) });
+    expect(data).toMatchObject({
+      flags: 64,
+      content: expect.stringMatching(/^Prompt 2 of your batch is empty once invisible characters .* Nothing was charged\.$/),
+    });
     expect(buttonIds(data)).toEqual([]);
     expect(await quotesOf(user)).toBe(0);
     expect(await f.database.sql.query(`SELECT 1 FROM ledger_entry WHERE user_id = $1`, [user.id])).toMatchObject({ rowCount: 0 });
@@ -131,7 +158,10 @@ describe('/batch', () => {
     f.startWorker(provider, { delivery });
     const user = aMember();
     const prompts = ['a lighthouse', 'a teapot', 'a comet', 'a maple leaf'];
-    const data = await batch(user, prompts.join(' | '), [{ name: 'seed', type: 4, value: 100 }, { name: 'size', type: 3, value: '1024x1024' }]);
+    const data = await batch(user, prompts.join(' | '), [
+      { name: 'seed', type: 4, value: 100 },
+      { name: 'size', type: 3, value: '1024x1024' },
+    ]);
     await generate(user, data);
     const [job] = await jobsOf(user);
     const done = await finished(f, job!.id);
@@ -141,7 +171,17 @@ describe('/batch', () => {
     // Each delivered image is exactly what the provider draws for that prompt alone (seed + i).
     for (const [i, prompt] of prompts.entries()) {
       const alone = await provider.generate(
-        { jobId: `expected-${i}`, model: { name: 'flux-schnell', providerModelId: 'black-forest-labs/flux-schnell' }, operation: 'txt2img', prompt, width: 1024, height: 1024, steps: 4, count: 1, seed: 100 + i },
+        {
+          jobId: `expected-${i}`,
+          model: { name: 'flux-schnell', providerModelId: 'black-forest-labs/flux-schnell' },
+          operation: 'txt2img',
+          prompt,
+          width: 1024,
+          height: 1024,
+          steps: 4,
+          count: 1,
+          seed: 100 + i,
+        },
         { predictions: new InMemoryPredictionStore() },
       );
       expect(images[i]!.data.equals(alone.images[0]!.data), `image ${i} is drawn from "${prompt}"`).toBe(true);

@@ -36,7 +36,9 @@ describe('a busy channel', () => {
       const user = member(n);
       await fake.slashCommand({ ...at, user, name: 'balance' }).answer(10_000);
       for (let job = 1; job <= JOBS_EACH; job++) {
-        const quote = await fake.slashCommand({ ...at, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `crowd ${n} picture ${job}` }] }).answer(10_000);
+        const quote = await fake
+          .slashCommand({ ...at, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `crowd ${n} picture ${job}` }] })
+          .answer(10_000);
         const generate = buttonIds(quote.data).find((id) => id.startsWith('quote:generate:'));
         expect(generate, contentOf(quote.data)).toBeDefined();
         const confirmed = await fake.buttonClick({ ...at, user, customId: generate! }).answer(10_000);
@@ -52,17 +54,29 @@ describe('a busy channel', () => {
     expect(latencies).toHaveLength(MEMBERS * (2 + 2 * JOBS_EACH));
     expect(Math.max(...latencies.map((l) => l.latencyMs))).toBeLessThan(3000);
 
-    const { rows: jobs } = await waitFor(async () => {
-      const result = await f.database.sql.query<{ id: string; user_id: string; status: string; message_id: string | null; prompt: string }>(
-        `SELECT id, user_id, status, message_id, request->>'prompt' AS prompt FROM generation_job WHERE guild_id = $1`, [GUILD]);
-      return result.rows.length === MEMBERS * JOBS_EACH && result.rows.every((job) => job.status === 'succeeded') ? result : null;
-    }, 120_000, 'every job to succeed');
+    const { rows: jobs } = await waitFor(
+      async () => {
+        const result = await f.database.sql.query<{ id: string; user_id: string; status: string; message_id: string | null; prompt: string }>(
+          `SELECT id, user_id, status, message_id, request->>'prompt' AS prompt FROM generation_job WHERE guild_id = $1`,
+          [GUILD],
+        );
+        return result.rows.length === MEMBERS * JOBS_EACH && result.rows.every((job) => job.status === 'succeeded') ? result : null;
+      },
+      120_000,
+      'every job to succeed',
+    );
 
     for (const job of jobs) {
       // Exactly one write carried images, into the job's own message, and no other message has them.
       const withImages = fake.messages.filter((m) => m.files.length > 0 && JSON.stringify(m.payload).includes(job.prompt));
-      expect(withImages.map((m) => m.messageId), job.prompt).toEqual([job.message_id]);
-      expect(fake.messages.filter((m) => m.action === 'create' && JSON.stringify(m.payload).includes(`**${job.prompt}**`)), job.prompt).toHaveLength(1);
+      expect(
+        withImages.map((m) => m.messageId),
+        job.prompt,
+      ).toEqual([job.message_id]);
+      expect(
+        fake.messages.filter((m) => m.action === 'create' && JSON.stringify(m.payload).includes(`**${job.prompt}**`)),
+        job.prompt,
+      ).toHaveLength(1);
       expect(String(fake.message(job.message_id!)?.['content'])).toMatch(/— done/);
     }
     // Each member paid exactly 5 × 2 of their 20 free credits, and nothing is left held.

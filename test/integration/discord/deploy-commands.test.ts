@@ -26,7 +26,10 @@ async function aFakeDiscord(): Promise<FakeDiscord> {
 
 function deploy(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin/deploy-commands.ts')], { cwd: root, env: { PATH: process.env['PATH'] ?? '', ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin/deploy-commands.ts')], {
+      cwd: root,
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -48,7 +51,9 @@ describe('npm run commands:deploy', () => {
     const run = await deploy({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toBe(`Registered ${names.length} slash command(s) globally (Discord may take up to an hour to show changes everywhere): ${names.map((n) => `/${n}`).join(', ')}.`);
+    expect(run.stdout.trim()).toBe(
+      `Registered ${names.length} slash command(s) globally (Discord may take up to an hour to show changes everywhere): ${names.map((n) => `/${n}`).join(', ')}.`,
+    );
     expect(fake.commands().map((command) => command['name'])).toEqual(names);
     const imagine = fake.commands().find((command) => command['name'] === 'imagine');
     expect(imagine?.['options']).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'prompt', required: true })]));

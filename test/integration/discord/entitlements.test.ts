@@ -33,16 +33,26 @@ async function topups(userId: string): Promise<number> {
  * Waits until the bot has logged handling the entitlement `times` times in all (redeemed or
  * refused), so a test can assert what a replay did NOT do without guessing how long it takes.
  */
-const handled = (entitlement: Record<string, unknown>, times: number) => waitFor(async () =>
-  captured.lines().filter((line) => line['entitlementId'] === entitlement['id'] && (line['msg'] === 'entitlement redeemed' || line['msg'] === 'entitlement not redeemed')).length >= times,
-5000, `the entitlement to be handled ${times} times`);
+const handled = (entitlement: Record<string, unknown>, times: number) =>
+  waitFor(
+    async () =>
+      captured
+        .lines()
+        .filter((line) => line['entitlementId'] === entitlement['id'] && (line['msg'] === 'entitlement redeemed' || line['msg'] === 'entitlement not redeemed'))
+        .length >= times,
+    5000,
+    `the entitlement to be handled ${times} times`,
+  );
 /** Waits until the bot has logged handling a withdrawal of the entitlement `times` times in all. */
-const withdrawalsHandled = (entitlement: Record<string, unknown>, times: number) => waitFor(async () =>
-  captured.lines().filter((line) => line['entitlementId'] === entitlement['id'] && line['msg'] === 'entitlement withdrawal handled').length >= times,
-5000, `the withdrawal to be handled ${times} times`);
+const withdrawalsHandled = (entitlement: Record<string, unknown>, times: number) =>
+  waitFor(
+    async () =>
+      captured.lines().filter((line) => line['entitlementId'] === entitlement['id'] && line['msg'] === 'entitlement withdrawal handled').length >= times,
+    5000,
+    `the withdrawal to be handled ${times} times`,
+  );
 const dmTexts = (userId: string): string[] => fake.directMessages(userId).map((m) => String(m.payload?.['content']));
-const consumed = (entitlement: Record<string, unknown>): boolean =>
-  fake.entitlements.find((e) => e['id'] === entitlement['id'])?.['consumed'] === true;
+const consumed = (entitlement: Record<string, unknown>): boolean => fake.entitlements.find((e) => e['id'] === entitlement['id'])?.['consumed'] === true;
 beforeAll(async () => {
   const defaults = await loadPriceCardOrThrow();
   // The first pack is sold as a Discord consumable SKU.
@@ -67,7 +77,9 @@ describe('Discord purchases', () => {
     expect(fake.entitlements.find((e) => e['user_id'] === BUYER_EARLY)?.['consumed']).toBe(true);
     // …and the member is told, like a purchase made while the bot was up.
     const pack = card.packs[0]!;
-    expect(dmTexts(BUYER_EARLY)).toEqual([expect.stringContaining(`Your Discord purchase of **${pack.label ?? pack.id}** went through: **${pack.credits} credits**`)]);
+    expect(dmTexts(BUYER_EARLY)).toEqual([
+      expect.stringContaining(`Your Discord purchase of **${pack.label ?? pack.id}** went through: **${pack.credits} credits**`),
+    ]);
   });
 
   it('grants the pack once per entitlement, however often the event arrives', async () => {
@@ -78,7 +90,9 @@ describe('Discord purchases', () => {
     fake.dispatch('ENTITLEMENT_CREATE', entitlement);
     await handled(entitlement, 3);
     expect(await topups(BUYER)).toBe(card.packs[0]!.credits);
-    expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/entitlements/${String(entitlement['id'])}/consume`)).length).toBeGreaterThanOrEqual(1);
+    expect(
+      fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/entitlements/${String(entitlement['id'])}/consume`)).length,
+    ).toBeGreaterThanOrEqual(1);
     // Top-ups are global: the same credits show in any guild.
     expect((await f.ledger.balance(BUYER, 'another-guild')).buckets.topup.available).toBe(card.packs[0]!.credits);
     // Told once, for the grant that happened (the DM goes out before the consume): the replays
@@ -129,8 +143,14 @@ describe('Discord purchases', () => {
   });
 
   it('/topup lists every pack with its discount, with Discord’s premium button for SKU packs', async () => {
-    const callback = await fake.slashCommand({ guildId: GUILD, channelId: '240000000000000002', user: { id: BUYER, username: 'buyer' }, name: 'topup' }).answer();
-    const data = callback.data as { flags: number; embeds: { fields: { name: string; value: string }[] }[]; components: { components: { style: number; sku_id: string }[] }[] };
+    const callback = await fake
+      .slashCommand({ guildId: GUILD, channelId: '240000000000000002', user: { id: BUYER, username: 'buyer' }, name: 'topup' })
+      .answer();
+    const data = callback.data as {
+      flags: number;
+      embeds: { fields: { name: string; value: string }[] }[];
+      components: { components: { style: number; sku_id: string }[] }[];
+    };
     expect(data.flags).toBe(64);
     expect(data.embeds[0]!.fields).toHaveLength(card.packs.length);
     expect(data.embeds[0]!.fields[1]!.value).toMatch(/% off \(\+\d+ bonus credits\)/);
@@ -138,7 +158,9 @@ describe('Discord purchases', () => {
   });
 
   it('without Stripe, a stale "Buy with card" button says card payments are not set up', async () => {
-    const callback = await fake.buttonClick({ guildId: GUILD, channelId: '240000000000000002', user: { id: BUYER, username: 'buyer' }, customId: `topup:stripe:${card.packs[0]!.id}` }).answer();
+    const callback = await fake
+      .buttonClick({ guildId: GUILD, channelId: '240000000000000002', user: { id: BUYER, username: 'buyer' }, customId: `topup:stripe:${card.packs[0]!.id}` })
+      .answer();
     expect(callback).toMatchObject({ type: 5, data: { flags: 64, content: expect.stringMatching(/Card payments are not set up/) } });
   });
 
@@ -178,7 +200,11 @@ describe('Discord refunds and withdrawals', () => {
     expect(await topups(buyer)).toBe(0);
     const dms = dmTexts(buyer);
     expect(dms).toHaveLength(2);
-    expect(dms[1]).toMatch(new RegExp(`^Discord refunded or withdrew your purchase of \\*\\*${pack().label ?? pack().id}\\*\\*, so \\*\\*${pack().credits} credits\\*\\* bought with it were taken back \\(top-up credits now: \\*\\*0\\*\\*\\)`));
+    expect(dms[1]).toMatch(
+      new RegExp(
+        `^Discord refunded or withdrew your purchase of \\*\\*${pack().label ?? pack().id}\\*\\*, so \\*\\*${pack().credits} credits\\*\\* bought with it were taken back \\(top-up credits now: \\*\\*0\\*\\*\\)`,
+      ),
+    );
     const lines = captured.lines().filter((line) => line['entitlementId'] === entitlement['id'] && line['msg'] === 'entitlement withdrawal handled');
     expect(lines.map((line) => line['credits'])).toEqual([pack().credits, 0, 0]);
     await expectLedgerConsistent(f.database);
@@ -194,8 +220,19 @@ describe('Discord refunds and withdrawals', () => {
     fake.updateEntitlement(String(entitlement['id']), { deleted: true });
     await withdrawalsHandled(entitlement, 1);
     expect(await f.ledger.balance(buyer, GUILD)).toMatchObject({ available: 0, held: 0 });
-    expect(dmTexts(buyer).at(-1)).toMatch(new RegExp(`\\*\\*${pack().credits - spent} credits\\*\\* bought with it were taken back.*You had already used ${spent} of them: what you spent stays spent`));
-    expect(captured.lines()).toContainEqual(expect.objectContaining({ entitlementId: entitlement['id'], msg: 'entitlement withdrawal handled', credits: pack().credits - spent, alreadySpent: spent }));
+    expect(dmTexts(buyer).at(-1)).toMatch(
+      new RegExp(
+        `\\*\\*${pack().credits - spent} credits\\*\\* bought with it were taken back.*You had already used ${spent} of them: what you spent stays spent`,
+      ),
+    );
+    expect(captured.lines()).toContainEqual(
+      expect.objectContaining({
+        entitlementId: entitlement['id'],
+        msg: 'entitlement withdrawal handled',
+        credits: pack().credits - spent,
+        alreadySpent: spent,
+      }),
+    );
     await expectLedgerConsistent(f.database);
   });
 
@@ -205,8 +242,11 @@ describe('Discord refunds and withdrawals', () => {
     const id = String(entitlement['id']);
     fake.updateEntitlement(id, { consumed: true });
     fake.updateEntitlement(id, { ends_at: new Date(Date.now() + 24 * 3600_000).toISOString() });
-    await waitFor(async () => captured.lines().filter((line) => line['entitlementId'] === id && line['msg'] === 'entitlement update changes no credits').length === 2,
-      5000, 'both updates to be looked at');
+    await waitFor(
+      async () => captured.lines().filter((line) => line['entitlementId'] === id && line['msg'] === 'entitlement update changes no credits').length === 2,
+      5000,
+      'both updates to be looked at',
+    );
     expect(await topups(buyer)).toBe(pack().credits);
     expect(dmTexts(buyer)).toHaveLength(1);
     fake.updateEntitlement(id, { ends_at: new Date(Date.now() - 1000).toISOString() });
@@ -222,7 +262,9 @@ describe('Discord refunds and withdrawals', () => {
     await handled(unknown, 1);
     fake.deleteEntitlement(String(unknown['id']));
     await withdrawalsHandled(unknown, 1);
-    expect(captured.lines()).toContainEqual(expect.objectContaining({ entitlementId: unknown['id'], msg: 'entitlement withdrawal handled', outcome: 'purchase_not_found', credits: 0 }));
+    expect(captured.lines()).toContainEqual(
+      expect.objectContaining({ entitlementId: unknown['id'], msg: 'entitlement withdrawal handled', outcome: 'purchase_not_found', credits: 0 }),
+    );
     expect(await topups(stranger)).toBe(0);
     expect(dmTexts(stranger)).toEqual([]);
   });
@@ -235,7 +277,8 @@ describe('refunds made while the bot was down', () => {
     const buyer = '340000000000000301';
     const kept = '340000000000000302';
     // More purchases than one page of Discord's list (100), so the start must page through them.
-    for (let i = 0; i < 120; i++) away.addEntitlement({ userId: `3400000000000009${String(i).padStart(2, '0')}`, skuId: SKU, type: EntitlementType.Purchase, consumed: true });
+    for (let i = 0; i < 120; i++)
+      away.addEntitlement({ userId: `3400000000000009${String(i).padStart(2, '0')}`, skuId: SKU, type: EntitlementType.Purchase, consumed: true });
     const first = await startTestBot(f, away, card);
     const entitlement = away.addEntitlement({ userId: buyer, skuId: SKU, type: EntitlementType.Purchase });
     const other = away.addEntitlement({ userId: kept, skuId: SKU, type: EntitlementType.Purchase });
@@ -277,7 +320,9 @@ describe('Discord test-mode purchases', () => {
     await waitFor(async () => consumed(entitlement), 5000, 'the test purchase to be consumed');
     expect(await topups(tester)).toBe(0);
     expect(dmTexts(tester)).toEqual([]);
-    expect(captured.lines()).toContainEqual(expect.objectContaining({ entitlementId: entitlement['id'], msg: 'entitlement not redeemed', error: { code: 'test_purchase' } }));
+    expect(captured.lines()).toContainEqual(
+      expect.objectContaining({ entitlementId: entitlement['id'], msg: 'entitlement not redeemed', error: { code: 'test_purchase' } }),
+    );
   });
 
   it('grant their pack, marked as a test, where the operator allows them (DISCORD_TEST_PURCHASES=true); deleting one takes it back', async () => {

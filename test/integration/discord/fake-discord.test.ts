@@ -26,7 +26,9 @@ describe('fake Discord driven by the real discord.js Client', () => {
     client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
     client.on(Events.InteractionCreate, (interaction) => {
       const key = interaction.isChatInputCommand() ? interaction.commandName : interaction.isButton() ? interaction.customId : '';
-      handlers.get(key)?.(interaction).catch((error: unknown) => handlerErrors.push(error));
+      handlers
+        .get(key)?.(interaction)
+        .catch((error: unknown) => handlerErrors.push(error));
     });
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     await client.login(fake.token);
@@ -66,7 +68,13 @@ describe('fake Discord driven by the real discord.js Client', () => {
       await interaction.reply({ content: 'pong', flags: MessageFlags.Ephemeral });
       await interaction.editReply({ content: 'here', files: [{ attachment: PNG_BYTES, name: 'a.png' }] });
     });
-    const handle = fake.slashCommand({ guildId: GUILD_ID, channelId: CHANNEL_ID, user: USER, name: 'ping', options: [{ name: 'prompt', type: 3, value: 'a cat' }] });
+    const handle = fake.slashCommand({
+      guildId: GUILD_ID,
+      channelId: CHANNEL_ID,
+      user: USER,
+      name: 'ping',
+      options: [{ name: 'prompt', type: 3, value: 'a cat' }],
+    });
 
     const callback = await handle.response();
     expect(callback.type).toBe(4);
@@ -209,7 +217,9 @@ describe('fake Discord enforces Discord limits', () => {
     const errors: unknown[] = [];
     client.on(Events.InteractionCreate, (interaction) => {
       const key = interaction.isChatInputCommand() ? interaction.commandName : interaction.isButton() ? interaction.customId : '';
-      handlers.get(key)?.(interaction).catch((error: unknown) => errors.push(error));
+      handlers
+        .get(key)?.(interaction)
+        .catch((error: unknown) => errors.push(error));
     });
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     await client.login(fake.token);
@@ -234,8 +244,7 @@ describe('fake Discord enforces Discord limits', () => {
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
 
-  const post = (fake: FakeDiscord, content: string): Promise<Response> =>
-    call(fake, 'POST', `/channels/${CHANNEL_ID}/messages`, { body: { content } });
+  const post = (fake: FakeDiscord, content: string): Promise<Response> => call(fake, 'POST', `/channels/${CHANNEL_ID}/messages`, { body: { content } });
 
   const expectBucket429 = async (response: Response, limit: number): Promise<void> => {
     expect(response.status).toBe(429);
@@ -283,16 +292,23 @@ describe('fake Discord enforces Discord limits', () => {
     const fake = await startFake();
     const rest = restFor(fake);
     const started = performance.now();
-    const done = await Promise.all(Array.from({ length: 12 }, (_, index) =>
-      rest.post(Routes.channelMessages(CHANNEL_ID), { body: { content: `burst ${index}` } }).then(() => performance.now() - started)));
+    const done = await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        rest.post(Routes.channelMessages(CHANNEL_ID), { body: { content: `burst ${index}` } }).then(() => performance.now() - started),
+      ),
+    );
     const finished = [...done].sort((a, b) => a - b);
     expect(finished[finished.length - 1]! - finished[0]!).toBeGreaterThanOrEqual(4_900);
-    expect(fake.messages.filter((message) => message.action === 'create').map((message) => message.payload?.['content']).sort())
-      .toEqual(Array.from({ length: 12 }, (_, index) => `burst ${index}`).sort());
+    expect(
+      fake.messages
+        .filter((message) => message.action === 'create')
+        .map((message) => message.payload?.['content'])
+        .sort(),
+    ).toEqual(Array.from({ length: 12 }, (_, index) => `burst ${index}`).sort());
     expect(fake.rateLimited.length).toBeLessThanOrEqual(1);
   }, 30_000);
 
-  it('refuses the 6th raw post in a burst with Discord\'s headers and body, and does not store it', async () => {
+  it("refuses the 6th raw post in a burst with Discord's headers and body, and does not store it", async () => {
     const fake = await startFake();
     const statuses: number[] = [];
     let sixth: Response | undefined;
@@ -310,11 +326,14 @@ describe('fake Discord enforces Discord limits', () => {
     expect(fake.rateLimited[0]!.retryAfterMs).toBeLessThanOrEqual(5_000);
   });
 
-  it('keeps one webhook bucket per interaction token: one token\'s 6th call in 2 s is 429, the other\'s is not', async () => {
+  it("keeps one webhook bucket per interaction token: one token's 6th call in 2 s is 429, the other's is not", async () => {
     const { fake } = await startBot();
     const [a, b] = [0, 1].map(() => fake.slashCommand({ guildId: GUILD_ID, channelId: CHANNEL_ID, user: USER, name: 'nobody-answers' }));
     for (const handle of [a!, b!]) {
-      const callback = await call(fake, 'POST', `/interactions/${handle.id}/${handle.token}/callback`, { bot: false, body: { type: 4, data: { content: 'hi' } } });
+      const callback = await call(fake, 'POST', `/interactions/${handle.id}/${handle.token}/callback`, {
+        bot: false,
+        body: { type: 4, data: { content: 'hi' } },
+      });
       expect(callback.status).toBe(204);
     }
     const original = (token: string) => `/webhooks/${fake.applicationId}/${token}/messages/@original`;

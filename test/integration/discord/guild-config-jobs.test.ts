@@ -33,7 +33,9 @@ class WatchedProvider implements ImageProvider {
   readonly requests: GenerationRequest[] = [];
   private readonly local = createLocalProvider();
   private release!: () => void;
-  private readonly gate = new Promise<void>((resolve) => { this.release = resolve; });
+  private readonly gate = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
 
   async generate(request: GenerationRequest, context: GenerationContext) {
     this.requests.push(request);
@@ -68,7 +70,11 @@ afterAll(async () => {
 
 async function config(sub: string, options: Json[]) {
   const handle = fake.slashCommand({
-    guildId: GUILD, channelId: ART.id, user: admin, name: 'admin', permissions: adminPermissions,
+    guildId: GUILD,
+    channelId: ART.id,
+    user: admin,
+    name: 'admin',
+    permissions: adminPermissions,
     options: [{ type: 2, name: 'config', options: [{ type: 1, name: sub, options }] }],
   });
   const data = (await handle.answer()).data as Record<string, unknown>;
@@ -77,8 +83,9 @@ async function config(sub: string, options: Json[]) {
 
 /** /imagine then Generate; returns the confirmed job's id. */
 async function generate(user: { id: string; username: string }, prompt: string, channelId = ART.id): Promise<string> {
-  const quoted = (await fake.slashCommand({ guildId: GUILD, channelId, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: prompt }] }).answer()).data as Json;
-  const generateId = ((quoted['components'] as { components: { custom_id: string }[] }[])[0]!.components[0]!).custom_id;
+  const quoted = (await fake.slashCommand({ guildId: GUILD, channelId, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: prompt }] }).answer())
+    .data as Json;
+  const generateId = (quoted['components'] as { components: { custom_id: string }[] }[])[0]!.components[0]!.custom_id;
   const click = await fake.buttonClick({ guildId: GUILD, channelId, user, customId: generateId }).answer();
   expect(String((click.data as { content: string }).content)).toMatch(/^Confirmed/);
   const { rows } = await f.database.sql.query(`SELECT id FROM generation_job WHERE user_id = $1 AND request->>'prompt' = $2`, [user.id, prompt]);

@@ -34,7 +34,14 @@ const press = (user: { id: string; username: string }, messageId: string, custom
 /** A job confirmed and finished through the real job store; its hold and settlement are real ledger entries. */
 async function runJob(userId: string, price: number, count: number, delivered: number, failureReason: string | null) {
   const quoteId = await f.jobs.createQuote({
-    userId, guildId: GUILD, channelId: CHANNEL, request: aRequest({ count }), breakdown: {}, price, tierName: 'starter', expiresAt: new Date(Date.now() + 600_000),
+    userId,
+    guildId: GUILD,
+    channelId: CHANNEL,
+    request: aRequest({ count }),
+    breakdown: {},
+    price,
+    tierName: 'starter',
+    expiresAt: new Date(Date.now() + 600_000),
   });
   const confirmed = await f.credits.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
   if (!confirmed.ok) throw new Error(confirmed.error.code);
@@ -53,7 +60,9 @@ describe('/history', () => {
       f.ledger.grant({ key, userId: member.id, guildId: kind === 'topup' ? null : GUILD, kind, amount, expiresAt, actorId, reason });
     await mapRoleToTier(f.database, GUILD, 'starter');
     await f.ledger.grantAllowances({
-      userId: member.id, guildId: GUILD, free: { periodKey: '2026-11-22', amount: 20, expiresAt: new Date(Date.now() + 3_600_000) },
+      userId: member.id,
+      guildId: GUILD,
+      free: { periodKey: '2026-11-22', amount: 20, expiresAt: new Date(Date.now() + 3_600_000) },
       tier: { periodKey: '2026-W47', tierName: 'starter', allowance: 200, expiresAt: new Date(Date.now() + 86_400_000) },
     });
     await grant(`topup-${member.id}`, 'topup', 500, 'discord', 'bought credits-500 (entitlement 77)');
@@ -64,7 +73,16 @@ describe('/history', () => {
     await grant(`short-${member.id}`, 'grant', 5, ADMIN, 'trial', new Date(Date.now() - 60_000));
     await f.ledger.expire();
     // Another server's entries are not this server's history.
-    await f.ledger.grant({ key: `elsewhere-${member.id}`, userId: member.id, guildId: OTHER_GUILD, kind: 'grant', amount: 9, expiresAt: null, actorId: ADMIN, reason: 'other server' });
+    await f.ledger.grant({
+      key: `elsewhere-${member.id}`,
+      userId: member.id,
+      guildId: OTHER_GUILD,
+      kind: 'grant',
+      amount: 9,
+      expiresAt: null,
+      actorId: ADMIN,
+      reason: 'other server',
+    });
 
     const { callback } = await openHistory(member);
     expect(callback.data).toMatchObject({ flags: 64 });
@@ -89,7 +107,16 @@ describe('/history', () => {
   it('pages newest first with Newer / Older, keyset on entry ids, and only for the member who ran it', async () => {
     const member = aMember();
     for (let i = 1; i <= 25; i++) {
-      const granted = await f.ledger.grant({ key: `page-${member.id}-${i}`, userId: member.id, guildId: GUILD, kind: 'grant', amount: i, expiresAt: null, actorId: ADMIN, reason: `gift number ${i}` });
+      const granted = await f.ledger.grant({
+        key: `page-${member.id}-${i}`,
+        userId: member.id,
+        guildId: GUILD,
+        kind: 'grant',
+        amount: i,
+        expiresAt: null,
+        actorId: ADMIN,
+        reason: `gift number ${i}`,
+      });
       expect(granted.ok).toBe(true);
     }
     const amounts = (data: unknown) => fieldsOf(data).map((field) => Number(/^\+(\d+)/.exec(field.name)?.[1]));
@@ -117,7 +144,16 @@ describe('/history', () => {
     expect(button(third.data, /Newer/).disabled).toBe(false);
 
     // New entries arriving meanwhile do not shift the pages (keyset, not OFFSET).
-    await f.ledger.grant({ key: `page-${member.id}-late`, userId: member.id, guildId: GUILD, kind: 'grant', amount: 99, expiresAt: null, actorId: ADMIN, reason: 'late' });
+    await f.ledger.grant({
+      key: `page-${member.id}-late`,
+      userId: member.id,
+      guildId: GUILD,
+      kind: 'grant',
+      amount: 99,
+      expiresAt: null,
+      actorId: ADMIN,
+      reason: 'late',
+    });
     const back = await press(member, messageId, button(third.data, /Newer/).custom_id);
     expect(amounts(back.data)).toEqual([15, 14, 13, 12, 11, 10, 9, 8, 7, 6]);
     const top = await press(member, messageId, button(back.data, /Newer/).custom_id);

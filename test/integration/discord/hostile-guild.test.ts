@@ -23,8 +23,14 @@ type User = ReturnType<typeof aUser>;
 
 /** What an admin who wants to stall the bot would ban: nested and overlapping repetition, long alternations. */
 const WORST_PATTERNS = [
-  '(a|a)*b', '(a+)+$', '(.*a){20}', '(?:x+x+)+y', '(\\w+\\s?)+!$', '(.*.*.*.*.*)*z',
-  '(?:a|aa|aaa|aaaa|aaaaa|aaaaaa|b|bb|bbb|ab|ba|aab|abb|bba|baa)+c', '[ab]*a[ab]{40}c',
+  '(a|a)*b',
+  '(a+)+$',
+  '(.*a){20}',
+  '(?:x+x+)+y',
+  '(\\w+\\s?)+!$',
+  '(.*.*.*.*.*)*z',
+  '(?:a|aa|aaa|aaaa|aaaaa|aaaaaa|b|bb|bbb|ab|ba|aab|abb|bba|baa)+c',
+  '[ab]*a[ab]{40}c',
 ];
 
 let seed = 12345;
@@ -65,28 +71,36 @@ async function timed(dispatch: () => InteractionHandle): Promise<Timed> {
   }
 }
 
-const command = (where: typeof HOSTILE, user: User, name: string, options: Json[] = [], permissions = EVERYONE) =>
-  () => fake.slashCommand({ ...where, user, name, options, permissions: permissions.toString() });
-const imagine = (user: User, prompt: string, negative?: string) => timed(command(HOSTILE, user, 'imagine', [
-  { name: 'prompt', type: 3, value: prompt }, ...(negative ? [{ name: 'negative', type: 3, value: negative }] : []),
-]));
+const command =
+  (where: typeof HOSTILE, user: User, name: string, options: Json[] = [], permissions = EVERYONE) =>
+  () =>
+    fake.slashCommand({ ...where, user, name, options, permissions: permissions.toString() });
+const imagine = (user: User, prompt: string, negative?: string) =>
+  timed(command(HOSTILE, user, 'imagine', [{ name: 'prompt', type: 3, value: prompt }, ...(negative ? [{ name: 'negative', type: 3, value: negative }] : [])]));
 const balance = (user: User) => timed(command(CALM, user, 'balance'));
 
 /** The calm guild's members ask for their balance, again and again, until `busy` settles. */
 async function balancesDuring(busy: Promise<unknown>): Promise<Timed[]> {
   let done = false;
-  void busy.finally(() => { done = true; });
+  void busy.finally(() => {
+    done = true;
+  });
   const answers: Timed[] = [];
-  await Promise.all(calmMembers.map(async (member) => {
-    do answers.push(await balance(member)); while (!done);
-  }));
+  await Promise.all(
+    calmMembers.map(async (member) => {
+      do answers.push(await balance(member));
+      while (!done);
+    }),
+  );
   return answers;
 }
 
 /** Every answer is a quote or a refusal that names a rule, never an error. */
 const expectQuoteOrRefusal = (answer: Timed) =>
-  expect(embedText(answer.data).includes('credits') || /banned pattern \(#\d\)|too long to check|at most 64 prompts/.test(contentOf(answer.data)),
-    `${contentOf(answer.data)}${embedText(answer.data)}`.slice(0, 300)).toBe(true);
+  expect(
+    embedText(answer.data).includes('credits') || /banned pattern \(#\d\)|too long to check|at most 64 prompts/.test(contentOf(answer.data)),
+    `${contentOf(answer.data)}${embedText(answer.data)}`.slice(0, 300),
+  ).toBe(true);
 
 function expectAnsweredInTime(answers: readonly Timed[]) {
   const slowest = Math.max(...answers.map((answer) => answer.ms));
@@ -99,7 +113,15 @@ function expectAnsweredInTime(answers: readonly Timed[]) {
 describe('a hostile guild cannot freeze the bot', () => {
   it('its admin may ban the worst patterns there are: on RE2 they are harmless', async () => {
     for (const [at, pattern] of WORST_PATTERNS.entries()) {
-      const answer = await timed(command(HOSTILE, admin, 'admin', [{ type: 2, name: 'config', options: [{ type: 1, name: 'ban-pattern', options: [{ type: 3, name: 'regex', value: pattern }] }] }], EVERYONE | MANAGE_GUILD));
+      const answer = await timed(
+        command(
+          HOSTILE,
+          admin,
+          'admin',
+          [{ type: 2, name: 'config', options: [{ type: 1, name: 'ban-pattern', options: [{ type: 3, name: 'regex', value: pattern }] }] }],
+          EVERYONE | MANAGE_GUILD,
+        ),
+      );
       expect(contentOf(answer.data)).toMatch(new RegExp(`^Banned pattern #${at + 1}: `));
     }
   });
@@ -127,11 +149,13 @@ describe('a hostile guild cannot freeze the bot', () => {
       (member) => timed(command(HOSTILE, member, 'batch', [{ name: 'prompts', type: 3, value: Array.from({ length: 64 }, () => 'a'.repeat(90)).join('|') }])),
       (member) => timed(command(HOSTILE, member, 'batch', [{ name: 'prompts', type: 3, value: Array.from({ length: 64 }, () => randomAb(90)).join('|') }])),
     ];
-    const hostile = Promise.all(hostileMembers.map(async (member) => {
-      const answers: Timed[] = [];
-      for (const send of adversarial) answers.push(await send(member));
-      return answers;
-    }));
+    const hostile = Promise.all(
+      hostileMembers.map(async (member) => {
+        const answers: Timed[] = [];
+        for (const send of adversarial) answers.push(await send(member));
+        return answers;
+      }),
+    );
     const calm = await balancesDuring(hostile);
     const answers = (await hostile).flat();
     expect(answers).toHaveLength(hostileMembers.length * adversarial.length);

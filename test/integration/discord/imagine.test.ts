@@ -18,7 +18,6 @@ const aMember = () => ({ id: `31000000000000${String(++sequence).padStart(4, '0'
 const f = usePipeline(3);
 const env = useGuildBot(f, { guildId: GUILD, guildName: 'Imagine Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
 
-
 async function imagine(user: { id: string; username: string }, options: { name: string; type: number; value: string | number }[], roles: string[] = []) {
   const handle = env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name: 'imagine', options });
   return (await handle.answer()).data as Record<string, unknown>;
@@ -26,7 +25,19 @@ async function imagine(user: { id: string; username: string }, options: { name: 
 
 describe('/imagine', () => {
   it('registers its slash commands on start', () => {
-    expect(env.fake.commands().map((c) => c['name'])).toEqual(['imagine', 'balance', 'topup', 'show', 'settings', 'batch', 'history', 'usage', 'pricing', 'estimate', 'admin']);
+    expect(env.fake.commands().map((c) => c['name'])).toEqual([
+      'imagine',
+      'balance',
+      'topup',
+      'show',
+      'settings',
+      'batch',
+      'history',
+      'usage',
+      'pricing',
+      'estimate',
+      'admin',
+    ]);
   });
 
   it('replies privately with the exact price, its breakdown, the balance after, and Generate / Cancel', async () => {
@@ -42,13 +53,19 @@ describe('/imagine', () => {
 
   it('refuses what the tier may not use, saying which tier unlocks it, and moves nothing', async () => {
     const user = aMember();
-    const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'x' }, { name: 'model', type: 3, value: 'flux-dev' }]);
+    const data = await imagine(user, [
+      { name: 'prompt', type: 3, value: 'x' },
+      { name: 'model', type: 3, value: 'flux-dev' },
+    ]);
     expect(String(data['content'])).toMatch(/flux-dev/);
     expect(String(data['content'])).toMatch(/pro/i);
     expect(buttonIds(data)).toEqual([]);
     // Refused before anything was written: no quote, and not even today's free grant.
-    const { rows } = await f.database.sql.query<{ quotes: number; entries: number }>(`
-      SELECT (SELECT count(*)::int FROM quote WHERE user_id = $1) AS quotes, (SELECT count(*)::int FROM ledger_entry WHERE user_id = $1) AS entries`, [user.id]);
+    const { rows } = await f.database.sql.query<{ quotes: number; entries: number }>(
+      `
+      SELECT (SELECT count(*)::int FROM quote WHERE user_id = $1) AS quotes, (SELECT count(*)::int FROM ledger_entry WHERE user_id = $1) AS entries`,
+      [user.id],
+    );
     expect(rows[0]).toEqual({ quotes: 0, entries: 0 });
   });
 
@@ -57,19 +74,31 @@ describe('/imagine', () => {
     for (const prompt of ['\u200b\u200d', '\u2060 \ufeff', '\u3164', '   ']) {
       const data = await imagine(user, [{ name: 'prompt', type: 3, value: prompt }]);
       expect(data, JSON.stringify(prompt)).toMatchObject({
-        flags: 64, content: 'Your prompt is empty once invisible characters (zero-width spaces, joiners and the like) are removed — describe what to draw. Nothing was charged.',
+        flags: 64,
+        content:
+          'Your prompt is empty once invisible characters (zero-width spaces, joiners and the like) are removed — describe what to draw. Nothing was charged.',
       });
       expect(buttonIds(data)).toEqual([]);
     }
-    const { rows } = await f.database.sql.query<{ quotes: number; entries: number }>(`
-      SELECT (SELECT count(*)::int FROM quote WHERE user_id = $1) AS quotes, (SELECT count(*)::int FROM ledger_entry WHERE user_id = $1) AS entries`, [user.id]);
+    const { rows } = await f.database.sql.query<{ quotes: number; entries: number }>(
+      `
+      SELECT (SELECT count(*)::int FROM quote WHERE user_id = $1) AS quotes, (SELECT count(*)::int FROM ledger_entry WHERE user_id = $1) AS entries`,
+      [user.id],
+    );
     expect(rows[0]).toEqual({ quotes: 0, entries: 0 });
   });
 
   it('Generate confirms once for the owner, however often clicked; a stranger is told and nothing happens', async () => {
     const owner = aMember();
     const stranger = aMember();
-    const data = await imagine(owner, [{ name: 'prompt', type: 3, value: 'a lighthouse' }, { name: 'count', type: 4, value: 2 }], [STARTER_ROLE]);
+    const data = await imagine(
+      owner,
+      [
+        { name: 'prompt', type: 3, value: 'a lighthouse' },
+        { name: 'count', type: 4, value: 2 },
+      ],
+      [STARTER_ROLE],
+    );
     const generate = buttonIds(data)[0]!;
     const strangerClick = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, customId: generate }).answer();
     // The quote message is left alone: the stranger gets a private note.
@@ -77,7 +106,9 @@ describe('/imagine', () => {
     expect(strangerClick.data).toMatchObject({ flags: 64, content: expect.stringMatching(/not your quote/) });
     expect((await f.ledger.balance(stranger.id, GUILD)).held).toBe(0);
 
-    const clicks = await Promise.all([1, 2, 3].map(() => env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: generate }).answer()));
+    const clicks = await Promise.all(
+      [1, 2, 3].map(() => env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: generate }).answer()),
+    );
     expect(clicks.every((click) => click.type === 6)).toBe(true);
     expect(clicks.filter((click) => String((click.data as { content: string }).content).startsWith('Confirmed'))).toHaveLength(1);
     const balance = await f.ledger.balance(owner.id, GUILD);
@@ -92,7 +123,15 @@ describe('/imagine', () => {
   it('with too few credits says how many are needed and had, and keeps the buttons', async () => {
     const user = aMember();
     const data = await imagine(user, [{ name: 'prompt', type: 3, value: 'expensive' }]);
-    const revoked = await f.ledger.revoke({ key: `spend:${user.id}`, userId: user.id, guildId: GUILD, amount: 19, kinds: ['free'], actorId: 'test', reason: 'leave 1 credit' });
+    const revoked = await f.ledger.revoke({
+      key: `spend:${user.id}`,
+      userId: user.id,
+      guildId: GUILD,
+      amount: 19,
+      kinds: ['free'],
+      actorId: 'test',
+      reason: 'leave 1 credit',
+    });
     expect(revoked.ok).toBe(true);
     const click = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).answer();
     expect(click.type).toBe(6);
@@ -117,13 +156,19 @@ describe('results in the channel', () => {
     f.startWorker(createLocalProvider(), { delivery: createDiscordDelivery({ token: env.fake.token, apiUrl: env.fake.apiUrl, jobs: f.jobs }) });
     const owner = aMember();
     const stranger = aMember();
-    const data = await imagine(owner, [{ name: 'prompt', type: 3, value: 'a glass whale' }, { name: 'seed', type: 4, value: 42 }]);
+    const data = await imagine(owner, [
+      { name: 'prompt', type: 3, value: 'a glass whale' },
+      { name: 'seed', type: 4, value: 42 },
+    ]);
     await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, customId: buttonIds(data)[0]! }).answer();
     const posted = await env.fake.waitForMessage((m) => m.files.length > 0 && JSON.stringify(m.payload).includes('a glass whale'), 20_000);
     expect(posted.files).toHaveLength(1);
     const [upscale, variation, reroll, keep] = buttonIds(posted.payload);
     expect([upscale, variation, reroll, keep]).toEqual([
-      expect.stringMatching(/^job:upscale:.*:1$/), expect.stringMatching(/^job:variation:.*:1$/), expect.stringMatching(/^job:reroll:/), expect.stringMatching(/^job:keep:/),
+      expect.stringMatching(/^job:upscale:.*:1$/),
+      expect.stringMatching(/^job:variation:.*:1$/),
+      expect.stringMatching(/^job:reroll:/),
+      expect.stringMatching(/^job:keep:/),
     ]);
     const jobId = keep!.split(':')[2]!;
 
@@ -163,14 +208,40 @@ describe('/balance', () => {
     const member = aMember();
     const admin = aMember();
     // The member bought credits (in any server: top-ups are theirs everywhere) and used the bot here.
-    await f.ledger.grant({ key: `bought:${member.id}`, userId: member.id, guildId: null, kind: 'topup', amount: 1234, expiresAt: null, actorId: 'test', reason: 'bought' });
-    await f.ledger.grant({ key: `gift:${member.id}`, userId: member.id, guildId: GUILD, kind: 'grant', amount: 7, expiresAt: null, actorId: 'test', reason: 'gift' });
-    const entriesOf = async () => (await f.database.sql.query(`SELECT count(*)::int AS n FROM ledger_entry WHERE user_id = $1`, [member.id])).rows[0].n as number;
+    await f.ledger.grant({
+      key: `bought:${member.id}`,
+      userId: member.id,
+      guildId: null,
+      kind: 'topup',
+      amount: 1234,
+      expiresAt: null,
+      actorId: 'test',
+      reason: 'bought',
+    });
+    await f.ledger.grant({
+      key: `gift:${member.id}`,
+      userId: member.id,
+      guildId: GUILD,
+      kind: 'grant',
+      amount: 7,
+      expiresAt: null,
+      actorId: 'test',
+      reason: 'gift',
+    });
+    const entriesOf = async () =>
+      (await f.database.sql.query(`SELECT count(*)::int AS n FROM ledger_entry WHERE user_id = $1`, [member.id])).rows[0].n as number;
     const entriesBefore = await entriesOf();
-    const answer = await env.fake.slashCommand({
-      guildId: GUILD, channelId: CHANNEL, user: admin, name: 'balance', permissions: String(1n << 5n),
-      options: [{ name: 'member', type: 6, value: member.id }], resolved: { users: { [member.id]: { id: member.id, username: member.username, discriminator: '0', avatar: null, global_name: null } } },
-    }).answer();
+    const answer = await env.fake
+      .slashCommand({
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user: admin,
+        name: 'balance',
+        permissions: String(1n << 5n),
+        options: [{ name: 'member', type: 6, value: member.id }],
+        resolved: { users: { [member.id]: { id: member.id, username: member.username, discriminator: '0', avatar: null, global_name: null } } },
+      })
+      .answer();
     expect(answer.data).toMatchObject({ flags: 64 });
     const text = embedText(answer.data);
     expect(text).toContain(`${member.username}: 7 credits from this server`);
@@ -185,10 +256,17 @@ describe('/balance', () => {
   it('refuses to show another member’s balance to a non-admin', async () => {
     const user = aMember();
     const other = aMember();
-    const callback = await env.fake.slashCommand({
-      guildId: GUILD, channelId: CHANNEL, user, name: 'balance', permissions: '0',
-      options: [{ name: 'member', type: 6, value: other.id }], resolved: { users: { [other.id]: { id: other.id, username: other.username, discriminator: '0', avatar: null, global_name: null } } },
-    }).answer();
+    const callback = await env.fake
+      .slashCommand({
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user,
+        name: 'balance',
+        permissions: '0',
+        options: [{ name: 'member', type: 6, value: other.id }],
+        resolved: { users: { [other.id]: { id: other.id, username: other.username, discriminator: '0', avatar: null, global_name: null } } },
+      })
+      .answer();
     expect(callback.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only server admins/) });
   });
 });

@@ -16,7 +16,11 @@ const CHANNEL = '290000000000000002';
 const TOKEN_TTL_MS = 2500;
 
 const f = usePipeline(2);
-const env = useGuildBot(f, { guildId: GUILD, guildName: 'Short tokens', channelId: CHANNEL }, { interactionTokenTtlMs: TOKEN_TTL_MS, oldMessageEditsPerHour: 1 });
+const env = useGuildBot(
+  f,
+  { guildId: GUILD, guildName: 'Short tokens', channelId: CHANNEL },
+  { interactionTokenTtlMs: TOKEN_TTL_MS, oldMessageEditsPerHour: 1 },
+);
 
 /** A job confirmed by a tool (no interaction) in this guild's channel: funded, quoted, confirmed. */
 async function toolJob(userId: string, prompt: string): Promise<string> {
@@ -32,14 +36,24 @@ async function toolJob(userId: string, prompt: string): Promise<string> {
 describe('a job that outlives its interaction token', () => {
   it('is posted through the webhook, then finished in the same message through the channel', async () => {
     const { fake } = env;
-    f.startWorker(createLocalProvider({ delayMs: TOKEN_TTL_MS + 1500 }), { delivery: createDiscordDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs, progressEveryMs: 500 }) });
+    f.startWorker(createLocalProvider({ delayMs: TOKEN_TTL_MS + 1500 }), {
+      delivery: createDiscordDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs, progressEveryMs: 500 }),
+    });
     const user = { id: '390000000000000001', username: 'patient' };
-    const quoted = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a very slow glacier' }] }).answer();
+    const quoted = await fake
+      .slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a very slow glacier' }] })
+      .answer();
     await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(quoted.data)[0]! }).answer();
-    const { rows: [job] } = await waitFor(async () => {
-      const result = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE user_id = $1 AND message_id IS NOT NULL`, [user.id]);
-      return result.rows.length > 0 ? result : null;
-    }, 5000, 'the job message');
+    const {
+      rows: [job],
+    } = await waitFor(
+      async () => {
+        const result = await f.database.sql.query(`SELECT id, message_id FROM generation_job WHERE user_id = $1 AND message_id IS NOT NULL`, [user.id]);
+        return result.rows.length > 0 ? result : null;
+      },
+      5000,
+      'the job message',
+    );
     expect((await finished(f, job.id)).status).toBe('succeeded');
 
     const writes = fake.messages.filter((m) => m.messageId === job.message_id);
@@ -72,7 +86,7 @@ describe('a job message Discord will no longer let the bot edit', () => {
     const first = await waitFor(async () => (await f.jobs.get(jobId))?.messageId ?? null, 5000, 'the job message');
     fake.ageMessage(first, 2 * 60 * 60_000);
     expect((await finished(f, jobId)).status).toBe('succeeded');
-    expect(fake.requests.some((r) => r.status === 400 && (r.path.endsWith(`/messages/${first}`)))).toBe(true);
+    expect(fake.requests.some((r) => r.status === 400 && r.path.endsWith(`/messages/${first}`))).toBe(true);
     const now = (await f.jobs.get(jobId))!.messageId!;
     expect(now).not.toBe(first);
     expect(fake.message(first)).toBeUndefined();

@@ -50,7 +50,9 @@ function scriptedLocalProvider(): ImageProvider {
       }
       if (request.prompt.includes('noise')) {
         // Random pixels do not compress: a 1024×1024 PNG of about 3 MiB, over the upload limit.
-        const data = await sharp(randomBytes(1024 * 1024 * 3), { raw: { width: 1024, height: 1024, channels: 3 } }).png().toBuffer();
+        const data = await sharp(randomBytes(1024 * 1024 * 3), { raw: { width: 1024, height: 1024, channels: 3 } })
+          .png()
+          .toBuffer();
         return { images: [{ index: 0, data, contentType: 'image/png' }], providerCostUsd: 0, predictTimeSeconds: 0, providerPredictionId: null };
       }
       return (request.prompt.includes('slow') ? slow : fast).generate(request, context);
@@ -61,7 +63,12 @@ function scriptedLocalProvider(): ImageProvider {
 beforeAll(async () => {
   card = await loadPriceCardOrThrow();
   fake = await FakeDiscord.start();
-  fake.addGuild({ id: GUILD, name: 'Job Test', channels: [{ id: CHANNEL, name: 'art', type: 0 }], roles: [{ id: STARTER_ROLE, name: 'Starter', permissions: '0' }] });
+  fake.addGuild({
+    id: GUILD,
+    name: 'Job Test',
+    channels: [{ id: CHANNEL, name: 'art', type: 0 }],
+    roles: [{ id: STARTER_ROLE, name: 'Starter', permissions: '0' }],
+  });
   await createPgGuildSettingsStore(f.database.db.prisma).setRoleTier(GUILD, STARTER_ROLE, 'starter', 'test-admin');
   bot = await startTestBot(f, fake, card);
 });
@@ -106,7 +113,9 @@ describe('the job message', () => {
     expect(content(queued)).toMatch(/queued, position 1 \(1 job ahead\)/);
     expect(content(queued)).toContain('slow harbour');
 
-    f.startWorker(scriptedLocalProvider(), { delivery: createDiscordDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs, progressEveryMs: 500, maxUploadBytes: UPLOAD_LIMIT }) });
+    f.startWorker(scriptedLocalProvider(), {
+      delivery: createDiscordDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs, progressEveryMs: 500, maxUploadBytes: UPLOAD_LIMIT }),
+    });
     const result = await resultOf(b.messageId);
     const history = fake.messages.filter((m) => m.messageId === b.messageId).map(content);
     expect(history[0]).toMatch(/queued/);
@@ -125,7 +134,9 @@ describe('the job message', () => {
 
   it('shows a batch of four as one 2×2 grid with U1–U4, V1–V4, re-roll and keep', async () => {
     const owner = aMember();
-    const job = await generate(owner, await quoteFor(owner, [prompt('four glass whales'), { name: 'count', type: 4, value: 4 }], [STARTER_ROLE]), [STARTER_ROLE]);
+    const job = await generate(owner, await quoteFor(owner, [prompt('four glass whales'), { name: 'count', type: 4, value: 4 }], [STARTER_ROLE]), [
+      STARTER_ROLE,
+    ]);
     const result = await resultOf(job.messageId);
     expect(result.files.map((file) => file.name)).toEqual(['grid.png']);
     expect(await dimensions(result.files[0]!.data)).toEqual({ width: 2048, height: 2048, format: 'png' });
@@ -147,7 +158,10 @@ describe('the job message', () => {
     const owner = aMember();
     const job = await generate(owner, await quoteFor(owner, [prompt('slow vanishing ship')]));
     expect(fake.deleteMessage(job.messageId)).toBe(true);
-    const reposted = await fake.waitForMessage((m) => m.action === 'create' && m.messageId !== job.messageId && content(m).includes('slow vanishing ship'), 20_000);
+    const reposted = await fake.waitForMessage(
+      (m) => m.action === 'create' && m.messageId !== job.messageId && content(m).includes('slow vanishing ship'),
+      20_000,
+    );
     await resultOf(reposted.messageId);
     expect((await f.jobs.get(job.jobId))?.messageId).toBe(reposted.messageId);
     expect(fake.messages.filter((m) => m.action === 'create' && content(m).includes('slow vanishing ship'))).toHaveLength(2);
@@ -176,7 +190,9 @@ describe('the job message', () => {
 describe('upscale and variations', () => {
   it('U2 by a stranger is refused and quotes nothing', async () => {
     const stranger = aMember();
-    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, messageId: gridJob.messageId, customId: `job:upscale:${gridJob.jobId}:2` }).answer();
+    const click = await fake
+      .buttonClick({ guildId: GUILD, channelId: CHANNEL, user: stranger, messageId: gridJob.messageId, customId: `job:upscale:${gridJob.jobId}:2` })
+      .answer();
     expect(click.data).toMatchObject({ flags: 64, content: expect.stringMatching(/Only <@\d+> can upscale this/) });
     expect((await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [stranger.id])).rows[0].n).toBe(0);
   });
@@ -184,7 +200,16 @@ describe('upscale and variations', () => {
   it('U2 by the owner quotes an upscale of the second grid image on the upscaler, and Generate upscales that cell 2×', async () => {
     const { owner } = gridJob;
     const heldBefore = (await f.ledger.balance(owner.id, GUILD)).held;
-    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], messageId: gridJob.messageId, customId: `job:upscale:${gridJob.jobId}:2` }).answer();
+    const click = await fake
+      .buttonClick({
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user: owner,
+        roles: [STARTER_ROLE],
+        messageId: gridJob.messageId,
+        customId: `job:upscale:${gridJob.jobId}:2`,
+      })
+      .answer();
     const quoteData = click.data as Record<string, unknown>;
     expect(quoteData['flags']).toBe(64);
     // real-esrgan 2/MP × 1.05 MP × upscale 0.5 = ceil(1.05) = 2 credits.
@@ -196,7 +221,9 @@ describe('upscale and variations', () => {
 
     const upscale = await generate(owner, quoteData, [STARTER_ROLE]);
     expect((await f.jobs.get(upscale.jobId))?.request).toMatchObject({
-      operation: 'upscale', model: 'real-esrgan', sourceImage: { channelId: CHANNEL, messageId: gridJob.messageId, attachmentIndex: 0, gridCell: 1 },
+      operation: 'upscale',
+      model: 'real-esrgan',
+      sourceImage: { channelId: CHANNEL, messageId: gridJob.messageId, attachmentIndex: 0, gridCell: 1 },
     });
     const result = await resultOf(upscale.messageId);
     // The worker fetched the grid message again for a fresh attachment URL.
@@ -213,14 +240,28 @@ describe('upscale and variations', () => {
 
   it('V3 by the owner quotes variations of the third image with the variation factor', async () => {
     const { owner } = gridJob;
-    const click = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], messageId: gridJob.messageId, customId: `job:variation:${gridJob.jobId}:3` }).answer();
+    const click = await fake
+      .buttonClick({
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user: owner,
+        roles: [STARTER_ROLE],
+        messageId: gridJob.messageId,
+        customId: `job:variation:${gridJob.jobId}:3`,
+      })
+      .answer();
     const text = embedText(click.data);
     // flux-schnell keeps the model: 1.5/MP × 1.05 MP × variation 1 = 1.572864 per image; four cost ceil(× 3) = 5.
     expect(text).toContain('variation 1');
     expect(text).toContain('5 credits ($0.05)');
     const quoteId = buttonIds(click.data)[0]!.split(':')[2];
     const { rows } = await f.database.sql.query(`SELECT request FROM quote WHERE id = $1`, [quoteId]);
-    expect(rows[0].request).toMatchObject({ operation: 'variation', model: 'flux-schnell', count: 4, sourceImage: { messageId: gridJob.messageId, gridCell: 2 } });
+    expect(rows[0].request).toMatchObject({
+      operation: 'variation',
+      model: 'flux-schnell',
+      count: 4,
+      sourceImage: { messageId: gridJob.messageId, gridCell: 2 },
+    });
   });
 
   it('an image number that is not on the job is refused', async () => {
@@ -232,19 +273,28 @@ describe('upscale and variations', () => {
 describe('img2img', () => {
   const upload = async (name: string, contentType: string, data: Buffer, extra: Json = {}) => {
     const attachment = fake.uploadAttachment({ field: 'files[0]', name, contentType, data }, extra);
-    return { option: { name: 'image', type: 11, value: attachment['id'] } as Json, resolved: { attachments: { [attachment['id'] as string]: attachment } } as Json };
+    return {
+      option: { name: 'image', type: 11, value: attachment['id'] } as Json,
+      resolved: { attachments: { [attachment['id'] as string]: attachment } } as Json,
+    };
   };
 
   it('an uploaded image makes an img2img quote on a model that can, priced with the img2img factor, and it runs', async () => {
     const owner = aMember();
-    const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#aa3355' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#aa3355' } })
+      .png()
+      .toBuffer();
     const image = await upload('cat.png', 'image/png', png, { width: 640, height: 480 });
     const quoteData = await quoteFor(owner, [prompt('as an oil painting'), image.option], [STARTER_ROLE], image.resolved);
     // sdxl (the starter's first model that does img2img): 4/MP × 1.05 MP × 30/30 × img2img 1 = 5.
     expect(embedText(quoteData)).toContain('5 credits ($0.05)');
     expect(embedText(quoteData)).toContain('img2img 1');
     const job = await generate(owner, quoteData, [STARTER_ROLE]);
-    expect((await f.jobs.get(job.jobId))?.request).toMatchObject({ operation: 'img2img', model: 'sdxl', sourceImageUrl: expect.stringContaining('/attachments/') });
+    expect((await f.jobs.get(job.jobId))?.request).toMatchObject({
+      operation: 'img2img',
+      model: 'sdxl',
+      sourceImageUrl: expect.stringContaining('/attachments/'),
+    });
     const result = await resultOf(job.messageId);
     expect(await dimensions(result.files[0]!.data)).toMatchObject({ width: 1024, height: 1024 });
     expect(await finished(f, job.jobId)).toMatchObject({ status: 'succeeded' });
@@ -252,21 +302,29 @@ describe('img2img', () => {
 
   it('a re-roll after Discord stopped serving the uploaded picture is refused up front, without a quote', async () => {
     const owner = aMember();
-    const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#3355aa' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#3355aa' } })
+      .png()
+      .toBuffer();
     const image = await upload('dog.png', 'image/png', png, { width: 256, height: 256 });
     const job = await generate(owner, await quoteFor(owner, [prompt('as a watercolour'), image.option], [STARTER_ROLE], image.resolved), [STARTER_ROLE]);
     expect(await finished(f, job.jobId)).toMatchObject({ status: 'succeeded' });
-    const reroll = () => fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], customId: `job:reroll:${job.jobId}` }).answer();
+    const reroll = () =>
+      fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: owner, roles: [STARTER_ROLE], customId: `job:reroll:${job.jobId}` }).answer();
     // Within the day the link lives: an ordinary quote.
     expect(buttonIds((await reroll()).data)).toEqual([expect.stringMatching(/^quote:generate:/), expect.stringMatching(/^quote:cancel:/)]);
     const quotes = async () => (await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [owner.id])).rows[0].n as number;
     const quotesBefore = await quotes();
     // A day later: the stored link's signed expiry has passed.
     const yesterday = Math.floor(Date.now() / 1000) - 60;
-    await f.database.sql.query(`UPDATE generation_job SET request = jsonb_set(request, '{sourceImageUrl}', to_jsonb(regexp_replace(request->>'sourceImageUrl', 'ex=[0-9a-f]+', 'ex=' || $2))) WHERE id = $1`,
-      [job.jobId, yesterday.toString(16)]);
+    await f.database.sql.query(
+      `UPDATE generation_job SET request = jsonb_set(request, '{sourceImageUrl}', to_jsonb(regexp_replace(request->>'sourceImageUrl', 'ex=[0-9a-f]+', 'ex=' || $2))) WHERE id = $1`,
+      [job.jobId, yesterday.toString(16)],
+    );
     const refused = (await reroll()).data;
-    expect(refused).toMatchObject({ flags: 64, content: expect.stringMatching(/Discord no longer serves it\. Run `\/imagine` again with the picture attached\. Nothing was charged/) });
+    expect(refused).toMatchObject({
+      flags: 64,
+      content: expect.stringMatching(/Discord no longer serves it\. Run `\/imagine` again with the picture attached\. Nothing was charged/),
+    });
     expect(buttonIds(refused)).toEqual([]);
     expect(await quotes()).toBe(quotesBefore);
   });
@@ -277,14 +335,23 @@ describe('img2img', () => {
     const refused = await quoteFor(owner, [prompt('x'), text.option], [STARTER_ROLE], text.resolved);
     expect(refused).toMatchObject({ flags: 64, content: expect.stringMatching(/PNG, JPEG or WebP.*text\/plain.*Nothing was charged/) });
     const tiny = await upload('dot.png', 'image/png', Buffer.alloc(10), { width: 8, height: 8 });
-    expect(await quoteFor(owner, [prompt('x'), tiny.option], [STARTER_ROLE], tiny.resolved)).toMatchObject({ content: expect.stringMatching(/between 64 and 4096 pixels/) });
+    expect(await quoteFor(owner, [prompt('x'), tiny.option], [STARTER_ROLE], tiny.resolved)).toMatchObject({
+      content: expect.stringMatching(/between 64 and 4096 pixels/),
+    });
     expect((await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [owner.id])).rows[0].n).toBe(0);
   });
 });
 
 describe('/show job', () => {
   const show = (user: Member, id: string, permissions?: string) =>
-    fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'show', ...(permissions ? { permissions } : {}), options: [{ name: 'job', type: 1, options: [{ name: 'id', type: 3, value: id }] }] });
+    fake.slashCommand({
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user,
+      name: 'show',
+      ...(permissions ? { permissions } : {}),
+      options: [{ name: 'job', type: 1, options: [{ name: 'id', type: 3, value: id }] }],
+    });
 
   it('brings back the images and working buttons after the bot restarts; a stranger learns nothing', async () => {
     await bot.stop();
@@ -308,7 +375,13 @@ describe('/show job', () => {
   });
 
   it('suggests the member’s recent jobs as they type', async () => {
-    const handle = fake.autocomplete({ guildId: GUILD, channelId: CHANNEL, user: gridJob.owner, name: 'show', options: [{ name: 'job', type: 1, options: [{ name: 'id', type: 3, value: 'whales', focused: true }] }] });
+    const handle = fake.autocomplete({
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user: gridJob.owner,
+      name: 'show',
+      options: [{ name: 'job', type: 1, options: [{ name: 'id', type: 3, value: 'whales', focused: true }] }],
+    });
     const callback = await handle.answer();
     expect(callback.type).toBe(8);
     // Newest first: the upscale made from the grid, then the grid itself.

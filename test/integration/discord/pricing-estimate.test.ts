@@ -19,7 +19,14 @@ describe('/pricing', () => {
     const data = await run('pricing');
     expect(data['flags']).toBe(64);
     const embeds = data['embeds'] as { title: string }[];
-    expect(embeds.map((e) => e.title)).toEqual(['Price card', 'Models (credits per image)', 'Operations and batches', 'Tiers', 'Top-up packs', 'Refunds and moderation']);
+    expect(embeds.map((e) => e.title)).toEqual([
+      'Price card',
+      'Models (credits per image)',
+      'Operations and batches',
+      'Tiers',
+      'Top-up packs',
+      'Refunds and moderation',
+    ]);
     const text = JSON.stringify(embeds);
     expect(text).toContain('100 credits = $1.00');
     expect(text).toContain('sdxl — Stable Diffusion XL');
@@ -30,7 +37,11 @@ describe('/pricing', () => {
 describe('/estimate', () => {
   it('works out images × days × unit price + 25%, and what covers it, cheapest first', async () => {
     // sdxl 1024x1024 = ceil(4 × 1.048576) = 5 credits; 10 a day × 30 = 1500 + 25% = 1875 ($18.75).
-    const data = await run('estimate', [{ name: 'images-per-day', type: 4, value: 10 }, { name: 'model', type: 3, value: 'sdxl' }, { name: 'size', type: 3, value: '1024x1024' }]);
+    const data = await run('estimate', [
+      { name: 'images-per-day', type: 4, value: 10 },
+      { name: 'model', type: 3, value: 'sdxl' },
+      { name: 'size', type: 3, value: '1024x1024' },
+    ]);
     expect(data['flags']).toBe(64);
     const text = JSON.stringify(data['embeds']);
     expect(text).toContain('1875 credits ($18.75) for 10 images a day × 30 days');
@@ -45,7 +56,15 @@ describe('/estimate', () => {
 
   it('suggests the cheapest mix of packs, not the most of one kind (issue 14.3)', async () => {
     // flux-dev 1024x1024 = 13; 30 a day × 22 days = 8580 + 25% = 10725, of which free credits pay 440: 10285 short.
-    const text = JSON.stringify((await run('estimate', [{ name: 'images-per-day', type: 4, value: 30 }, { name: 'model', type: 3, value: 'flux-dev' }, { name: 'days', type: 4, value: 22 }]))['embeds']);
+    const text = JSON.stringify(
+      (
+        await run('estimate', [
+          { name: 'images-per-day', type: 4, value: 30 },
+          { name: 'model', type: 3, value: 'flux-dev' },
+          { name: 'days', type: 4, value: 22 },
+        ])
+      )['embeds'],
+    );
     expect(text).toContain('Free daily credits pay for 440 of it');
     expect(text).toContain('1 × credits-8000 + 1 × credits-3000 = 11000 credits for **$70.00**');
     expect(text).not.toContain('4 × credits-3000');
@@ -79,8 +98,24 @@ describe('/estimate', () => {
   it('refuses bad numbers, unknown models (with a suggestion) and sizes the model lacks', async () => {
     const content = async (options: { name: string; type: number; value: string | number }[]) => String((await run('estimate', options))['content']);
     expect(await content([{ name: 'images-per-day', type: 4, value: 0 }])).toMatch(/images-per-day must be a whole number from 1 to 1000/);
-    expect(await content([{ name: 'images-per-day', type: 4, value: 5 }, { name: 'days', type: 4, value: 999 }])).toMatch(/days must be .* from 1 to 365 \(got 999\)/);
-    expect(await content([{ name: 'images-per-day', type: 4, value: 5 }, { name: 'model', type: 3, value: 'flux-devv' }])).toMatch(/no model called “flux-devv”.*Did you mean \*\*flux-dev\*\*/);
-    expect(await content([{ name: 'images-per-day', type: 4, value: 5 }, { name: 'model', type: 3, value: 'sdxl' }, { name: 'size', type: 3, value: '512x512' }])).toMatch(/512x512/);
+    expect(
+      await content([
+        { name: 'images-per-day', type: 4, value: 5 },
+        { name: 'days', type: 4, value: 999 },
+      ]),
+    ).toMatch(/days must be .* from 1 to 365 \(got 999\)/);
+    expect(
+      await content([
+        { name: 'images-per-day', type: 4, value: 5 },
+        { name: 'model', type: 3, value: 'flux-devv' },
+      ]),
+    ).toMatch(/no model called “flux-devv”.*Did you mean \*\*flux-dev\*\*/);
+    expect(
+      await content([
+        { name: 'images-per-day', type: 4, value: 5 },
+        { name: 'model', type: 3, value: 'sdxl' },
+        { name: 'size', type: 3, value: '512x512' },
+      ]),
+    ).toMatch(/512x512/);
   });
 });

@@ -21,7 +21,17 @@ const env = useGuildBot(f, { guildId: GUILD, guildName: 'Queue', channelId: CHAN
 /** /imagine and Generate by a new member: the queued job and its public message. */
 async function queuedJob(): Promise<{ jobId: string; messageId: string }> {
   const user = aMember();
-  const quote = (await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: `a queued lantern ${sequence}` }] }).answer()).data;
+  const quote = (
+    await env.fake
+      .slashCommand({
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user,
+        name: 'imagine',
+        options: [{ name: 'prompt', type: 3, value: `a queued lantern ${sequence}` }],
+      })
+      .answer()
+  ).data;
   const generateId = buttonIds(quote).find((id) => id.startsWith('quote:generate:'))!;
   await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generateId }).answer();
   return jobOfGenerate(f, generateId);
@@ -37,7 +47,9 @@ describe('queue places on job messages', () => {
   it('are edited as the queue moves, only where the place changed', async () => {
     const [first, second, third] = [await queuedJob(), await queuedJob(), await queuedJob()];
     expect([first, second, third].map((job) => textOf(job.messageId).split('\n')[0]!.replace(/^.*— /, ''))).toEqual([
-      'queued, next up', 'queued, position 1 (1 job ahead)', 'queued, position 2 (2 jobs ahead)',
+      'queued, next up',
+      'queued, position 1 (1 job ahead)',
+      'queued, position 2 (2 jobs ahead)',
     ]);
     // Nothing moved yet: nothing to edit.
     expect(await refresh()).toBe(0);
@@ -55,7 +67,10 @@ describe('queue places on job messages', () => {
     const fourth = await queuedJob();
     expect((await claim(second.jobId)).kind).toBe('claimed');
     expect((await f.jobs.staleQueuePlaces(10, 1)).map((stale) => [stale.job.id, stale.ahead])).toEqual([[third.jobId, 0]]);
-    expect((await f.jobs.staleQueuePlaces(10)).map((stale) => [stale.job.id, stale.ahead])).toEqual([[third.jobId, 0], [fourth.jobId, 1]]);
+    expect((await f.jobs.staleQueuePlaces(10)).map((stale) => [stale.job.id, stale.ahead])).toEqual([
+      [third.jobId, 0],
+      [fourth.jobId, 1],
+    ]);
     expect(await refresh()).toBe(2);
   });
 
@@ -63,7 +78,9 @@ describe('queue places on job messages', () => {
     const { jobId, messageId } = await queuedJob();
     await refresh();
     // The job at the front starts: this job's place changes.
-    const { rows: [front] } = await f.database.sql.query(`SELECT id FROM generation_job WHERE status = 'queued' ORDER BY priority, created_at, id LIMIT 1`);
+    const {
+      rows: [front],
+    } = await f.database.sql.query(`SELECT id FROM generation_job WHERE status = 'queued' ORDER BY priority, created_at, id LIMIT 1`);
     expect(front.id).not.toBe(jobId);
     expect((await claim(front.id as string)).kind).toBe('claimed');
     // The refresher's edit of this message is slow to reach Discord…
@@ -74,12 +91,23 @@ describe('queue places on job messages', () => {
     expect((await claim(jobId)).kind).toBe('claimed');
     let polls = 0;
     const delivery = createDiscordDelivery({
-      token: env.fake.token, apiUrl: env.fake.apiUrl,
-      jobs: { ...f.jobs, queuePlaceEditingUntil: (id: string) => { polls++; return f.jobs.queuePlaceEditingUntil(id); } },
+      token: env.fake.token,
+      apiUrl: env.fake.apiUrl,
+      jobs: {
+        ...f.jobs,
+        queuePlaceEditingUntil: (id: string) => {
+          polls++;
+          return f.jobs.queuePlaceEditingUntil(id);
+        },
+      },
     });
     const progress = delivery.reportProgress((await f.jobs.get(jobId))!, {});
     // Either the worker has edited already (the race lost) or it is waiting for the bot's edit.
-    await waitFor(async () => polls >= 2 || env.fake.messages.some((m) => m.messageId === messageId && /Generating/.test(String(m.message['content']))), 5_000, 'the worker to edit or wait');
+    await waitFor(
+      async () => polls >= 2 || env.fake.messages.some((m) => m.messageId === messageId && /Generating/.test(String(m.message['content']))),
+      5_000,
+      'the worker to edit or wait',
+    );
     late.release();
     expect(await refreshing).toBeGreaterThanOrEqual(1);
     await progress;

@@ -18,7 +18,6 @@ type Option = { name: string; type: number; value: string | number | boolean };
 const f = usePipeline(3);
 const env = useGuildBot(f, { guildId: GUILD, guildName: 'Settings Test', channelId: CHANNEL, starterRoleId: STARTER_ROLE });
 
-
 async function command(name: string, user: Member, options: Option[], roles: string[] = []) {
   const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles, name, options }).answer();
   return callback.data as Record<string, unknown>;
@@ -26,7 +25,11 @@ async function command(name: string, user: Member, options: Option[], roles: str
 const settings = (user: Member, options: Option[] = [], roles: string[] = []) => command('settings', user, options, roles);
 const imagine = (user: Member, prompt: string, roles: string[] = []) => command('imagine', user, [{ name: 'prompt', type: 3, value: prompt }], roles);
 const storedRow = async (user: Member) =>
-  (await f.database.sql.query(`SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at FROM member_settings WHERE user_id = $1`, [user.id])).rows[0];
+  (
+    await f.database.sql.query(`SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at FROM member_settings WHERE user_id = $1`, [
+      user.id,
+    ])
+  ).rows[0];
 const jobsOf = async (user: Member) => (await f.database.sql.query(`SELECT id, price FROM generation_job WHERE user_id = $1`, [user.id])).rows;
 
 describe('/settings', () => {
@@ -42,10 +45,16 @@ describe('/settings', () => {
 
   it('saves model, size and thresholds; /imagine then uses the default model and size', async () => {
     const user = aMember();
-    const saved = await settings(user, [
-      { name: 'model', type: 3, value: 'SDXL' }, { name: 'size', type: 3, value: '16:9' },
-      { name: 'auto-confirm', type: 4, value: 0 }, { name: 'low-balance-warning', type: 4, value: 50 },
-    ], [STARTER_ROLE]);
+    const saved = await settings(
+      user,
+      [
+        { name: 'model', type: 3, value: 'SDXL' },
+        { name: 'size', type: 3, value: '16:9' },
+        { name: 'auto-confirm', type: 4, value: 0 },
+        { name: 'low-balance-warning', type: 4, value: 50 },
+      ],
+      [STARTER_ROLE],
+    );
     expect(contentOf(saved)).toBe('Saved.');
     expect(embedText(saved)).toContain('**sdxl**');
     expect(embedText(saved)).toContain('(1344x768 on sdxl)');
@@ -59,7 +68,15 @@ describe('/settings', () => {
     expect(embedText(quoted)).toContain('sdxl · 1344x768');
     expect(embedText(quoted)).toContain('5 credits');
     // A size typed in /imagine wins over the default.
-    const typed = await command('imagine', user, [{ name: 'prompt', type: 3, value: 'square' }, { name: 'size', type: 3, value: '1024x1024' }], [STARTER_ROLE]);
+    const typed = await command(
+      'imagine',
+      user,
+      [
+        { name: 'prompt', type: 3, value: 'square' },
+        { name: 'size', type: 3, value: '1024x1024' },
+      ],
+      [STARTER_ROLE],
+    );
     expect(embedText(typed)).toContain('sdxl · 1024x1024');
     expect(await jobsOf(user)).toEqual([]);
   });
@@ -86,7 +103,13 @@ describe('/settings', () => {
       [[{ name: 'auto-confirm', type: 4, value: 5000 }], /Auto-confirm must be .* from 0 \(off\) to 1000 \(you gave 5000\)/],
       [[{ name: 'low-balance-warning', type: 4, value: -1 }], /low-balance warning must be .* \(you gave -1\)/],
       // One bad option refuses the whole change, including the good one beside it.
-      [[{ name: 'auto-confirm', type: 4, value: 9 }, { name: 'model', type: 3, value: 'nope' }], /no model called "nope"/],
+      [
+        [
+          { name: 'auto-confirm', type: 4, value: 9 },
+          { name: 'model', type: 3, value: 'nope' },
+        ],
+        /no model called "nope"/,
+      ],
     ];
     for (const [options, reason] of cases) {
       const data = await settings(user, options);
@@ -99,12 +122,33 @@ describe('/settings', () => {
 
   it('reset brings every default back; reset with an option keeps only that option', async () => {
     const user = aMember();
-    await settings(user, [{ name: 'model', type: 3, value: 'sdxl' }, { name: 'auto-confirm', type: 4, value: 10 }], [STARTER_ROLE]);
+    await settings(
+      user,
+      [
+        { name: 'model', type: 3, value: 'sdxl' },
+        { name: 'auto-confirm', type: 4, value: 10 },
+      ],
+      [STARTER_ROLE],
+    );
     const reset = await settings(user, [{ name: 'reset', type: 5, value: true }], [STARTER_ROLE]);
     expect(contentOf(reset)).toMatch(/^Reset: every setting is back to its default/);
     expect(await storedRow(user)).toBeUndefined();
-    await settings(user, [{ name: 'model', type: 3, value: 'sdxl' }, { name: 'auto-confirm', type: 4, value: 10 }], [STARTER_ROLE]);
-    await settings(user, [{ name: 'reset', type: 5, value: true }, { name: 'low-balance-warning', type: 4, value: 7 }], [STARTER_ROLE]);
+    await settings(
+      user,
+      [
+        { name: 'model', type: 3, value: 'sdxl' },
+        { name: 'auto-confirm', type: 4, value: 10 },
+      ],
+      [STARTER_ROLE],
+    );
+    await settings(
+      user,
+      [
+        { name: 'reset', type: 5, value: true },
+        { name: 'low-balance-warning', type: 4, value: 7 },
+      ],
+      [STARTER_ROLE],
+    );
     expect(await storedRow(user)).toEqual({ default_model: null, default_size: null, auto_confirm_max_credits: 0, low_balance_warning_at: 7 });
   });
 });
@@ -139,7 +183,15 @@ describe('auto-confirm', () => {
     await settings(user, [{ name: 'auto-confirm', type: 4, value: 5 }]);
     const first = await imagine(user, 'first');
     expect(contentOf(first)).toMatch(/^Auto-confirmed/);
-    const spent = await f.ledger.revoke({ key: `drain:${user.id}`, userId: user.id, guildId: GUILD, amount: 17, kinds: ['free'], actorId: 'test', reason: 'leave 1 credit' });
+    const spent = await f.ledger.revoke({
+      key: `drain:${user.id}`,
+      userId: user.id,
+      guildId: GUILD,
+      amount: 17,
+      kinds: ['free'],
+      actorId: 'test',
+      reason: 'leave 1 credit',
+    });
     expect(spent.ok).toBe(true);
     const data = await imagine(user, 'second');
     expect(contentOf(data)).toMatch(/^Not auto-confirmed: This needs \*\*2\*\* credits and you have \*\*1\*\*/);
@@ -163,11 +215,17 @@ describe('low-balance warning', () => {
 
   it('is added after an auto-confirmation too, and not at all above the threshold or when off', async () => {
     const warned = aMember();
-    await settings(warned, [{ name: 'auto-confirm', type: 4, value: 2 }, { name: 'low-balance-warning', type: 4, value: 100 }]);
+    await settings(warned, [
+      { name: 'auto-confirm', type: 4, value: 2 },
+      { name: 'low-balance-warning', type: 4, value: 100 },
+    ]);
     expect(contentOf(await imagine(warned, 'auto and warned'))).toMatch(/^Auto-confirmed.*\n⚠️ Low balance: 18 credits left — \/topup$/);
 
     const calm = aMember();
-    await settings(calm, [{ name: 'auto-confirm', type: 4, value: 2 }, { name: 'low-balance-warning', type: 4, value: 18 }]);
+    await settings(calm, [
+      { name: 'auto-confirm', type: 4, value: 2 },
+      { name: 'low-balance-warning', type: 4, value: 18 },
+    ]);
     expect(contentOf(await imagine(calm, 'auto, not warned'))).not.toMatch(/Low balance/);
 
     const off = aMember();

@@ -32,14 +32,24 @@ afterAll(async () => {
 describe('sharding', () => {
   it('identifies once per recommended shard and sees every guild', () => {
     expect([shardOf(GUILD_ON_0.guildId, 2), shardOf(GUILD_ON_1.guildId, 2)]).toEqual([0, 1]);
-    expect(fake.gatewayConnections.map((connection) => connection.identify?.['shard']).sort()).toEqual([[0, 2], [1, 2]]);
+    expect(fake.gatewayConnections.map((connection) => connection.identify?.['shard']).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     expect([...bot.client.guilds.cache.keys()].sort()).toEqual([GUILD_ON_0.guildId, GUILD_ON_1.guildId].sort());
     expect(bot.client.guilds.cache.get(GUILD_ON_1.guildId)?.shardId).toBe(1);
   });
 
   it('answers /imagine in a guild on either shard', async () => {
     for (const [i, where] of [GUILD_ON_0, GUILD_ON_1].entries()) {
-      const callback = await fake.slashCommand({ ...where, user: { id: `35000000000000000${i}`, username: `member${i}` }, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a lighthouse at dusk' }] }).answer();
+      const callback = await fake
+        .slashCommand({
+          ...where,
+          user: { id: `35000000000000000${i}`, username: `member${i}` },
+          name: 'imagine',
+          options: [{ name: 'prompt', type: 3, value: 'a lighthouse at dusk' }],
+        })
+        .answer();
       expect(embedText(callback.data)).toContain('after this');
     }
   });

@@ -44,11 +44,20 @@ beforeAll(async () => {
   const checkout = createStripeCheckout(createStripeClient({ secretKey: stripe.secretKey, apiUrl: stripe.apiUrl, timeoutMs: 2000 }));
   bot = await startTestBot(f, fake, card, { checkout });
   webhook = await startHealthServer({
-    port: 0, host: '127.0.0.1', registry: new Registry(), checks: {},
-    routes: [createStripeWebhookRoute({
-      webhookSecret: WEBHOOK_SECRET, ledger: f.ledger, checkout, card, log: webhookLog.log,
-      notifier: createDiscordPurchaseNotifier({ token: fake.token, apiUrl: fake.apiUrl }),
-    })],
+    port: 0,
+    host: '127.0.0.1',
+    registry: new Registry(),
+    checks: {},
+    routes: [
+      createStripeWebhookRoute({
+        webhookSecret: WEBHOOK_SECRET,
+        ledger: f.ledger,
+        checkout,
+        card,
+        log: webhookLog.log,
+        notifier: createDiscordPurchaseNotifier({ token: fake.token, apiUrl: fake.apiUrl }),
+      }),
+    ],
   });
 });
 afterAll(async () => {
@@ -83,9 +92,11 @@ const sign = (body: string, secret = WEBHOOK_SECRET) => Stripe.webhooks.generate
 /** Posts an event as Stripe does; `signature: null` sends none. */
 async function postWebhook(body: string, signature: string | null = sign(body)) {
   const response = await fetch(`http://127.0.0.1:${webhook.port}/stripe/webhook`, {
-    method: 'POST', body, headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'stripe-signature': signature }) },
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'stripe-signature': signature }) },
   });
-  return { status: response.status, body: await response.json() as Record<string, unknown> };
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 const completedEvent = (sessionId: string, paymentStatus: 'paid' | 'unpaid' = 'paid', type = 'checkout.session.completed') =>
   FakeStripe.event(type, stripe.completed(sessionId, paymentStatus));
@@ -213,7 +224,11 @@ describe('POST /stripe/webhook', () => {
     const session = stripe.completed(sessionId);
     const unknownPack = FakeStripe.event('checkout.session.completed', { ...session, id: `${sessionId}_a`, metadata: { ...session.metadata, packId: 'gone' } });
     expect((await postWebhook(unknownPack)).body).toEqual({ received: true, granted: false, reason: 'unknown_pack' });
-    const noUser = FakeStripe.event('checkout.session.completed', { ...session, id: `${sessionId}_b`, metadata: { packId: 'credits-500', credits: '500', guildId: GUILD } });
+    const noUser = FakeStripe.event('checkout.session.completed', {
+      ...session,
+      id: `${sessionId}_b`,
+      metadata: { packId: 'credits-500', credits: '500', guildId: GUILD },
+    });
     expect((await postWebhook(noUser)).body).toEqual({ received: true, granted: false, reason: 'missing_metadata' });
     expect(await topups(buyer.id)).toBe(0);
   });
@@ -237,9 +252,14 @@ describe('POST /stripe/webhook', () => {
     }
     expect(await topups(buyer.id)).toBe(0);
     expect(fake.directMessages(buyer.id)).toEqual([]);
-    const loud = webhookLog.lines().filter((line) => line['msg'] === 'paid checkout NOT granted: needs an operator' && String(line['sessionId']).startsWith(sessionId));
+    const loud = webhookLog
+      .lines()
+      .filter((line) => line['msg'] === 'paid checkout NOT granted: needs an operator' && String(line['sessionId']).startsWith(sessionId));
     expect(loud).toHaveLength(wrong.length);
-    expect(loud[0]).toMatchObject({ level: 50, problem: { code: 'price_mismatch', expectedCents: 1000, expectedCurrency: 'usd', paidCents: 100, paidCurrency: 'usd' } });
+    expect(loud[0]).toMatchObject({
+      level: 50,
+      problem: { code: 'price_mismatch', expectedCents: 1000, expectedCurrency: 'usd', paidCents: 100, paidCurrency: 'usd' },
+    });
     expect(loud[4]).toMatchObject({ problem: { code: 'credits_mismatch', promised: 120000, packCredits: 1200 } });
     // The real session, as Stripe sends it, still grants.
     expect((await postWebhook(completedEvent(sessionId))).body).toEqual({ received: true, granted: true });
@@ -249,11 +269,20 @@ describe('POST /stripe/webhook', () => {
   it('a session Stripe localised to the buyer’s currency (Adaptive Pricing) is checked in the currency it was made in', async () => {
     const buyer = aMember();
     const sessionId = await sessionFor(buyer, 'credits-500');
-    const localised = { ...stripe.completed(sessionId), currency: 'eur', amount_total: 465, currency_conversion: { amount_subtotal: 500, amount_total: 500, fx_rate: '0.93', source_currency: 'usd' } };
+    const localised = {
+      ...stripe.completed(sessionId),
+      currency: 'eur',
+      amount_total: 465,
+      currency_conversion: { amount_subtotal: 500, amount_total: 500, fx_rate: '0.93', source_currency: 'usd' },
+    };
     expect((await postWebhook(FakeStripe.event('checkout.session.completed', localised))).body).toEqual({ received: true, granted: true });
     expect(await topups(buyer.id)).toBe(500);
     const underpaid = { ...localised, id: `${sessionId}_under`, currency_conversion: { ...localised.currency_conversion, amount_total: 50 } };
-    expect((await postWebhook(FakeStripe.event('checkout.session.completed', underpaid))).body).toEqual({ received: true, granted: false, reason: 'price_mismatch' });
+    expect((await postWebhook(FakeStripe.event('checkout.session.completed', underpaid))).body).toEqual({
+      received: true,
+      granted: false,
+      reason: 'price_mismatch',
+    });
     expect(await topups(buyer.id)).toBe(500);
   });
 
@@ -275,11 +304,20 @@ describe('POST /stripe/webhook', () => {
     expect((await fetch(`http://127.0.0.1:${webhook.port}/stripe/webhook`)).status).toBe(405);
     // Announced as 2 MiB: refused from the header, before a byte of it is read.
     const status = await new Promise<number>((resolve, reject) => {
-      const request = httpRequest({ host: '127.0.0.1', port: webhook.port, path: '/stripe/webhook', method: 'POST', headers: { 'content-length': 2 * 1024 * 1024, 'stripe-signature': 't=1,v1=0' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-        request.destroy();
-      });
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: webhook.port,
+          path: '/stripe/webhook',
+          method: 'POST',
+          headers: { 'content-length': 2 * 1024 * 1024, 'stripe-signature': 't=1,v1=0' },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+          request.destroy();
+        },
+      );
       request.on('error', reject);
       request.write('{');
     });
@@ -298,8 +336,12 @@ describe('refunds and disputes (charge.refunded, charge.dispute.created / .close
     return { buyer, sessionId };
   }
   const refunded = (sessionId: string, cents: number) => FakeStripe.event('charge.refunded', stripe.refundedCharge(sessionId, cents));
-  const disputeEvent = (sessionId: string, disputeId: string, type: 'charge.dispute.created' | 'charge.dispute.closed', status: 'needs_response' | 'won' | 'lost') =>
-    FakeStripe.event(type, stripe.dispute(sessionId, disputeId, status));
+  const disputeEvent = (
+    sessionId: string,
+    disputeId: string,
+    type: 'charge.dispute.created' | 'charge.dispute.closed',
+    status: 'needs_response' | 'won' | 'lost',
+  ) => FakeStripe.event(type, stripe.dispute(sessionId, disputeId, status));
   const dmsOf = (userId: string) => fake.directMessages(userId).map((m) => String(m.payload?.['content']));
 
   it('a full refund takes the unspent pack back once, however often or concurrently Stripe sends it, and tells the member', async () => {
@@ -341,7 +383,10 @@ describe('refunds and disputes (charge.refunded, charge.dispute.created / .close
 
   it('a dispute takes the pack back; won, it is given back once; a lost one changes nothing more', async () => {
     const { buyer, sessionId } = await bought();
-    expect((await postWebhook(disputeEvent(sessionId, 'dp_test_won', 'charge.dispute.created', 'needs_response'))).body).toEqual({ received: true, changed: true });
+    expect((await postWebhook(disputeEvent(sessionId, 'dp_test_won', 'charge.dispute.created', 'needs_response'))).body).toEqual({
+      received: true,
+      changed: true,
+    });
     expect(await topups(buyer.id)).toBe(0);
     expect(dmsOf(buyer.id).at(-1)).toMatch(/disputed with your bank, so \*\*1200 credits\*\*/);
     const won = disputeEvent(sessionId, 'dp_test_won', 'charge.dispute.closed', 'won');
@@ -351,7 +396,9 @@ describe('refunds and disputes (charge.refunded, charge.dispute.created / .close
     expect(dmsOf(buyer.id).at(-1)).toMatch(/settled in the seller's favour, so the \*\*1200 credits\*\* it took back are in your balance again/);
     // /history tells the story, newest first.
     const history = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: buyer, name: 'history' }).answer();
-    const rows = ((history.data as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields).map((field) => `${field.name} | ${field.value}`);
+    const rows = (history.data as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields.map(
+      (field) => `${field.name} | ${field.value}`,
+    );
     expect(rows).toEqual([
       expect.stringMatching(/^\+1200 · Given back: card dispute settled for the seller \| .* · top-ups\ndispute dp_test_won won: credits given back$/),
       expect.stringMatching(/^−1200 · Taken back: payment reversed \| .* · top-ups\ncard payment disputed \(dispute dp_test_won\)$/),
@@ -360,7 +407,10 @@ describe('refunds and disputes (charge.refunded, charge.dispute.created / .close
 
     const other = await bought();
     await postWebhook(disputeEvent(other.sessionId, 'dp_test_lost', 'charge.dispute.created', 'needs_response'));
-    expect((await postWebhook(disputeEvent(other.sessionId, 'dp_test_lost', 'charge.dispute.closed', 'lost'))).body).toEqual({ received: true, changed: false });
+    expect((await postWebhook(disputeEvent(other.sessionId, 'dp_test_lost', 'charge.dispute.closed', 'lost'))).body).toEqual({
+      received: true,
+      changed: false,
+    });
     expect(await topups(other.buyer.id)).toBe(0);
     await expectLedgerConsistent(f.database);
   });
@@ -378,7 +428,13 @@ describe('refunds and disputes (charge.refunded, charge.dispute.created / .close
   });
 
   it('a refund of a payment that bought nothing here answers 200 and moves nothing; a bad signature is refused', async () => {
-    const stranger = FakeStripe.event('charge.refunded', { id: 'ch_not_ours', object: 'charge', amount: 500, amount_refunded: 500, payment_intent: 'pi_not_ours' });
+    const stranger = FakeStripe.event('charge.refunded', {
+      id: 'ch_not_ours',
+      object: 'charge',
+      amount: 500,
+      amount_refunded: 500,
+      payment_intent: 'pi_not_ours',
+    });
     expect(await postWebhook(stranger)).toEqual({ status: 200, body: { received: true, changed: false, reason: 'not_our_payment' } });
     const { buyer, sessionId } = await bought();
     const body = refunded(sessionId, 1000);

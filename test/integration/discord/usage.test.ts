@@ -20,21 +20,39 @@ const aMember = () => ({ id: `33000000000000${String(++sequence).padStart(4, '0'
 const f = usePipeline(3);
 const env = useGuildBot(f, { guildId: GUILD, guildName: 'Usage Test', channelId: CHANNEL });
 
-
-interface SeedJob { daysAgo: number; model: 'flux-schnell' | 'sdxl'; price: number; count: number; delivered: number; kept: boolean }
+interface SeedJob {
+  daysAgo: number;
+  model: 'flux-schnell' | 'sdxl';
+  price: number;
+  count: number;
+  delivered: number;
+  kept: boolean;
+}
 
 /** Confirms and finishes a job as if on `daysAgo`; returns what the ledger charged and refunded. */
 async function seed(userId: string, job: SeedJob) {
   const jobs = createPgJobStore(f.database.db);
   await setDatabaseClock(f.database, new Date(Date.now() - job.daysAgo * DAY_MS - 60_000));
-  const request = job.model === 'sdxl'
-    ? aRequest({ model: 'sdxl', providerModelId: 'stability-ai/sdxl', steps: 30, count: job.count })
-    : aRequest({ count: job.count });
-  const quoteId = await jobs.createQuote({ userId, guildId: GUILD, channelId: CHANNEL, request, breakdown: {}, price: job.price, tierName: 'starter', expiresAt: new Date(Date.now() + 600_000) });
+  const request =
+    job.model === 'sdxl' ? aRequest({ model: 'sdxl', providerModelId: 'stability-ai/sdxl', steps: 30, count: job.count }) : aRequest({ count: job.count });
+  const quoteId = await jobs.createQuote({
+    userId,
+    guildId: GUILD,
+    channelId: CHANNEL,
+    request,
+    breakdown: {},
+    price: job.price,
+    tierName: 'starter',
+    expiresAt: new Date(Date.now() + 600_000),
+  });
   const confirmed = await createSqlJobCredits(f.database.db.pool).confirmQuote({ quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
   if (!confirmed.ok) throw new Error(confirmed.error.code);
   const finished = await createSqlJobCredits(f.database.db.pool).finish(confirmed.value.jobId, {
-    delivered: job.delivered, failureReason: job.delivered < job.count ? 'safety filter' : null, memberMessage: null, providerCostUsd: null, predictTimeSeconds: null,
+    delivered: job.delivered,
+    failureReason: job.delivered < job.count ? 'safety filter' : null,
+    memberMessage: null,
+    providerCostUsd: null,
+    predictTimeSeconds: null,
   });
   if (job.kept) expect(await jobs.markKept(confirmed.value.jobId, userId)).toBe('kept');
   return finished;
@@ -50,7 +68,16 @@ describe('/usage', () => {
   const totals = { charged: 0, refunded: 0, delivered: 0, kept: 0, jobs: 0 };
 
   beforeAll(async () => {
-    const granted = await f.ledger.grant({ key: `usage-fund-${member.id}`, userId: member.id, guildId: GUILD, kind: 'grant', amount: 5000, expiresAt: null, actorId: 'test', reason: 'fund' });
+    const granted = await f.ledger.grant({
+      key: `usage-fund-${member.id}`,
+      userId: member.id,
+      guildId: GUILD,
+      kind: 'grant',
+      amount: 5000,
+      expiresAt: null,
+      actorId: 'test',
+      reason: 'fund',
+    });
     expect(granted.ok).toBe(true);
     // A month of use: flux-schnell most days, sdxl batches twice a week, a blocked image now and then.
     const month: SeedJob[] = [];
@@ -99,7 +126,10 @@ describe('/usage', () => {
   });
 
   it('narrows to one model and a shorter range', async () => {
-    const handle = await usage(member, [{ name: 'days', type: 4, value: 7 }, { name: 'model', type: 3, value: 'sdxl' }]);
+    const handle = await usage(member, [
+      { name: 'days', type: 4, value: 7 },
+      { name: 'model', type: 3, value: 'sdxl' },
+    ]);
     const edit = await handle.waitForWebhookCall('edit-original', 15_000);
     const text = JSON.stringify(edit.payload);
     expect(text).toContain('last 7 days · sdxl');
@@ -111,7 +141,9 @@ describe('/usage', () => {
   it('refuses days outside 1–365 and unknown models (with a suggestion), changing nothing', async () => {
     expect(await contentOf(await usage(member, [{ name: 'days', type: 4, value: 0 }]))).toMatch(/days must be from 1 to 365/);
     expect(await contentOf(await usage(member, [{ name: 'days', type: 4, value: 500 }]))).toMatch(/you asked for 500/);
-    expect(await contentOf(await usage(member, [{ name: 'model', type: 3, value: 'flux-shnell' }]))).toMatch(/no model called “flux-shnell”.*Did you mean \*\*flux-schnell\*\*/);
+    expect(await contentOf(await usage(member, [{ name: 'model', type: 3, value: 'flux-shnell' }]))).toMatch(
+      /no model called “flux-shnell”.*Did you mean \*\*flux-schnell\*\*/,
+    );
   });
 
   it('says so when there is nothing to show', async () => {

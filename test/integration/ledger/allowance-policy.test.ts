@@ -26,7 +26,8 @@ beforeAll(async () => {
 async function allowances(guildId: string, input: { free?: number; tier?: [string, number] }) {
   const userId = uniqueUser();
   const granted = await ledger.grantAllowances({
-    userId, guildId,
+    userId,
+    guildId,
     ...(input.free === undefined ? {} : { free: { ...today, amount: input.free } }),
     ...(input.tier === undefined ? {} : { tier: { ...week, tierName: input.tier[0], allowance: input.tier[1] } }),
   });
@@ -69,8 +70,10 @@ describe('allowances under the operator policy, checked in SQL', () => {
   it('a ledger built without a policy refuses to grant allowances, and SQL refuses an incomplete policy', async () => {
     const unwired = createSqlLedger(f.database.db.pool);
     await expect(unwired.grantAllowances({ userId: uniqueUser(), guildId: 'g', free: { ...today, amount: 5 } })).rejects.toThrow(/allowancePolicy/);
-    const call = (policy: unknown) => f.database.sql.query(
-      `SELECT * FROM ledger_grant_allowances('u', 'g', 'k', 50, now() + interval '1 day', 'r', NULL, NULL, NULL, NULL, $1::jsonb)`, [policy === null ? null : JSON.stringify(policy)]);
+    const call = (policy: unknown) =>
+      f.database.sql.query(`SELECT * FROM ledger_grant_allowances('u', 'g', 'k', 50, now() + interval '1 day', 'r', NULL, NULL, NULL, NULL, $1::jsonb)`, [
+        policy === null ? null : JSON.stringify(policy),
+      ]);
     await expect(call(null)).rejects.toThrow(/incomplete server admin policy/);
     await expect(call({ owner_ids: [], admin_tiers: null, default_tier: 'none', tier_allowances: {} })).rejects.toThrow(/incomplete server admin policy/);
     const { rows } = await f.database.sql.query(`SELECT count(*)::int AS n FROM credit_lot WHERE user_id = 'u'`);

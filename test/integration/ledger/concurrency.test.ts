@@ -36,8 +36,7 @@ describe('ledger under concurrency (real PostgreSQL)', () => {
     );
     expect(results.filter((r) => r.ok)).toHaveLength(2000);
     expect(results.filter((r) => !r.ok && r.error.code === 'insufficient_credits')).toHaveLength(1000);
-    const { rows } = await f.database.sql.query(
-      `SELECT count(*)::int AS wallets FROM credit_lot WHERE user_id = ANY($1) AND remaining = 5`, [users]);
+    const { rows } = await f.database.sql.query(`SELECT count(*)::int AS wallets FROM credit_lot WHERE user_id = ANY($1) AND remaining = 5`, [users]);
     expect(rows[0].wallets).toBe(1000);
     await expectLedgerConsistent(f.database);
   });

@@ -11,7 +11,9 @@ const setClock = (at: Date) => f.setClock(at);
 
 async function lotsOf(userId: string) {
   const { rows } = await f.database.sql.query(
-    `SELECT id, kind, amount, remaining, expires_at, restored_from_lot_id FROM credit_lot WHERE user_id = $1 ORDER BY id`, [userId]);
+    `SELECT id, kind, amount, remaining, expires_at, restored_from_lot_id FROM credit_lot WHERE user_id = $1 ORDER BY id`,
+    [userId],
+  );
   return rows as { id: string; kind: string; amount: number; remaining: number; expires_at: Date | null; restored_from_lot_id: string | null }[];
 }
 
@@ -19,7 +21,9 @@ async function lotsOf(userId: string) {
 async function waitForLockWait(fn: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const { rows } = await f.database.sql.query(
-      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%' || $1 || '%'`, [fn]);
+      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%' || $1 || '%'`,
+      [fn],
+    );
     if (rows.length > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

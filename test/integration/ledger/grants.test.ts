@@ -16,7 +16,16 @@ async function entryCount(userId: string): Promise<number> {
 describe('grants', () => {
   it('a replayed grant key returns the first lot and creates nothing', async () => {
     const userId = uniqueUser();
-    const input = { key: `entitlement:${userId}`, userId, guildId: null, kind: 'topup' as const, amount: 500, expiresAt: null, actorId: 'discord', reason: 'pack' };
+    const input = {
+      key: `entitlement:${userId}`,
+      userId,
+      guildId: null,
+      kind: 'topup' as const,
+      amount: 500,
+      expiresAt: null,
+      actorId: 'discord',
+      reason: 'pack',
+    };
     const first = await f.ledger.grant(input);
     const second = await f.ledger.grant(input);
     const third = await f.ledger.grant({ ...input, amount: 9999 });
@@ -73,7 +82,8 @@ describe('grants', () => {
     const period = { periodKey: '2026-W47', expiresAt: new Date('2026-11-23T00:00:00Z') };
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        f.ledger.grantAllowances({ userId, guildId, tier: { ...period, tierName: i % 2 ? 'pro' : 'starter', allowance: i % 2 ? 450 : 200 } })),
+        f.ledger.grantAllowances({ userId, guildId, tier: { ...period, tierName: i % 2 ? 'pro' : 'starter', allowance: i % 2 ? 450 : 200 } }),
+      ),
     );
     expect((await f.ledger.balance(userId, guildId)).buckets.tier.available).toBe(450);
     await expectLedgerConsistent(f.database);
@@ -83,13 +93,22 @@ describe('grants', () => {
     const userId = uniqueUser();
     const reset = new Date('2026-11-23T00:00:00Z');
     const week = new Date('2026-11-30T00:00:00Z');
-    const input = { userId, guildId, free: { amount: 20, periodKey: '2026-11-22', expiresAt: reset }, tier: { periodKey: 'week:2026-W48', expiresAt: week, tierName: 'starter', allowance: 200 } };
+    const input = {
+      userId,
+      guildId,
+      free: { amount: 20, periodKey: '2026-11-22', expiresAt: reset },
+      tier: { periodKey: 'week:2026-W48', expiresAt: week, tierName: 'starter', allowance: 200 },
+    };
     const all = await Promise.all(Array.from({ length: 12 }, () => f.ledger.grantAllowances(input)));
     const granted = all.map((result) => (result.ok ? result.value : null));
     expect(granted.filter((g) => g?.free !== null)).toHaveLength(1);
     expect(granted.filter((g) => g?.tier !== null)).toHaveLength(1);
     const balance = await f.ledger.balance(userId, guildId);
-    expect(balance).toMatchObject({ available: 220, held: 0, buckets: { free: { available: 20, nextExpiry: reset }, tier: { available: 200, nextExpiry: week } } });
+    expect(balance).toMatchObject({
+      available: 220,
+      held: 0,
+      buckets: { free: { available: 20, nextExpiry: reset }, tier: { available: 200, nextExpiry: week } },
+    });
     // Whoever came last saw both grants; nobody saw more than was granted.
     expect(granted.every((g) => g !== null && g.balance.available <= 220)).toBe(true);
     expect(granted.some((g) => g?.balance.available === 220)).toBe(true);
@@ -100,7 +119,9 @@ describe('grants', () => {
     const userId = uniqueUser();
     await f.ledger.grant({ key: `t:${userId}`, userId, guildId: null, kind: 'topup', amount: 70, expiresAt: null, actorId: 'stripe', reason: 'pack' });
     const zero = await f.ledger.grantAllowances({
-      userId, guildId, free: { amount: 0, periodKey: 'd', expiresAt: new Date('2026-11-23T00:00:00Z') },
+      userId,
+      guildId,
+      free: { amount: 0, periodKey: 'd', expiresAt: new Date('2026-11-23T00:00:00Z') },
       tier: { periodKey: 'w', expiresAt: new Date('2026-11-30T00:00:00Z'), tierName: 'none', allowance: 0 },
     });
     expect(zero.ok && [zero.value.free, zero.value.tier, zero.value.balance.available]).toEqual([null, null, 70]);
@@ -112,7 +133,11 @@ describe('grants', () => {
     const userId = uniqueUser();
     const bad = await f.ledger.grantAllowances({ userId, guildId, free: { amount: -5, periodKey: 'd', expiresAt: new Date('2026-11-23T00:00:00Z') } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'free.amount' } });
-    const noName = await f.ledger.grantAllowances({ userId, guildId, tier: { periodKey: 'w', expiresAt: new Date('2026-11-30T00:00:00Z'), tierName: ' ', allowance: 10 } });
+    const noName = await f.ledger.grantAllowances({
+      userId,
+      guildId,
+      tier: { periodKey: 'w', expiresAt: new Date('2026-11-30T00:00:00Z'), tierName: ' ', allowance: 10 },
+    });
     expect(noName).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'tier.tierName' } });
     expect((await f.ledger.balance(userId, guildId)).available).toBe(0);
   });
@@ -150,7 +175,16 @@ describe('expiry', () => {
   it('the sweep writes an expiry entry for what is left, once', async () => {
     const userId = uniqueUser();
     const now = f.clock.now;
-    await f.ledger.grant({ key: `free:${userId}`, userId, guildId, kind: 'free', amount: 20, expiresAt: new Date(now.getTime() + days(1)), actorId: 'system', reason: 'free' });
+    await f.ledger.grant({
+      key: `free:${userId}`,
+      userId,
+      guildId,
+      kind: 'free',
+      amount: 20,
+      expiresAt: new Date(now.getTime() + days(1)),
+      actorId: 'system',
+      reason: 'free',
+    });
     await f.ledger.hold({ key: `h:${userId}`, userId, guildId, amount: 5, actorId: userId, reason: 'job' });
     await f.setClock(new Date(now.getTime() + days(2)));
     try {
@@ -174,7 +208,9 @@ describe('balance', () => {
     const userId = uniqueUser();
     const reset = new Date(f.clock.now.getTime() + days(1));
     await f.ledger.grantAllowances({
-      userId, guildId, free: { amount: 20, periodKey: 'd', expiresAt: reset },
+      userId,
+      guildId,
+      free: { amount: 20, periodKey: 'd', expiresAt: reset },
       tier: { periodKey: 'w', tierName: 'starter', allowance: 200, expiresAt: new Date(f.clock.now.getTime() + days(7)) },
     });
     await f.ledger.grant({ key: `t:${userId}`, userId, guildId: null, kind: 'topup', amount: 500, expiresAt: null, actorId: 'stripe', reason: 'pack' });

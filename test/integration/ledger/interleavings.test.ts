@@ -30,10 +30,28 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ type: fc.constant('hold' as const), amount: fc.integer({ min: 1, max: 30 }) }) },
   { weight: 5, arbitrary: fc.record({ type: fc.constant('settle' as const), pick: fc.nat(), share: fc.constantFrom(0, 0, 0.5, 1) }) },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('sweep' as const), limit: fc.integer({ min: 1, max: 20 }) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('revoke' as const), amount: fc.integer({ min: 1, max: 40 }), kinds: fc.subarray(['free', 'tier', 'grant'] as const, { minLength: 1 }) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('grant' as const), kind: fc.constantFrom('free' as const, 'tier' as const, 'grant' as const), amount: fc.integer({ min: 1, max: 40 }), expiresInMinutes: fc.integer({ min: -30, max: 90 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('revoke' as const),
+      amount: fc.integer({ min: 1, max: 40 }),
+      kinds: fc.subarray(['free', 'tier', 'grant'] as const, { minLength: 1 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('grant' as const),
+      kind: fc.constantFrom('free' as const, 'tier' as const, 'grant' as const),
+      amount: fc.integer({ min: 1, max: 40 }),
+      expiresInMinutes: fc.integer({ min: -30, max: 90 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('purchase' as const), amount: fc.integer({ min: 1, max: 200 }) }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('reverse' as const), pick: fc.nat(), dispute: fc.boolean(), share: fc.double({ min: 0, max: 1, noNaN: true }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ type: fc.constant('reverse' as const), pick: fc.nat(), dispute: fc.boolean(), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('restore' as const), pick: fc.nat() }) },
   // The clock moving while the round's operations run: some read it before, some after.
   { weight: 2, arbitrary: fc.record({ type: fc.constant('tick' as const), minutes: fc.integer({ min: -5, max: 10 }) }) },
@@ -76,7 +94,9 @@ async function run(world: World, op: Op): Promise<void> {
       // Picked from the holds open when the round began: two settles of one hold may race.
       const holdId = world.openHolds[op.pick % Math.max(world.openHolds.length, 1)];
       if (holdId === undefined) return;
-      const { rows: [hold] } = await f.database.sql.query(`SELECT amount FROM credit_hold WHERE id = $1`, [holdId]);
+      const {
+        rows: [hold],
+      } = await f.database.sql.query(`SELECT amount FROM credit_hold WHERE id = $1`, [holdId]);
       const settled = await f.ledger.settle({ holdId, capture: Math.floor(hold.amount * op.share), actorId: 'worker', reason: 'done' });
       if (!settled.ok) expect(settled.error.code).toBe('already_settled');
       return;
@@ -91,11 +111,26 @@ async function run(world: World, op: Op): Promise<void> {
     }
     case 'grant': {
       const expiresAt = op.expiresInMinutes === null ? null : new Date(f.clock.now.getTime() + minutes(op.expiresInMinutes));
-      expect((await f.ledger.grant({ key: `grant:${key}`, userId, guildId, kind: op.kind, amount: op.amount, expiresAt, actorId: 'system', reason: op.kind })).ok).toBe(true);
+      expect(
+        (await f.ledger.grant({ key: `grant:${key}`, userId, guildId, kind: op.kind, amount: op.amount, expiresAt, actorId: 'system', reason: op.kind })).ok,
+      ).toBe(true);
       return;
     }
     case 'purchase': {
-      expect((await f.ledger.grant({ key: `stripe:cs_${key}`, userId, guildId: null, kind: 'topup', amount: op.amount, expiresAt: null, actorId: 'stripe', reason: 'pack' })).ok).toBe(true);
+      expect(
+        (
+          await f.ledger.grant({
+            key: `stripe:cs_${key}`,
+            userId,
+            guildId: null,
+            kind: 'topup',
+            amount: op.amount,
+            expiresAt: null,
+            actorId: 'stripe',
+            reason: 'pack',
+          })
+        ).ok,
+      ).toBe(true);
       world.purchases.push({ key: `stripe:cs_${key}`, amount: op.amount });
       return;
     }
@@ -106,7 +141,13 @@ async function run(world: World, op: Op): Promise<void> {
       const target = op.dispute ? purchase.amount : Math.floor(purchase.amount * op.share);
       const reversalKey = op.dispute ? `dispute:${key}` : `refund:${purchase.key}:${target}`;
       if (op.dispute) world.disputes.push(reversalKey);
-      const reversed = await f.ledger.reversePurchase({ key: reversalKey, purchaseKey: purchase.key, targetCredits: target, actorId: 'stripe', reason: 'reversed' });
+      const reversed = await f.ledger.reversePurchase({
+        key: reversalKey,
+        purchaseKey: purchase.key,
+        targetCredits: target,
+        actorId: 'stripe',
+        reason: 'reversed',
+      });
       expect(reversed.ok).toBe(true);
       return;
     }
@@ -125,26 +166,34 @@ async function run(world: World, op: Op): Promise<void> {
 /** The rules this issue added, for one member, in SQL over their rows. */
 async function expectMemberRules(userId: string): Promise<void> {
   // A restored share expires by its first lot's expiry plus one grace, however often it was restored.
-  const { rows: restoredTooLate } = await f.database.sql.query(`
+  const { rows: restoredTooLate } = await f.database.sql.query(
+    `
     WITH RECURSIVE chain AS (
       SELECT l.id, l.id AS root, l.expires_at AS root_expiry FROM credit_lot l WHERE l.user_id = $1 AND l.restored_from_lot_id IS NULL
       UNION ALL
       SELECT r.id, c.root, c.root_expiry FROM credit_lot r JOIN chain c ON r.restored_from_lot_id = c.id)
     SELECT l.id, l.expires_at, c.root_expiry FROM chain c JOIN credit_lot l ON l.id = c.id
-     WHERE l.restored_from_lot_id IS NOT NULL AND l.expires_at > c.root_expiry + $2::int * interval '1 millisecond'`, [userId, restoreGraceMs]);
+     WHERE l.restored_from_lot_id IS NOT NULL AND l.expires_at > c.root_expiry + $2::int * interval '1 millisecond'`,
+    [userId, restoreGraceMs],
+  );
   expect(restoredTooLate).toEqual([]);
   // A purchase's reversals never take more than their live claims.
-  const { rows: overTaken } = await f.database.sql.query(`
+  const { rows: overTaken } = await f.database.sql.query(
+    `
     SELECT l.id FROM credit_lot l
      WHERE l.user_id = $1 AND l.kind = 'topup'
        AND coalesce((SELECT -sum(e.delta_available) FROM ledger_entry e WHERE e.lot_id = l.id AND e.kind = 'revoke' AND e.idempotency_key LIKE 'reverse:%'), 0)
-         > coalesce((SELECT max(r.target) FROM purchase_reversal r WHERE r.lot_id = l.id AND r.restored_by IS NULL), 0)`, [userId]);
+         > coalesce((SELECT max(r.target) FROM purchase_reversal r WHERE r.lot_id = l.id AND r.restored_by IS NULL), 0)`,
+    [userId],
+  );
   expect(overTaken).toEqual([]);
 }
 
 /** Runs one round's operations at once, then checks the member's rules. */
 async function runRound(world: World, ops: readonly Op[]): Promise<void> {
-  const settling = new Set(ops.flatMap((op) => (op.type === 'settle' && world.openHolds.length > 0 ? [world.openHolds[op.pick % world.openHolds.length]!] : [])));
+  const settling = new Set(
+    ops.flatMap((op) => (op.type === 'settle' && world.openHolds.length > 0 ? [world.openHolds[op.pick % world.openHolds.length]!] : [])),
+  );
   await Promise.all(ops.map((op) => run(world, op)));
   world.openHolds = world.openHolds.filter((holdId) => !settling.has(holdId));
   await expectMemberRules(world.userId);
@@ -154,8 +203,10 @@ async function runRound(world: World, ops: readonly Op[]): Promise<void> {
 async function expectSweptAndConsistent(world: World, at: Date): Promise<void> {
   await f.setClock(at);
   while ((await f.ledger.expire(500)).lots === 500);
-  const { rows: unswept } = await f.database.sql.query(
-    `SELECT id FROM credit_lot WHERE user_id = $1 AND remaining > 0 AND expires_at <= $2`, [world.userId, at]);
+  const { rows: unswept } = await f.database.sql.query(`SELECT id FROM credit_lot WHERE user_id = $1 AND remaining > 0 AND expires_at <= $2`, [
+    world.userId,
+    at,
+  ]);
   expect(unswept).toEqual([]);
   await expectLedgerConsistent(f.database);
 }
@@ -169,15 +220,19 @@ describe('random interleavings of every credit operation, concurrently, on the d
       { weight: 2, arbitrary: fc.record({ type: fc.constant('tick' as const), minutes: fc.integer({ min: -3, max: 3 }) }) },
     );
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: -3, max: 3 }), fc.array(fc.array(aroundArb, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 12 }), async (startMinutes, rounds) => {
-        const world: World = { userId: uniqueUser('around'), purchases: [], disputes: [], openHolds: [], sequence: 0 };
-        const expiresAt = new Date(f.clock.now.getTime() + minutes(10));
-        await run(world, { type: 'grant', kind: 'free', amount: 60, expiresInMinutes: 10 });
-        await run(world, { type: 'grant', kind: 'grant', amount: 30, expiresInMinutes: null });
-        await f.setClock(new Date(expiresAt.getTime() + minutes(startMinutes)));
-        for (const ops of rounds) await runRound(world, ops);
-        await expectSweptAndConsistent(world, new Date(expiresAt.getTime() + minutes(180)));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: -3, max: 3 }),
+        fc.array(fc.array(aroundArb, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 12 }),
+        async (startMinutes, rounds) => {
+          const world: World = { userId: uniqueUser('around'), purchases: [], disputes: [], openHolds: [], sequence: 0 };
+          const expiresAt = new Date(f.clock.now.getTime() + minutes(10));
+          await run(world, { type: 'grant', kind: 'free', amount: 60, expiresInMinutes: 10 });
+          await run(world, { type: 'grant', kind: 'grant', amount: 30, expiresInMinutes: null });
+          await f.setClock(new Date(expiresAt.getTime() + minutes(startMinutes)));
+          for (const ops of rounds) await runRound(world, ops);
+          await expectSweptAndConsistent(world, new Date(expiresAt.getTime() + minutes(180)));
+        },
+      ),
       { numRuns: 150 },
     );
   });

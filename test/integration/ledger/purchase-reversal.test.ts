@@ -8,7 +8,16 @@ const f = useLedger();
 async function purchase(credits = 1000) {
   const userId = uniqueUser();
   const purchaseKey = `stripe:cs_${userId}`;
-  const granted = await f.ledger.grant({ key: purchaseKey, userId, guildId: null, kind: 'topup', amount: credits, expiresAt: null, actorId: 'stripe', reason: 'pack' });
+  const granted = await f.ledger.grant({
+    key: purchaseKey,
+    userId,
+    guildId: null,
+    kind: 'topup',
+    amount: credits,
+    expiresAt: null,
+    actorId: 'stripe',
+    reason: 'pack',
+  });
   expect(granted.ok).toBe(true);
   return { userId, purchaseKey };
 }
@@ -19,7 +28,10 @@ const topup = async (userId: string) => (await f.ledger.balance(userId, 'guild-r
 describe('reversing a purchase', () => {
   it('takes what is missing towards the target; the same key again, or a smaller target, takes nothing', async () => {
     const { userId, purchaseKey } = await purchase();
-    expect(await reverse(purchaseKey, 'refund:ch:300', 300)).toEqual({ ok: true, value: { outcome: 'reversed', userId, taken: 300, shortfall: 0, remaining: 700 } });
+    expect(await reverse(purchaseKey, 'refund:ch:300', 300)).toEqual({
+      ok: true,
+      value: { outcome: 'reversed', userId, taken: 300, shortfall: 0, remaining: 700 },
+    });
     expect(await reverse(purchaseKey, 'refund:ch:300', 300)).toMatchObject({ ok: true, value: { outcome: 'already', taken: 300 } });
     expect(await reverse(purchaseKey, 'refund:ch:200', 200)).toMatchObject({ ok: true, value: { outcome: 'nothing_due', taken: 0 } });
     expect(await reverse(purchaseKey, 'refund:ch:1000', 1000)).toMatchObject({ ok: true, value: { outcome: 'reversed', taken: 700, remaining: 0 } });
@@ -32,7 +44,10 @@ describe('reversing a purchase', () => {
   it('a target of "all" takes whatever is left of the whole purchase, after a partial reversal too, once', async () => {
     const { userId, purchaseKey } = await purchase(1000);
     expect(await reverse(purchaseKey, 'refund:part:250', 250)).toMatchObject({ ok: true, value: { outcome: 'reversed', taken: 250 } });
-    expect(await reverse(purchaseKey, 'discord-withdrawn:1', 'all')).toEqual({ ok: true, value: { outcome: 'reversed', userId, taken: 750, shortfall: 0, remaining: 0 } });
+    expect(await reverse(purchaseKey, 'discord-withdrawn:1', 'all')).toEqual({
+      ok: true,
+      value: { outcome: 'reversed', userId, taken: 750, shortfall: 0, remaining: 0 },
+    });
     expect(await reverse(purchaseKey, 'discord-withdrawn:1', 'all')).toMatchObject({ ok: true, value: { outcome: 'already', taken: 750 } });
     expect(await topup(userId)).toBe(0);
     await expectLedgerConsistent(f.database);
@@ -40,8 +55,17 @@ describe('reversing a purchase', () => {
 
   it('many reversals at once take exactly the largest target, never from another lot', async () => {
     const { userId, purchaseKey } = await purchase();
-    await f.ledger.grant({ key: `other:${userId}`, userId, guildId: null, kind: 'topup', amount: 500, expiresAt: null, actorId: 'stripe', reason: 'another pack' });
-    const targets = Array.from({ length: 24 }, (_, i) => (i * 37) % 900 + 50);
+    await f.ledger.grant({
+      key: `other:${userId}`,
+      userId,
+      guildId: null,
+      kind: 'topup',
+      amount: 500,
+      expiresAt: null,
+      actorId: 'stripe',
+      reason: 'another pack',
+    });
+    const targets = Array.from({ length: 24 }, (_, i) => ((i * 37) % 900) + 50);
     const results = await Promise.all(targets.map((target, i) => reverse(purchaseKey, `refund:race:${i}`, target)));
     const taken = results.reduce((sum, r) => sum + (r.ok ? r.value.taken : 0), 0);
     expect(taken).toBe(Math.max(...targets));
@@ -51,12 +75,24 @@ describe('reversing a purchase', () => {
 
   it('what the member spent is a shortfall: reported, not taken from anything else', async () => {
     const { userId, purchaseKey } = await purchase(100);
-    await f.ledger.grant({ key: `gift:${userId}`, userId, guildId: 'guild-reversal', kind: 'grant', amount: 50, expiresAt: null, actorId: 'admin', reason: 'gift' });
+    await f.ledger.grant({
+      key: `gift:${userId}`,
+      userId,
+      guildId: 'guild-reversal',
+      kind: 'grant',
+      amount: 50,
+      expiresAt: null,
+      actorId: 'admin',
+      reason: 'gift',
+    });
     // Spend 120: the gift goes first (it is not a top-up), then 70 of the purchase.
     const hold = await f.ledger.hold({ key: `h:${userId}`, userId, guildId: 'guild-reversal', amount: 120, actorId: userId, reason: 'images' });
     expect(hold.ok).toBe(true);
     if (hold.ok) await f.ledger.settle({ holdId: hold.value.holdId, capture: 120, actorId: 'worker', reason: 'delivered' });
-    expect(await reverse(purchaseKey, 'refund:spent:100', 100)).toMatchObject({ ok: true, value: { outcome: 'reversed', taken: 30, shortfall: 70, remaining: 0 } });
+    expect(await reverse(purchaseKey, 'refund:spent:100', 100)).toMatchObject({
+      ok: true,
+      value: { outcome: 'reversed', taken: 30, shortfall: 70, remaining: 0 },
+    });
     expect(await f.ledger.balance(userId, 'guild-reversal')).toMatchObject({ available: 0, held: 0 });
     await expectLedgerConsistent(f.database);
   });
@@ -79,7 +115,10 @@ describe('restoring a reversal (a chargeback won)', () => {
     const all = [first, ...again].map((r) => (r?.ok ? r.value : null));
     expect(all.filter((r) => r?.replayed === false)).toEqual([expect.objectContaining({ userId, amount: 1000 })]);
     expect(await topup(userId)).toBe(1000);
-    expect(await f.ledger.restoreReversal({ reversalKey: 'dispute:never', key: 'dispute-won:never', actorId: 'stripe', reason: 'won' })).toEqual({ ok: true, value: null });
+    expect(await f.ledger.restoreReversal({ reversalKey: 'dispute:never', key: 'dispute-won:never', actorId: 'stripe', reason: 'won' })).toEqual({
+      ok: true,
+      value: null,
+    });
     // Given back to the purchase itself: a later refund of the same payment still takes what is due.
     expect(await reverse(purchaseKey, 'refund:after-won:300', 300)).toMatchObject({ ok: true, value: { outcome: 'reversed', taken: 300, remaining: 700 } });
     expect(await topup(userId)).toBe(700);
@@ -98,7 +137,10 @@ describe('a reversal of credits held in running jobs', () => {
   it('records what it could not take and takes it when the held credits come back', async () => {
     const { userId, purchaseKey } = await purchase(500);
     const jobs = [await holdFor(userId, 240), await holdFor(userId, 240)];
-    expect(await reverse(purchaseKey, 'dispute:dp_held', 500)).toMatchObject({ ok: true, value: { outcome: 'reversed', taken: 20, shortfall: 480, remaining: 0 } });
+    expect(await reverse(purchaseKey, 'dispute:dp_held', 500)).toMatchObject({
+      ok: true,
+      value: { outcome: 'reversed', taken: 20, shortfall: 480, remaining: 0 },
+    });
     // Both jobs fail: their 480 credits return to the purchase, which owes them to the dispute.
     for (const holdId of jobs) await f.ledger.settle({ holdId, capture: 0, actorId: 'worker', reason: 'failed' });
     expect(await topup(userId)).toBe(0);
@@ -143,7 +185,10 @@ describe('a reversal of credits held in running jobs', () => {
   it('a won dispute leaves a refund of the same payment its claim: what the refund could not take is taken from what comes back', async () => {
     const { userId, purchaseKey } = await purchase(1000);
     expect(await reverse(purchaseKey, 'dispute:dp_then_refund', 1000)).toMatchObject({ ok: true, value: { taken: 1000 } });
-    expect(await reverse(purchaseKey, 'refund:ch_after_dispute:300', 300)).toMatchObject({ ok: true, value: { outcome: 'nothing_due', taken: 0, shortfall: 0 } });
+    expect(await reverse(purchaseKey, 'refund:ch_after_dispute:300', 300)).toMatchObject({
+      ok: true,
+      value: { outcome: 'nothing_due', taken: 0, shortfall: 0 },
+    });
     await f.ledger.restoreReversal({ reversalKey: 'dispute:dp_then_refund', key: 'dispute-won:dp_then_refund', actorId: 'stripe', reason: 'won' });
     expect(await topup(userId)).toBe(700);
     expect(await reverse(purchaseKey, 'refund:ch_after_dispute:300', 300)).toMatchObject({ ok: true, value: { outcome: 'already', taken: 300 } });

@@ -13,8 +13,9 @@ async function holdOf(userId: string, amount: number, key = `${userId}:${amount}
 }
 
 async function lotsOf(userId: string) {
-  const { rows } = await f.database.sql.query(
-    `SELECT id, kind, remaining, expires_at, restored_from_lot_id FROM credit_lot WHERE user_id = $1 ORDER BY id`, [userId]);
+  const { rows } = await f.database.sql.query(`SELECT id, kind, remaining, expires_at, restored_from_lot_id FROM credit_lot WHERE user_id = $1 ORDER BY id`, [
+    userId,
+  ]);
   return rows as { id: string; kind: string; remaining: number; expires_at: Date | null; restored_from_lot_id: string | null }[];
 }
 
@@ -31,7 +32,16 @@ describe('settling holds', () => {
 
   it('refunds a whole hold back to the lots it came from', async () => {
     const userId = uniqueUser();
-    await f.ledger.grant({ key: `free:${userId}`, userId, guildId, kind: 'free', amount: 10, expiresAt: new Date(f.clock.now.getTime() + hours(5)), actorId: 'system', reason: 'free' });
+    await f.ledger.grant({
+      key: `free:${userId}`,
+      userId,
+      guildId,
+      kind: 'free',
+      amount: 10,
+      expiresAt: new Date(f.clock.now.getTime() + hours(5)),
+      actorId: 'system',
+      reason: 'free',
+    });
     await f.ledger.grant({ key: `top:${userId}`, userId, guildId: null, kind: 'topup', amount: 50, expiresAt: null, actorId: 'stripe', reason: 'pack' });
     const holdId = await holdOf(userId, 25);
     expect((await lotsOf(userId)).map((l) => l.remaining)).toEqual([0, 35]);
@@ -43,7 +53,16 @@ describe('settling holds', () => {
 
   it('a partly failed batch keeps the soonest-expiring credits spent and returns the rest', async () => {
     const userId = uniqueUser();
-    await f.ledger.grant({ key: `free:${userId}`, userId, guildId, kind: 'free', amount: 12, expiresAt: new Date(f.clock.now.getTime() + hours(5)), actorId: 'system', reason: 'free' });
+    await f.ledger.grant({
+      key: `free:${userId}`,
+      userId,
+      guildId,
+      kind: 'free',
+      amount: 12,
+      expiresAt: new Date(f.clock.now.getTime() + hours(5)),
+      actorId: 'system',
+      reason: 'free',
+    });
     await f.ledger.grant({ key: `top:${userId}`, userId, guildId: null, kind: 'topup', amount: 100, expiresAt: null, actorId: 'stripe', reason: 'pack' });
     // A batch of 4 for 30 credits: 12 from free, 18 from the top-up. One image fails: 3 of 4 delivered.
     const holdId = await holdOf(userId, 30);
@@ -104,7 +123,13 @@ describe('settling holds', () => {
 
   it('reports an unknown hold as not found', async () => {
     const missing = '00000000-0000-4000-8000-000000000000' as HoldId;
-    expect(await f.ledger.settle({ holdId: missing, capture: 0, actorId: 'worker', reason: 'x' })).toEqual({ ok: false, error: { code: 'hold_not_found', holdId: missing } });
-    expect(await f.ledger.settle({ holdId: 'not-a-uuid' as HoldId, capture: 0, actorId: 'worker', reason: 'x' })).toEqual({ ok: false, error: { code: 'hold_not_found', holdId: 'not-a-uuid' } });
+    expect(await f.ledger.settle({ holdId: missing, capture: 0, actorId: 'worker', reason: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'hold_not_found', holdId: missing },
+    });
+    expect(await f.ledger.settle({ holdId: 'not-a-uuid' as HoldId, capture: 0, actorId: 'worker', reason: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'hold_not_found', holdId: 'not-a-uuid' },
+    });
   });
 });

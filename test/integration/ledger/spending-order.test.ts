@@ -28,8 +28,9 @@ describe('spending order', () => {
     const spentFrom = async (amount: number) => {
       const hold = await f.ledger.hold({ key: `${userId}:${amount}:${Math.random()}`, userId, guildId, amount, actorId: userId, reason: 'job' });
       if (!hold.ok) throw new Error(hold.error.code);
-      const { rows } = await f.database.sql.query(
-        `SELECT lot_kind, -delta_available AS took FROM ledger_entry WHERE hold_id = $1 ORDER BY line`, [hold.value.holdId]);
+      const { rows } = await f.database.sql.query(`SELECT lot_kind, -delta_available AS took FROM ledger_entry WHERE hold_id = $1 ORDER BY line`, [
+        hold.value.holdId,
+      ]);
       return rows.map((r: { lot_kind: string; took: number }) => `${r.lot_kind}:${r.took}`);
     };
     // An expiring grant goes before free credits that expire later.
@@ -62,8 +63,14 @@ describe('spending order', () => {
         for (const [i, lot] of lots.entries()) {
           const expiresAt = lot.expiresInHours === null || lot.kind === 'topup' ? null : new Date(now + hours(lot.expiresInHours) + i);
           const granted = await f.ledger.grant({
-            key: `${userId}:lot:${i}`, userId, guildId: lot.kind === 'topup' ? null : guildId, kind: lot.kind,
-            amount: lot.amount, expiresAt, actorId: 'test', reason: 'property',
+            key: `${userId}:lot:${i}`,
+            userId,
+            guildId: lot.kind === 'topup' ? null : guildId,
+            kind: lot.kind,
+            amount: lot.amount,
+            expiresAt,
+            actorId: 'test',
+            reason: 'property',
           });
           if (!granted.ok) throw new Error(granted.error.code);
           model.set(granted.value.lotId, { id: granted.value.lotId, kind: lot.kind, remaining: lot.amount, expiresAt });

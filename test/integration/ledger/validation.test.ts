@@ -7,7 +7,8 @@ const f = useLedger();
 
 async function rowCounts() {
   const { rows } = await f.database.sql.query(
-    `SELECT (SELECT count(*) FROM credit_lot)::int AS lots, (SELECT count(*) FROM credit_hold)::int AS holds, (SELECT count(*) FROM ledger_entry)::int AS entries`);
+    `SELECT (SELECT count(*) FROM credit_lot)::int AS lots, (SELECT count(*) FROM credit_hold)::int AS holds, (SELECT count(*) FROM ledger_entry)::int AS entries`,
+  );
   return rows[0];
 }
 
@@ -26,7 +27,17 @@ describe('bad input changes nothing and says which field is wrong', () => {
     ['expiresAt', { expiresAt: new Date('nope') }],
   ])('grant refuses a bad %s', async (field, patch) => {
     const before = await rowCounts();
-    const result = await f.ledger.grant({ key: 'k', userId: uniqueUser(), guildId, kind: 'grant', amount: 10, expiresAt: null, actorId: 'admin', reason: 'r', ...(patch as object) });
+    const result = await f.ledger.grant({
+      key: 'k',
+      userId: uniqueUser(),
+      guildId,
+      kind: 'grant',
+      amount: 10,
+      expiresAt: null,
+      actorId: 'admin',
+      reason: 'r',
+      ...(patch as object),
+    });
     expect(result.ok ? 'ok' : result.error).toMatchObject({ code: 'invalid_input', field });
     expect(await rowCounts()).toEqual(before);
   });
@@ -60,8 +71,10 @@ describe('bad input changes nothing and says which field is wrong', () => {
     const userId = uniqueUser();
     await f.ledger.grant({ key: `g:${userId}`, userId, guildId, kind: 'grant', amount: 12, expiresAt: null, actorId: 'admin', reason: 'gift' });
     const before = await rowCounts();
-    expect(await f.ledger.hold({ key: `big:${userId}`, userId, guildId, amount: 13, actorId: userId, reason: 'job' }))
-      .toEqual({ ok: false, error: { code: 'insufficient_credits', needed: 13, available: 12 } });
+    expect(await f.ledger.hold({ key: `big:${userId}`, userId, guildId, amount: 13, actorId: userId, reason: 'job' })).toEqual({
+      ok: false,
+      error: { code: 'insufficient_credits', needed: 13, available: 12 },
+    });
     expect(await rowCounts()).toEqual(before);
     // The same key can go through once the member can afford it.
     await f.ledger.grant({ key: `g2:${userId}`, userId, guildId, kind: 'grant', amount: 1, expiresAt: null, actorId: 'admin', reason: 'gift' });
@@ -78,7 +91,9 @@ describe('bad input changes nothing and says which field is wrong', () => {
   it('the database refuses a lot driven below zero even by a buggy writer', async () => {
     const userId = uniqueUser();
     await f.ledger.grant({ key: `g:${userId}`, userId, guildId, kind: 'grant', amount: 5, expiresAt: null, actorId: 'admin', reason: 'gift' });
-    await expect(f.database.sql.query(`UPDATE credit_lot SET remaining = remaining - 6 WHERE user_id = $1`, [userId])).rejects.toThrow(/credit_lot_remaining_within_amount/);
+    await expect(f.database.sql.query(`UPDATE credit_lot SET remaining = remaining - 6 WHERE user_id = $1`, [userId])).rejects.toThrow(
+      /credit_lot_remaining_within_amount/,
+    );
   });
 });
 
@@ -88,7 +103,10 @@ describe('idempotency keys are per operation', () => {
     const key = `shared:${userId}`;
     expect((await f.ledger.grant({ key, userId, guildId, kind: 'grant', amount: 50, expiresAt: null, actorId: 'admin', reason: 'gift' })).ok).toBe(true);
     expect((await f.ledger.hold({ key, userId, guildId, amount: 10, actorId: userId, reason: 'job' })).ok).toBe(true);
-    expect(await f.ledger.revoke({ key, userId, guildId, amount: 5, kinds: ['grant'], actorId: 'admin', reason: 'x' })).toEqual({ ok: true, value: { revoked: 5, replayed: false } });
+    expect(await f.ledger.revoke({ key, userId, guildId, amount: 5, kinds: ['grant'], actorId: 'admin', reason: 'x' })).toEqual({
+      ok: true,
+      value: { revoked: 5, replayed: false },
+    });
     expect(await f.ledger.balance(userId, guildId)).toMatchObject({ available: 35, held: 10 });
   });
 });

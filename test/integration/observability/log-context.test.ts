@@ -39,8 +39,26 @@ describe('a job’s log lines', () => {
     rest.forbiddenChannels.add('locked-channel');
     const userId = newMember();
     await fund(f, userId, 100);
-    const delivered = await f.jobs.createQuote({ userId, guildId, channelId: 'channel-1', request: aRequest({ prompt: 'logged and delivered' }), breakdown: {}, price: 5, tierName: 'starter', expiresAt: new Date(Date.now() + 60_000) });
-    const refused = await f.jobs.createQuote({ userId, guildId, channelId: 'locked-channel', request: aRequest({ prompt: 'logged and refused' }), breakdown: {}, price: 5, tierName: 'starter', expiresAt: new Date(Date.now() + 60_000) });
+    const delivered = await f.jobs.createQuote({
+      userId,
+      guildId,
+      channelId: 'channel-1',
+      request: aRequest({ prompt: 'logged and delivered' }),
+      breakdown: {},
+      price: 5,
+      tierName: 'starter',
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    const refused = await f.jobs.createQuote({
+      userId,
+      guildId,
+      channelId: 'locked-channel',
+      request: aRequest({ prompt: 'logged and refused' }),
+      breakdown: {},
+      price: 5,
+      tierName: 'starter',
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     const jobIds: string[] = [];
     for (const quoteId of [delivered, refused]) {
       const confirmed = await confirm(f, quoteId, userId);
@@ -55,7 +73,9 @@ describe('a job’s log lines', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(jobIds, JSON.stringify(line)).toContain(line['jobId']);
     expect(messagesOf(jobIds[0]!)).toEqual(expect.arrayContaining(['generating', 'replicate prediction', 'images delivered']));
-    expect(messagesOf(jobIds[1]!)).toEqual(expect.arrayContaining(['generating', 'replicate prediction', 'Discord refused an upload; those images are not charged', 'images delivered']));
+    expect(messagesOf(jobIds[1]!)).toEqual(
+      expect.arrayContaining(['generating', 'replicate prediction', 'Discord refused an upload; those images are not charged', 'images delivered']),
+    );
     const text = captured.raw.join('');
     expect(text).not.toContain(replicate.token);
     expect(text).not.toContain(rest.token);
@@ -72,7 +92,13 @@ describe('an interaction’s log lines', () => {
     bot = await startTestBot(f, discord, await loadPriceCardOrThrow(), { log: captured.log });
     const startupLines = captured.raw.length;
 
-    const command = discord.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a logged owl' }] });
+    const command = discord.slashCommand({
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user,
+      name: 'imagine',
+      options: [{ name: 'prompt', type: 3, value: 'a logged owl' }],
+    });
     const quote = (await command.answer()).data as { components: { components: { custom_id: string }[] }[] };
     const generate = quote.components[0]!.components[0]!.custom_id;
     await discord.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate }).answer();
@@ -80,7 +106,12 @@ describe('an interaction’s log lines', () => {
 
     const lines = captured.lines().slice(startupLines);
     for (const line of lines) {
-      expect(line, JSON.stringify(line)).toMatchObject({ interactionId: expect.stringMatching(/^\d+$/), userId: user.id, guildId: GUILD, kind: expect.any(String) });
+      expect(line, JSON.stringify(line)).toMatchObject({
+        interactionId: expect.stringMatching(/^\d+$/),
+        userId: user.id,
+        guildId: GUILD,
+        kind: expect.any(String),
+      });
     }
     const byKind = new Map(lines.map((line) => [line['kind'], line['interactionId']]));
     expect([...byKind.keys()].sort()).toEqual(['button:quote:generate', 'imagine']);

@@ -33,7 +33,10 @@ beforeAll(async () => {
   withDashboard = await start([queueDashboardRoute({ queues: [queue.queue], user: 'admin', password })]);
   withoutDashboard = await start([]);
   const strict = await startHealthServer({
-    port: 0, host: '0.0.0.0', registry: new Registry(), checks: {},
+    port: 0,
+    host: '0.0.0.0',
+    registry: new Registry(),
+    checks: {},
     routes: [queueDashboardRoute({ queues: [queue.queue], user: 'admin', password, failedLogins: { max: 3, windowSeconds: 600, blockSeconds: 900 } })],
   });
   servers.push(strict);
@@ -55,7 +58,13 @@ describe('the queue dashboard', () => {
     const anonymous = await fetch(`${withDashboard}/admin/queues`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
-    for (const authorization of [basic('admin', 'wrong password'), basic('root', password), basic('admin', `${password}x`), 'Bearer abc', `Basic ${Buffer.from('no-colon').toString('base64')}`]) {
+    for (const authorization of [
+      basic('admin', 'wrong password'),
+      basic('root', password),
+      basic('admin', `${password}x`),
+      'Bearer abc',
+      `Basic ${Buffer.from('no-colon').toString('base64')}`,
+    ]) {
       const response = await fetch(`${withDashboard}/admin/queues/api/queues`, { headers: { authorization } });
       expect(response.status, authorization).toBe(401);
       expect(await response.text()).not.toContain(jobId);
@@ -75,7 +84,7 @@ describe('the queue dashboard', () => {
     expect((await fetch(script)).status).toBe(401);
     const api = await fetch(`${withDashboard}/admin/queues/api/queues?activeQueue=generations&status=prioritized&page=1`, { headers });
     expect(api.status).toBe(200);
-    const body = await api.json() as { queues: { name: string; counts: Record<string, number>; jobs: { id: string }[] }[] };
+    const body = (await api.json()) as { queues: { name: string; counts: Record<string, number>; jobs: { id: string }[] }[] };
     const generations = body.queues.find((q) => q.name === 'generations');
     expect(generations?.counts).toMatchObject({ prioritized: 1 });
     expect(generations?.jobs.map((job) => job.id)).toEqual([jobId]);
@@ -83,15 +92,19 @@ describe('the queue dashboard', () => {
 
   it('after too many wrong passwords from one address, refuses it (429, Retry-After) even the right one; other addresses still get in', async () => {
     /** A request from a chosen loopback address (Linux routes all of 127/8 to lo). */
-    const get = (from: string, authorization?: string) => new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve, reject) => {
-      const request = httpRequest({ ...limited, localAddress: from, path: '/admin/queues/api/queues', headers: authorization ? { authorization } : {} }, (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'], body }));
+    const get = (from: string, authorization?: string) =>
+      new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve, reject) => {
+        const request = httpRequest(
+          { ...limited, localAddress: from, path: '/admin/queues/api/queues', headers: authorization ? { authorization } : {} },
+          (response) => {
+            let body = '';
+            response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'], body }));
+          },
+        );
+        request.on('error', reject);
+        request.end();
       });
-      request.on('error', reject);
-      request.end();
-    });
     const guesser = '127.0.0.2';
     // Asking without credentials is how a browser starts: not a guess.
     for (let i = 0; i < 5; i++) expect((await get(guesser)).status).toBe(401);
@@ -109,14 +122,15 @@ describe('the queue dashboard', () => {
 
   it('a right password before the limit forgets the earlier mistakes', async () => {
     const from = '127.0.0.4';
-    const get = (authorization: string) => new Promise<number>((resolve, reject) => {
-      const request = httpRequest({ ...limited, localAddress: from, path: '/admin/queues/api/queues', headers: { authorization } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
+    const get = (authorization: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest({ ...limited, localAddress: from, path: '/admin/queues/api/queues', headers: { authorization } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.on('error', reject);
+        request.end();
       });
-      request.on('error', reject);
-      request.end();
-    });
     for (let round = 0; round < 3; round++) {
       expect(await get(basic('admin', 'typo one'))).toBe(401);
       expect(await get(basic('admin', 'typo two'))).toBe(401);

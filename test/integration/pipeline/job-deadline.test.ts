@@ -29,7 +29,14 @@ async function jobDueInAMinute(price = 10): Promise<{ userId: string; jobId: str
   await setClock(T0);
   const jobs = jobsOnClock();
   const quoteId = await jobs.createQuote({
-    userId, guildId, channelId: 'channel-1', request: aRequest({ prompt: 'at the deadline' }), breakdown: {}, price, tierName: 'starter', expiresAt: at(seconds(600)),
+    userId,
+    guildId,
+    channelId: 'channel-1',
+    request: aRequest({ prompt: 'at the deadline' }),
+    breakdown: {},
+    price,
+    tierName: 'starter',
+    expiresAt: at(seconds(600)),
   });
   const confirmed = await f.credits.confirmQuote({ quoteId, userId, priority: 10, deadlineAt: at(seconds(60)) });
   if (!confirmed.ok) throw new Error(confirmed.error.code);
@@ -91,11 +98,15 @@ describe('the reaper racing workers at the deadline', () => {
     const results = await Promise.all([
       ...live.map(({ jobId }) => work(jobId, `live-${jobId}`)),
       ...lapsed.map(({ jobId }) => work(jobId, `lapsed-${jobId}`)),
-      reap(), reap(), reap(),
+      reap(),
+      reap(),
+      reap(),
     ]);
     expect(results.slice(0, 16)).toEqual([...Array(8).fill('delivered'), ...Array(8).fill('not delivered')]);
-    for (const { jobId } of live) expect(await chargesOf(f, jobId)).toMatchObject({ status: 'succeeded', images_delivered: 1, credits_charged: 10, credits_refunded: 0 });
-    for (const { jobId } of lapsed) expect(await chargesOf(f, jobId)).toMatchObject({ status: 'failed', images_delivered: 0, credits_charged: 0, credits_refunded: 10 });
+    for (const { jobId } of live)
+      expect(await chargesOf(f, jobId)).toMatchObject({ status: 'succeeded', images_delivered: 1, credits_charged: 10, credits_refunded: 0 });
+    for (const { jobId } of lapsed)
+      expect(await chargesOf(f, jobId)).toMatchObject({ status: 'failed', images_delivered: 0, credits_charged: 0, credits_refunded: 10 });
     await expectLedgerConsistent(f.database);
   });
 });
@@ -105,7 +116,16 @@ describe('a worker whose job was ended while it worked', () => {
     const { userId, jobId } = await jobDueInAMinute();
     await setClock(at(seconds(61)));
     const never: ImageProvider = { name: 'local', generate: () => Promise.reject(new Error('must not run')) };
-    const outcome = await runGeneration({ jobId, workerId: 'late', jobs: f.jobs, credits: f.credits, provider: never, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4 });
+    const outcome = await runGeneration({
+      jobId,
+      workerId: 'late',
+      jobs: f.jobs,
+      credits: f.credits,
+      provider: never,
+      delivery: f.delivery,
+      finalAttempt: false,
+      maxRunningJobs: () => 4,
+    });
     expect(outcome).toEqual({ kind: 'finished', status: 'failed', charged: 0, refunded: 10, userId });
     expect(f.delivery.failures.get(jobId)).toMatchObject({ refunded: 10 });
     expect(f.delivery.delivered.has(jobId)).toBe(false);
@@ -115,19 +135,36 @@ describe('a worker whose job was ended while it worked', () => {
   it('does not deliver it, and charges nothing', async () => {
     const { userId, jobId } = await jobDueInAMinute();
     let started!: () => void;
-    const generating = new Promise<void>((resolve) => { started = resolve; });
+    const generating = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     let release!: () => void;
-    const released = new Promise<void>((resolve) => { release = resolve; });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const stalled: ImageProvider = {
       name: 'local',
       async generate() {
         started();
         await released;
-        return { images: [{ index: 0, data: Buffer.from('late image'), contentType: 'image/png' }], providerCostUsd: 0.01, predictTimeSeconds: 1, providerPredictionId: null };
+        return {
+          images: [{ index: 0, data: Buffer.from('late image'), contentType: 'image/png' }],
+          providerCostUsd: 0.01,
+          predictTimeSeconds: 1,
+          providerPredictionId: null,
+        };
       },
     };
     const run = runGeneration({
-      jobId, workerId: 'stalled-worker', jobs: jobsOnClock(), credits: f.credits, provider: stalled, delivery: f.delivery, finalAttempt: true, maxRunningJobs: () => 4, leaseMs: 60_000,
+      jobId,
+      workerId: 'stalled-worker',
+      jobs: jobsOnClock(),
+      credits: f.credits,
+      provider: stalled,
+      delivery: f.delivery,
+      finalAttempt: true,
+      maxRunningJobs: () => 4,
+      leaseMs: 60_000,
     });
     await generating;
     // The worker stalls for an hour: its lease ran out long ago, and the reaper ends the job.

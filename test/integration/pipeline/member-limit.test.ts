@@ -16,7 +16,13 @@ const delivered = { delivered: 1, failureReason: null, memberMessage: null, prov
 async function heldJob(f: PipelineFixture, member: string, prompt: string): Promise<string> {
   const noQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => false, remove: async () => undefined };
   const confirmed = await confirmGeneration({
-    jobs: f.jobs, credits: f.credits, queue: noQueue, quoteId: await quote(f, member, price, aRequest({ prompt })), userId: member, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
+    jobs: f.jobs,
+    credits: f.credits,
+    queue: noQueue,
+    quoteId: await quote(f, member, price, aRequest({ prompt })),
+    userId: member,
+    priority: 10,
+    deadlineAt: new Date(Date.now() + 600_000),
   });
   if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
   return confirmed.value.jobId;
@@ -26,7 +32,10 @@ describe('claim with the member limit, straight on the store', () => {
   const f = usePipeline(3);
 
   it('80 claims at once, round after round: exactly min(limit, left) of a member’s jobs are claimed, never more', async () => {
-    const limits = new Map([[newMember(), 1], [newMember(), 2]]);
+    const limits = new Map([
+      [newMember(), 1],
+      [newMember(), 2],
+    ]);
     const jobsOf = new Map<string, string[]>();
     for (const member of limits.keys()) {
       await fund(f, member, 20 * price);
@@ -41,8 +50,12 @@ describe('claim with the member limit, straight on the store', () => {
     while (left.size > 0 && rounds++ < 30) {
       // Two workers race for every job still to run, all at once.
       const attempts = [...left].flatMap((id) => ['a', 'b'].map((w) => ({ id, worker: `w${w}-${rounds}` })));
-      const results = await Promise.all(attempts.map(async ({ id, worker }) =>
-        ({ id, result: await f.jobs.claim(id, worker, 60_000, { maxRunningForMember: limits.get(ownerOf.get(id)!)! }) })));
+      const results = await Promise.all(
+        attempts.map(async ({ id, worker }) => ({
+          id,
+          result: await f.jobs.claim(id, worker, 60_000, { maxRunningForMember: limits.get(ownerOf.get(id)!)! }),
+        })),
+      );
       const claimed = results.filter((r): r is { id: string; result: Extract<ClaimResult, { kind: 'claimed' }> } => r.result.kind === 'claimed');
       expect(new Set(claimed.map((r) => r.id)).size).toBe(claimed.length); // never one job to two workers
       expect(results.filter((r) => r.result.kind === 'finished')).toEqual([]);
@@ -50,12 +63,17 @@ describe('claim with the member limit, straight on the store', () => {
         const mine = claimed.filter((r) => ownerOf.get(r.id) === member).length;
         const waiting = [...left].filter((id) => ownerOf.get(id) === member).length;
         expect(mine, `${member}, round ${rounds}`).toBe(Math.min(limit, waiting));
-        const { rows: [live] } = await f.database.sql.query(
-          `SELECT count(*)::int AS n FROM generation_job WHERE user_id = $1 AND status = 'running' AND lease_until > now()`, [member]);
+        const {
+          rows: [live],
+        } = await f.database.sql.query(`SELECT count(*)::int AS n FROM generation_job WHERE user_id = $1 AND status = 'running' AND lease_until > now()`, [
+          member,
+        ]);
         expect(live.n).toBeLessThanOrEqual(limit);
         peak.set(member, Math.max(peak.get(member) ?? 0, live.n as number));
       }
-      expect(results.filter((r) => r.result.kind === 'member_limit').every((r) => (r.result as { running: number }).running >= limits.get(ownerOf.get(r.id)!)!)).toBe(true);
+      expect(
+        results.filter((r) => r.result.kind === 'member_limit').every((r) => (r.result as { running: number }).running >= limits.get(ownerOf.get(r.id)!)!),
+      ).toBe(true);
       for (const { id, result } of claimed) {
         expect(result.job).toMatchObject({ id, status: 'running', attempts: 1 });
         await f.credits.finish(id, delivered);
@@ -110,7 +128,10 @@ describe('per-member running-job limit, end to end', () => {
     await fund(f, memberB, 20 * price);
     const jobIds: string[] = [];
     for (let i = 0; i < 20; i++) {
-      for (const [member, request] of [[memberA, aRequest({ prompt: `${memberA} job ${i}` })], [memberB, aRequest({ prompt: `${memberB} job ${i}`, maxRunningJobsPerMember: 2 })]] as const) {
+      for (const [member, request] of [
+        [memberA, aRequest({ prompt: `${memberA} job ${i}` })],
+        [memberB, aRequest({ prompt: `${memberB} job ${i}`, maxRunningJobsPerMember: 2 })],
+      ] as const) {
         const confirmed = await confirm(f, await quote(f, member, price, request), member);
         if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
         jobIds.push(confirmed.value.jobId);

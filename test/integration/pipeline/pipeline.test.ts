@@ -141,12 +141,19 @@ describe('the database is the truth', () => {
     await fund(f, userId, 100);
     const brokenQueue: GenerationQueue = {
       enqueue: () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379')),
-      holds: async () => false, remove: async () => undefined,
+      holds: async () => false,
+      remove: async () => undefined,
     };
     const errors: unknown[] = [];
     const confirmed = await confirmGeneration({
-      jobs: f.jobs, credits: f.credits, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'orphan' })), userId,
-      priority: 10, deadlineAt: new Date(Date.now() + 600_000), onEnqueueError: (error) => errors.push(error),
+      jobs: f.jobs,
+      credits: f.credits,
+      queue: brokenQueue,
+      quoteId: await quote(f, userId, 30, aRequest({ prompt: 'orphan' })),
+      userId,
+      priority: 10,
+      deadlineAt: new Date(Date.now() + 600_000),
+      onEnqueueError: (error) => errors.push(error),
     });
     if (!confirmed.ok) throw new Error('confirm failed');
     expect(errors).toHaveLength(1);
@@ -162,15 +169,27 @@ describe('the database is the truth', () => {
     await fund(f, userId, 100);
     const brokenQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => false, remove: async () => undefined };
     const confirmed = await confirmGeneration({
-      jobs: f.jobs, credits: f.credits, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'stuck' })), userId,
-      priority: 10, deadlineAt: new Date(Date.now() - 1000),
+      jobs: f.jobs,
+      credits: f.credits,
+      queue: brokenQueue,
+      quoteId: await quote(f, userId, 30, aRequest({ prompt: 'stuck' })),
+      userId,
+      priority: 10,
+      deadlineAt: new Date(Date.now() - 1000),
     });
     if (!confirmed.ok) throw new Error('confirm failed');
     const reconciled = await reconcileJobs({ jobs: f.jobs, credits: f.credits, queue: brokenQueue, delivery: f.delivery });
     expect(reconciled.timedOut).toEqual([confirmed.value.jobId]);
     expect(await chargesOf(f, confirmed.value.jobId)).toMatchObject({ status: 'failed', failure_reason: 'timeout', credits_refunded: 30 });
     const late = await runGeneration({
-      jobId: confirmed.value.jobId, workerId: 'late', jobs: f.jobs, credits: f.credits, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4,
+      jobId: confirmed.value.jobId,
+      workerId: 'late',
+      jobs: f.jobs,
+      credits: f.credits,
+      provider,
+      delivery: f.delivery,
+      finalAttempt: false,
+      maxRunningJobs: () => 4,
     });
     expect(late).toEqual({ kind: 'already_finished' });
     expect((await f.ledger.balance(userId, guildId)).available).toBe(100);
@@ -183,13 +202,26 @@ describe('the database is the truth', () => {
     const brokenQueue: GenerationQueue = { enqueue: async () => undefined, holds: async () => false, remove: async () => undefined };
     provider.script('twice at once', { kind: 'succeed', delayMs: 200 });
     const confirmed = await confirmGeneration({
-      jobs: f.jobs, credits: f.credits, queue: brokenQueue, quoteId: await quote(f, userId, 30, aRequest({ prompt: 'twice at once' })), userId,
-      priority: 10, deadlineAt: new Date(Date.now() + 600_000),
+      jobs: f.jobs,
+      credits: f.credits,
+      queue: brokenQueue,
+      quoteId: await quote(f, userId, 30, aRequest({ prompt: 'twice at once' })),
+      userId,
+      priority: 10,
+      deadlineAt: new Date(Date.now() + 600_000),
     });
     if (!confirmed.ok) throw new Error('confirm failed');
-    const run = (workerId: string) => runGeneration({
-      jobId: confirmed.value.jobId, workerId, jobs: createPgJobStore(f.database.db), credits: f.credits, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 4,
-    });
+    const run = (workerId: string) =>
+      runGeneration({
+        jobId: confirmed.value.jobId,
+        workerId,
+        jobs: createPgJobStore(f.database.db),
+        credits: f.credits,
+        provider,
+        delivery: f.delivery,
+        finalAttempt: false,
+        maxRunningJobs: () => 4,
+      });
     const outcomes = await Promise.all([run('worker-a'), run('worker-b')]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['finished', 'held_elsewhere']);
     expect(provider.calls.filter((id) => id === confirmed.value.jobId)).toHaveLength(1);
@@ -204,13 +236,29 @@ describe('the database is the truth', () => {
     provider.script('slow one', { kind: 'succeed', delayMs: 500 });
     const confirmOne = async (prompt: string) => {
       const confirmed = await confirmGeneration({
-        jobs: f.jobs, credits: f.credits, queue: brokenQueue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
+        jobs: f.jobs,
+        credits: f.credits,
+        queue: brokenQueue,
+        quoteId: await quote(f, userId, 10, aRequest({ prompt })),
+        userId,
+        priority: 10,
+        deadlineAt: new Date(Date.now() + 600_000),
       });
       if (!confirmed.ok) throw new Error('confirm failed');
       return confirmed.value.jobId;
     };
     const [first, second] = [await confirmOne('slow one'), await confirmOne('slow one')];
-    const run = (jobId: string) => runGeneration({ jobId, workerId: `w-${jobId}`, jobs: f.jobs, credits: f.credits, provider, delivery: f.delivery, finalAttempt: false, maxRunningJobs: () => 1 });
+    const run = (jobId: string) =>
+      runGeneration({
+        jobId,
+        workerId: `w-${jobId}`,
+        jobs: f.jobs,
+        credits: f.credits,
+        provider,
+        delivery: f.delivery,
+        finalAttempt: false,
+        maxRunningJobs: () => 1,
+      });
     const firstRun = run(first);
     await waitFor(async () => (await f.jobs.get(first))?.status === 'running', 2000, 'the first job to run');
     expect(await run(second)).toEqual({ kind: 'deferred' });

@@ -17,7 +17,13 @@ describe('queue order', () => {
     await fund(f, userId, 1000);
     const enqueue = async (prompt: string, priority: number) => {
       const confirmed = await confirmGeneration({
-        jobs: f.jobs, credits: f.credits, queue: f.queue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority, deadlineAt: new Date(Date.now() + 600_000),
+        jobs: f.jobs,
+        credits: f.credits,
+        queue: f.queue,
+        quoteId: await quote(f, userId, 10, aRequest({ prompt })),
+        userId,
+        priority,
+        deadlineAt: new Date(Date.now() + 600_000),
       });
       if (!confirmed.ok) throw new Error('confirm failed');
       return confirmed.value.jobId;
@@ -35,7 +41,6 @@ describe('queue order', () => {
     expect(provider.calls).toEqual([fastest, priority, ...standard]);
     expect(await f.queue.position(fastest)).toBeNull();
   });
-
 });
 
 /** One file's queue with workers whose provider is behind the shared start limit, as compose-worker.ts wires it. */
@@ -47,7 +52,13 @@ function useLimitedPipeline() {
     const ids: string[] = [];
     for (const prompt of prompts) {
       const confirmed = await confirmGeneration({
-        jobs: f.jobs, credits: f.credits, queue: f.queue, quoteId: await quote(f, userId, 10, aRequest({ prompt })), userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000),
+        jobs: f.jobs,
+        credits: f.credits,
+        queue: f.queue,
+        quoteId: await quote(f, userId, 10, aRequest({ prompt })),
+        userId,
+        priority: 10,
+        deadlineAt: new Date(Date.now() + 600_000),
       });
       if (!confirmed.ok) throw new Error('confirm failed');
       ids.push(confirmed.value.jobId);
@@ -68,7 +79,10 @@ describe('rate limit', () => {
     f.startWorker(limited(provider, 2, 1000), { concurrency: 4 });
     f.startWorker(limited(provider, 2, 1000), { concurrency: 4 });
     const started = Date.now();
-    const ids = await queueJobs(userId, Array.from({ length: 6 }, (_, i) => `limited ${i}`));
+    const ids = await queueJobs(
+      userId,
+      Array.from({ length: 6 }, (_, i) => `limited ${i}`),
+    );
     await Promise.all(ids.map((id) => finished(f, id)));
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
   });
@@ -86,10 +100,16 @@ describe('rate limit and the member limit', () => {
     const startedAt = new Map<string, number>();
     const timed: ImageProvider = { name: 'local', generate: (request) => (startedAt.set(request.jobId, Date.now()), provider.generate(request)) };
     f.startWorker(limited(timed, 3, 3000), { concurrency: 6, deferMs: 20, maxRunningJobs: () => 1 });
-    const busyJobs = await queueJobs(busy, Array.from({ length: 10 }, (_, i) => `${busy} job ${i}`));
+    const busyJobs = await queueJobs(
+      busy,
+      Array.from({ length: 10 }, (_, i) => `${busy} job ${i}`),
+    );
     // Every busy job but the running one has been picked up and put off at least once.
     const running = await waitFor(async () => busyJobs.find((id) => startedAt.has(id)), 5000, 'the first busy job to start');
-    await putOffForMember(f, busyJobs.filter((id) => id !== running));
+    await putOffForMember(
+      f,
+      busyJobs.filter((id) => id !== running),
+    );
     const [otherJob] = await queueJobs(other, [`${other} job`]);
     const queuedAt = Date.now();
     expect((await finished(f, otherJob!, 30_000)).status).toBe('succeeded');

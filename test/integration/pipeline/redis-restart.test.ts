@@ -47,14 +47,30 @@ describe('a Redis restart', () => {
     const jobIds: string[] = [];
     for (let i = 0; i < 6; i++) {
       const quoteId = await jobs.createQuote({
-        userId, guildId, channelId: 'c', request: aRequest({ prompt: 'slow' }), breakdown: {}, price: 10, tierName: 'starter', expiresAt: new Date(Date.now() + 60_000),
+        userId,
+        guildId,
+        channelId: 'c',
+        request: aRequest({ prompt: 'slow' }),
+        breakdown: {},
+        price: 10,
+        tierName: 'starter',
+        expiresAt: new Date(Date.now() + 60_000),
       });
       const confirmed = await confirmGeneration({ jobs, credits, queue, quoteId, userId, priority: 10, deadlineAt: new Date(Date.now() + 600_000) });
       if (!confirmed.ok) throw new Error('confirm failed');
       jobIds.push(confirmed.value.jobId);
     }
     let worker: Worker = createGenerationWorker({
-      connection: createRedisConnection(redis.url), prefix: 'restart', workerId: 'before', jobs, credits, provider, delivery, maxRunningJobs: () => 10, concurrency: 2, leaseMs: 2000,
+      connection: createRedisConnection(redis.url),
+      prefix: 'restart',
+      workerId: 'before',
+      jobs,
+      credits,
+      provider,
+      delivery,
+      maxRunningJobs: () => 10,
+      concurrency: 2,
+      leaseMs: 2000,
     });
     // Let a couple of jobs start, then take Redis away mid-run: every queued key is lost.
     await waitFor(async () => provider.calls.length >= 2, 10_000, 'two jobs to start');
@@ -63,15 +79,28 @@ describe('a Redis restart', () => {
     await redis.start();
 
     worker = createGenerationWorker({
-      connection: createRedisConnection(redis.url), prefix: 'restart', workerId: 'after', jobs, credits, provider, delivery, maxRunningJobs: () => 10, concurrency: 4, leaseMs: 2000,
+      connection: createRedisConnection(redis.url),
+      prefix: 'restart',
+      workerId: 'after',
+      jobs,
+      credits,
+      provider,
+      delivery,
+      maxRunningJobs: () => 10,
+      concurrency: 4,
+      leaseMs: 2000,
     });
     closers.push(() => worker.close());
     // The reconciler re-queues what Redis forgot, on every pass, until every job has run.
-    await waitFor(async () => {
-      await reconcileJobs({ jobs, credits, queue, delivery, orphanAgeMs: 0 });
-      const statuses = (await Promise.all(jobIds.map((id) => jobs.get(id)))).map((job) => job?.status);
-      return statuses.every((status) => status === 'succeeded');
-    }, 30_000, 'every job to succeed after the restart');
+    await waitFor(
+      async () => {
+        await reconcileJobs({ jobs, credits, queue, delivery, orphanAgeMs: 0 });
+        const statuses = (await Promise.all(jobIds.map((id) => jobs.get(id)))).map((job) => job?.status);
+        return statuses.every((status) => status === 'succeeded');
+      },
+      30_000,
+      'every job to succeed after the restart',
+    );
     const { rows } = await database.sql.query(`SELECT sum(credits_charged)::int AS charged FROM generation_job WHERE user_id = $1`, [userId]);
     expect(rows[0].charged).toBe(60);
     expect(await ledger.balance(userId, guildId)).toMatchObject({ available: 940, held: 0 });

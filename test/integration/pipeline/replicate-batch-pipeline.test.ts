@@ -13,7 +13,9 @@ const f = usePipeline(3);
 let fake: FakeReplicate;
 beforeAll(async () => {
   fake = await FakeReplicate.start();
-  f.startWorker(createReplicateProvider({ token: fake.token, baseUrl: fake.baseUrl, pollIntervalMs: 10, timeoutMs: 2000, downloadRetryDelayMs: 5 }), { concurrency: 4 });
+  f.startWorker(createReplicateProvider({ token: fake.token, baseUrl: fake.baseUrl, pollIntervalMs: 10, timeoutMs: 2000, downloadRetryDelayMs: 5 }), {
+    concurrency: 4,
+  });
 });
 afterAll(async () => {
   await fake?.close();
@@ -23,7 +25,13 @@ async function runBatch(prompts: string[], scripts: Record<string, FakeScript>, 
   for (const [prompt, script] of Object.entries(scripts)) fake.scriptFor(prompt, script);
   const userId = newMember();
   await fund(f, userId, 100);
-  const request = aRequest({ prompt: prompts.join(' | '), prompts, count: prompts.length, model: 'sdxl', providerModelId: 'stability-ai/sdxl:7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc' });
+  const request = aRequest({
+    prompt: prompts.join(' | '),
+    prompts,
+    count: prompts.length,
+    model: 'sdxl',
+    providerModelId: 'stability-ai/sdxl:7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc',
+  });
   const confirmed = await confirm(f, await quote(f, userId, price, request), userId);
   if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
   const job = await finished(f, confirmed.value.jobId, 30_000);

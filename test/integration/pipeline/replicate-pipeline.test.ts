@@ -12,7 +12,10 @@ const f = usePipeline(3);
 let fake: FakeReplicate;
 beforeAll(async () => {
   fake = await FakeReplicate.start();
-  f.startWorker(createReplicateProvider({ token: fake.token, baseUrl: fake.baseUrl, pollIntervalMs: 10, timeoutMs: 400, downloadRetryDelayMs: 5, usdPerSecond: 0.001 }), { concurrency: 8 });
+  f.startWorker(
+    createReplicateProvider({ token: fake.token, baseUrl: fake.baseUrl, pollIntervalMs: 10, timeoutMs: 400, downloadRetryDelayMs: 5, usdPerSecond: 0.001 }),
+    { concurrency: 8 },
+  );
 });
 afterAll(async () => {
   await fake?.close();
@@ -22,7 +25,16 @@ async function runScripted(prompt: string, script: FakeScript, count = 1, price 
   fake.scriptFor(prompt, script);
   const userId = newMember();
   await fund(f, userId, 100);
-  const confirmed = await confirm(f, await quote(f, userId, price, aRequest({ prompt, count, model: 'sdxl', providerModelId: 'stability-ai/sdxl:7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc' })), userId);
+  const confirmed = await confirm(
+    f,
+    await quote(
+      f,
+      userId,
+      price,
+      aRequest({ prompt, count, model: 'sdxl', providerModelId: 'stability-ai/sdxl:7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc' }),
+    ),
+    userId,
+  );
   if (!confirmed.ok) throw new Error(`confirm failed: ${confirmed.error.code}`);
   const job = await finished(f, confirmed.value.jobId, 30_000);
   const creates = fake.creates().filter((request) => JSON.stringify(request.body).includes(prompt)).length;
@@ -32,7 +44,14 @@ async function runScripted(prompt: string, script: FakeScript, count = 1, price 
 describe('the pipeline against a fake Replicate', () => {
   it('succeeds: images delivered, charged once, one prediction, provider cost recorded', async () => {
     const { charges, balance, creates } = await runScripted('replicate ok', { outcome: 'succeeded', polls: 2, predictTime: 2.5 }, 2);
-    expect(charges).toMatchObject({ status: 'succeeded', images_delivered: 2, credits_charged: 30, credits_refunded: 0, predict_time_seconds: 2.5, provider_cost_usd: 0.0025 });
+    expect(charges).toMatchObject({
+      status: 'succeeded',
+      images_delivered: 2,
+      credits_charged: 30,
+      credits_refunded: 0,
+      predict_time_seconds: 2.5,
+      provider_cost_usd: 0.0025,
+    });
     expect(charges.prediction_id).toMatch(/\w+/);
     expect(balance).toMatchObject({ available: 70, held: 0 });
     expect(creates).toBe(1);

@@ -31,9 +31,19 @@ function startWorker(workerId: string): Promise<ChildProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/support/worker-process.ts')], {
       cwd: root,
       env: {
-        ...process.env, DATABASE_URL: f.database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: f.prefix, WORKER_ID: workerId,
-        PROVIDER: 'replicate', REPLICATE_API_URL: fake.baseUrl, REPLICATE_API_TOKEN: fake.token, POLL_MS: '100',
-        DELIVERY_FILE: deliveryFile, LEASE_MS: '1500', LOCK_MS: '1500', CONCURRENCY: '2',
+        ...process.env,
+        DATABASE_URL: f.database.url,
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: f.prefix,
+        WORKER_ID: workerId,
+        PROVIDER: 'replicate',
+        REPLICATE_API_URL: fake.baseUrl,
+        REPLICATE_API_TOKEN: fake.token,
+        POLL_MS: '100',
+        DELIVERY_FILE: deliveryFile,
+        LEASE_MS: '1500',
+        LOCK_MS: '1500',
+        CONCURRENCY: '2',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -64,7 +74,10 @@ describe('a worker killed mid-job', () => {
     const job = await finished(f, jobId, 40_000);
     expect(await chargesOf(f, job.id)).toMatchObject({ status: 'succeeded', images_delivered: 2, credits_charged: 30, credits_refunded: 0 });
     expect(fake.creates().filter((r) => JSON.stringify(r.body).includes(prompt))).toHaveLength(1);
-    const deliveries = (await readFile(deliveryFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { jobId: string; worker: string });
+    const deliveries = (await readFile(deliveryFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { jobId: string; worker: string });
     expect(deliveries.filter((d) => d.jobId === jobId)).toEqual([expect.objectContaining({ jobId, worker: 'rescuer' })]);
     expect(await f.ledger.balance(userId, guildId)).toMatchObject({ available: 70, held: 0 });
     await expectLedgerConsistent(f.database);

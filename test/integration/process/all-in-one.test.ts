@@ -30,11 +30,27 @@ afterAll(async () => {
 
 describe('npm start with a bot token', () => {
   it('quotes, confirms, renders with the local provider, posts the images and charges once; exits 0 on SIGTERM', async () => {
-    app = await spawnEntry('start.ts', {
-      DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
-    }, 'started: bot and worker');
+    app = await spawnEntry(
+      'start.ts',
+      {
+        DATABASE_URL: database.url,
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        DISCORD_TOKEN: fake.token,
+        DISCORD_API_URL: fake.apiUrl,
+      },
+      'started: bot and worker',
+    );
 
-    const quote = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: USER, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a paper boat on a pond' }] }).answer();
+    const quote = await fake
+      .slashCommand({
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user: USER,
+        name: 'imagine',
+        options: [{ name: 'prompt', type: 3, value: 'a paper boat on a pond' }],
+      })
+      .answer();
     const generate = (quote.data as { components: { components: { custom_id: string }[] }[] }).components[0]!.components[0]!.custom_id;
     const confirmed = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: USER, customId: generate }).answer();
     expect(String((confirmed.data as { content: string }).content)).toMatch(/^Confirmed: 2 credits held/);
@@ -44,16 +60,21 @@ describe('npm start with a bot token', () => {
     expect(posted.files.map((file) => file.name)).toEqual(['image-1.png']);
     expect(posted.files[0]!.data.subarray(1, 4).toString()).toBe('PNG');
 
-    const job = await waitFor(async () => {
-      const row = (await database.sql.query(`SELECT status, credits_charged FROM generation_job WHERE user_id = $1`, [USER.id])).rows[0];
-      return row?.status === 'succeeded' ? row : null;
-    }, 5000, 'the job to succeed');
+    const job = await waitFor(
+      async () => {
+        const row = (await database.sql.query(`SELECT status, credits_charged FROM generation_job WHERE user_id = $1`, [USER.id])).rows[0];
+        return row?.status === 'succeeded' ? row : null;
+      },
+      5000,
+      'the job to succeed',
+    );
     expect(job).toEqual({ status: 'succeeded', credits_charged: 2 });
     await expectLedgerConsistent(database);
 
     // One health and metrics endpoint for the whole process: the gateway included.
     expect(await (await fetch(`${app.baseUrl}/healthz`)).json()).toEqual({
-      status: 'ok', checks: { postgres: 'ok', redis: 'ok', queue: 'ok', discord: 'ok' },
+      status: 'ok',
+      checks: { postgres: 'ok', redis: 'ok', queue: 'ok', discord: 'ok' },
     });
     const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^imagine_interaction_seconds_count\{kind="imagine"\} 1$/m);

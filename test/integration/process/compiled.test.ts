@@ -66,11 +66,23 @@ describe('the compiled build', () => {
   });
 
   it('runs npm start from dist/: quotes /imagine with the price card at the repository root; exits 0 on SIGTERM', async () => {
-    app = await spawnEntry('start.ts', {
-      DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
-    }, 'started: bot and worker', 90_000, 'compiled');
+    app = await spawnEntry(
+      'start.ts',
+      {
+        DATABASE_URL: database.url,
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        DISCORD_TOKEN: fake.token,
+        DISCORD_API_URL: fake.apiUrl,
+      },
+      'started: bot and worker',
+      90_000,
+      'compiled',
+    );
     expect(app.child.spawnargs.slice(1)).toEqual([path.join(root, 'dist/src/bin/start.js')]);
-    const quote = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: USER, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a compiled kite' }] }).answer();
+    const quote = await fake
+      .slashCommand({ guildId: GUILD, channelId: CHANNEL, user: USER, name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a compiled kite' }] })
+      .answer();
     expect(JSON.stringify(quote.data)).toMatch(/quote:generate:/);
     const { code } = await app.terminate();
     expect(code).toBe(0);

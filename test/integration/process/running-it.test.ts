@@ -41,9 +41,16 @@ async function setUp() {
   const prefix = uniquePrefix();
   prefixes.push(prefix);
   const env = {
-    DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl,
-    REPLICATE_API_TOKEN: replicate.token, REPLICATE_API_URL: replicate.baseUrl, LOG_LEVEL: 'debug',
-    STRIPE_SECRET_KEY: 'sk_test_runningItSecretKey0123456789', STRIPE_WEBHOOK_SECRET: 'whsec_runningItWebhookSecret012345',
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiUrl,
+    REPLICATE_API_TOKEN: replicate.token,
+    REPLICATE_API_URL: replicate.baseUrl,
+    LOG_LEVEL: 'debug',
+    STRIPE_SECRET_KEY: 'sk_test_runningItSecretKey0123456789',
+    STRIPE_WEBHOOK_SECRET: 'whsec_runningItWebhookSecret012345',
   };
   return { discord, env, secrets: [discord.token, replicate.token, env.STRIPE_SECRET_KEY, env.STRIPE_WEBHOOK_SECRET, dashboardPassword] };
 }
@@ -56,7 +63,9 @@ const start = async (...args: Parameters<typeof spawnEntry>) => {
 
 /** /imagine then Generate, as a member would; resolves with the job row's id. */
 async function imagineAndGenerate(discord: FakeDiscord, user: { id: string; username: string }, prompt: string): Promise<string> {
-  const quote = await discord.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: prompt }] }).answer(20_000);
+  const quote = await discord
+    .slashCommand({ guildId: GUILD, channelId: CHANNEL, user, name: 'imagine', options: [{ name: 'prompt', type: 3, value: prompt }] })
+    .answer(20_000);
   const generate = (quote.data as { components: { components: { custom_id: string }[] }[] }).components[0]!.components[0]!.custom_id;
   const confirmed = await discord.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: generate }).answer(20_000);
   expect(String((confirmed.data as { content: string }).content)).toMatch(/^Confirmed: 2 credits held/);
@@ -65,8 +74,12 @@ async function imagineAndGenerate(discord: FakeDiscord, user: { id: string; user
 }
 
 const jobRow = async (jobId: string) =>
-  (await database.sql.query<{ status: string; credits_charged: number; credits_refunded: number; prediction_id: string | null }>(
-    `SELECT status, credits_charged, credits_refunded, prediction_id FROM generation_job WHERE id = $1`, [jobId])).rows[0]!;
+  (
+    await database.sql.query<{ status: string; credits_charged: number; credits_refunded: number; prediction_id: string | null }>(
+      `SELECT status, credits_charged, credits_refunded, prediction_id FROM generation_job WHERE id = $1`,
+      [jobId],
+    )
+  ).rows[0]!;
 const midJob = (jobId: string) => waitFor(async () => (await jobRow(jobId)).prediction_id !== null, 60_000, 'the prediction to be created');
 
 /** Every stdout line is JSON, the job's story is told on lines that name it, and no secret shows. */

@@ -7,7 +7,11 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.js
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
-interface Exit { code: number | null; stdout: string; stderr: string }
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs an entry point as a real process; optionally sends SIGTERM once it logs that it started. */
 function run(entry: string, env: Record<string, string>, terminateOn?: RegExp): Promise<Exit> {
@@ -79,7 +83,9 @@ describe('starting a process', () => {
   it('refuses a tier in GUILD_ADMIN_TIERS that the price card does not have, naming it and the card’s tiers', async () => {
     const exit = await run('start.ts', { DATABASE_URL: database.url, GUILD_ADMIN_TIERS: 'starter,platinum' });
     expect(exit.code).toBe(1);
-    expect(exit.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Cannot start all-in-one: GUILD_ADMIN_TIERS: the price card has no tier "platinum" \(its tiers: none, starter, pro/)]);
+    expect(exit.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Cannot start all-in-one: GUILD_ADMIN_TIERS: the price card has no tier "platinum" \(its tiers: none, starter, pro/),
+    ]);
   });
 
   it('refuses a malformed variable, naming it', async () => {

@@ -38,14 +38,24 @@ afterAll(async () => {
 
 describe('start:bot with Stripe configured', () => {
   it('sells a pack by card: session on click, signed webhook on its public port grants once and DMs; the private port serves no webhook, the public one no metrics or health details', async () => {
-    bot = await spawnEntry('bot.ts', {
-      DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
-      DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl,
-      STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.apiUrl,
-    }, 'bot started');
+    bot = await spawnEntry(
+      'bot.ts',
+      {
+        DATABASE_URL: database.url,
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        DISCORD_TOKEN: fake.token,
+        DISCORD_API_URL: fake.apiUrl,
+        STRIPE_SECRET_KEY: stripe.secretKey,
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_API_URL: stripe.apiUrl,
+      },
+      'bot started',
+    );
 
     const topup = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: BUYER, name: 'topup' }).answer();
-    const cardButton = (topup.data as { components: { components: { custom_id?: string }[] }[] }).components.flatMap((row) => row.components)
+    const cardButton = (topup.data as { components: { components: { custom_id?: string }[] }[] }).components
+      .flatMap((row) => row.components)
       .find((button) => button.custom_id === 'topup:stripe:credits-500');
     expect(cardButton).toBeDefined();
     const click = fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: BUYER, customId: cardButton!.custom_id! });
@@ -66,7 +76,9 @@ describe('start:bot with Stripe configured', () => {
     expect(await (await post(signature)).json()).toEqual({ received: true, granted: false });
 
     const { rows } = await database.sql.query<{ kind: string; amount: number; expires_at: Date | null; guild_id: string | null }>(
-      `SELECT kind, amount, expires_at, guild_id FROM credit_lot WHERE user_id = $1`, [BUYER.id]);
+      `SELECT kind, amount, expires_at, guild_id FROM credit_lot WHERE user_id = $1`,
+      [BUYER.id],
+    );
     expect(rows).toEqual([{ kind: 'topup', amount: 500, expires_at: null, guild_id: null }]);
     // The webhook answers after the DM went out, and the replay sent none.
     expect(fake.directMessages(BUYER.id).map((m) => String(m.payload?.['content']))).toEqual([expect.stringContaining('**500 credits** are in your balance')]);

@@ -29,15 +29,27 @@ afterAll(async () => {
   await replicate?.close();
 });
 
-interface Running { child: ChildProcess; output: () => string; exited: Promise<number | null> }
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
 
 function startWorker(extraEnv: Record<string, string> = {}): Promise<Running> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin/worker.ts')], {
       cwd: root,
       env: {
-        PATH: process.env['PATH'] ?? '', DATABASE_URL: f.database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: f.prefix,
-        DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'info', HTTP_PORT: '0', ...extraEnv,
+        PATH: process.env['PATH'] ?? '',
+        DATABASE_URL: f.database.url,
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: f.prefix,
+        DISCORD_TOKEN: discord.token,
+        DISCORD_API_URL: discord.apiUrl,
+        SHUTDOWN_GRACE_MS: '300',
+        LOG_LEVEL: 'info',
+        HTTP_PORT: '0',
+        ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -68,7 +80,10 @@ describe('the worker process', () => {
     const message = discord.messages.find((m) => m.content?.includes('posted to the channel'));
     expect(message).toMatchObject({ channelId: 'channel-1', allowedMentions: { parse: [], users: [userId] } });
     expect(message?.content).toContain(`<@${userId}>`);
-    expect(message?.files.map((file) => [file.name, file.contentType])).toEqual([['image-1.png', 'image/png'], ['image-2.png', 'image/png']]);
+    expect(message?.files.map((file) => [file.name, file.contentType])).toEqual([
+      ['image-1.png', 'image/png'],
+      ['image-2.png', 'image/png'],
+    ]);
     expect(message?.files.every((file) => file.bytes > 1000)).toBe(true);
 
     const port = Number(/"httpPort":(\d+)/.exec(worker.output())?.[1]);
@@ -91,7 +106,14 @@ describe('the worker process', () => {
     discord.forbiddenChannels.add('locked-channel');
     const worker = await startWorker();
     const quoteId = await f.jobs.createQuote({
-      userId, guildId, channelId: 'locked-channel', request: aRequest({ prompt: 'nowhere to post', width: 256, height: 256 }), breakdown: {}, price: 20, tierName: 'starter', expiresAt: new Date(Date.now() + 60_000),
+      userId,
+      guildId,
+      channelId: 'locked-channel',
+      request: aRequest({ prompt: 'nowhere to post', width: 256, height: 256 }),
+      breakdown: {},
+      price: 20,
+      tierName: 'starter',
+      expiresAt: new Date(Date.now() + 60_000),
     });
     const confirmed = await confirm(f, quoteId, userId);
     if (!confirmed.ok) throw new Error('confirm failed');

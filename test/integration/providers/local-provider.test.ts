@@ -14,7 +14,9 @@ let cdn: Server;
 let sourceUrl: string;
 let withSources: ReturnType<typeof createLocalProvider>;
 beforeAll(async () => {
-  const source = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3366cc' } }).png().toBuffer();
+  const source = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
   cdn = createServer((request, response) => {
     if (request.url === '/source.png') response.writeHead(200, { 'content-type': 'image/png' }).end(source);
     else response.writeHead(404).end();
@@ -94,7 +96,9 @@ describe('local provider', () => {
   it('img2img draws over the source at the job size; a source that is not an image is refused', async () => {
     const { images } = await generate(aGenerationRequest({ operation: 'img2img', width: 512, height: 384, sourceImageUrl: sourceUrl }), withSources);
     expect(await size(images[0]!.data)).toMatchObject({ width: 512, height: 384 });
-    const gone = await generate(aGenerationRequest({ operation: 'img2img', sourceImageUrl: sourceUrl.replace('source.png', 'gone.png') }), withSources).catch((e: unknown) => e);
+    const gone = await generate(aGenerationRequest({ operation: 'img2img', sourceImageUrl: sourceUrl.replace('source.png', 'gone.png') }), withSources).catch(
+      (e: unknown) => e,
+    );
     expect(gone).toMatchObject({ reason: 'source_image', transient: false });
   });
 

@@ -15,7 +15,9 @@ describe('replicate provider: a batch of distinct prompts', () => {
     const request = batchRequest();
     const { result } = await f.generate(request);
     expect(createdInputs().map((input) => [input['prompt'], input['seed'], input['num_outputs']])).toEqual([
-      ['a red fox', 50, 1], ['a blue whale', 51, 1], ['a green owl', 52, 1],
+      ['a red fox', 50, 1],
+      ['a blue whale', 51, 1],
+      ['a green owl', 52, 1],
     ]);
     const ids = f.fake.predictionIds();
     const { jobId } = request;
@@ -30,10 +32,16 @@ describe('replicate provider: a batch of distinct prompts', () => {
     f.fake.script({ polls: 6 });
     const request = batchRequest();
     const controller = new AbortController();
-    const first = await f.failure(request, {}, {
-      signal: controller.signal,
-      onProgress: (p) => { if (p.percent !== undefined) controller.abort(new Error('worker shutting down')); },
-    });
+    const first = await f.failure(
+      request,
+      {},
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.percent !== undefined) controller.abort(new Error('worker shutting down'));
+        },
+      },
+    );
     expect(first.transient).toBe(true);
     expect(f.fake.creates()).toHaveLength(3);
     const { result } = await f.generate(request);

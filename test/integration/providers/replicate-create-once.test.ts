@@ -36,10 +36,16 @@ describe('replicate provider: one prediction per job', () => {
     f.fake.script({ polls: 6 });
     const request = aGenerationRequest();
     const controller = new AbortController();
-    const firstAttempt = await f.failure(request, {}, {
-      signal: controller.signal,
-      onProgress: (p) => { if (p.percent !== undefined) controller.abort(new Error('worker shutting down')); },
-    });
+    const firstAttempt = await f.failure(
+      request,
+      {},
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.percent !== undefined) controller.abort(new Error('worker shutting down'));
+        },
+      },
+    );
     expect(firstAttempt.reason).toBe('timeout');
     expect(firstAttempt.transient).toBe(true);
     const [id] = f.fake.predictionIds();

@@ -1,7 +1,11 @@
 import { afterEach, beforeEach } from 'vitest';
 import { createReplicateProvider, type ReplicateProviderOptions } from '../../../src/providers/replicate-provider.js';
 import {
-  ProviderError, type GenerationContext, type GenerationProgress, type GenerationRequest, type GenerationResult,
+  ProviderError,
+  type GenerationContext,
+  type GenerationProgress,
+  type GenerationRequest,
+  type GenerationResult,
 } from '../../../src/use-cases/ports/image-provider.js';
 import { FakeReplicate } from '../../fakes/fake-replicate.js';
 import { InMemoryPredictionStore } from '../../fakes/in-memory-prediction-store.js';
@@ -28,19 +32,29 @@ export function useReplicate() {
     },
     provider(overrides: Partial<ReplicateProviderOptions> = {}) {
       return createReplicateProvider({
-        token: f.fake.token, baseUrl: f.fake.baseUrl, pollIntervalMs: 5, downloadRetryDelayMs: 5, ...overrides,
+        token: f.fake.token,
+        baseUrl: f.fake.baseUrl,
+        pollIntervalMs: 5,
+        downloadRetryDelayMs: 5,
+        ...overrides,
       });
     },
     /** Runs one generation and records the progress it reported. */
     async generate(request: GenerationRequest, options: Partial<ReplicateProviderOptions> = {}, context: Partial<GenerationContext> = {}) {
       const progress: GenerationProgress[] = [];
       const result = await f.provider(options).generate(request, {
-        predictions: store, onProgress: (p) => progress.push(p), ...context,
+        predictions: store,
+        onProgress: (p) => progress.push(p),
+        ...context,
       });
       return { result, progress };
     },
     /** The ProviderError a generation rejects with (fails the test if it resolves or throws something else). */
-    async failure(request: GenerationRequest, options: Partial<ReplicateProviderOptions> = {}, context: Partial<GenerationContext> = {}): Promise<ProviderError> {
+    async failure(
+      request: GenerationRequest,
+      options: Partial<ReplicateProviderOptions> = {},
+      context: Partial<GenerationContext> = {},
+    ): Promise<ProviderError> {
       let result: GenerationResult;
       try {
         result = (await f.generate(request, options, context)).result;

@@ -10,14 +10,24 @@ const noProbe = { maxSourceImageBytes: 0 };
 describe('replicate provider: what it sends', () => {
   it('a pinned version posts to /predictions with the mapped input', async () => {
     await f.generate(aGenerationRequest({ negativePrompt: 'blurry', seed: 7, steps: 30, width: 768, height: 512, count: 2 }));
-    expect(f.fake.creates()).toEqual([{
-      method: 'POST',
-      path: '/v1/predictions',
-      body: {
-        version: '7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc',
-        input: { prompt: 'a lighthouse on a cliff at dusk', negative_prompt: 'blurry', width: 768, height: 512, num_inference_steps: 30, seed: 7, num_outputs: 2 },
+    expect(f.fake.creates()).toEqual([
+      {
+        method: 'POST',
+        path: '/v1/predictions',
+        body: {
+          version: '7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc',
+          input: {
+            prompt: 'a lighthouse on a cliff at dusk',
+            negative_prompt: 'blurry',
+            width: 768,
+            height: 512,
+            num_inference_steps: 30,
+            seed: 7,
+            num_outputs: 2,
+          },
+        },
       },
-    }]);
+    ]);
   });
 
   it('an official model posts to /models/{owner}/{name}/predictions', async () => {
@@ -83,7 +93,10 @@ describe('replicate provider: source images', () => {
   });
 
   it('accepts media.discordapp.net too', async () => {
-    const { result } = await f.generate(aGenerationRequest({ operation: 'img2img', sourceImageUrl: 'https://media.discordapp.net/attachments/1/2/a.webp' }), noProbe);
+    const { result } = await f.generate(
+      aGenerationRequest({ operation: 'img2img', sourceImageUrl: 'https://media.discordapp.net/attachments/1/2/a.webp' }),
+      noProbe,
+    );
     expect(result.images).toHaveLength(1);
   });
 

@@ -35,14 +35,18 @@ describe('replicate provider: how a prediction ends', () => {
   it('a prediction canceled by someone else while we poll is permanent canceled', async () => {
     f.fake.script({ outcome: 'hang' });
     let canceled = false;
-    const error = await f.failure(aGenerationRequest(), {}, {
-      onProgress: () => {
-        const [id] = f.fake.predictionIds();
-        if (canceled || id === undefined) return;
-        canceled = true;
-        void fetch(`${f.fake.baseUrl}/predictions/${id}/cancel`, { method: 'POST', headers: { Authorization: `Bearer ${f.fake.token}` } });
+    const error = await f.failure(
+      aGenerationRequest(),
+      {},
+      {
+        onProgress: () => {
+          const [id] = f.fake.predictionIds();
+          if (canceled || id === undefined) return;
+          canceled = true;
+          void fetch(`${f.fake.baseUrl}/predictions/${id}/cancel`, { method: 'POST', headers: { Authorization: `Bearer ${f.fake.token}` } });
+        },
       },
-    });
+    );
     expect([error.reason, error.transient]).toEqual(['canceled', false]);
   });
 
@@ -115,7 +119,15 @@ describe('replicate provider: waiting', () => {
   });
 
   it('a progress callback that throws does not fail the generation', async () => {
-    const { result } = await f.generate(aGenerationRequest(), {}, { onProgress: () => { throw new Error('display broke'); } });
+    const { result } = await f.generate(
+      aGenerationRequest(),
+      {},
+      {
+        onProgress: () => {
+          throw new Error('display broke');
+        },
+      },
+    );
     expect(result.images).toHaveLength(1);
   });
 });

@@ -5,7 +5,10 @@ import { grantMemberAllowances } from '../../../src/use-cases/grant-member-allow
 import { expectLedgerConsistent, mapRoleToTier, uniqueUser, useLedger } from '../../support/ledger-fixture.js';
 
 const guildId = 'guild-allowances';
-const roleTiers = new Map([['role-starter', 'starter'], ['role-pro', 'pro']]);
+const roleTiers = new Map([
+  ['role-starter', 'starter'],
+  ['role-pro', 'pro'],
+]);
 const f = useLedger();
 let card: PriceCard;
 beforeAll(async () => {
@@ -13,8 +16,7 @@ beforeAll(async () => {
   for (const tier of ['starter', 'pro']) await mapRoleToTier(f.database, guildId, tier);
 });
 
-const grantAt = (userId: string, now: Date, roleIds: string[]) =>
-  grantMemberAllowances({ ledger: f.ledger, card, now, userId, guildId, roleIds, roleTiers });
+const grantAt = (userId: string, now: Date, roleIds: string[]) => grantMemberAllowances({ ledger: f.ledger, card, now, userId, guildId, roleIds, roleTiers });
 
 describe('granting what a member is due, lazily (default price card)', () => {
   it('a member without tier roles gets the free daily credits once a day, expiring at UTC midnight', async () => {

@@ -27,18 +27,33 @@ describe('result buttons', () => {
 describe('upload images', () => {
   it('a grid holds the four images at full size, and each cell crops back out exactly', async () => {
     const colours = ['#ff0000', '#00ff00', '#0000ff', '#ffff00'];
-    const images = await Promise.all(colours.map((background) => sharp({ create: { width: 64, height: 48, channels: 3, background } }).png().toBuffer()));
+    const images = await Promise.all(
+      colours.map((background) =>
+        sharp({ create: { width: 64, height: 48, channels: 3, background } })
+          .png()
+          .toBuffer(),
+      ),
+    );
     const grid = await makeGrid(images);
     expect(await sharp(grid).metadata()).toMatchObject({ width: 128, height: 96 });
-    const third = await sharp(await cropGridCell(grid, 2)).raw().toBuffer({ resolveWithObject: true });
+    const third = await sharp(await cropGridCell(grid, 2))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(third.info).toMatchObject({ width: 64, height: 48 });
     expect([...third.data.subarray(0, 3)]).toEqual([0, 0, 255]);
   });
 
   it('fitUnder leaves a small image alone and shrinks a big one under the limit', async () => {
-    const small = { data: await sharp({ create: { width: 32, height: 32, channels: 3, background: '#123456' } }).png().toBuffer(), contentType: 'image/png' as const };
+    const small = {
+      data: await sharp({ create: { width: 32, height: 32, channels: 3, background: '#123456' } })
+        .png()
+        .toBuffer(),
+      contentType: 'image/png' as const,
+    };
     expect(await fitUnder(small, 10_000)).toBe(small);
-    const noise = await sharp(randomBytes(512 * 512 * 3), { raw: { width: 512, height: 512, channels: 3 } }).png().toBuffer();
+    const noise = await sharp(randomBytes(512 * 512 * 3), { raw: { width: 512, height: 512, channels: 3 } })
+      .png()
+      .toBuffer();
     const fitted = await fitUnder({ data: noise, contentType: 'image/png' }, 40_000);
     expect(fitted.data.length).toBeLessThanOrEqual(40_000);
     expect(fitted.contentType).toBe('image/jpeg');

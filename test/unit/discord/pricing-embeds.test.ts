@@ -69,7 +69,8 @@ describe('/pricing embeds', () => {
 
   it('cut a card too big for any number of messages gracefully, saying so', () => {
     const sections = Array.from({ length: 40 }, (_, i) => ({
-      title: `Section ${i}`, description: 'd'.repeat(5000),
+      title: `Section ${i}`,
+      description: 'd'.repeat(5000),
       fields: Array.from({ length: 30 }, (_, j) => ({ name: `field ${j} ${'n'.repeat(300)}`, value: 'v'.repeat(2000) })),
     }));
     const messages = packEmbeds(sections, 'The rest is in price-card.yaml.', 3);

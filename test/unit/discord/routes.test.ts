@@ -28,10 +28,15 @@ const { handleShowJob } = await import('../../../src/discord/handlers/show-job.j
 
 const deps = {} as HandlerContext;
 const no = () => false;
-const button = (customId: string) =>
-  ({ customId, isChatInputCommand: no, isAutocomplete: no, isButton: () => true }) as unknown as Interaction<'cached'>;
+const button = (customId: string) => ({ customId, isChatInputCommand: no, isAutocomplete: no, isButton: () => true }) as unknown as Interaction<'cached'>;
 const slash = (commandName: string, subcommand = 'job') =>
-  ({ commandName, options: { getSubcommand: () => subcommand }, isChatInputCommand: () => true, isAutocomplete: no, isButton: no }) as unknown as Interaction<'cached'>;
+  ({
+    commandName,
+    options: { getSubcommand: () => subcommand },
+    isChatInputCommand: () => true,
+    isAutocomplete: no,
+    isButton: no,
+  }) as unknown as Interaction<'cached'>;
 const autocomplete = (commandName: string, respond = vi.fn(() => Promise.resolve())) =>
   ({ commandName, respond, isChatInputCommand: no, isAutocomplete: () => true, isButton: no }) as unknown as Interaction<'cached'>;
 
@@ -79,7 +84,19 @@ describe('routeInGuild', () => {
   });
 
   it('declines unknown or malformed custom ids, including names every object has', () => {
-    for (const customId of ['nope:x:y', 'job:explode:job-1', 'job:upscale', 'quote:maybe:q-1', 'quote:generate', 'topup:paypal:p', 'topup:stripe', 'constructor:a:b', '__proto__:a:b', 'toString', '']) {
+    for (const customId of [
+      'nope:x:y',
+      'job:explode:job-1',
+      'job:upscale',
+      'quote:maybe:q-1',
+      'quote:generate',
+      'topup:paypal:p',
+      'topup:stripe',
+      'constructor:a:b',
+      '__proto__:a:b',
+      'toString',
+      '',
+    ]) {
       expect(routeInGuild(button(customId), deps), customId).toBe(declined);
     }
   });

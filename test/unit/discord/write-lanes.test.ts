@@ -7,7 +7,15 @@ import { createWriteLanes } from '../../../src/discord/write-lanes.js';
 function gate(log: string[], name: string) {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, write: async () => { log.push(`start ${name}`); await opened; log.push(`end ${name}`); return name; } };
+  return {
+    open,
+    write: async () => {
+      log.push(`start ${name}`);
+      await opened;
+      log.push(`end ${name}`);
+      return name;
+    },
+  };
 }
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -33,10 +41,38 @@ describe('write lanes', () => {
     const running = gate(log, 'progress 25%');
     const first = lanes.submit('job', running.write, { droppable: true });
     await settle();
-    const stale = lanes.submit('job', async () => { log.push('progress 50%'); return 'progress 50%'; }, { droppable: true });
-    const newer = lanes.submit('job', async () => { log.push('progress 75%'); return 'progress 75%'; }, { droppable: true });
-    const final = lanes.submit('job', async () => { log.push('images'); return 'images'; }, { droppable: false });
-    const late = lanes.submit('job', async () => { log.push('late progress'); return 'late progress'; }, { droppable: true });
+    const stale = lanes.submit(
+      'job',
+      async () => {
+        log.push('progress 50%');
+        return 'progress 50%';
+      },
+      { droppable: true },
+    );
+    const newer = lanes.submit(
+      'job',
+      async () => {
+        log.push('progress 75%');
+        return 'progress 75%';
+      },
+      { droppable: true },
+    );
+    const final = lanes.submit(
+      'job',
+      async () => {
+        log.push('images');
+        return 'images';
+      },
+      { droppable: false },
+    );
+    const late = lanes.submit(
+      'job',
+      async () => {
+        log.push('late progress');
+        return 'late progress';
+      },
+      { droppable: true },
+    );
     running.open();
     expect(await Promise.all([first, stale, newer, final, late])).toEqual(['progress 25%', undefined, undefined, 'images', 'late progress']);
     // 50% and 75% never went out: the images followed 25% directly.
@@ -50,8 +86,22 @@ describe('write lanes', () => {
     const lanes = createWriteLanes((key) => (key === 'job-2' ? job2Allowed : Promise.resolve()));
     const slow = gate(log, 'job-1');
     const one = lanes.submit('job-1', slow.write, { droppable: false });
-    const two = lanes.submit('job-2', async () => { log.push('job-2'); return 'job-2'; }, { droppable: false });
-    const three = lanes.submit('job-3', async () => { log.push('job-3'); return 'job-3'; }, { droppable: false });
+    const two = lanes.submit(
+      'job-2',
+      async () => {
+        log.push('job-2');
+        return 'job-2';
+      },
+      { droppable: false },
+    );
+    const three = lanes.submit(
+      'job-3',
+      async () => {
+        log.push('job-3');
+        return 'job-3';
+      },
+      { droppable: false },
+    );
     expect(await three).toBe('job-3');
     expect(log).toEqual(['start job-1', 'job-3']);
     allowJob2();
@@ -62,7 +112,13 @@ describe('write lanes', () => {
 
   it('pass a failed write’s error to its caller and go on with the next', async () => {
     const lanes = createWriteLanes();
-    const failing = lanes.submit('job', async () => { throw new Error('429 then gone'); }, { droppable: false });
+    const failing = lanes.submit(
+      'job',
+      async () => {
+        throw new Error('429 then gone');
+      },
+      { droppable: false },
+    );
     const next = lanes.submit('job', async () => 'next', { droppable: false });
     await expect(failing).rejects.toThrow('429 then gone');
     expect(await next).toBe('next');

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  activePatternSteps, bannedPatternStatuses, compileBannedPattern, maxPatternSteps, patternWorkBudget, validateBannedPattern,
+  activePatternSteps,
+  bannedPatternStatuses,
+  compileBannedPattern,
+  maxPatternSteps,
+  patternWorkBudget,
+  validateBannedPattern,
 } from '../../../src/domain/banned-patterns.js';
 import { maxPromptLength } from '../../../src/domain/jobs/job-request.js';
 import { checkPrompt, moderationMessage, normalizeForModeration } from '../../../src/domain/moderation.js';
@@ -39,13 +44,16 @@ describe('banned patterns on RE2', () => {
       ),
     })).node;
     const text = fc.string({ unit: fc.constantFrom('a', 'A', 'b', 'c', 'É', 'é', ' ', '1', '_', '-', '\t'), maxLength: 12 });
-    fc.assert(fc.property(pattern, text, (source, raw) => {
-      const compiled = compileBannedPattern(source);
-      if (!compiled.ok) return true;
-      const normalized = normalizeForModeration(raw);
-      expect(compiled.value.test(normalized), `${source} on ${JSON.stringify(normalized)}`).toBe(new RegExp(source, 'iu').test(normalized));
-      return true;
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(pattern, text, (source, raw) => {
+        const compiled = compileBannedPattern(source);
+        if (!compiled.ok) return true;
+        const normalized = normalizeForModeration(raw);
+        expect(compiled.value.test(normalized), `${source} on ${JSON.stringify(normalized)}`).toBe(new RegExp(source, 'iu').test(normalized));
+        return true;
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('accepts the patterns that froze the old engine, and checks a long prompt against them in linear time', () => {
@@ -68,16 +76,28 @@ describe('banned patterns on RE2', () => {
   it('refuses lookaround and backreferences, saying RE2 cannot check them in linear time', () => {
     for (const lookaround of ['(?=x)a', 'a(?!b)', '(?<=x)a', '(?<!x)a']) {
       const refused = validateBannedPattern(lookaround);
-      expect(refused, lookaround).toMatchObject({ ok: false, error: expect.stringMatching(/^That pattern uses a lookahead or lookbehind .*RE2 does not support: .*time proportional to its length.*backtracking/) });
+      expect(refused, lookaround).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/^That pattern uses a lookahead or lookbehind .*RE2 does not support: .*time proportional to its length.*backtracking/),
+      });
     }
     for (const backreference of ['(a)\\1', '(?<x>a)\\k<x>']) {
-      expect(validateBannedPattern(backreference), backreference).toMatchObject({ ok: false, error: expect.stringMatching(/^That pattern uses a backreference .*RE2 does not support/) });
+      expect(validateBannedPattern(backreference), backreference).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/^That pattern uses a backreference .*RE2 does not support/),
+      });
     }
   });
 
   it('refuses bad syntax with a hint where JavaScript and RE2 differ', () => {
-    expect(validateBannedPattern('[a-')).toMatchObject({ ok: false, error: expect.stringMatching(/^That is not a valid regular expression \(RE2 syntax\): missing closing \]/) });
-    expect(validateBannedPattern('(unclosed')).toMatchObject({ ok: false, error: 'That is not a valid regular expression (RE2 syntax): missing closing ): `(unclosed`.' });
+    expect(validateBannedPattern('[a-')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^That is not a valid regular expression \(RE2 syntax\): missing closing \]/),
+    });
+    expect(validateBannedPattern('(unclosed')).toMatchObject({
+      ok: false,
+      error: 'That is not a valid regular expression (RE2 syntax): missing closing ): `(unclosed`.',
+    });
     expect(validateBannedPattern('caf\\u00e9')).toMatchObject({ ok: false, error: expect.stringContaining('`\\x{00e9}`, not `\\u00e9`') });
     expect(validateBannedPattern('\\p{Letter}+')).toMatchObject({ ok: false, error: expect.stringContaining('RE2 does not know `\\p{Letter}`') });
     expect(validateBannedPattern('a{1001}')).toMatchObject({ ok: false, error: expect.stringContaining('over 1000') });
@@ -88,7 +108,10 @@ describe('banned patterns on RE2', () => {
     expect(validateBannedPattern('a?')).toMatchObject({ ok: false, error: expect.stringMatching(/empty prompt/) });
     expect(validateBannedPattern('   ')).toMatchObject({ ok: false, error: 'Give a regular expression to ban.' });
     expect(validateBannedPattern(`x${'y'.repeat(199)}`)).toMatchObject({ ok: true });
-    expect(validateBannedPattern(`x${'y'.repeat(200)}`)).toMatchObject({ ok: false, error: expect.stringMatching(/at most 200 characters \(that one has 201\)/) });
+    expect(validateBannedPattern(`x${'y'.repeat(200)}`)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/at most 200 characters \(that one has 201\)/),
+    });
   });
 
   it('keeps a guild’s active patterns within the step limit, counting only what runs', () => {
@@ -121,7 +144,10 @@ describe('banned patterns on RE2', () => {
     const over = checkPrompt({ prompt: x(maxPromptLength), negativePrompt: x(maxPromptLength + 1) }, rules(full))!;
     expect(over).toEqual({ rule: 'too_costly_to_check', patterns: 1 });
     expect(moderationMessage(over)).toMatch(/too long to check against this server’s 1 banned patterns.*Nothing was charged/);
-    expect(checkPrompt({ prompt: `dragon ${x(maxPromptLength)}`, negativePrompt: x(maxPromptLength) }, rules(full, ['dragon']))).toMatchObject({ rule: 'banned_word', word: 'dragon' });
+    expect(checkPrompt({ prompt: `dragon ${x(maxPromptLength)}`, negativePrompt: x(maxPromptLength) }, rules(full, ['dragon']))).toMatchObject({
+      rule: 'banned_word',
+      word: 'dragon',
+    });
     // A /batch counts every prompt.
     const batch = Array.from({ length: 5 }, () => x(700));
     expect(checkPrompt({ prompt: x(maxPromptLength), prompts: batch }, rules(full))).toEqual({ rule: 'too_costly_to_check', patterns: 1 });

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { applyConfigChange, channelAllowed, defaultGuildConfig, memberRunningLimit, type GuildConfig, type GuildConfigChange } from '../../../src/domain/guild-config.js';
+import {
+  applyConfigChange,
+  channelAllowed,
+  defaultGuildConfig,
+  memberRunningLimit,
+  type GuildConfig,
+  type GuildConfigChange,
+} from '../../../src/domain/guild-config.js';
 
 const base = defaultGuildConfig('g');
-const apply = (config: GuildConfig, ...changes: GuildConfigChange[]) => changes.reduce((current, change) => {
-  const next = applyConfigChange(current, change);
-  if (!next.ok) throw new Error(next.error.message);
-  return next.value;
-}, config);
+const apply = (config: GuildConfig, ...changes: GuildConfigChange[]) =>
+  changes.reduce((current, change) => {
+    const next = applyConfigChange(current, change);
+    if (!next.ok) throw new Error(next.error.message);
+    return next.value;
+  }, config);
 const refusal = (config: GuildConfig, change: GuildConfigChange) => {
   const result = applyConfigChange(config, change);
   return result.ok ? null : result.error.message;
@@ -14,8 +22,20 @@ const refusal = (config: GuildConfig, change: GuildConfigChange) => {
 
 describe('guild config changes', () => {
   it('applies each change to its setting only', () => {
-    const config = apply(base, { kind: 'free-daily', amount: 5 }, { kind: 'ban-word', word: '  Big   CAT ' }, { kind: 'spoiler', on: true }, { kind: 'nsfw', mode: 'age-restricted-channels' });
-    expect(config).toMatchObject({ freeDailyCredits: 5, bannedWords: ['big cat'], spoilerResults: true, nsfw: 'age-restricted-channels', allowedChannelIds: [] });
+    const config = apply(
+      base,
+      { kind: 'free-daily', amount: 5 },
+      { kind: 'ban-word', word: '  Big   CAT ' },
+      { kind: 'spoiler', on: true },
+      { kind: 'nsfw', mode: 'age-restricted-channels' },
+    );
+    expect(config).toMatchObject({
+      freeDailyCredits: 5,
+      bannedWords: ['big cat'],
+      spoilerResults: true,
+      nsfw: 'age-restricted-channels',
+      allowedChannelIds: [],
+    });
     expect(apply(config, { kind: 'unban-word', word: 'big cat' }).bannedWords).toEqual([]);
   });
 
@@ -51,7 +71,12 @@ describe('guild config changes', () => {
 
   it('allows a thread under an allowed channel, and lowers but never raises the tier’s job limit', () => {
     const config = { ...base, allowedChannelIds: ['1'] };
-    expect([channelAllowed(config, '1'), channelAllowed(config, '2'), channelAllowed(config, '2', '1'), channelAllowed(base, '2')]).toEqual([true, false, true, true]);
+    expect([channelAllowed(config, '1'), channelAllowed(config, '2'), channelAllowed(config, '2', '1'), channelAllowed(base, '2')]).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
     expect([memberRunningLimit(4, null), memberRunningLimit(4, 1), memberRunningLimit(2, 10)]).toEqual([4, 1, 2]);
   });
 });

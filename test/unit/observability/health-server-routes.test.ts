@@ -5,7 +5,10 @@ import { startHealthServer } from '../../../src/observability/health-server.js';
 let server: Awaited<ReturnType<typeof startHealthServer>>;
 beforeAll(async () => {
   server = await startHealthServer({
-    port: 0, host: '127.0.0.1', registry: new Registry(), checks: {},
+    port: 0,
+    host: '127.0.0.1',
+    registry: new Registry(),
+    checks: {},
     routes: [
       async (request, response) => {
         if (request.url !== '/hello') return false;

@@ -22,7 +22,14 @@ describe('the logger', () => {
     captured.log.info({}, `connecting to ${env.DATABASE_URL} with ${env.BULL_BOARD_PASSWORD} and ${env.STRIPE_WEBHOOK_SECRET}`);
     const text = captured.raw.join('');
     expect(captured.raw).toHaveLength(4);
-    for (const secret of [env.DISCORD_TOKEN, env.REPLICATE_API_TOKEN, env.STRIPE_SECRET_KEY, env.STRIPE_WEBHOOK_SECRET, env.BULL_BOARD_PASSWORD, 'db-password-xyz']) {
+    for (const secret of [
+      env.DISCORD_TOKEN,
+      env.REPLICATE_API_TOKEN,
+      env.STRIPE_SECRET_KEY,
+      env.STRIPE_WEBHOOK_SECRET,
+      env.BULL_BOARD_PASSWORD,
+      'db-password-xyz',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted]');
@@ -31,7 +38,10 @@ describe('the logger', () => {
 
   it('redacts secret-named fields even when their values were not configured', () => {
     const captured = captureLog('info');
-    captured.log.info({ token: 'some-token-value', stripe: { secretKey: 'sk_live_abcdefgh' }, deep: { headers: { authorization: 'Bearer x' } } }, 'named fields');
+    captured.log.info(
+      { token: 'some-token-value', stripe: { secretKey: 'sk_live_abcdefgh' }, deep: { headers: { authorization: 'Bearer x' } } },
+      'named fields',
+    );
     expect(captured.lines()[0]).toMatchObject({ token: '[redacted]', stripe: { secretKey: '[redacted]' }, deep: { headers: { authorization: '[redacted]' } } });
   });
 });

@@ -6,7 +6,8 @@ import { startPublicServer } from '../../../src/observability/public-server.js';
 let server: Awaited<ReturnType<typeof startPublicServer>>;
 beforeAll(async () => {
   server = await startPublicServer({
-    port: 0, host: '127.0.0.1',
+    port: 0,
+    host: '127.0.0.1',
     routes: [
       async (request, response) => {
         if (request.url !== '/hook' || request.method !== 'POST') return false;

@@ -36,15 +36,11 @@ describe('loading the price card file', () => {
   it('reports a YAML syntax error with its line and column', () => {
     const broken = defaultYaml.replace('freeDailyCredits: 20', 'freeDailyCredits: 20: 30');
     const line = defaultYaml.split('\n').findIndex((l) => l.startsWith('freeDailyCredits')) + 1;
-    expect(problemLines(broken)).toEqual([
-      `YAML syntax: Nested mappings are not allowed in compact mappings (line ${line}, column 19)`,
-    ]);
+    expect(problemLines(broken)).toEqual([`YAML syntax: Nested mappings are not allowed in compact mappings (line ${line}, column 19)`]);
   });
 
   it('reports a duplicated key as a YAML error', () => {
-    expect(problemLines('creditsPerDollar: 100\ncreditsPerDollar: 200\n')).toEqual([
-      'YAML syntax: Map keys must be unique (line 2, column 1)',
-    ]);
+    expect(problemLines('creditsPerDollar: 100\ncreditsPerDollar: 200\n')).toEqual(['YAML syntax: Map keys must be unique (line 2, column 1)']);
   });
 
   it('adds the line of each bad field, or of its parent when the field is missing', () => {
@@ -57,7 +53,10 @@ describe('loading the price card file', () => {
   });
 
   it('asks for quotes around a Discord SKU id that YAML would round', () => {
-    const yaml = defaultYaml.replace('{ id: credits-500, credits: 500, priceUsd: 5 }', '{ id: credits-500, credits: 500, priceUsd: 5, discordSkuId: 1234567890123456789 }');
+    const yaml = defaultYaml.replace(
+      '{ id: credits-500, credits: 500, priceUsd: 5 }',
+      '{ id: credits-500, credits: 500, priceUsd: 5, discordSkuId: 1234567890123456789 }',
+    );
     expect(problemLines(yaml)).toEqual([
       expect.stringMatching(/^packs\.credits-500\.discordSkuId: must be in quotes: unquoted, YAML rounds an id this long \(line \d+\)$/),
     ]);
@@ -72,7 +71,10 @@ describe('loading the price card file', () => {
 
   it('throws one PriceCardInvalidError naming the file and every bad field', async () => {
     const path = join(dir, 'bad.yaml');
-    await writeFile(path, defaultYaml.replace('creditsPerDollar: 100', 'creditsPerDollar: 0').replace('baseCreditsPerMegapixel: 4', 'baseCreditsPerMegapxel: 4'));
+    await writeFile(
+      path,
+      defaultYaml.replace('creditsPerDollar: 100', 'creditsPerDollar: 0').replace('baseCreditsPerMegapixel: 4', 'baseCreditsPerMegapxel: 4'),
+    );
     const error = await loadPriceCardOrThrow(path).then(
       () => undefined,
       (e: unknown) => e,

@@ -40,10 +40,19 @@ describe('grantCredits', () => {
     const credits = recordingAdminCredits();
     const bot = fakeBot(card, { grantPolicy: adminsMayGrant, adminCredits: credits.port });
     expect(await grant(bot, { expiresInDays: 2 })).toMatchObject({ ok: true, value: { outcome: 'granted', amount: 10, dailyCap: 500 } });
-    expect(credits.grants).toEqual([{
-      interactionId: 'i1', userId: 'u1', guildId: 'g1', amount: 10, expiresAt: new Date('2026-12-04T12:00:00Z'),
-      actorId: 'admin', reason: 'thanks', dailyCap: 500, uncappedActorIds: ['owner'],
-    }]);
+    expect(credits.grants).toEqual([
+      {
+        interactionId: 'i1',
+        userId: 'u1',
+        guildId: 'g1',
+        amount: 10,
+        expiresAt: new Date('2026-12-04T12:00:00Z'),
+        actorId: 'admin',
+        reason: 'thanks',
+        dailyCap: 500,
+        uncappedActorIds: ['owner'],
+      },
+    ]);
   });
 
   it('lets owners gift uncapped where server admins may not', async () => {
@@ -57,8 +66,10 @@ describe('grantCredits', () => {
   it('refuses a bot, an amount out of range and an expiry out of range before the ledger', async () => {
     const bot = fakeBot(card, { grantPolicy: adminsMayGrant });
     expect(await grant(bot, { member: { id: 'b1', bot: true } })).toEqual({ ok: false, error: { code: 'member_is_bot' } });
-    for (const amount of [0, 1_000_001, 1.5]) expect(await grant(bot, { amount })).toEqual({ ok: false, error: { code: 'amount_out_of_range', max: 1_000_000 } });
-    for (const expiresInDays of [0, 3651]) expect(await grant(bot, { expiresInDays })).toEqual({ ok: false, error: { code: 'expiry_out_of_range', max: 3650 } });
+    for (const amount of [0, 1_000_001, 1.5])
+      expect(await grant(bot, { amount })).toEqual({ ok: false, error: { code: 'amount_out_of_range', max: 1_000_000 } });
+    for (const expiresInDays of [0, 3651])
+      expect(await grant(bot, { expiresInDays })).toEqual({ ok: false, error: { code: 'expiry_out_of_range', max: 3650 } });
   });
 });
 
@@ -70,8 +81,9 @@ describe('revokeCredits', () => {
     const sut = await revokeCredits(bot.deps, { interactionId: 'i1', guildId: 'g1', actorId: 'admin', member, amount: 5, reason: 'mistake' });
     expect(sut).toEqual({ ok: true, value: { revoked: 5, replayed: false } });
     expect(revokes).toEqual([{ key: 'admin-revoke:i1', userId: 'u1', guildId: 'g1', amount: 5, kinds: ['grant'], actorId: 'admin', reason: 'mistake' }]);
-    expect(await revokeCredits(bot.deps, { interactionId: 'i2', guildId: 'g1', actorId: 'admin', member: { id: 'b1', bot: true }, amount: 5, reason: 'x' }))
-      .toEqual({ ok: false, error: { code: 'member_is_bot' } });
+    expect(
+      await revokeCredits(bot.deps, { interactionId: 'i2', guildId: 'g1', actorId: 'admin', member: { id: 'b1', bot: true }, amount: 5, reason: 'x' }),
+    ).toEqual({ ok: false, error: { code: 'member_is_bot' } });
   });
 });
 

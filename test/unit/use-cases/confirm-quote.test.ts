@@ -11,30 +11,56 @@ import { testCard } from '../domain/pricing/card-fixture.js';
 
 const card = testCard();
 const webhook = { applicationId: 'app', token: 'token', expiresAt: new Date('2026-12-02T12:15:00Z') };
-const request: JobRequest = { model: 'schnell', providerModelId: 'acme/fast', operation: 'txt2img', prompt: 'a lighthouse', width: 1024, height: 1024, steps: 4, count: 1, seed: 1 };
+const request: JobRequest = {
+  model: 'schnell',
+  providerModelId: 'acme/fast',
+  operation: 'txt2img',
+  prompt: 'a lighthouse',
+  width: 1024,
+  height: 1024,
+  steps: 4,
+  count: 1,
+  seed: 1,
+};
 
 /** A bot whose member u1 has `credits` and an open quote at `tierName` for `price`. */
 async function withQuote(options: { tierName?: string; price?: number; credits?: number; overrides?: Parameters<typeof fakeBot>[1] } = {}) {
   const bot = fakeBot(card, options.overrides);
   bot.wallets.set('u1', 'g1', options.credits ?? 50);
   const quoteId = await bot.deps.jobs.createQuote({
-    userId: 'u1', guildId: 'g1', channelId: 'c1', request, breakdown: {}, price: options.price ?? 10, tierName: options.tierName ?? 'none', expiresAt: new Date('2026-12-02T12:10:00Z'),
+    userId: 'u1',
+    guildId: 'g1',
+    channelId: 'c1',
+    request,
+    breakdown: {},
+    price: options.price ?? 10,
+    tierName: options.tierName ?? 'none',
+    expiresAt: new Date('2026-12-02T12:10:00Z'),
   });
   const answers: ConfirmedForMember[] = [];
-  const confirm = (userId = 'u1') => confirmQuote(bot.deps, {
-    quoteId, userId, guildId: 'g1', interaction: webhook, log: createLogger('silent'),
-    onHeld: (job) => bot.events.push(`onHeld:${job.price}`),
-    answer: async (confirmed) => {
-      bot.events.push('answer');
-      answers.push(confirmed);
-    },
-  });
+  const confirm = (userId = 'u1') =>
+    confirmQuote(bot.deps, {
+      quoteId,
+      userId,
+      guildId: 'g1',
+      interaction: webhook,
+      log: createLogger('silent'),
+      onHeld: (job) => bot.events.push(`onHeld:${job.price}`),
+      answer: async (confirmed) => {
+        bot.events.push('answer');
+        answers.push(confirmed);
+      },
+    });
   return { bot, quoteId, answers, confirm };
 }
 
 describe('confirmQuote', () => {
   it('queues at the priority of the tier the quote was priced at', async () => {
-    for (const [tierName, priority] of [['none', 10], ['pro', 5], ['ultra', 1]] as const) {
+    for (const [tierName, priority] of [
+      ['none', 10],
+      ['pro', 5],
+      ['ultra', 1],
+    ] as const) {
       const { bot, confirm } = await withQuote({ tierName });
       expect((await confirm()).ok).toBe(true);
       expect(bot.queue.enqueued.map((job) => job.priority)).toEqual([priority]);
@@ -91,10 +117,24 @@ describe('confirmQuote', () => {
     const first = await withQuote();
     await first.confirm();
     const quoteId = await first.bot.deps.jobs.createQuote({
-      userId: 'u1', guildId: 'g1', channelId: 'c1', request, breakdown: {}, price: 10, tierName: 'none', expiresAt: new Date('2026-12-02T12:10:00Z'),
+      userId: 'u1',
+      guildId: 'g1',
+      channelId: 'c1',
+      request,
+      breakdown: {},
+      price: 10,
+      tierName: 'none',
+      expiresAt: new Date('2026-12-02T12:10:00Z'),
     });
     const answers: ConfirmedForMember[] = [];
-    await confirmQuote(first.bot.deps, { quoteId, userId: 'u1', guildId: 'g1', interaction: webhook, log: createLogger('silent'), answer: async (c) => answers.push(c) });
+    await confirmQuote(first.bot.deps, {
+      quoteId,
+      userId: 'u1',
+      guildId: 'g1',
+      interaction: webhook,
+      log: createLogger('silent'),
+      answer: async (c) => answers.push(c),
+    });
     expect(answers[0]?.ahead).toBe(1);
     expect(first.bot.jobMessages.posted.at(-1)?.ahead).toBe(1);
   });

@@ -11,7 +11,17 @@ import { fakeBot, strict } from '../../fakes/in-memory-bot-ports.js';
 import { testCard } from '../domain/pricing/card-fixture.js';
 
 const card = testCard();
-const request: JobRequest = { model: 'schnell', providerModelId: 'acme/fast', operation: 'txt2img', prompt: 'a lighthouse', width: 1024, height: 1024, steps: 4, count: 1, seed: 1 };
+const request: JobRequest = {
+  model: 'schnell',
+  providerModelId: 'acme/fast',
+  operation: 'txt2img',
+  prompt: 'a lighthouse',
+  width: 1024,
+  height: 1024,
+  steps: 4,
+  count: 1,
+  seed: 1,
+};
 
 describe('showJob', () => {
   it('shows a delivered job to its owner and to the guild’s admins; to anyone else it does not exist', async () => {
@@ -29,10 +39,12 @@ describe('showJob', () => {
     bot.jobStore.addJob({ id: 'running', userId: 'u1', request, status: 'running' });
     bot.jobStore.addJob({ id: 'failed', userId: 'u1', request, status: 'failed' });
     bot.jobStore.addJob({ id: 'unposted', userId: 'u1', request, messageId: null });
-    const codes = await Promise.all(['running', 'failed', 'unposted'].map(async (jobId) => {
-      const shown = await showJob(bot.deps, { jobId, userId: 'u1', guildId: 'g1', askerIsAdmin: false });
-      return shown.ok ? 'shown' : shown.error.code;
-    }));
+    const codes = await Promise.all(
+      ['running', 'failed', 'unposted'].map(async (jobId) => {
+        const shown = await showJob(bot.deps, { jobId, userId: 'u1', guildId: 'g1', askerIsAdmin: false });
+        return shown.ok ? 'shown' : shown.error.code;
+      }),
+    );
     expect(codes).toEqual(['still_running', 'failed', 'never_posted']);
   });
 });
@@ -47,7 +59,16 @@ describe('keepJob and cancelQuote', () => {
 
   it('cancels an open quote for its owner only', async () => {
     const bot = fakeBot(card);
-    const quoteId = await bot.deps.jobs.createQuote({ userId: 'u1', guildId: 'g1', channelId: 'c1', request, breakdown: {}, price: 2, tierName: 'none', expiresAt: new Date() });
+    const quoteId = await bot.deps.jobs.createQuote({
+      userId: 'u1',
+      guildId: 'g1',
+      channelId: 'c1',
+      request,
+      breakdown: {},
+      price: 2,
+      tierName: 'none',
+      expiresAt: new Date(),
+    });
     expect(await cancelQuote(bot.deps, { quoteId, userId: 'u2' })).toBe(false);
     expect(await cancelQuote(bot.deps, { quoteId, userId: 'u1' })).toBe(true);
     expect(await cancelQuote(bot.deps, { quoteId, userId: 'u1' })).toBe(false);
@@ -60,8 +81,10 @@ describe('showUsage', () => {
     const usage = strict<UsageReader>('usage', { buckets: async (query) => (queries.push(query), []) });
     const bot = fakeBot(card, { usage });
     expect(await showUsage(bot.deps, { userId: 'u1', guildId: 'g1', days: 0 })).toEqual({ ok: false, error: { code: 'days_out_of_range', max: 365 } });
-    expect(await showUsage(bot.deps, { userId: 'u1', guildId: 'g1', days: 7, model: 'schnel' }))
-      .toEqual({ ok: false, error: { code: 'unknown_model', guess: 'schnell', models: ['schnell', 'sdxl', 'dev', 'pro'] } });
+    expect(await showUsage(bot.deps, { userId: 'u1', guildId: 'g1', days: 7, model: 'schnel' })).toEqual({
+      ok: false,
+      error: { code: 'unknown_model', guess: 'schnell', models: ['schnell', 'sdxl', 'dev', 'pro'] },
+    });
     expect(queries).toEqual([]);
     const sut = await showUsage(bot.deps, { userId: 'u1', guildId: 'g1', days: 7, model: 'sdxl' });
     expect(sut.ok && sut.value.summary.totals.jobs).toBe(0);

@@ -44,7 +44,10 @@ describe('quoteGeneration', () => {
   it('allows a thread under an allowed channel', async () => {
     const bot = fakeBot(card);
     bot.guildSettings.configs.set('g1', { ...defaultGuildConfig('g1'), allowedChannelIds: ['c-gallery'] });
-    const sut = await quoteGeneration(bot.deps, { member: { ...member, channelId: 'thread-1', parentChannelId: 'c-gallery' }, request: { prompt: 'a lighthouse' } });
+    const sut = await quoteGeneration(bot.deps, {
+      member: { ...member, channelId: 'thread-1', parentChannelId: 'c-gallery' },
+      request: { prompt: 'a lighthouse' },
+    });
     expect(sut.ok).toBe(true);
   });
 

@@ -18,7 +18,8 @@ const webhook = { applicationId: 'app', token: 'token', expiresAt: new Date('202
 function request(bot: ReturnType<typeof fakeBot>) {
   const answers: ConfirmedForMember[] = [];
   const requested = requestGeneration(bot.deps, {
-    member, request: { prompt: 'a lighthouse' },
+    member,
+    request: { prompt: 'a lighthouse' },
     confirmation: { interaction: webhook, log: createLogger('silent'), answer: async (confirmed) => answers.push(confirmed) },
   });
   return { requested, answers };

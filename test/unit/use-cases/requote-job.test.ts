@@ -8,8 +8,16 @@ import { testCard } from '../domain/pricing/card-fixture.js';
 const card = testCard();
 const owner = { userId: 'u1', guildId: 'g1', channelId: 'c1', roleIds: ['r-starter'] };
 const request: JobRequest = {
-  model: 'sdxl', providerModelId: 'acme/quality', operation: 'txt2img', prompt: 'a lighthouse', negativePrompt: 'fog',
-  width: 1024, height: 1024, steps: 20, count: 4, seed: 1,
+  model: 'sdxl',
+  providerModelId: 'acme/quality',
+  operation: 'txt2img',
+  prompt: 'a lighthouse',
+  negativePrompt: 'fog',
+  width: 1024,
+  height: 1024,
+  steps: 20,
+  count: 4,
+  seed: 1,
 };
 
 function botWithJob(jobRequest: JobRequest = request) {
@@ -25,7 +33,16 @@ describe('requoteJob', () => {
     const { bot, stored } = botWithJob();
     const sut = await requoteJob(bot.deps, { member: owner, jobId: 'job-1', action: 'reroll' });
     if (!sut.ok) throw new Error(sut.error.code);
-    expect(stored(sut.value.quoted.quoteId)).toMatchObject({ model: 'sdxl', width: 1024, height: 1024, steps: 20, count: 4, negativePrompt: 'fog', operation: 'txt2img', seed: 42 });
+    expect(stored(sut.value.quoted.quoteId)).toMatchObject({
+      model: 'sdxl',
+      width: 1024,
+      height: 1024,
+      steps: 20,
+      count: 4,
+      negativePrompt: 'fog',
+      operation: 'txt2img',
+      seed: 42,
+    });
   });
 
   it('upscales one image of a grid of four: its cell, one image, on a model that can upscale', async () => {
@@ -33,7 +50,10 @@ describe('requoteJob', () => {
     const sut = await requoteJob(bot.deps, { member: owner, jobId: 'job-1', action: 'upscale', image: 2 });
     if (!sut.ok) throw new Error(sut.error.code);
     expect(stored(sut.value.quoted.quoteId)).toMatchObject({
-      operation: 'upscale', model: 'sdxl', count: 1, sourceImage: { channelId: 'c1', messageId: 'm1', attachmentIndex: 0, gridCell: 1 },
+      operation: 'upscale',
+      model: 'sdxl',
+      count: 1,
+      sourceImage: { channelId: 'c1', messageId: 'm1', attachmentIndex: 0, gridCell: 1 },
     });
   });
 
@@ -54,7 +74,10 @@ describe('requoteJob', () => {
   it('says when there is no such job or image', async () => {
     const { bot } = botWithJob();
     expect(await requoteJob(bot.deps, { member: owner, jobId: 'job-9', action: 'reroll' })).toEqual({ ok: false, error: { code: 'job_not_found' } });
-    expect(await requoteJob(bot.deps, { member: owner, jobId: 'job-1', action: 'upscale', image: 5 })).toEqual({ ok: false, error: { code: 'no_such_image', image: 5 } });
+    expect(await requoteJob(bot.deps, { member: owner, jobId: 'job-1', action: 'upscale', image: 5 })).toEqual({
+      ok: false,
+      error: { code: 'no_such_image', image: 5 },
+    });
   });
 
   it('refuses to re-roll from an uploaded picture whose link has expired, before quoting', async () => {

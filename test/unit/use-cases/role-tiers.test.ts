@@ -22,8 +22,22 @@ describe('setRoleTier', () => {
     expect(await set(bot, 'pro')).toMatchObject({ ok: true, value: { previous: 'starter' } });
     expect(await bot.guildSettings.roleTiers('g1')).toEqual(new Map([['r-sup', 'pro']]));
     expect(bot.guildSettings.audit).toEqual([
-      { guildId: 'g1', actorId: 'admin', action: 'tier.set', subject: 'r-sup', details: { roleName: 'Supporters', from: null, to: 'starter' }, reason: 'supporters get more' },
-      { guildId: 'g1', actorId: 'admin', action: 'tier.set', subject: 'r-sup', details: { roleName: 'Supporters', from: 'starter', to: 'pro' }, reason: 'supporters get more' },
+      {
+        guildId: 'g1',
+        actorId: 'admin',
+        action: 'tier.set',
+        subject: 'r-sup',
+        details: { roleName: 'Supporters', from: null, to: 'starter' },
+        reason: 'supporters get more',
+      },
+      {
+        guildId: 'g1',
+        actorId: 'admin',
+        action: 'tier.set',
+        subject: 'r-sup',
+        details: { roleName: 'Supporters', from: 'starter', to: 'pro' },
+        reason: 'supporters get more',
+      },
     ]);
   });
 
@@ -31,7 +45,10 @@ describe('setRoleTier', () => {
     const bot = fakeBot(card);
     expect(await set(bot, 'pro', 'admin', { id: 'g1', name: '@everyone' })).toEqual({ ok: false, error: { code: 'everyone_role' } });
     expect(await set(bot, 'none')).toEqual({ ok: false, error: { code: 'default_tier', tierName: 'none' } });
-    expect(await set(bot, 'prro')).toEqual({ ok: false, error: { code: 'unknown_tier', asked: 'prro', suggestion: 'pro', tierNames: ['starter', 'pro', 'ultra'] } });
+    expect(await set(bot, 'prro')).toEqual({
+      ok: false,
+      error: { code: 'unknown_tier', asked: 'prro', suggestion: 'pro', tierNames: ['starter', 'pro', 'ultra'] },
+    });
     expect(bot.guildSettings.audit).toEqual([]);
   });
 
@@ -70,7 +87,14 @@ describe('removeRoleTier and forgetDeletedRole', () => {
     expect(await forgetDeletedRole(bot.deps, { guildId: 'g1', role: supporters })).toBe('pro');
     expect(await forgetDeletedRole(bot.deps, { guildId: 'g1', role: supporters })).toBeNull();
     expect(bot.guildSettings.audit).toEqual([
-      { guildId: 'g1', actorId: 'discord', action: 'tier.remove', subject: 'r-sup', details: { roleName: 'Supporters', from: 'pro' }, reason: 'the role was deleted in Discord' },
+      {
+        guildId: 'g1',
+        actorId: 'discord',
+        action: 'tier.remove',
+        subject: 'r-sup',
+        details: { roleName: 'Supporters', from: 'pro' },
+        reason: 'the role was deleted in Discord',
+      },
     ]);
   });
 });
@@ -84,7 +108,9 @@ describe('listRoleTiers', () => {
     bot.guildSettings.map('g1', 'r-gone', 'pro', 'owner');
     const sut = await listRoleTiers(bot.deps, { guildId: 'g1', existingRoleIds: new Set(['r-a', 'r-b', 'r-c']) });
     expect(sut.mappings.map(({ roleId, tierName, inEffect }) => [roleId, tierName, inEffect])).toEqual([
-      ['r-b', 'ultra', true], ['r-a', 'starter', false], ['r-c', 'gold', false],
+      ['r-b', 'ultra', true],
+      ['r-a', 'starter', false],
+      ['r-c', 'gold', false],
     ]);
     expect(sut.forgotten).toEqual([{ roleId: 'r-gone', tierName: 'pro' }]);
     expect(bot.guildSettings.audit.map((row) => [row.action, row.actorId, row.details])).toEqual([['tier.remove', 'discord', { roleName: null, from: 'pro' }]]);

@@ -15,8 +15,10 @@ function memberAndAmount(interaction: AdminInteraction) {
 
 function inputProblemText(problem: CreditsInputProblem, memberId: string, amount: number): string {
   switch (problem.code) {
-    case 'member_is_bot': return `${userMention(memberId)} is a bot; bots hold no credits. Nothing changed.`;
-    case 'amount_out_of_range': return `The amount must be a whole number from 1 to ${problem.max.toLocaleString('en-US')} (got ${amount}). Nothing changed.`;
+    case 'member_is_bot':
+      return `${userMention(memberId)} is a bot; bots hold no credits. Nothing changed.`;
+    case 'amount_out_of_range':
+      return `The amount must be a whole number from 1 to ${problem.max.toLocaleString('en-US')} (got ${amount}). Nothing changed.`;
   }
 }
 
@@ -52,8 +54,13 @@ function revokeRefusalText(error: CreditsInputProblem | LedgerError, memberId: s
 async function grant(interaction: AdminInteraction, ctx: HandlerContext): Promise<void> {
   const { member, amount } = memberAndAmount(interaction);
   const granted = await ctx.useCases.grantCredits({
-    interactionId: interaction.id, guildId: interaction.guildId, actorId: interaction.user.id, member, amount,
-    expiresInDays: interaction.options.getInteger('expires-in-days'), reason: interaction.options.getString('reason') ?? 'admin grant',
+    interactionId: interaction.id,
+    guildId: interaction.guildId,
+    actorId: interaction.user.id,
+    member,
+    amount,
+    expiresInDays: interaction.options.getInteger('expires-in-days'),
+    reason: interaction.options.getString('reason') ?? 'admin grant',
   });
   if (!granted.ok) {
     const text = grantRefusalText(granted.error, member.id, amount);
@@ -80,7 +87,11 @@ async function grant(interaction: AdminInteraction, ctx: HandlerContext): Promis
 async function revoke(interaction: AdminInteraction, ctx: HandlerContext): Promise<void> {
   const { member, amount } = memberAndAmount(interaction);
   const revoked = await ctx.useCases.revokeCredits({
-    interactionId: interaction.id, guildId: interaction.guildId, actorId: interaction.user.id, member, amount,
+    interactionId: interaction.id,
+    guildId: interaction.guildId,
+    actorId: interaction.user.id,
+    member,
+    amount,
     reason: interaction.options.getString('reason', true),
   });
   if (!revoked.ok) {
@@ -89,9 +100,12 @@ async function revoke(interaction: AdminInteraction, ctx: HandlerContext): Promi
     await replyPrivately(interaction, text ?? `The ledger refused that revoke (${revoked.error.code}). Nothing changed.`);
     return;
   }
-  await replyPrivately(interaction, revoked.value.replayed
-    ? `This revoke was already done (**${revoked.value.revoked}** credits); nothing more was taken.`
-    : `Took back **${revoked.value.revoked}** gifted credits from ${userMention(member.id)}.`);
+  await replyPrivately(
+    interaction,
+    revoked.value.replayed
+      ? `This revoke was already done (**${revoked.value.revoked}** credits); nothing more was taken.`
+      : `Took back **${revoked.value.revoked}** gifted credits from ${userMention(member.id)}.`,
+  );
 }
 
 export const creditsSubcommands = { grant, revoke } as const;

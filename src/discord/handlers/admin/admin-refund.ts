@@ -27,10 +27,18 @@ function refundedText(jobId: string, value: JobRefundOutcome): string {
 
 export async function handleAdminRefund(interaction: AdminInteraction, ctx: HandlerContext): Promise<void> {
   const jobId = interaction.options.getString('job', true).trim();
-  const refunded = await ctx.useCases.refundJob({ jobId, guildId: interaction.guildId, actorId: interaction.user.id, reason: interaction.options.getString('reason', true) });
+  const refunded = await ctx.useCases.refundJob({
+    jobId,
+    guildId: interaction.guildId,
+    actorId: interaction.user.id,
+    reason: interaction.options.getString('reason', true),
+  });
   if (!refunded.ok) {
     if (refunded.error.code === 'not_allowed') {
-      await replyPrivately(interaction, 'A refund gives new credits (the job’s charge stays paid to the image service), and giving credits is reserved to the bot’s operators here: they have not allowed server admins to. Nothing changed.');
+      await replyPrivately(
+        interaction,
+        'A refund gives new credits (the job’s charge stays paid to the image service), and giving credits is reserved to the bot’s operators here: they have not allowed server admins to. Nothing changed.',
+      );
       return;
     }
     ctx.log.warn({ error: refunded.error, jobId }, 'admin refund refused by the ledger');

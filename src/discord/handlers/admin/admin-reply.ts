@@ -8,5 +8,4 @@ export type AdminHandler = (interaction: AdminInteraction, ctx: HandlerContext) 
  * Admin answers are private to the admin and never ping: they mention members and roles only
  * to name them.
  */
-export const replyPrivately = (interaction: AdminInteraction, content: string) =>
-  interaction.editReply({ content, allowedMentions: { parse: [] } });
+export const replyPrivately = (interaction: AdminInteraction, content: string) => interaction.editReply({ content, allowedMentions: { parse: [] } });

@@ -33,8 +33,11 @@ function setRefusalText(refusal: SetRoleTierRefusal, roleId: string): string {
 async function setTier(interaction: AdminInteraction, ctx: HandlerContext): Promise<void> {
   const role = roleOption(interaction);
   const set = await ctx.useCases.setRoleTier({
-    guildId: interaction.guildId, actorId: interaction.user.id, role,
-    tierName: interaction.options.getString('tier', true), reason: interaction.options.getString('reason') ?? undefined,
+    guildId: interaction.guildId,
+    actorId: interaction.user.id,
+    role,
+    tierName: interaction.options.getString('tier', true),
+    reason: interaction.options.getString('reason') ?? undefined,
   });
   if (!set.ok) {
     await replyPrivately(interaction, setRefusalText(set.error, role.id));
@@ -42,13 +45,19 @@ async function setTier(interaction: AdminInteraction, ctx: HandlerContext): Prom
   }
   const { tier, previous } = set.value;
   const was = previous ? ` (was ${previous})` : '';
-  await replyPrivately(interaction, `${roleMention(role.id)} now gives **${tier.label}**${was}: ${allowanceText(tier)}, up to ${tier.maxBatch} images a batch. Members get it the next time they use the bot.`);
+  await replyPrivately(
+    interaction,
+    `${roleMention(role.id)} now gives **${tier.label}**${was}: ${allowanceText(tier)}, up to ${tier.maxBatch} images a batch. Members get it the next time they use the bot.`,
+  );
 }
 
 async function removeTier(interaction: AdminInteraction, ctx: HandlerContext): Promise<void> {
   const role = roleOption(interaction);
   const removed = await ctx.useCases.removeRoleTier({
-    guildId: interaction.guildId, actorId: interaction.user.id, role, reason: interaction.options.getString('reason') ?? undefined,
+    guildId: interaction.guildId,
+    actorId: interaction.user.id,
+    role,
+    reason: interaction.options.getString('reason') ?? undefined,
   });
   if (!removed.ok) {
     await replyPrivately(interaction, removed.error.code === 'everyone_role' ? everyoneText : `${roleMention(role.id)} gives no tier; nothing to remove.`);
@@ -68,10 +77,12 @@ async function listTiers(interaction: AdminInteraction, ctx: HandlerContext): Pr
   // the bot was offline are forgotten.
   const existingRoleIds = interaction.inCachedGuild() ? new Set(interaction.guild.roles.cache.keys()) : null;
   const { mappings, forgotten } = await ctx.useCases.listRoleTiers({ guildId: interaction.guildId, existingRoleIds });
-  for (const { roleId, tierName } of forgotten) ctx.log.info({ guildId: interaction.guildId, roleId, tier: tierName }, 'tier mapping of a deleted role removed');
-  const removedNote = forgotten.length > 0
-    ? `\n\nRemoved, because the role no longer exists in Discord: ${forgotten.map(({ roleId, tierName }) => `a deleted role (${roleId}) gave ${tierName}`).join('; ')}.`
-    : '';
+  for (const { roleId, tierName } of forgotten)
+    ctx.log.info({ guildId: interaction.guildId, roleId, tier: tierName }, 'tier mapping of a deleted role removed');
+  const removedNote =
+    forgotten.length > 0
+      ? `\n\nRemoved, because the role no longer exists in Discord: ${forgotten.map(({ roleId, tierName }) => `a deleted role (${roleId}) gave ${tierName}`).join('; ')}.`
+      : '';
   if (mappings.length === 0) {
     await replyPrivately(interaction, `No role gives a tier yet: every member is on the free daily credits. Map one with \`/admin tier set\`.${removedNote}`);
     return;

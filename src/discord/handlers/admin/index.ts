@@ -9,10 +9,12 @@ import { handleAdminRefund } from './admin-refund.js';
 import { handleAdminStats } from './admin-stats.js';
 import { tierSubcommands } from './admin-tier.js';
 
-const bySubcommand = (handlers: Readonly<Record<string, AdminHandler>>): AdminHandler => (interaction, ctx) => {
-  const handler = handlers[interaction.options.getSubcommand(true)];
-  return handler ? handler(interaction, ctx) : replyPrivately(interaction, 'That admin command is not known.').then(() => undefined);
-};
+const bySubcommand =
+  (handlers: Readonly<Record<string, AdminHandler>>): AdminHandler =>
+  (interaction, ctx) => {
+    const handler = handlers[interaction.options.getSubcommand(true)];
+    return handler ? handler(interaction, ctx) : replyPrivately(interaction, 'That admin command is not known.').then(() => undefined);
+  };
 
 /** A handler for each subcommand group of /admin (it picks the subcommand itself). */
 export const adminGroupHandlers: Readonly<Record<string, AdminHandler>> = {

@@ -41,10 +41,13 @@ describe('who may create value', () => {
 
 describe('usage summary', () => {
   it('values credits at the card’s rate against provider cost', () => {
-    const summary = summariseUsage([
-      { model: 'a', jobs: 2, images: 2, creditsCharged: 30, providerCostUsd: 0.05 },
-      { model: 'b', jobs: 1, images: 4, creditsCharged: 20, providerCostUsd: 0.25 },
-    ], 100);
+    const summary = summariseUsage(
+      [
+        { model: 'a', jobs: 2, images: 2, creditsCharged: 30, providerCostUsd: 0.05 },
+        { model: 'b', jobs: 1, images: 4, creditsCharged: 20, providerCostUsd: 0.25 },
+      ],
+      100,
+    );
     expect(summary).toMatchObject({ creditsCharged: 50, chargedUsd: 0.5, providerCostUsd: 0.3, marginUsd: 0.2, marginShare: 0.4 });
     expect(summary.models[1]).toMatchObject({ chargedUsd: 0.2, marginUsd: -0.05 });
     expect(summariseUsage([], 100).marginShare).toBeNull();

@@ -4,17 +4,22 @@ import { isBlankPrompt, promptProblem, promptProblemMessage } from '../../../../
 
 describe('prompt problems', () => {
   it('a prompt of only invisible characters or whitespace is blank; emoji joined by ZWJ and text with invisibles are not', () => {
-    for (const blank of ['\u200b\u200d', ' \u2060\ufeff\u00ad ', '\u3164', '\ufe0f\u034f', '\u202e\u200e', '']) expect(isBlankPrompt(blank), JSON.stringify(blank)).toBe(true);
+    for (const blank of ['\u200b\u200d', ' \u2060\ufeff\u00ad ', '\u3164', '\ufe0f\u034f', '\u202e\u200e', ''])
+      expect(isBlankPrompt(blank), JSON.stringify(blank)).toBe(true);
     for (const visible of ['👨\u200d👩\u200d👧', 'a\u200b', '.', '龍']) expect(isBlankPrompt(visible), visible).toBe(false);
   });
 
   it('refuses a blank prompt, and names the blank prompt of a batch', () => {
     const empty = promptProblem({ prompt: '\u200b\u200d' })!;
     expect(empty).toEqual({ code: 'empty' });
-    expect(promptProblemMessage(empty)).toBe('Your prompt is empty once invisible characters (zero-width spaces, joiners and the like) are removed — describe what to draw. Nothing was charged.');
+    expect(promptProblemMessage(empty)).toBe(
+      'Your prompt is empty once invisible characters (zero-width spaces, joiners and the like) are removed — describe what to draw. Nothing was charged.',
+    );
     const batch = promptProblem({ prompt: 'a fox | \u200b', prompts: ['a fox', '\u200b', '\u2060'] })!;
     expect(batch).toEqual({ code: 'empty', batchIndex: 1 });
-    expect(promptProblemMessage(batch)).toMatch(/^Prompt 2 of your batch is empty once invisible characters .* describe what to draw, or leave it out\. Nothing was charged\.$/);
+    expect(promptProblemMessage(batch)).toMatch(
+      /^Prompt 2 of your batch is empty once invisible characters .* describe what to draw, or leave it out\. Nothing was charged\.$/,
+    );
     expect(promptProblem({ prompt: 'a fox | a hen', prompts: ['a fox', 'a hen'] })).toBeNull();
   });
 

@@ -5,7 +5,8 @@ const png = { contentType: 'image/png', size: 200_000, width: 512, height: 512 }
 
 describe('an uploaded source image', () => {
   it('accepts PNG, JPEG and WebP pictures of sensible size', () => {
-    for (const contentType of ['image/png', 'image/jpeg', 'image/webp', 'image/PNG; charset=binary']) expect(sourceAttachmentProblem({ ...png, contentType })).toBeNull();
+    for (const contentType of ['image/png', 'image/jpeg', 'image/webp', 'image/PNG; charset=binary'])
+      expect(sourceAttachmentProblem({ ...png, contentType })).toBeNull();
   });
 
   it.each([

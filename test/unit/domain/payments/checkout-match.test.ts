@@ -8,7 +8,10 @@ const paid = (amountTotal: number | null, currency: string | null = 'usd') => ({
 describe('a paid checkout against the pack on the card', () => {
   it('matches only the pack’s price to the cent: one cent less or more is refused', () => {
     expect(checkoutMatchesPack(pack, paid(1000), 1200).ok).toBe(true);
-    expect(checkoutMatchesPack(pack, paid(999), 1200)).toEqual({ ok: false, error: { code: 'price_mismatch', expectedCents: 1000, expectedCurrency: 'usd', paidCents: 999, paidCurrency: 'usd' } });
+    expect(checkoutMatchesPack(pack, paid(999), 1200)).toEqual({
+      ok: false,
+      error: { code: 'price_mismatch', expectedCents: 1000, expectedCurrency: 'usd', paidCents: 999, paidCurrency: 'usd' },
+    });
     expect(checkoutMatchesPack(pack, paid(1001), 1200).ok).toBe(false);
   });
 

@@ -12,10 +12,17 @@ describe('estimate', () => {
     if (!plan.ok) return;
     // Free credits: 20 a day of the 63 needed daily → 600. Tiers (100/week → 428 over 30 days) fall short.
     expect(plan.value.freeCredits).toBe(600);
-    expect(plan.value.tiers.map((t) => [t.tier.name, t.covers])).toEqual([['starter', false], ['pro', false], ['ultra', false]]);
+    expect(plan.value.tiers.map((t) => [t.tier.name, t.covers])).toEqual([
+      ['starter', false],
+      ['pro', false],
+      ['ultra', false],
+    ]);
     // 1275 short of free credits: medium + small (1700) for $15 — as cheap as 3 × small (1500) and more credits; 2 × medium is $20.
     expect(plan.value.packs).toMatchObject({ credits: 1700, priceUsd: 15 });
-    expect(plan.value.packs?.items.map((p) => [p.pack.id, p.quantity])).toEqual([['medium', 1], ['small', 1]]);
+    expect(plan.value.packs?.items.map((p) => [p.pack.id, p.quantity])).toEqual([
+      ['medium', 1],
+      ['small', 1],
+    ]);
     expect(plan.value.lowestTier.name).toBe('starter');
   });
 
@@ -27,9 +34,18 @@ describe('estimate', () => {
   });
 
   it('refuses out-of-range numbers, unknown models (with a suggestion) and sizes the model lacks', () => {
-    expect(estimate(card, { imagesPerDay: 0, days: 30 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/images-per-day must be a whole number from 1 to 1000/) } });
+    expect(estimate(card, { imagesPerDay: 0, days: 30 })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/images-per-day must be a whole number from 1 to 1000/) },
+    });
     expect(estimate(card, { imagesPerDay: 5, days: 400 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/days must be .* 1 to 365/) } });
-    expect(estimate(card, { imagesPerDay: 5, days: 30, model: 'sdxx' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Did you mean \*\*sdxl\*\*/) } });
-    expect(estimate(card, { imagesPerDay: 5, days: 30, model: 'sdxl', size: '640x640' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/640x640/) } });
+    expect(estimate(card, { imagesPerDay: 5, days: 30, model: 'sdxx' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/Did you mean \*\*sdxl\*\*/) },
+    });
+    expect(estimate(card, { imagesPerDay: 5, days: 30, model: 'sdxl', size: '640x640' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/640x640/) },
+    });
   });
 });

@@ -17,21 +17,15 @@ describe('parsePriceCard: shape of each field', () => {
   });
 
   it('names a missing required field', () => {
-    expect(problemsAfter((raw) => setAt(raw, 'models.sdxl.baseCreditsPerMegapixel', undefined))).toEqual([
-      'models.sdxl.baseCreditsPerMegapixel: is required',
-    ]);
+    expect(problemsAfter((raw) => setAt(raw, 'models.sdxl.baseCreditsPerMegapixel', undefined))).toEqual(['models.sdxl.baseCreditsPerMegapixel: is required']);
   });
 
   it('names a field of the wrong type and shows the value found', () => {
-    expect(problemsAfter((raw) => setAt(raw, 'creditsPerDollar', 'lots'))).toEqual([
-      'creditsPerDollar: must be a number, got "lots"',
-    ]);
+    expect(problemsAfter((raw) => setAt(raw, 'creditsPerDollar', 'lots'))).toEqual(['creditsPerDollar: must be a number, got "lots"']);
   });
 
   it('rejects a fractional value where a whole number is needed', () => {
-    expect(problemsAfter((raw) => setAt(raw, 'models.sdxl.maxSteps', 49.5))).toEqual([
-      'models.sdxl.maxSteps: must be a whole number, got 49.5',
-    ]);
+    expect(problemsAfter((raw) => setAt(raw, 'models.sdxl.maxSteps', 49.5))).toEqual(['models.sdxl.maxSteps: must be a whole number, got 49.5']);
   });
 
   it('rejects an unknown key and suggests the field it is a typo of', () => {
@@ -49,9 +43,7 @@ describe('parsePriceCard: shape of each field', () => {
   });
 
   it('rejects a negative price', () => {
-    expect(problemsAfter((raw) => setAt(raw, 'models.dev.baseCreditsPerMegapixel', -12))).toEqual([
-      'models.dev.baseCreditsPerMegapixel: must be more than 0',
-    ]);
+    expect(problemsAfter((raw) => setAt(raw, 'models.dev.baseCreditsPerMegapixel', -12))).toEqual(['models.dev.baseCreditsPerMegapixel: must be more than 0']);
   });
 
   it('rejects a price with more than 6 decimal places', () => {
@@ -81,9 +73,7 @@ describe('parsePriceCard: shape of each field', () => {
   });
 
   it('rejects a size listed twice', () => {
-    expect(problemsAfter((raw) => raw.models.sdxl.sizes.push('1024x1024'))).toEqual([
-      'models.sdxl.sizes: lists "1024x1024" more than once',
-    ]);
+    expect(problemsAfter((raw) => raw.models.sdxl.sizes.push('1024x1024'))).toEqual(['models.sdxl.sizes: lists "1024x1024" more than once']);
   });
 
   it('rejects an operation outside the fixed vocabulary', () => {
@@ -111,9 +101,7 @@ describe('parsePriceCard: shape of each field', () => {
   });
 
   it('rejects a pack price in fractions of a cent', () => {
-    expect(problemsAfter((raw) => setAt(raw, 'packs.0.priceUsd', 4.999))).toEqual([
-      'packs.small.priceUsd: must be in whole cents (at most 2 decimal places)',
-    ]);
+    expect(problemsAfter((raw) => setAt(raw, 'packs.0.priceUsd', 4.999))).toEqual(['packs.small.priceUsd: must be in whole cents (at most 2 decimal places)']);
   });
 
   it('reports every problem at once, not only the first', () => {
@@ -122,11 +110,7 @@ describe('parsePriceCard: shape of each field', () => {
       setAt(raw, 'freeDailyCredits', -1);
       setAt(raw, 'models.schnell.label', '');
     });
-    expect(problems).toEqual([
-      'creditsPerDollar: must be more than 0',
-      'freeDailyCredits: must be ≥ 0',
-      'models.schnell.label: must not be empty',
-    ]);
+    expect(problems).toEqual(['creditsPerDollar: must be more than 0', 'freeDailyCredits: must be ≥ 0', 'models.schnell.label: must not be empty']);
   });
 
   it('explains a card that is not a mapping at all', () => {

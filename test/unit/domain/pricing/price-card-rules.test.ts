@@ -77,10 +77,7 @@ describe('price card rules across fields', () => {
       setAt(raw, 'packs.1.id', 'small');
       setAt(raw, 'packs.1.discordSkuId', '1234567890123456789');
     });
-    expect(problems).toEqual([
-      'packs: pack id "small" is used more than once',
-      'packs: discordSkuId "1234567890123456789" is used by more than one pack',
-    ]);
+    expect(problems).toEqual(['packs: pack id "small" is used more than once', 'packs: discordSkuId "1234567890123456789" is used by more than one pack']);
   });
 
   it('rejects a pack priced worse than the base rate, at the exact rate and one cent above', () => {

@@ -9,17 +9,15 @@ const card = testCard();
 const ultra = tierOf(card, 'ultra');
 
 /** Any request the ultra tier may make of the fixture card. */
-const validRequest = fc
-  .constantFrom(...Object.entries(card.models))
-  .chain(([model, spec]) =>
-    fc.record({
-      model: fc.constant(model),
-      size: fc.constantFrom(...spec.sizes),
-      steps: fc.integer({ min: 1, max: spec.maxSteps }),
-      count: fc.integer({ min: 1, max: ultra.maxBatch - 1 }),
-      operation: fc.constantFrom(...spec.operations),
-    }),
-  );
+const validRequest = fc.constantFrom(...Object.entries(card.models)).chain(([model, spec]) =>
+  fc.record({
+    model: fc.constant(model),
+    size: fc.constantFrom(...spec.sizes),
+    steps: fc.integer({ min: 1, max: spec.maxSteps }),
+    count: fc.integer({ min: 1, max: ultra.maxBatch - 1 }),
+    operation: fc.constantFrom(...spec.operations),
+  }),
+);
 
 function priced(request: QuoteRequest): Quote {
   const result = quote(card, request, ultra);

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { summarizeUsage, usageRange } from '../../../../src/domain/usage/usage-summary.js';
 
 const bucket = (day: string, model: string, charged: number, kept = 0, refunded = 0) => ({
-  day, model, operation: 'txt2img', jobs: 1, imagesRequested: 1, imagesDelivered: 1, imagesKept: kept, creditsCharged: charged, creditsRefunded: refunded,
+  day,
+  model,
+  operation: 'txt2img',
+  jobs: 1,
+  imagesRequested: 1,
+  imagesDelivered: 1,
+  imagesKept: kept,
+  creditsCharged: charged,
+  creditsRefunded: refunded,
 });
 
 describe('usage summary', () => {
@@ -17,8 +25,14 @@ describe('usage summary', () => {
     const summary = summarizeUsage([bucket('2026-11-20', 'a', 4, 1), bucket('2026-11-22', 'a', 6, 0, 2), bucket('2026-11-22', 'b', 20, 1)], days);
     expect(summary.totals).toMatchObject({ creditsCharged: 30, creditsRefunded: 2, imagesKept: 2, jobs: 3 });
     expect(summary.creditsPerKeptImage).toBe(15);
-    expect(summary.byModelOperation.map((row) => [row.model, row.creditsCharged])).toEqual([['b', 20], ['a', 10]]);
-    expect(summary.daily.series).toEqual([{ model: 'b', credits: [0, 0, 20] }, { model: 'a', credits: [4, 0, 6] }]);
+    expect(summary.byModelOperation.map((row) => [row.model, row.creditsCharged])).toEqual([
+      ['b', 20],
+      ['a', 10],
+    ]);
+    expect(summary.daily.series).toEqual([
+      { model: 'b', credits: [0, 0, 20] },
+      { model: 'a', credits: [4, 0, 6] },
+    ]);
   });
 
   it('has no cost per kept image when nothing was kept', () => {
