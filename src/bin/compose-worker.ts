@@ -101,6 +101,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
             const usdPerImage = priceCard.models[job.request.model]?.usdPerImage;
             return usdPerImage === undefined ? null : usdPerImage * delivered;
           },
+          availableCredits: async (job) => (await ledger.balance(job.userId, job.guildId)).available,
           signal: shutdown.signal,
           log,
           onOutcome: (jobId, outcome) => {

@@ -92,14 +92,17 @@ export function createDiscordDelivery(options: DiscordDeliveryOptions): ImageDel
   }
 
   return {
-    async deliver(job, images) {
+    async deliver(job, images, balance) {
       // Encoded before the write is queued: progress may still go out meanwhile.
       const onMessage = images.slice(0, maxImagesWithButtons);
       const files = await resultFiles(job, onMessage, images.length === gridCells);
       return finalWrite(job, async () => {
         let delivered = 0;
         try {
-          await sender.write(job, jobMessage(job, { content: resultText(job, images.length), components: resultButtons(job.id, onMessage.length) }, files));
+          await sender.write(
+            job,
+            jobMessage(job, { content: resultText(job, images.length, balance), components: resultButtons(job.id, onMessage.length) }, files),
+          );
           delivered += onMessage.length;
         } catch (error) {
           // A refused upload (missing permission, deleted channel) is not delivered, so not charged.

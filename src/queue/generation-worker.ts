@@ -30,6 +30,8 @@ export interface GenerationWorkerOptions {
   /** Aborted on shutdown: running jobs stop waiting and go back to the queue. */
   readonly signal?: AbortSignal;
   readonly estimateCostUsd?: (job: JobRecord, delivered: number) => number | null;
+  /** The member's available credits, for the result message's "balance after". */
+  readonly availableCredits?: (job: JobRecord) => Promise<number>;
   readonly onOutcome?: (jobId: string, outcome: RunOutcome) => void;
   readonly onError?: (jobId: string | undefined, error: unknown) => void;
   /** Each attempt logs through a child bound to its job id (a pino logger fits). */
@@ -63,6 +65,7 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Worker
         finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.estimateCostUsd ? { estimateCostUsd: options.estimateCostUsd } : {}),
+        ...(options.availableCredits ? { availableCredits: options.availableCredits } : {}),
         ...(log ? { log } : {}),
       });
     } finally {

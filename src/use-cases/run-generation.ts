@@ -4,6 +4,7 @@ import type { JobCredits } from './ports/job-credits.js';
 import type { JobRecord, JobStore } from './ports/job-store.js';
 import type { WorkLog } from './ports/work-log.js';
 import { timeOutJob } from './time-out-job.js';
+import { jobSettlement } from '../domain/jobs/job-settlement.js';
 import { errorMessage } from '../shared/error-message.js';
 
 export interface RunGenerationOptions {
@@ -26,6 +27,8 @@ export interface RunGenerationOptions {
   readonly estimateCostUsd?: (job: JobRecord, delivered: number) => number | null;
   /** This attempt's log, bound to the job id; handed on to the provider. */
   readonly log?: WorkLog;
+  /** The member's available credits in the job's guild, for the result to show the balance after. */
+  readonly availableCredits?: (job: JobRecord) => Promise<number>;
 }
 
 export type RunOutcome =
@@ -115,13 +118,17 @@ export async function runGeneration(options: RunGenerationOptions): Promise<RunO
       log.warn({ made: result.images.length }, 'lost the job before delivering (timed out or taken over); nothing delivered');
       return { kind: 'lost_lease' };
     }
-    const { delivered } = await options.delivery.deliver(job, result.images);
+    const available = options.availableCredits ? await options.availableCredits(job).catch(() => null) : null;
+    const { delivered } = await options.delivery.deliver(job, result.images, available === null ? undefined : { available });
     const missing = job.request.count - delivered;
     log.info({ made: result.images.length, delivered, requested: job.request.count }, 'images delivered');
     const finished = await options.credits.finish(jobId, {
       delivered,
       failureReason: missing > 0 ? 'some_images_failed' : null,
-      memberMessage: missing > 0 ? `${missing} of ${job.request.count} images could not be made; their share was refunded.` : null,
+      memberMessage:
+        missing > 0
+          ? `${missing} of ${job.request.count} images could not be made; ${jobSettlement(job.price, job.request.count, delivered).refunded} credits were refunded.`
+          : null,
       providerCostUsd: result.providerCostUsd ?? options.estimateCostUsd?.(job, delivered) ?? null,
       predictTimeSeconds: result.predictTimeSeconds,
     });

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import type { JobRequest } from '../../src/domain/jobs/job-request.js';
 import type { GenerationRequest } from '../../src/use-cases/ports/image-provider.js';
 
 /** A valid txt2img request for one image with a fresh job id; override what the test is about. */
@@ -16,3 +17,17 @@ export function aGenerationRequest(overrides: Partial<GenerationRequest> = {}): 
     ...overrides,
   };
 }
+
+/** A job's stored request: one flux-schnell image of 1024×1024 unless overridden. */
+export const aJobRequest = (overrides: Partial<JobRequest> = {}): JobRequest => ({
+  model: 'flux-schnell',
+  providerModelId: 'black-forest-labs/flux-schnell',
+  operation: 'txt2img',
+  prompt: 'a lighthouse at dawn',
+  width: 1024,
+  height: 1024,
+  steps: 4,
+  count: 1,
+  seed: randomInt(1, 1_000_000),
+  ...overrides,
+});

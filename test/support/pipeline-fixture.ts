@@ -1,8 +1,6 @@
-import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { Queue, type Worker } from 'bullmq';
 import { createPgJobStore } from '../../src/db/job-store.js';
-import type { JobRequest } from '../../src/domain/jobs/job-request.js';
 import { createBullGenerationQueue, generationQueueName, type GenerationPayload } from '../../src/queue/bullmq-generation-queue.js';
 import { createGenerationWorker, type GenerationWorkerOptions } from '../../src/queue/generation-worker.js';
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
@@ -18,6 +16,7 @@ import { loadPriceCardOrThrow } from '../../src/pricing/load-price-card.js';
 import { RecordingDelivery } from './pipeline-doubles.js';
 import { dropPrefix, redisUrl, uniquePrefix } from './redis.js';
 import { waitFor } from './wait-for.js';
+import { aJobRequest } from '../factories/generation-request.js';
 
 export const guildId = 'guild-pipeline';
 
@@ -73,18 +72,8 @@ export function usePipeline(attempts = 3): PipelineFixture {
 let memberSequence = 0;
 export const newMember = (): string => `member-${process.pid}-${++memberSequence}`;
 
-export const aRequest = (overrides: Partial<JobRequest> = {}): JobRequest => ({
-  model: 'flux-schnell',
-  providerModelId: 'black-forest-labs/flux-schnell',
-  operation: 'txt2img',
-  prompt: 'a lighthouse at dawn',
-  width: 1024,
-  height: 1024,
-  steps: 4,
-  count: 1,
-  seed: randomInt(1, 1_000_000),
-  ...overrides,
-});
+/** A queued job's request (test/factories/generation-request.ts). */
+export const aRequest = aJobRequest;
 
 export async function fund(f: PipelineFixture, userId: string, amount: number): Promise<void> {
   const granted = await f.ledger.grant({

@@ -1,6 +1,7 @@
 // The public job message, one message per job edited through its life: queued (position) →
 // generating (progress) → the images with their buttons, or the failure and the refund.
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
+import { jobSettlement } from '../../domain/jobs/job-settlement.js';
 import type { JobRecord } from '../../use-cases/adapter-contracts.js';
 
 /** Buttons carry only an action, the job id and an image number; state lives in PostgreSQL. */
@@ -34,9 +35,18 @@ export const queuedText = (job: JobRecord, ahead: number): string => `${owner(jo
 export const progressText = (job: JobRecord, percent: number | undefined): string =>
   `${owner(job)} — Generating…${percent === undefined ? '' : ` ${Math.round(percent)}%`}\n${promptLine(job)}`;
 
-export const resultText = (job: JobRecord, delivered: number): string => {
-  const missing = job.request.count - delivered;
-  return `${owner(job)} — done\n${promptLine(job)}${missing > 0 ? `\n${missing} of ${job.request.count} images could not be made; their share is refunded.` : ''}`;
+/**
+ * The finished job: what it cost and, when known, the balance after (`available`: the member's
+ * credits just before, the job's hold already out of it), and what was refunded for images that
+ * could not be made.
+ */
+export const resultText = (job: JobRecord, made: number, balance?: { readonly available: number }): string => {
+  const { count } = job.request;
+  const missing = count - made;
+  const { charged, refunded } = jobSettlement(job.price, count, made);
+  const receipt = `${charged} credit${charged === 1 ? '' : 's'}${balance ? ` · balance ${balance.available + refunded}` : ''}`;
+  const refund = missing > 0 ? `\n${missing} of ${count} images could not be made; ${refunded} credit${refunded === 1 ? '' : 's'} refunded.` : '';
+  return `${owner(job)} — done · ${receipt}\n${promptLine(job)}${refund}`;
 };
 
 export const failureText = (job: JobRecord, memberMessage: string, refunded: number): string =>

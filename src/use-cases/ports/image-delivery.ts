@@ -7,8 +7,11 @@ import type { JobRecord } from './job-store.js';
  * interaction tokens expire after 15 minutes.
  */
 export interface ImageDelivery {
-  /** Posts the images; resolves with how many reached the member (what is charged). */
-  deliver(job: JobRecord, images: readonly GeneratedImage[]): Promise<{ delivered: number }>;
+  /**
+   * Posts the images; resolves with how many reached the member (what is charged). `balance`: the
+   * member's available credits just before, for the message to say what the balance is after.
+   */
+  deliver(job: JobRecord, images: readonly GeneratedImage[], balance?: { readonly available: number }): Promise<{ delivered: number }>;
   /** Tells the member their job ended without images and that the credits were refunded. */
   reportFailure(job: JobRecord, memberMessage: string, refunded: number): Promise<void>;
   reportProgress(job: JobRecord, progress: GenerationProgress): Promise<void>;

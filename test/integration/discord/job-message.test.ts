@@ -18,6 +18,7 @@ import { startTestBot } from '../../support/bot-fixture.js';
 import { buttonIds, buttonLabels, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { finished, jobOfGenerate, usePipeline } from '../../support/pipeline-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const GUILD = '220000000000000001';
 const CHANNEL = '220000000000000002';
@@ -115,12 +116,18 @@ describe('the job message', () => {
 
     f.startWorker(scriptedLocalProvider(), {
       delivery: createDiscordDelivery({ token: fake.token, apiUrl: fake.apiUrl, jobs: f.jobs, progressEveryMs: 500, maxUploadBytes: UPLOAD_LIMIT }),
+      availableCredits: async (job) => (await f.ledger.balance(job.userId, job.guildId)).available,
     });
     const result = await resultOf(b.messageId);
     const history = fake.messages.filter((m) => m.messageId === b.messageId).map(content);
     expect(history[0]).toMatch(/queued/);
     expect(history.some((text) => /Generating… \d+%/.test(text))).toBe(true);
-    expect(history.at(-1)).toMatch(/— done/);
+    // The finished job says what it cost and the balance after it (issue 14.9).
+    const [, cost, after] = /— done · (\d+) credits? · balance (\d+)/.exec(history.at(-1)!) ?? [];
+    const job = await f.jobs.get(b.jobId);
+    expect(Number(cost)).toBe(job!.price);
+    await waitFor(async () => (await f.ledger.balance(second.id, GUILD)).held === 0, 5000, 'the settlement');
+    expect(Number(after)).toBe((await f.ledger.balance(second.id, GUILD)).available);
     // Throttled: the provider reports four steps in 2.4 s, edits stay ≥ 0.5 s apart.
     expect(history.filter((text) => text.includes('Generating')).length).toBeLessThanOrEqual(5);
     // No second message was posted for this job, and every write went through the Generate

@@ -3,7 +3,49 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fitUnder } from '../../../src/discord/images/fit-upload.js';
 import { cropGridCell, makeGrid } from '../../../src/discord/images/grid.js';
-import { imageLocation, resultButtons } from '../../../src/discord/render/job-message.js';
+import { imageLocation, resultButtons, resultText } from '../../../src/discord/render/job-message.js';
+import { jobSettlement } from '../../../src/domain/jobs/job-settlement.js';
+import type { JobRecord } from '../../../src/use-cases/adapter-contracts.js';
+import { aJobRequest } from '../../factories/generation-request.js';
+
+const aJob = (price: number, count: number): JobRecord => ({
+  id: 'job-1',
+  userId: '42',
+  guildId: 'g',
+  channelId: 'c',
+  request: aJobRequest({ prompt: 'a fox', count }),
+  price,
+  tierName: 'starter',
+  priority: 10,
+  status: 'running',
+  attempts: 1,
+  deadlineAt: new Date(),
+  messageId: null,
+  imagesDelivered: 0,
+  createdAt: new Date(),
+  interaction: null,
+});
+
+describe('the finished job message (issue 14.8, 14.9)', () => {
+  it('says what the job cost and the balance after it', () => {
+    expect(resultText(aJob(3, 2), 2, { available: 217 })).toMatch(/^<@42>’s job — done · 3 credits · balance 217\n/);
+    expect(resultText(aJob(1, 1), 1)).toMatch(/— done · 1 credit\n/);
+  });
+
+  it('a partly failed batch says how many credits came back, and the balance counts them', () => {
+    // 5 credits for 4 images, 1 not made: its share ⌈5 × 1/4⌉ = 2 is refunded, 3 charged.
+    const text = resultText(aJob(5, 4), 3, { available: 100 });
+    expect(text).toMatch(/— done · 3 credits · balance 102/);
+    expect(text).toContain('1 of 4 images could not be made; 2 credits refunded.');
+  });
+
+  it('settles as finish_job does: each missing image refunds its share, rounded up, never more than the price', () => {
+    expect(jobSettlement(5, 4, 3)).toEqual({ charged: 3, refunded: 2 });
+    expect(jobSettlement(39, 4, 0)).toEqual({ charged: 0, refunded: 39 });
+    expect(jobSettlement(39, 4, 4)).toEqual({ charged: 39, refunded: 0 });
+    expect(jobSettlement(10, 3, 1)).toEqual({ charged: 3, refunded: 7 });
+  });
+});
 
 describe('result buttons', () => {
   it.each([1, 2, 4, 5, 6, 10, 16])('for %i images stay within Discord’s 5 rows of 5 buttons, with re-roll and keep last', (images) => {
