@@ -7,7 +7,8 @@ import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { Result } from '../domain/result.js';
 import { errorMessage } from '../shared/error-message.js';
 import type { MemberSettings } from '../domain/settings/member-settings.js';
-import { findTier } from '../domain/tiers.js';
+import { nextRefills } from '../domain/credits/refills.js';
+import { findTier, noTier } from '../domain/tiers.js';
 import { confirmGeneration } from './confirm-generation.js';
 import { lowBalanceWarning } from './low-balance-warning.js';
 import type { GenerationQueue } from './ports/generation-queue.js';
@@ -15,6 +16,7 @@ import type { JobMessages } from './ports/job-messages.js';
 import type { ConfirmedJob, ConfirmRejection, JobCredits } from './ports/job-credits.js';
 import type { InteractionWebhook, JobStore } from './ports/job-store.js';
 import type { Ledger } from './ports/ledger.js';
+import type { GuildSettingsStore } from './ports/guild-settings.js';
 import type { MemberSettingsStore } from './ports/member-settings.js';
 import type { WorkLog } from './ports/work-log.js';
 
@@ -30,6 +32,8 @@ export interface ConfirmQuoteDeps {
   readonly queue: GenerationQueue;
   readonly ledger: Ledger;
   readonly memberSettings: MemberSettingsStore;
+  /** The server's free daily credits, for an out-of-credits answer to say when more come. */
+  readonly guildSettings: Pick<GuildSettingsStore, 'config'>;
   readonly jobMessages: JobMessages;
   readonly card: PriceCard;
   readonly now: () => Date;
@@ -117,7 +121,12 @@ export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteIn
     },
     onEnqueueError: (error) => input.log.warn({ quoteId: input.quoteId, err: errorMessage(error) }, 'enqueue failed; the reconciler will queue the job'),
   });
-  if (!confirmed.ok) return confirmed;
+  if (!confirmed.ok) {
+    if (confirmed.error.code !== 'insufficient_credits') return confirmed;
+    // Short of credits: say when more come without paying, and which tier gives more.
+    const free = (await deps.guildSettings.config(input.guildId)).freeDailyCredits ?? deps.card.freeDailyCredits;
+    return { ok: false, error: { ...confirmed.error, refills: nextRefills(deps.card, tier ?? noTier(deps.card), free, deps.now()) } };
+  }
   if (answered !== null) return { ok: true, value: await answered };
   // A replay (a double click): nothing new was held or posted; say where the job is.
   input.onHeld?.(confirmed.value);

@@ -1,3 +1,5 @@
+import { time, TimestampStyles } from 'discord.js';
+import type { Refills } from '../../domain/credits/refills.js';
 import type { ConfirmedForMember, ConfirmRejection } from '../../use-cases/confirm-quote.js';
 import { queuePlace } from './job-message.js';
 
@@ -12,13 +14,25 @@ export const confirmRejectionText = (rejection: ConfirmRejection): string => {
       return 'This quote was cancelled; nothing was charged.';
     case 'quote_not_found':
       return 'That quote no longer exists. Run /imagine again.';
-    case 'insufficient_credits':
-      return (
-        `This needs **${rejection.needed}** credits and you have **${rejection.available}**. ` +
-        'Try a smaller size, fewer images or a faster model — or see /topup.'
-      );
+    case 'insufficient_credits': {
+      const short = `This needs **${rejection.needed}** credits and you have **${rejection.available}**.`;
+      const refills = rejection.refills ? refillLines(rejection.refills) : [];
+      return [short, ...refills, 'Or try a smaller size, fewer images or a faster model — or see /topup.'].join('\n');
+    }
   }
 };
+
+/** When more credits come without paying: Discord timestamps, shown in each member's own time zone. */
+function refillLines(refills: Refills): string[] {
+  const lines: string[] = [];
+  if (refills.free) lines.push(`Your next **${refills.free.amount}** free credits come ${time(refills.free.at, TimestampStyles.RelativeTime)}.`);
+  if (refills.tier)
+    lines.push(`Your ${refills.tier.label} allowance of **${refills.tier.amount}** renews ${time(refills.tier.at, TimestampStyles.RelativeTime)}.`);
+  if (refills.better) lines.push(`The ${refills.better.label} tier gives **${refills.better.allowance}** credits a ${periodWord[refills.better.period]}.`);
+  return lines;
+}
+
+const periodWord = { daily: 'day', weekly: 'week', monthly: 'month' } as const;
 
 export const lowBalanceText = (available: number): string => `Low balance: ${available} credit${available === 1 ? '' : 's'} left — /topup`;
 

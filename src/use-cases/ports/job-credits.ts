@@ -2,6 +2,7 @@
 // functions (confirm_quote holds through ledger_hold, finish_job and time_out_job settle through
 // ledger_settle), each one transaction with the job row it changes, so a job and its credits can
 // never disagree. Implemented in src/ledger/sql-job-credits.ts.
+import type { Refills } from '../../domain/credits/refills.js';
 import type { Result } from '../../domain/result.js';
 import type { InteractionWebhook } from './job-store.js';
 
@@ -19,7 +20,13 @@ export type ConfirmRejection =
   | { readonly code: 'not_quote_owner' }
   | { readonly code: 'quote_expired' }
   | { readonly code: 'quote_cancelled' }
-  | { readonly code: 'insufficient_credits'; readonly needed: number; readonly available: number };
+  | {
+      readonly code: 'insufficient_credits';
+      readonly needed: number;
+      readonly available: number;
+      /** When more credits come without paying (added by the confirm use case). */
+      readonly refills?: Refills;
+    };
 
 export interface ConfirmedJob {
   readonly jobId: string;

@@ -135,7 +135,13 @@ describe('/imagine', () => {
     expect(revoked.ok).toBe(true);
     const click = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(data)[0]! }).answer();
     expect(click.type).toBe(6);
-    expect(String((click.data as { content: string }).content)).toMatch(/needs \*\*2\*\* credits and you have \*\*1\*\*.*\/topup/);
+    const content = String((click.data as { content: string }).content);
+    expect(content).toMatch(/needs \*\*2\*\* credits and you have \*\*1\*\*[\s\S]*\/topup/);
+    // …and when more come without paying (issue 14.10): tomorrow's free credits at the next UTC
+    // midnight, as a Discord timestamp, and the tier that gives credits (a member without one).
+    const midnight = Math.floor(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1) / 1000);
+    expect(content).toContain(`Your next **20** free credits come <t:${midnight}:R>.`);
+    expect(content).toContain('The Starter tier gives **200** credits a week.');
     expect((await f.ledger.balance(user.id, GUILD)).held).toBe(0);
   });
 

@@ -102,7 +102,10 @@ describe('confirmQuote', () => {
     const other = await withQuote();
     expect(await other.confirm('u2')).toEqual({ ok: false, error: { code: 'not_quote_owner' } });
     const short = await withQuote({ credits: 3 });
-    expect(await short.confirm()).toEqual({ ok: false, error: { code: 'insufficient_credits', needed: 10, available: 3 } });
+    expect(await short.confirm()).toMatchObject({
+      ok: false,
+      error: { code: 'insufficient_credits', needed: 10, available: 3, refills: { free: expect.any(Object) } },
+    });
     for (const { bot } of [other, short]) expect(bot.events).toEqual([]);
   });
 
