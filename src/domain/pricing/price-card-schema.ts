@@ -63,6 +63,12 @@ export const packSchema = z
     credits: count,
     priceUsd: usd.refine((v) => v > 0, 'must be more than 0'),
     discordSkuId: snowflake.optional(),
+    /**
+     * What Discord's store charges for the SKU, as members see it there (e.g. "$4.99"): Discord
+     * sets the SKU's price and currency, and the bot cannot read it. Without it, /topup shows no
+     * price beside the Discord button rather than a different one.
+     */
+    discordPrice: z.string().trim().min(1).max(20).optional(),
   })
   .readonly();
 

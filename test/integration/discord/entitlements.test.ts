@@ -154,6 +154,8 @@ describe('Discord purchases', () => {
     expect(data.flags).toBe(64);
     expect(data.embeds[0]!.fields).toHaveLength(card.packs.length);
     expect(data.embeds[0]!.fields[1]!.value).toMatch(/% off \(\+\d+ bonus credits\)/);
+    // The SKU pack shows no price of the card's: Discord charges the SKU's own (issue 14.6).
+    expect(data.embeds[0]!.fields[0]!.name).toMatch(/credits \(price shown by Discord\)$/);
     expect(data.components.flatMap((row) => row.components)).toEqual([expect.objectContaining({ style: 6, sku_id: SKU })]);
   });
 

@@ -34,10 +34,26 @@ describe('topupReply', () => {
     expect(buttonsOf(reply)[0]!.label).toBe(`Buy ${card.packs[0]!.credits} with card · $5.00`);
   });
 
-  it('with both: Discord’s premium button for SKU packs first, then the card buttons', () => {
-    const buttons = buttonsOf(topupReply(withSku, packOffers(withSku), true));
+  it('with both: Discord’s premium button for SKU packs first, then card buttons only for packs with one price (issue 14.6)', () => {
+    const reply = topupReply(withSku, packOffers(withSku), true);
+    const buttons = buttonsOf(reply);
     expect(buttons[0]).toMatchObject({ style: 6, sku_id: SKU });
-    expect(buttons.slice(1).map((b) => b.custom_id)).toEqual(card.packs.map((p) => `topup:stripe:${p.id}`));
+    // Discord charges the SKU's own price, which the card does not state: no card button beside it, no card price shown.
+    expect(buttons.slice(1).map((b) => b.custom_id)).toEqual(card.packs.slice(1).map((p) => `topup:stripe:${p.id}`));
+    expect(fieldsOf(reply)[0]).toMatchObject({
+      name: `${card.packs[0]!.id}: ${card.packs[0]!.credits} credits (price shown by Discord)`,
+      value: "in Discord's store",
+    });
+  });
+
+  it('shows Discord’s price as the card states it, and sells by card too only when it is the card’s own price', () => {
+    const stated = (discordPrice: string) => ({ ...card, packs: card.packs.map((pack, i) => (i === 0 ? { ...pack, discordSkuId: SKU, discordPrice } : pack)) });
+    const differs = topupReply(stated('€4.99'), packOffers(stated('€4.99')), true);
+    expect(fieldsOf(differs)[0]).toMatchObject({ name: `${card.packs[0]!.id}: ${card.packs[0]!.credits} credits for €4.99` });
+    expect(buttonsOf(differs).some((b) => b.custom_id === `topup:stripe:${card.packs[0]!.id}`)).toBe(false);
+    const same = topupReply(stated('$5.00'), packOffers(stated('$5.00')), true);
+    expect(fieldsOf(same)[0]).toMatchObject({ name: `${card.packs[0]!.id}: ${card.packs[0]!.credits} credits for $5.00`, value: 'base rate' });
+    expect(buttonsOf(same).some((b) => b.custom_id === `topup:stripe:${card.packs[0]!.id}`)).toBe(true);
   });
 
   it('never exceeds Discord’s five rows, however many packs the card has', () => {
