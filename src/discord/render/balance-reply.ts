@@ -11,21 +11,33 @@ export interface BalanceView {
   readonly memberName: string;
 }
 
-const until = (date: Date | null) => (date ? ` · resets ${time(date, TimestampStyles.RelativeTime)}` : '');
+/**
+ * When a bucket's credits go: "expire" rather than "reset", because tier credits may roll over
+ * (several periods' lots at once: the soonest is named) and gifts may expire or not.
+ */
+const expiry = (bucket: { readonly available: number; readonly nextExpiry: Date | null }, ifNone = '') =>
+  bucket.available === 0 ? '' : bucket.nextExpiry ? ` · soonest expire ${time(bucket.nextExpiry, TimestampStyles.RelativeTime)}` : ifNone;
 
 export function renderBalance(view: BalanceView): EmbedBuilder {
   const { buckets, available, held } = view.balance;
   const buys = view.unitPrice ? ` — about ${Math.floor(available / view.unitPrice)} images at your defaults` : '';
-  return new EmbedBuilder()
-    .setTitle(`${view.memberName}: ${available} credits (${formatUsd(available / view.creditsPerDollar)})`)
-    .setDescription(`Spent soonest-expiring first${buys}.`)
-    .addFields(
-      { name: 'Free today', value: `${buckets.free.available}${until(buckets.free.nextExpiry)}`, inline: true },
-      { name: `Tier: ${view.tierLabel}`, value: `${buckets.tier.available}${until(buckets.tier.nextExpiry)}`, inline: true },
-      { name: 'Gifts', value: `${buckets.grant.available}`, inline: true },
-      { name: 'Top-ups', value: `${buckets.topup.available} (never expire)`, inline: true },
-      { name: 'Held by running jobs', value: `${held}`, inline: true },
-    );
+  return (
+    new EmbedBuilder()
+      // Credits, not dollars: free, tier and gifted credits were never money; only top-ups were bought.
+      .setTitle(`${view.memberName}: ${available} credits`)
+      .setDescription(`Spent soonest-expiring first${buys}.`)
+      .addFields(
+        { name: 'Free today', value: `${buckets.free.available}${expiry(buckets.free)}`, inline: true },
+        { name: `Tier: ${view.tierLabel}`, value: `${buckets.tier.available}${expiry(buckets.tier)}`, inline: true },
+        { name: 'Gifts', value: `${buckets.grant.available}${expiry(buckets.grant, ' · never expire')}`, inline: true },
+        {
+          name: 'Top-ups',
+          value: `${buckets.topup.available}${buckets.topup.available > 0 ? ` (bought: ${formatUsd(buckets.topup.available / view.creditsPerDollar)} at the base rate; never expire)` : ' (never expire)'}`,
+          inline: true,
+        },
+        { name: 'Held by running jobs', value: `${held}`, inline: true },
+      )
+  );
 }
 
 export interface OthersBalanceView {
@@ -43,12 +55,12 @@ export function renderOthersBalance(view: OthersBalanceView): EmbedBuilder {
   const { buckets, held } = view.balance;
   const here = buckets.free.available + buckets.tier.available + buckets.grant.available;
   return new EmbedBuilder()
-    .setTitle(`${view.memberName}: ${here} credits from this server (${formatUsd(here / view.creditsPerDollar)})`)
+    .setTitle(`${view.memberName}: ${here} credits from this server`)
     .setDescription('As of their last use of the bot (looking grants them nothing). Credits they bought are theirs alone and not shown.')
     .addFields(
-      { name: 'Free today', value: `${buckets.free.available}${until(buckets.free.nextExpiry)}`, inline: true },
-      { name: 'Tier allowance', value: `${buckets.tier.available}${until(buckets.tier.nextExpiry)}`, inline: true },
-      { name: 'Gifts', value: `${buckets.grant.available}`, inline: true },
+      { name: 'Free today', value: `${buckets.free.available}${expiry(buckets.free)}`, inline: true },
+      { name: 'Tier allowance', value: `${buckets.tier.available}${expiry(buckets.tier)}`, inline: true },
+      { name: 'Gifts', value: `${buckets.grant.available}${expiry(buckets.grant, ' · never expire')}`, inline: true },
       { name: 'Held by their running jobs here', value: `${held}`, inline: true },
     );
 }

@@ -205,9 +205,22 @@ describe('/balance', () => {
     const callback = await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'balance' }).answer();
     expect(callback.data).toMatchObject({ flags: 64 });
     const text = embedText(callback.data);
-    expect(text).toContain('220 credits ($2.20)');
+    // Credits, not dollars: none of these 220 were bought (issue 14.5).
+    expect(text).toContain('220 credits');
+    expect(text).not.toContain('$2.20');
     expect(text).toContain('Tier: Starter');
     expect(text).toContain('about 110 images at your defaults');
+  });
+
+  it('says when gifts expire, and words tier credits that may roll over as expiring, not resetting (issue 14.5)', async () => {
+    const user = aMember();
+    const soon = new Date(Date.now() + 3 * 86_400_000);
+    await f.ledger.grant({ key: `gift-soon:${user.id}`, userId: user.id, guildId: GUILD, kind: 'grant', amount: 30, expiresAt: soon, actorId: 'admin', reason: 'contest' });
+    await f.ledger.grant({ key: `gift-forever:${user.id}`, userId: user.id, guildId: GUILD, kind: 'grant', amount: 5, expiresAt: null, actorId: 'admin', reason: 'thanks' });
+    const text = embedText((await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'balance' }).answer()).data);
+    expect(text).toContain(`35 · soonest expire <t:${Math.floor(soon.getTime() / 1000)}:R>`);
+    expect(text).not.toMatch(/resets/);
+    expect(text).toMatch(/200 · soonest expire <t:\d+:R>/);
   });
 
   it('shows an admin another member’s credits from this server only: not their purchases, and granting them nothing', async () => {
