@@ -215,8 +215,26 @@ describe('/balance', () => {
   it('says when gifts expire, and words tier credits that may roll over as expiring, not resetting (issue 14.5)', async () => {
     const user = aMember();
     const soon = new Date(Date.now() + 3 * 86_400_000);
-    await f.ledger.grant({ key: `gift-soon:${user.id}`, userId: user.id, guildId: GUILD, kind: 'grant', amount: 30, expiresAt: soon, actorId: 'admin', reason: 'contest' });
-    await f.ledger.grant({ key: `gift-forever:${user.id}`, userId: user.id, guildId: GUILD, kind: 'grant', amount: 5, expiresAt: null, actorId: 'admin', reason: 'thanks' });
+    await f.ledger.grant({
+      key: `gift-soon:${user.id}`,
+      userId: user.id,
+      guildId: GUILD,
+      kind: 'grant',
+      amount: 30,
+      expiresAt: soon,
+      actorId: 'admin',
+      reason: 'contest',
+    });
+    await f.ledger.grant({
+      key: `gift-forever:${user.id}`,
+      userId: user.id,
+      guildId: GUILD,
+      kind: 'grant',
+      amount: 5,
+      expiresAt: null,
+      actorId: 'admin',
+      reason: 'thanks',
+    });
     const text = embedText((await env.fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user, roles: [STARTER_ROLE], name: 'balance' }).answer()).data);
     expect(text).toContain(`35 · soonest expire <t:${Math.floor(soon.getTime() / 1000)}:R>`);
     expect(text).not.toMatch(/resets/);
