@@ -56,6 +56,11 @@ function scriptedLocalProvider(): ImageProvider {
           .toBuffer();
         return { images: [{ index: 0, data, contentType: 'image/png' }], providerCostUsd: 0, predictTimeSeconds: 0, providerPredictionId: null };
       }
+      if (request.prompt.includes('half')) {
+        // A batch the provider could only partly make: the first image of each pair.
+        const made = await fast.generate(request, context);
+        return { ...made, images: made.images.filter((_, i) => i % 2 === 0) };
+      }
       return (request.prompt.includes('slow') ? slow : fast).generate(request, context);
     },
   };
@@ -150,6 +155,20 @@ describe('the job message', () => {
     expect(buttonLabels(result.payload)).toEqual(['U1', 'U2', 'U3', 'U4', 'V1', 'V2', 'V3', 'V4', 'Re-roll', 'Keep']);
     expect((await finished(f, job.jobId)).imagesDelivered).toBe(4);
     gridJob = { ...job, owner };
+  });
+
+  it('a partly made batch says how many credits came back, and charges only the rest (issue 14.8)', async () => {
+    const owner = aMember();
+    const job = await generate(owner, await quoteFor(owner, [prompt('half a pair of herons'), { name: 'count', type: 4, value: 2 }], [STARTER_ROLE]), [
+      STARTER_ROLE,
+    ]);
+    const result = await resultOf(job.messageId);
+    const done = await finished(f, job.jobId);
+    const { rows } = await f.database.sql.query(`SELECT credits_charged, credits_refunded FROM generation_job WHERE id = $1`, [job.jobId]);
+    expect(done.imagesDelivered).toBe(1);
+    expect(rows[0].credits_refunded).toBeGreaterThan(0);
+    expect(content(result)).toContain(`— done · ${rows[0].credits_charged} credit`);
+    expect(content(result)).toContain(`1 of 2 images could not be made; ${rows[0].credits_refunded} credit`);
   });
 
   it('edits the message to the failure and the refund when the job fails', async () => {

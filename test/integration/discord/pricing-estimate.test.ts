@@ -31,6 +31,8 @@ describe('/pricing', () => {
     expect(text).toContain('100 credits = $1.00');
     expect(text).toContain('sdxl — Stable Diffusion XL');
     expect(text).toContain('Failed or safety-blocked images are refunded');
+    // No promise auto-confirm breaks (issue 14.7): the quote is skipped when a member turned it on.
+    expect(text).toContain('unless you turned on auto-confirm in /settings');
   });
 });
 
