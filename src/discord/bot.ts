@@ -2,7 +2,18 @@
 // boundary. A member sees a friendly message; an unexpected error is logged with a reference
 // that the member is given instead of the error itself.
 import { randomUUID } from 'node:crypto';
-import { Client, EntitlementType, Events, GatewayIntentBits, MessageFlags, Options, SnowflakeUtil, type Entitlement, type Interaction } from 'discord.js';
+import {
+  Client,
+  EntitlementType,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Options,
+  SKUType,
+  SnowflakeUtil,
+  type Entitlement,
+  type Interaction,
+} from 'discord.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { Logger } from '../shared/logger.js';
 import { createBotUseCases, type BotPorts, type BotUseCases } from '../use-cases/bot-use-cases.js';
@@ -145,6 +156,26 @@ async function redeemMissedPurchases(client: Client<true>, deps: EventContext): 
   }
 }
 
+/**
+ * The card's pack SKUs against the application's own (Discord does not tell a bot a SKU's price,
+ * but it does say whether the SKU exists and what kind it is): a pack whose SKU is missing or is
+ * not a consumable is logged at start, before a member meets a button that cannot work or a
+ * purchase that can be made only once.
+ */
+async function checkPackSkus(client: Client<true>, deps: EventContext): Promise<void> {
+  const packs = deps.card.packs.filter((pack) => pack.discordSkuId !== undefined);
+  if (packs.length === 0) return;
+  const skus = await client.application.fetchSKUs();
+  for (const pack of packs) {
+    const sku = skus.get(pack.discordSkuId!);
+    if (!sku)
+      deps.log.warn({ packId: pack.id, skuId: pack.discordSkuId }, "a pack's discordSkuId is not a SKU of this application: its Discord button cannot sell it");
+    else if (sku.type !== SKUType.Consumable) {
+      deps.log.warn({ packId: pack.id, skuId: sku.id, skuType: SKUType[sku.type] }, "a pack's SKU is not a consumable: each member could buy it only once");
+    }
+  }
+}
+
 const packSkus = (deps: EventContext): string[] => deps.card.packs.flatMap((pack) => (pack.discordSkuId === undefined ? [] : [pack.discordSkuId]));
 
 /** The application's entitlements after a snowflake, oldest first, page by page (Discord's pages hold at most 100). */
@@ -258,6 +289,7 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       // Global commands reach every server but can take a while to show; a dev server's are instant.
       if (devGuildId) await client.application!.commands.set([...commands], devGuildId);
       else await client.application!.commands.set([...commands]);
+      await checkPackSkus(client as Client<true>, deps).catch((error: unknown) => deps.log.warn({ err: error }, "could not check the packs' Discord SKUs"));
       await redeemMissedPurchases(client as Client<true>, deps);
       // …and refunds made while it was down (answering interactions meanwhile: the handlers are on).
       await takeBackMissedWithdrawals(client as Client<true>, deps).catch((error: unknown) =>

@@ -336,6 +336,21 @@ export class FakeDiscord {
     return entitlement;
   }
 
+  /** A SKU of the application, as List SKUs returns it: type 3 = consumable (packs), 2 = durable, 5 = subscription. */
+  addSku(input: { id: string; name: string; type?: number }): Json {
+    const sku: Json = {
+      id: input.id,
+      type: input.type ?? 3,
+      application_id: this.applicationId,
+      name: input.name,
+      slug: input.name,
+      flags: 4,
+      dependent_sku_id: null,
+    };
+    this.state.skus.push(sku);
+    return sku;
+  }
+
   get entitlements(): readonly Json[] {
     return this.state.entitlements;
   }

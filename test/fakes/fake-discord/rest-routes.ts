@@ -115,6 +115,8 @@ export class FakeRest {
       route('PUT', `/applications/${ID}/commands`, true, ({ params, payload }) => this.putCommands(params[0]!, '', payload)),
       route('GET', `/applications/${ID}/guilds/${ID}/commands`, true, ({ params }) => this.commandsFor(params[0]!, params[1]!)),
       route('PUT', `/applications/${ID}/guilds/${ID}/commands`, true, ({ params, payload }) => this.putCommands(params[0]!, params[1]!, payload)),
+      // List SKUs: every SKU of the application, prices not included (Discord never gives a bot those).
+      route('GET', `/applications/${ID}/skus`, true, ({ params }) => ok(this.state.skus.filter((sku) => sku['application_id'] === params[0]))),
       route('GET', `/applications/${ID}/entitlements`, true, ({ params, query }) => this.listEntitlements(params[0]!, query)),
       route('POST', `/applications/${ID}/entitlements/${ID}/consume`, true, ({ params }) => this.consumeEntitlement(params[0]!, params[1]!)),
       route('POST', '/users/@me/channels', true, ({ payload }) => this.openDm(payload)),

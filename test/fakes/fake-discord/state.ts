@@ -90,6 +90,8 @@ export class FakeDiscordState {
   /** Keyed by '' for global commands, or by guild id. */
   readonly commands = new Map<string, Json[]>();
   readonly entitlements: Json[] = [];
+  /** The application's SKUs (GET /applications/:id/skus); added by tests that sell through Discord. */
+  readonly skus: Json[] = [];
   readonly forbiddenChannels = new Set<string>();
   /** DM channel id → the user it talks to (POST /users/@me/channels). */
   readonly dmChannels = new Map<string, string>();

@@ -58,6 +58,7 @@ beforeAll(async () => {
   // The first pack is sold as a Discord consumable SKU.
   card = { ...defaults, packs: defaults.packs.map((pack, i) => (i === 0 ? { ...pack, discordSkuId: SKU } : pack)) };
   fake = await FakeDiscord.start();
+  fake.addSku({ id: SKU, name: 'credits-500' });
   fake.addGuild({ id: GUILD, name: 'Shop', channels: [{ id: '240000000000000002', name: 'general', type: 0 }] });
   // A full page (Discord lists at most 100) of purchases redeemed long ago, then one bought while
   // the bot was offline: the start must page on to find it.
@@ -269,6 +270,28 @@ describe('Discord refunds and withdrawals', () => {
     );
     expect(await topups(stranger)).toBe(0);
     expect(dmTexts(stranger)).toEqual([]);
+  });
+});
+
+describe('the packs’ SKUs, checked at start', () => {
+  it('a pack whose SKU is missing or is not a consumable is logged; a consumable one is not', async () => {
+    expect(captured.lines().filter((line) => line['skuId'] === SKU && /SKU/.test(String(line['msg'])))).toEqual([]);
+    const other = await FakeDiscord.start();
+    other.addGuild({ id: GUILD, name: 'Shop', channels: [{ id: '240000000000000002', name: 'general', type: 0 }] });
+    other.addSku({ id: SKU, name: 'credits-500', type: 2 }); // durable: one purchase per member, ever
+    const durableSkuCard = { ...card, packs: [...card.packs.slice(0, 1), { ...card.packs[1]!, discordSkuId: '260000000000000077' }, ...card.packs.slice(2)] };
+    const log = captureLog('info');
+    const checked = await startTestBot(f, other, durableSkuCard, { log: log.log });
+    try {
+      const warnings = log.lines().filter((line) => line['level'] === 40 && /SKU/.test(String(line['msg'])));
+      expect(warnings).toEqual([
+        expect.objectContaining({ packId: card.packs[0]!.id, skuId: SKU, skuType: 'Durable', msg: expect.stringMatching(/not a consumable/) }),
+        expect.objectContaining({ packId: card.packs[1]!.id, skuId: '260000000000000077', msg: expect.stringMatching(/not a SKU of this application/) }),
+      ]);
+    } finally {
+      await checked.stop();
+      await other.close();
+    }
   });
 });
 
