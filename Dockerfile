@@ -26,4 +26,4 @@ EXPOSE 8080 8081
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # npm run db:migrate, then npm start; node itself is the container's process, so SIGTERM reaches it
 # and it stops cleanly (npm run start:worker / commands:deploy work too: the scripts are in the image).
-CMD ["sh", "-c", "node dist/src/bin/migrate.js deploy && exec node dist/src/bin/start.js"]
+CMD ["sh", "-c", "node dist/src/bin/migrate.js deploy && exec node --max-semi-space-size=2 dist/src/bin/start.js"]

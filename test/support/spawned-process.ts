@@ -2,6 +2,7 @@
 // from its "started" line, its exit awaited. Tests run the source through tsx (as `npm run dev`
 // does); the bench can run the compiled build (dist/, as `npm start` does) to measure it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -24,9 +25,17 @@ export interface SpawnedProcess {
 /** How an entry point runs: its TypeScript source through tsx, or its build (`npm run build`) with plain node. */
 export type EntryRunner = 'tsx' | 'compiled';
 
+/** The node flags `npm start` runs with (package.json), so a compiled process here is the one operators run. */
+export function startNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return scripts['start']!.split(' ').filter((word) => word.startsWith('--'));
+}
+
 /** The node arguments that run `src/bin/<entry>` (e.g. `bot.ts`) with `runner`. */
 export function entryArgs(entry: string, runner: EntryRunner = 'tsx'): string[] {
-  return runner === 'tsx' ? ['--import', 'tsx', path.join(root, 'src/bin', entry)] : [path.join(root, 'dist/src/bin', entry.replace(/\.ts$/, '.js'))];
+  return runner === 'tsx'
+    ? ['--import', 'tsx', path.join(root, 'src/bin', entry)]
+    : [...startNodeFlags(), path.join(root, 'dist/src/bin', entry.replace(/\.ts$/, '.js'))];
 }
 
 /** Starts `src/bin/<entry>` and resolves once it logs `startedMessage` (rejects if it exits first). */
