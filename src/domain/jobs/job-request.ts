@@ -54,4 +54,4 @@ export const jobRequestSchema = z
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 
 /** BullMQ runs lower numbers first. */
-export const queuePriorityRank: Readonly<Record<QueuePriority, number>> = { fastest: 1, priority: 5, standard: 10 };
+export const queuePriorityRank: Readonly<Record<QueuePriority, number>> = { instant: 1, fastest: 2, priority: 5, standard: 10 };

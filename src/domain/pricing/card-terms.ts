@@ -2,7 +2,7 @@
 export const OPERATIONS = ['txt2img', 'img2img', 'upscale', 'variation'] as const;
 export const TIER_PERIODS = ['daily', 'weekly', 'monthly'] as const;
 /** Named queue levels, lowest first; the queue adapter maps them to BullMQ priorities. */
-export const QUEUE_PRIORITIES = ['standard', 'priority', 'fastest'] as const;
+export const QUEUE_PRIORITIES = ['standard', 'priority', 'fastest', 'instant'] as const;
 /** The tier of members without any tier role; every card must define it, first. */
 export const NO_TIER = 'none';
 

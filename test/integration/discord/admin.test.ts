@@ -318,7 +318,7 @@ describe('/admin tier', () => {
   it('refuses an unknown tier (suggesting the closest), “none” and @everyone, changing nothing', async () => {
     const auditedBefore = (await auditRows('tier.set')).length;
     const typo = await admin(tierCall(ADMIN, 'set', STARTER_ROLE, 'prp'));
-    expect(typo.content).toMatch(/no tier “prp”\. Did you mean \*\*pro\*\*\? Tiers: starter, pro, ultra\. Nothing changed/);
+    expect(typo.content).toMatch(/no tier “prp”\. Did you mean \*\*pro\*\*\? Tiers: starter, pro, ultra, max\. Nothing changed/);
     expect((await admin(tierCall(ADMIN, 'set', STARTER_ROLE, 'none'))).content).toMatch(/\/admin tier remove/);
     expect((await admin(tierCall(ADMIN, 'set', EVERYONE, 'pro'))).content).toMatch(/Every member has @everyone/);
     expect(await roleTiers()).toEqual(new Map());

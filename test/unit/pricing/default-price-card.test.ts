@@ -20,6 +20,7 @@ describe('the default price card (price-card.yaml)', () => {
       ['starter', 200, 'weekly', 4, 'standard', 0],
       ['pro', 450, 'weekly', 8, 'priority', 0],
       ['ultra', 1000, 'weekly', 16, 'fastest', 0],
+      ['max', 2000, 'weekly', 16, 'instant', 0],
     ]);
     expect(modelsForTier(card, bestTier(card, []))).toEqual(['flux-schnell', 'real-esrgan']);
     expect(modelsForTier(card, bestTier(card, ['ultra']))).toContain('flux-pro');

@@ -30,7 +30,7 @@ describe('loading the price card file', () => {
     const card = await loadPriceCardOrThrow();
     expect(card.creditsPerDollar).toBe(100);
     expect(Object.keys(card.models)).toEqual(expect.arrayContaining(['flux-schnell', 'sdxl', 'flux-dev', 'flux-pro']));
-    expect(card.tiers.map((t) => t.name)).toEqual(['none', 'starter', 'pro', 'ultra']);
+    expect(card.tiers.map((t) => t.name)).toEqual(['none', 'starter', 'pro', 'ultra', 'max']);
   });
 
   it('reports a YAML syntax error with its line and column', () => {

@@ -59,7 +59,7 @@ describe('confirmQuote', () => {
     for (const [tierName, priority] of [
       ['none', 10],
       ['pro', 5],
-      ['ultra', 1],
+      ['ultra', 2],
     ] as const) {
       const { bot, confirm } = await withQuote({ tierName });
       expect((await confirm()).ok).toBe(true);

@@ -90,7 +90,7 @@ describe('parsePriceCard: shape of each field', () => {
 
   it('shows list items by their name so the operator can find them', () => {
     expect(problemsAfter((raw) => setAt(raw, 'tiers.2.queuePriority', 'urgent'))).toEqual([
-      'tiers.pro.queuePriority: must be one of standard, priority, fastest; got "urgent"',
+      'tiers.pro.queuePriority: must be one of standard, priority, fastest, instant; got "urgent"',
     ]);
   });
 
