@@ -86,7 +86,7 @@ const envSchema = z
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     PUBLIC_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     BULL_BOARD_USER: z
       .string()
       .regex(/^[^:\s]{1,64}$/, { error: 'must be 1–64 characters without ":" or spaces' })

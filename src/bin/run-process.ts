@@ -2,7 +2,7 @@
 // (a second signal forces the exit).
 import './load-env.js';
 import { configSecrets } from '../config.js';
-import { createLogger, type Logger } from '../shared/logger.js';
+import { createLogger, resolveLogFormat, type Logger } from '../shared/logger.js';
 import { preflight, PreflightError, type Preflight } from './preflight.js';
 
 export async function runProcess(role: string, start: (ready: Preflight, log: Logger) => Promise<{ stop(): Promise<void> }>): Promise<void> {
@@ -13,7 +13,11 @@ export async function runProcess(role: string, start: (ready: Preflight, log: Lo
     console.error(error instanceof PreflightError ? `Cannot start ${role}: ${error.message}` : error);
     process.exit(1);
   }
-  const log = createLogger(ready.config.logLevel, { role }, { format: ready.config.logFormat, secrets: configSecrets(ready.config) });
+  const log = createLogger(
+    ready.config.logLevel,
+    { role },
+    { format: resolveLogFormat(ready.config.logFormat, process.stdout.isTTY === true), secrets: configSecrets(ready.config) },
+  );
   // Signals are handled from the start: one that arrives while starting stops once started.
   const starting = start(ready, log);
   let stopping = false;

@@ -5,6 +5,13 @@ export type { Logger };
 
 export type LogFormat = 'json' | 'pretty';
 
+/**
+ * LOG_FORMAT as it applies to this process: `auto` is pretty when stdout is a terminal (someone
+ * reading it) and JSON otherwise (a log collector, a pipe, a container's log driver).
+ */
+export const resolveLogFormat = (format: LogFormat | 'auto', stdoutIsTerminal: boolean): LogFormat =>
+  format === 'auto' ? (stdoutIsTerminal ? 'pretty' : 'json') : format;
+
 export interface LoggerOptions {
   /** `json` (one object per line, for machines) or `pretty` (colours, for a developer's terminal). @defaultValue 'json' */
   readonly format?: LogFormat;

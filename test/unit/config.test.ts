@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { resolveLogFormat } from '../../src/shared/logger.js';
 
 const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/imagine_credits' };
 
@@ -22,6 +23,15 @@ describe('configuration from the environment', () => {
     expect(config.database.poolSize).toBe(10);
     expect(config.stripe).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('logs pretty in a terminal and JSON anywhere else unless LOG_FORMAT says which', () => {
+    expect(loadConfig(base).logFormat).toBe('auto');
+    expect(resolveLogFormat('auto', true)).toBe('pretty');
+    expect(resolveLogFormat('auto', false)).toBe('json');
+    expect(resolveLogFormat(loadConfig({ ...base, LOG_FORMAT: 'json' }).logFormat, true)).toBe('json');
+    expect(resolveLogFormat(loadConfig({ ...base, LOG_FORMAT: 'pretty' }).logFormat, false)).toBe('pretty');
+    expect(problemsOf({ ...base, LOG_FORMAT: 'xml' }).join()).toMatch(/LOG_FORMAT/);
   });
 
   it('uses Replicate when a token is set, with its optional base URL', () => {
