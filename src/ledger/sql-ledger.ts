@@ -81,7 +81,7 @@ export const rehearseAllowancesCall = (client: pg.ClientBase, memberId: string) 
     `
   SELECT * FROM ledger_grant_allowances($1, $1,
     $1, 1, now() + interval '1 day', $1,
-    $1, $1, 1, now() + interval '1 day', $2::jsonb)`,
+    $1, $1, 1, now() + interval '1 day', now(), now() + interval '1 day', $2::jsonb)`,
     [memberId, policyJson({ ownerIds: [], adminTiers: 'all', freeDailyCeiling: 1, defaultTier: memberId, tierAllowances: { [memberId]: 1 } })],
   );
 
@@ -138,6 +138,9 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
               nonEmpty('tier.tierName', tier.tierName),
               nonNegativeCredits('tier.allowance', tier.allowance),
               validDate('tier.expiresAt', tier.expiresAt),
+              validDate('tier.periodStart', tier.periodStart),
+              validDate('tier.periodEnd', tier.periodEnd),
+              rule('tier.periodEnd', tier.periodEnd.getTime() > tier.periodStart.getTime(), 'must be after periodStart'),
             ]
           : []),
       );
@@ -150,7 +153,7 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
         `
         SELECT * FROM ledger_grant_allowances($1, $2,
           $3, $4::int, $5::timestamptz, $6,
-          $7, $8, $9::int, $10::timestamptz, $11::jsonb)`,
+          $7, $8, $9::int, $10::timestamptz, $11::timestamptz, $12::timestamptz, $13::jsonb)`,
         [
           userId,
           guildId,
@@ -162,6 +165,8 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
           tierDue ? tier.tierName : null,
           tierDue ? tier.allowance : null,
           tierDue ? tier.expiresAt : null,
+          tierDue ? tier.periodStart : null,
+          tierDue ? tier.periodEnd : null,
           allowancePolicy,
         ],
       );

@@ -43,10 +43,12 @@ export async function grantMemberAllowances(options: GrantMemberAllowancesOption
     userId,
     guildId,
     free: { periodKey: day.key, expiresAt: day.end, amount: options.freeDailyCredits ?? card.freeDailyCredits },
-    // The key names the period's length too: moving between a weekly and a monthly tier starts a
-    // new allowance rather than topping up a period of another length.
+    // The ledger gives the period's allowance less what overlapping periods already gave, so
+    // moving between a weekly and a monthly tier tops up rather than granting both in full.
     tier: {
       periodKey: `${tier.period}:${period.key}`,
+      periodStart: period.start,
+      periodEnd: period.end,
       expiresAt: expiryWithRollover(period, tier.rolloverPeriods),
       tierName: tier.name,
       allowance: tier.allowance,

@@ -34,10 +34,17 @@ export interface AllowancesInput {
   /** Today's free credits, once per period key; absent (or an amount of 0): none are due. */
   readonly free?: PeriodGrant & { readonly amount: number };
   /**
-   * The tier's allowance for its period, once; after an upgrade in the same period, the
-   * difference. Absent (or an allowance of 0): none is due.
+   * The tier's allowance for its period, once, less what any overlapping period already gave in
+   * this guild (after an upgrade: the difference; a weekly then a monthly tier: never both in
+   * full). Absent (or an allowance of 0): none is due.
    */
-  readonly tier?: PeriodGrant & { readonly tierName: string; readonly allowance: number };
+  readonly tier?: PeriodGrant & {
+    readonly tierName: string;
+    readonly allowance: number;
+    /** The allowance period, [start, end): what overlapping is judged by. */
+    readonly periodStart: Date;
+    readonly periodEnd: Date;
+  };
 }
 
 export interface PeriodGrant {

@@ -63,7 +63,14 @@ describe('/history', () => {
       userId: member.id,
       guildId: GUILD,
       free: { periodKey: '2026-11-22', amount: 20, expiresAt: new Date(Date.now() + 3_600_000) },
-      tier: { periodKey: '2026-W47', tierName: 'starter', allowance: 200, expiresAt: new Date(Date.now() + 86_400_000) },
+      tier: {
+        periodKey: '2026-W47',
+        tierName: 'starter',
+        allowance: 200,
+        expiresAt: new Date(Date.now() + 86_400_000),
+        periodStart: new Date(Date.now() - 86_400_000),
+        periodEnd: new Date(Date.now() + 86_400_000),
+      },
     });
     await grant(`topup-${member.id}`, 'topup', 500, 'discord', 'bought credits-500 (entitlement 77)');
     await grant(`gift-${member.id}`, 'grant', 50, ADMIN, 'won the art contest');

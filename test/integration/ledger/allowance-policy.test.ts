@@ -12,7 +12,12 @@ import { createTestLedger, expectLedgerConsistent, mapRoleToTier, uniqueUser, us
 const OWNER = 'operator-owner';
 /** Production's default, plus one owner: server admins may give Starter only, free daily up to the card's 20. */
 const strict: GrantPolicy = { ownerIds: [OWNER], guildAdminsMayGrant: false, guildAdminDailyCap: 0, guildAdminTiers: ['starter'], freeDailyMax: null };
-const week = { periodKey: 'week:2026-W48', expiresAt: new Date('2026-11-30T00:00:00Z') };
+const week = {
+  periodKey: 'week:2026-W48',
+  expiresAt: new Date('2026-11-30T00:00:00Z'),
+  periodStart: new Date('2026-11-23T00:00:00Z'),
+  periodEnd: new Date('2026-11-30T00:00:00Z'),
+};
 const today = { periodKey: '2026-11-22', expiresAt: new Date('2026-11-23T00:00:00Z') };
 
 const f = useLedger();
@@ -71,9 +76,10 @@ describe('allowances under the operator policy, checked in SQL', () => {
     const unwired = createSqlLedger(f.database.db.pool);
     await expect(unwired.grantAllowances({ userId: uniqueUser(), guildId: 'g', free: { ...today, amount: 5 } })).rejects.toThrow(/allowancePolicy/);
     const call = (policy: unknown) =>
-      f.database.sql.query(`SELECT * FROM ledger_grant_allowances('u', 'g', 'k', 50, now() + interval '1 day', 'r', NULL, NULL, NULL, NULL, $1::jsonb)`, [
-        policy === null ? null : JSON.stringify(policy),
-      ]);
+      f.database.sql.query(
+        `SELECT * FROM ledger_grant_allowances('u', 'g', 'k', 50, now() + interval '1 day', 'r', NULL, NULL, NULL, NULL, NULL, NULL, $1::jsonb)`,
+        [policy === null ? null : JSON.stringify(policy)],
+      );
     await expect(call(null)).rejects.toThrow(/incomplete server admin policy/);
     await expect(call({ owner_ids: [], admin_tiers: null, default_tier: 'none', tier_allowances: {} })).rejects.toThrow(/incomplete server admin policy/);
     const { rows } = await f.database.sql.query(`SELECT count(*)::int AS n FROM credit_lot WHERE user_id = 'u'`);

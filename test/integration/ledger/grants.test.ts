@@ -4,7 +4,7 @@ import { expectLedgerConsistent, mapRoleToTier, uniqueUser, useLedger } from '..
 const guildId = 'guild-grants';
 const f = useLedger();
 beforeAll(async () => {
-  for (const tier of ['starter', 'pro']) await mapRoleToTier(f.database, guildId, tier);
+  for (const tier of ['starter', 'pro', 'ultra']) await mapRoleToTier(f.database, guildId, tier);
 });
 const days = (n: number) => n * 24 * 60 * 60 * 1000;
 
@@ -62,9 +62,20 @@ describe('grants', () => {
 
   it('a tier allowance is granted once per period; an upgrade grants the difference; a downgrade grants nothing', async () => {
     const userId = uniqueUser();
-    const period = { periodKey: '2026-W47', expiresAt: new Date('2026-11-23T00:00:00Z') };
-    const tierGrant = async (tierName: string, allowance: number, periodKey = period.periodKey) => {
-      const granted = await f.ledger.grantAllowances({ userId, guildId, tier: { ...period, periodKey, tierName, allowance } });
+    const period = {
+      periodKey: '2026-W47',
+      expiresAt: new Date('2026-11-23T00:00:00Z'),
+      periodStart: new Date('2026-11-16T00:00:00Z'),
+      periodEnd: new Date('2026-11-23T00:00:00Z'),
+    };
+    const nextWeek = {
+      periodKey: '2026-W48',
+      expiresAt: new Date('2026-11-30T00:00:00Z'),
+      periodStart: period.periodEnd,
+      periodEnd: new Date('2026-11-30T00:00:00Z'),
+    };
+    const tierGrant = async (tierName: string, allowance: number, week = period) => {
+      const granted = await f.ledger.grantAllowances({ userId, guildId, tier: { ...week, tierName, allowance } });
       if (!granted.ok) throw new Error(JSON.stringify(granted.error));
       return granted.value.tier;
     };
@@ -74,12 +85,44 @@ describe('grants', () => {
     expect(await tierGrant('starter', 200)).toBeNull();
     expect(await tierGrant('pro', 450)).toBeNull();
     expect((await f.ledger.balance(userId, guildId)).buckets.tier.available).toBe(450);
-    expect((await tierGrant('starter', 200, '2026-W48'))?.amount).toBe(200);
+    expect((await tierGrant('starter', 200, nextWeek))?.amount).toBe(200);
+  });
+
+  it('no period is granted twice, whichever periods overlap: another length, or one that starts on a purchase date', async () => {
+    const userId = uniqueUser();
+    const at = (iso: string) => new Date(`${iso}T00:00:00Z`);
+    const grantFor = async (periodKey: string, tierName: string, allowance: number, periodStart: Date, periodEnd: Date) => {
+      const granted = await f.ledger.grantAllowances({
+        userId,
+        guildId,
+        tier: { periodKey, tierName, allowance, periodStart, periodEnd, expiresAt: periodEnd },
+      });
+      if (!granted.ok) throw new Error(JSON.stringify(granted.error));
+      return granted.value.tier?.amount ?? 0;
+    };
+    // Starter through a role, for the calendar week of Monday 23 November: 200.
+    expect(await grantFor('weekly:2026-W48', 'starter', 200, at('2026-11-23'), at('2026-11-30'))).toBe(200);
+    // Pro bought on Wednesday, its week running to the next Wednesday: the difference, 250.
+    expect(await grantFor('purchase:A:1', 'pro', 450, at('2026-11-25'), at('2026-12-02'))).toBe(250);
+    // The role's next calendar week overlaps the purchased week, which gave more: nothing.
+    expect(await grantFor('weekly:2026-W49', 'starter', 200, at('2026-11-30'), at('2026-12-07'))).toBe(0);
+    // The purchase renews on Wednesday: its new week overlaps only the role's week, which gave nothing.
+    expect(await grantFor('purchase:A:2', 'pro', 450, at('2026-12-02'), at('2026-12-09'))).toBe(450);
+    // Replays give nothing more.
+    expect(await grantFor('purchase:A:2', 'pro', 450, at('2026-12-02'), at('2026-12-09'))).toBe(0);
+    // A monthly tier for December overlaps what the purchased weeks reaching into it gave (250 + 450): 1000 − 700.
+    expect(await grantFor('monthly:2026-12', 'ultra', 1000, at('2026-12-01'), at('2027-01-01'))).toBe(300);
+    await expectLedgerConsistent(f.database);
   });
 
   it('two tiers seen at the same moment never grant both allowances in full', async () => {
     const userId = uniqueUser();
-    const period = { periodKey: '2026-W47', expiresAt: new Date('2026-11-23T00:00:00Z') };
+    const period = {
+      periodKey: '2026-W47',
+      expiresAt: new Date('2026-11-23T00:00:00Z'),
+      periodStart: new Date('2026-11-16T00:00:00Z'),
+      periodEnd: new Date('2026-11-23T00:00:00Z'),
+    };
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         f.ledger.grantAllowances({ userId, guildId, tier: { ...period, tierName: i % 2 ? 'pro' : 'starter', allowance: i % 2 ? 450 : 200 } }),
@@ -97,7 +140,14 @@ describe('grants', () => {
       userId,
       guildId,
       free: { amount: 20, periodKey: '2026-11-22', expiresAt: reset },
-      tier: { periodKey: 'week:2026-W48', expiresAt: week, tierName: 'starter', allowance: 200 },
+      tier: {
+        periodKey: 'week:2026-W48',
+        expiresAt: week,
+        periodStart: new Date('2026-11-23T00:00:00Z'),
+        periodEnd: new Date('2026-11-30T00:00:00Z'),
+        tierName: 'starter',
+        allowance: 200,
+      },
     };
     const all = await Promise.all(Array.from({ length: 12 }, () => f.ledger.grantAllowances(input)));
     const granted = all.map((result) => (result.ok ? result.value : null));
@@ -122,7 +172,14 @@ describe('grants', () => {
       userId,
       guildId,
       free: { amount: 0, periodKey: 'd', expiresAt: new Date('2026-11-23T00:00:00Z') },
-      tier: { periodKey: 'w', expiresAt: new Date('2026-11-30T00:00:00Z'), tierName: 'none', allowance: 0 },
+      tier: {
+        periodKey: 'w',
+        expiresAt: new Date('2026-11-30T00:00:00Z'),
+        periodStart: new Date('2026-11-23T00:00:00Z'),
+        periodEnd: new Date('2026-11-30T00:00:00Z'),
+        tierName: 'none',
+        allowance: 0,
+      },
     });
     expect(zero.ok && [zero.value.free, zero.value.tier, zero.value.balance.available]).toEqual([null, null, 70]);
     const none = await f.ledger.grantAllowances({ userId, guildId });
@@ -136,7 +193,14 @@ describe('grants', () => {
     const noName = await f.ledger.grantAllowances({
       userId,
       guildId,
-      tier: { periodKey: 'w', expiresAt: new Date('2026-11-30T00:00:00Z'), tierName: ' ', allowance: 10 },
+      tier: {
+        periodKey: 'w',
+        expiresAt: new Date('2026-11-30T00:00:00Z'),
+        periodStart: new Date('2026-11-23T00:00:00Z'),
+        periodEnd: new Date('2026-11-30T00:00:00Z'),
+        tierName: ' ',
+        allowance: 10,
+      },
     });
     expect(noName).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'tier.tierName' } });
     expect((await f.ledger.balance(userId, guildId)).available).toBe(0);
@@ -211,7 +275,14 @@ describe('balance', () => {
       userId,
       guildId,
       free: { amount: 20, periodKey: 'd', expiresAt: reset },
-      tier: { periodKey: 'w', tierName: 'starter', allowance: 200, expiresAt: new Date(f.clock.now.getTime() + days(7)) },
+      tier: {
+        periodKey: 'w',
+        tierName: 'starter',
+        allowance: 200,
+        expiresAt: new Date(f.clock.now.getTime() + days(7)),
+        periodStart: f.clock.now,
+        periodEnd: new Date(f.clock.now.getTime() + days(7)),
+      },
     });
     await f.ledger.grant({ key: `t:${userId}`, userId, guildId: null, kind: 'topup', amount: 500, expiresAt: null, actorId: 'stripe', reason: 'pack' });
     await f.ledger.hold({ key: `h:${userId}`, userId, guildId, amount: 30, actorId: userId, reason: 'job' });
