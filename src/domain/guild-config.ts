@@ -185,3 +185,7 @@ export const memberRunningLimit = (tierLimit: number, guildLimit: number | null 
 /** The guild's free daily amount as grantMemberAllowances takes it (absent = the card's default). */
 export const freeDailyOf = (config: GuildConfig): { freeDailyCredits?: number } =>
   config.freeDailyCredits === null ? {} : { freeDailyCredits: config.freeDailyCredits };
+
+/** The free credits a day this guild's members get: its own setting, else the card's. */
+export const guildFreeDailyCredits = (config: GuildConfig, card: { readonly freeDailyCredits: number }): number =>
+  config.freeDailyCredits ?? card.freeDailyCredits;

@@ -8,6 +8,7 @@ import type { Result } from '../domain/result.js';
 import { errorMessage } from '../shared/error-message.js';
 import type { MemberSettings } from '../domain/settings/member-settings.js';
 import { nextRefills } from '../domain/credits/refills.js';
+import { guildFreeDailyCredits } from '../domain/guild-config.js';
 import { findTier, noTier } from '../domain/tiers.js';
 import { confirmGeneration } from './confirm-generation.js';
 import { lowBalanceWarning } from './low-balance-warning.js';
@@ -124,7 +125,7 @@ export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteIn
   if (!confirmed.ok) {
     if (confirmed.error.code !== 'insufficient_credits') return confirmed;
     // Short of credits: say when more come without paying, and which tier gives more.
-    const free = (await deps.guildSettings.config(input.guildId)).freeDailyCredits ?? deps.card.freeDailyCredits;
+    const free = guildFreeDailyCredits(await deps.guildSettings.config(input.guildId), deps.card);
     return { ok: false, error: { ...confirmed.error, refills: nextRefills(deps.card, tier ?? noTier(deps.card), free, deps.now()) } };
   }
   if (answered !== null) return { ok: true, value: await answered };

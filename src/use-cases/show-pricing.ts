@@ -1,3 +1,4 @@
+import { guildFreeDailyCredits } from '../domain/guild-config.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { GuildSettingsStore } from './ports/guild-settings.js';
 
@@ -7,5 +8,5 @@ export async function showPricing(
   input: { readonly guildId: string },
 ): Promise<{ readonly card: PriceCard; readonly freeDailyCredits: number }> {
   const config = await deps.guildSettings.config(input.guildId);
-  return { card: deps.card, freeDailyCredits: config.freeDailyCredits ?? deps.card.freeDailyCredits };
+  return { card: deps.card, freeDailyCredits: guildFreeDailyCredits(config, deps.card) };
 }
