@@ -12,7 +12,7 @@
 // The apart run is repeated on the TypeScript source through tsx (as `npm run dev` runs, and as
 // `npm start` ran before the build) for its memory alone: keys `*.rss.tsx.*`.
 import pg from 'pg';
-import { FakeDiscord } from '../test/fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../src/playground/local-discord/fake-discord.js';
 import { spawnEntry, type EntryRunner, type SpawnedProcess } from '../test/support/spawned-process.js';
 import { printTable, rssMiB, type Results } from './measure.js';
 

@@ -1,7 +1,7 @@
 // Interaction acknowledgement under load: 50 members fire /imagine at once at a real bot process
 // (`npm run start:bot`) connected to the fake Discord; p50/p99 from dispatch to the callback
 // (Discord's limit is 3 s), and the bot process's RSS afterwards. The bot runs the build (dist/).
-import { FakeDiscord } from '../test/fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../src/playground/local-discord/fake-discord.js';
 import { spawnEntry, type SpawnedProcess } from '../test/support/spawned-process.js';
 import { printTable, rssMiB, type Results } from './measure.js';
 

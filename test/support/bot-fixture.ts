@@ -13,7 +13,7 @@ import type { PriceCard } from '../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../src/pricing/load-price-card.js';
 import { createLogger } from '../../src/shared/logger.js';
 import type { BotPorts } from '../../src/use-cases/bot-use-cases.js';
-import { FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord, type FakeDiscordOptions } from '../../src/playground/local-discord/fake-discord.js';
 import { createTestLedger, testGrantPolicy } from './ledger-fixture.js';
 import type { PipelineFixture } from './pipeline-fixture.js';
 

@@ -9,9 +9,9 @@ import { noGrants, type GrantPolicy } from '../../../src/domain/admin/grant-poli
 import { applyServerAdminPolicy } from '../../../src/use-cases/apply-server-admin-policy.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
-import { resolvedChannels } from '../../fakes/fake-discord/interaction-payloads.js';
-import type { FakeChannelInput, Json } from '../../fakes/fake-discord/payloads.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
+import { resolvedChannels } from '../../../src/playground/local-discord/interaction-payloads.js';
+import type { FakeChannelInput, Json } from '../../../src/playground/local-discord/payloads.js';
 import { startTestBot } from '../../support/bot-fixture.js';
 import { contentOf, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';

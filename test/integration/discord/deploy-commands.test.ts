@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
 import { createBot } from '../../../src/discord/bot.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
 import { testBotDeps } from '../../support/bot-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 

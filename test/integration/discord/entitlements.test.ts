@@ -9,7 +9,7 @@ import type { createBot } from '../../../src/discord/bot.js';
 import { EntitlementType } from 'discord.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
 import { captureLog, type CapturedLog } from '../../support/captured-log.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { startTestBot } from '../../support/bot-fixture.js';

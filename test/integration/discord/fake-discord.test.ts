@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, REST, Routes, Status, type Interaction } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FakeDiscord, type FakeDiscordOptions } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord, type FakeDiscordOptions } from '../../../src/playground/local-discord/fake-discord.js';
 
 const GUILD_ID = '200000000000000001';
 const CHANNEL_ID = '200000000000000002';

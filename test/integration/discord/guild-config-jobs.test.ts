@@ -8,8 +8,8 @@ import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
 import type { GenerationContext, GenerationRequest, ImageProvider } from '../../../src/use-cases/ports/image-provider.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
-import type { FakeChannelInput, Json } from '../../fakes/fake-discord/payloads.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
+import type { FakeChannelInput, Json } from '../../../src/playground/local-discord/payloads.js';
 import { startTestBot } from '../../support/bot-fixture.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { finished, putOffForMember, usePipeline } from '../../support/pipeline-fixture.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createBot } from '../../../src/discord/bot.js';
 import { maxPromptLength } from '../../../src/domain/jobs/job-request.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord, type InteractionHandle, type Json } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord, type InteractionHandle, type Json } from '../../../src/playground/local-discord/fake-discord.js';
 import { startTestBot } from '../../support/bot-fixture.js';
 import { contentOf, embedText } from '../../support/discord-payloads.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';

@@ -13,7 +13,7 @@ import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { createLocalProvider } from '../../../src/providers/local-provider.js';
 import { ProviderError, type ImageProvider } from '../../../src/use-cases/ports/image-provider.js';
-import { FakeDiscord, type Json, type RecordedMessage } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord, type Json, type RecordedMessage } from '../../../src/playground/local-discord/fake-discord.js';
 import { startTestBot } from '../../support/bot-fixture.js';
 import { buttonIds, buttonLabels, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';

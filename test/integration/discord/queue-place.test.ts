@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDiscordDelivery } from '../../../src/discord/discord-delivery.js';
 import { refreshQueuePlaces } from '../../../src/use-cases/refresh-queue-places.js';
-import type { RecordedMessage } from '../../fakes/fake-discord/fake-discord.js';
+import type { RecordedMessage } from '../../../src/playground/local-discord/fake-discord.js';
 import { useGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds } from '../../support/discord-payloads.js';
 import { jobOfGenerate, usePipeline } from '../../support/pipeline-fixture.js';

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createBot } from '../../../src/discord/bot.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
-import { shardOf } from '../../fakes/fake-discord/gateway.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
+import { shardOf } from '../../../src/playground/local-discord/gateway.js';
 import { startTestBot } from '../../support/bot-fixture.js';
 import { embedText } from '../../support/discord-payloads.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';

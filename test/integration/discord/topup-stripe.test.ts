@@ -15,7 +15,7 @@ import { createStripeCheckout } from '../../../src/payments/stripe-checkout.js';
 import { createStripeClient } from '../../../src/payments/stripe-client.js';
 import { createStripeWebhookRoute } from '../../../src/payments/stripe-webhook-route.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
 import { FakeStripe, type FormObject } from '../../fakes/fake-stripe.js';
 import { startTestBot } from '../../support/bot-fixture.js';
 import { captureLog } from '../../support/captured-log.js';

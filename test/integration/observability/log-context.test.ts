@@ -6,7 +6,7 @@ import { createDiscordDelivery } from '../../../src/discord/discord-delivery.js'
 import type { createBot } from '../../../src/discord/bot.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { createReplicateProvider } from '../../../src/providers/replicate-provider.js';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
 import { FakeDiscordRest } from '../../fakes/fake-discord-rest.js';
 import { FakeReplicate } from '../../fakes/fake-replicate.js';
 import { startTestBot } from '../../support/bot-fixture.js';

@@ -1,7 +1,7 @@
 // The product end to end, as one real `npm start` process against the fake Discord: a member runs
 // /imagine, presses Generate, and the images arrive in the channel; the ledger charged once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { dropPrefix, redisUrl, uniquePrefix } from '../../support/redis.js';

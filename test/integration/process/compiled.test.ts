@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { dropPrefix, redisUrl, uniquePrefix } from '../../support/redis.js';
 import { spawnEntry, type SpawnedProcess } from '../../support/spawned-process.js';

@@ -3,7 +3,7 @@
 // SIGTERM arrives mid-job; the job completes (within the grace period) or is handed back and then
 // refunded, the process exits 0 in time, and the ledger adds up. Logs: JSON, ids, no secrets.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
 import { FakeReplicate } from '../../fakes/fake-replicate.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';

@@ -5,7 +5,7 @@
 // webhook are not on each other's ports.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../fakes/fake-discord/fake-discord.js';
+import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
 import { FakeStripe } from '../../fakes/fake-stripe.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
