@@ -14,6 +14,7 @@ import { createPgUsageReader } from '../db/usage-reader.js';
 import { createBot } from '../discord/bot.js';
 import { applyServerAdminPolicy } from '../use-cases/apply-server-admin-policy.js';
 import { startQueuePlaceRefresher } from '../use-cases/refresh-queue-places.js';
+import { createSqlTierSubscriptions } from '../ledger/sql-tier-subscriptions.js';
 import { createSqlAdminCredits } from '../ledger/sql-admin-credits.js';
 import { createSqlLedger, rehearseAllowancesCall } from '../ledger/sql-ledger.js';
 import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
@@ -45,6 +46,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     ...(config.discord.devGuildId ? { devGuildId: config.discord.devGuildId } : {}),
     deps: {
       ledger: createSqlLedger(db.pool, { allowancePolicy: allowancePolicyFor(grantPolicy, priceCard) }),
+      tierSubscriptions: createSqlTierSubscriptions(db.pool),
       jobs,
       jobCredits: createSqlJobCredits(db.pool),
       queue,

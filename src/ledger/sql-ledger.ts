@@ -23,6 +23,7 @@ import type {
   Settlement,
   SettleInput,
 } from '../use-cases/ports/ledger.js';
+import { toMemberSubscription, type SubscriptionJson } from './subscription-rows.js';
 import { nonEmpty, nonNegativeCredits, positiveCredits, rule, validate, validDate } from './validate-input.js';
 
 export interface LedgerOptions {
@@ -60,6 +61,9 @@ type AllowancesRow = BalanceRow & {
   tier_lot_id: string | null;
   tier_amount: number | null;
   tier_expires_at: Date | null;
+  welcome_amount: number;
+  subscription_amount: number;
+  subscriptions: SubscriptionJson[];
 };
 
 function toBalance(row: BalanceRow): Balance {
@@ -82,10 +86,13 @@ export const rehearseAllowancesCall = (client: pg.ClientBase, memberId: string) 
   SELECT * FROM ledger_grant_allowances($1, $1,
     $1, 1, now() + interval '1 day', $1,
     $1, $1, 1, now() + interval '1 day', now(), now() + interval '1 day', $2::jsonb)`,
-    [memberId, policyJson({ ownerIds: [], adminTiers: 'all', freeDailyCeiling: 1, defaultTier: memberId, tierAllowances: { [memberId]: 1 } })],
+    [
+      memberId,
+      policyJson({ ownerIds: [], adminTiers: 'all', freeDailyCeiling: 1, defaultTier: memberId, tierAllowances: { [memberId]: 1 }, welcomeCredits: 1 }),
+    ],
   );
 
-/** The policy as ledger_grant_allowances reads it (prisma/migrations/20261205090000_allowances_under_policy). */
+/** The policy as ledger_grant_allowances reads it (prisma/migrations/20261205090000_allowances_under_policy, *_tier_subscriptions). */
 const policyJson = (policy: AllowancePolicy): string =>
   JSON.stringify({
     owner_ids: policy.ownerIds,
@@ -93,6 +100,7 @@ const policyJson = (policy: AllowancePolicy): string =>
     free_daily_ceiling: policy.freeDailyCeiling,
     default_tier: policy.defaultTier,
     tier_allowances: policy.tierAllowances,
+    welcome_credits: policy.welcomeCredits,
   });
 
 const maxInt4 = 2 ** 31 - 1;
@@ -175,6 +183,9 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       return ok({
         free: granted(row!.free_outcome, row!.free_lot_id, row!.free_amount, row!.free_expires_at),
         tier: granted(row!.tier_outcome, row!.tier_lot_id, row!.tier_amount, row!.tier_expires_at),
+        welcome: row!.welcome_amount,
+        subscriptionCredits: row!.subscription_amount,
+        subscriptions: row!.subscriptions.map(toMemberSubscription),
         balance: toBalance(row!),
       });
     },

@@ -23,6 +23,7 @@ import type { JobMessages } from './ports/job-messages.js';
 import type { JobStore } from './ports/job-store.js';
 import type { LedgerHistoryReader } from './ports/ledger-history.js';
 import type { Ledger } from './ports/ledger.js';
+import type { TierSubscriptions } from './ports/tier-subscriptions.js';
 import type { MemberSettingsStore } from './ports/member-settings.js';
 import type { PurchaseNotifier } from './ports/purchase-notifier.js';
 import type { UsageReader } from './ports/usage-reader.js';
@@ -47,6 +48,8 @@ import { suggestTiers } from './suggest-tiers.js';
 /** What an entry point builds the bot on: its stores, readers, queue and settings. */
 export interface BotPorts {
   readonly ledger: Ledger;
+  /** Sold plans (Discord and Stripe subscriptions): part of every member's tier. */
+  readonly tierSubscriptions: TierSubscriptions;
   readonly jobs: JobStore;
   /** Confirming a quote holds its credits here (the ledger's). */
   readonly jobCredits: JobCredits;

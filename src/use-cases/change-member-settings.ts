@@ -1,14 +1,18 @@
 import type { PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { defaultMemberSettings, validateSettingsChange, type MemberSettings, type SettingsInput } from '../domain/settings/member-settings.js';
+import { decideTier } from '../domain/subscriptions/tier-sources.js';
 import { resolveMemberTier } from '../domain/tiers.js';
 import type { GuildSettingsStore } from './ports/guild-settings.js';
 import type { MemberSettingsStore } from './ports/member-settings.js';
+import type { TierSubscriptions } from './ports/tier-subscriptions.js';
 
 export interface ChangeMemberSettingsDeps {
   readonly memberSettings: MemberSettingsStore;
   readonly guildSettings: GuildSettingsStore;
+  readonly tierSubscriptions: Pick<TierSubscriptions, 'live'>;
   readonly card: PriceCard;
+  readonly now: () => Date;
 }
 
 export interface ChangeMemberSettingsInput {
@@ -36,8 +40,12 @@ export interface MemberSettingsView {
  */
 export async function changeMemberSettings(deps: ChangeMemberSettingsDeps, input: ChangeMemberSettingsInput): Promise<Result<MemberSettingsView, string>> {
   const { card } = deps;
-  const [current, roleTiers] = await Promise.all([deps.memberSettings.get(input.userId, input.guildId), deps.guildSettings.roleTiers(input.guildId)]);
-  const tier = resolveMemberTier(card, input.roleIds, roleTiers);
+  const [current, roleTiers, subscriptions] = await Promise.all([
+    deps.memberSettings.get(input.userId, input.guildId),
+    deps.guildSettings.roleTiers(input.guildId),
+    deps.tierSubscriptions.live(input.userId, input.guildId, deps.now()),
+  ]);
+  const { tier } = decideTier(card, resolveMemberTier(card, input.roleIds, roleTiers), subscriptions);
   const changing = Object.values(input.change).some((value) => value !== undefined);
   if (!changing && !input.reset) return ok({ outcome: 'shown', settings: current, tier, card });
   const change = validateSettingsChange(card, tier, input.reset ? defaultMemberSettings : current, input.change);

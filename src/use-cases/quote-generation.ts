@@ -12,6 +12,8 @@ import { err, ok, type Result } from '../domain/result.js';
 import { applyMemberDefaults, type MemberSettings } from '../domain/settings/member-settings.js';
 import { defaultModelFor, resolveMemberTier, tierAllowsModel } from '../domain/tiers.js';
 import { grantMemberAllowances } from './grant-member-allowances.js';
+import type { TierSubscriptions } from './ports/tier-subscriptions.js';
+import { decideTier } from '../domain/subscriptions/tier-sources.js';
 import type { GuildSettingsStore } from './ports/guild-settings.js';
 import type { JobStore } from './ports/job-store.js';
 import type { Ledger } from './ports/ledger.js';
@@ -20,6 +22,8 @@ import type { MemberSettingsStore } from './ports/member-settings.js';
 /** The ports and settings a quote is made with; bound once (src/use-cases/bot-use-cases.ts). */
 export interface QuoteGenerationDeps {
   readonly ledger: Ledger;
+  /** The member's live plans: their tier is the best of roles and plans. */
+  readonly tierSubscriptions: Pick<TierSubscriptions, 'live'>;
   readonly jobs: JobStore;
   readonly guildSettings: GuildSettingsStore;
   readonly memberSettings: MemberSettingsStore;
@@ -101,11 +105,12 @@ export async function quoteGeneration(
   { member, request }: QuoteGenerationInput,
 ): Promise<Result<QuotedGeneration, QuoteGenerationError>> {
   const { card } = deps;
-  // Side by side: each is one round trip (or a cache hit), and all three are needed.
-  const [memberSettings, roleTiers, guildConfig] = await Promise.all([
+  // Side by side: each is one round trip (or a cache hit), and all four are needed.
+  const [memberSettings, roleTiers, guildConfig, subscriptions] = await Promise.all([
     deps.memberSettings.get(member.userId, member.guildId),
     deps.guildSettings.roleTiers(member.guildId),
     deps.guildSettings.config(member.guildId),
+    deps.tierSubscriptions.live(member.userId, member.guildId, deps.now()),
   ]);
   if (!channelAllowed(guildConfig, member.channelId, member.parentChannelId)) {
     return err({ code: 'channel_not_allowed', allowedChannelIds: guildConfig.allowedChannelIds });
@@ -121,7 +126,7 @@ export async function quoteGeneration(
     operatorWords: deps.operatorBannedWords ?? [],
   });
   if (verdict !== null) return err({ code: 'moderated', verdict });
-  const tier = resolveMemberTier(card, member.roleIds, roleTiers);
+  const { tier } = decideTier(card, resolveMemberTier(card, member.roleIds, roleTiers), subscriptions);
   const operation = request.operation ?? 'txt2img';
   // Upscales, variations and img2img pick a model that can do the operation; a plain image falls
   // back to the member's /settings defaults.

@@ -16,6 +16,8 @@ import type { JobMessages } from '../../src/use-cases/ports/job-messages.js';
 import type { JobRecord, JobStore, NewQuote } from '../../src/use-cases/ports/job-store.js';
 import type { Balance, Ledger } from '../../src/use-cases/ports/ledger.js';
 import type { MemberSettingsStore } from '../../src/use-cases/ports/member-settings.js';
+import type { TierSubscriptions } from '../../src/use-cases/ports/tier-subscriptions.js';
+import type { MemberSubscription } from '../../src/domain/subscriptions/tier-sources.js';
 
 /** `given`, with every other method throwing "unexpected call" when called. */
 export function strict<T extends object>(name: string, given: Partial<T>): T {
@@ -72,7 +74,7 @@ export function fakeLedger(wallets: Wallets): Ledger & { readonly grants: string
         grants.push(key);
         wallets.set(userId, guildId, wallets.get(userId, guildId) + grant.amount);
       }
-      return ok({ free: null, tier: null, balance: balanceOf(wallets.get(userId, guildId)) });
+      return ok({ free: null, tier: null, welcome: 0, subscriptionCredits: 0, subscriptions: [], balance: balanceOf(wallets.get(userId, guildId)) });
     },
   });
 }
@@ -295,6 +297,17 @@ export function fakeJobMessages(events: Events): JobMessages & { readonly posted
   });
 }
 
+/** Live plans per member (`userId:guildId`): what the tier decision reads; recording them is not a unit-test concern. */
+export function fakeTierSubscriptions(): TierSubscriptions & { readonly liveFor: Map<string, MemberSubscription[]> } {
+  const liveFor = new Map<string, MemberSubscription[]>();
+  return strict<TierSubscriptions & { liveFor: typeof liveFor }>('tierSubscriptions', {
+    liveFor,
+    async live(userId: string, guildId: string, now: Date) {
+      return (liveFor.get(`${userId}:${guildId}`) ?? []).filter((subscription) => subscription.periodEnd.getTime() > now.getTime());
+    },
+  });
+}
+
 /** Every fake wired as the bot wires its ports; override what a test is about. */
 export function fakeBot(card: PriceCard, overrides: Partial<BotPorts & BotOutbound> = {}) {
   const events: Events = [];
@@ -303,11 +316,13 @@ export function fakeBot(card: PriceCard, overrides: Partial<BotPorts & BotOutbou
   const guildSettings = new FakeGuildSettings();
   const memberSettings = fakeMemberSettings();
   const ledger = fakeLedger(wallets);
+  const tierSubscriptions = fakeTierSubscriptions();
   const queue = fakeQueue(events);
   const jobMessages = fakeJobMessages(events);
   let now = new Date('2026-12-02T12:00:00Z');
   const deps: BotPorts & BotOutbound = {
     ledger,
+    tierSubscriptions,
     jobs: jobStore.port,
     jobCredits: jobStore.credits,
     queue,

@@ -8,6 +8,7 @@ import { createPgMemberSettingsStore } from '../../src/db/member-settings-store.
 import { createPgLedgerHistoryReader } from '../../src/db/ledger-history-reader.js';
 import { createPgUsageReader } from '../../src/db/usage-reader.js';
 import { createSqlAdminCredits } from '../../src/ledger/sql-admin-credits.js';
+import { createSqlTierSubscriptions } from '../../src/ledger/sql-tier-subscriptions.js';
 import { createBot } from '../../src/discord/bot.js';
 import type { PriceCard } from '../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../src/pricing/load-price-card.js';
@@ -22,6 +23,7 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
   return {
     // As in production: the bot's ledger checks allowances against its policy and card.
     ledger: createTestLedger(f.database, card, grantPolicy),
+    tierSubscriptions: createSqlTierSubscriptions(f.database.db.pool),
     jobs: f.jobs,
     jobCredits: f.credits,
     queue: f.queue,

@@ -21,9 +21,13 @@ export interface LedgerFixture {
  */
 export const testGrantPolicy: GrantPolicy = { ...noGrants, guildAdminTiers: 'all' };
 
-/** A ledger as the bot builds it: allowances checked against `policy` and `card` in SQL. */
-export const createTestLedger = (database: TestDatabase, card: PriceCard, policy: GrantPolicy = testGrantPolicy) =>
-  createSqlLedger(database.db.pool, { allowancePolicy: allowancePolicyFor(policy, card) });
+/**
+ * A ledger as the bot builds it: allowances checked against `policy` and `card` in SQL. Members
+ * start with nothing — no one-time welcome credits — unless a test passes `welcome: true`, so a
+ * test's balances are what it granted.
+ */
+export const createTestLedger = (database: TestDatabase, card: PriceCard, policy: GrantPolicy = testGrantPolicy, options: { welcome?: boolean } = {}) =>
+  createSqlLedger(database.db.pool, { allowancePolicy: allowancePolicyFor(policy, options.welcome ? card : { ...card, welcomeCredits: 0 }) });
 
 /**
  * Maps a role of `guildId` to `tierName` as a server admin would: what lets the ledger give a

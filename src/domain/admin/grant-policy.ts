@@ -61,12 +61,15 @@ export interface AllowancePolicy {
   readonly defaultTier: string;
   /** Each tier's allowance on the card: no tier grant is larger. */
   readonly tierAllowances: Readonly<Record<string, number>>;
+  /** The card's one-time welcome grant per member. */
+  readonly welcomeCredits: number;
 }
 
-export const allowancePolicyFor = (policy: GrantPolicy, card: Pick<PriceCard, 'freeDailyCredits' | 'tiers'>): AllowancePolicy => ({
+export const allowancePolicyFor = (policy: GrantPolicy, card: Pick<PriceCard, 'freeDailyCredits' | 'tiers' | 'welcomeCredits'>): AllowancePolicy => ({
   ownerIds: policy.ownerIds,
   adminTiers: policy.guildAdminTiers,
   freeDailyCeiling: freeDailyCeiling(policy, card),
   defaultTier: card.tiers[0]?.name ?? 'none',
   tierAllowances: Object.fromEntries(card.tiers.map((tier) => [tier.name, tier.allowance])),
+  welcomeCredits: card.welcomeCredits,
 });

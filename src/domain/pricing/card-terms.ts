@@ -1,6 +1,8 @@
 /** The fixed vocabulary of a price card; everything else on it is the operator's choice. */
 export const OPERATIONS = ['txt2img', 'img2img', 'upscale', 'variation'] as const;
 export const TIER_PERIODS = ['daily', 'weekly', 'monthly'] as const;
+/** How often a sold plan renews (and is paid for); its credits are the tier's allowance for that long. */
+export const PLAN_INTERVALS = ['week', 'month', 'year'] as const;
 /** Named queue levels, lowest first; the queue adapter maps them to BullMQ priorities. */
 export const QUEUE_PRIORITIES = ['standard', 'priority', 'fastest', 'instant'] as const;
 /** The tier of members without any tier role; every card must define it, first. */
@@ -8,4 +10,5 @@ export const NO_TIER = 'none';
 
 export type Operation = (typeof OPERATIONS)[number];
 export type TierPeriod = (typeof TIER_PERIODS)[number];
+export type PlanInterval = (typeof PLAN_INTERVALS)[number];
 export type QueuePriority = (typeof QUEUE_PRIORITIES)[number];

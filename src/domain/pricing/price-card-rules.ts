@@ -1,5 +1,6 @@
 import type * as z from 'zod';
-import { NO_TIER } from './card-terms.js';
+import { allowancePeriodsIn } from '../subscriptions/plans.js';
+import { NO_TIER, PLAN_INTERVALS, type TierPeriod } from './card-terms.js';
 import { compare, fraction, fractionOf, multiply } from './decimal.js';
 import type { PriceCardShape } from './price-card-schema.js';
 
@@ -22,7 +23,7 @@ export function checkModel(model: ModelFields, ctx: z.RefinementCtx): void {
 
 /** Rules that relate parts of the card; they run once every part has the right shape. */
 export function checkPriceCard(card: PriceCardShape, ctx: z.RefinementCtx): void {
-  for (const issue of [...tierIssues(card), ...batchIssues(card), ...packIssues(card)]) {
+  for (const issue of [...tierIssues(card), ...planIssues(card), ...batchIssues(card), ...packIssues(card)]) {
     ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
   }
 }
@@ -68,6 +69,40 @@ function tierIssues(card: PriceCardShape): Issue[] {
   }
   return issues;
 }
+
+/** Plans sell a tier: never the free one, one per interval, periods that divide the interval, one SKU per thing sold. */
+function planIssues(card: PriceCardShape): Issue[] {
+  const issues: Issue[] = [];
+  const skuOwners = new Map<string, string>();
+  for (const pack of card.packs) if (pack.discordSkuId !== undefined) skuOwners.set(pack.discordSkuId, `pack "${pack.id}"`);
+  card.tiers.forEach((tier, i) => {
+    if (i === 0 && tier.plans.length > 0) issues.push({ path: ['tiers', i, 'plans'], message: `the "${tier.name}" tier is everyone's: it cannot be sold` });
+    if (i > 0 && tier.plans.length > 0 && tier.allowance === 0) {
+      issues.push({ path: ['tiers', i, 'plans'], message: 'a tier with an allowance of 0 would sell no credits; give it an allowance or no plans' });
+    }
+    for (const dup of duplicates(tier.plans.map((plan) => plan.interval))) {
+      issues.push({ path: ['tiers', i, 'plans'], message: `more than one ${dup}ly plan: one plan per interval` });
+    }
+    tier.plans.forEach((plan, j) => {
+      if (allowancePeriodsIn(plan.interval, tier.period) === undefined) {
+        const message = `a ${plan.interval}ly plan cannot sell a ${tier.period} allowance (it does not divide evenly); use ${validIntervals(tier.period)}`;
+        issues.push({ path: ['tiers', i, 'plans', j, 'interval'], message });
+      }
+      if (plan.discordPrice !== undefined && plan.discordSkuId === undefined) {
+        issues.push({ path: ['tiers', i, 'plans', j, 'discordPrice'], message: 'is shown beside the Discord button, so it needs a discordSkuId' });
+      }
+      if (plan.discordSkuId !== undefined) {
+        const owner = skuOwners.get(plan.discordSkuId);
+        if (owner) issues.push({ path: ['tiers', i, 'plans', j, 'discordSkuId'], message: `is already the SKU of ${owner}: one SKU sells one thing` });
+        skuOwners.set(plan.discordSkuId, `the ${tier.name} ${plan.interval}ly plan`);
+      }
+    });
+  });
+  return issues;
+}
+
+const validIntervals = (period: TierPeriod): string =>
+  PLAN_INTERVALS.filter((interval) => allowancePeriodsIn(interval, period) !== undefined).join(' or ') || 'a weekly or monthly tier period';
 
 function batchIssues(card: PriceCardShape): Issue[] {
   const issues: Issue[] = [];

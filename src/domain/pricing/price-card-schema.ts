@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { OPERATIONS, QUEUE_PRIORITIES, TIER_PERIODS } from './card-terms.js';
+import { OPERATIONS, PLAN_INTERVALS, QUEUE_PRIORITIES, TIER_PERIODS } from './card-terms.js';
 import { MAX_DECIMAL_PLACES, decimalPlaces } from './decimal.js';
 import { checkModel, checkPriceCard } from './price-card-rules.js';
 import { sizeProblem } from './sizes.js';
@@ -40,6 +40,24 @@ export const modelSchema = z
   .superRefine(checkModel)
   .readonly();
 
+/** What Discord's store charges for a SKU, as members see it there (e.g. "$4.99"): the bot cannot read it. */
+const discordPrice = z.string().trim().min(1).max(20);
+
+/**
+ * A tier sold as a plan that renews every `interval` (Discord subscription SKU, Stripe
+ * subscription). Each paid period grants the tier's allowance for that long at once: a yearly
+ * plan of a weekly tier grants 52 weeks' credits up front.
+ */
+export const planSchema = z
+  .strictObject({
+    interval: z.enum(PLAN_INTERVALS),
+    priceUsd: usd.refine((v) => v > 0, 'must be more than 0'),
+    /** The Discord subscription SKU of this plan (a user or a guild subscription), quoted. */
+    discordSkuId: snowflake.optional(),
+    discordPrice: discordPrice.optional(),
+  })
+  .readonly();
+
 export const tierSchema = z
   .strictObject({
     name,
@@ -53,6 +71,8 @@ export const tierSchema = z
     maxSteps: count.max(500).optional(),
     maxRunningJobs: count.max(100),
     queuePriority: z.enum(QUEUE_PRIORITIES),
+    /** Plans that sell this tier; none: the tier is given only by role mappings. */
+    plans: z.array(planSchema).max(PLAN_INTERVALS.length).readonly().default([]),
   })
   .readonly();
 
@@ -68,7 +88,7 @@ export const packSchema = z
      * sets the SKU's price and currency, and the bot cannot read it. Without it, /topup shows no
      * price beside the Discord button rather than a different one.
      */
-    discordPrice: z.string().trim().min(1).max(20).optional(),
+    discordPrice: discordPrice.optional(),
   })
   .readonly();
 
@@ -77,6 +97,8 @@ export const batchEntrySchema = z.strictObject({ count, multiplier: decimal }).r
 export const priceCardShape = z.strictObject({
   creditsPerDollar: count,
   freeDailyCredits: z.int().nonnegative(),
+  /** Credits every member gets once, the first time they use the bot anywhere; they never expire. */
+  welcomeCredits: z.int().nonnegative().max(1_000_000).default(50),
   operationFactors: z.strictObject({ txt2img: decimal, img2img: decimal, upscale: decimal, variation: decimal }).readonly(),
   batch: z.array(batchEntrySchema).min(1).readonly(),
   models: z.record(name, modelSchema).readonly(),
@@ -91,4 +113,5 @@ export type PriceCardShape = z.infer<typeof priceCardShape>;
 export type ModelSpec = z.infer<typeof modelSchema>;
 export type Tier = z.infer<typeof tierSchema>;
 export type Pack = z.infer<typeof packSchema>;
+export type Plan = z.infer<typeof planSchema>;
 export type BatchEntry = z.infer<typeof batchEntrySchema>;

@@ -1,6 +1,7 @@
 import type { LedgerError } from '../../domain/credits/ledger-errors.js';
 import type { LotKind } from '../../domain/credits/lots.js';
 import type { Result } from '../../domain/result.js';
+import type { MemberSubscription } from '../../domain/subscriptions/tier-sources.js';
 
 /** A Discord user id (snowflake) or another stable member id. */
 export type UserId = string;
@@ -57,6 +58,12 @@ export interface GrantedAllowances {
   /** What this call granted; null when nothing was due or it had been granted for the period. */
   readonly free: Granted | null;
   readonly tier: Granted | null;
+  /** The one-time welcome credits granted by this call (0: not due, or given before). */
+  readonly welcome: number;
+  /** Credits of the member's (or their server's) paid subscription periods granted by this call. */
+  readonly subscriptionCredits: number;
+  /** The member's live subscriptions, their own and their server's: part of deciding their tier. */
+  readonly subscriptions: readonly MemberSubscription[];
   /** The balance after the grants. */
   readonly balance: Balance;
 }
