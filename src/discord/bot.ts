@@ -25,6 +25,7 @@ import { createJobMessages } from './job-messages.js';
 import { createDiscordPurchaseNotifier } from './purchase-notifier.js';
 import { failedInteractionText, type HeldForJob } from './render/interaction-failure.js';
 import { declined, routeInGuild, type Ack } from './routes.js';
+import { onPlanEntitlement, onPlanSubscription, reconcilePlans } from './subscription-events.js';
 import { errorMessage } from '../shared/error-message.js';
 
 export interface BotOptions {
@@ -264,16 +265,26 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       (error: unknown) => deps.log.error({ err: error, guildId: role.guild.id, roleId: role.id }, 'forgetting a deleted role’s tier failed'),
     );
   });
+  // Plans (subscription SKUs) and packs (consumables) share the entitlement events.
+  const plans = { useCases, card: input.card, log: input.log };
+  const ready = () => client as Client<true>;
   client.on(Events.EntitlementCreate, (entitlement) => {
+    if (onPlanEntitlement(ready(), entitlement, plans, 'entitlement create')) return;
     void redeem(entitlement, deps).catch((error: unknown) => deps.log.error({ err: error, entitlementId: entitlement.id }, 'redeeming entitlement failed'));
   });
+  client.on(Events.SubscriptionCreate, (subscription) => onPlanSubscription(ready(), subscription, plans, 'subscription create'));
+  client.on(Events.SubscriptionUpdate, (_old, subscription) => onPlanSubscription(ready(), subscription, plans, 'subscription update'));
+  client.on(Events.SubscriptionDelete, (subscription) => onPlanSubscription(ready(), subscription, plans, 'subscription delete'));
   const onWithdrawn = (entitlement: Entitlement, why: WithdrawnEntitlement['why']) => {
     void withdraw(entitlement, why, deps).catch((error: unknown) =>
       deps.log.error({ err: error, entitlementId: entitlement.id, why }, 'taking back a withdrawn purchase FAILED: needs an operator'),
     );
   };
-  client.on(Events.EntitlementDelete, (entitlement) => onWithdrawn(entitlement, 'deleted'));
+  client.on(Events.EntitlementDelete, (entitlement) => {
+    if (!onPlanEntitlement(ready(), entitlement, plans, 'entitlement delete')) onWithdrawn(entitlement, 'deleted');
+  });
   client.on(Events.EntitlementUpdate, (_old, entitlement) => {
+    if (onPlanEntitlement(ready(), entitlement, plans, 'entitlement update')) return;
     const why = withdrawal(entitlement);
     if (why) onWithdrawn(entitlement, why);
     else deps.log.debug({ entitlementId: entitlement.id, consumed: entitlement.consumed, endsAt: entitlement.endsAt }, 'entitlement update changes no credits');
@@ -291,6 +302,10 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       else await client.application!.commands.set([...commands]);
       await checkPackSkus(client as Client<true>, deps).catch((error: unknown) => deps.log.warn({ err: error }, "could not check the packs' Discord SKUs"));
       await redeemMissedPurchases(client as Client<true>, deps);
+      // Plans bought, renewed, cancelled or refunded while the bot was down.
+      await reconcilePlans(client as Client<true>, plans).catch((error: unknown) =>
+        deps.log.error({ err: error }, 'reconciling Discord plan subscriptions at start FAILED; they are reconciled at the next start'),
+      );
       // …and refunds made while it was down (answering interactions meanwhile: the handlers are on).
       await takeBackMissedWithdrawals(client as Client<true>, deps).catch((error: unknown) =>
         deps.log.error({ err: error }, 'looking for purchases withdrawn while the bot was down FAILED; they are taken back at the next start'),

@@ -73,9 +73,10 @@ export function createSqlTierSubscriptions(pool: pg.Pool): TierSubscriptions {
             subscription.status,
           ],
         );
+        // Unchanged (ended, or an older description): what is stored, as a concurrent event may have left it.
+        const stored = after.rows[0] ?? (await client.query<SubscriptionRow>('SELECT * FROM tier_subscription WHERE id = $1', [id])).rows[0]!;
         await client.query('COMMIT');
-        const previous = before.rows[0] ? toStored(before.rows[0]) : null;
-        return { stored: after.rows[0] ? toStored(after.rows[0]) : previous!, previous };
+        return { stored: toStored(stored), previous: before.rows[0] ? toStored(before.rows[0]) : null };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
@@ -85,20 +86,20 @@ export function createSqlTierSubscriptions(pool: pg.Pool): TierSubscriptions {
     },
 
     async recordPaidPeriod(subscriptionId, period) {
-      const [row] = await run<{ id: string; created: boolean; granted: number }>(
+      const [inserted] = await run<{ id: string }>(
         pool,
         `
-        WITH inserted AS (
-          INSERT INTO tier_subscription_period (subscription_id, reference, tier_name, credits, period_start, period_end, expires_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7)
-          ON CONFLICT (reference) DO NOTHING
-          RETURNING id
-        )
-        SELECT id, true AS created, 0 AS granted FROM inserted
-        UNION ALL
-        SELECT id, false, 0 FROM tier_subscription_period WHERE reference = $2 AND NOT EXISTS (SELECT 1 FROM inserted)`,
+        INSERT INTO tier_subscription_period (subscription_id, reference, tier_name, credits, period_start, period_end, expires_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT (reference) DO NOTHING
+        RETURNING id`,
         [subscriptionId, period.reference, period.tierName, period.credits, period.periodStart, period.periodEnd, period.expiresAt],
       );
+      // Recorded before — or by a concurrent event, whose row this statement's snapshot could not
+      // see: read it in a statement of its own.
+      const row = inserted
+        ? { id: inserted.id, created: true }
+        : { id: (await run<{ id: string }>(pool, 'SELECT id FROM tier_subscription_period WHERE reference = $1', [period.reference]))[0]!.id, created: false };
       const periodId = BigInt(row!.id);
       // A user-level plan's credits go to its buyer now; a guild's reach each member when they next
       // use the bot there (ledger_grant_allowances), since the bot does not list a server's members.

@@ -44,6 +44,7 @@ import { showPricing } from './show-pricing.js';
 import { showUsage } from './show-usage.js';
 import { startCheckout } from './start-checkout.js';
 import { suggestTiers } from './suggest-tiers.js';
+import { syncDiscordSubscription } from './sync-discord-subscription.js';
 
 /** What an entry point builds the bot on: its stores, readers, queue and settings. */
 export interface BotPorts {
@@ -133,6 +134,7 @@ export function createBotUseCases(deps: BotPorts & BotOutbound) {
         consume,
         grantTestPurchases: deps.grantTestPurchases ?? false,
       }),
+    syncDiscordSubscription: bind(syncDiscordSubscription),
     reverseEntitlement: (entitlement: WithdrawnEntitlement) =>
       reverseEntitlement({ ledger: deps.ledger, card: deps.card, notifier: deps.purchaseNotifier, entitlement }),
   };

@@ -1,7 +1,8 @@
 import type { PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
 import { quote } from '../domain/pricing/quote.js';
 import { freeDailyOf } from '../domain/guild-config.js';
-import { defaultModelFor } from '../domain/tiers.js';
+import type { TierSource } from '../domain/subscriptions/tier-sources.js';
+import { defaultModelFor, findTier } from '../domain/tiers.js';
 import { grantMemberAllowances } from './grant-member-allowances.js';
 import type { GuildSettingsStore } from './ports/guild-settings.js';
 import type { Balance, Ledger } from './ports/ledger.js';
@@ -32,6 +33,10 @@ export type ShownBalance =
       readonly creditsPerDollar: number;
       /** The member's tier; undefined when today's allowances could not be granted (the balance is then as it stood). */
       readonly tier: Tier | undefined;
+      /** Where the tier comes from: the default, a role, or a plan (which, and when it renews or ends). */
+      readonly tierSource: TierSource | undefined;
+      /** The tier a plan's pending downgrade moves to at renewal. */
+      readonly renewalTier: Tier | undefined;
       /** Price of one image at the tier's default model, to say what the balance buys. */
       readonly unitPrice: number | null;
     }
@@ -62,7 +67,17 @@ export async function showBalance(deps: ShowBalanceDeps, input: ShowBalanceInput
   });
   const balance = allowances.ok ? allowances.value.balance : await deps.ledger.balance(input.userId, input.guildId);
   const tier = allowances.ok ? allowances.value.tier : undefined;
+  const tierSource = allowances.ok ? allowances.value.tierSource : undefined;
+  const renewalName = tierSource?.kind === 'subscription' ? tierSource.subscription.renewalTierName : null;
   const model = tier ? defaultModelFor(card, tier) : undefined;
   const unit = tier && model ? quote(card, { model }, tier) : undefined;
-  return { kind: 'own', balance, creditsPerDollar: card.creditsPerDollar, tier, unitPrice: unit?.ok ? unit.value.unitPrice : null };
+  return {
+    kind: 'own',
+    balance,
+    creditsPerDollar: card.creditsPerDollar,
+    tier,
+    tierSource,
+    renewalTier: renewalName === null ? undefined : findTier(card, renewalName),
+    unitPrice: unit?.ok ? unit.value.unitPrice : null,
+  };
 }

@@ -31,6 +31,8 @@ export async function handleBalance(interaction: ChatInputCommandInteraction<'ca
           renderBalance({
             balance: shown.balance,
             tierLabel: shown.tier?.label ?? 'none',
+            tierSource: shown.tierSource,
+            renewalTierLabel: shown.renewalTier?.label,
             creditsPerDollar: shown.creditsPerDollar,
             unitPrice: shown.unitPrice,
             memberName: interaction.user.username,

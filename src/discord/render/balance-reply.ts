@@ -1,10 +1,15 @@
 import { EmbedBuilder, time, TimestampStyles } from 'discord.js';
 import { formatUsd } from '../../domain/pricing/format-breakdown.js';
+import type { TierSource } from '../../domain/subscriptions/tier-sources.js';
 import type { Balance } from '../../use-cases/show-balance.js';
 
 export interface BalanceView {
   readonly balance: Balance;
   readonly tierLabel: string;
+  /** Where the tier comes from; undefined when it could not be decided (the balance is as it stood). */
+  readonly tierSource?: TierSource | undefined;
+  /** Label of the tier a pending downgrade moves to at renewal. */
+  readonly renewalTierLabel?: string | undefined;
   readonly creditsPerDollar: number;
   /** Price of one image at the member's defaults, to say what the balance buys. */
   readonly unitPrice: number | null;
@@ -18,6 +23,20 @@ export interface BalanceView {
 const expiry = (bucket: { readonly available: number; readonly nextExpiry: Date | null }, ifNone = '') =>
   bucket.available === 0 ? '' : bucket.nextExpiry ? ` · soonest expire ${time(bucket.nextExpiry, TimestampStyles.RelativeTime)}` : ifNone;
 
+const sellerName = { discord: 'Discord', stripe: 'card' } as const;
+
+/** "Your tier: **Pro** — your Discord plan, renews in 6 days.": which source gives it, and until when. */
+export function tierSourceLine(tierLabel: string, source: TierSource | undefined, renewalTierLabel?: string): string {
+  const tier = `Your tier: **${tierLabel}**`;
+  if (!source || source.kind === 'default') return `${tier}.`;
+  if (source.kind === 'role') return `${tier} — from your role in this server.`;
+  const plan = source.subscription;
+  const whose = plan.scope === 'guild' ? "this server's plan" : `your ${sellerName[plan.source]} plan`;
+  const when = time(plan.periodEnd, TimestampStyles.RelativeTime);
+  const until = plan.status === 'ending' ? `cancelled, ends ${when}` : `renews ${when}${renewalTierLabel ? ` as ${renewalTierLabel}` : ''}`;
+  return `${tier} — ${whose} (${plan.interval}ly), ${until}.`;
+}
+
 export function renderBalance(view: BalanceView): EmbedBuilder {
   const { buckets, available, held } = view.balance;
   const buys = view.unitPrice ? ` — about ${Math.floor(available / view.unitPrice)} images at your defaults` : '';
@@ -25,7 +44,7 @@ export function renderBalance(view: BalanceView): EmbedBuilder {
     new EmbedBuilder()
       // Credits, not dollars: free, tier and gifted credits were never money; only top-ups were bought.
       .setTitle(`${view.memberName}: ${available} credits`)
-      .setDescription(`Spent soonest-expiring first${buys}.`)
+      .setDescription(`${tierSourceLine(view.tierLabel, view.tierSource, view.renewalTierLabel)}\nSpent soonest-expiring first${buys}.`)
       .addFields(
         { name: 'Free today', value: `${buckets.free.available}${expiry(buckets.free)}`, inline: true },
         { name: `Tier: ${view.tierLabel}`, value: `${buckets.tier.available}${expiry(buckets.tier)}`, inline: true },

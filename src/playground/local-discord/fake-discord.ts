@@ -33,6 +33,7 @@ import { FakeRest, type HeldRequest } from './rest-routes.js';
 import type { RateLimitRecord, RateLimitSettings } from './rate-limits.js';
 import { Recorder } from './recorder.js';
 import { nextSnowflake } from './snowflake.js';
+import { FakeSubscriptions } from './subscriptions.js';
 import type { RecordedFile } from './http-body.js';
 import {
   FakeDiscordState,
@@ -131,15 +132,24 @@ export class FakeDiscord {
   private readonly gateway: FakeGateway;
   private readonly rest: FakeRest;
   private readonly interactionDeadlineMs: number;
+  /** App subscriptions (Discord's premium plans): subscribe, renew, cancel, refund… (subscriptions.ts). */
+  readonly subscriptions: FakeSubscriptions;
 
   private constructor(
     private readonly server: Server,
     options: FakeDiscordOptions,
   ) {
     this.state = new FakeDiscordState(this.botUser, () => this.baseUrl);
+    this.subscriptions = new FakeSubscriptions({
+      applicationId: this.applicationId,
+      entitlements: this.state.entitlements,
+      skus: this.state.skus,
+      dispatch: (eventName, data) => this.dispatch(eventName, data),
+    });
     const shardCount = options.shards ?? 1;
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3_000;
     this.rest = new FakeRest(this.state, {
+      subscriptions: this.subscriptions,
       token: this.token,
       gatewayUrl: () => this.gatewayUrl,
       shards: shardCount,

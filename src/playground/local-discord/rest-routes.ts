@@ -10,6 +10,7 @@ import { RateLimiter, type RateLimitRecord, type RateLimitSettings } from './rat
 import { InteractionRoutes, type RestReply } from './rest-interactions.js';
 import { nextSnowflake } from './snowflake.js';
 import type { FakeDiscordState } from './state.js';
+import type { FakeSubscriptions } from './subscriptions.js';
 
 interface RouteContext {
   readonly params: string[];
@@ -30,6 +31,8 @@ const ID = '([^/]+)';
 const ok = (body: unknown): RestReply => ({ status: 200, body });
 
 export interface RestOptions {
+  /** App subscriptions: their REST routes answer from it. */
+  readonly subscriptions: FakeSubscriptions;
   readonly token: string;
   readonly gatewayUrl: () => string;
   /** The shard count GET /gateway/bot recommends. */
@@ -119,6 +122,9 @@ export class FakeRest {
       route('GET', `/applications/${ID}/skus`, true, ({ params }) => ok(this.state.skus.filter((sku) => sku['application_id'] === params[0]))),
       route('GET', `/applications/${ID}/entitlements`, true, ({ params, query }) => this.listEntitlements(params[0]!, query)),
       route('POST', `/applications/${ID}/entitlements/${ID}/consume`, true, ({ params }) => this.consumeEntitlement(params[0]!, params[1]!)),
+      route('GET', `/applications/${ID}/entitlements/${ID}`, true, ({ params }) => options.subscriptions.entitlementRoute(params[0]!, params[1]!)),
+      route('GET', `/skus/${ID}/subscriptions`, true, ({ params, query }) => options.subscriptions.listRoute(params[0]!, query)),
+      route('GET', `/skus/${ID}/subscriptions/${ID}`, true, ({ params }) => options.subscriptions.getRoute(params[0]!, params[1]!)),
       route('POST', '/users/@me/channels', true, ({ payload }) => this.openDm(payload)),
       route('POST', `/channels/${ID}/messages`, true, ({ params, payload, files }) => this.createChannelMessage(params[0]!, payload, files)),
       route('GET', `/channels/${ID}/messages/${ID}`, true, ({ params }) => this.getChannelMessage(params[0]!, params[1]!)),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../../../src/domain/pricing/parse-price-card.js';
 import type { PriceCard } from '../../../../src/domain/pricing/price-card-schema.js';
 import { decideTier, type MemberSubscription } from '../../../../src/domain/subscriptions/tier-sources.js';
+import { planUpdate } from '../../../../src/domain/subscriptions/plan-change.js';
 import { findPlan, paidPeriodExpiry, planCredits, planForSku, soldPlans } from '../../../../src/domain/subscriptions/plans.js';
 import { findTier, noTier } from '../../../../src/domain/tiers.js';
 import { DEFAULT_PRICE_CARD_PATH, loadPriceCardOrThrow, parsePriceCardYaml } from '../../../../src/pricing/load-price-card.js';
@@ -109,5 +110,43 @@ describe("a member's tier: the best of roles and plans", () => {
     expect(decided.tier.name).toBe('ultra');
     expect(decided.source).toEqual({ kind: 'subscription', subscription: later });
     expect(decideTier(card, noTier(card), [subscription('legendary')]).source).toEqual({ kind: 'default' });
+  });
+});
+
+describe('a plan described anew (planUpdate)', () => {
+  const week = (name: string) => ({ tier: tier(name), plan: tier(name).plans[0]! });
+  const start = new Date('2026-12-03T17:00:00Z');
+  const next = new Date('2026-12-10T17:00:00Z');
+
+  it('pays a new purchase and each renewal at the tier now charged', () => {
+    expect(planUpdate(card, null, { ...week('pro'), renewal: null, periodStart: start })).toEqual({
+      tierName: 'pro',
+      renewalTierName: null,
+      paid: { tier: tier('pro'), credits: 450 },
+    });
+    expect(planUpdate(card, { tierName: 'pro', periodStart: start }, { ...week('ultra'), renewal: null, periodStart: next }).paid?.credits).toBe(1000);
+  });
+
+  it('applies an upgrade at once and lets a downgrade wait for the renewal', () => {
+    const known = { tierName: 'pro', periodStart: start };
+    expect(planUpdate(card, known, { ...week('ultra'), renewal: null, periodStart: start })).toEqual({
+      tierName: 'ultra',
+      renewalTierName: null,
+      paid: { tier: tier('ultra'), credits: 1000 },
+    });
+    expect(planUpdate(card, known, { ...week('starter'), renewal: null, periodStart: start })).toEqual({
+      tierName: 'pro',
+      renewalTierName: 'starter',
+      paid: null,
+    });
+    expect(planUpdate(card, known, { ...week('pro'), renewal: week('starter'), periodStart: start }).renewalTierName).toBe('starter');
+  });
+
+  it('ignores a description of an earlier period (events out of order)', () => {
+    expect(planUpdate(card, { tierName: 'pro', periodStart: next }, { ...week('ultra'), renewal: null, periodStart: start })).toEqual({
+      tierName: 'pro',
+      renewalTierName: null,
+      paid: null,
+    });
   });
 });
