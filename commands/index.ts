@@ -7,9 +7,10 @@ import { imagine } from './imagine.js';
 import { pricing } from './pricing.js';
 import { settings } from './settings.js';
 import { show } from './show.js';
+import { subscribe } from './subscribe.js';
 import { topup } from './topup.js';
 import { usage } from './usage.js';
 
 /** Every slash command the bot registers: the one list the router and deployment both use. */
-export const commands = [imagine, balance, topup, show, settings, batch, history, usage, pricing, estimate, admin] as const;
+export const commands = [imagine, balance, topup, subscribe, show, settings, batch, history, usage, pricing, estimate, admin] as const;
 export type CommandName = (typeof commands)[number]['name'];

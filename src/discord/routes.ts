@@ -24,6 +24,7 @@ import { handlePricing } from './handlers/pricing.js';
 import { handleQuoteButton } from './handlers/quote-buttons.js';
 import { handleSettings } from './handlers/settings.js';
 import { autocompleteShowJob, handleShowJob } from './handlers/show-job.js';
+import { handleSubscribe } from './handlers/subscribe.js';
 import { handleTopup } from './handlers/topup.js';
 import { handleStripeCheckoutButton } from './handlers/topup-stripe.js';
 import { handleUsage } from './handlers/usage.js';
@@ -77,6 +78,7 @@ export const commandRoutes = {
   imagine: always(handleImagine),
   balance: always(handleBalance),
   topup: always(handleTopup),
+  subscribe: always(handleSubscribe),
   settings: always(handleSettings),
   batch: always(handleBatch),
   admin: always(handleAdmin),

@@ -12,6 +12,7 @@ import { findRecentJobs } from './find-recent-jobs.js';
 import { grantCredits } from './grant-credits.js';
 import { keepJob } from './keep-job.js';
 import { listPacks } from './list-packs.js';
+import { listPlans } from './list-plans.js';
 import { listRoleTiers } from './list-role-tiers.js';
 import type { AdminCredits } from './ports/admin-credits.js';
 import type { AdminStatsReader } from './ports/admin-stats.js';
@@ -111,6 +112,7 @@ export function createBotUseCases(deps: BotPorts & BotOutbound) {
     estimatePlan: bind(estimatePlan),
     showPricing: bind(showPricing),
     listPacks: () => listPacks(deps),
+    listPlans: () => listPlans(deps),
     startCheckout: bind(startCheckout),
     // Server admins
     setRoleTier: bind(setRoleTier),

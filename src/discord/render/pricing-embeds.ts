@@ -5,6 +5,7 @@ import { packOffers } from '../../domain/pricing/packs.js';
 import type { ModelSpec, PriceCard } from '../../domain/pricing/price-card-schema.js';
 import { quote } from '../../domain/pricing/quote.js';
 import { tierAllowsModel } from '../../domain/tiers.js';
+import { periodUnit, planPrice } from './plan-text.js';
 import { packEmbeds, type EmbedSection } from './embed-budget.js';
 
 const BLURPLE = 0x5865f2;
@@ -13,7 +14,6 @@ const COMMON_SIZES = ['512x512', '1024x1024', '1024x1536', '1536x1024'];
 const SIZES_SHOWN = 3;
 /** One reply and a few follow-ups; a card bigger than that is cut with a note. */
 const MAX_PRICING_MESSAGES = 5;
-const periodUnit = { daily: 'day', weekly: 'week', monthly: 'month' } as const;
 
 function sizesToShow(spec: ModelSpec): string[] {
   const common = COMMON_SIZES.filter((size) => spec.sizes.includes(size));
@@ -83,7 +83,12 @@ export function pricingSections(card: PriceCard, freeDailyCredits: number): Embe
     {
       title: 'Tiers',
       color: BLURPLE,
-      description: 'Server admins map roles to tiers; with several tier roles you get the best.',
+      description: [
+        'Your tier comes from roles server admins map, or from a plan (/subscribe); the best you have applies.',
+        card.welcomeCredits > 0 ? `Everyone gets ${card.welcomeCredits} welcome credits once, the first time they use the bot; they never expire.` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
       fields: card.tiers.map((tier) => ({
         name: tier.label,
         value: [
@@ -97,6 +102,7 @@ export function pricingSections(card: PriceCard, freeDailyCredits: number): Embe
               .join(', ') || 'none'
           }`,
           `Max batch ${tier.maxBatch} · ${tier.maxRunningJobs} job${tier.maxRunningJobs === 1 ? '' : 's'} at once · ${tier.queuePriority} queue`,
+          ...(tier.plans.length > 0 ? [`Plans: ${tier.plans.map((plan) => planPrice(tier, plan)).join(' · ')}`] : []),
         ].join('\n'),
         inline: true,
       })),

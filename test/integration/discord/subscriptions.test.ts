@@ -198,6 +198,33 @@ describe('Discord plans', () => {
   });
 });
 
+describe('/subscribe and /pricing', () => {
+  it('/subscribe lists every plan with its credits and price, and a premium button for each plan sold in Discord', async () => {
+    const answer = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: { id: member(), username: 'shopper' }, name: 'subscribe' }).answer();
+    const text = JSON.stringify(answer.data);
+    expect(answer.data?.['flags']).toBe(64);
+    expect(text).toContain('Pro: 450 credits / week');
+    expect(text).toContain('$3.99 / week');
+    expect(text).toContain('$179.99 / year, 23,400 credits up front');
+    expect(text).toContain('Max: 2,000 credits / week');
+    const buttons = (answer.data?.['components'] as { components: { style: number; sku_id?: string }[] }[]).flatMap((row) => row.components);
+    expect(buttons.map((button) => [button.style, button.sku_id])).toEqual([
+      [6, SERVER_PRO],
+      [6, PRO_WEEK],
+      [6, PRO_YEAR],
+      [6, ULTRA_WEEK],
+    ]);
+    expect(text).toContain('User Settings → Subscriptions');
+  });
+
+  it('/pricing lists the plans beside each tier, and the welcome credits', async () => {
+    const answer = await fake.slashCommand({ guildId: GUILD, channelId: CHANNEL, user: { id: member(), username: 'reader' }, name: 'pricing' }).answer();
+    const text = JSON.stringify(answer.data);
+    expect(text).toContain('Plans: $7.99 / week · $349.99 / year, 52,000 credits up front');
+    expect(text).toContain('50 welcome credits once');
+  });
+});
+
 describe('a server plan (Discord guild subscription)', () => {
   it('gives every member of that server the tier and its credits, once each, and no one elsewhere', async () => {
     const owner = member();
