@@ -15,6 +15,7 @@ import {
   type Interaction,
 } from 'discord.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
+import { soldPlans } from '../domain/subscriptions/plans.js';
 import type { Logger } from '../shared/logger.js';
 import { createBotUseCases, type BotPorts, type BotUseCases } from '../use-cases/bot-use-cases.js';
 import type { WithdrawnEntitlement } from '../use-cases/reverse-entitlement.js';
@@ -158,21 +159,29 @@ async function redeemMissedPurchases(client: Client<true>, deps: EventContext): 
 }
 
 /**
- * The card's pack SKUs against the application's own (Discord does not tell a bot a SKU's price,
- * but it does say whether the SKU exists and what kind it is): a pack whose SKU is missing or is
- * not a consumable is logged at start, before a member meets a button that cannot work or a
- * purchase that can be made only once.
+ * The card's SKUs against the application's own (Discord does not tell a bot a SKU's price, but
+ * it does say whether the SKU exists and what kind it is): a pack whose SKU is missing or is not
+ * a consumable, or a plan whose SKU is not a subscription, is logged at start, before a member
+ * meets a button that cannot work or a purchase that can be made only once.
  */
-async function checkPackSkus(client: Client<true>, deps: EventContext): Promise<void> {
-  const packs = deps.card.packs.filter((pack) => pack.discordSkuId !== undefined);
-  if (packs.length === 0) return;
+async function checkSkus(client: Client<true>, deps: EventContext): Promise<void> {
+  const sold = [
+    ...deps.card.packs.flatMap((pack) => (pack.discordSkuId ? [{ what: { packId: pack.id }, skuId: pack.discordSkuId, kind: SKUType.Consumable }] : [])),
+    ...soldPlans(deps.card).flatMap(({ id, plan }) =>
+      plan.discordSkuId ? [{ what: { planId: id }, skuId: plan.discordSkuId, kind: SKUType.Subscription }] : [],
+    ),
+  ];
+  if (sold.length === 0) return;
   const skus = await client.application.fetchSKUs();
-  for (const pack of packs) {
-    const sku = skus.get(pack.discordSkuId!);
-    if (!sku)
-      deps.log.warn({ packId: pack.id, skuId: pack.discordSkuId }, "a pack's discordSkuId is not a SKU of this application: its Discord button cannot sell it");
-    else if (sku.type !== SKUType.Consumable) {
-      deps.log.warn({ packId: pack.id, skuId: sku.id, skuType: SKUType[sku.type] }, "a pack's SKU is not a consumable: each member could buy it only once");
+  for (const { what, skuId, kind } of sold) {
+    const sku = skus.get(skuId);
+    if (!sku) deps.log.warn({ ...what, skuId }, 'a discordSkuId on the card is not a SKU of this application: its Discord button cannot sell it');
+    else if (sku.type !== kind) {
+      const problem =
+        kind === SKUType.Consumable
+          ? "a pack's SKU is not a consumable: each member could buy it only once"
+          : "a plan's SKU is not a subscription: it would not renew";
+      deps.log.warn({ ...what, skuId: sku.id, skuType: SKUType[sku.type] }, problem);
     }
   }
 }
@@ -300,7 +309,7 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
       // Global commands reach every server but can take a while to show; a dev server's are instant.
       if (devGuildId) await client.application!.commands.set([...commands], devGuildId);
       else await client.application!.commands.set([...commands]);
-      await checkPackSkus(client as Client<true>, deps).catch((error: unknown) => deps.log.warn({ err: error }, "could not check the packs' Discord SKUs"));
+      await checkSkus(client as Client<true>, deps).catch((error: unknown) => deps.log.warn({ err: error }, "could not check the card's Discord SKUs"));
       await redeemMissedPurchases(client as Client<true>, deps);
       // Plans bought, renewed, cancelled or refunded while the bot was down.
       await reconcilePlans(client as Client<true>, plans).catch((error: unknown) =>

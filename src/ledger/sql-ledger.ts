@@ -314,6 +314,11 @@ export function createSqlLedger(pool: pg.Pool, options: LedgerOptions = {}): Led
       return toBalance(row!);
     },
 
+    async guildBalance(userId, guildId): Promise<Balance> {
+      const [row] = await run<BalanceRow>(pool, `SELECT * FROM ledger_guild_balance($1, $2)`, [userId, guildId]);
+      return toBalance(row!);
+    },
+
     async topupBalance(userId) {
       const [row] = await run<{ available: string }>(
         pool,

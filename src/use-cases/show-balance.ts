@@ -52,7 +52,7 @@ export async function showBalance(deps: ShowBalanceDeps, input: ShowBalanceInput
   const { card } = deps;
   if (input.otherUserId !== undefined && input.otherUserId !== input.userId) {
     if (!input.askerIsAdmin) return { kind: 'not_admin' };
-    return { kind: 'other', balance: await deps.ledger.balance(input.otherUserId, input.guildId), creditsPerDollar: card.creditsPerDollar };
+    return { kind: 'other', balance: await deps.ledger.guildBalance(input.otherUserId, input.guildId), creditsPerDollar: card.creditsPerDollar };
   }
   const [roleTiers, config] = await Promise.all([deps.guildSettings.roleTiers(input.guildId), deps.guildSettings.config(input.guildId)]);
   const allowances = await grantMemberAllowances({

@@ -67,6 +67,10 @@ export function fakeLedger(wallets: Wallets): Ledger & { readonly grants: string
     async balance(userId, guildId) {
       return balanceOf(wallets.get(userId, guildId), wallets.held.get(`${userId}:${guildId}`) ?? 0);
     },
+    // The fake keeps no global lots: what a guild gave is all there is.
+    async guildBalance(userId, guildId) {
+      return balanceOf(wallets.get(userId, guildId), wallets.held.get(`${userId}:${guildId}`) ?? 0);
+    },
     async grantAllowances({ userId, guildId, free, tier }) {
       for (const grant of [free && { key: `free:${free.periodKey}`, amount: free.amount }, tier && { key: `tier:${tier.periodKey}`, amount: tier.allowance }]) {
         const key = grant && `${userId}:${guildId}:${grant.key}`;

@@ -424,3 +424,20 @@ BEGIN
   END IF;
   RETURN QUERY SELECT CASE WHEN v_sub.status = 'ended' THEN 'already' ELSE 'ended' END::text, v_taken, v_shortfall;
 END $$;
+
+-- What one server gave a member (its free, tier and gifted lots, and what their jobs there hold),
+-- without their global lots — plans, welcome credits and purchases are theirs across every
+-- server: a server admin looking at a member's credits sees only this.
+CREATE FUNCTION ledger_guild_balance(p_user text, p_guild text)
+RETURNS TABLE (held bigint, buckets jsonb)
+LANGUAGE sql AS $$
+  WITH c AS (SELECT ledger_now() AS now)
+  SELECT
+    (SELECT coalesce(sum(h.amount), 0) FROM credit_hold h
+      WHERE h.user_id = p_user AND h.guild_id = p_guild AND h.status = 'held')::bigint,
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('kind', b.kind, 'available', b.available, 'next_expiry', b.next_expiry)), '[]'::jsonb)
+       FROM (SELECT l.kind, sum(l.remaining) AS available, min(l.expires_at) AS next_expiry FROM credit_lot l, c
+              WHERE l.user_id = p_user AND l.guild_id = p_guild
+                AND l.remaining > 0 AND (l.expires_at IS NULL OR l.expires_at > c.now)
+              GROUP BY l.kind) b)
+$$;

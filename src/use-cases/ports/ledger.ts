@@ -208,6 +208,12 @@ export interface Ledger {
   revoke(input: RevokeInput): Promise<Result<Revoked, LedgerError>>;
   expire(limit?: number): Promise<ExpirySweep>;
   balance(userId: UserId, guildId: GuildId): Promise<Balance>;
+  /**
+   * What this guild gave the member (its free, tier and gifted lots) and what their jobs here
+   * hold, without their global lots (plans, welcome credits, purchases), which are theirs across
+   * every server: what a server admin may see of another member.
+   */
+  guildBalance(userId: UserId, guildId: GuildId): Promise<Balance>;
   /** The member's purchased top-up credits spendable now; global, the same in every guild. */
   topupBalance(userId: UserId): Promise<number>;
 }

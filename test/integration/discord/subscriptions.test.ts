@@ -9,6 +9,7 @@ import type { createBot } from '../../../src/discord/bot.js';
 import type { PriceCard } from '../../../src/domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
+import { resolvedOptions } from '../../../src/playground/local-discord/resolved-options.js';
 import { captureLog, type CapturedLog } from '../../support/captured-log.js';
 import { expectLedgerConsistent, mapRoleToTier } from '../../support/ledger-fixture.js';
 import { startTestBot } from '../../support/bot-fixture.js';
@@ -108,6 +109,28 @@ describe('Discord plans', () => {
     await expectLedgerConsistent(f.database);
   });
 
+  it("a server admin looking at a plan buyer's credits sees only what their server gave, not the plan", async () => {
+    const buyer = { id: member(), username: 'buyer' };
+    const { subscription } = fake.subscriptions.subscribe({ userId: buyer.id, skuId: PRO_WEEK, ...currentPeriod() });
+    await synced(subscription['id'], 2);
+    const admin = { id: member(), username: 'admin' };
+    const MANAGE_GUILD = 1n << 5n;
+    const looked = await fake
+      .slashCommand({
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user: admin,
+        permissions: MANAGE_GUILD.toString(),
+        name: 'balance',
+        options: [{ name: 'member', type: 6, value: buyer.id }],
+        resolved: resolvedOptions({ users: [buyer] }),
+      })
+      .answer();
+    const text = JSON.stringify(looked.data);
+    expect(text).toContain('buyer: 0 credits from this server');
+    expect(text).not.toContain('450');
+  });
+
   it('grants each renewal once, expiring at the next one; a replayed renewal grants nothing', async () => {
     const buyer = member();
     const { subscription } = fake.subscriptions.subscribe({ userId: buyer, skuId: PRO_WEEK, ...currentPeriod() });
@@ -195,6 +218,29 @@ describe('Discord plans', () => {
     await balanceText(buyer, GUILD, ['role-pro']);
     const lots = await tierLots(buyer);
     expect(lots.reduce((sum, lot) => sum + lot.amount, 0)).toBe(450);
+  });
+});
+
+describe("the plans' SKUs, checked at start", () => {
+  it('says nothing when each plan SKU is a subscription, and warns of one that is a consumable or missing', async () => {
+    expect(captured.lines().filter((line) => line['level'] === 40 && /SKU/.test(String(line['msg'])))).toEqual([]);
+    const other = await FakeDiscord.start();
+    other.addGuild({ id: GUILD, name: 'Shop', channels: [{ id: CHANNEL, name: 'general', type: 0 }] });
+    other.addSku({ id: PRO_WEEK, name: 'Pro weekly, made as a consumable by mistake', type: 3 });
+    const log = captureLog('info');
+    const checked = await startTestBot(f, other, card, { log: log.log });
+    try {
+      const warnings = log.lines().filter((line) => line['level'] === 40 && /SKU/.test(String(line['msg'])));
+      expect(warnings).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ planId: 'pro-week', skuId: PRO_WEEK, skuType: 'Consumable', msg: expect.stringMatching(/not a subscription/) }),
+          expect.objectContaining({ planId: 'ultra-week', skuId: ULTRA_WEEK, msg: expect.stringMatching(/not a SKU of this application/) }),
+        ]),
+      );
+    } finally {
+      await checked.stop();
+      await other.close();
+    }
   });
 });
 
