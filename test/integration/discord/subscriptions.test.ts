@@ -11,7 +11,7 @@ import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
 import { resolvedOptions } from '../../../src/playground/local-discord/resolved-options.js';
 import { captureLog, type CapturedLog } from '../../support/captured-log.js';
-import { expectLedgerConsistent, mapRoleToTier } from '../../support/ledger-fixture.js';
+import { createTestLedger, expectLedgerConsistent, mapRoleToTier } from '../../support/ledger-fixture.js';
 import { startTestBot } from '../../support/bot-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -268,6 +268,30 @@ describe('/subscribe and /pricing', () => {
     const text = JSON.stringify(answer.data);
     expect(text).toContain('Plans: $7.99 / week · $349.99 / year, 52,000 credits up front');
     expect(text).toContain('50 welcome credits once');
+  });
+});
+
+describe('the welcome credits', () => {
+  it('a member new to the bot gets the card’s welcome credits once, in the first server they use it in, and keeps them everywhere', async () => {
+    const welcoming = await FakeDiscord.start();
+    for (const id of [GUILD, OTHER_GUILD]) welcoming.addGuild({ id, name: `Shop ${id.slice(-1)}`, channels: [{ id: CHANNEL, name: 'general', type: 0 }] });
+    const welcomingBot = await startTestBot(f, welcoming, card, { ledger: createTestLedger(f.database, card, undefined, { welcome: true }) });
+    try {
+      const newcomer = { id: member(), username: 'newcomer' };
+      const look = async (guildId: string) =>
+        JSON.stringify((await welcoming.slashCommand({ guildId, channelId: CHANNEL, user: newcomer, name: 'balance' }).answer()).data);
+      expect(await look(GUILD)).toContain(`newcomer: ${card.welcomeCredits + card.freeDailyCredits} credits`);
+      // Free daily credits are each server's own; the welcome credits come along.
+      expect(await look(OTHER_GUILD)).toContain(`newcomer: ${card.welcomeCredits + card.freeDailyCredits} credits`);
+      const { rows } = await f.database.sql.query(
+        `SELECT amount, guild_id, expires_at FROM credit_lot WHERE user_id = $1 AND source_key LIKE 'grant:welcome:%'`,
+        [newcomer.id],
+      );
+      expect(rows).toEqual([{ amount: card.welcomeCredits, guild_id: null, expires_at: null }]);
+    } finally {
+      await welcomingBot.stop();
+      await welcoming.close();
+    }
   });
 });
 
