@@ -123,6 +123,19 @@ describe('a user-level plan', () => {
     await expectLedgerConsistent(f.database);
   });
 
+  it('the same payment event handled by eight processes at once, beside the member using the bot, grants the period once', async () => {
+    const userId = uniqueUser();
+    const subscription = plan(userId);
+    const results = await Promise.all([
+      ...Array.from({ length: 8 }, () => paid(subscription)),
+      ...Array.from({ length: 4 }, () => allowances(userId, 'guild-race')),
+    ]);
+    const granted = results.reduce((sum, result) => sum + ('granted' in result ? result.granted : result.subscriptionCredits), 0);
+    expect(granted).toBe(450);
+    expect((await ledger.balance(userId, 'guild-race')).buckets.tier.available).toBe(450);
+    await expectLedgerConsistent(f.database);
+  });
+
   it('an upgrade mid-period grants the difference at once; the same upgrade replayed grants nothing', async () => {
     const userId = uniqueUser();
     const subscription = plan(userId);
@@ -231,6 +244,26 @@ describe('a guild plan', () => {
     const racing = await Promise.all(Array.from({ length: 8 }, () => allowances(late, 'guild-subscribed')));
     expect(racing.reduce((sum, granted) => sum + granted.subscriptionCredits, 0)).toBe(450);
     await expectLedgerConsistent(f.database);
+  });
+});
+
+describe('a guild plan and a role in the same server', () => {
+  it('never double a period: the role adds only what the plan lacks', async () => {
+    const userId = uniqueUser();
+    await mapRoleToTier(f.database, 'guild-plan-and-role', 'pro');
+    const { stored } = await subscriptions.record(plan(uniqueUser('owner'), { externalId: `guild-plan-role-${userId}`, guildId: 'guild-plan-and-role' }));
+    await subscriptions.recordPaidPeriod(stored.id, {
+      reference: `${stored.id}:p1`,
+      tierName: 'pro',
+      credits: 450,
+      periodStart: bought,
+      periodEnd: weekAfter(bought),
+      expiresAt: weekAfter(bought),
+    });
+    const seen = await allowances(userId, 'guild-plan-and-role', ['pro', 450]);
+    expect(seen.subscriptionCredits).toBe(450);
+    expect(seen.tier).toBeNull();
+    expect(seen.balance.buckets.tier.available).toBe(450);
   });
 });
 
