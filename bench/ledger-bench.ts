@@ -3,7 +3,9 @@
 // wallets and on one hot wallet. Both sides use a pool as large as the concurrency.
 import pg from 'pg';
 import { createDatabase } from '../src/db/client.js';
+import { allowancePolicyFor, noGrants } from '../src/domain/admin/grant-policy.js';
 import { createSqlLedger } from '../src/ledger/sql-ledger.js';
+import { loadPriceCardOrThrow } from '../src/pricing/load-price-card.js';
 import type { Ledger } from '../src/use-cases/ports/ledger.js';
 import { measureThroughput, median, printTable, type Results } from './measure.js';
 
@@ -52,7 +54,8 @@ export async function benchLedger(databaseUrl: string, concurrencies: number[], 
   const rows: (string | number)[][] = [];
   const setup = createDatabase({ url: databaseUrl, poolSize: 16 });
   const setupSql = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-  await seed(createSqlLedger(setup.pool), setupSql);
+  // The bot's ledger grants allowances only under the operator's policy (issue 12).
+  await seed(createSqlLedger(setup.pool, { allowancePolicy: allowancePolicyFor(noGrants, await loadPriceCardOrThrow()) }), setupSql);
   await setup.close();
   await setupSql.end();
 

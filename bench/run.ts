@@ -1,12 +1,13 @@
 // `npm run bench`: builds (the bot and worker processes it starts run dist/, as `npm start` does),
 // measures against a fresh, migrated database on the configured server and writes the figures to
 // bench/results.json (flat keys, e.g. ledger.hold.c32.distinct.perSec, bot.rss.idleMiB).
-// BENCH_ONLY=crowd,interactions (any of ledger, reads, pipeline, interactions, crowd) runs only those.
+// BENCH_ONLY=crowd,interactions (any of ledger, allowances, reads, pipeline, interactions, crowd) runs only those.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { applyMigrations } from '../src/db/migrations.js';
+import { benchAllowances } from './allowances-bench.js';
 import { benchLedger } from './ledger-bench.js';
 import { benchReads } from './reads-bench.js';
 import { benchInteractions } from './interaction-bench.js';
@@ -31,11 +32,12 @@ async function freshDatabase(): Promise<string> {
 
 const url = await freshDatabase();
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const only = new Set((process.env['BENCH_ONLY'] ?? 'ledger,reads,pipeline,interactions,crowd').split(',').map((part) => part.trim()));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'ledger,allowances,reads,pipeline,interactions,crowd').split(',').map((part) => part.trim()));
 const results = {
   'meta.secondsPerRound': seconds,
   'meta.rounds': rounds,
   ...(only.has('ledger') ? await benchLedger(url, [1, 8, 32], seconds, rounds) : {}),
+  ...(only.has('allowances') ? await benchAllowances(url, [1, 8, 32], seconds, rounds) : {}),
   ...(only.has('reads') ? await benchReads(url, seconds, rounds) : {}),
   ...(only.has('pipeline') ? await benchPipeline(url, redisUrl, Number(process.env['BENCH_JOBS'] ?? 400)) : {}),
   ...(only.has('interactions') ? await benchInteractions(url, redisUrl) : {}),
