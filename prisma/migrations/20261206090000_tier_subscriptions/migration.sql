@@ -36,7 +36,7 @@ CREATE TABLE "tier_subscription" (
     CONSTRAINT "tier_subscription_pkey" PRIMARY KEY ("id")
 );
 CREATE UNIQUE INDEX "tier_subscription_source_external_id_key" ON "tier_subscription"("source", "external_id");
-CREATE INDEX "tier_subscription_user_id_idx" ON "tier_subscription"("user_id");
+CREATE INDEX "tier_subscription_user_id_guild_id_idx" ON "tier_subscription"("user_id", "guild_id");
 CREATE INDEX "tier_subscription_guild_id_idx" ON "tier_subscription"("guild_id");
 
 CREATE TABLE "tier_subscription_period" (
@@ -162,6 +162,16 @@ BEGIN
     v_period.period_start, v_period.period_end, 'subscription:' || v_period.id || ':' || p_user, v_period.id);
 END $$;
 
+-- A member's subscriptions: their own user-level ones and their server's. Two index lookups
+-- (by buyer, by server) rather than one OR across both columns, which the planner answers by
+-- scanning every subscription: this runs on every interaction.
+CREATE FUNCTION ledger_member_subscription_rows(p_user text, p_guild text)
+RETURNS SETOF tier_subscription LANGUAGE sql STABLE AS $$
+  SELECT * FROM tier_subscription s WHERE s.user_id = p_user AND s.guild_id IS NULL AND s.status <> 'ended'
+  UNION ALL
+  SELECT * FROM tier_subscription s WHERE s.guild_id = p_guild AND s.status <> 'ended'
+$$;
+
 -- The member's live subscriptions (their own, and their guild's), as the bot shows them.
 CREATE FUNCTION ledger_member_subscriptions(p_user text, p_guild text, p_now timestamptz)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
@@ -169,9 +179,8 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
            'id', s.id, 'source', s.source, 'scope', CASE WHEN s.guild_id IS NULL THEN 'user' ELSE 'guild' END,
            'tier', s.tier_name, 'renewal_tier', s.renewal_tier_name, 'interval', s.plan_interval,
            'period_end', s.current_period_end, 'status', s.status) ORDER BY s.created_at), '[]'::jsonb)
-    FROM tier_subscription s
-   WHERE s.status <> 'ended' AND s.current_period_end > p_now
-     AND ((s.guild_id IS NULL AND s.user_id = p_user) OR s.guild_id = p_guild)
+    FROM ledger_member_subscription_rows(p_user, p_guild) s
+   WHERE s.current_period_end > p_now
 $$;
 
 -- Allowances (as in *_tier_periods_overlap), and now also:
@@ -204,6 +213,7 @@ DECLARE
   v_free int;
   v_welcome int;
   v_now timestamptz := ledger_now();
+  v_sub record;
   v_period record;
   v_granted record;
 BEGIN
@@ -233,24 +243,27 @@ BEGIN
 
   IF p_free_key IS NOT NULL THEN
     v_free := least(p_free_amount, v_free_ceiling);
-    IF v_free > 0 THEN
+    -- Nearly every call finds today's grant made: an index probe is cheaper than an insert attempt.
+    IF v_free > 0 AND NOT EXISTS (SELECT 1 FROM credit_lot l WHERE l.source_key = 'grant:' || p_free_key) THEN
       SELECT g.outcome, g.lot_id, g.amount, g.expires_at INTO free_outcome, free_lot_id, free_amount, free_expires_at
         FROM ledger_grant(p_free_key, p_user, p_guild, 'free', v_free, p_free_expires_at, NULL, NULL, 'system', p_free_reason) g;
     END IF;
   END IF;
 
-  FOR v_period IN
-    SELECT p.id FROM tier_subscription_period p JOIN tier_subscription s ON s.id = p.subscription_id
-     WHERE s.status <> 'ended' AND p.revoked_at IS NULL
-       AND p.period_start <= v_now AND p.period_end > v_now
-       AND ((s.guild_id IS NULL AND s.user_id = p_user) OR s.guild_id = p_guild)
-       AND NOT EXISTS (SELECT 1 FROM credit_lot l WHERE l.source_key = 'grant:subscription:' || p.id || ':' || p_user)
-     ORDER BY p.period_start, p.id
-  LOOP
-    SELECT * INTO v_granted FROM ledger_grant_subscription_period(v_period.id, p_user, p_guild);
-    IF v_granted.outcome = 'created' THEN
-      subscription_amount := subscription_amount + v_granted.amount;
-    END IF;
+  -- Subscription by subscription, then its periods by its id: each lookup an index's own, whatever
+  -- the planner knows of the tables (one join across both was planned as a scan of every period).
+  FOR v_sub IN SELECT s.id FROM ledger_member_subscription_rows(p_user, p_guild) s ORDER BY s.created_at, s.id LOOP
+    FOR v_period IN
+      SELECT p.id FROM tier_subscription_period p
+       WHERE p.subscription_id = v_sub.id AND p.revoked_at IS NULL AND p.period_start <= v_now AND p.period_end > v_now
+         AND NOT EXISTS (SELECT 1 FROM credit_lot l WHERE l.source_key = 'grant:subscription:' || p.id || ':' || p_user)
+       ORDER BY p.period_start, p.id
+    LOOP
+      SELECT * INTO v_granted FROM ledger_grant_subscription_period(v_period.id, p_user, p_guild);
+      IF v_granted.outcome = 'created' THEN
+        subscription_amount := subscription_amount + v_granted.amount;
+      END IF;
+    END LOOP;
   END LOOP;
 
   IF p_tier_period_key IS NOT NULL THEN
