@@ -1,4 +1,5 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type InteractionReplyOptions } from 'discord.js';
+import { ButtonBuilder, ButtonStyle, EmbedBuilder, type InteractionReplyOptions } from 'discord.js';
+import { buttonRows, maxRows } from './button-rows.js';
 import { formatUsd } from '../../domain/pricing/format-breakdown.js';
 import type { PriceCard } from '../../domain/pricing/price-card-schema.js';
 import type { SoldPlan } from '../../domain/subscriptions/plans.js';
@@ -9,16 +10,8 @@ export const planCardButtonId = (planId: string): string => `subscribe:card:${pl
 /** Opens the member's own billing portal (card plans): change or cancel. */
 export const billingPortalButtonId = 'subscribe:portal';
 
-const maxRows = 5;
-const buttonsPerRow = 5;
 /** Discord's limit of fields in one embed. */
 const maxFields = 25;
-
-function rowsOf(buttons: ButtonBuilder[]): ActionRowBuilder<ButtonBuilder>[] {
-  const rows = [];
-  for (let i = 0; i < buttons.length; i += buttonsPerRow) rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(buttons.slice(i, i + buttonsPerRow)));
-  return rows;
-}
 
 /**
  * `/subscribe`: each sold tier with what it gives and its plans' prices, then the ways to buy:
@@ -66,7 +59,7 @@ export function subscribeReply(
   const portal = cardPayments
     ? [new ButtonBuilder().setStyle(ButtonStyle.Secondary).setCustomId(billingPortalButtonId).setLabel('Manage or cancel a card plan')]
     : [];
-  const components = [...rowsOf(premium), ...rowsOf([...byCard, ...portal])].slice(0, maxRows);
+  const components = [...buttonRows(premium), ...buttonRows([...byCard, ...portal])].slice(0, maxRows);
   if (components.length === 0) {
     return {
       content: 'Plans cannot be bought here yet. Ask a server admin: they can give a role a tier, or ask the bot’s operator to turn on payments.',

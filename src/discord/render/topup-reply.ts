@@ -1,4 +1,5 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type InteractionReplyOptions } from 'discord.js';
+import { ButtonBuilder, ButtonStyle, EmbedBuilder, type InteractionReplyOptions } from 'discord.js';
+import { buttonRows, maxRows } from './button-rows.js';
 import { formatUsd } from '../../domain/pricing/format-breakdown.js';
 import type { PackOffer } from '../../domain/pricing/packs.js';
 import type { Pack, PriceCard } from '../../domain/pricing/price-card-schema.js';
@@ -6,16 +7,8 @@ import type { Pack, PriceCard } from '../../domain/pricing/price-card-schema.js'
 /** A card button carries only the pack id; the session is made for whoever clicks it. */
 export const stripeButtonId = (packId: string): string => `topup:stripe:${packId}`;
 
-const maxRows = 5;
 /** Discord's limit of fields in one embed. */
 const maxFields = 25;
-const buttonsPerRow = 5;
-
-function rowsOf(buttons: ButtonBuilder[]): ActionRowBuilder<ButtonBuilder>[] {
-  const rows = [];
-  for (let i = 0; i < buttons.length; i += buttonsPerRow) rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(buttons.slice(i, i + buttonsPerRow)));
-  return rows;
-}
 
 /**
  * Whether a pack costs the same whatever the member pays with. A pack sold in Discord's store
@@ -62,7 +55,7 @@ export function topupReply(
             .setLabel(`Buy ${pack.credits} with card · ${formatUsd(pack.priceUsd)}`),
         )
     : [];
-  const components = [...rowsOf(premium), ...rowsOf(byCard)].slice(0, maxRows);
+  const components = [...buttonRows(premium), ...buttonRows(byCard)].slice(0, maxRows);
   if (components.length === 0) {
     return {
       content: 'Packs cannot be bought here yet. Ask a server admin: they can grant you credits, or ask the bot’s operator to turn on payments.',
