@@ -29,6 +29,7 @@ describe('/imagine', () => {
       'imagine',
       'balance',
       'topup',
+      'subscribe',
       'show',
       'settings',
       'batch',
