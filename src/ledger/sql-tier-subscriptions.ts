@@ -99,7 +99,17 @@ export function createSqlTierSubscriptions(pool: pg.Pool): TierSubscriptions {
         SELECT id, false, 0 FROM tier_subscription_period WHERE reference = $2 AND NOT EXISTS (SELECT 1 FROM inserted)`,
         [subscriptionId, period.reference, period.tierName, period.credits, period.periodStart, period.periodEnd, period.expiresAt],
       );
-      const periodId = BigInt(row!.id);
+      // A concurrent call recording the same reference committed after this statement's snapshot:
+      // ON CONFLICT saw its row, the SELECT did not. Read it now.
+      const recordedRow =
+        row ??
+        (
+          await run<{ id: string; created: boolean }>(pool, 'SELECT id, false AS created FROM tier_subscription_period WHERE reference = $1', [
+            period.reference,
+          ])
+        )[0];
+      if (!recordedRow) throw new Error(`paid period ${period.reference} was neither recorded nor found`);
+      const periodId = BigInt(recordedRow.id);
       // A user-level plan's credits go to its buyer now; a guild's reach each member when they next
       // use the bot there (ledger_grant_allowances), since the bot does not list a server's members.
       const [granted] = await run<{ outcome: string; amount: number }>(
@@ -109,7 +119,7 @@ export function createSqlTierSubscriptions(pool: pg.Pool): TierSubscriptions {
          WHERE s.id = $1 AND s.guild_id IS NULL`,
         [subscriptionId, periodId],
       );
-      const result: RecordedPeriod = { periodId, created: row!.created, granted: granted?.outcome === 'created' ? granted.amount : 0 };
+      const result: RecordedPeriod = { periodId, created: recordedRow.created, granted: granted?.outcome === 'created' ? granted.amount : 0 };
       return result;
     },
 

@@ -104,14 +104,23 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
       log.error({ ...context, err: error }, 'reversing a payment failed; Stripe will retry');
       return answer(response, 500, { error: 'could not record the reversal; retry later' });
     }
-    if (!reversed.ok && reversed.error.code === 'not_our_payment' && reversal.kind === 'refunded' && options.plans) {
-      // Not a pack's checkout: perhaps a card plan's invoice.
-      const { chargeId, paymentId, paidCents, refundedCents } = reversal;
+    if (!reversed.ok && reversed.error.code === 'not_our_payment' && reversal.kind !== 'dispute_won' && options.plans) {
+      // Not a pack's checkout: perhaps a card plan's invoice. A dispute takes it back in full.
+      const charge =
+        reversal.kind === 'refunded'
+          ? {
+              kind: reversal.kind,
+              chargeId: reversal.chargeId,
+              paymentId: reversal.paymentId,
+              paidCents: reversal.paidCents,
+              refundedCents: reversal.refundedCents,
+            }
+          : { kind: reversal.kind, chargeId: reversal.disputeId, paymentId: reversal.paymentId, paidCents: 1, refundedCents: 1 };
       try {
-        const planned = await options.plans.refund({ chargeId, paymentId, paidCents, refundedCents }, context);
+        const planned = await options.plans.refund(charge, context);
         if (planned) return answer(response, planned.status, planned.body);
       } catch (error) {
-        log.error({ ...context, err: error }, 'refunding a card plan failed; Stripe will retry');
+        log.error({ ...context, err: error }, 'taking back a card plan failed; Stripe will retry');
         return answer(response, 500, { error: 'could not record the refund; retry later' });
       }
     }

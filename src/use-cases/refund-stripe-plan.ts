@@ -5,8 +5,10 @@ import type { CardPlanEvents } from './card-plans.js';
 import type { PurchaseNoticeStatus } from './notify-purchase.js';
 import { syncStripeSubscription, type SyncDeps, type SyncProblem } from './sync-stripe-subscription.js';
 
-/** A refunded charge as Stripe reported it (signature verified); amounts are totals so far. */
+/** A refunded charge as Stripe reported it (signature verified); amounts are totals so far. A dispute is a full refund keyed by the dispute. */
 export interface RefundedCharge {
+  readonly kind: 'refunded' | 'disputed';
+  /** The charge (a refund) or the dispute. */
   readonly chargeId: string;
   readonly paymentId: string;
   readonly paidCents: number;
@@ -27,7 +29,7 @@ export interface RefundedPlan {
 /**
  * A refund of a plan's invoice: the tier ends now, the refunded share (refunded ÷ paid) of the
  * still-running period's credits is taken back from what is unspent — spent credits stay spent —
- * and Stripe stops billing the subscription. A refund of an invoice whose period is over takes
+ * and Stripe stops billing the subscription. A dispute (chargeback) does the same in full. A refund of an invoice whose period is over takes
  * nothing (those credits have expired or were used) but still ends the plan. Stripe reports the
  * refunded total, so each state of the charge has its own key: a replay takes nothing, a further
  * refund takes only what is still missing.
@@ -47,7 +49,10 @@ export async function refundStripePlan(
   const ended = await deps.tierSubscriptions.end({
     subscriptionId: subscription.id,
     endsAt: now,
-    reason: `card plan refunded (charge ${charge.chargeId}, ${charge.refundedCents} of ${charge.paidCents} cents)`,
+    reason:
+      charge.kind === 'disputed'
+        ? `card plan payment disputed (dispute ${charge.chargeId})`
+        : `card plan refunded (charge ${charge.chargeId}, ${charge.refundedCents} of ${charge.paidCents} cents)`,
     takeBackFraction: share,
     key: planRefundKey(charge.chargeId, charge.refundedCents),
   });

@@ -515,6 +515,24 @@ export class FakeStripeBilling {
     return object;
   }
 
+  /** The buyer's bank disputes the invoice's charge (a chargeback); as Stripe's disputes, it names the charge and payment, not the customer. */
+  dispute(invoiceId: string): FakeStripeEvent {
+    const charge = [...this.charges.values()].find((c) => c.invoice === invoiceId);
+    if (!charge) throw new Error(`fake-stripe: invoice ${invoiceId} has no charge`);
+    const dispute = {
+      id: rid('dp'),
+      object: 'dispute',
+      amount: charge.amount,
+      currency: charge.currency,
+      charge: charge.id,
+      payment_intent: charge.payment_intent,
+      reason: 'fraudulent',
+      status: 'needs_response',
+    };
+    this.emit('charge.dispute.created', dispute);
+    return this.pending.at(-1)!;
+  }
+
   /** The member's subscriptions' invoices, oldest first. */
   invoicesOf(subscriptionId: string): Invoice[] {
     return [...this.invoices.values()].filter((invoice) => invoice.parent.subscription_details.subscription === subscriptionId);

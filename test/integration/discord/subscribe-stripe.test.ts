@@ -264,8 +264,8 @@ describe('a weekly plan', () => {
     expect(whileDown.filter((a) => a.status === 500).length).toBeGreaterThan(0);
     expect(await tierCredits(member.id)).toBe(0);
     const paid = checkoutEvents.filter((e) => e.type === 'invoice.paid');
-    const concurrent = await Promise.all([...paid, ...paid, ...paid].map(post));
-    expect(concurrent.map((a) => a.status)).toEqual([200, 200, 200]);
+    const concurrent = await Promise.all([...paid, ...paid, ...paid, ...paid, ...paid, ...paid].map(post));
+    expect(concurrent.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(concurrent.reduce((sum, a) => sum + Number(a.body['granted']), 0)).toBe(200);
     await deliver([...checkoutEvents].reverse());
 
@@ -467,6 +467,22 @@ describe('refunds', () => {
     );
     const [lot] = await tierLots(member.id);
     expect(lot).toMatchObject({ amount: yearCredits, remaining: 0 });
+    await expectLedgerConsistent(f.database);
+  });
+
+  it('a chargeback (dispute) of the running period takes back all that is unspent and ends the plan, once', async () => {
+    const member = aMember();
+    const subscriptionId = await subscribe(member, 'starter-week');
+    await deliverAll(subscriptionId);
+    await spend(member.id, 50);
+    const [invoice] = stripe.billing.invoicesOf(subscriptionId);
+    const dispute = stripe.billing.dispute(invoice!.id);
+    const answers = await deliver([dispute, dispute]);
+    expect(answers.map((a) => a.body['changed'])).toEqual([true, false]);
+    expect(await tierCredits(member.id)).toBe(0);
+    expect(await subscriptions.find('stripe', subscriptionId)).toMatchObject({ ended: true });
+    expect(stripe.billing.subscriptions.get(subscriptionId)!.status).toBe('canceled');
+    await deliverAll(subscriptionId);
     await expectLedgerConsistent(f.database);
   });
 
