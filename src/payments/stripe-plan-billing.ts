@@ -40,7 +40,12 @@ export function paidInvoiceOf(invoice: Stripe.Invoice): PaidInvoice | null {
     subscriptionId,
     status: invoice.status ?? 'draft',
     metadata: details?.metadata ?? {},
-    lines: invoice.lines.data.map((line) => ({ amountCents: line.amount, periodStart: fromUnix(line.period.start), periodEnd: fromUnix(line.period.end) })),
+    lines: invoice.lines.data.map((line) => ({
+      amountCents: line.amount,
+      periodStart: fromUnix(line.period.start),
+      periodEnd: fromUnix(line.period.end),
+      proration: line.parent?.subscription_item_details?.proration ?? false,
+    })),
   };
 }
 
@@ -121,7 +126,10 @@ export function createStripePlanBilling(stripe: Stripe): PlanBilling {
       if (!invoiceId) return null;
       const invoice = paidInvoiceOf(await stripe.invoices.retrieve(invoiceId));
       if (!invoice) return null;
-      const ends = invoice.lines.filter((line) => line.amountCents > 0).map((line) => line.periodEnd.getTime());
+      // The period it paid for: its renewal line's, else (an upgrade charged at once) its proration's.
+      const positive = invoice.lines.filter((line) => line.amountCents > 0);
+      const renewal = positive.filter((line) => !line.proration);
+      const ends = (renewal.length > 0 ? renewal : positive).map((line) => line.periodEnd.getTime());
       return { invoiceId, subscriptionId: invoice.subscriptionId, periodEnd: new Date(ends.length > 0 ? Math.max(...ends) : 0) };
     },
 

@@ -108,6 +108,8 @@ export class FakeStripeBilling {
   readonly decliningCustomers = new Set<string>();
   retryPolicy: RetryPolicy = { retryDays: [1, 3, 5], afterLastFailure: 'cancel' };
   private pending: FakeStripeEvent[] = [];
+  /** Proration lines of plan changes billed at the next renewal (Stripe's pending invoice items). */
+  private readonly pendingLines = new Map<string, Json[]>();
   private readonly sessionPlans = new Map<string, { priceData: FormObject; interval: Interval; unitAmount: number; metadata: Record<string, string> }>();
 
   /**
@@ -420,15 +422,17 @@ export class FakeStripeBilling {
       const old = item.price;
       item.price = { ...old, id: rid('price'), product: String(priceData['product'] ?? old.product), unit_amount: Number(priceData['unit_amount']) };
       const behaviour = params['proration_behavior'] ?? 'create_prorations';
-      if (behaviour === 'always_invoice') {
-        // The unused share of the old price back, the new price for the rest of the period.
+      if (behaviour !== 'none') {
+        // The unused share of the old price back, the new price for the rest of the period:
+        // invoiced now (always_invoice) or with the next renewal (create_prorations, Stripe's default).
         const share = (item.current_period_end - unix(this.now)) / (item.current_period_end - item.current_period_start);
         const lines = [
           this.planLine(subscription, -Math.round(old.unit_amount * share), true, this.now),
           this.planLine(subscription, Math.round(item.price.unit_amount * share), true, this.now),
         ];
         this.emit('customer.subscription.updated', subscription);
-        this.charge(this.invoice(subscription, 'subscription_update', lines));
+        if (behaviour === 'always_invoice') this.charge(this.invoice(subscription, 'subscription_update', lines));
+        else this.pendingLines.set(subscription.id, [...(this.pendingLines.get(subscription.id) ?? []), ...lines]);
         return { status: 200, body: subscription };
       }
     }
@@ -486,7 +490,9 @@ export class FakeStripeBilling {
     const start = new Date(item.current_period_end * 1000);
     item.current_period_start = unix(start);
     item.current_period_end = unix(addInterval(start, item.price.recurring.interval));
-    const invoice = this.invoice(subscription, 'subscription_cycle', [this.planLine(subscription, item.price.unit_amount, false)]);
+    const pending = this.pendingLines.get(subscription.id) ?? [];
+    this.pendingLines.delete(subscription.id);
+    const invoice = this.invoice(subscription, 'subscription_cycle', [...pending, this.planLine(subscription, item.price.unit_amount, false)]);
     const paid = this.charge(invoice);
     subscription.status = paid ? 'active' : 'past_due';
     this.emit('customer.subscription.updated', subscription);

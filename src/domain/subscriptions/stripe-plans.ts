@@ -140,8 +140,12 @@ export interface PaidInvoice {
   readonly status: string;
   /** The subscription's metadata as it was when the invoice was finalized: the plan it bills. */
   readonly metadata: Readonly<Record<string, string>>;
-  /** Its lines that charge something (a plan change also has a negative line for the old plan's unused time). */
-  readonly lines: readonly { readonly amountCents: number; readonly periodStart: Date; readonly periodEnd: Date }[];
+  /**
+   * Its lines: a renewal's plan line for the new period; a plan change's proration lines (the old
+   * plan's unused time back, negative; the new plan for the rest of the period), invoiced at once
+   * or added to the next renewal's invoice.
+   */
+  readonly lines: readonly { readonly amountCents: number; readonly periodStart: Date; readonly periodEnd: Date; readonly proration: boolean }[];
 }
 
 export interface InvoicePeriod {
@@ -165,9 +169,11 @@ export const invoiceReference = (invoiceId: string): string => `stripe-invoice:$
 
 /**
  * The paid period an invoice bought: the plan's credits for the window its charged lines cover.
- * A mid-period upgrade's invoice charges from the change to the period's end; it is recorded over
- * the whole current period, so the ledger grants the new tier's allowance less what the period
- * already gave — the difference, once.
+ * A renewal's window is its plan line's period; proration lines on it belong to the period that
+ * ended (they are paid for, but that period is over). An invoice of proration lines only is a
+ * mid-period upgrade charged at once: it charges from the change to the period's end and is
+ * recorded over the whole current period, so the ledger grants the new tier's allowance less what
+ * the period already gave — the difference, once.
  */
 export function paidInvoicePeriod(
   card: PriceCard,
@@ -179,7 +185,9 @@ export function paidInvoicePeriod(
   if (!metadata.ok) return metadata;
   const plan = findPlan(card, metadata.value.planId);
   if (!plan) return err({ code: 'unknown_plan', planId: metadata.value.planId });
-  const charged = invoice.lines.filter((line) => line.amountCents > 0 && line.periodEnd > line.periodStart);
+  const positive = invoice.lines.filter((line) => line.amountCents > 0 && line.periodEnd > line.periodStart);
+  const renewal = positive.filter((line) => !line.proration);
+  const charged = renewal.length > 0 ? renewal : positive;
   if (charged.length === 0) return err({ code: 'nothing_charged' });
   let start = Math.min(...charged.map((line) => line.periodStart.getTime()));
   const end = Math.max(...charged.map((line) => line.periodEnd.getTime()));

@@ -412,6 +412,28 @@ describe('plan changes', () => {
     expect((await tierLots(member.id)).map((l) => l.amount)).toEqual([450, 550, 450]);
     await expectLedgerConsistent(f.database);
   });
+  it('an upgrade billed with the next renewal (Stripe’s default) grants when paid: the new tier’s full week, not a difference', async () => {
+    const member = aMember();
+    const subscriptionId = await subscribe(member, 'starter-week');
+    await deliverAll(subscriptionId);
+    await advance(3 * day);
+    const item = stripe.billing.subscriptions.get(subscriptionId)!.items.data[0]!;
+    await operator.subscriptions.update(subscriptionId, {
+      items: [{ id: item.id, price_data: priceData(399) }],
+      metadata: { planId: 'pro-week', tier: 'pro' },
+    });
+    await deliverAll(subscriptionId);
+    // Nothing is paid yet, so nothing more is granted; the tier is Pro from now.
+    expect((await tierLots(member.id)).map((l) => l.amount)).toEqual([200]);
+    expect(await subscriptions.find('stripe', subscriptionId)).toMatchObject({ tierName: 'pro' });
+    await advance(4 * day + 60_000);
+    const renewal = eventsOf(subscriptionId);
+    const paid = renewal.find((e) => e.type === 'invoice.paid')!;
+    expect((paid.object['lines'] as { data: unknown[] }).data).toHaveLength(3);
+    await deliver([...renewal].reverse());
+    expect((await tierLots(member.id)).map((l) => l.amount)).toEqual([200, 450]);
+    await expectLedgerConsistent(f.database);
+  });
 });
 
 describe('refunds', () => {

@@ -95,7 +95,7 @@ describe('paidInvoicePeriod', () => {
     subscriptionId: 'sub_1',
     status: 'paid',
     metadata: { userId: USER, planId: 'pro-week' },
-    lines: [{ amountCents: 399, periodStart: start, periodEnd: end }],
+    lines: [{ amountCents: 399, periodStart: start, periodEnd: end, proration: false }],
     ...overrides,
   });
 
@@ -108,7 +108,7 @@ describe('paidInvoicePeriod', () => {
     expect(
       paidInvoicePeriod(
         card,
-        invoice({ metadata: { userId: USER, planId: 'max-year' }, lines: [{ amountCents: 64_999, periodStart: start, periodEnd: year }] }),
+        invoice({ metadata: { userId: USER, planId: 'max-year' }, lines: [{ amountCents: 64_999, periodStart: start, periodEnd: year, proration: false }] }),
         null,
       ),
     ).toMatchObject({ value: { credits: 104_000, expiresAt: year } });
@@ -119,16 +119,30 @@ describe('paidInvoicePeriod', () => {
     const upgrade = invoice({
       metadata: { userId: USER, planId: 'ultra-week' },
       lines: [
-        { amountCents: -285, periodStart: change, periodEnd: end },
-        { amountCents: 571, periodStart: change, periodEnd: end },
+        { amountCents: -285, periodStart: change, periodEnd: end, proration: true },
+        { amountCents: 571, periodStart: change, periodEnd: end, proration: true },
       ],
     });
     expect(paidInvoicePeriod(card, upgrade, { start, end })).toMatchObject({ value: { credits: 1000, periodStart: start, periodEnd: end } });
   });
 
+  it('a renewal that also bills a plan change made in the period before grants the new period only, in full', () => {
+    const change = new Date('2026-11-22T09:00:00Z');
+    const next = new Date('2026-12-04T09:00:00Z');
+    const renewal = invoice({
+      metadata: { userId: USER, planId: 'ultra-week' },
+      lines: [
+        { amountCents: -285, periodStart: change, periodEnd: end, proration: true },
+        { amountCents: 571, periodStart: change, periodEnd: end, proration: true },
+        { amountCents: 799, periodStart: end, periodEnd: next, proration: false },
+      ],
+    });
+    expect(paidInvoicePeriod(card, renewal, { start: end, end: next })).toMatchObject({ value: { credits: 1000, periodStart: end, periodEnd: next } });
+  });
+
   it('grants nothing for an unpaid invoice, one that charged nothing, or an unknown plan', () => {
     expect(paidInvoicePeriod(card, invoice({ status: 'open' }), null)).toMatchObject({ ok: false, error: { code: 'not_paid' } });
-    expect(paidInvoicePeriod(card, invoice({ lines: [{ amountCents: -100, periodStart: start, periodEnd: end }] }), null)).toMatchObject({
+    expect(paidInvoicePeriod(card, invoice({ lines: [{ amountCents: -100, periodStart: start, periodEnd: end, proration: true }] }), null)).toMatchObject({
       error: { code: 'nothing_charged' },
     });
     expect(paidInvoicePeriod(card, invoice({ metadata: { userId: USER, planId: 'nope-week' } }), null)).toMatchObject({ error: { code: 'unknown_plan' } });
