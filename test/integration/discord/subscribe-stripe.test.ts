@@ -281,6 +281,28 @@ describe('a weekly plan', () => {
     await expectLedgerConsistent(f.database);
   });
 
+  it('a period recorded just before a crash, its grant not made, is granted once when Stripe sends the event again', async () => {
+    const member = aMember();
+    const subscriptionId = await subscribe(member, 'pro-week');
+    const events = eventsOf(subscriptionId);
+    await deliver(events.filter((e) => e.type !== 'invoice.paid'));
+    // The process died between recording the invoice's period and granting it (two statements).
+    const [invoice] = stripe.billing.invoicesOf(subscriptionId);
+    const period = (invoice!.lines.data[0] as { period: { start: number; end: number } }).period;
+    await f.database.sql.query(
+      `INSERT INTO tier_subscription_period (subscription_id, reference, tier_name, credits, period_start, period_end, expires_at)
+       VALUES ($1, $2, 'pro', 450, to_timestamp($3), to_timestamp($4), to_timestamp($4))`,
+      [`stripe:${subscriptionId}`, `stripe-invoice:${invoice!.id}`, period.start, period.end],
+    );
+    expect(await tierLots(member.id)).toEqual([]);
+    const paid = events.filter((e) => e.type === 'invoice.paid');
+    const answers = await deliver([...paid, ...paid]);
+    expect(answers.map((a) => a.body['granted'])).toEqual([450, 0]);
+    expect((await tierLots(member.id)).map((l) => l.amount)).toEqual([450]);
+    expect(planDms(member.id)).toHaveLength(1);
+    await expectLedgerConsistent(f.database);
+  });
+
   it('cancelled in the portal: the tier lasts to the period’s end, then ends; nothing more is granted', async () => {
     const member = aMember();
     const subscriptionId = await subscribe(member, 'pro-week');
