@@ -1,6 +1,5 @@
 import { err, ok, type Result } from '../domain/result.js';
 import type { CardPlans } from './card-plans.js';
-import { customerOf } from './card-plan-customer.js';
 
 export type BillingPortalProblem =
   | { readonly code: 'card_payments_off' }
@@ -17,9 +16,8 @@ export async function openBillingPortal(
   input: { readonly userId: string; readonly returnUrl: string },
 ): Promise<Result<{ readonly url: string }, BillingPortalProblem>> {
   if (!deps.cardPlans) return err({ code: 'card_payments_off' });
-  const customer = await customerOf(deps.cardPlans, input.userId, { create: false });
-  if (!customer.ok) return customer;
-  if (customer.value === null) return err({ code: 'no_card_plan' });
-  const portal = await deps.cardPlans.billing.createPortalSession(customer.value, input.returnUrl);
+  const customerId = await deps.cardPlans.customers.find(input.userId);
+  if (customerId === null) return err({ code: 'no_card_plan' });
+  const portal = await deps.cardPlans.billing.createPortalSession(customerId, input.returnUrl);
   return portal.ok ? ok(portal.value) : portal;
 }

@@ -4,7 +4,7 @@ import { err, ok, type Result } from '../domain/result.js';
 import type { CheckoutSession } from './ports/checkout.js';
 import type { CardPlans } from './card-plans.js';
 import type { TierSubscriptions } from './ports/tier-subscriptions.js';
-import { customerOf } from './card-plan-customer.js';
+import { ensureCustomer } from './card-plan-customer.js';
 
 export interface StartPlanCheckoutInput {
   /** `pro-week`: the card's tier and plan interval (domain/subscriptions/plans.ts planId). */
@@ -39,13 +39,13 @@ export async function startPlanCheckout(
   const live = await deps.tierSubscriptions.live(input.userId, input.guildId, deps.now());
   const current = live.find((subscription) => subscription.source === 'stripe' && subscription.scope === 'user');
   if (current) return err({ code: 'already_subscribed', tierName: current.tierName, periodEnd: current.periodEnd });
-  const customer = await customerOf(deps.cardPlans, input.userId, { create: true });
+  const customer = await ensureCustomer(deps.cardPlans, input.userId);
   if (!customer.ok) return customer;
   const session = await deps.cardPlans.billing.createPlanSession({
     plan,
     userId: input.userId,
     guildId: input.guildId,
-    customerId: customer.value!,
+    customerId: customer.value,
     returnUrl: input.returnUrl,
     idempotencyKey: input.idempotencyKey,
   });

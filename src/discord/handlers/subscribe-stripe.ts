@@ -7,6 +7,7 @@ import type { HandlerContext } from '../handler-context.js';
 
 const maxButtonUrl = 512;
 const unavailable = 'The payment service is not answering right now, and nothing was charged. Please try again in a few minutes.';
+const portalUnavailable = 'The payment service is not answering right now. Please try again in a few minutes.';
 const day = (date: Date): string => `<t:${Math.floor(date.getTime() / 1000)}:D>`;
 
 /** A private answer with one link button (or the link in the text: a link button holds at most 512 characters). */
@@ -69,7 +70,7 @@ export async function handleSubscribePortalButton(interaction: ButtonInteraction
     const text = {
       card_payments_off: 'Card payments are not set up on this bot, so there is no card plan to manage.',
       no_card_plan: 'You have no card plan to manage. Run /subscribe to see the plans.',
-      checkout_unavailable: unavailable.replace(', and nothing was charged', ''),
+      checkout_unavailable: portalUnavailable,
     }[portal.error.code];
     await interaction.editReply({ content: text });
     return;
