@@ -35,7 +35,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
     prefix: config.redis.queuePrefix,
   });
   // The ledger is stateless (its SQL functions hold the rules), so the webhook may have its own.
-  const stripe = await composeStripe(config, { ledger: createSqlLedger(db.pool), card: priceCard, token, log });
+  const stripe = await composeStripe(config, { ledger: createSqlLedger(db.pool), pool: db.pool, card: priceCard, token, log });
   const jobs = createPgJobStore(db);
   const grantPolicy = { ownerIds: config.discord.ownerIds, ...config.adminGrants };
   const bot = createBot({
@@ -61,7 +61,7 @@ export async function composeBot({ config, priceCard }: Preflight, log: Logger, 
       log,
       now: () => new Date(),
       randomSeed: () => randomInt(0, 2 ** 32 - 1),
-      ...(stripe ? { checkout: stripe.checkout } : {}),
+      ...(stripe ? { checkout: stripe.checkout, cardPlans: stripe.cardPlans } : {}),
       operatorBannedWords: config.moderation.bannedWords,
       grantTestPurchases: config.discord.grantTestPurchases,
     },

@@ -1,8 +1,14 @@
 // Wires the Stripe path of /topup when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set: the
 // Checkout adapter the "Buy with card" buttons use, and POST /stripe/webhook, which grants the pack
-// once per paid session and DMs the member. The Stripe SDK is loaded only then: it costs about
+// once per paid session and DMs the member; and card plans (subscriptions): their Checkout and
+// billing portal for /subscribe, and their events on the same webhook. The Stripe SDK is loaded only then: it costs about
 // 15 MiB of memory that a bot without Stripe should not carry (bench: bot.rss.idleMiB).
+import type pg from 'pg';
 import type { Config } from '../config.js';
+import { createPgStripeCustomers } from '../db/stripe-customers.js';
+import { createDiscordPlanNotifier } from '../discord/plan-notifier.js';
+import { createSqlTierSubscriptions } from '../ledger/sql-tier-subscriptions.js';
+import type { CardPlans } from '../use-cases/card-plans.js';
 import { createDiscordPurchaseNotifier } from '../discord/purchase-notifier.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { HttpRoute } from '../observability/health-server.js';
@@ -12,25 +18,47 @@ import type { Ledger } from '../use-cases/ports/ledger.js';
 
 export interface StripeParts {
   readonly checkout: Checkout;
+  readonly cardPlans: CardPlans;
   readonly routes: readonly HttpRoute[];
 }
 
-export async function composeStripe(config: Config, deps: { ledger: Ledger; card: PriceCard; token: string; log: Logger }): Promise<StripeParts | undefined> {
+export async function composeStripe(
+  config: Config,
+  deps: { ledger: Ledger; pool: pg.Pool; card: PriceCard; token: string; log: Logger },
+): Promise<StripeParts | undefined> {
   if (!config.stripe) {
     deps.log.info('Stripe is not configured: /topup offers no card payments');
     return undefined;
   }
-  const [{ createStripeCheckout }, { createStripeClient }, { createStripeWebhookRoute, stripeWebhookPath }] = await Promise.all([
+  const [
+    { createStripeCheckout },
+    { createStripeClient },
+    { createStripeWebhookRoute, stripeWebhookPath },
+    { createStripePlanBilling },
+    { createStripePlanEvents },
+  ] = await Promise.all([
     import('../payments/stripe-checkout.js'),
     import('../payments/stripe-client.js'),
     import('../payments/stripe-webhook-route.js'),
+    import('../payments/stripe-plan-billing.js'),
+    import('../payments/stripe-plan-events.js'),
   ]);
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl });
   const notifier = createDiscordPurchaseNotifier({ token: deps.token, apiUrl: config.discord.apiUrl });
   deps.log.info({ webhookPath: stripeWebhookPath, testMode: config.stripe.secretKey.includes('_test_') }, 'Stripe Checkout on: /topup offers card payments');
   const checkout = createStripeCheckout(stripe);
+  const cardPlans: CardPlans = { billing: createStripePlanBilling(stripe), customers: createPgStripeCustomers(deps.pool) };
+  const plans = createStripePlanEvents({
+    card: deps.card,
+    cardPlans: { ...cardPlans, notifier: createDiscordPlanNotifier({ token: deps.token, apiUrl: config.discord.apiUrl }) },
+    tierSubscriptions: createSqlTierSubscriptions(deps.pool),
+    log: deps.log,
+  });
   return {
     checkout,
-    routes: [createStripeWebhookRoute({ webhookSecret: config.stripe.webhookSecret, ledger: deps.ledger, checkout, card: deps.card, notifier, log: deps.log })],
+    cardPlans,
+    routes: [
+      createStripeWebhookRoute({ webhookSecret: config.stripe.webhookSecret, ledger: deps.ledger, checkout, card: deps.card, notifier, plans, log: deps.log }),
+    ],
   };
 }

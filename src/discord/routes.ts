@@ -27,6 +27,7 @@ import { autocompleteShowJob, handleShowJob } from './handlers/show-job.js';
 import { handleSubscribe } from './handlers/subscribe.js';
 import { handleTopup } from './handlers/topup.js';
 import { handleStripeCheckoutButton } from './handlers/topup-stripe.js';
+import { handleSubscribeCardButton, handleSubscribePortalButton } from './handlers/subscribe-stripe.js';
 import { handleUsage } from './handlers/usage.js';
 
 type InGuild = 'cached' | 'raw';
@@ -109,6 +110,16 @@ export const buttonRoutes = {
   topup: {
     ack: 'private-reply',
     resolve: (interaction, { action, id }, ctx) => (action === 'stripe' && id ? () => handleStripeCheckoutButton(interaction, id, ctx) : declined),
+  },
+  // `subscribe:card:<plan id>` (a card plan's checkout) and `subscribe:portal` (Stripe's billing portal), under /subscribe.
+  subscribe: {
+    ack: 'private-reply',
+    resolve: (interaction, { action, id }, ctx) =>
+      action === 'card' && id
+        ? () => handleSubscribeCardButton(interaction, id, ctx)
+        : action === 'portal'
+          ? () => handleSubscribePortalButton(interaction, ctx)
+          : declined,
   },
   // The pager turns its own page; it reads its own custom id.
   history: { ack: 'update', resolve: (interaction, _button, ctx) => () => handleHistoryButton(interaction, ctx) },

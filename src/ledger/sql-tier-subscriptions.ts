@@ -100,7 +100,7 @@ export function createSqlTierSubscriptions(pool: pg.Pool): TierSubscriptions {
       const row = inserted
         ? { id: inserted.id, created: true }
         : { id: (await run<{ id: string }>(pool, 'SELECT id FROM tier_subscription_period WHERE reference = $1', [period.reference]))[0]!.id, created: false };
-      const periodId = BigInt(row!.id);
+      const periodId = BigInt(row.id);
       // A user-level plan's credits go to its buyer now; a guild's reach each member when they next
       // use the bot there (ledger_grant_allowances), since the bot does not list a server's members.
       const [granted] = await run<{ outcome: string; amount: number }>(
@@ -110,7 +110,7 @@ export function createSqlTierSubscriptions(pool: pg.Pool): TierSubscriptions {
          WHERE s.id = $1 AND s.guild_id IS NULL`,
         [subscriptionId, periodId],
       );
-      const result: RecordedPeriod = { periodId, created: row!.created, granted: granted?.outcome === 'created' ? granted.amount : 0 };
+      const result: RecordedPeriod = { periodId, created: row.created, granted: granted?.outcome === 'created' ? granted.amount : 0 };
       return result;
     },
 

@@ -15,6 +15,7 @@ import { redeemCheckoutSession } from '../use-cases/redeem-checkout-session.js';
 import { reverseCardPayment, type CardPaymentReversal } from '../use-cases/reverse-card-payment.js';
 import type { Checkout } from '../use-cases/ports/checkout.js';
 import { completedCheckout } from './stripe-checkout.js';
+import { isPlanEvent, type StripePlanEvents } from './stripe-plan-events.js';
 import { errorMessage } from '../shared/error-message.js';
 
 export const stripeWebhookPath = '/stripe/webhook';
@@ -27,6 +28,8 @@ export interface StripeWebhookRouteOptions {
   readonly card: PriceCard;
   readonly notifier: PurchaseNotifier;
   readonly log: Logger;
+  /** Card plans (subscriptions): their events, and refunds of their invoices. @defaultValue none: subscription events are ignored */
+  readonly plans?: StripePlanEvents | undefined;
   /** Stripe's events are a few KiB; anything far larger is not one. @defaultValue 1 MiB */
   readonly maxBodyBytes?: number;
 }
@@ -101,6 +104,26 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
       log.error({ ...context, err: error }, 'reversing a payment failed; Stripe will retry');
       return answer(response, 500, { error: 'could not record the reversal; retry later' });
     }
+    if (!reversed.ok && reversed.error.code === 'not_our_payment' && reversal.kind !== 'dispute_won' && options.plans) {
+      // Not a pack's checkout: perhaps a card plan's invoice. A dispute takes it back in full.
+      const charge =
+        reversal.kind === 'refunded'
+          ? {
+              kind: reversal.kind,
+              chargeId: reversal.chargeId,
+              paymentId: reversal.paymentId,
+              paidCents: reversal.paidCents,
+              refundedCents: reversal.refundedCents,
+            }
+          : { kind: reversal.kind, chargeId: reversal.disputeId, paymentId: reversal.paymentId, paidCents: 1, refundedCents: 1 };
+      try {
+        const planned = await options.plans.refund(charge, context);
+        if (planned) return answer(response, planned.status, planned.body);
+      } catch (error) {
+        log.error({ ...context, err: error }, 'taking back a card plan failed; Stripe will retry');
+        return answer(response, 500, { error: 'could not record the refund; retry later' });
+      }
+    }
     if (!reversed.ok && reversed.error.code === 'purchase_not_found') {
       // Our checkout, but its grant has not been recorded yet (events can arrive out of order):
       // Stripe sends this again later, by when the grant is there to take back from.
@@ -147,6 +170,16 @@ export function createStripeWebhookRoute(options: StripeWebhookRouteOptions): Ht
       return answer(response, 400, { error: 'bad signature' });
     }
     if (reversalEvents.has(event.type)) return reverse(event, response);
+    if (options.plans && isPlanEvent(event)) {
+      try {
+        const planned = await options.plans.handle(event);
+        return answer(response, planned.status, planned.body);
+      } catch (error) {
+        // Each write is keyed and conditional: a retry finishes what this one did not.
+        log.error({ eventId: event.id, eventType: event.type, err: error }, 'handling a card plan event failed; Stripe will retry');
+        return answer(response, 500, { error: 'could not record the event; retry later' });
+      }
+    }
     if (!paidEvents.has(event.type)) return answer(response, 200, { received: true, ignored: event.type });
 
     const checkout = completedCheckout(event.data.object as Stripe.Checkout.Session);

@@ -8,3 +8,4 @@ export type { InteractionWebhook, JobMessageStore, JobRecord } from './ports/job
 export type { JobMessages } from './ports/job-messages.js';
 export type { PurchaseNotice, PurchaseNotifier, ReversalNotice } from './ports/purchase-notifier.js';
 export type { WorkLog } from './ports/work-log.js';
+export type { PlanCreditsNotice, PlanNotifier, PlanRefundNotice } from './ports/plan-notifier.js';

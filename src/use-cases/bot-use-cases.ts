@@ -44,6 +44,9 @@ import { showJob } from './show-job.js';
 import { showPricing } from './show-pricing.js';
 import { showUsage } from './show-usage.js';
 import { startCheckout } from './start-checkout.js';
+import type { CardPlans } from './card-plans.js';
+import { openBillingPortal } from './open-billing-portal.js';
+import { startPlanCheckout } from './start-plan-checkout.js';
 import { suggestTiers } from './suggest-tiers.js';
 import { syncDiscordSubscription } from './sync-discord-subscription.js';
 
@@ -75,6 +78,8 @@ export interface BotPorts {
   readonly randomSeed: () => number;
   /** Card payments for /topup packs (Stripe Checkout); undefined when Stripe is not configured. */
   readonly checkout?: Checkout | undefined;
+  /** Card plans for /subscribe (Stripe subscriptions and their billing portal); undefined when Stripe is not configured. */
+  readonly cardPlans?: CardPlans | undefined;
   /** Tells a member a Discord purchase arrived. @defaultValue a DM over the bot's REST API */
   readonly purchaseNotifier?: PurchaseNotifier | undefined;
   /** Whether Discord test-mode purchases grant their pack (DISCORD_TEST_PURCHASES). @defaultValue false */
@@ -114,6 +119,8 @@ export function createBotUseCases(deps: BotPorts & BotOutbound) {
     listPacks: () => listPacks(deps),
     listPlans: () => listPlans(deps),
     startCheckout: bind(startCheckout),
+    startPlanCheckout: bind(startPlanCheckout),
+    openBillingPortal: bind(openBillingPortal),
     // Server admins
     setRoleTier: bind(setRoleTier),
     removeRoleTier: bind(removeRoleTier),

@@ -1,11 +1,14 @@
 // A local Stripe API for the real `stripe` client: one HTTP server on 127.0.0.1 speaking Stripe's
 // form-encoded POST /v1/checkout/sessions and GET /v1/checkout/sessions?payment_intent= (the calls
-// the bot makes), checking the Bearer key,
+// the bot makes for packs) and, through FakeStripeBilling (fake-stripe-billing.ts), subscriptions:
+// customers, subscription-mode Checkout, subscriptions, invoices, refunds and the billing portal;
+// checking the Bearer key,
 // honouring Idempotency-Key, and recording every request. It also builds the signed-webhook
 // payloads Stripe would send when a session completes.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeStripeBilling } from './fake-stripe-billing.js';
 
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };
 export type FormObject = { [key: string]: FormValue };
@@ -47,6 +50,8 @@ const stripeError = (status: number, type: string, message: string, param?: stri
 export class FakeStripe {
   readonly requests: RecordedStripeRequest[] = [];
   readonly sessions = new Map<string, FakeCheckoutSession>();
+  /** Subscriptions, invoices, the test clock and the events Stripe sends about them. */
+  readonly billing = new FakeStripeBilling();
   /** While true, every call answers 500 as if Stripe were having an outage. */
   down = false;
   private readonly byIdempotencyKey = new Map<string, { status: number; body: unknown }>();
@@ -147,7 +152,9 @@ export class FakeStripe {
     const chunks: Buffer[] = [];
     for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
     const params = decodeStripeForm(Buffer.concat(chunks).toString('utf8'));
-    const path = new URL(request.url ?? '/', 'http://fake.local').pathname;
+    const url = new URL(request.url ?? '/', 'http://fake.local');
+    const path = url.pathname;
+    const query = decodeStripeForm(url.search.slice(1));
     const authorized = request.headers.authorization === `Bearer ${this.secretKey}`;
     const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
 
@@ -159,19 +166,42 @@ export class FakeStripe {
       const paymentIntent = new URL(request.url ?? '/', 'http://fake.local').searchParams.get('payment_intent');
       const data = [...this.sessions.values()].filter((session) => paymentIntent === null || session['payment_intent'] === paymentIntent);
       reply = { status: 200, body: { object: 'list', url: '/v1/checkout/sessions', has_more: false, data } };
-    } else if (request.method === 'POST' && path === '/v1/checkout/sessions') {
-      const replay = idempotencyKey ? this.byIdempotencyKey.get(idempotencyKey) : undefined;
-      reply = replay ?? this.createSession(params);
-      if (idempotencyKey && !replay) this.byIdempotencyKey.set(idempotencyKey, reply);
-    } else reply = stripeError(404, 'invalid_request_error', `Unrecognized request URL (${request.method} ${path})`);
+    } else {
+      // Stripe replays a POST's first answer for the same Idempotency-Key.
+      const replay = request.method === 'POST' && idempotencyKey ? this.byIdempotencyKey.get(idempotencyKey) : undefined;
+      reply =
+        replay ??
+        (request.method === 'POST' && path === '/v1/checkout/sessions' ? this.createSession(params) : undefined) ??
+        this.billing.handle(request.method ?? '', path, query, params) ??
+        stripeError(404, 'invalid_request_error', `Unrecognized request URL (${request.method} ${path})`);
+      if (request.method === 'POST' && idempotencyKey && !replay) this.byIdempotencyKey.set(idempotencyKey, reply);
+    }
 
     this.requests.push({ method: request.method ?? '', path, authorized, idempotencyKey, params, status: reply.status });
     response.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': `req_${randomBytes(8).toString('hex')}` });
     response.end(JSON.stringify(reply.body));
   }
 
+  /** The member pays a subscription-mode session: its subscription starts and its first invoice is paid (events queued in fake.billing). */
+  paySubscription(sessionId: string) {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new Error(`fake-stripe: no session ${sessionId}`);
+    const paid = this.billing.paySubscriptionCheckout(session);
+    this.sessions.set(sessionId, paid.session as FakeCheckoutSession);
+    return paid.subscription;
+  }
+
   private createSession(params: FormObject): { status: number; body: unknown } {
-    if (params['mode'] !== 'payment') return stripeError(400, 'invalid_request_error', 'mode must be payment here', 'mode');
+    if (params['mode'] === 'subscription') {
+      const reply = this.billing.createSubscriptionSession(params);
+      if (reply.status === 200) {
+        const session = reply.body as FakeCheckoutSession;
+        this.sessions.set(session.id, session);
+        this.billing.rememberSession(session.id, params);
+      }
+      return reply;
+    }
+    if (params['mode'] !== 'payment') return stripeError(400, 'invalid_request_error', 'mode must be payment or subscription here', 'mode');
     if (typeof params['success_url'] !== 'string') return stripeError(400, 'invalid_request_error', 'Missing required param: success_url.', 'success_url');
     const items = params['line_items'];
     if (!Array.isArray(items) || items.length === 0) return stripeError(400, 'invalid_request_error', 'Missing required param: line_items.', 'line_items');

@@ -56,9 +56,7 @@ export function subscribeReply(
           .setLabel(`${tier.label} · ${formatUsd(plan.priceUsd)} / ${plan.interval}`),
       )
     : [];
-  const portal = cardPayments
-    ? [new ButtonBuilder().setStyle(ButtonStyle.Secondary).setCustomId(billingPortalButtonId).setLabel('Manage or cancel a card plan')]
-    : [];
+  const portal = cardPayments ? [new ButtonBuilder().setStyle(ButtonStyle.Secondary).setCustomId(billingPortalButtonId).setLabel('Manage card plan')] : [];
   const components = [...buttonRows(premium), ...buttonRows([...byCard, ...portal])].slice(0, maxRows);
   if (components.length === 0) {
     return {

@@ -2,7 +2,7 @@
 // buttons whose sessions go to STRIPE_API_URL, and the process's public port (PUBLIC_HTTP_PORT)
 // serves POST /stripe/webhook, which grants a signed paid session once and DMs the member. The
 // public port serves nothing else but a bare health answer; metrics, health details and the
-// webhook are not on each other's ports.
+// webhook are not on each other's ports. A card plan (Stripe subscription) sells on the same wiring.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
@@ -82,6 +82,31 @@ describe('start:bot with Stripe configured', () => {
     expect(rows).toEqual([{ kind: 'topup', amount: 500, expires_at: null, guild_id: null }]);
     // The webhook answers after the DM went out, and the replay sent none.
     expect(fake.directMessages(BUYER.id).map((m) => String(m.payload?.['content']))).toEqual([expect.stringContaining('**500 credits** are in your balance')]);
+    await expectLedgerConsistent(database);
+
+    // A card plan on the same wiring: the subscribe button makes a subscription-mode session, the
+    // events Stripe sends after payment grant the week once on the public port, and the member is told.
+    const subscriber = { id: '370000000000000002', username: 'subscriber' };
+    await fake
+      .buttonClick({ guildId: GUILD, channelId: CHANNEL, user: subscriber, customId: 'subscribe:card:pro-week' })
+      .waitForWebhookCall('edit-original', 10_000);
+    const planSessionId = [...stripe.sessions.keys()].at(-1)!;
+    expect(stripe.sessions.get(planSessionId)).toMatchObject({ mode: 'subscription', metadata: { userId: subscriber.id, planId: 'pro-week' } });
+    stripe.paySubscription(planSessionId);
+    for (const event of [...stripe.billing.takeEvents(), ...stripe.billing.takeEvents()].reverse()) {
+      const eventBody = FakeStripe.event(event.type, event.object, event.id);
+      const delivered = await fetch(`${publicUrl}/stripe/webhook`, {
+        method: 'POST',
+        body: eventBody,
+        headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: eventBody, secret: WEBHOOK_SECRET }) },
+      });
+      expect(delivered.status, event.type).toBe(200);
+    }
+    const { rows: planLots } = await database.sql.query(`SELECT kind, amount, guild_id FROM credit_lot WHERE user_id = $1`, [subscriber.id]);
+    expect(planLots).toEqual([{ kind: 'tier', amount: 450, guild_id: null }]);
+    expect(fake.directMessages(subscriber.id).map((m) => String(m.payload?.['content']))).toEqual([
+      expect.stringContaining('**450 credits** are in your balance'),
+    ]);
     await expectLedgerConsistent(database);
 
     // The public port tells a load balancer the process is up, and nothing more.

@@ -14,6 +14,10 @@ vi.mock('../../../src/discord/handlers/job-buttons.js', () => ({
 }));
 vi.mock('../../../src/discord/handlers/quote-buttons.js', () => ({ handleQuoteButton: vi.fn(() => Promise.resolve()) }));
 vi.mock('../../../src/discord/handlers/topup-stripe.js', () => ({ handleStripeCheckoutButton: vi.fn(() => Promise.resolve()) }));
+vi.mock('../../../src/discord/handlers/subscribe-stripe.js', () => ({
+  handleSubscribeCardButton: vi.fn(() => Promise.resolve()),
+  handleSubscribePortalButton: vi.fn(() => Promise.resolve()),
+}));
 vi.mock('../../../src/discord/handlers/show-job.js', () => ({
   handleShowJob: vi.fn(() => Promise.resolve()),
   autocompleteShowJob: vi.fn(() => Promise.resolve()),
@@ -24,6 +28,7 @@ type Routed = ReturnType<typeof routeInGuild>;
 const { handleJobButton } = await import('../../../src/discord/handlers/job-buttons.js');
 const { handleQuoteButton } = await import('../../../src/discord/handlers/quote-buttons.js');
 const { handleStripeCheckoutButton } = await import('../../../src/discord/handlers/topup-stripe.js');
+const { handleSubscribeCardButton, handleSubscribePortalButton } = await import('../../../src/discord/handlers/subscribe-stripe.js');
 const { handleShowJob } = await import('../../../src/discord/handlers/show-job.js');
 
 const deps = {} as HandlerContext;
@@ -54,7 +59,7 @@ describe('the routing tables', () => {
   });
 
   it('knows the button scopes the bot puts on its messages', () => {
-    expect(Object.keys(buttonRoutes).sort()).toEqual(['history', 'job', 'quote', 'topup']);
+    expect(Object.keys(buttonRoutes).sort()).toEqual(['history', 'job', 'quote', 'subscribe', 'topup']);
   });
 });
 
@@ -83,6 +88,13 @@ describe('routeInGuild', () => {
     expect(handleStripeCheckoutButton).toHaveBeenLastCalledWith(expect.anything(), 'credits-500', deps);
   });
 
+  it('passes a card plan button its plan id, and the portal button nothing; both answered privately', async () => {
+    expect(await run(routeInGuild(button('subscribe:card:pro-week'), deps))).toBe('private-reply');
+    expect(handleSubscribeCardButton).toHaveBeenLastCalledWith(expect.anything(), 'pro-week', deps);
+    expect(await run(routeInGuild(button('subscribe:portal'), deps))).toBe('private-reply');
+    expect(handleSubscribePortalButton).toHaveBeenCalledTimes(1);
+  });
+
   it('declines unknown or malformed custom ids, including names every object has', () => {
     for (const customId of [
       'nope:x:y',
@@ -92,6 +104,8 @@ describe('routeInGuild', () => {
       'quote:generate',
       'topup:paypal:p',
       'topup:stripe',
+      'subscribe:card',
+      'subscribe:paypal:pro-week',
       'constructor:a:b',
       '__proto__:a:b',
       'toString',
