@@ -50,6 +50,8 @@ export interface ProcessPart {
   readonly routes?: readonly HttpRoute[];
   /** Endpoints the internet must reach (payment webhooks), on the public port. */
   readonly publicRoutes?: readonly HttpRoute[];
+  /** Called before the listeners close: ends this part's long-lived responses (the playground's event streams). */
+  readonly closing?: () => void;
   stop(): Promise<void>;
 }
 
