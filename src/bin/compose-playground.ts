@@ -58,7 +58,8 @@ export async function composePlayground(ready: Preflight, log: Logger, metrics: 
   if ((await guildSettings.roleTiers(guild.id)).size === 0) {
     for (const role of PLAYGROUND_ROLES) if (role.seededTier) await guildSettings.setRoleTier(guild.id, role.id, role.seededTier, PLAYGROUND_OWNER_ID);
   }
-  const worker = await composeWorker(playgroundReady, log, metrics);
+  // Upscales and variations read the image they start from where the local Discord serves it.
+  const worker = await composeWorker(playgroundReady, log, metrics, { localSourceImages: { hosts: ['127.0.0.1'], protocols: ['http:'] } });
   const bot = await composeBot(playgroundReady, log, discord.token, metrics);
 
   const grantPolicy = { ownerIds: config.discord.ownerIds, ...config.adminGrants };

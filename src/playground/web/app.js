@@ -41,7 +41,19 @@ async function api(/** @type {string} */ path, /** @type {Json} */ body) {
 
 // ---- who you are -------------------------------------------------------------------------------
 
-async function load() {
+/** Opens the live stream for the person chosen; each time it (re)connects, the whole view is reloaded, so nothing sent meanwhile is missed. */
+function load() {
+  page.events?.close();
+  delete document.body.dataset['ready'];
+  const events = new EventSource(`/api/events?as=${encodeURIComponent(page.me)}`);
+  events.addEventListener('open', () => void refresh().catch(showError));
+  events.addEventListener('message', (event) => upsertMessage(JSON.parse(event.data)));
+  events.addEventListener('delete', (event) => document.querySelector(`[data-message-id="${JSON.parse(event.data).id}"]`)?.remove());
+  events.addEventListener('balance', (event) => renderBalance(JSON.parse(event.data)));
+  page.events = events;
+}
+
+async function refresh() {
   const response = await fetch(`/api/state?as=${encodeURIComponent(page.me)}`);
   const state = await response.json();
   if (!response.ok) throw new Error(state.error ?? 'could not load the playground');
@@ -55,7 +67,8 @@ async function load() {
   $('messages').replaceChildren();
   $('dms').replaceChildren();
   for (const message of state.messages) upsertMessage(message);
-  listen();
+  // Tests (and anyone curious) can tell when the page shows this person and is live.
+  document.body.dataset['ready'] = state.me;
 }
 
 function renderPersonas(/** @type {Json} */ state) {
@@ -67,7 +80,7 @@ function renderPersonas(/** @type {Json} */ state) {
     input.addEventListener('change', () => {
       page.me = persona.key;
       history.replaceState(null, '', `?as=${encodeURIComponent(persona.key)}`);
-      load().catch(showError);
+      load();
     });
     fieldset.append(
       el('label', { class: 'persona', for: `persona-${persona.key}` }, [
@@ -79,7 +92,7 @@ function renderPersonas(/** @type {Json} */ state) {
 }
 
 function renderBalance(/** @type {Json} */ balance) {
-  $('balance-tier').textContent = balance.tier ? `Tier: ${balance.tier}` : 'No tier (free daily credits only)';
+  $('balance-tier').textContent = balance.tier && balance.tier !== 'none' ? `Tier: ${balance.tier}` : 'No tier (free daily credits only)';
   const rows = [];
   for (const bucket of balance.buckets) {
     rows.push(el('dt', {}, [bucket.label]), el('dd', { 'data-bucket': bucket.kind }, [String(bucket.available)]));
@@ -100,17 +113,6 @@ function renderOwnerTools(/** @type {Json} */ state) {
   $('purchase-pack').replaceChildren(
     ...options(state.packs.map((/** @type {Json} */ pack) => [pack.id, `${pack.label}: ${pack.credits} credits, $${pack.priceUsd.toFixed(2)}`])),
   );
-}
-
-// ---- live updates ------------------------------------------------------------------------------
-
-function listen() {
-  page.events?.close();
-  const events = new EventSource(`/api/events?as=${encodeURIComponent(page.me)}`);
-  events.addEventListener('message', (event) => upsertMessage(JSON.parse(event.data)));
-  events.addEventListener('delete', (event) => document.querySelector(`[data-message-id="${JSON.parse(event.data).id}"]`)?.remove());
-  events.addEventListener('balance', (event) => renderBalance(JSON.parse(event.data)));
-  page.events = events;
 }
 
 // ---- messages ----------------------------------------------------------------------------------
@@ -478,7 +480,8 @@ $('map-role-form').addEventListener('submit', (event) => {
     (result) => {
       afterInteraction(result);
       ownerNote('Sent /admin tier set: the bot’s answer is in the channel.');
-      load().catch(showError);
+      // The roles list shows each role's tier: read it again once the bot has answered.
+      setTimeout(() => refresh().catch(showError), 500);
     },
     (error) => ownerNote(error.message),
   );
@@ -506,4 +509,4 @@ $('purchase-again').addEventListener('click', () => {
 $('command-input').addEventListener('input', renderOptions);
 $('composer').addEventListener('submit', (event) => void sendCommand(/** @type {SubmitEvent} */ (event)));
 
-load().catch(showError);
+load();

@@ -1,0 +1,224 @@
+// The playground as a newcomer meets it: `npm start`'s entry point run with no DISCORD_TOKEN, the
+// page it prints opened in Debian's Chromium (playwright-core, no browser download), and the
+// economy tried by clicking — every step through the real bot, worker, ledger and local Discord.
+// Screenshots land in test-results/playground/ and must not be blank.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLAYGROUND_ROLES } from '../../../src/playground/playground-world.js';
+import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
+import { adminQuery, serverUrl } from '../../support/database.js';
+import { brightnessSpread, saveScreenshot } from '../../support/screenshots.js';
+import { spawnEntry, type SpawnedProcess } from '../../support/spawned-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const STARTED = 'started: playground (no DISCORD_TOKEN: the bot runs against a local Discord)';
+const suffix = randomUUID().replaceAll('-', '').slice(0, 12);
+/** DATABASE_URL names a database nobody creates: the playground must use (and make) its own. */
+const realDatabase = `imagine_credits_test_${suffix}`;
+const playgroundDatabase = `${realDatabase}_playground`;
+
+let app: SpawnedProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  app = await spawnEntry('start.ts', { DATABASE_URL: serverUrl(realDatabase), QUEUE_PREFIX: `playground-test-${suffix}` }, STARTED);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.terminate();
+  await adminQuery(`DROP DATABASE IF EXISTS "${playgroundDatabase}" WITH (FORCE)`);
+});
+
+/** Picks who the page plays and waits until it shows them, live. */
+async function playAs(key: string): Promise<void> {
+  await page.locator(`#persona-${key}`).check();
+  await page.locator(`body[data-ready="${key}"]`).waitFor();
+}
+
+/** Types a slash command and its options into the command box, as a keyboard user would, and sends it. */
+async function run(command: string, options: Record<string, string> = {}): Promise<void> {
+  await page.getByLabel('Slash command').fill(command);
+  for (const [name, value] of Object.entries(options)) {
+    const field = page.locator(`#option-${name}`);
+    if ((await field.evaluate((node) => node.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await page.getByLabel('Slash command').press('Enter');
+}
+
+const lastMessage = (text: string | RegExp): Locator => page.locator('#messages > li', { hasText: text }).last();
+const bucket = (kind: string): Locator => page.locator(`#balance [data-bucket="${kind}"]`);
+const credits = async (kind: string): Promise<number> => Number(await bucket(kind).textContent());
+
+async function screenshot(name: string): Promise<void> {
+  const png = await page.screenshot({ fullPage: true });
+  await saveScreenshot(name, png);
+  expect(await brightnessSpread(png), `${name}.png is blank`).toBeGreaterThan(10);
+}
+
+/** Clicks Generate on the newest quote; returns the price it showed. */
+async function generateNewestQuote(): Promise<number> {
+  const generate = page.getByRole('button', { name: /^Generate \(\d+\)$/ }).last();
+  await generate.waitFor();
+  const price = Number(/\((\d+)\)/.exec((await generate.textContent()) ?? '')?.[1]);
+  await generate.click();
+  return price;
+}
+
+describe('the playground in a browser', () => {
+  let free = 0;
+  const charges: number[] = [];
+
+  it('opens on the page the terminal printed, labelled as a playground, usable and labelled for assistive tech', async () => {
+    const printed = app.logLines().find((line) => typeof line['page'] === 'string')?.['page'];
+    expect(printed).toBe(`${app.baseUrl}/`);
+    await page.goto(String(printed));
+    await page.locator('body[data-ready="member"]').waitFor();
+    expect(await page.title()).toMatch(/Playground/);
+    expect(await page.locator('.banner').textContent()).toMatch(/Playground[\s\S]*play credits/i);
+    // Every visible control has a label (run in the page; the test's TypeScript has no DOM types).
+    const unlabelled = await page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea, button')]
+      .filter((node) => node.offsetParent !== null)
+      .filter((node) => !(node.labels && node.labels.length > 0) && !node.getAttribute('aria-label') && !node.textContent.trim())
+      .map((node) => node.outerHTML)`);
+    expect(unlabelled).toEqual([]);
+    await screenshot('01-opened');
+  });
+
+  it('/balance answers privately, and the side panel shows the same buckets', async () => {
+    await run('/balance');
+    const answer = lastMessage(/mia: \d+ credits/);
+    await answer.waitFor();
+    expect(await answer.textContent()).toContain('Only you can see this');
+    free = await credits('free');
+    expect(free).toBeGreaterThan(0);
+    expect(await answer.textContent()).toContain(`mia: ${await credits('available')} credits`);
+    await screenshot('02-balance');
+  });
+
+  it('/imagine shows a quote with its price; Generate delivers the image with its buttons and the balance drops by the quote', async () => {
+    const before = await credits('available');
+    await run('/imagine', { prompt: 'a lighthouse at dusk, oil painting' });
+    const quote = lastMessage('Why this price');
+    await quote.waitFor();
+    const price = await generateNewestQuote();
+    expect(await quote.textContent()).toMatch(new RegExp(`^[\\s\\S]*${price} credits \\(\\$`));
+    charges.push(price);
+    const job = page.locator('#messages > li:has(img)').last();
+    await job.getByRole('button', { name: /Upscale/ }).waitFor({ timeout: 30_000 });
+    const buttons = (await job.getByRole('button').allTextContents()).join(' | ');
+    for (const label of ['Upscale', 'Variations', 'Re-roll', 'Keep']) expect(buttons).toContain(label);
+    await expect.poll(() => credits('available'), { timeout: 10_000 }).toBe(before - price);
+    await screenshot('03-imagined');
+  });
+
+  it('Upscale is a new quoted job that delivers its image and charges its quote', async () => {
+    const before = await credits('available');
+    await page
+      .locator('#messages > li:has(img)')
+      .last()
+      .getByRole('button', { name: /Upscale/ })
+      .click();
+    const price = await generateNewestQuote();
+    charges.push(price);
+    await expect.poll(() => page.locator('#messages > li:has(img)').count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => credits('available'), { timeout: 10_000 }).toBe(before - price);
+    await screenshot('04-upscaled');
+  });
+
+  it('/history shows both charges', async () => {
+    await run('/history');
+    const history = lastMessage('Your credit history');
+    await history.waitFor();
+    const text = (await history.textContent()) ?? '';
+    for (const charge of charges) expect(text).toContain(`−${charge} · Image job`);
+    await screenshot('05-history');
+  });
+
+  it('the owner maps a role to a tier, and a member with that role sees the tier’s credits', async () => {
+    const card = await loadPriceCardOrThrow();
+    const pro = card.tiers.find((tier) => tier.name === 'pro')!;
+    await playAs('owner');
+    expect(await page.locator('#owner-tools').isVisible()).toBe(true);
+    await page.locator('#map-role').selectOption(PLAYGROUND_ROLES[1]!.id);
+    await page.locator('#map-tier').selectOption('pro');
+    await page.getByRole('button', { name: 'Map role' }).click();
+    await lastMessage(/Patron/).waitFor();
+    await screenshot('06-owner-mapped-role');
+    await playAs('patron');
+    expect(await page.locator('#balance-tier').textContent()).toBe('Tier: pro');
+    expect(await credits('tier')).toBe(pro.allowance);
+    await screenshot('07-patron-tier');
+  });
+
+  it('a simulated purchase adds the pack once, by card and in the Discord store, however often it is delivered', async () => {
+    const card = await loadPriceCardOrThrow();
+    const pack = card.packs[0]!;
+    await playAs('member');
+    const memberTopups = await credits('topup');
+    await playAs('supporter');
+    const supporterTopups = await credits('topup');
+
+    await playAs('owner');
+    const note = page.locator('#owner-note');
+    await page.locator('#purchase-buyer').selectOption('member');
+    await page.locator('#purchase-pack').selectOption(pack.id);
+    await page.getByRole('button', { name: 'Card payment (Stripe)' }).click();
+    await expect.poll(() => note.textContent()).toMatch(/^card: the bot's webhook answered 200 .*"granted":true/);
+    await page.getByRole('button', { name: 'Send the last one again' }).click();
+    await expect.poll(() => note.textContent()).toMatch(/^sent again: card: the bot's webhook answered 200 .*"granted":false/);
+
+    await page.locator('#purchase-buyer').selectOption('supporter');
+    await page.getByRole('button', { name: 'Discord store purchase' }).click();
+    await expect.poll(() => note.textContent()).toMatch(/^Discord: entitlement/);
+    await page.getByRole('button', { name: 'Send the last one again' }).click();
+    await expect.poll(() => note.textContent()).toMatch(/^sent again: Discord entitlement/);
+
+    await playAs('member');
+    await expect.poll(() => credits('topup'), { timeout: 10_000 }).toBe(memberTopups + pack.credits);
+    await playAs('supporter');
+    await expect.poll(() => credits('topup'), { timeout: 10_000 }).toBe(supporterTopups + pack.credits);
+    // The bot told the buyer, in a direct message only they see.
+    expect(await page.locator('#dms > li').count()).toBeGreaterThan(0);
+    // Re-delivered Discord events are handled asynchronously: give the duplicate time to (not) land.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await playAs('member');
+    await playAs('supporter');
+    expect(await credits('topup')).toBe(supporterTopups + pack.credits);
+    await screenshot('08-purchased');
+  });
+
+  it('is usable on a phone-sized window: nothing scrolls sideways and the command box is reachable', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    try {
+      await phone.goto(`${app.baseUrl}/?as=member`);
+      await phone.locator('body[data-ready="member"]').waitFor();
+      expect(await phone.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+      await phone.getByLabel('Slash command').scrollIntoViewIfNeeded();
+      expect(await phone.getByLabel('Slash command').isVisible()).toBe(true);
+      const png = await phone.screenshot({ fullPage: true });
+      await saveScreenshot('09-phone', png);
+      expect(await brightnessSpread(png)).toBeGreaterThan(10);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('refuses bad input with a message and sends nothing', async () => {
+    const messages = await page.locator('#messages > li').count();
+    await page.getByLabel('Slash command').fill('/imagine');
+    await page.getByLabel('Slash command').press('Enter');
+    await expect.poll(() => page.locator('#composer-error').textContent()).toBe('"prompt" is required');
+    const response = await page.request.post(`${app.baseUrl}/api/command`, { data: { as: 'member', name: 'admin', path: ['credits', 'grant'], values: {} } });
+    expect(response.status()).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toMatch(/no command \/admin for you/);
+    expect(await page.locator('#messages > li').count()).toBe(messages);
+  });
+});
