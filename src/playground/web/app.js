@@ -381,7 +381,6 @@ function attachAutocomplete(
   const listId = `${id}-choices`;
   const list = el('datalist', { id: listId });
   input.setAttribute('list', listId);
-  input.after(list);
   let timer = 0;
   const ask = () => {
     clearTimeout(timer);
@@ -394,7 +393,7 @@ function attachAutocomplete(
   };
   input.addEventListener('input', ask);
   input.addEventListener('focus', ask);
-  // The datalist is added to the DOM after the input, once it is in the page.
+  // The datalist goes beside the input once the input is in its option box (right after this returns).
   queueMicrotask(() => input.parentElement?.append(list));
 }
 

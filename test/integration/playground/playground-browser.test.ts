@@ -147,6 +147,13 @@ describe('the playground in a browser', () => {
     const pro = card.tiers.find((tier) => tier.name === 'pro')!;
     await playAs('owner');
     expect(await page.locator('#owner-tools').isVisible()).toBe(true);
+    // The command box offers what the bot's autocomplete answers: the card's tiers.
+    await page.getByLabel('Slash command').fill('/admin tier set');
+    await page.locator('#option-tier').pressSequentially('p');
+    await expect
+      .poll(() => page.locator('#option-tier-choices option').evaluateAll((options) => options.map((option) => option.getAttribute('value'))))
+      .toContain('pro');
+    await page.getByLabel('Slash command').fill('');
     await page.locator('#map-role').selectOption(PLAYGROUND_ROLES[1]!.id);
     await page.locator('#map-tier').selectOption('pro');
     await page.getByRole('button', { name: 'Map role' }).click();
