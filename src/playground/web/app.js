@@ -66,6 +66,7 @@ async function refresh() {
   renderOwnerTools(state);
   $('messages').replaceChildren();
   $('dms').replaceChildren();
+  followChannel = true;
   for (const message of state.messages) upsertMessage(message);
   // Tests (and anyone curious) can tell when the page shows this person and is live.
   document.body.dataset['ready'] = state.me;
@@ -117,15 +118,30 @@ function renderOwnerTools(/** @type {Json} */ state) {
 
 // ---- messages ----------------------------------------------------------------------------------
 
+/**
+ * Like Discord, the channel keeps its newest message in view unless you scrolled up to read. On a
+ * wide window the message list scrolls on its own; on a phone-sized one the page does.
+ */
+let followChannel = true;
+const channelScroller = () => (getComputedStyle($('messages')).overflowY === 'auto' ? $('messages') : /** @type {HTMLElement} */ (document.scrollingElement));
+const atBottom = (/** @type {HTMLElement} */ scroller) => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+$('messages').addEventListener('scroll', () => (followChannel = atBottom(channelScroller())));
+window.addEventListener('scroll', () => (followChannel = atBottom(channelScroller())));
+const followNewest = () => {
+  const scroller = channelScroller();
+  if (followChannel) scroller.scrollTop = scroller.scrollHeight;
+};
+
 function upsertMessage(/** @type {Json} */ message) {
   const list = message.place === 'dm' ? $('dms') : $('messages');
   const node = renderMessage(message);
   const existing = list.querySelector(`[data-message-id="${message.id}"]`);
   if (existing) existing.replaceWith(node);
-  else {
-    list.append(node);
-    if (list === $('messages')) list.scrollTop = list.scrollHeight;
-  }
+  else list.append(node);
+  if (list !== $('messages')) return;
+  followNewest();
+  // Images grow the message once they load: keep the newest in view then too.
+  for (const image of node.querySelectorAll('img')) image.addEventListener('load', followNewest);
 }
 
 function renderMessage(/** @type {Json} */ message) {

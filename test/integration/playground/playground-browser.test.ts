@@ -58,7 +58,7 @@ const bucket = (kind: string): Locator => page.locator(`#balance [data-bucket="$
 const credits = async (kind: string): Promise<number> => Number(await bucket(kind).textContent());
 
 async function screenshot(name: string): Promise<void> {
-  const png = await page.screenshot({ fullPage: true });
+  const png = await page.screenshot();
   await saveScreenshot(name, png);
   expect(await brightnessSpread(png), `${name}.png is blank`).toBeGreaterThan(10);
 }
@@ -157,7 +157,15 @@ describe('the playground in a browser', () => {
     await page.locator('#map-role').selectOption(PLAYGROUND_ROLES[1]!.id);
     await page.locator('#map-tier').selectOption('pro');
     await page.getByRole('button', { name: 'Map role' }).click();
-    await lastMessage(/Patron/).waitFor();
+    const answer = lastMessage(/Patron now gives Pro/);
+    await answer.waitFor();
+    expect(await answer.textContent()).toContain('Only you can see this');
+    // The channel keeps the newest message in view, as Discord's does (images loading above included).
+    const inView = async () => {
+      const box = await answer.boundingBox();
+      return box !== null && box.y >= 0 && box.y + box.height <= 900;
+    };
+    await expect.poll(inView).toBe(true);
     await screenshot('06-owner-mapped-role');
     await playAs('patron');
     expect(await page.locator('#balance-tier').textContent()).toBe('Tier: pro');
@@ -210,7 +218,7 @@ describe('the playground in a browser', () => {
       expect(await phone.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
       await phone.getByLabel('Slash command').scrollIntoViewIfNeeded();
       expect(await phone.getByLabel('Slash command').isVisible()).toBe(true);
-      const png = await phone.screenshot({ fullPage: true });
+      const png = await phone.screenshot();
       await saveScreenshot('09-phone', png);
       expect(await brightnessSpread(png)).toBeGreaterThan(10);
     } finally {
