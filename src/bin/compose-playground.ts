@@ -12,6 +12,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { ChannelFeed } from '../playground/channel-feed.js';
 import { FakeDiscord } from '../playground/local-discord/fake-discord.js';
 import { PlaygroundApi } from '../playground/playground-api.js';
+import { PlaygroundCheckout } from '../playground/playground-checkout.js';
 import { playgroundConfig } from '../playground/playground-config.js';
 import { createPlaygroundHttp, type BalanceView } from '../playground/playground-http.js';
 import {
@@ -60,7 +61,18 @@ export async function composePlayground(ready: Preflight, log: Logger, metrics: 
   }
   // Upscales and variations read the image they start from where the local Discord serves it.
   const worker = await composeWorker(playgroundReady, log, metrics, { localSourceImages: { hosts: ['127.0.0.1'], protocols: ['http:'] } });
-  const bot = await composeBot(playgroundReady, log, discord.token, metrics);
+
+  let pageUrl = '';
+  const feed = new ChannelFeed(discord, PLAYGROUND_CHANNEL.id);
+  const purchases = new SimulatedPurchases({
+    discord,
+    guildId: guild.id,
+    webhookUrl: () => new URL('/stripe/webhook', pageUrl).toString(),
+    webhookSecret: config.stripe!.webhookSecret,
+  });
+  // /topup's "Buy with card" opens the playground's checkout page, which pays through the bot's webhook.
+  const checkout = new PlaygroundCheckout(() => pageUrl, purchases);
+  const bot = await composeBot(playgroundReady, log, discord.token, metrics, { checkout });
 
   const grantPolicy = { ownerIds: config.discord.ownerIds, ...config.adminGrants };
   const ledger = createSqlLedger(db.pool, { allowancePolicy: allowancePolicyFor(grantPolicy, card) });
@@ -86,14 +98,6 @@ export async function composePlayground(ready: Preflight, log: Logger, metrics: 
     };
   };
 
-  let pageUrl = '';
-  const feed = new ChannelFeed(discord, PLAYGROUND_CHANNEL.id);
-  const purchases = new SimulatedPurchases({
-    discord,
-    guildId: guild.id,
-    webhookUrl: () => new URL('/stripe/webhook', pageUrl).toString(),
-    webhookSecret: config.stripe!.webhookSecret,
-  });
   const api = new PlaygroundApi({ discord, guild, channelId: PLAYGROUND_CHANNEL.id, feed, card, purchases });
   const http = createPlaygroundHttp({
     api,
@@ -109,7 +113,7 @@ export async function composePlayground(ready: Preflight, log: Logger, metrics: 
   const playground: ProcessPart = {
     checks: {},
     // The bot's Stripe webhook is served here too, on 127.0.0.1: the playground opens no public port.
-    routes: [...http.routes, ...(bot.publicRoutes ?? [])],
+    routes: [...http.routes, checkout.route, ...(bot.publicRoutes ?? [])],
     closing: () => http.closeStreams(),
     async stop() {
       feed.close();

@@ -15,7 +15,11 @@ export interface StripeParts {
   readonly routes: readonly HttpRoute[];
 }
 
-export async function composeStripe(config: Config, deps: { ledger: Ledger; card: PriceCard; token: string; log: Logger }): Promise<StripeParts | undefined> {
+export async function composeStripe(
+  config: Config,
+  // `checkout`: the playground's own checkout pages in place of Stripe's (nothing else differs).
+  deps: { ledger: Ledger; card: PriceCard; token: string; log: Logger; checkout?: Checkout },
+): Promise<StripeParts | undefined> {
   if (!config.stripe) {
     deps.log.info('Stripe is not configured: /topup offers no card payments');
     return undefined;
@@ -28,7 +32,7 @@ export async function composeStripe(config: Config, deps: { ledger: Ledger; card
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl });
   const notifier = createDiscordPurchaseNotifier({ token: deps.token, apiUrl: config.discord.apiUrl });
   deps.log.info({ webhookPath: stripeWebhookPath, testMode: config.stripe.secretKey.includes('_test_') }, 'Stripe Checkout on: /topup offers card payments');
-  const checkout = createStripeCheckout(stripe);
+  const checkout = deps.checkout ?? createStripeCheckout(stripe);
   return {
     checkout,
     routes: [createStripeWebhookRoute({ webhookSecret: config.stripe.webhookSecret, ledger: deps.ledger, checkout, card: deps.card, notifier, log: deps.log })],

@@ -120,7 +120,13 @@ export function createPlaygroundHttp(options: PlaygroundHttpOptions): Playground
         .filter((role) => role.id !== options.guild.id)
         .map((role) => ({ id: role.id, name: role.name, tier: roleTiers.get(role.id) ?? null })),
       tiers: options.card.tiers.map((tier) => tier.name),
-      packs: options.card.packs.map((pack) => ({ id: pack.id, label: pack.label ?? pack.id, credits: pack.credits, priceUsd: pack.priceUsd })),
+      packs: options.card.packs.map((pack) => ({
+        id: pack.id,
+        label: pack.label ?? pack.id,
+        credits: pack.credits,
+        priceUsd: pack.priceUsd,
+        skuId: pack.discordSkuId ?? null,
+      })),
       commands: options.api.commandsFor(persona),
       messages: options.feed.visibleTo(persona),
       balance: await options.balanceOf(persona),

@@ -42,8 +42,14 @@ export class SimulatedPurchases {
       this.options.discord.dispatch('ENTITLEMENT_CREATE', entitlement);
       return { note: `Discord: entitlement ${String(entitlement['id'])} on SKU ${pack.discordSkuId} sent to the bot` };
     }
-    const body = JSON.stringify(this.checkoutCompleted(pack, userId));
-    this.last = { method, body };
+    const id = randomBytes(12).toString('hex');
+    return this.payCheckout({ sessionId: `cs_test_playground_${id}`, paymentId: `pi_playground_${id}`, pack, userId });
+  }
+
+  /** Stripe telling the bot a Checkout was paid: a session made by /topup's "Buy with card", or one made up here. */
+  async payCheckout(session: { sessionId: string; paymentId: string; pack: Pack; userId: string }): Promise<PurchaseOutcome> {
+    const body = JSON.stringify(this.checkoutCompleted(session));
+    this.last = { method: 'card', body };
     return this.postToWebhook(body);
   }
 
@@ -68,10 +74,9 @@ export class SimulatedPurchases {
   }
 
   /** The event Stripe sends for a paid Checkout made by /topup's "Buy with card" (same metadata). */
-  private checkoutCompleted(pack: Pack, userId: string): Json {
-    const id = randomBytes(12).toString('hex');
+  private checkoutCompleted({ sessionId, paymentId, pack, userId }: { sessionId: string; paymentId: string; pack: Pack; userId: string }): Json {
     return {
-      id: `evt_playground_${id}`,
+      id: `evt_playground_${randomBytes(12).toString('hex')}`,
       object: 'event',
       type: 'checkout.session.completed',
       api_version: '2025-01-01',
@@ -79,7 +84,7 @@ export class SimulatedPurchases {
       livemode: false,
       data: {
         object: {
-          id: `cs_test_playground_${id}`,
+          id: sessionId,
           object: 'checkout.session',
           mode: 'payment',
           payment_status: 'paid',
@@ -87,7 +92,7 @@ export class SimulatedPurchases {
           amount_total: priceInCents(pack),
           currency: 'usd',
           client_reference_id: userId,
-          payment_intent: `pi_playground_${id}`,
+          payment_intent: paymentId,
           metadata: checkoutMetadata({ userId, guildId: this.options.guildId, pack }),
         },
       },

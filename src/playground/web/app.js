@@ -220,7 +220,7 @@ function renderComponent(/** @type {Json} */ message, /** @type {Json} */ compon
   }
   if (component.type === 2) {
     // Style 6 is Discord's premium button: it opens the store for the SKU; here, a simulated purchase.
-    const text = component.style === 6 ? 'Buy in the Discord store (simulated)' : label || '…';
+    const text = component.style === 6 ? premiumLabel(component.sku_id) : label || '…';
     const button = /** @type {HTMLButtonElement} */ (el('button', { type: 'button', class: `component style-${component.style}` }, [text]));
     button.disabled = component.disabled === true;
     button.addEventListener('click', () => {
@@ -245,6 +245,12 @@ function renderComponent(/** @type {Json} */ message, /** @type {Json} */ compon
     return el('span', { class: 'action-row' }, [el('label', { for: id, class: 'visually-hidden' }, [component.placeholder ?? 'Choose']), select, choose]);
   }
   return el('span', { class: 'muted' }, ['(a control the playground cannot show)']);
+}
+
+/** Discord shows a premium button as the SKU's name and price; the playground's store sells the card's packs. */
+function premiumLabel(/** @type {string} */ skuId) {
+  const pack = page.state?.packs.find((/** @type {Json} */ candidate) => candidate.skuId === skuId);
+  return pack ? `🛒 ${pack.credits} credits · $${pack.priceUsd.toFixed(2)} in the Discord store (simulated)` : 'Buy in the Discord store (simulated)';
 }
 
 /** Discord's markdown, the parts the bot uses: **bold**, *italic*, `code`, [links](url), <t:unix:style>. */

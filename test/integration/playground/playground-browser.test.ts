@@ -210,6 +210,40 @@ describe('the playground in a browser', () => {
     await screenshot('08-purchased');
   });
 
+  it('/topup sells by card through a checkout page that pays the bot’s webhook once, and in the Discord store', async () => {
+    const card = await loadPriceCardOrThrow();
+    const pack = card.packs[0]!;
+    await playAs('member');
+    const before = await credits('topup');
+    await run('/topup');
+    const packs = lastMessage('Credit packs');
+    await packs.waitFor();
+    await packs.getByRole('button', { name: new RegExp(`Buy ${pack.credits} with card`) }).click();
+    const pay = lastMessage('pay on Stripe').getByRole('link', { name: /Pay \$\d+\.\d\d with card/ });
+    await pay.waitFor();
+    const checkoutUrl = (await pay.getAttribute('href'))!;
+    expect(checkoutUrl.startsWith(`${app.baseUrl}/checkout/`)).toBe(true);
+    await page.goto(checkoutUrl);
+    expect(await page.locator('main').textContent()).toMatch(/Playground: no card, no money/);
+    await screenshot('09-checkout');
+    await page.getByRole('button', { name: /Pay \$\d+\.\d\d \(simulated\)/ }).click();
+    await page.locator('body[data-ready="member"]').waitFor();
+    await expect.poll(() => credits('topup'), { timeout: 10_000 }).toBe(before + pack.credits);
+    // The page again: already paid, and nothing more is granted.
+    await page.goto(checkoutUrl);
+    expect(await page.locator('main').textContent()).toMatch(/Already paid/);
+    await page.goto(`${app.baseUrl}/?as=member`);
+    await page.locator('body[data-ready="member"]').waitFor();
+    expect(await credits('topup')).toBe(before + pack.credits);
+
+    // The store's (premium) button on the same answer: the member buys the pack in the Discord store.
+    await run('/topup');
+    await lastMessage('Credit packs')
+      .getByRole('button', { name: new RegExp(`${pack.credits} credits .* Discord store`) })
+      .click();
+    await expect.poll(() => credits('topup'), { timeout: 10_000 }).toBe(before + 2 * pack.credits);
+  });
+
   it('is usable on a phone-sized window: nothing scrolls sideways and the command box is reachable', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     try {
@@ -219,7 +253,7 @@ describe('the playground in a browser', () => {
       await phone.getByLabel('Slash command').scrollIntoViewIfNeeded();
       expect(await phone.getByLabel('Slash command').isVisible()).toBe(true);
       const png = await phone.screenshot();
-      await saveScreenshot('09-phone', png);
+      await saveScreenshot('10-phone', png);
       expect(await brightnessSpread(png)).toBeGreaterThan(10);
     } finally {
       await phone.close();
