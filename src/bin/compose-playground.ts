@@ -13,6 +13,7 @@ import { ChannelFeed } from '../playground/channel-feed.js';
 import { FakeDiscord } from '../playground/local-discord/fake-discord.js';
 import { PlaygroundApi } from '../playground/playground-api.js';
 import { PlaygroundCheckout } from '../playground/playground-checkout.js';
+import { localOnly } from '../playground/local-only.js';
 import { playgroundConfig } from '../playground/playground-config.js';
 import { createPlaygroundHttp, type BalanceView } from '../playground/playground-http.js';
 import {
@@ -113,7 +114,7 @@ export async function composePlayground(ready: Preflight, log: Logger, metrics: 
   const playground: ProcessPart = {
     checks: {},
     // The bot's Stripe webhook is served here too, on 127.0.0.1: the playground opens no public port.
-    routes: [...http.routes, checkout.route, ...(bot.publicRoutes ?? [])],
+    routes: [...http.routes, checkout.route, ...(bot.publicRoutes ?? [])].map(localOnly),
     closing: () => http.closeStreams(),
     async stop() {
       feed.close();

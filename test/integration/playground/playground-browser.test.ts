@@ -4,6 +4,9 @@
 // Screenshots land in test-results/playground/ and must not be blank.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_ROLES } from '../../../src/playground/playground-world.js';
@@ -269,5 +272,33 @@ describe('the playground in a browser', () => {
     expect(response.status()).toBe(400);
     expect(((await response.json()) as { error: string }).error).toMatch(/no command \/admin for you/);
     expect(await page.locator('#messages > li').count()).toBe(messages);
+  });
+
+  it('answers only to this machine’s names (no DNS rebinding), on 127.0.0.1 only', async () => {
+    const status = (host: string) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        request(`${app.baseUrl}/api/state?as=owner`, { headers: { host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect(await status('evil.example')).toBe(403);
+    expect(await status(new URL(app.baseUrl).host)).toBe(200);
+    // Not on this machine's other addresses.
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((address) => address !== undefined && address.family === 'IPv4' && !address.internal)
+      .map((address) => address!.address);
+    const port = Number(new URL(app.baseUrl).port);
+    for (const address of others) {
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, address);
+        socket.once('connect', () => (socket.destroy(), resolve(false)));
+        socket.once('error', () => resolve(true));
+      });
+      expect(refused, `${address}:${port}`).toBe(true);
+    }
   });
 });
