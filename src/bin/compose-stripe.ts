@@ -31,7 +31,10 @@ export async function composeStripe(
   ]);
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl });
   const notifier = createDiscordPurchaseNotifier({ token: deps.token, apiUrl: config.discord.apiUrl });
-  deps.log.info({ webhookPath: stripeWebhookPath, testMode: config.stripe.secretKey.includes('_test_') }, 'Stripe Checkout on: /topup offers card payments');
+  if (deps.checkout)
+    deps.log.info({ webhookPath: stripeWebhookPath }, 'card payments through the playground’s checkout pages (simulated, signed like Stripe’s)');
+  else
+    deps.log.info({ webhookPath: stripeWebhookPath, testMode: config.stripe.secretKey.includes('_test_') }, 'Stripe Checkout on: /topup offers card payments');
   const checkout = deps.checkout ?? createStripeCheckout(stripe);
   return {
     checkout,

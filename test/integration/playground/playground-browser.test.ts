@@ -301,4 +301,10 @@ describe('the playground in a browser', () => {
       expect(refused, `${address}:${port}`).toBe(true);
     }
   });
+
+  it('stops cleanly on SIGTERM while a page is still connected to its event stream', async () => {
+    const { code, ms } = await app.terminate();
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(15_000);
+  });
 });
