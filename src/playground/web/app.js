@@ -136,8 +136,15 @@ function upsertMessage(/** @type {Json} */ message) {
   const list = message.place === 'dm' ? $('dms') : $('messages');
   const node = renderMessage(message);
   const existing = list.querySelector(`[data-message-id="${message.id}"]`);
-  if (existing) existing.replaceWith(node);
-  else list.append(node);
+  if (existing) {
+    // A keyboard user who just pressed a button on this message keeps their place when it is redrawn.
+    const focused = existing.contains(document.activeElement) ? /** @type {HTMLElement} */ (document.activeElement).dataset['control'] : undefined;
+    existing.replaceWith(node);
+    if (focused !== undefined) {
+      const same = /** @type {HTMLElement | null} */ (node.querySelector(`[data-control="${CSS.escape(focused)}"]`));
+      (same ?? node).focus();
+    }
+  } else list.append(node);
   if (list !== $('messages')) return;
   followNewest();
   // Images grow the message once they load: keep the newest in view then too.
@@ -145,7 +152,8 @@ function upsertMessage(/** @type {Json} */ message) {
 }
 
 function renderMessage(/** @type {Json} */ message) {
-  const item = el('li', { class: `message${message.ephemeral ? ' ephemeral' : ''}`, 'data-message-id': message.id });
+  // tabindex -1: focus can land on a message whose button went away when it was redrawn.
+  const item = el('li', { class: `message${message.ephemeral ? ' ephemeral' : ''}`, 'data-message-id': message.id, tabindex: '-1' });
   if (message.interaction)
     item.append(
       el('div', { class: 'used' }, [`${message.interaction.username} ${message.interaction.label.startsWith('/') ? 'used ' : ''}${message.interaction.label}`]),
@@ -221,13 +229,19 @@ function renderComponent(/** @type {Json} */ message, /** @type {Json} */ compon
   if (component.type === 2) {
     // Style 6 is Discord's premium button: it opens the store for the SKU; here, a simulated purchase.
     const text = component.style === 6 ? premiumLabel(component.sku_id) : label || '…';
-    const button = /** @type {HTMLButtonElement} */ (el('button', { type: 'button', class: `component style-${component.style}` }, [text]));
+    const button = /** @type {HTMLButtonElement} */ (
+      el('button', { type: 'button', class: `component style-${component.style}`, 'data-control': String(component.custom_id ?? component.sku_id ?? text) }, [
+        text,
+      ])
+    );
     button.disabled = component.disabled === true;
+    // While its click is on its way the button says so, but keeps focus (a disabled button would drop it).
     button.addEventListener('click', () => {
-      button.disabled = true;
+      if (button.getAttribute('aria-busy') === 'true') return;
+      button.setAttribute('aria-busy', 'true');
       const request =
         component.style === 6 ? api('/api/buy-sku', { skuId: component.sku_id }) : api('/api/button', { messageId: message.id, customId: component.custom_id });
-      request.then(afterInteraction, showError).finally(() => (button.disabled = component.disabled === true));
+      request.then(afterInteraction, showError).finally(() => button.removeAttribute('aria-busy'));
     });
     return button;
   }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_ROLES } from '../../../src/playground/playground-world.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { adminQuery, serverUrl } from '../../support/database.js';
+import { lowContrastTextsScript } from '../../support/contrast.js';
 import { brightnessSpread, saveScreenshot } from '../../support/screenshots.js';
 import { spawnEntry, type SpawnedProcess } from '../../support/spawned-process.js';
 
@@ -92,6 +93,12 @@ describe('the playground in a browser', () => {
       .filter((node) => !(node.labels && node.labels.length > 0) && !node.getAttribute('aria-label') && !node.textContent.trim())
       .map((node) => node.outerHTML)`);
     expect(unlabelled).toEqual([]);
+    expect(await page.evaluate<string[]>(lowContrastTextsScript)).toEqual([]);
+    // …and the contrast check does see grey on grey.
+    const probe = await browser.newPage();
+    await probe.setContent('<p style="color:#777;background:#888">hard to read</p><p style="color:#111;background:#fff">easy</p>');
+    expect(await probe.evaluate<string[]>(lowContrastTextsScript)).toEqual([expect.stringMatching(/^p\. "hard to read": 1\.\d\d:1$/)]);
+    await probe.close();
     await screenshot('01-opened');
   });
 
@@ -238,6 +245,8 @@ describe('the playground in a browser', () => {
     await page.goto(`${app.baseUrl}/?as=member`);
     await page.locator('body[data-ready="member"]').waitFor();
     expect(await credits('topup')).toBe(before + pack.credits);
+    // Messages, embeds, buttons of every style, ephemeral notes: all readable (WCAG AA contrast).
+    expect(await page.evaluate<string[]>(lowContrastTextsScript)).toEqual([]);
 
     // The store's (premium) button on the same answer: the member buys the pack in the Discord store.
     await run('/topup');
