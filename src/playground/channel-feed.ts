@@ -50,7 +50,8 @@ export class ChannelFeed {
   /** Remembers who sent an interaction, so its answers are shown to them (and labelled). */
   track(handle: InteractionHandle, persona: Persona, label: string): void {
     this.sent.push({ handle, persona, label });
-    // A long session keeps the most recent interactions: older answers stay visible to their owner's tracked successors only.
+    // Memory stays bounded in a long session: the oldest interactions are forgotten, and their
+    // ephemeral answers (whose owner is then unknown) show to nobody, as they would have expired on Discord.
     if (this.sent.length > 2_000) this.sent.splice(0, this.sent.length - 2_000);
   }
 
