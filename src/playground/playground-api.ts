@@ -30,6 +30,8 @@ export interface PlaygroundApiOptions {
   readonly purchases: SimulatedPurchases;
 }
 
+const ADMINISTRATOR = 1n << 3n;
+
 /** How long the page waits for the bot to acknowledge (Discord gives it 3 s, then "did not respond"). */
 const ACK_WAIT_MS = 3_500;
 
@@ -40,9 +42,12 @@ export class PlaygroundApi {
   commandsFor(persona: Persona): Json[] {
     const { discord, guild } = this.options;
     const permissions = BigInt(this.actor(persona).permissions);
+    const administrator = (permissions & ADMINISTRATOR) !== 0n;
     return [...discord.commands(), ...discord.commands(guild.id)].filter((command) => {
       const required = command['default_member_permissions'];
-      return typeof required !== 'string' || (BigInt(required) & permissions) === BigInt(required) || (permissions & (1n << 3n)) !== 0n;
+      if (typeof required !== 'string' || administrator) return true;
+      // "0": Discord shows the command to administrators only.
+      return required !== '0' && (BigInt(required) & permissions) === BigInt(required);
     });
   }
 
