@@ -13,7 +13,13 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerWithRoutes } from '../../../src/observability/health-server.js';
+import { createPlaygroundHttp } from '../../../src/playground/playground-http.js';
+import { createLogger } from '../../../src/shared/logger.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { ChannelFeed, type MessageView } from '../../../src/playground/channel-feed.js';
 import { FakeDiscord } from '../../../src/playground/local-discord/fake-discord.js';
@@ -29,6 +35,8 @@ let discord: FakeDiscord;
 let client: Client;
 let feed: ChannelFeed;
 let api: PlaygroundApi;
+let server: Server;
+let browser: Browser;
 
 beforeAll(async () => {
   discord = await FakeDiscord.start({ rateLimits: false });
@@ -66,9 +74,27 @@ beforeAll(async () => {
   feed = new ChannelFeed(discord, PLAYGROUND_CHANNEL.id);
   const purchases = new SimulatedPurchases({ discord, guildId: guild.id, webhookUrl: () => 'http://127.0.0.1:9/', webhookSecret: 'whsec_unused' });
   api = new PlaygroundApi({ discord, guild, channelId: PLAYGROUND_CHANNEL.id, feed, card, purchases });
+  // The page's own routes, without a ledger behind them: this file is about components, not credits.
+  const http = createPlaygroundHttp({
+    api,
+    feed,
+    discord,
+    guild,
+    channel: PLAYGROUND_CHANNEL,
+    card,
+    balanceOf: () => Promise.resolve({ tier: null, buckets: [], held: 0, available: 0, creditsPerDollar: card.creditsPerDollar }),
+    roleTiers: () => Promise.resolve(new Map()),
+    log: createLogger('silent'),
+  });
+  server = createServer((request, response) => void answerWithRoutes(http.routes, request, response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.on('close', () => http.closeStreams());
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 });
 
 afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   feed?.close();
   await client?.destroy();
   await discord?.close();
@@ -113,5 +139,30 @@ describe('select menus and modals from the playground page', () => {
     await waitFor(async () => seenBy(member, 'got: lovely'));
     expect(seenBy(member, 'got: lovely')!.ephemeral).toBe(true);
     expect(seenBy(owner, 'got: lovely')).toBeUndefined();
+  });
+
+  it('in the browser: a select menu to choose in, and the modal a button opens, answered and submitted', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/?as=member`);
+      await page.locator('body[data-ready="member"]').waitFor();
+      await page.getByLabel('Slash command').fill('/pick');
+      await page.getByLabel('Slash command').press('Enter');
+      const message = page.locator('#messages > li', { hasText: 'Pick one' }).last();
+      await message.waitFor();
+      await message.getByLabel('A flavour').selectOption('lemon');
+      await message.getByRole('button', { name: 'Choose' }).click();
+      await page.locator('#messages > li', { hasText: 'mia chose lemon' }).waitFor();
+      await page.locator('#messages > li', { hasText: 'mia chose lemon' }).last().getByRole('button', { name: 'Tell us' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Feedback' });
+      await dialog.waitFor();
+      await dialog.getByLabel('Your comment').fill('very playful');
+      await dialog.getByRole('button', { name: 'Submit' }).click();
+      const answer = page.locator('#messages > li', { hasText: 'got: very playful' });
+      await answer.waitFor();
+      expect(await answer.textContent()).toContain('Only you can see this');
+    } finally {
+      await page.close();
+    }
   });
 });
