@@ -15,23 +15,14 @@ import { PlaygroundApi } from '../playground/playground-api.js';
 import { PlaygroundCheckout } from '../playground/playground-checkout.js';
 import { localOnly } from '../playground/local-only.js';
 import { playgroundConfig } from '../playground/playground-config.js';
-import { createPlaygroundHttp, type BalanceView } from '../playground/playground-http.js';
-import {
-  PLAYGROUND_CHANNEL,
-  PLAYGROUND_GUILD,
-  PLAYGROUND_OWNER_ID,
-  PLAYGROUND_ROLES,
-  withPlaygroundSkus,
-  type Persona,
-} from '../playground/playground-world.js';
+import { createBalancePanel } from '../playground/balance-panel.js';
+import { createPlaygroundHttp } from '../playground/playground-http.js';
+import { PLAYGROUND_CHANNEL, PLAYGROUND_GUILD, PLAYGROUND_OWNER_ID, PLAYGROUND_ROLES, withPlaygroundSkus } from '../playground/playground-world.js';
 import { SimulatedPurchases } from '../playground/simulated-purchases.js';
 import type { Logger } from '../shared/logger.js';
-import { showBalance } from '../use-cases/show-balance.js';
 import { composeBot } from './compose-bot.js';
 import { composeWorker, type ProcessPart } from './compose-worker.js';
 import type { Preflight } from './preflight.js';
-
-const BUCKET_LABELS = { free: 'Free today', tier: 'Tier allowance', grant: 'Gifts', topup: 'Top-ups' } as const;
 
 export interface Playground {
   /** The playground first, so that stopping in reverse stops the bot and worker before the local Discord. */
@@ -78,26 +69,7 @@ export async function composePlayground(ready: Preflight, log: Logger, metrics: 
   const grantPolicy = { ownerIds: config.discord.ownerIds, ...config.adminGrants };
   const ledger = createSqlLedger(db.pool, { allowancePolicy: allowancePolicyFor(grantPolicy, card) });
   // The side panel is /balance's own use case: the same buckets, granting what is due today first.
-  const balanceOf = async (persona: Persona): Promise<BalanceView> => {
-    const shown = await showBalance(
-      { ledger, guildSettings, card, now: () => new Date() },
-      { userId: persona.userId, guildId: guild.id, roleIds: persona.roleIds, askerIsAdmin: persona.owner },
-    );
-    if (shown.kind !== 'own') throw new Error('the playground asked for its own balance');
-    const { balance } = shown;
-    return {
-      tier: shown.tier?.name ?? null,
-      buckets: (Object.keys(BUCKET_LABELS) as (keyof typeof BUCKET_LABELS)[]).map((kind) => ({
-        kind,
-        label: BUCKET_LABELS[kind],
-        available: balance.buckets[kind].available,
-        nextExpiry: balance.buckets[kind].nextExpiry?.toISOString() ?? null,
-      })),
-      held: balance.held,
-      available: balance.available,
-      creditsPerDollar: shown.creditsPerDollar,
-    };
-  };
+  const balanceOf = createBalancePanel({ ledger, guildSettings, card, guildId: guild.id });
 
   const api = new PlaygroundApi({ discord, guild, channelId: PLAYGROUND_CHANNEL.id, feed, card, purchases });
   const http = createPlaygroundHttp({

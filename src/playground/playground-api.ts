@@ -8,7 +8,7 @@ import { buildCommandOptions } from './command-options.js';
 import type { ChannelFeed } from './channel-feed.js';
 import type { FakeDiscord, FakeGuild, InteractionHandle, Json } from './local-discord/fake-discord.js';
 import { resolvedOptions } from './local-discord/resolved-options.js';
-import { PERSONAS, personaPermissions, type Persona } from './playground-world.js';
+import { ADMINISTRATOR, PERSONAS, personaPermissions, type Persona } from './playground-world.js';
 import type { PurchaseMethod, SimulatedPurchases } from './simulated-purchases.js';
 
 export class PlaygroundInputError extends Error {
@@ -29,8 +29,6 @@ export interface PlaygroundApiOptions {
   readonly card: PriceCard;
   readonly purchases: SimulatedPurchases;
 }
-
-const ADMINISTRATOR = 1n << 3n;
 
 /** How long the page waits for the bot to acknowledge (Discord gives it 3 s, then "did not respond"). */
 const ACK_WAIT_MS = 3_500;

@@ -9,19 +9,11 @@ import type { HttpRoute } from '../observability/health-server.js';
 import type { Logger } from '../shared/logger.js';
 import { fromProjectRoot } from '../shared/project-root.js';
 import { errorMessage } from '../shared/error-message.js';
+import type { BalanceView } from './balance-panel.js';
 import type { ChannelFeed, FeedEvent } from './channel-feed.js';
 import type { FakeDiscord, FakeGuild } from './local-discord/fake-discord.js';
 import { PlaygroundInputError, type PlaygroundApi } from './playground-api.js';
 import { PERSONAS, personaByKey, type Persona } from './playground-world.js';
-
-/** A member's credits by bucket, as the side panel shows them. */
-export interface BalanceView {
-  readonly tier: string | null;
-  readonly buckets: readonly { readonly kind: string; readonly label: string; readonly available: number; readonly nextExpiry: string | null }[];
-  readonly held: number;
-  readonly available: number;
-  readonly creditsPerDollar: number;
-}
 
 export interface PlaygroundHttpOptions {
   readonly api: PlaygroundApi;

@@ -6,8 +6,8 @@ import type { Pack, PriceCard } from '../domain/pricing/price-card-schema.js';
 export const PLAYGROUND_GUILD = { id: '710000000000000001', name: 'Playground server' } as const;
 export const PLAYGROUND_CHANNEL = { id: '710000000000000002', name: 'art', type: 0 } as const;
 
-/** Permission bits the page needs: Administrator (the owner has every permission in its server). */
-const ADMINISTRATOR = 1n << 3n;
+/** Discord's Administrator permission bit: the owner has every permission in its server. */
+export const ADMINISTRATOR = 1n << 3n;
 
 export interface PlaygroundRole {
   readonly id: string;
