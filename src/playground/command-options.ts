@@ -36,6 +36,8 @@ export interface KnownTargets {
   readonly userIds: readonly string[];
   readonly roleIds: readonly string[];
   readonly channelIds: readonly string[];
+  /** Files uploaded for this command (attachment options name one by id). */
+  readonly attachmentIds?: readonly string[];
 }
 
 export interface BuiltOptions {
@@ -140,8 +142,10 @@ function parseValue(option: OptionSchema, text: string, known: KnownTargets): st
       return known.channelIds.includes(text) ? text : { error: `${name}: pick a channel of this server` };
     case OPTION.Mentionable:
       return known.userIds.includes(text) || known.roleIds.includes(text) ? text : { error: `${name}: pick someone or a role of this server` };
+    case OPTION.Attachment:
+      return known.attachmentIds?.includes(text) ? text : { error: `${name}: choose a file to upload` };
     default:
-      return { error: `${name}: the playground cannot send this kind of option (attachments) yet; leave it empty` };
+      return { error: `${name}: the playground cannot send this kind of option; leave it empty` };
   }
 }
 

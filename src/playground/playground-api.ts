@@ -3,6 +3,7 @@
 // select menu, submit a modal, and — as the owner — simulate a purchase. Each becomes the same
 // interaction or event Discord would send the bot. Bad input is refused with a message and
 // dispatches nothing.
+import sharp from 'sharp';
 import type { Pack, PriceCard } from '../domain/pricing/price-card-schema.js';
 import { buildCommandOptions } from './command-options.js';
 import type { ChannelFeed } from './channel-feed.js';
@@ -50,12 +51,31 @@ export class PlaygroundApi {
   }
 
   async command(persona: Persona, input: { name: unknown; path: unknown; values: unknown }): Promise<InteractionResult> {
-    const { command, built, path } = this.build(persona, input);
+    // Files are checked with the other options first (under a placeholder id) and uploaded only
+    // when everything is valid, so a refused command leaves nothing behind.
+    const { values, uploads } = splitUploads(input.values);
+    const placeholders = Object.fromEntries([...uploads.keys()].map((name) => [name, `upload:${name}`]));
+    this.build(persona, { ...input, values: { ...values, ...placeholders } }, undefined, Object.values(placeholders));
+    const attachments = await Promise.all(
+      [...uploads].map(async ([name, file]) => [name, this.options.discord.uploadAttachment({ field: name, ...file }, await imageSize(file.data))] as const),
+    );
+    const withIds = { ...values, ...Object.fromEntries(attachments.map(([name, attachment]) => [name, String(attachment['id'])])) };
+    const { command, built, path } = this.build(
+      persona,
+      { ...input, values: withIds },
+      undefined,
+      attachments.map(([, attachment]) => String(attachment['id'])),
+    );
+    const resolved = this.resolved(built);
+    if (attachments.length > 0) {
+      const files = Object.fromEntries(attachments.map(([, attachment]) => [String(attachment['id']), attachment]));
+      resolved.resolved = { ...(resolved.resolved ?? {}), attachments: files };
+    }
     const handle = this.options.discord.slashCommand({
       ...this.actor(persona),
       name: String(command['name']),
       options: built.options,
-      ...this.resolved(built),
+      ...resolved,
     });
     this.options.feed.track(handle, persona, `/${[String(command['name']), ...path].join(' ')}`);
     return this.result(handle);
@@ -132,7 +152,7 @@ export class PlaygroundApi {
     };
   }
 
-  private build(persona: Persona, input: { name: unknown; path: unknown; values: unknown }, focused?: string) {
+  private build(persona: Persona, input: { name: unknown; path: unknown; values: unknown }, focused?: string, attachmentIds: readonly string[] = []) {
     const command = this.commandsFor(persona).find((candidate) => candidate['name'] === input.name);
     if (!command) throw new PlaygroundInputError(`there is no command /${String(input.name)} for you here`);
     const path = Array.isArray(input.path) ? input.path.map(String) : [];
@@ -144,6 +164,7 @@ export class PlaygroundApi {
         userIds: PERSONAS.map((candidate) => candidate.userId),
         roleIds: this.options.guild.roles.filter((role) => role.id !== this.options.guild.id).map((role) => role.id),
         channelIds: this.options.guild.channels.map((channel) => channel.id),
+        attachmentIds,
       },
     );
     if (!built.ok) throw new PlaygroundInputError(built.error);
@@ -171,6 +192,40 @@ export class PlaygroundApi {
     if (!callback) return { acknowledged: false };
     return callback.type === 9 && callback.data ? { acknowledged: true, modal: callback.data } : { acknowledged: true };
   }
+}
+
+/** Discord's upload limit without boosts; the images the bot starts from are far smaller. */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/** Discord gives an image attachment its width and height (the bot checks them); other files have none. */
+async function imageSize(data: Buffer): Promise<Json> {
+  try {
+    const { width, height } = await sharp(data).metadata();
+    return width && height ? { width, height } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The page sends a file option as `{ name, contentType, dataBase64 }`; everything else is text. What the file may be is the bot's to say. */
+function splitUploads(raw: unknown): { values: Record<string, unknown>; uploads: Map<string, { name: string; contentType: string; data: Buffer }> } {
+  const values: Record<string, unknown> = {};
+  const uploads = new Map<string, { name: string; contentType: string; data: Buffer }>();
+  for (const [name, value] of Object.entries(typeof raw === 'object' && raw !== null ? raw : {})) {
+    if (typeof value !== 'object' || value === null) {
+      values[name] = value;
+      continue;
+    }
+    const file = value as Record<string, unknown>;
+    if (typeof file['dataBase64'] !== 'string' || typeof file['name'] !== 'string' || typeof file['contentType'] !== 'string') {
+      throw new PlaygroundInputError(`"${name}": send a file as its name, type and contents`);
+    }
+    const data = Buffer.from(file['dataBase64'], 'base64');
+    if (data.length === 0) throw new PlaygroundInputError(`"${name}": the file is empty`);
+    if (data.length > MAX_UPLOAD_BYTES) throw new PlaygroundInputError(`"${name}": files up to 10 MiB, as on Discord`);
+    uploads.set(name, { name: file['name'].slice(0, 100) || 'upload', contentType: file['contentType'], data });
+  }
+  return { values, uploads };
 }
 
 function findComponent(message: Json, customId: string): Json | undefined {

@@ -40,7 +40,9 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
+/** A command may carry an image to start from (10 MiB, base64); every other request is small. */
 const MAX_BODY_BYTES = 64 * 1024;
+const MAX_COMMAND_BODY_BYTES = 14 * 1024 * 1024;
 
 export interface PlaygroundHttp {
   readonly routes: readonly HttpRoute[];
@@ -67,7 +69,10 @@ export function createPlaygroundHttp(options: PlaygroundHttpOptions): Playground
       if (method === 'GET' && url.pathname === '/api/state') return json(response, 200, await state(personaOf(url.searchParams.get('as'))));
       if (method === 'GET' && url.pathname === '/api/events') return openStream(personaOf(url.searchParams.get('as')), request, response);
       if (method === 'GET' && url.pathname === '/api/balance') return json(response, 200, await options.balanceOf(personaOf(url.searchParams.get('as'))));
-      if (method === 'POST') return json(response, 200, await act(url.pathname, await readJson(request)));
+      if (method === 'POST') {
+        const limit = url.pathname === '/api/command' ? MAX_COMMAND_BODY_BYTES : MAX_BODY_BYTES;
+        return json(response, 200, await act(url.pathname, await readJson(request, limit)));
+      }
       return json(response, 404, { error: `no ${method} ${url.pathname}` });
     } catch (error) {
       if (error instanceof PlaygroundInputError) return json(response, 400, { error: error.message });
@@ -186,14 +191,14 @@ const json = (response: ServerResponse, status: number, body: unknown): true => 
   return true;
 };
 
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(request: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
   // A page on another site cannot send JSON here without a preflight the server never allows.
   if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) throw new PlaygroundInputError('send JSON');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new PlaygroundInputError('that request is too large');
+    if (size > limit) throw new PlaygroundInputError('that request is too large');
     chunks.push(chunk);
   }
   try {

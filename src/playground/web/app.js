@@ -395,8 +395,8 @@ function renderOption(/** @type {{ command: Json, path: string[] }} */ selected,
     if (option.max_value !== undefined) field.setAttribute('max', String(option.max_value));
     if (option.max_length !== undefined) field.setAttribute('maxlength', String(option.max_length));
     if (option.type === OPTION.Attachment) {
-      field.disabled = true;
-      field.placeholder = 'not available in the playground';
+      field.type = 'file';
+      field.setAttribute('accept', 'image/png,image/jpeg,image/webp,image/gif');
     }
     if (option.autocomplete) attachAutocomplete(selected, option, /** @type {HTMLInputElement} */ (field), id);
   }
@@ -433,11 +433,27 @@ function attachAutocomplete(
   queueMicrotask(() => input.parentElement?.append(list));
 }
 
+/** The options typed so far (files left out: autocomplete never needs them). */
 function formValues() {
   /** @type {Record<string, string>} */
   const values = {};
   for (const field of /** @type {NodeListOf<HTMLInputElement | HTMLSelectElement>} */ ($('command-options').querySelectorAll('[data-option]'))) {
-    if (field.value !== '' && !field.disabled) values[field.dataset['option'] ?? field.name] = field.value;
+    if (field.value !== '' && !field.disabled && field.type !== 'file') values[field.dataset['option'] ?? field.name] = field.value;
+  }
+  return values;
+}
+
+/** The options to send: the typed ones, and each chosen file as its name, type and contents (base64). */
+async function formValuesWithFiles() {
+  /** @type {Record<string, string | { name: string, contentType: string, dataBase64: string }>} */
+  const values = formValues();
+  for (const field of /** @type {NodeListOf<HTMLInputElement>} */ ($('command-options').querySelectorAll('input[type="file"][data-option]'))) {
+    const file = field.files?.[0];
+    if (!file) continue;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = '';
+    for (let at = 0; at < bytes.length; at += 0x8000) binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+    values[field.dataset['option'] ?? field.name] = { name: file.name, contentType: file.type, dataBase64: btoa(binary) };
   }
   return values;
 }
@@ -451,7 +467,7 @@ async function sendCommand(/** @type {SubmitEvent} */ event) {
     return;
   }
   try {
-    const result = await api('/api/command', { name: selected.command.name, path: selected.path, values: formValues() });
+    const result = await api('/api/command', { name: selected.command.name, path: selected.path, values: await formValuesWithFiles() });
     afterInteraction(result);
     /** @type {HTMLInputElement} */ ($('command-input')).value = '';
     renderOptions();

@@ -4,6 +4,8 @@
 // Screenshots land in test-results/playground/ and must not be blank.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -13,7 +15,7 @@ import { PLAYGROUND_ROLES } from '../../../src/playground/playground-world.js';
 import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { adminQuery, serverUrl } from '../../support/database.js';
 import { lowContrastTextsScript } from '../../support/contrast.js';
-import { brightnessSpread, saveScreenshot } from '../../support/screenshots.js';
+import { brightnessSpread, saveScreenshot, screenshotDir } from '../../support/screenshots.js';
 import { spawnEntry, type SpawnedProcess } from '../../support/spawned-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -141,6 +143,22 @@ describe('the playground in a browser', () => {
     await expect.poll(() => page.locator('#messages > li:has(img)').count(), { timeout: 30_000 }).toBe(2);
     await expect.poll(() => credits('available'), { timeout: 10_000 }).toBe(before - price);
     await screenshot('04-upscaled');
+  });
+
+  it('/imagine with an image to start from: the file is uploaded to the local Discord and the bot quotes an img2img', async () => {
+    const png = await readFile(path.join(screenshotDir, '03-imagined.png'));
+    // Starting from an image takes a model of the starter tier: sam's Supporter role gives it.
+    await playAs('supporter');
+    await page.getByLabel('Slash command').fill('/imagine');
+    await page.locator('#option-prompt').fill('the same, at night');
+    await page.locator('#option-image').setInputFiles({ name: 'start.png', mimeType: 'image/png', buffer: png });
+    await page.getByLabel('Slash command').press('Enter');
+    const quote = lastMessage('the same, at night');
+    await quote.waitFor();
+    expect(await quote.textContent()).toMatch(/img2img/);
+    await screenshot('05-img2img-quote');
+    await quote.getByRole('button', { name: 'Cancel' }).click();
+    await playAs('member');
   });
 
   it('/history shows both charges', async () => {

@@ -67,6 +67,16 @@ describe('buildCommandOptions', () => {
     expect(buildCommandOptions(asJson(admin), input, known)).toEqual({ ok: false, error });
   });
 
+  it('takes a file option by the id of a file uploaded for this command, and refuses any other', () => {
+    const uploaded = { ...known, attachmentIds: ['1578129737094529049'] };
+    const built = buildCommandOptions(asJson(imagine), { path: [], values: { prompt: 'x', image: '1578129737094529049' } }, uploaded);
+    expect(built.ok && built.value.options[1]).toEqual({ type: 11, name: 'image', value: '1578129737094529049' });
+    expect(buildCommandOptions(asJson(imagine), { path: [], values: { prompt: 'x', image: '42' } }, uploaded)).toEqual({
+      ok: false,
+      error: '"image": choose a file to upload',
+    });
+  });
+
   it('sends the option being autocompleted as typed, marked focused, without demanding the required ones', () => {
     const built = buildCommandOptions(asJson(admin), { path: ['tier', 'set'], values: { tier: 'pr' }, focused: 'tier' }, known);
     expect(built.ok && built.value.options[0]).toMatchObject({ options: [{ options: [{ name: 'tier', value: 'pr', focused: true }] }] });
