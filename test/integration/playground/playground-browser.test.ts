@@ -16,6 +16,7 @@ import { loadPriceCardOrThrow } from '../../../src/pricing/load-price-card.js';
 import { adminQuery, serverUrl } from '../../support/database.js';
 import { lowContrastTextsScript } from '../../support/contrast.js';
 import { brightnessSpread, saveScreenshot, screenshotDir } from '../../support/screenshots.js';
+import { dropPrefix } from '../../support/redis.js';
 import { spawnEntry, type SpawnedProcess } from '../../support/spawned-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -24,6 +25,7 @@ const suffix = randomUUID().replaceAll('-', '').slice(0, 12);
 /** DATABASE_URL names a database nobody creates: the playground must use (and make) its own. */
 const realDatabase = `imagine_credits_test_${suffix}`;
 const playgroundDatabase = `${realDatabase}_playground`;
+const queuePrefix = `playground-test-${suffix}`;
 
 let app: SpawnedProcess;
 let browser: Browser;
@@ -31,7 +33,7 @@ let page: Page;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  app = await spawnEntry('start.ts', { DATABASE_URL: serverUrl(realDatabase), QUEUE_PREFIX: `playground-test-${suffix}` }, STARTED);
+  app = await spawnEntry('start.ts', { DATABASE_URL: serverUrl(realDatabase), QUEUE_PREFIX: queuePrefix }, STARTED);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 120_000);
@@ -40,6 +42,8 @@ afterAll(async () => {
   await browser?.close();
   await app?.terminate();
   await adminQuery(`DROP DATABASE IF EXISTS "${playgroundDatabase}" WITH (FORCE)`);
+  // The playground puts its jobs under its own keys: QUEUE_PREFIX plus -playground.
+  await dropPrefix(`${queuePrefix}-playground`);
 });
 
 /** Picks who the page plays and waits until it shows them, live. */
