@@ -17,6 +17,9 @@ RUN npm run db:generate && npm run build
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# The playground (npm start without DISCORD_TOKEN) listens on 127.0.0.1 only, which nothing outside
+# a container reaches: in the image, a start without a token runs the worker side, as it always did.
+ENV PLAYGROUND=off
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json package-lock.json price-card.yaml ./

@@ -95,6 +95,8 @@ const envSchema = z
     // Test-mode purchases cost nothing: off unless the operator says so (a staging bot).
     DISCORD_TEST_PURCHASES: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
     DISCORD_DEV_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, { error: 'must be a Discord server id (17–20 digits)' })),
+    // `auto`: without DISCORD_TOKEN, `npm start` opens the local playground; `off`: it runs only the worker side.
+    PLAYGROUND: z.enum(['auto', 'off'], { error: 'must be auto or off' }).default('auto'),
   })
   .superRefine((env, context) => {
     // One port for both would put the metrics, health details and dashboard where the webhook is.
@@ -158,6 +160,12 @@ export interface Config {
     /** Public: payment webhooks and a bare health answer, opened only by a process that has webhooks. */
     readonly publicPort: number;
   };
+  /**
+   * `auto`: `npm start` without DISCORD_TOKEN runs the bot against the built-in local Discord (the
+   * playground); `off`: it runs only the worker side. A token always wins: the playground never
+   * starts beside a real bot.
+   */
+  readonly playground: Env['PLAYGROUND'];
   readonly logLevel: Env['LOG_LEVEL'];
   readonly logFormat: Env['LOG_FORMAT'];
   /** Bull Board at /admin/queues behind HTTP basic auth; off when no password is set. */
@@ -212,6 +220,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL })
         : undefined,
     http: Object.freeze({ port: e.HTTP_PORT, publicPort: e.PUBLIC_HTTP_PORT }),
+    playground: e.PLAYGROUND,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     queueDashboard: e.BULL_BOARD_PASSWORD ? Object.freeze({ user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD }) : undefined,

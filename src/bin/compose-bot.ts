@@ -27,15 +27,34 @@ import { createSqlJobCredits } from '../ledger/sql-job-credits.js';
 import type { ProcessPart } from './compose-worker.js';
 import type { Preflight } from './preflight.js';
 import { composeStripe } from './compose-stripe.js';
+import type { Checkout } from '../use-cases/ports/checkout.js';
 
-export async function composeBot({ config, priceCard }: Preflight, log: Logger, token: string, metrics: Metrics): Promise<ProcessPart> {
+export interface BotOptions {
+  /** Card checkouts made somewhere other than Stripe: the playground's simulated checkout pages. */
+  readonly checkout?: Checkout;
+}
+
+export async function composeBot(
+  { config, priceCard }: Preflight,
+  log: Logger,
+  token: string,
+  metrics: Metrics,
+  options: BotOptions = {},
+): Promise<ProcessPart> {
   const db = createDatabase(config.database);
   const queue = createBullGenerationQueue({
     connection: createRedisConnection(config.redis.url, (error) => log.warn({ err: error.message }, 'redis connection problem; retrying')),
     prefix: config.redis.queuePrefix,
   });
   // The ledger is stateless (its SQL functions hold the rules), so the webhook may have its own.
-  const stripe = await composeStripe(config, { ledger: createSqlLedger(db.pool), pool: db.pool, card: priceCard, token, log });
+  const stripe = await composeStripe(config, {
+    ledger: createSqlLedger(db.pool),
+    pool: db.pool,
+    card: priceCard,
+    token,
+    log,
+    ...(options.checkout ? { checkout: options.checkout } : {}),
+  });
   const jobs = createPgJobStore(db);
   const grantPolicy = { ownerIds: config.discord.ownerIds, ...config.adminGrants };
   const bot = createBot({

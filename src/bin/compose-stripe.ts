@@ -18,13 +18,16 @@ import type { Ledger } from '../use-cases/ports/ledger.js';
 
 export interface StripeParts {
   readonly checkout: Checkout;
-  readonly cardPlans: CardPlans;
+  /** Card plans for /subscribe; none in the playground. */
+  readonly cardPlans?: CardPlans | undefined;
   readonly routes: readonly HttpRoute[];
 }
 
 export async function composeStripe(
   config: Config,
-  deps: { ledger: Ledger; pool: pg.Pool; card: PriceCard; token: string; log: Logger },
+  // `checkout`: the playground's own checkout pages in place of Stripe's; the playground sells no
+  // card plans (its stand-in checkout knows packs only), so /subscribe offers none there.
+  deps: { ledger: Ledger; pool: pg.Pool; card: PriceCard; token: string; log: Logger; checkout?: Checkout },
 ): Promise<StripeParts | undefined> {
   if (!config.stripe) {
     deps.log.info('Stripe is not configured: /topup offers no card payments');
@@ -45,20 +48,35 @@ export async function composeStripe(
   ]);
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: config.stripe.apiUrl });
   const notifier = createDiscordPurchaseNotifier({ token: deps.token, apiUrl: config.discord.apiUrl });
-  deps.log.info({ webhookPath: stripeWebhookPath, testMode: config.stripe.secretKey.includes('_test_') }, 'Stripe Checkout on: /topup offers card payments');
-  const checkout = createStripeCheckout(stripe);
-  const cardPlans: CardPlans = { billing: createStripePlanBilling(stripe), customers: createPgStripeCustomers(deps.pool) };
-  const plans = createStripePlanEvents({
-    card: deps.card,
-    cardPlans: { ...cardPlans, notifier: createDiscordPlanNotifier({ token: deps.token, apiUrl: config.discord.apiUrl }) },
-    tierSubscriptions: createSqlTierSubscriptions(deps.pool),
-    log: deps.log,
-  });
+  if (deps.checkout)
+    deps.log.info({ webhookPath: stripeWebhookPath }, 'card payments through the playground’s checkout pages (simulated, signed like Stripe’s)');
+  else
+    deps.log.info({ webhookPath: stripeWebhookPath, testMode: config.stripe.secretKey.includes('_test_') }, 'Stripe Checkout on: /topup offers card payments');
+  const checkout = deps.checkout ?? createStripeCheckout(stripe);
+  const cardPlans: CardPlans | undefined = deps.checkout
+    ? undefined
+    : { billing: createStripePlanBilling(stripe), customers: createPgStripeCustomers(deps.pool) };
+  const plans =
+    cardPlans &&
+    createStripePlanEvents({
+      card: deps.card,
+      cardPlans: { ...cardPlans, notifier: createDiscordPlanNotifier({ token: deps.token, apiUrl: config.discord.apiUrl }) },
+      tierSubscriptions: createSqlTierSubscriptions(deps.pool),
+      log: deps.log,
+    });
   return {
     checkout,
     cardPlans,
     routes: [
-      createStripeWebhookRoute({ webhookSecret: config.stripe.webhookSecret, ledger: deps.ledger, checkout, card: deps.card, notifier, plans, log: deps.log }),
+      createStripeWebhookRoute({
+        webhookSecret: config.stripe.webhookSecret,
+        ledger: deps.ledger,
+        checkout,
+        card: deps.card,
+        notifier,
+        ...(plans ? { plans } : {}),
+        log: deps.log,
+      }),
     ],
   };
 }

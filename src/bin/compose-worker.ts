@@ -50,10 +50,20 @@ export interface ProcessPart {
   readonly routes?: readonly HttpRoute[];
   /** Endpoints the internet must reach (payment webhooks), on the public port. */
   readonly publicRoutes?: readonly HttpRoute[];
+  /** Called before the listeners close: ends this part's long-lived responses (the playground's event streams). */
+  readonly closing?: () => void;
   stop(): Promise<void>;
 }
 
-export async function composeWorker({ config, priceCard }: Preflight, log: Logger, metrics: Metrics): Promise<ProcessPart> {
+export interface WorkerOptions {
+  /**
+   * Where the local provider may fetch source images (upscale, variations) from, besides Discord's
+   * CDN: the playground's local Discord serves its attachments over http on 127.0.0.1.
+   */
+  readonly localSourceImages?: { readonly hosts: readonly string[]; readonly protocols: readonly string[] };
+}
+
+export async function composeWorker({ config, priceCard }: Preflight, log: Logger, metrics: Metrics, options: WorkerOptions = {}): Promise<ProcessPart> {
   const db = createDatabase(config.database);
   const ledger = createSqlLedger(db.pool);
   const jobs = createPgJobStore(db);
@@ -67,7 +77,12 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     instrumentProvider(
       config.provider.kind === 'replicate'
         ? createReplicateProvider({ token: config.provider.token, ...(config.provider.apiUrl ? { baseUrl: config.provider.apiUrl } : {}), logger: log })
-        : createLocalProvider({ delayMs: config.provider.delayMs }),
+        : createLocalProvider({
+            delayMs: config.provider.delayMs,
+            ...(options.localSourceImages
+              ? { allowedSourceHosts: options.localSourceImages.hosts, allowedSourceProtocols: options.localSourceImages.protocols }
+              : {}),
+          }),
       metrics,
     ),
     // Kept in Redis, so it holds across every worker process together.

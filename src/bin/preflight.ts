@@ -3,7 +3,8 @@
 import { Redis } from 'ioredis';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { describeDatabaseError, redactUrl } from '../db/describe-error.js';
-import { pendingMigrations } from '../db/migrations.js';
+import { applyMigrations, ensureDatabaseExists, pendingMigrations } from '../db/migrations.js';
+import { playgroundStorageConfig, playgroundWanted } from '../playground/playground-config.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import { loadPriceCardOrThrow } from '../pricing/load-price-card.js';
 import { errorMessage } from '../shared/error-message.js';
@@ -15,16 +16,25 @@ export class PreflightError extends Error {
 export interface Preflight {
   readonly config: Config;
   readonly priceCard: PriceCard;
+  /** The process runs the playground: `config` already points at its own database and queue keys. */
+  readonly playground?: true;
 }
 
-export async function preflight(): Promise<Preflight> {
-  let config: Config;
+export interface PreflightOptions {
+  /** This entry point may open the playground (only `npm start`), when the configuration asks for it. */
+  readonly mayOpenPlayground?: boolean;
+}
+
+export async function preflight(options: PreflightOptions = {}): Promise<Preflight> {
+  let loaded: Config;
   try {
-    config = loadConfig();
+    loaded = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) throw new PreflightError(error.message);
     throw error;
   }
+  const playground = options.mayOpenPlayground === true && playgroundWanted(loaded);
+  const config = playground ? playgroundStorageConfig(loaded) : loaded;
   let priceCard: PriceCard;
   try {
     priceCard = await loadPriceCardOrThrow(config.priceCardPath);
@@ -42,6 +52,11 @@ export async function preflight(): Promise<Preflight> {
   }
   let pending: string[];
   try {
+    // The playground's database is its own to make: created and migrated here, never the real one.
+    if (playground) {
+      await ensureDatabaseExists(config.database.url);
+      await applyMigrations(config.database.url);
+    }
     pending = await pendingMigrations(config.database.url);
   } catch (error) {
     throw new PreflightError(`Cannot use the database at ${redactUrl(config.database.url)}: ${describeDatabaseError(error)}`);
@@ -50,7 +65,7 @@ export async function preflight(): Promise<Preflight> {
     throw new PreflightError(`The database is missing ${pending.length} migration(s) (${pending.join(', ')}): run npm run db:migrate.`);
   }
   await checkRedis(config.redis.url);
-  return { config, priceCard };
+  return playground ? { config, priceCard, playground: true } : { config, priceCard };
 }
 
 async function checkRedis(url: string): Promise<void> {

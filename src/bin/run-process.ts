@@ -3,12 +3,16 @@
 import './load-env.js';
 import { configSecrets } from '../config.js';
 import { createLogger, resolveLogFormat, type Logger } from '../shared/logger.js';
-import { preflight, PreflightError, type Preflight } from './preflight.js';
+import { preflight, PreflightError, type Preflight, type PreflightOptions } from './preflight.js';
 
-export async function runProcess(role: string, start: (ready: Preflight, log: Logger) => Promise<{ stop(): Promise<void> }>): Promise<void> {
+export async function runProcess(
+  role: string,
+  start: (ready: Preflight, log: Logger) => Promise<{ stop(): Promise<void> }>,
+  options: PreflightOptions = {},
+): Promise<void> {
   let ready: Preflight;
   try {
-    ready = await preflight();
+    ready = await preflight(options);
   } catch (error) {
     console.error(error instanceof PreflightError ? `Cannot start ${role}: ${error.message}` : error);
     process.exit(1);

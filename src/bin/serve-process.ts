@@ -13,9 +13,11 @@ export async function serveParts(
   metrics: Metrics,
   parts: readonly ProcessPart[],
   message: string,
-): Promise<{ stop(): Promise<void> }> {
+  options: { readonly host?: string } = {},
+): Promise<{ readonly httpPort: number; stop(): Promise<void> }> {
   const health = await startHealthServer({
     port: ready.config.http.port,
+    ...(options.host ? { host: options.host } : {}),
     registry: metrics.registry,
     checks: Object.assign({}, ...parts.map((part) => part.checks)),
     routes: parts.flatMap((part) => part.routes ?? []),
@@ -33,7 +35,9 @@ export async function serveParts(
   }
   log.info({ httpPort: health.port, ...(open ? { publicHttpPort: open.port } : {}) }, message);
   return {
+    httpPort: health.port,
     async stop() {
+      for (const part of parts) part.closing?.();
       // Webhooks first: a payment provider retries what it could not deliver.
       await open?.close();
       await health.close();

@@ -435,6 +435,27 @@ export class FakeDiscord {
     return this.dispatchInteraction(input, 3, { custom_id: input.customId, component_type: 2 }, message);
   }
 
+  /** A choice in a select menu (string select: component_type 3) on a stored message. */
+  selectMenu(input: ButtonClickInput & { readonly values: readonly string[] }): InteractionHandle {
+    const message = input.messageId ? this.state.storedMessages.get(input.messageId) : undefined;
+    if (!message) throw new Error(`fake-discord: no stored message ${input.messageId ?? '(none)'} to choose in`);
+    return this.dispatchInteraction(input, 3, { custom_id: input.customId, component_type: 3, values: [...input.values] }, message);
+  }
+
+  /** A modal's submission (MODAL_SUBMIT): each text input's custom_id and value, one per action row. */
+  modalSubmit(
+    input: InteractionActor & { readonly customId: string; readonly fields: Readonly<Record<string, string>>; readonly messageId?: string },
+  ): InteractionHandle {
+    const message = input.messageId ? this.state.storedMessages.get(input.messageId) : undefined;
+    const components = Object.entries(input.fields).map(([customId, value]) => ({ type: 1, components: [{ type: 4, custom_id: customId, value }] }));
+    return this.dispatchInteraction(input, 5, { custom_id: input.customId, components }, message);
+  }
+
+  /** Calls `listener` with every later message created, edited or deleted (the playground's live page). */
+  onMessage(listener: (message: RecordedMessage) => void): () => void {
+    return this.state.messages.subscribe(listener);
+  }
+
   async close(): Promise<void> {
     await this.gateway.closeAll();
     this.server.closeAllConnections();

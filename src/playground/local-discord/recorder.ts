@@ -8,9 +8,17 @@ interface Waiter<T> {
 export class Recorder<T> {
   readonly items: T[] = [];
   private waiters: Waiter<T>[] = [];
+  private readonly listeners = new Set<(item: T) => void>();
+
+  /** Calls `listener` with every later record (the playground's live page); returns the unsubscribe. */
+  subscribe(listener: (item: T) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   push(item: T): void {
     this.items.push(item);
+    for (const listener of this.listeners) listener(item);
     const ready = this.waiters.filter((waiter) => waiter.match(item));
     this.waiters = this.waiters.filter((waiter) => !waiter.match(item));
     for (const waiter of ready) waiter.resolve(item);

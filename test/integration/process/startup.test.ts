@@ -18,7 +18,8 @@ function run(entry: string, env: Record<string, string>, terminateOn?: RegExp): 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/bin', entry)], {
       cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', HTTP_PORT: '0', ...env },
+      // PLAYGROUND=off: these check the preflight of a real start (the playground's own test is test/integration/playground/).
+      env: { PATH: process.env['PATH'] ?? '', HTTP_PORT: '0', PLAYGROUND: 'off', ...env },
     });
     let stdout = '';
     let stderr = '';
