@@ -19,6 +19,7 @@ import { createBalancePanel } from '../playground/balance-panel.js';
 import { createPlaygroundHttp } from '../playground/playground-http.js';
 import { PLAYGROUND_CHANNEL, PLAYGROUND_GUILD, PLAYGROUND_OWNER_ID, PLAYGROUND_ROLES, withPlaygroundSkus } from '../playground/playground-world.js';
 import { SimulatedPurchases } from '../playground/simulated-purchases.js';
+import { soldPlans } from '../domain/subscriptions/plans.js';
 import type { Logger } from '../shared/logger.js';
 import { composeBot } from './compose-bot.js';
 import { composeWorker, type ProcessPart } from './compose-worker.js';
@@ -42,6 +43,7 @@ export async function composePlayground(ready: Preflight, log: Logger, metrics: 
     ownerId: PLAYGROUND_OWNER_ID,
   });
   for (const pack of card.packs) if (pack.discordSkuId) discord.addSku({ id: pack.discordSkuId, name: pack.id });
+  for (const { id, plan } of soldPlans(card)) if (plan.discordSkuId) discord.subscriptions.addSku({ id: plan.discordSkuId, name: id, scope: 'user' });
   const config = playgroundConfig(ready.config, { token: discord.token, apiUrl: discord.apiUrl });
   const playgroundReady: Preflight = { config, priceCard: card, playground: true };
 

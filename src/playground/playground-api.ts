@@ -5,12 +5,16 @@
 // dispatches nothing.
 import sharp from 'sharp';
 import type { Pack, PriceCard } from '../domain/pricing/price-card-schema.js';
+import { planForSku } from '../domain/subscriptions/plans.js';
 import { buildCommandOptions } from './command-options.js';
 import type { ChannelFeed } from './channel-feed.js';
 import type { FakeDiscord, FakeGuild, InteractionHandle, Json } from './local-discord/fake-discord.js';
 import { resolvedOptions } from './local-discord/resolved-options.js';
 import { ADMINISTRATOR, PERSONAS, personaPermissions, type Persona } from './playground-world.js';
 import type { PurchaseMethod, SimulatedPurchases } from './simulated-purchases.js';
+
+/** How long a simulated plan's first paid period lasts (Discord sets it from the SKU's billing period). */
+const intervalMs = { week: 7 * 86_400_000, month: 30 * 86_400_000, year: 365 * 86_400_000 } as const;
 
 export class PlaygroundInputError extends Error {
   override readonly name = 'PlaygroundInputError';
@@ -134,8 +138,21 @@ export class PlaygroundApi {
     return (await this.options.purchases.buy(method as PurchaseMethod, pack, buyer.userId)).note;
   }
 
-  /** A premium button (Discord's "buy this SKU") pressed by `persona`: they buy the pack for themselves. */
+  /**
+   * A premium button (Discord's "buy this SKU") pressed by `persona`: they buy the pack, or
+   * subscribe to the plan, for themselves — a plan through the local Discord's subscriptions, as
+   * Discord's store would (SUBSCRIPTION_CREATE and ENTITLEMENT_CREATE, a week's period from now).
+   */
   async buySku(persona: Persona, input: { skuId: unknown }): Promise<string> {
+    const plan = typeof input.skuId === 'string' ? planForSku(this.options.card, input.skuId) : undefined;
+    if (plan) {
+      const { subscription } = this.options.discord.subscriptions.subscribe({
+        userId: persona.userId,
+        skuId: plan.plan.discordSkuId!,
+        periodMs: intervalMs[plan.plan.interval],
+      });
+      return `Discord: ${persona.username} subscribed to ${plan.tier.label} (${plan.plan.interval}ly), subscription ${String(subscription['id'])} sent to the bot`;
+    }
     const pack = this.options.card.packs.find((candidate) => candidate.discordSkuId !== undefined && candidate.discordSkuId === input.skuId);
     if (!pack) throw new PlaygroundInputError('that item is not for sale here');
     return (await this.options.purchases.buy('discord', pack, persona.userId)).note;

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
+import { soldPlans } from '../domain/subscriptions/plans.js';
 import type { HttpRoute } from '../observability/health-server.js';
 import type { Logger } from '../shared/logger.js';
 import { fromProjectRoot } from '../shared/project-root.js';
@@ -123,6 +124,14 @@ export function createPlaygroundHttp(options: PlaygroundHttpOptions): Playground
         credits: pack.credits,
         priceUsd: pack.priceUsd,
         skuId: pack.discordSkuId ?? null,
+      })),
+      plans: soldPlans(options.card).map(({ id, tier, plan, credits }) => ({
+        id,
+        tier: tier.label,
+        interval: plan.interval,
+        credits,
+        priceUsd: plan.priceUsd,
+        skuId: plan.discordSkuId ?? null,
       })),
       commands: options.api.commandsFor(persona),
       messages: options.feed.visibleTo(persona),

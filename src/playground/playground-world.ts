@@ -1,7 +1,7 @@
 // The playground's one server, its channel, its roles and the people you can be on the page. The
 // ids are fixed so that a member's credits (kept in the playground database) are still theirs
 // after a restart; the messages live in the local Discord's memory and start empty each time.
-import type { Pack, PriceCard } from '../domain/pricing/price-card-schema.js';
+import type { Pack, Plan, PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
 
 export const PLAYGROUND_GUILD = { id: '710000000000000001', name: 'Playground server' } as const;
 export const PLAYGROUND_CHANNEL = { id: '710000000000000002', name: 'art', type: 0 } as const;
@@ -65,16 +65,26 @@ export const personaPermissions = (persona: Persona, everyonePermissions: string
 /** The local SKU the playground's store sells a pack as: fixed per pack, so a restart keeps it. */
 export const playgroundSkuId = (index: number): string => `7100000000000010${String(index).padStart(2, '0')}`;
 
+/** The local subscription SKU the playground's store sells a plan as: fixed per tier and plan. */
+export const playgroundPlanSkuId = (tierIndex: number, planIndex: number): string =>
+  `71000000000000${String(20 + tierIndex).padStart(2, '0')}${String(planIndex).padStart(2, '0')}`;
+
 /**
- * The card with every pack on sale in the local Discord store too (a SKU per pack, at the card's
- * price), so both purchase paths can be tried. Only the playground's copy changes; packs that
- * already have a SKU keep it.
+ * The card with every pack and plan on sale in the local Discord store too (a SKU each, at the
+ * card's price), so every purchase path can be tried. Only the playground's copy changes; packs
+ * and plans that already have a SKU keep it.
  */
 export function withPlaygroundSkus(card: PriceCard): PriceCard {
   const packs = card.packs.map((pack, index): Pack =>
     pack.discordSkuId ? pack : { ...pack, discordSkuId: playgroundSkuId(index), discordPrice: usd(pack.priceUsd) },
   );
-  return { ...card, packs };
+  const tiers = card.tiers.map((tier, tierIndex): Tier => ({
+    ...tier,
+    plans: tier.plans.map((plan, planIndex): Plan =>
+      plan.discordSkuId ? plan : { ...plan, discordSkuId: playgroundPlanSkuId(tierIndex, planIndex), discordPrice: usd(plan.priceUsd) },
+    ),
+  }));
+  return { ...card, packs, tiers };
 }
 
 const usd = (amount: number): string => `$${amount.toFixed(2)}`;

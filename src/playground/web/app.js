@@ -261,10 +261,13 @@ function renderComponent(/** @type {Json} */ message, /** @type {Json} */ compon
   return el('span', { class: 'muted' }, ['(a control the playground cannot show)']);
 }
 
-/** Discord shows a premium button as the SKU's name and price; the playground's store sells the card's packs. */
+/** Discord shows a premium button as the SKU's name and price; the playground's store sells the card's packs and plans. */
 function premiumLabel(/** @type {string} */ skuId) {
   const pack = page.state?.packs.find((/** @type {Json} */ candidate) => candidate.skuId === skuId);
-  return pack ? `🛒 ${pack.credits} credits · $${pack.priceUsd.toFixed(2)} in the Discord store (simulated)` : 'Buy in the Discord store (simulated)';
+  if (pack) return `🛒 ${pack.credits} credits · $${pack.priceUsd.toFixed(2)} in the Discord store (simulated)`;
+  const plan = page.state?.plans?.find((/** @type {Json} */ candidate) => candidate.skuId === skuId);
+  if (plan) return `🛒 ${plan.tier} ${plan.interval}ly · $${plan.priceUsd.toFixed(2)} / ${plan.interval} in the Discord store (simulated)`;
+  return 'Buy in the Discord store (simulated)';
 }
 
 /** Discord's markdown, the parts the bot uses: **bold**, *italic*, `code`, [links](url), <t:unix:style>. */

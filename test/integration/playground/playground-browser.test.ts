@@ -278,6 +278,24 @@ describe('the playground in a browser', () => {
     await expect.poll(() => credits('topup'), { timeout: 10_000 }).toBe(before + 2 * pack.credits);
   });
 
+  it('/subscribe sells plans in the Discord store: a member subscribes and gets the tier and its credits, and /balance says so', async () => {
+    await playAs('supporter');
+    await run('/balance');
+    await lastMessage(/sam: \d+ credits/).waitFor();
+    const before = await credits('tier');
+    await run('/subscribe');
+    const plans = lastMessage('Plans');
+    await plans.waitFor();
+    await plans.getByRole('button', { name: /Ultra weekly · \$7\.99 \/ week in the Discord store/ }).click();
+    // The plan's week is granted once, to the buyer, in every server: here the tier bucket grows by it.
+    await expect.poll(() => credits('tier'), { timeout: 10_000 }).toBe(before + 1000);
+    await run('/balance');
+    const shown = lastMessage(/Your tier: Ultra/);
+    await shown.waitFor();
+    expect(await shown.textContent()).toMatch(/Your tier: Ultra — your Discord plan \(weekly\), renews/);
+    await screenshot('10-plan');
+  });
+
   it('is usable on a phone-sized window: nothing scrolls sideways and the command box is reachable', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     try {
