@@ -35,7 +35,6 @@ CREATE TABLE "tier_subscription" (
 
     CONSTRAINT "tier_subscription_pkey" PRIMARY KEY ("id")
 );
-CREATE UNIQUE INDEX "tier_subscription_source_external_id_key" ON "tier_subscription"("source", "external_id");
 CREATE INDEX "tier_subscription_user_id_guild_id_idx" ON "tier_subscription"("user_id", "guild_id");
 CREATE INDEX "tier_subscription_guild_id_idx" ON "tier_subscription"("guild_id");
 
@@ -63,6 +62,10 @@ CREATE INDEX "credit_lot_subscription_period_id_idx" ON "credit_lot"("subscripti
 ALTER TABLE "credit_lot" ADD CONSTRAINT "credit_lot_subscription_period_id_fkey"
   FOREIGN KEY ("subscription_period_id") REFERENCES "tier_subscription_period"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
+-- The id is `<source>:<external_id>`, so it alone keeps a seller's subscription one row: a second
+-- unique index on (source, external_id) made concurrent upserts of one subscription (its create
+-- and entitlement events arrive together) fail on that index instead of meeting ON CONFLICT (id).
+ALTER TABLE tier_subscription ADD CONSTRAINT tier_subscription_id_names_it CHECK (id = source::text || ':' || external_id);
 ALTER TABLE tier_subscription ADD CONSTRAINT tier_subscription_period_order CHECK (current_period_end > current_period_start);
 ALTER TABLE tier_subscription ADD CONSTRAINT tier_subscription_plan_interval CHECK (plan_interval IN ('week', 'month', 'year'));
 ALTER TABLE tier_subscription ADD CONSTRAINT tier_subscription_ended_at CHECK ((status = 'ended') = (ended_at IS NOT NULL));

@@ -36,7 +36,8 @@ const member = () => `35000000000000${String(++memberSequence).padStart(4, '0')}
 const currentPeriod = () => ({ startsAt: new Date(Date.now() - HOUR / 2), periodMs: HOUR });
 
 async function start(): Promise<void> {
-  captured = captureLog('debug');
+  // One log across restarts: a test waits on lines a bot before the restart may have written.
+  captured ??= captureLog('debug');
   bot = await startTestBot(f, fake, card, { log: captured.log });
 }
 const tierLots = async (userId: string) =>
@@ -47,12 +48,16 @@ const tierLots = async (userId: string) =>
     )
   ).rows;
 /** Waits until the bot has synced this subscription `times` times in all (logged once per event handled). */
-const synced = (subscriptionId: unknown, times: number) =>
-  waitFor(
-    async () => captured.lines().filter((line) => line['subscriptionId'] === subscriptionId && line['msg'] === 'plan subscription synced').length >= times,
-    5000,
-    `subscription ${String(subscriptionId)} to be synced ${times} times`,
-  );
+const synced = async (subscriptionId: unknown, times: number) => {
+  const syncs = () => captured.lines().filter((line) => line['subscriptionId'] === subscriptionId && line['msg'] === 'plan subscription synced');
+  try {
+    await waitFor(async () => syncs().length >= times, 5000, `subscription ${String(subscriptionId)} to be synced ${times} times`);
+  } catch (error) {
+    // What the bot did say meanwhile: warnings and errors, and the syncs it did log.
+    const said = captured.lines().filter((line) => (line['level'] as number) >= 40 || line['subscriptionId'] === subscriptionId);
+    throw new Error(`${String(error)}; the bot logged: ${JSON.stringify(said.slice(-10))}`);
+  }
+};
 const balanceText = async (userId: string, guildId = GUILD, roles: string[] = []) =>
   JSON.stringify(
     (await fake.slashCommand({ guildId, channelId: CHANNEL, user: { id: userId, username: `m${userId.slice(-4)}` }, roles, name: 'balance' }).answer()).data,

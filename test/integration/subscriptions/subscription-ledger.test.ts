@@ -136,6 +136,14 @@ describe('a user-level plan', () => {
     await expectLedgerConsistent(f.database);
   });
 
+  it('eight concurrent descriptions of one new subscription are all recorded, as one row (its two events arrive together)', async () => {
+    const userId = uniqueUser();
+    const recorded = await Promise.all(Array.from({ length: 8 }, () => subscriptions.record(plan(userId))));
+    expect(new Set(recorded.map((r) => r.stored.id)).size).toBe(1);
+    const { rows } = await f.database.sql.query(`SELECT count(*)::int AS n FROM tier_subscription WHERE user_id = $1`, [userId]);
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+
   it('an upgrade mid-period grants the difference at once; the same upgrade replayed grants nothing', async () => {
     const userId = uniqueUser();
     const subscription = plan(userId);
