@@ -2,22 +2,11 @@
 // Discord's client would: checked against the command's registered schema (required options,
 // choices, lengths, ranges, known roles and members), so bad input is refused with a message
 // naming the option and nothing reaches the bot.
+import { ApplicationCommandOptionType } from 'discord.js';
 import type { Json } from './local-discord/fake-discord.js';
 
-/** ApplicationCommandOptionType, as registered. */
-const OPTION = {
-  Subcommand: 1,
-  SubcommandGroup: 2,
-  String: 3,
-  Integer: 4,
-  Boolean: 5,
-  User: 6,
-  Channel: 7,
-  Role: 8,
-  Mentionable: 9,
-  Number: 10,
-  Attachment: 11,
-} as const;
+/** Option types as registered (discord.js re-exports Discord's own enum). */
+const OPTION = ApplicationCommandOptionType;
 
 interface OptionSchema {
   readonly type: number;
