@@ -8,7 +8,7 @@
 import type { PlanInterval } from '../pricing/card-terms.js';
 import type { PriceCard } from '../pricing/price-card-schema.js';
 import { err, ok, type Result } from '../result.js';
-import { compareTiers } from '../tiers.js';
+import { planUpdate, type KnownPlan } from './plan-change.js';
 import { findPlan, paidPeriodExpiry, type SoldPlan } from './plans.js';
 
 /** Plans are priced in US dollars on the card, and their checkouts are made in them. */
@@ -73,9 +73,7 @@ export interface PlanRecord {
 }
 
 /** The subscription as the bot last stored it (null: never seen). */
-export interface StoredPlan {
-  readonly tierName: string;
-  readonly periodStart: Date;
+export interface StoredPlan extends KnownPlan {
   readonly ended: boolean;
 }
 
@@ -115,15 +113,20 @@ export function subscriptionChange(
   if (!liveStatuses.has(state.status)) return ok({ kind: 'wait', reason: `status ${state.status}` });
   const plan = findPlan(card, planId);
   if (!plan) return err({ code: 'unknown_plan', planId });
-  const samePeriod = previous !== null && !previous.ended && previous.periodStart.getTime() === state.periodStart.getTime();
-  const downgrade = samePeriod && compareTiers(card, plan.tier.name, previous.tierName) < 0;
+  // The same rule as Discord plans: an upgrade applies at once, a downgrade waits for the renewal.
+  const update = planUpdate(card, previous && !previous.ended ? previous : null, {
+    tier: plan.tier,
+    plan: plan.plan,
+    renewal: null,
+    periodStart: state.periodStart,
+  });
   return ok({
     kind: 'record',
     plan,
     record: {
       userId,
-      tierName: downgrade ? previous.tierName : plan.tier.name,
-      renewalTierName: downgrade ? plan.tier.name : null,
+      tierName: update.tierName,
+      renewalTierName: update.renewalTierName,
       interval: plan.plan.interval,
       periodStart: state.periodStart,
       periodEnd: state.periodEnd,
