@@ -55,7 +55,7 @@ export interface PlanEventContext {
   readonly log: Logger;
 }
 
-export const isPlanSku = (card: PriceCard, skuId: string): boolean => planForSku(card, skuId) !== undefined;
+const isPlanSku = (card: PriceCard, skuId: string): boolean => planForSku(card, skuId) !== undefined;
 const planSkuIds = (card: PriceCard): string[] => soldPlans(card).flatMap((sold) => (sold.plan.discordSkuId ? [sold.plan.discordSkuId] : []));
 
 async function sync(facts: DiscordSubscriptionFacts, ctx: PlanEventContext, trigger: string): Promise<void> {

@@ -37,7 +37,7 @@ const toStored = (row: SubscriptionRow): StoredSubscription => ({
   ended: row.status === 'ended',
 });
 
-export const subscriptionId = (source: SubscriptionSource, externalId: string): string => `${source}:${externalId}`;
+const subscriptionId = (source: SubscriptionSource, externalId: string): string => `${source}:${externalId}`;
 
 export function createSqlTierSubscriptions(pool: pg.Pool): TierSubscriptions {
   return {

@@ -1,8 +1,7 @@
 import type { PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { defaultMemberSettings, validateSettingsChange, type MemberSettings, type SettingsInput } from '../domain/settings/member-settings.js';
-import { decideTier } from '../domain/subscriptions/tier-sources.js';
-import { resolveMemberTier } from '../domain/tiers.js';
+import { decideMemberTier } from '../domain/subscriptions/tier-sources.js';
 import type { GuildSettingsStore } from './ports/guild-settings.js';
 import type { MemberSettingsStore } from './ports/member-settings.js';
 import type { TierSubscriptions } from './ports/tier-subscriptions.js';
@@ -45,7 +44,7 @@ export async function changeMemberSettings(deps: ChangeMemberSettingsDeps, input
     deps.guildSettings.roleTiers(input.guildId),
     deps.tierSubscriptions.live(input.userId, input.guildId, deps.now()),
   ]);
-  const { tier } = decideTier(card, resolveMemberTier(card, input.roleIds, roleTiers), subscriptions);
+  const { tier } = decideMemberTier(card, { roleIds: input.roleIds, roleTiers, subscriptions });
   const changing = Object.values(input.change).some((value) => value !== undefined);
   if (!changing && !input.reset) return ok({ outcome: 'shown', settings: current, tier, card });
   const change = validateSettingsChange(card, tier, input.reset ? defaultMemberSettings : current, input.change);

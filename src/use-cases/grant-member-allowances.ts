@@ -28,9 +28,6 @@ export interface MemberAllowances {
   /** What was granted by this call; null when it was already granted for the period. */
   readonly freeGranted: Granted | null;
   readonly tierGranted: Granted | null;
-  /** One-time welcome credits and paid subscription periods granted by this call. */
-  readonly welcomeGranted: number;
-  readonly subscriptionGranted: number;
   /** The member's balance after the grants. */
   readonly balance: Balance;
 }
@@ -73,8 +70,6 @@ export async function grantMemberAllowances(options: GrantMemberAllowancesOption
     tierSource: decided.source,
     freeGranted: granted.value.free,
     tierGranted: granted.value.tier,
-    welcomeGranted: granted.value.welcome,
-    subscriptionGranted: granted.value.subscriptionCredits,
     balance: granted.value.balance,
   });
 }

@@ -10,10 +10,10 @@ import type { QuoteRejection } from '../domain/pricing/quote-rejection.js';
 import { parseSize } from '../domain/pricing/sizes.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { applyMemberDefaults, type MemberSettings } from '../domain/settings/member-settings.js';
-import { defaultModelFor, resolveMemberTier, tierAllowsModel } from '../domain/tiers.js';
+import { defaultModelFor, tierAllowsModel } from '../domain/tiers.js';
 import { grantMemberAllowances } from './grant-member-allowances.js';
 import type { TierSubscriptions } from './ports/tier-subscriptions.js';
-import { decideTier } from '../domain/subscriptions/tier-sources.js';
+import { decideMemberTier } from '../domain/subscriptions/tier-sources.js';
 import type { GuildSettingsStore } from './ports/guild-settings.js';
 import type { JobStore } from './ports/job-store.js';
 import type { Ledger } from './ports/ledger.js';
@@ -126,7 +126,7 @@ export async function quoteGeneration(
     operatorWords: deps.operatorBannedWords ?? [],
   });
   if (verdict !== null) return err({ code: 'moderated', verdict });
-  const { tier } = decideTier(card, resolveMemberTier(card, member.roleIds, roleTiers), subscriptions);
+  const { tier } = decideMemberTier(card, { roleIds: member.roleIds, roleTiers, subscriptions });
   const operation = request.operation ?? 'txt2img';
   // Upscales, variations and img2img pick a model that can do the operation; a plain image falls
   // back to the member's /settings defaults.

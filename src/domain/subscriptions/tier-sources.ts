@@ -1,6 +1,6 @@
 import type { PlanInterval } from '../pricing/card-terms.js';
 import type { PriceCard, Tier } from '../pricing/price-card-schema.js';
-import { compareTiers, findTier } from '../tiers.js';
+import { compareTiers, findTier, resolveMemberTier } from '../tiers.js';
 
 /** A live subscription of a member, or of their server, as the ledger reports it. */
 export interface MemberSubscription {
@@ -51,3 +51,9 @@ function betterSubscription(card: PriceCard, candidate: MemberSubscription, best
   if (byTier !== 0) return byTier > 0;
   return best.source.kind === 'subscription' && candidate.periodEnd.getTime() > best.source.subscription.periodEnd.getTime();
 }
+
+/** A member's tier from everything that can give one: their roles (by the guild's mapping) and their live plans. */
+export const decideMemberTier = (
+  card: PriceCard,
+  member: { readonly roleIds: Iterable<string>; readonly roleTiers: ReadonlyMap<string, string>; readonly subscriptions: readonly MemberSubscription[] },
+): DecidedTier => decideTier(card, resolveMemberTier(card, member.roleIds, member.roleTiers), member.subscriptions);
