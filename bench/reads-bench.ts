@@ -95,9 +95,9 @@ export async function benchReads(databaseUrl: string, seconds: number, rounds: n
             select: { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true },
           }),
       },
-      quoteTier: {
-        pg: () => query(pool, `SELECT tier_name FROM quote WHERE id = $1`, [quoteId]),
-        prisma: () => prisma.quote.findUnique({ where: { id: quoteId }, select: { tierName: true } }),
+      quoteQueueing: {
+        pg: () => query(pool, `SELECT tier_name, request->>'lane' AS lane FROM quote WHERE id = $1`, [quoteId]),
+        prisma: () => prisma.quote.findUnique({ where: { id: quoteId }, select: { tierName: true, request: true } }),
       },
       job: {
         pg: () =>

@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { maxPromptLength, sizeOption, stepsOption } from './imagine.js';
+import { laneOption, maxPromptLength, sizeOption, stepsOption } from './imagine.js';
 
 /** `/batch`: several prompts, same settings, one discounted quote, delivered together. */
 export const batch = {
@@ -41,5 +41,6 @@ export const batch = {
       required: false,
       max_length: maxPromptLength,
     },
+    laneOption,
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

@@ -1,4 +1,9 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  type APIApplicationCommandOptionChoice,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 
 /** Discord allows 6000 characters in an option; image models choke long before. */
 export const maxPromptLength = 1500;
@@ -18,6 +23,20 @@ export const stepsOption = {
   required: false,
   min_value: 1,
   max_value: 150,
+} as const;
+
+/** The speed lanes as Discord choices (the price card says which a tier offers, and at what factor). */
+export const laneChoices: APIApplicationCommandOptionChoice<string>[] = [
+  { name: 'Relax — waits behind paying jobs, cheap or free', value: 'relax' },
+  { name: 'Fast — the standard queue and price', value: 'fast' },
+  { name: 'Turbo — ahead of every Fast job, costs more', value: 'turbo' },
+];
+export const laneOption = {
+  type: ApplicationCommandOptionType.String,
+  name: 'lane',
+  description: 'Speed lane (default: yours from /settings, else Fast)',
+  required: false,
+  choices: laneChoices,
 } as const;
 
 /** `/imagine`: quote an image (price, breakdown, balance after) with Generate / Cancel buttons. */
@@ -54,6 +73,7 @@ export const imagine = {
       max_value: 4_294_967_295,
     },
     { type: ApplicationCommandOptionType.String, name: 'negative', description: 'What to keep out of the image', required: false, max_length: maxPromptLength },
+    laneOption,
     { type: ApplicationCommandOptionType.Attachment, name: 'image', description: 'An image to start from (img2img; PNG, JPEG or WebP)', required: false },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

@@ -1,11 +1,12 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { laneChoices } from './imagine.js';
 import { MAX_AUTO_CONFIRM_CREDITS, MAX_LOW_BALANCE_WARNING } from '../src/domain/settings/member-settings.js';
 
 /** `/settings`: without options shows yours; with options changes them (only what you give). */
 export const settings = {
   type: ApplicationCommandType.ChatInput,
   name: 'settings',
-  description: 'Your defaults in this server: model, size, auto-confirm, low-balance warning',
+  description: 'Your defaults in this server: model, size, lane, auto-confirm, low-balance warning',
   dm_permission: false,
   options: [
     {
@@ -38,6 +39,13 @@ export const settings = {
       required: false,
       min_value: 0,
       max_value: MAX_LOW_BALANCE_WARNING,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'lane',
+      description: 'Default speed lane for /imagine: Relax (slow, cheap or free), Fast, or Turbo (faster, costs more)',
+      required: false,
+      choices: laneChoices,
     },
     {
       type: ApplicationCommandOptionType.Boolean,

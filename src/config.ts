@@ -31,6 +31,7 @@ const envSchema = z
       .default('imagine'),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(4),
+    RELAX_SHARE: z.coerce.number({ error: 'must be a number from 0 to 1' }).min(0).max(1).default(0.25),
     PROVIDER_JOBS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
     DISCORD_TOKEN: optional(z.string().min(50, { error: 'does not look like a bot token' })),
     DISCORD_API_URL: optional(url(['http:', 'https:'], 'https://discord.com/api')),
@@ -112,6 +113,9 @@ const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 
 /** Every variable the configuration reads (docs/operations.md and .env.example document each; test/unit/docs-configuration.test.ts checks). */
+/** Relax's slots beside `concurrency` paying ones: the share rounded, at least 1 unless the share is 0. */
+export const relaxSlots = (concurrency: number, share: number): number => (share === 0 ? 0 : Math.max(1, Math.round(concurrency * share)));
+
 export const configVariables = Object.keys(envSchema.shape) as (keyof Env)[];
 
 export interface Config {
@@ -120,8 +124,14 @@ export interface Config {
   /** How long running jobs may finish on SIGTERM before they are handed back to the queue. */
   readonly shutdownGraceMs: number;
   readonly worker: {
-    /** Jobs one worker process runs at once. */
+    /** Paying (Fast and Turbo) jobs one worker process runs at once. */
     readonly concurrency: number;
+    /**
+     * Relax jobs one worker process runs at once, in slots of their own beside the paying ones
+     * (RELAX_SHARE × WORKER_CONCURRENCY, at least 1; 0 when RELAX_SHARE is 0): a flood of Relax
+     * jobs never takes a paying slot.
+     */
+    readonly relaxSlots: number;
     /** Jobs started per minute across all workers: the global rate limit toward the provider. */
     readonly providerJobsPerMinute: number;
   };
@@ -193,7 +203,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     database: Object.freeze({ url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }),
     redis: Object.freeze({ url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, providerJobsPerMinute: e.PROVIDER_JOBS_PER_MINUTE }),
+    worker: Object.freeze({
+      concurrency: e.WORKER_CONCURRENCY,
+      relaxSlots: relaxSlots(e.WORKER_CONCURRENCY, e.RELAX_SHARE),
+      providerJobsPerMinute: e.PROVIDER_JOBS_PER_MINUTE,
+    }),
     discord: Object.freeze({
       token: e.DISCORD_TOKEN,
       apiUrl: e.DISCORD_API_URL,

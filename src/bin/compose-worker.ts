@@ -8,8 +8,8 @@ import { findTier } from '../domain/tiers.js';
 import { createSqlLedger } from '../ledger/sql-ledger.js';
 import { createLocalProvider } from '../providers/local-provider.js';
 import { createReplicateProvider } from '../providers/replicate-provider.js';
-import { createBullGenerationQueue } from '../queue/bullmq-generation-queue.js';
-import { createGenerationWorker } from '../queue/generation-worker.js';
+import { createBullGenerationQueue, relaxQueueName } from '../queue/bullmq-generation-queue.js';
+import { createGenerationWorker, type GenerationWorkerOptions } from '../queue/generation-worker.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
 import { limitProviderStarts } from '../queue/provider-start-limit.js';
 import type { HealthCheck, HttpRoute } from '../observability/health-server.js';
@@ -99,10 +99,10 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
     : null;
 
   const tierOf = (job: JobRecord) => findTier(priceCard, job.tierName);
-  const worker =
+  const workerOptions = (): GenerationWorkerOptions | null =>
     delivery === null
       ? null
-      : createGenerationWorker({
+      : {
           connection: createRedisConnection(config.redis.url, onRedisError),
           prefix: config.redis.queuePrefix,
           workerId: `${hostname()}:${process.pid}`,
@@ -130,7 +130,13 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
             log.info({ jobId, ...outcome }, 'job attempt ended');
           },
           onError: (jobId, error) => log.warn({ jobId, err: errorMessage(error) }, 'job attempt failed'),
-        });
+        };
+  const paying = workerOptions();
+  const worker = paying === null ? null : createGenerationWorker(paying);
+  // Relax runs in slots of its own (RELAX_SHARE of WORKER_CONCURRENCY), so a flood of Relax jobs
+  // can never hold a slot a Fast or Turbo job is waiting for.
+  const relaxing = config.worker.relaxSlots > 0 ? workerOptions() : null;
+  const relaxWorker = relaxing === null ? null : createGenerationWorker({ ...relaxing, queueName: relaxQueueName, concurrency: config.worker.relaxSlots });
   if (worker === null) log.warn('DISCORD_TOKEN is not set: not taking generation jobs (there is nowhere to deliver images)');
 
   const stopSweep = every(sweepEveryMs, async () => {
@@ -156,7 +162,7 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
           if (reconciled.enqueued.length + reconciled.timedOut.length > 0) log.info(reconciled, 'jobs reconciled');
         });
 
-  log.info({ provider: provider.name, generating: worker !== null }, 'worker ready');
+  log.info({ provider: provider.name, generating: worker !== null, relaxSlots: relaxWorker === null ? 0 : config.worker.relaxSlots }, 'worker ready');
   return {
     checks: {
       postgres: () => db.pool.query('SELECT 1'),
@@ -164,18 +170,18 @@ export async function composeWorker({ config, priceCard }: Preflight, log: Logge
       queue: () => queue.queue.getJobCounts('wait'),
     },
     beforeScrape: async () => {
-      const counts = await queue.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'failed');
-      for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ state }, count);
+      const [paid, relax] = await Promise.all([queue.queue, queue.relaxQueue].map((q) => q.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'failed')));
+      for (const [state, count] of Object.entries(paid ?? {})) metrics.queueJobs.set({ state }, count + (relax?.[state] ?? 0));
     },
     // Off unless BULL_BOARD_PASSWORD is set (then /admin/queues is a 404 like any unknown path).
     // Loaded only then: Bull Board and Express cost about 15 MiB (bench: worker.rss.idleMiB).
     routes: config.queueDashboard
-      ? [(await import('../observability/queue-dashboard.js')).queueDashboardRoute({ queues: [queue.queue], ...config.queueDashboard, log })]
+      ? [(await import('../observability/queue-dashboard.js')).queueDashboardRoute({ queues: [queue.queue, queue.relaxQueue], ...config.queueDashboard, log })]
       : [],
     async stop() {
       // Stop taking jobs; give running ones a grace period, then hand them back to the queue.
       const handBack = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);
-      await worker?.close();
+      await Promise.all([worker?.close(), relaxWorker?.close()]);
       clearTimeout(handBack);
       await Promise.all([stopSweep(), stopReconcile()]);
       await queue.close();

@@ -13,6 +13,7 @@
 //   row (queuedAhead), ILIKE on a JSON field and a prefix of a uuid (recentJobs);
 // - the plain writes left (createQuote, releaseLease, the prediction id) are one per /imagine or
 //   job attempt, beside the function calls, where Prisma's per-query cost would buy nothing.
+import { isLane } from '../domain/lanes/lanes.js';
 import type pg from 'pg';
 import { jobRequestSchema } from '../domain/jobs/job-request.js';
 import type { PredictionStore } from '../use-cases/ports/image-provider.js';
@@ -186,10 +187,23 @@ export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options:
       ]);
     },
 
-    async quoteTier(quoteId) {
+    async quoteQueueing(quoteId) {
       if (!uuidPattern.test(quoteId)) return null;
-      const row = await prisma.quote.findUnique({ where: { id: quoteId }, select: { tierName: true } });
-      return row?.tierName ?? null;
+      const [row] = await query<{ tier_name: string; lane: string | null }>(pool, `SELECT tier_name, request->>'lane' AS lane FROM quote WHERE id = $1`, [
+        quoteId,
+      ]);
+      // A quote from before lanes ran at Fast.
+      return row ? { tierName: row.tier_name, lane: row.lane !== null && isLane(row.lane) ? row.lane : 'fast' } : null;
+    },
+
+    async recentRelaxImages(userId, since) {
+      const [row] = await query<{ images: number }>(
+        pool,
+        `SELECT COALESCE(SUM(images_delivered), 0)::int AS images FROM generation_job
+          WHERE user_id = $1 AND status IN ('succeeded', 'partial') AND request->>'lane' = 'relax' AND finished_at >= $2`,
+        [userId, since],
+      );
+      return row?.images ?? 0;
     },
 
     async get(jobId) {

@@ -1,10 +1,17 @@
 // Members' /settings (member_settings) through Prisma Client.
 import type pg from 'pg';
-import { defaultMemberSettings } from '../domain/settings/member-settings.js';
+import { isLane } from '../domain/lanes/lanes.js';
+import { defaultMemberSettings, type MemberSettings } from '../domain/settings/member-settings.js';
 import type { MemberSettingsStore } from '../use-cases/ports/member-settings.js';
 import type { PrismaClient } from './generated/client.js';
 
-const fields = { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true } as const;
+const fields = { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true, defaultLane: true } as const;
+
+/** The column is CHECKed to hold a lane or NULL; anything else read back means the schema moved. */
+const stored = (row: Omit<MemberSettings, 'defaultLane'> & { defaultLane: string | null }): MemberSettings => ({
+  ...row,
+  defaultLane: row.defaultLane !== null && isLane(row.defaultLane) ? row.defaultLane : null,
+});
 
 /**
  * A read of the table, for the start-up warm-up (src/db/warm-up.ts): what it saves a cold
@@ -12,7 +19,7 @@ const fields = { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: t
  */
 export const rehearseMemberSettingsRead = (client: pg.ClientBase, memberId: string) =>
   client.query(
-    `SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at FROM member_settings WHERE user_id = $1 AND guild_id = $1`,
+    `SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at, default_lane FROM member_settings WHERE user_id = $1 AND guild_id = $1`,
     [memberId],
   );
 
@@ -20,18 +27,21 @@ export function createPgMemberSettingsStore(prisma: PrismaClient): MemberSetting
   const where = (userId: string, guildId: string) => ({ userId_guildId: { userId, guildId } });
   return {
     async get(userId, guildId) {
-      return (await prisma.memberSettings.findUnique({ where: where(userId, guildId), select: fields })) ?? defaultMemberSettings;
+      const row = await prisma.memberSettings.findUnique({ where: where(userId, guildId), select: fields });
+      return row === null ? defaultMemberSettings : stored(row);
     },
     async update(userId, guildId, change) {
       // One statement (INSERT … ON CONFLICT DO UPDATE, Prisma's native upsert) that sets only the
       // fields given (Prisma leaves out the undefined ones), so a field left out keeps its value
       // even when two /settings race (each only touches what it names).
-      return prisma.memberSettings.upsert({
-        where: where(userId, guildId),
-        create: { userId, guildId, ...change },
-        update: { ...change, updatedAt: new Date() },
-        select: fields,
-      });
+      return stored(
+        await prisma.memberSettings.upsert({
+          where: where(userId, guildId),
+          create: { userId, guildId, ...change },
+          update: { ...change, updatedAt: new Date() },
+          select: fields,
+        }),
+      );
     },
     async reset(userId, guildId) {
       await prisma.memberSettings.deleteMany({ where: { userId, guildId } });

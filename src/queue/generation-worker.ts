@@ -6,11 +6,13 @@ import type { JobCredits } from '../use-cases/ports/job-credits.js';
 import type { JobRecord, JobStore } from '../use-cases/ports/job-store.js';
 import type { WorkLog } from '../use-cases/ports/work-log.js';
 import { runGeneration, type RunOutcome } from '../use-cases/run-generation.js';
-import { generationPayloadSchema, generationQueueName, type GenerationPayload } from './bullmq-generation-queue.js';
+import { generationPayloadSchema, generationQueueName, type GenerationPayload, type relaxQueueName } from './bullmq-generation-queue.js';
 
 export interface GenerationWorkerOptions {
   readonly connection: ConnectionOptions;
   readonly prefix?: string;
+  /** Which queue it serves: the paying lanes' or Relax's. @defaultValue the paying lanes' */
+  readonly queueName?: typeof generationQueueName | typeof relaxQueueName;
   /** Names this worker in job leases and logs. */
   readonly workerId: string;
   readonly jobs: JobStore;
@@ -107,7 +109,7 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Worker
     }
   }
 
-  const worker = new Worker<GenerationPayload, RunOutcome>(generationQueueName, processor, {
+  const worker = new Worker<GenerationPayload, RunOutcome>(options.queueName ?? generationQueueName, processor, {
     connection: options.connection,
     prefix: options.prefix ?? 'imagine',
     concurrency: options.concurrency ?? 4,

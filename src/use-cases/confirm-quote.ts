@@ -2,7 +2,7 @@
 // so both hold credits through the same idempotent confirm, queue at their tier's priority with the
 // same deadline, and post the public job message before the job is queued (so no worker can start
 // before its message exists), after the member has been answered.
-import { queuePriorityRank } from '../domain/jobs/job-request.js';
+import { lanePriority, relaxUseWindowMs } from '../domain/lanes/queue-order.js';
 import type { PriceCard } from '../domain/pricing/price-card-schema.js';
 import type { Result } from '../domain/result.js';
 import { errorMessage } from '../shared/error-message.js';
@@ -15,7 +15,7 @@ import { lowBalanceWarning } from './low-balance-warning.js';
 import type { GenerationQueue } from './ports/generation-queue.js';
 import type { JobMessages } from './ports/job-messages.js';
 import type { ConfirmedJob, ConfirmRejection, JobCredits } from './ports/job-credits.js';
-import type { InteractionWebhook, JobStore } from './ports/job-store.js';
+import type { InteractionWebhook, JobStore, QuoteQueueing } from './ports/job-store.js';
 import type { Ledger } from './ports/ledger.js';
 import type { GuildSettingsStore } from './ports/guild-settings.js';
 import type { MemberSettingsStore } from './ports/member-settings.js';
@@ -62,8 +62,8 @@ export interface ConfirmQuoteInput extends Confirmation {
   /** Who confirms: only the quote's owner may. */
   readonly userId: string;
   readonly guildId: string;
-  /** The tier the quote was priced at, when the caller knows it. @defaultValue the quote's, as stored */
-  readonly tierName?: string | undefined;
+  /** The tier and lane the quote was priced at, when the caller knows them. @defaultValue the quote's, as stored */
+  readonly queueing?: QuoteQueueing | undefined;
   /** The member's /settings, when the caller has them. @defaultValue read */
   readonly settings?: MemberSettings | undefined;
   /** Set when auto-confirm confirms it: the member's threshold, which the answer names. */
@@ -80,17 +80,20 @@ export interface ConfirmedForMember extends ConfirmedJob {
 }
 
 /**
- * Confirms the quote (its price held in the same transaction that creates the job) at the
- * priority of the tier it was priced at, answers the member, posts the job message, then queues
+ * Confirms the quote (its price held in the same transaction that creates the job) at its place
+ * in the queue: its lane, then the tier it was priced at (Relax: the member's recent Relax use), answers the member, posts the job message, then queues
  * the job. A double click holds nothing more and answers where the job is. A rejection (not the
  * owner, expired, short of credits…) is returned for the caller to explain.
  */
 export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteInput): Promise<Result<ConfirmedForMember, ConfirmRejection>> {
-  const [tierName, settings] = await Promise.all([
-    input.tierName ?? deps.jobs.quoteTier(input.quoteId),
+  const [queueing, settings] = await Promise.all([
+    input.queueing ?? deps.jobs.quoteQueueing(input.quoteId),
     input.settings ?? deps.memberSettings.get(input.userId, input.guildId),
   ]);
-  const tier = tierName ? findTier(deps.card, tierName) : undefined;
+  const tier = queueing ? findTier(deps.card, queueing.tierName) : undefined;
+  const lane = queueing?.lane ?? 'fast';
+  // Relax waits by recent use; read only for Relax, and only finished work counts.
+  const recentRelax = lane === 'relax' ? await deps.jobs.recentRelaxImages(input.userId, new Date(deps.now().getTime() - relaxUseWindowMs)).catch(() => 0) : 0;
   const forMember = async (job: ConfirmedJob, ahead: number | null): Promise<ConfirmedForMember> => ({
     ...job,
     ahead,
@@ -105,7 +108,7 @@ export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteIn
     queue: deps.queue,
     quoteId: input.quoteId,
     userId: input.userId,
-    priority: queuePriorityRank[tier?.queuePriority ?? 'standard'],
+    priority: lanePriority(lane, tier?.queuePriority ?? 'standard', recentRelax),
     deadlineAt: new Date(deps.now().getTime() + (deps.jobDeadlineMs ?? defaultJobDeadlineMs)),
     interaction: input.interaction,
     beforeEnqueue: async (job) => {

@@ -1,6 +1,8 @@
 import type { LedgerError } from '../domain/credits/ledger-errors.js';
 import type { JobRequest } from '../domain/jobs/job-request.js';
-import type { Operation } from '../domain/pricing/card-terms.js';
+import type { Lane, Operation } from '../domain/pricing/card-terms.js';
+import { defaultLaneFor, isLane } from '../domain/lanes/lanes.js';
+import { rejectUnknownLane } from '../domain/pricing/quote-rejection.js';
 import type { PriceCard, Tier } from '../domain/pricing/price-card-schema.js';
 import { allowsNsfwIn, channelAllowed, freeDailyOf } from '../domain/guild-config.js';
 import { isBlankPrompt, promptProblem, type PromptProblem } from '../domain/jobs/prompt-problem.js';
@@ -61,6 +63,8 @@ export interface MemberRequest {
   readonly prompts?: readonly string[] | undefined;
   /** @defaultValue 'txt2img' */
   readonly operation?: Operation | undefined;
+  /** relax | fast | turbo as typed; anything else is refused. @defaultValue the member's /settings lane, else Fast */
+  readonly lane?: string | undefined;
   /** With no `model`: used if it can do the operation at the member's tier (variations keep the model). */
   readonly preferredModel?: string | undefined;
   /** img2img: the uploaded image's URL. */
@@ -138,11 +142,14 @@ export async function quoteGeneration(
           size: request.size?.trim() || undefined,
         };
   const count = request.prompts?.length ?? request.count;
+  const lane = chooseLane(tier, request.lane, memberSettings.defaultLane);
+  if (!lane.ok) return lane;
   const priced = quote(
     card,
     {
       model,
       operation,
+      lane: lane.value,
       ...(askedSize ? { size: askedSize } : {}),
       ...(request.steps !== undefined ? { steps: request.steps } : {}),
       ...(count !== undefined ? { count } : {}),
@@ -166,6 +173,7 @@ export async function quoteGeneration(
         model: priced.value.model,
         providerModelId: priced.value.providerModelId,
         operation,
+        lane: priced.value.lane,
         prompt: request.prompt,
         ...(negativePrompt ? { negativePrompt } : {}),
         ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
@@ -199,6 +207,14 @@ export async function quoteGeneration(
   // A quote row left behind here is never shown to anyone: it expires unconfirmed.
   if (!allowances.ok) return allowances;
   return ok({ quoteId, quote: priced.value, seed, available: allowances.value.balance.available, expiresAt, memberSettings });
+}
+
+/** The lane the member typed (checked: Discord offers choices, but a client may send anything), else their default. */
+function chooseLane(tier: Tier, asked: string | undefined, preferred: Lane | null): Result<Lane, QuoteGenerationError> {
+  if (asked === undefined) return ok(defaultLaneFor(tier, preferred));
+  const lane = asked.trim().toLowerCase();
+  if (isLane(lane)) return ok(lane);
+  return err({ code: 'rejected', rejection: rejectUnknownLane(asked) });
 }
 
 /**

@@ -35,7 +35,7 @@ export async function requestGeneration(
     quoteId,
     userId: input.member.userId,
     guildId: input.member.guildId,
-    tierName: quote.tier,
+    queueing: { tierName: quote.tier, lane: quote.lane },
     settings: memberSettings,
     autoConfirmedAtMost: memberSettings.autoConfirmMaxCredits,
   });

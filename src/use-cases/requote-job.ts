@@ -54,6 +54,8 @@ function requestFor(deps: RequoteJobDeps, job: JobRecord, input: RequoteJobInput
       value: {
         ...common,
         operation: request.operation,
+        // The job's lane (a tier that no longer offers it says so, and which tier does).
+        ...(request.lane ? { lane: request.lane } : {}),
         model: request.model,
         steps: request.steps,
         count: request.count,

@@ -247,7 +247,11 @@ export class FakeJobStore {
       this.quotes.set(id, { ...quote, id, state: 'open' });
       return id;
     },
-    quoteTier: async (quoteId) => this.quotes.get(quoteId)?.tierName ?? null,
+    quoteQueueing: async (quoteId) => {
+      const quote = this.quotes.get(quoteId);
+      return quote ? { tierName: quote.tierName, lane: quote.request.lane ?? 'fast' } : null;
+    },
+    recentRelaxImages: async () => 0,
     cancelQuote: async (quoteId, userId) => {
       const quote = this.quotes.get(quoteId);
       if (!quote || quote.userId !== userId || quote.state !== 'open') return false;

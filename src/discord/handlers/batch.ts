@@ -17,7 +17,7 @@ const problemText = (problem: BatchPromptsProblem): string => {
 };
 
 /**
- * `/batch prompts [model] [size] [steps] [seed] [negative]`: one image per prompt, same settings,
+ * `/batch prompts [model] [size] [steps] [seed] [negative] [lane]`: one image per prompt, same settings,
  * one quote at the batch discount for that many images, delivered together as one job.
  */
 export async function handleBatch(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
@@ -37,6 +37,7 @@ export async function handleBatch(interaction: ChatInputCommandInteraction<'cach
       steps: interaction.options.getInteger('steps') ?? undefined,
       seed: interaction.options.getInteger('seed') ?? undefined,
       negativePrompt: interaction.options.getString('negative') ?? undefined,
+      lane: interaction.options.getString('lane') ?? undefined,
     },
     confirmation: confirmationBy(interaction, ctx, answerConfirmation(interaction)),
   });

@@ -28,6 +28,7 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
       count: interaction.options.getInteger('count') ?? undefined,
       seed: interaction.options.getInteger('seed') ?? undefined,
       negativePrompt: interaction.options.getString('negative') ?? undefined,
+      lane: interaction.options.getString('lane') ?? undefined,
       ...(image ? { operation: 'img2img' as const, sourceImageUrl: image.url } : {}),
     },
     confirmation: confirmationBy(interaction, ctx, answerConfirmation(interaction)),

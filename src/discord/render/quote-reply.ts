@@ -1,5 +1,6 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type InteractionEditReplyOptions } from 'discord.js';
-import { formatBreakdown, formatUsd } from '../../domain/pricing/format-breakdown.js';
+import { formatBreakdown, formatNumber, formatUsd } from '../../domain/pricing/format-breakdown.js';
+import { laneBlurb, laneLabel } from '../../domain/lanes/lanes.js';
 import { promptProblemMessage } from '../../domain/jobs/prompt-problem.js';
 import { moderationMessage } from '../../domain/moderation.js';
 import type { QuoteGenerationError, QuotedGeneration } from '../../use-cases/quote-generation.js';
@@ -21,6 +22,7 @@ export function renderQuote(quoted: QuotedGeneration, prompt: string): Interacti
       { name: 'Why this price', value: `\`${formatBreakdown(quote)}\`` },
       { name: 'Balance', value: after >= 0 ? `${quoted.available} → **${after}** after this` : `${quoted.available} — **${-after} short**`, inline: true },
       { name: 'Settings', value: `${quote.model} · ${quote.size} · ${quote.steps} steps · ×${quote.count} · seed ${quoted.seed}`, inline: true },
+      { name: 'Lane', value: laneLine(quote), inline: true },
     ],
     footer: { text: 'Nothing is charged until you press Generate; a failed image is refunded. Quote valid until' },
     timestamp: quoted.expiresAt.toISOString(),
@@ -33,6 +35,13 @@ export function renderQuote(quoted: QuotedGeneration, prompt: string): Interacti
     ],
   };
   return { embeds: [embed], components: [buttons] };
+}
+
+/** "Turbo · 2× price · ahead of every Fast job". */
+function laneLine(quote: QuotedGeneration['quote']): string {
+  const factor = quote.breakdown.lane?.factor ?? 1;
+  const price = factor === 0 ? 'free' : `${formatNumber(factor, 6)}× price`;
+  return `${laneLabel[quote.lane]} · ${price} · ${laneBlurb[quote.lane]}`;
 }
 
 /** Why no quote could be made, in the member's words. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OPERATIONS, type QueuePriority } from '../pricing/card-terms.js';
+import { LANES, OPERATIONS } from '../pricing/card-terms.js';
 
 /** Longest prompt we accept (Discord's option limit is 6000; providers choke on more than this). */
 export const maxPromptLength = 1500;
@@ -13,6 +13,8 @@ export const jobRequestSchema = z
     model: z.string().min(1),
     providerModelId: z.string().min(1),
     operation: z.enum(OPERATIONS),
+    /** The speed lane it was quoted in (absent on jobs from before lanes: Fast). */
+    lane: z.enum(LANES).optional(),
     prompt: z.string().trim().min(1).max(maxPromptLength),
     negativePrompt: z.string().max(maxPromptLength).optional(),
     width: z.int().min(64).max(4096),
@@ -52,6 +54,3 @@ export const jobRequestSchema = z
     path: ['prompts'],
   });
 export type JobRequest = z.infer<typeof jobRequestSchema>;
-
-/** BullMQ runs lower numbers first. */
-export const queuePriorityRank: Readonly<Record<QueuePriority, number>> = { instant: 1, fastest: 2, priority: 5, standard: 10 };

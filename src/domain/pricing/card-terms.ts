@@ -5,6 +5,11 @@ export const TIER_PERIODS = ['daily', 'weekly', 'monthly'] as const;
 export const PLAN_INTERVALS = ['week', 'month', 'year'] as const;
 /** Named queue levels, lowest first; the queue adapter maps them to BullMQ priorities. */
 export const QUEUE_PRIORITIES = ['standard', 'priority', 'fastest', 'instant'] as const;
+/**
+ * How fast a job runs, and at what price factor: Relax waits behind every paying job (and behind
+ * lighter Relax users) for little or nothing, Fast is the standard price, Turbo jumps ahead.
+ */
+export const LANES = ['relax', 'fast', 'turbo'] as const;
 /** The tier of members without any tier role; every card must define it, first. */
 export const NO_TIER = 'none';
 
@@ -12,3 +17,4 @@ export type Operation = (typeof OPERATIONS)[number];
 export type TierPeriod = (typeof TIER_PERIODS)[number];
 export type PlanInterval = (typeof PLAN_INTERVALS)[number];
 export type QueuePriority = (typeof QUEUE_PRIORITIES)[number];
+export type Lane = (typeof LANES)[number];

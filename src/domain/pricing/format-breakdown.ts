@@ -24,15 +24,17 @@ export const formatCredits = (credits: number): string => `${credits} credit${cr
 /**
  * The whole price on one line, each factor in the order it is applied, rounded once at the end:
  * `flux-dev 12/MP × 1.05 MP × 28/28 steps × txt2img 1 = 12.58 per image × batch 4 (×3) = 38 credits ($0.38)`.
- * A single image skips the batch part.
+ * A single image skips the batch part; a lane other than Fast at 1× shows as a factor (`× turbo 2`).
  */
 export function formatBreakdown(quote: Quote): string {
-  const { model, size, steps, operation, batch } = quote.breakdown;
+  const { model, size, steps, operation, batch, lane } = quote.breakdown;
   const unit = [
     `${model.name} ${formatNumber(model.baseCreditsPerMegapixel, 6)}/MP`,
     `${formatNumber(size.megapixels)} MP`,
     `${steps.steps}/${steps.defaultSteps} steps`,
     `${operation.name} ${formatNumber(operation.factor, 6)}`,
+    // Fast at 1× is the list price: only a lane that changes the price is a factor worth showing.
+    ...(lane && (lane.name !== 'fast' || lane.factor !== 1) ? [`${lane.name} ${formatNumber(lane.factor, 6)}`] : []),
   ].join(' × ');
   const total = `${formatCredits(quote.total)} (${formatUsd(quote.usd)})`;
   if (batch.count === 1) return `${unit} = ${total}`;

@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { allowancePeriodsIn } from '../subscriptions/plans.js';
-import { NO_TIER, PLAN_INTERVALS, type TierPeriod } from './card-terms.js';
+import { LANES, NO_TIER, PLAN_INTERVALS, type TierPeriod } from './card-terms.js';
 import { compare, fraction, fractionOf, multiply } from './decimal.js';
 import type { PriceCardShape } from './price-card-schema.js';
 
@@ -23,7 +23,7 @@ export function checkModel(model: ModelFields, ctx: z.RefinementCtx): void {
 
 /** Rules that relate parts of the card; they run once every part has the right shape. */
 export function checkPriceCard(card: PriceCardShape, ctx: z.RefinementCtx): void {
-  for (const issue of [...tierIssues(card), ...planIssues(card), ...batchIssues(card), ...packIssues(card)]) {
+  for (const issue of [...tierIssues(card), ...laneIssues(card), ...planIssues(card), ...batchIssues(card), ...packIssues(card)]) {
     ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
   }
 }
@@ -67,6 +67,23 @@ function tierIssues(card: PriceCardShape): Issue[] {
       issues.push({ path: ['models', modelName, 'class'], message });
     }
   }
+  return issues;
+}
+
+/** Every tier offers a lane, and a faster lane never costs less than a slower one. */
+function laneIssues(card: PriceCardShape): Issue[] {
+  const issues: Issue[] = [];
+  card.tiers.forEach((tier, i) => {
+    const offered = LANES.flatMap((lane) => (tier.lanes[lane] === undefined ? [] : [{ lane, factor: tier.lanes[lane] }]));
+    if (offered.length === 0) issues.push({ path: ['tiers', i, 'lanes'], message: 'must offer at least one lane (relax, fast or turbo)' });
+    offered.forEach((current, j) => {
+      const slower = offered[j - 1];
+      if (slower && current.factor < slower.factor) {
+        const message = `${current.factor}× is less than ${slower.lane}'s ${slower.factor}×: a faster lane never costs less`;
+        issues.push({ path: ['tiers', i, 'lanes', current.lane], message });
+      }
+    });
+  });
   return issues;
 }
 

@@ -58,6 +58,16 @@ export const planSchema = z
   })
   .readonly();
 
+/** Lane price factors: Relax may be free (0×); Fast and Turbo always cost something. */
+const laneFactor = exactDecimal(z.number().positive().max(100));
+export const lanesSchema = z
+  .strictObject({
+    relax: exactDecimal(z.number().nonnegative().max(100)).optional(),
+    fast: laneFactor.optional(),
+    turbo: laneFactor.optional(),
+  })
+  .readonly();
+
 export const tierSchema = z
   .strictObject({
     name,
@@ -71,6 +81,8 @@ export const tierSchema = z
     maxSteps: count.max(500).optional(),
     maxRunningJobs: count.max(100),
     queuePriority: z.enum(QUEUE_PRIORITIES),
+    /** The speed lanes this tier offers and each one's price factor. @defaultValue Fast at 1× only */
+    lanes: lanesSchema.default({ fast: 1 }),
     /** Plans that sell this tier; none: the tier is given only by role mappings. */
     plans: z.array(planSchema).max(PLAN_INTERVALS.length).readonly().default([]),
   })
@@ -114,4 +126,5 @@ export type ModelSpec = z.infer<typeof modelSchema>;
 export type Tier = z.infer<typeof tierSchema>;
 export type Pack = z.infer<typeof packSchema>;
 export type Plan = z.infer<typeof planSchema>;
+export type TierLanes = z.infer<typeof lanesSchema>;
 export type BatchEntry = z.infer<typeof batchEntrySchema>;

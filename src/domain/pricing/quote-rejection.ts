@@ -1,4 +1,4 @@
-import type { Operation } from './card-terms.js';
+import type { Lane, Operation } from './card-terms.js';
 import { aspectRatioLabel, parseSize } from './sizes.js';
 
 type Named = { readonly name: string; readonly label: string };
@@ -25,6 +25,8 @@ export type QuoteRejection = { readonly message: string } & (
       readonly unlockedBy: string | null;
     }
   | { readonly code: 'count-out-of-range'; readonly count: number; readonly max: number }
+  | { readonly code: 'unknown-lane'; readonly lane: string }
+  | { readonly code: 'lane-not-in-tier'; readonly lane: Lane; readonly tier: string; readonly offered: readonly Lane[]; readonly unlockedBy: string | null }
   | {
       readonly code: 'batch-over-tier-limit';
       readonly count: number;
@@ -113,4 +115,23 @@ export const rejectBatch = (count: number, tier: Batching, unlockedBy: Batching 
   message:
     `Your tier (${tier.label}) allows up to ${tier.maxBatch} image${tier.maxBatch === 1 ? '' : 's'} at once ` +
     `(you asked for ${count}).${unlockText(unlockedBy, `allows ${unlockedBy?.maxBatch ?? 0}`)}`,
+});
+
+const laneName = (lane: Lane): string => lane.charAt(0).toUpperCase() + lane.slice(1);
+
+export const rejectLane = (lane: Lane, tier: Named, offered: readonly { readonly lane: Lane }[], unlockedBy: Named | undefined): QuoteRejection => ({
+  code: 'lane-not-in-tier',
+  lane,
+  tier: tier.name,
+  offered: offered.map((o) => o.lane),
+  unlockedBy: unlockedBy?.name ?? null,
+  message:
+    `${laneName(lane)} is not part of your tier (${tier.label}); it offers ${offered.map((o) => laneName(o.lane)).join(', ')}.` +
+    unlockText(unlockedBy, `offers ${laneName(lane)}`),
+});
+
+export const rejectUnknownLane = (lane: string): QuoteRejection => ({
+  code: 'unknown-lane',
+  lane,
+  message: `"${lane.trim().slice(0, 40)}" is not a speed lane: choose Relax, Fast or Turbo.`,
 });

@@ -2,7 +2,8 @@ import { err, ok, type Result } from '../result.js';
 import { lowestTierAbove, maxStepsFor, tierAllowsModel } from '../tiers.js';
 import { batchMultiplierFraction } from './batch.js';
 import { closestKey } from './card-issue-messages.js';
-import type { Operation } from './card-terms.js';
+import type { Lane, Operation } from './card-terms.js';
+import { laneFactor, lowestTierWithLane, tierLanes } from '../lanes/lanes.js';
 import { ceilFraction, fraction, fractionOf, multiply, toNumber } from './decimal.js';
 import type { PriceCard, Tier } from './price-card-schema.js';
 import * as reject from './quote-rejection.js';
@@ -20,6 +21,8 @@ export type QuoteRequest = {
   readonly count?: number | undefined;
   /** @defaultValue 'txt2img' */
   readonly operation?: Operation | undefined;
+  /** @defaultValue 'fast' */
+  readonly lane?: Lane | undefined;
 };
 
 /** Every factor of a price, for a renderer to show why it costs what it costs. */
@@ -29,6 +32,8 @@ export type QuoteBreakdown = {
   readonly steps: { readonly steps: number; readonly defaultSteps: number; readonly factor: number };
   readonly operation: { readonly name: Operation; readonly factor: number };
   readonly batch: { readonly count: number; readonly multiplier: number; readonly fullPrice: number; readonly savings: number };
+  /** Absent on quotes stored before lanes (they ran at Fast, 1×). */
+  readonly lane?: { readonly name: Lane; readonly factor: number; readonly listTotal: number };
   /** The exact credits for one image, before any rounding (e.g. 1.572864). */
   readonly unitExact: number;
 };
@@ -37,12 +42,13 @@ export type Quote = {
   readonly model: string;
   readonly providerModelId: string;
   readonly operation: Operation;
+  readonly lane: Lane;
   /** "WxH" as resolved from the request (an aspect ratio becomes the size it picked). */
   readonly size: string;
   readonly steps: number;
   readonly count: number;
   readonly tier: string;
-  /** Credits for one image on its own: ceil(base × MP × steps/defaultSteps × operation factor). */
+  /** Credits for one image on its own: ceil(base × MP × steps/defaultSteps × operation factor × lane factor). */
   readonly unitPrice: number;
   readonly batchMultiplier: number;
   /**
@@ -60,7 +66,7 @@ export type Quote = {
 
 /** Prices a request for a member of `tier`, or says in the member's words why it cannot be done. */
 export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Result<Quote, QuoteRejection> {
-  const { steps: askedSteps, count = 1, operation = 'txt2img' } = request;
+  const { steps: askedSteps, count = 1, operation = 'txt2img', lane = 'fast' } = request;
   if (askedSteps !== undefined && !Number.isSafeInteger(askedSteps)) return err(reject.rejectNotWholeNumber('steps', askedSteps));
   if (!Number.isSafeInteger(count)) return err(reject.rejectNotWholeNumber('count', count));
 
@@ -79,6 +85,8 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
     );
   }
   if (!spec.operations.includes(operation)) return err(reject.rejectOperation(model, operation, spec.operations));
+  const speed = laneFactor(tier, lane);
+  if (speed === undefined) return err(reject.rejectLane(lane, tier, tierLanes(tier), lowestTierWithLane(card, tier, lane)));
 
   const askedSize = request.size ?? spec.sizes[0] ?? '';
   const size = resolveSize(askedSize, spec.sizes);
@@ -105,14 +113,16 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
   if (!multiplier) return err(reject.rejectCount(count, tier.maxBatch));
 
   const pixels = size.width * size.height;
-  const unitExact = multiply(
+  const listUnitExact = multiply(
     fractionOf(spec.baseCreditsPerMegapixel),
     fraction(BigInt(pixels), 1_000_000n),
     fraction(BigInt(steps), BigInt(spec.defaultSteps)),
     fractionOf(card.operationFactors[operation]),
   );
+  const unitExact = multiply(listUnitExact, fractionOf(speed));
   const unitPrice = ceilFraction(unitExact);
   const total = ceilFraction(multiply(unitExact, multiplier));
+  const listTotal = ceilFraction(multiply(listUnitExact, multiplier));
   const fullPrice = unitPrice * count;
   const batchMultiplier = toNumber(multiplier);
   const sizeLabel = formatSize(size);
@@ -120,6 +130,7 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
     model: model.name,
     providerModelId: spec.providerModelId,
     operation,
+    lane,
     size: sizeLabel,
     steps,
     count,
@@ -127,6 +138,7 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
     unitPrice,
     batchMultiplier,
     total,
+    listTotal,
     usd: total / card.creditsPerDollar,
     savings: fullPrice - total,
     breakdown: {
@@ -135,6 +147,7 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
       steps: { steps, defaultSteps: spec.defaultSteps, factor: steps / spec.defaultSteps },
       operation: { name: operation, factor: card.operationFactors[operation] },
       batch: { count, multiplier: batchMultiplier, fullPrice, savings: fullPrice - total },
+      lane: { name: lane, factor: speed, listTotal },
       unitExact: toNumber(unitExact),
     },
   });

@@ -4,6 +4,8 @@ import type { PriceCard, Tier } from '../pricing/price-card-schema.js';
 import { formatSize, parseAspectRatio, parseSize, resolveSize } from '../pricing/sizes.js';
 import { err, ok, type Result } from '../result.js';
 import { defaultModelFor, lowestTierAbove, tierAllowsModel } from '../tiers.js';
+import { isLane, laneFactor, laneLabel, lowestTierWithLane, tierLanes } from '../lanes/lanes.js';
+import type { Lane } from '../pricing/card-terms.js';
 
 export interface MemberSettings {
   /** A model name on the card; null = the first model the member's tier allows. */
@@ -14,10 +16,18 @@ export interface MemberSettings {
   readonly autoConfirmMaxCredits: number;
   /** Warn after a confirmation when fewer credits than this are left; 0 = never. */
   readonly lowBalanceWarningAt: number;
+  /** The speed lane /imagine uses when none is named; null = Fast where the tier offers it. */
+  readonly defaultLane: Lane | null;
 }
 
 /** Everything off: what a member who never ran /settings gets. */
-export const defaultMemberSettings: MemberSettings = { defaultModel: null, defaultSize: null, autoConfirmMaxCredits: 0, lowBalanceWarningAt: 0 };
+export const defaultMemberSettings: MemberSettings = {
+  defaultModel: null,
+  defaultSize: null,
+  autoConfirmMaxCredits: 0,
+  lowBalanceWarningAt: 0,
+  defaultLane: null,
+};
 
 /**
  * Upper bounds that keep a typo from doing harm: an auto-confirm of 1000 credits is $10 at the
@@ -35,6 +45,8 @@ export interface SettingsInput {
   readonly size?: string | undefined;
   readonly autoConfirm?: number | undefined;
   readonly lowBalanceWarning?: number | undefined;
+  /** relax | fast | turbo (Discord offers them as choices; anything else is refused). */
+  readonly lane?: string | undefined;
 }
 
 /**
@@ -71,6 +83,20 @@ export function validateSettingsChange(card: PriceCard, tier: Tier, current: Mem
       return err(`The low-balance warning must be a whole number of credits from 0 (off) to ${MAX_LOW_BALANCE_WARNING} (you gave ${input.lowBalanceWarning}).`);
     }
     change.lowBalanceWarningAt = input.lowBalanceWarning;
+  }
+  if (input.lane !== undefined) {
+    const lane = input.lane.trim().toLowerCase();
+    if (!isLane(lane)) return err(`"${input.lane.trim()}" is not a speed lane: choose Relax, Fast or Turbo.`);
+    if (laneFactor(tier, lane) === undefined) {
+      const unlockedBy = lowestTierWithLane(card, tier, lane);
+      const offered = tierLanes(tier)
+        .map((l) => laneLabel[l.lane])
+        .join(', ');
+      return err(
+        `${laneLabel[lane]} is not part of your tier (${tier.label}); it offers ${offered}.${unlockedBy ? ` The ${unlockedBy.label} tier offers ${laneLabel[lane]}.` : ''}`,
+      );
+    }
+    change.defaultLane = lane;
   }
   return ok(change);
 }

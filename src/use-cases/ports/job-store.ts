@@ -1,3 +1,4 @@
+import type { Lane } from '../../domain/pricing/card-terms.js';
 import type { JobRequest } from '../../domain/jobs/job-request.js';
 import type { PredictionStore } from './image-provider.js';
 
@@ -113,6 +114,11 @@ export type ClaimResult =
  * Jobs and quotes in PostgreSQL: the truth about every job, whatever Redis says. It moves no
  * credit: confirming, finishing and timing out a job go through the ledger's JobCredits.
  */
+export interface QuoteQueueing {
+  readonly tierName: string;
+  readonly lane: Lane;
+}
+
 export interface JobStore extends JobMessageStore, QueuePlaceStore {
   createQuote(quote: NewQuote): Promise<string>;
   cancelQuote(quoteId: string, userId: string): Promise<boolean>;
@@ -122,8 +128,13 @@ export interface JobStore extends JobMessageStore, QueuePlaceStore {
    * still finds its job through them.
    */
   pruneQuotes(expiredBefore: Date, limit: number): Promise<number>;
-  /** The tier the quote was priced at (it decides the job's queue priority); null if unknown. */
-  quoteTier(quoteId: string): Promise<string | null>;
+  /** The tier and lane the quote was priced at (they decide the job's place in the queue); null if unknown. */
+  quoteQueueing(quoteId: string): Promise<QuoteQueueing | null>;
+  /**
+   * Images the member's finished Relax jobs delivered since `since`: their place in the Relax
+   * queue (heavier recent use waits longer). Failed images and time spent queued do not count.
+   */
+  recentRelaxImages(userId: string, since: Date): Promise<number>;
   get(jobId: string): Promise<JobRecord | null>;
   /** The owner marks a delivered job's images as kept (keep ⭐). */
   markKept(jobId: string, userId: string): Promise<'kept' | 'not_owner' | 'not_delivered' | 'not_found'>;

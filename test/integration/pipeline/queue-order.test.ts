@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queuePriorityRank } from '../../../src/domain/jobs/job-request.js';
+import { queuePriorityRank } from '../../../src/domain/lanes/queue-order.js';
 import { limitProviderStarts } from '../../../src/queue/provider-start-limit.js';
 import { createRedisConnection } from '../../../src/queue/redis-connection.js';
 import { confirmGeneration } from '../../../src/use-cases/confirm-generation.js';

@@ -1,3 +1,4 @@
+import type { Lane } from '../../../src/domain/pricing/card-terms.js';
 // Confirming a quote: the rules that used to live in the Discord handler — queue priority from
 // the quote's tier, the job deadline, the low-balance warning — and the order the member hears
 // things in: credits held, answer, public job message, then the queue.
@@ -24,14 +25,14 @@ const request: JobRequest = {
 };
 
 /** A bot whose member u1 has `credits` and an open quote at `tierName` for `price`. */
-async function withQuote(options: { tierName?: string; price?: number; credits?: number; overrides?: Parameters<typeof fakeBot>[1] } = {}) {
+async function withQuote(options: { tierName?: string; price?: number; credits?: number; lane?: Lane; overrides?: Parameters<typeof fakeBot>[1] } = {}) {
   const bot = fakeBot(card, options.overrides);
   bot.wallets.set('u1', 'g1', options.credits ?? 50);
   const quoteId = await bot.deps.jobs.createQuote({
     userId: 'u1',
     guildId: 'g1',
     channelId: 'c1',
-    request,
+    request: options.lane ? { ...request, lane: options.lane } : request,
     breakdown: {},
     price: options.price ?? 10,
     tierName: options.tierName ?? 'none',
@@ -55,16 +56,29 @@ async function withQuote(options: { tierName?: string; price?: number; credits?:
 }
 
 describe('confirmQuote', () => {
-  it('queues at the priority of the tier the quote was priced at', async () => {
+  it('queues at the priority of the lane, then the tier the quote was priced at', async () => {
     for (const [tierName, priority] of [
-      ['none', 10],
-      ['pro', 5],
-      ['ultra', 2],
+      ['none', 110],
+      ['pro', 105],
+      ['ultra', 102],
     ] as const) {
       const { bot, confirm } = await withQuote({ tierName });
       expect((await confirm()).ok).toBe(true);
       expect(bot.queue.enqueued.map((job) => job.priority)).toEqual([priority]);
       expect(bot.jobStore.confirms.map((c) => c.priority)).toEqual([priority]);
+    }
+  });
+
+  it('queues Turbo ahead of every Fast job and Relax behind every paying job', async () => {
+    for (const [lane, tierName, priority] of [
+      ['turbo', 'pro', 5],
+      ['turbo', 'none', 10],
+      ['fast', 'ultra', 102],
+      ['relax', 'ultra', 1000],
+    ] as const) {
+      const { bot, confirm } = await withQuote({ tierName, lane });
+      expect((await confirm()).ok).toBe(true);
+      expect(bot.queue.enqueued.map((job) => job.priority)).toEqual([priority]);
     }
   });
 
