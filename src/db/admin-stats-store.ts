@@ -1,6 +1,7 @@
 // The aggregation queries behind /admin stats: jobs created in the period, in one guild. Prisma
 // Client's groupBy/aggregate serve all but spend by model, which groups by a field inside the job's
 // JSON request: Prisma groups only by columns, so that one stays SQL.
+import { LANES } from '../domain/pricing/card-terms.js';
 import type { AdminStatsReader } from '../use-cases/ports/admin-stats.js';
 import type { Database } from './client.js';
 import { query } from './sql.js';
@@ -15,6 +16,15 @@ export const byModelStatement = `
     FROM generation_job WHERE guild_id = $1 AND created_at >= $2 AND status IN ('succeeded', 'partial', 'failed')
    GROUP BY 1 ORDER BY sum(credits_charged) DESC NULLS LAST, 1`;
 
+/** Spend by lane ($1 guild id, $2 since); jobs from before lanes ran at Fast. */
+export const byLaneStatement = `
+  SELECT coalesce(request->>'lane', 'fast') AS lane, count(*)::int AS jobs, sum(images_delivered)::int AS images,
+         coalesce(sum(credits_charged), 0) AS credits, coalesce(sum(provider_cost_usd), 0) AS cost
+    FROM generation_job WHERE guild_id = $1 AND created_at >= $2 AND status IN ('succeeded', 'partial', 'failed')
+   GROUP BY 1`;
+
+type LaneRow = { lane: string; jobs: number; images: number; credits: string; cost: string };
+
 /** The reason shown for refunds of jobs that delivered part of a batch (they have no failure reason). */
 const partlyDelivered = 'partly delivered';
 
@@ -22,8 +32,9 @@ export function createPgAdminStatsReader({ pool, prisma }: Pick<Database, 'pool'
   return {
     async guildUsage(guildId, since, topSpenders) {
       const jobsSince = { guildId, createdAt: { gte: since } };
-      const [byModel, byStatus, jobRefunds, adminRefunds, spenders] = await Promise.all([
+      const [byModel, byLane, byStatus, jobRefunds, adminRefunds, spenders] = await Promise.all([
         query<{ model: string; jobs: number; images: number; credits: string; cost: string }>(pool, byModelStatement, [guildId, since]),
+        query<LaneRow>(pool, byLaneStatement, [guildId, since]),
         prisma.generationJob.groupBy({ by: ['status'], where: jobsSince, _count: { _all: true } }),
         prisma.generationJob.groupBy({
           by: ['failureReason'],
@@ -59,6 +70,11 @@ export function createPgAdminStatsReader({ pool, prisma }: Pick<Database, 'pool'
           creditsCharged: Number(row.credits),
           providerCostUsd: Number(row.cost),
         })),
+        byLane: LANES.flatMap((lane) =>
+          byLane
+            .filter((row) => row.lane === lane)
+            .map((row) => ({ lane, jobs: row.jobs, images: row.images, creditsCharged: Number(row.credits), providerCostUsd: Number(row.cost) })),
+        ),
         jobsByStatus: Object.fromEntries(byStatus.map((group) => [group.status, group._count._all])),
         // Most credits first, then by reason.
         jobRefunds: [...refundsByReason.values()].sort((a, b) => b.credits - a.credits || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0)),

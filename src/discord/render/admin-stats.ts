@@ -1,6 +1,7 @@
 import { EmbedBuilder, userMention } from 'discord.js';
 import { summariseUsage } from '../../domain/admin/usage-summary.js';
 import { formatUsd } from '../../domain/pricing/format-breakdown.js';
+import { laneLabel } from '../../domain/lanes/lanes.js';
 import type { GuildUsageFigures } from '../../use-cases/show-admin-stats.js';
 
 export interface AdminStatsView {
@@ -12,7 +13,7 @@ export interface AdminStatsView {
 const statusOrder = ['succeeded', 'partial', 'failed', 'running', 'queued'];
 const orNone = (lines: string[]): string => (lines.length > 0 ? lines.join('\n') : 'none');
 
-/** /admin stats as one embed: spend by model, margin, refunds, top spenders, jobs by status. */
+/** /admin stats as one embed: spend by model and by lane, margin, refunds, top spenders, jobs by status. */
 export function renderAdminStats({ figures, days, creditsPerDollar }: AdminStatsView): EmbedBuilder {
   const usage = summariseUsage(figures.byModel, creditsPerDollar, figures.adminRefunds.credits);
   const share = usage.marginShare === null ? '' : ` (${Math.round(usage.marginShare * 100)}%)`;
@@ -33,6 +34,15 @@ export function renderAdminStats({ figures, days, creditsPerDollar }: AdminStats
           usage.models.map(
             (m) =>
               `**${m.model}**: ${m.creditsCharged} credits (${formatUsd(m.chargedUsd)}) · ${m.images} images · cost ${formatUsd(m.providerCostUsd)} · margin ${formatUsd(m.marginUsd)}`,
+          ),
+        ),
+      },
+      {
+        name: 'Spend by lane',
+        value: orNone(
+          figures.byLane.map(
+            (l) =>
+              `**${laneLabel[l.lane]}**: ${l.creditsCharged} credits · ${l.jobs} job${l.jobs === 1 ? '' : 's'} · ${l.images} images · cost ${formatUsd(l.providerCostUsd)}`,
           ),
         ),
       },

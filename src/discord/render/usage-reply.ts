@@ -1,6 +1,7 @@
 import { AttachmentBuilder, EmbedBuilder } from 'discord.js';
 import { formatNumber, formatUsd } from '../../domain/pricing/format-breakdown.js';
 import type { UsageSummary } from '../../domain/usage/usage-summary.js';
+import { laneLabel } from '../../domain/lanes/lanes.js';
 
 export const SPEND_CHART_FILE = 'spend-per-day.png';
 const MAX_BREAKDOWN_LINES = 12;
@@ -16,7 +17,7 @@ export interface UsageView {
 const credits = (amount: number, perDollar: number): string => `${amount} credit${amount === 1 ? '' : 's'} (${formatUsd(amount / perDollar)})`;
 
 export function renderUsage(view: UsageView) {
-  const { totals, byModelOperation, creditsPerKeptImage } = view.summary;
+  const { totals, byModelOperation, byLane, creditsPerKeptImage } = view.summary;
   const lines = byModelOperation
     .slice(0, MAX_BREAKDOWN_LINES)
     .map(
@@ -40,6 +41,13 @@ export function renderUsage(view: UsageView) {
         inline: true,
       },
       { name: 'By model and operation', value: lines.join('\n').slice(0, 1024) },
+      {
+        name: 'By speed lane',
+        value:
+          byLane
+            .map((row) => `**${laneLabel[row.lane]}**: ${row.creditsCharged} spent · ${row.imagesDelivered} image${row.imagesDelivered === 1 ? '' : 's'}`)
+            .join('\n') || 'No jobs yet.',
+      },
     )
     .setImage(`attachment://${SPEND_CHART_FILE}`)
     .setFooter({ text: 'Days are UTC; spend counts only delivered images.' });

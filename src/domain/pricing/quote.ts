@@ -54,9 +54,15 @@ export type Quote = {
   /**
    * Credits for the whole request, rounded up once at the end: ceil(exact unit × batch
    * multiplier). Rounding the unit first would charge a batch up to a credit per image more
-   * than its multiplier says (1.57 → 2, × 1.8 = 4: no discount at all). Always ≥ 1.
+   * than its multiplier says (1.57 → 2, × 1.8 = 4: no discount at all). Always ≥ 1, except in a
+   * Relax lane priced at 0×, where it is 0.
    */
   readonly total: number;
+  /**
+   * What the work is worth at the list price (lane factor 1×): what the operator pays for, which
+   * a server's budget counts even when the member's lane is free.
+   */
+  readonly listTotal: number;
   /** `total` in US dollars at the card's rate. */
   readonly usd: number;
   /** Credits saved against `count` single images (count × unitPrice − total); never negative. */

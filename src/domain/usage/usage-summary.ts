@@ -1,4 +1,6 @@
-// What /usage says: spend by model and operation, refunds, images kept and what each kept image
+import { LANES, type Lane } from '../pricing/card-terms.js';
+
+// What /usage says: spend by model and operation, by speed lane, refunds, images kept and what each kept image
 // effectively cost, plus spend per day by model for the chart. Pure: the buckets come from a port.
 
 export interface UsageTotals {
@@ -22,6 +24,11 @@ export interface ModelOperationUsage extends UsageTotals {
 export interface UsageBucket extends ModelOperationUsage {
   /** `YYYY-MM-DD` (UTC) of the jobs' finish. */
   readonly day: string;
+  readonly lane: Lane;
+}
+
+export interface LaneUsage extends UsageTotals {
+  readonly lane: Lane;
 }
 
 export interface DailySpend {
@@ -37,6 +44,8 @@ export interface UsageSummary {
   readonly creditsPerKeptImage: number | null;
   /** Biggest spend first. */
   readonly byModelOperation: readonly ModelOperationUsage[];
+  /** The lanes used, slowest first (Relax, Fast, Turbo). */
+  readonly byLane: readonly LaneUsage[];
   readonly daily: DailySpend;
 }
 
@@ -77,6 +86,11 @@ export function summarizeUsage(buckets: readonly UsageBucket[], days: readonly s
     (a, b) => b.creditsCharged - a.creditsCharged || a.model.localeCompare(b.model) || a.operation.localeCompare(b.operation),
   );
 
+  const byLane = LANES.flatMap((lane) => {
+    const inLane = buckets.filter((bucket) => bucket.lane === lane);
+    return inLane.length === 0 ? [] : [{ lane, ...inLane.reduce<UsageTotals>((sum, bucket) => add(sum, bucket), zero) }];
+  });
+
   const dayIndex = new Map(days.map((day, i) => [day, i]));
   const perModel = new Map<string, number[]>();
   for (const bucket of buckets) {
@@ -95,6 +109,7 @@ export function summarizeUsage(buckets: readonly UsageBucket[], days: readonly s
     totals,
     creditsPerKeptImage: totals.imagesKept > 0 ? totals.creditsCharged / totals.imagesKept : null,
     byModelOperation,
+    byLane,
     daily: { days, series },
   };
 }

@@ -1,8 +1,18 @@
+import type { Lane } from '../../domain/pricing/card-terms.js';
+
 /** Raw figures of one guild over a period, as the database aggregates them. */
 export interface GuildUsageFigures {
   /** Finished jobs by model: credits captured, images delivered and what the provider cost. */
   readonly byModel: readonly {
     readonly model: string;
+    readonly jobs: number;
+    readonly images: number;
+    readonly creditsCharged: number;
+    readonly providerCostUsd: number;
+  }[];
+  /** Finished jobs by speed lane, slowest first: Relax costs the provider even when members pay nothing. */
+  readonly byLane: readonly {
+    readonly lane: Lane;
     readonly jobs: number;
     readonly images: number;
     readonly creditsCharged: number;

@@ -6,7 +6,7 @@
 // Client's, as its query log reports them, and the one it keeps in SQL.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byModelStatement, createPgAdminStatsReader } from '../../../src/db/admin-stats-store.js';
+import { byLaneStatement, byModelStatement, createPgAdminStatsReader } from '../../../src/db/admin-stats-store.js';
 import { PrismaClient } from '../../../src/db/generated/client.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 
@@ -53,7 +53,7 @@ async function statementsOfGuildUsage(): Promise<{ sql: string; values: unknown[
   } finally {
     await prisma.$disconnect(); // leaves the shared pool open
   }
-  return [{ sql: byModelStatement, values: [GUILD, since] }, ...logged];
+  return [{ sql: byModelStatement, values: [GUILD, since] }, { sql: byLaneStatement, values: [GUILD, since] }, ...logged];
 }
 
 async function plan(sql: string, values: unknown[]): Promise<PlanNode[]> {
@@ -68,8 +68,8 @@ describe('/admin stats on a bot with many guilds', () => {
     );
     const firstColumn = new Map(indexes.map((index) => [index.indexname, /\((\w+)/.exec(index.indexdef)?.[1]]));
     const statements = await statementsOfGuildUsage();
-    // Spend by model, jobs by status, job refunds, admin refunds, top spenders.
-    expect(statements).toHaveLength(5);
+    // Spend by model, spend by lane, jobs by status, job refunds, admin refunds, top spenders.
+    expect(statements).toHaveLength(6);
     for (const { sql, values } of statements) {
       const steps = await plan(sql, values);
       expect(
@@ -98,5 +98,6 @@ describe('/admin stats on a bot with many guilds', () => {
     expect(all!.jobs).toBeGreaterThan(0);
     expect(figures.adminRefunds.count).toBe(all!.refunds);
     expect(figures.byModel.reduce((sum, row) => sum + row.jobs, 0)).toBe(all!.jobs);
+    expect(figures.byLane.reduce((sum, row) => sum + row.jobs, 0)).toBe(all!.jobs);
   });
 });

@@ -551,6 +551,7 @@ describe('/admin stats', () => {
     );
     const field = (name: string) => embed!.fields.find((candidate) => candidate.name === name)!.value;
     expect(field('Spend by model')).toBe('**flux-schnell**: 14 credits ($0.14) · 2 images · cost $0.03 · margin $0.11');
+    expect(field('Spend by lane')).toBe('**Fast**: 14 credits · 3 jobs · 2 images · cost $0.03');
     expect(field('Refunds')).toBe('safety: 1 job, 8 credits\nby admins: 1 job, 10 credits');
     expect(field('Top spenders')).toBe(`1. <@${big.id}>: 10 credits, 1 job\n2. <@${small.id}>: 4 credits, 1 job`);
     expect(field('Jobs by status')).toBe('succeeded: 2\nfailed: 1\nqueued: 1');

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { Lane } from '../../../../src/domain/pricing/card-terms.js';
 import { summarizeUsage, usageRange } from '../../../../src/domain/usage/usage-summary.js';
 
-const bucket = (day: string, model: string, charged: number, kept = 0, refunded = 0) => ({
+const bucket = (day: string, model: string, charged: number, kept = 0, refunded = 0, lane: Lane = 'fast') => ({
   day,
   model,
   operation: 'txt2img',
+  lane,
   jobs: 1,
   imagesRequested: 1,
   imagesDelivered: 1,
@@ -33,6 +35,20 @@ describe('usage summary', () => {
       { model: 'b', credits: [0, 0, 20] },
       { model: 'a', credits: [4, 0, 6] },
     ]);
+  });
+
+  it('splits spend by lane, slowest first, listing only lanes used', () => {
+    const day = '2026-11-22';
+    const summary = summarizeUsage(
+      [bucket(day, 'a', 8, 0, 0, 'turbo'), bucket(day, 'a', 0, 0, 0, 'relax'), bucket(day, 'b', 4), bucket(day, 'a', 0, 0, 0, 'relax')],
+      [day],
+    );
+    expect(summary.byLane.map((row) => [row.lane, row.jobs, row.creditsCharged])).toEqual([
+      ['relax', 2, 0],
+      ['fast', 1, 4],
+      ['turbo', 1, 8],
+    ]);
+    expect(summarizeUsage([bucket(day, 'b', 4)], [day]).byLane.map((row) => row.lane)).toEqual(['fast']);
   });
 
   it('has no cost per kept image when nothing was kept', () => {
