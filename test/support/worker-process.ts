@@ -8,6 +8,7 @@ import { createSqlJobCredits } from '../../src/ledger/sql-job-credits.js';
 import { createLocalProvider } from '../../src/providers/local-provider.js';
 import { createReplicateProvider } from '../../src/providers/replicate-provider.js';
 import { createGenerationWorker } from '../../src/queue/generation-worker.js';
+import { relaxQueueName } from '../../src/queue/bullmq-generation-queue.js';
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
 import type { ImageDelivery } from '../../src/use-cases/ports/image-delivery.js';
 
@@ -36,7 +37,7 @@ const provider =
   env('PROVIDER', 'local') === 'replicate'
     ? createReplicateProvider({ token: env('REPLICATE_API_TOKEN'), baseUrl: env('REPLICATE_API_URL'), pollIntervalMs: Number(env('POLL_MS', '100')) })
     : createLocalProvider({ delayMs: Number(env('LOCAL_DELAY_MS', '0')) });
-const worker = createGenerationWorker({
+const workerOptions = {
   connection: createRedisConnection(env('REDIS_URL')),
   prefix: env('QUEUE_PREFIX'),
   workerId: env('WORKER_ID'),
@@ -48,13 +49,19 @@ const worker = createGenerationWorker({
   concurrency: Number(env('CONCURRENCY', '4')),
   leaseMs: Number(env('LEASE_MS', '60000')),
   lockDurationMs: Number(env('LOCK_MS', '30000')),
-});
-await worker.waitUntilReady();
+};
+const worker = createGenerationWorker(workerOptions);
+// RELAX_SLOTS > 0: Relax jobs too, in slots of their own, as compose-worker.ts runs them.
+const relaxSlots = Number(env('RELAX_SLOTS', '0'));
+const relaxWorker =
+  relaxSlots > 0
+    ? createGenerationWorker({ ...workerOptions, connection: createRedisConnection(env('REDIS_URL')), queueName: relaxQueueName, concurrency: relaxSlots })
+    : null;
+await Promise.all([worker.waitUntilReady(), relaxWorker?.waitUntilReady()]);
 console.log('ready');
 
 process.on('SIGTERM', () => {
-  void worker
-    .close()
+  void Promise.all([worker.close(), relaxWorker?.close()])
     .then(() => db.close())
     .then(() => process.exit(0));
 });

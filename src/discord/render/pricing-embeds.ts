@@ -5,6 +5,7 @@ import { packOffers } from '../../domain/pricing/packs.js';
 import type { ModelSpec, PriceCard } from '../../domain/pricing/price-card-schema.js';
 import { quote } from '../../domain/pricing/quote.js';
 import { tierAllowsModel } from '../../domain/tiers.js';
+import { laneLabel, tierLanes } from '../../domain/lanes/lanes.js';
 import { periodUnit, planPrice } from './plan-text.js';
 import { packEmbeds, type EmbedSection } from './embed-budget.js';
 
@@ -57,7 +58,8 @@ export function pricingSections(card: PriceCard, freeDailyCredits: number): Embe
         freeDailyCredits > 0
           ? `Free on this server: **${freeDailyCredits}** credits a day (UTC), gone at the next midnight.`
           : 'This server gives no free daily credits.',
-        'Price = ⌈credits/MP × megapixels × steps/default steps × operation factor × batch multiplier(n)⌉: exact, rounded up once at the end.',
+        'Price = ⌈credits/MP × megapixels × steps/default steps × operation factor × lane factor × batch multiplier(n)⌉: exact, rounded up once at the end.',
+        'Speed lanes (your tier says which, below): **Relax** waits behind paying jobs, heavier recent Relax users wait longer, one job at a time; **Fast** is the standard queue; **Turbo** runs before every Fast job. Pick one per /imagine (`lane`) or a default in /settings.',
         'Every /imagine shows its price and breakdown before anything runs, unless you turned on auto-confirm in /settings: then a job under your threshold starts at once, and the reply says what it held.',
       ].join('\n'),
     },
@@ -102,6 +104,9 @@ export function pricingSections(card: PriceCard, freeDailyCredits: number): Embe
               .join(', ') || 'none'
           }`,
           `Max batch ${tier.maxBatch} · ${tier.maxRunningJobs} job${tier.maxRunningJobs === 1 ? '' : 's'} at once · ${tier.queuePriority} queue`,
+          `Lanes: ${tierLanes(tier)
+            .map(({ lane, factor }) => `${laneLabel[lane]} ${factor === 0 ? 'free' : `${formatNumber(factor, 6)}×`}`)
+            .join(' · ')}`,
           ...(tier.plans.length > 0 ? [`Plans: ${tier.plans.map((plan) => planPrice(tier, plan)).join(' · ')}`] : []),
         ].join('\n'),
         inline: true,
