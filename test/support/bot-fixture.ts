@@ -35,7 +35,7 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
     history: createPgLedgerHistoryReader(f.database.db.pool),
     usage: createPgUsageReader(f.database.db.pool),
     card,
-    log: createLogger('silent'),
+    log: createLogger(process.env['TEST_BOT_LOG'] === '1' ? 'debug' : 'silent'),
     now: () => new Date(),
     randomSeed: () => randomInt(0, 2 ** 31),
     ...overrides,
@@ -55,6 +55,8 @@ export interface TestGuild {
   readonly channelId: string;
   /** A role the guild maps to the card's `starter` tier; none when absent. */
   readonly starterRoleId?: string;
+  /** More roles mapped to tiers: role id → tier name on the card. */
+  readonly tierRoles?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -64,6 +66,7 @@ export interface TestGuild {
  */
 export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: FakeDiscordOptions = {}, botOverrides: Partial<BotPorts> = {}) {
   const env = {} as { fake: FakeDiscord; bot: Awaited<ReturnType<typeof startTestBot>>; card: PriceCard };
+  const tierRoles: Record<string, string> = { ...(guild.starterRoleId ? { [guild.starterRoleId]: 'starter' } : {}), ...guild.tierRoles };
   beforeAll(async () => {
     env.card = await loadPriceCardOrThrow();
     env.fake = await FakeDiscord.start(fakeOptions);
@@ -71,9 +74,10 @@ export function useGuildBot(f: PipelineFixture, guild: TestGuild, fakeOptions: F
       id: guild.guildId,
       name: guild.guildName,
       channels: [{ id: guild.channelId, name: 'art', type: 0 }],
-      ...(guild.starterRoleId ? { roles: [{ id: guild.starterRoleId, name: 'Starter', permissions: '0' }] } : {}),
+      roles: Object.entries(tierRoles).map(([id, tier]) => ({ id, name: tier.charAt(0).toUpperCase() + tier.slice(1), permissions: '0' })),
     });
-    if (guild.starterRoleId) await createPgGuildSettingsStore(f.database.db.prisma).setRoleTier(guild.guildId, guild.starterRoleId, 'starter', 'test-admin');
+    for (const [roleId, tier] of Object.entries(tierRoles))
+      await createPgGuildSettingsStore(f.database.db.prisma).setRoleTier(guild.guildId, roleId, tier, 'test-admin');
     env.bot = await startTestBot(f, env.fake, env.card, botOverrides);
   });
   afterAll(async () => {
