@@ -14,6 +14,7 @@
 // - the plain writes left (createQuote, releaseLease, the prediction id) are one per /imagine or
 //   job attempt, beside the function calls, where Prisma's per-query cost would buy nothing.
 import { isLane } from '../domain/lanes/lanes.js';
+import { relaxBase } from '../domain/lanes/queue-order.js';
 import type pg from 'pg';
 import { jobRequestSchema } from '../domain/jobs/job-request.js';
 import type { PredictionStore } from '../use-cases/ports/image-provider.js';
@@ -83,10 +84,14 @@ const toJob = (row: JobFields): JobRecord => ({
 // Places of the front of the queue (the same order the reply and the queue use; an index scan,
 // however deep the queue), then only the ones with a message showing another place, the most out
 // of date first.
+// Relax jobs (priority ≥ relaxBase) wait in a queue of their own, served by their own slots:
+// each queue's front is read apart, and a Relax job's place counts only Relax jobs ahead of it.
 const staleQueuePlacesSql = `
   SELECT ${jobColumns('q')}, q.ahead, q.queue_place_shown FROM (
-    SELECT f.*, row_number() OVER (ORDER BY f.priority, f.created_at, f.id) - 1 AS ahead
-      FROM (SELECT * FROM generation_job j WHERE j.status = 'queued' ORDER BY j.priority, j.created_at, j.id LIMIT $2) f) q
+    SELECT f.*, row_number() OVER (PARTITION BY f.priority >= ${relaxBase} ORDER BY f.priority, f.created_at, f.id) - 1 AS ahead
+      FROM ((SELECT * FROM generation_job j WHERE j.status = 'queued' AND j.priority < ${relaxBase} ORDER BY j.priority, j.created_at, j.id LIMIT $2)
+            UNION ALL
+            (SELECT * FROM generation_job j WHERE j.status = 'queued' AND j.priority >= ${relaxBase} ORDER BY j.priority, j.created_at, j.id LIMIT $2)) f) q
    WHERE q.message_id IS NOT NULL AND q.queue_place_shown IS DISTINCT FROM q.ahead::int
    ORDER BY q.queue_place_shown IS NULL DESC, abs(q.queue_place_shown - q.ahead::int) DESC, q.ahead LIMIT $1`;
 
@@ -318,6 +323,8 @@ export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options:
         SELECT count(other.id)::int AS n FROM generation_job me
           JOIN generation_job other ON other.status = 'queued' AND other.id <> me.id
            AND (other.priority < me.priority OR (other.priority = me.priority AND (other.created_at, other.id) < (me.created_at, me.id)))
+           -- A Relax job waits only for the Relax jobs ahead of it (paying jobs run in other slots).
+           AND (me.priority < ${relaxBase} OR other.priority >= ${relaxBase})
          WHERE me.id = $1 AND me.status = 'queued'`,
         [jobId],
       );

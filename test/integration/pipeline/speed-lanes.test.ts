@@ -93,6 +93,12 @@ describe('Relax order', () => {
     const lightJob = await queueIn(f, light, 'relax', 'light next');
     expect(await f.queue.position(lightJob)).toBe(1);
     expect(await f.queue.position(heavyJob)).toBe(2);
+    // The place members are shown counts only the Relax jobs ahead: a waiting paying job runs in
+    // other slots (no paying worker runs in this file, so it stays queued).
+    const payer = newMember();
+    await fund(f, payer, 100);
+    const paying = await queueIn(f, payer, 'fast', 'fast waiting');
+    expect([await f.jobs.queuedAhead(paying), await f.jobs.queuedAhead(lightJob), await f.jobs.queuedAhead(heavyJob)]).toEqual([0, 0, 1]);
     relaxWorker.resume();
     await Promise.all([heavyJob, lightJob].map((id) => finished(f, id)));
     expect(provider.started.slice(-2)).toEqual(['light next', 'heavy next']);
