@@ -1,5 +1,6 @@
 // The public job message, one message per job edited through its life: queued (position) →
 // generating (progress) → the images with their buttons, or the failure and the refund.
+import { laneLabel } from '../../domain/lanes/lanes.js';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import { jobSettlement } from '../../domain/jobs/job-settlement.js';
 import type { JobRecord } from '../../use-cases/adapter-contracts.js';
@@ -30,7 +31,11 @@ const owner = (job: JobRecord) => `<@${job.userId}>’s job`;
 /** Where a queued job stands, the same words on the job message and in the confirmation. */
 export const queuePlace = (ahead: number): string => `queued, ${ahead > 0 ? `position ${ahead} (${ahead} ${ahead === 1 ? 'job' : 'jobs'} ahead)` : 'next up'}`;
 
-export const queuedText = (job: JobRecord, ahead: number): string => `${owner(job)} — ${queuePlace(ahead)}\n${promptLine(job)}`;
+export const queuedText = (job: JobRecord, ahead: number): string => `${owner(job)} — ${queuePlace(ahead)}${laneNote(job)}\n${promptLine(job)}`;
+
+/** Fast is the default and says nothing; Relax and Turbo say which queue the place is in. */
+const laneNote = (job: JobRecord): string =>
+  job.request.lane === 'relax' || job.request.lane === 'turbo' ? ` in the ${laneLabel[job.request.lane]} lane` : '';
 
 export const progressText = (job: JobRecord, percent: number | undefined): string =>
   `${owner(job)} — Generating…${percent === undefined ? '' : ` ${Math.round(percent)}%`}\n${promptLine(job)}`;

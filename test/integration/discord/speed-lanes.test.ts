@@ -6,6 +6,7 @@ import { useGuildBot } from '../../support/bot-fixture.js';
 import { buttonIds, contentOf, embedText } from '../../support/discord-payloads.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
 import { usePipeline } from '../../support/pipeline-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const GUILD = '230000000000000001';
 const CHANNEL = '230000000000000002';
@@ -28,7 +29,11 @@ const imagine = (user: Member, prompt: string, roles: string[], lane?: string) =
 const generate = async (user: Member, quoted: Record<string, unknown>) =>
   (await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(quoted)[0]! }).answer()).data as Record<string, unknown>;
 const jobsOf = async (user: Member) =>
-  (await f.database.sql.query(`SELECT price, priority, request->>'lane' AS lane FROM generation_job WHERE user_id = $1 ORDER BY created_at`, [user.id])).rows;
+  (
+    await f.database.sql.query(`SELECT price, priority, request->>'lane' AS lane, message_id FROM generation_job WHERE user_id = $1 ORDER BY created_at`, [
+      user.id,
+    ])
+  ).rows;
 const quotesOf = async (user: Member) => (await f.database.sql.query(`SELECT id FROM quote WHERE user_id = $1`, [user.id])).rows;
 
 describe('speed lanes in /imagine', () => {
@@ -49,6 +54,19 @@ describe('speed lanes in /imagine', () => {
     expect(fastJob).toMatchObject({ price: 2, lane: 'fast' });
     expect(turboJob).toMatchObject({ price: 4, lane: 'turbo' });
     expect(turboJob!.priority).toBeLessThan(fastJob!.priority);
+    // The public job message says which queue its place is in (Fast, the default, says nothing).
+    const posted = await waitFor(
+      async () => {
+        const rows = await jobsOf(user);
+        return rows.every((row) => row.message_id !== null) ? rows : undefined;
+      },
+      5000,
+      'both job messages',
+    );
+    const contentOfMessage = (id: string) => String(env.fake.message(id)?.['content']);
+    expect(contentOfMessage(posted[1]!.message_id)).toMatch(/— queued, (next up|position \d+ \(\d+ jobs? ahead\)) in the Turbo lane\n/);
+    expect(contentOfMessage(posted[0]!.message_id)).toMatch(/— queued/);
+    expect(contentOfMessage(posted[0]!.message_id)).not.toMatch(/lane/);
     await expectLedgerConsistent(f.database);
   });
 
