@@ -99,7 +99,7 @@ describe('Relax order', () => {
     await fund(f, payer, 100);
     const paying = await queueIn(f, payer, 'fast', 'fast waiting');
     expect([await f.jobs.queuedAhead(paying), await f.jobs.queuedAhead(lightJob), await f.jobs.queuedAhead(heavyJob)]).toEqual([0, 0, 1]);
-    relaxWorker.resume();
+    await relaxWorker.resume();
     await Promise.all([heavyJob, lightJob].map((id) => finished(f, id)));
     expect(provider.started.slice(-2)).toEqual(['light next', 'heavy next']);
   });
