@@ -117,7 +117,16 @@ export async function benchLanes(databaseUrl: string, redisUrl: string, rounds =
   const ledger = createSqlLedger(db.pool);
   const members = Array.from({ length: 20 }, (_, i) => `bench-lanes-${i}`);
   for (const userId of members) {
-    await ledger.grant({ key: `bench-lanes-fund:${userId}`, userId, guildId: 'bench', kind: 'grant', amount: 1_000_000, expiresAt: null, actorId: 'bench', reason: 'bench' });
+    await ledger.grant({
+      key: `bench-lanes-fund:${userId}`,
+      userId,
+      guildId: 'bench',
+      kind: 'grant',
+      amount: 1_000_000,
+      expiresAt: null,
+      actorId: 'bench',
+      reason: 'bench',
+    });
   }
   const results: Results = {};
   const rows: (string | number)[][] = [];
