@@ -1,5 +1,6 @@
 // Wires the bot process: the discord.js gateway client and its interaction handlers on the
 // ledger, job store and queue. Requires DISCORD_TOKEN.
+import { createSpendingLimitsStore } from '../db/spending-limits-store.js';
 import { randomInt } from 'node:crypto';
 import { createPgAdminStatsReader } from '../db/admin-stats-store.js';
 import { cacheGuildSettings } from '../db/cached-guild-settings.js';
@@ -71,6 +72,7 @@ export async function composeBot(
       queue,
       guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.prisma), { log }), grantPolicy, priceCard),
       memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.prisma)),
+      spendingLimits: createSpendingLimitsStore(db.prisma),
       adminCredits: createSqlAdminCredits(db.pool),
       adminStats: createPgAdminStatsReader(db),
       grantPolicy,

@@ -132,9 +132,21 @@ export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options:
       const [row] = await query<{ id: string }>(
         pool,
         `
-        INSERT INTO quote (user_id, guild_id, channel_id, request, breakdown, price, tier_name, expires_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [quote.userId, quote.guildId, quote.channelId, JSON.stringify(request), JSON.stringify(quote.breakdown), quote.price, quote.tierName, quote.expiresAt],
+        INSERT INTO quote (user_id, guild_id, channel_id, request, breakdown, price, tier_name, expires_at, lane, list_price, provider_usd)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+        [
+          quote.userId,
+          quote.guildId,
+          quote.channelId,
+          JSON.stringify(request),
+          JSON.stringify(quote.breakdown),
+          quote.price,
+          quote.tierName,
+          quote.expiresAt,
+          quote.lane ?? 'fast',
+          quote.listPrice ?? null,
+          quote.providerUsd ?? null,
+        ],
       );
       return row!.id;
     },

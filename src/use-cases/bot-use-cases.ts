@@ -28,6 +28,7 @@ import type { TierSubscriptions } from './ports/tier-subscriptions.js';
 import type { MemberSettingsStore } from './ports/member-settings.js';
 import type { PurchaseNotifier } from './ports/purchase-notifier.js';
 import type { UsageReader } from './ports/usage-reader.js';
+import type { SpendingLimits } from './ports/spending-limits.js';
 import { redeemEntitlement, type PurchasedEntitlement } from './redeem-entitlement.js';
 import { refundJob } from './refund-job.js';
 import { forgetDeletedRole, removeRoleTier } from './remove-role-tier.js';
@@ -63,6 +64,8 @@ export interface BotPorts {
   readonly guildSettings: GuildSettingsStore;
   /** Each member's /settings: default model and size, auto-confirm, low-balance warning. */
   readonly memberSettings: MemberSettingsStore;
+  /** Server caps and budgets (/admin caps, /admin budget); the checks run at confirm, in SQL. */
+  readonly spendingLimits: SpendingLimits;
   /** Admin grants (capped) and job refunds; written by the ledger. */
   readonly adminCredits: AdminCredits;
   readonly adminStats: AdminStatsReader;

@@ -10,6 +10,7 @@ import type { QuoteRejection } from '../domain/pricing/quote-rejection.js';
 import { parseSize } from '../domain/pricing/sizes.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { applyMemberDefaults, type MemberSettings } from '../domain/settings/member-settings.js';
+import { estimateProviderUsd } from '../domain/spending/provider-usd.js';
 import { defaultModelFor, tierAllowsModel } from '../domain/tiers.js';
 import { grantMemberAllowances } from './grant-member-allowances.js';
 import type { TierSubscriptions } from './ports/tier-subscriptions.js';
@@ -184,6 +185,13 @@ export async function quoteGeneration(
       price: priced.value.total,
       tierName: tier.name,
       expiresAt,
+      // What the job costs the operator, for a server budget in dollars (lanes fill lane and listPrice).
+      providerUsd: estimateProviderUsd({
+        usdPerImage: card.models[priced.value.model]?.usdPerImage,
+        count: priced.value.count,
+        listPrice: priced.value.total,
+        creditsPerDollar: card.creditsPerDollar,
+      }),
     }),
     grantMemberAllowances({
       ledger: deps.ledger,

@@ -1,6 +1,7 @@
 // In-memory ports for the bot's use cases: enough state to tell what a use case read, wrote and
 // in which order, and strict everywhere else — a port method a fake does not implement throws
 // when called, so a use case that reaches for something its test did not expect fails it.
+import type { SpendingLimits } from '../../src/use-cases/ports/spending-limits.js';
 import { applyConfigChange, defaultGuildConfig, settingOf, type GuildConfig } from '../../src/domain/guild-config.js';
 import type { JobRequest } from '../../src/domain/jobs/job-request.js';
 import { err, ok } from '../../src/domain/result.js';
@@ -335,6 +336,8 @@ export function fakeBot(card: PriceCard, overrides: Partial<BotPorts & BotOutbou
     jobMessages,
     adminCredits: strict('adminCredits', {}),
     adminStats: strict('adminStats', {}),
+    // No caps unless a test sets some; the caps themselves are checked in SQL (integration tests).
+    spendingLimits: strict<SpendingLimits>('spendingLimits', { serverCapRules: async () => [] }),
     history: strict('history', {}),
     usage: strict('usage', {}),
     purchaseNotifier: strict('purchaseNotifier', {}),

@@ -25,6 +25,8 @@ ALTER TABLE "quote"
     ADD COLUMN "lane" TEXT NOT NULL DEFAULT 'fast',
     ADD COLUMN "list_price" INTEGER,
     ADD COLUMN "provider_usd" DECIMAL(12,6);
+ALTER TABLE "quote" DROP CONSTRAINT "quote_price_positive";
+ALTER TABLE "generation_job" DROP CONSTRAINT "generation_job_price_positive";
 ALTER TABLE "quote"
     ADD CONSTRAINT "quote_lane_check" CHECK ("lane" IN ('relax', 'fast', 'turbo')),
     -- Only Relax may be free to the member.
@@ -41,6 +43,7 @@ ALTER TABLE "generation_job"
     ALTER COLUMN "hold_id" DROP NOT NULL;
 ALTER TABLE "generation_job"
     ADD CONSTRAINT "generation_job_lane_check" CHECK ("lane" IN ('relax', 'fast', 'turbo')),
+    ADD CONSTRAINT "generation_job_price_check" CHECK ("price" >= 1 OR ("price" = 0 AND "lane" = 'relax')),
     -- A job without a hold is a free (0-credit) Relax job, and only that.
     ADD CONSTRAINT "generation_job_hold_check" CHECK ("hold_id" IS NOT NULL OR ("price" = 0 AND "lane" = 'relax')),
     ADD CONSTRAINT "generation_job_list_price_check" CHECK ("list_price" IS NULL OR "list_price" >= 0),

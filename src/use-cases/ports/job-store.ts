@@ -10,7 +10,16 @@ export interface NewQuote {
   readonly price: number;
   readonly tierName: string;
   readonly expiresAt: Date;
+  /** The speed lane. Only 'relax' may have a price of 0. @defaultValue 'fast' */
+  readonly lane?: Lane | undefined;
+  /** The price at lane factor 1× (what the work is worth to the operator). @defaultValue the price */
+  readonly listPrice?: number | undefined;
+  /** What the job should cost the provider, in dollars (server budgets in dollars count it). */
+  readonly providerUsd?: number | undefined;
 }
+
+/** The speed lanes a job can run in (the lanes' factors are on the price card). */
+export type Lane = 'relax' | 'fast' | 'turbo';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
 

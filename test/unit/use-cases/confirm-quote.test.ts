@@ -45,6 +45,7 @@ async function withQuote(options: { tierName?: string; price?: number; credits?:
       guildId: 'g1',
       interaction: webhook,
       log: createLogger('silent'),
+      roleIds: [],
       onHeld: (job) => bot.events.push(`onHeld:${job.price}`),
       answer: async (confirmed) => {
         bot.events.push('answer');
@@ -136,6 +137,7 @@ describe('confirmQuote', () => {
       guildId: 'g1',
       interaction: webhook,
       log: createLogger('silent'),
+      roleIds: [],
       answer: async (c) => answers.push(c),
     });
     expect(answers[0]?.ahead).toBe(1);

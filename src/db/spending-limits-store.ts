@@ -1,0 +1,96 @@
+// Server caps and budgets (guild_spending_cap, guild_budget) through Prisma Client, each change
+// with its audit entry in one transaction; this month's spending through the same SQL function
+// confirm_quote counts with (guild_operator_spent_since), so /admin stats and the check agree.
+import type { ServerBudget } from '../domain/spending/budget.js';
+import type { SpendingLimits } from '../use-cases/ports/spending-limits.js';
+import { auditRow } from './audit-log.js';
+import type { GuildBudget, PrismaClient } from './generated/client.js';
+
+const toBudget = (row: GuildBudget): ServerBudget =>
+  row.monthlyUsd !== null
+    ? { unit: 'usd', monthly: Number(row.monthlyUsd), setBy: row.setBy, setByOperator: row.setByOperator }
+    : { unit: 'credits', monthly: row.monthlyCredits ?? 0, setBy: row.setBy, setByOperator: row.setByOperator };
+
+export function createSpendingLimitsStore(prisma: PrismaClient): SpendingLimits {
+  return {
+    async serverCapRules(guildId) {
+      const rows = await prisma.guildSpendingCap.findMany({ where: { guildId } });
+      return rows.map((row) => ({
+        kind: row.subjectKind === 'role' ? ('role' as const) : ('member' as const),
+        subjectId: row.subjectId,
+        daily: row.dailyCap,
+        monthly: row.monthlyCap,
+      }));
+    },
+
+    async setServerCap({ guildId, kind, subjectId, daily, monthly, actorId, reason }) {
+      await prisma.$transaction(async (tx) => {
+        const key = { guildId_subjectKind_subjectId: { guildId, subjectKind: kind, subjectId } };
+        const before = await tx.guildSpendingCap.findUnique({ where: key });
+        if (daily === null && monthly === null) await tx.guildSpendingCap.deleteMany({ where: { guildId, subjectKind: kind, subjectId } });
+        else
+          await tx.guildSpendingCap.upsert({
+            where: key,
+            create: { guildId, subjectKind: kind, subjectId, dailyCap: daily, monthlyCap: monthly, setBy: actorId },
+            update: { dailyCap: daily, monthlyCap: monthly, setBy: actorId, updatedAt: new Date() },
+          });
+        await tx.adminAudit.create({
+          data: auditRow({
+            guildId,
+            actorId,
+            action: 'cap.set',
+            subject: `${kind}:${subjectId}`,
+            details: { from: before ? { daily: before.dailyCap, monthly: before.monthlyCap } : null, to: { daily, monthly } },
+            ...(reason === undefined ? {} : { reason }),
+          }),
+        });
+      });
+    },
+
+    async budget(guildId) {
+      const row = await prisma.guildBudget.findUnique({ where: { guildId } });
+      return row ? toBudget(row) : null;
+    },
+
+    async setBudget({ guildId, budget, actorId, byOperator, reason }) {
+      return prisma.$transaction(async (tx) => {
+        // The row lock serialises two changes; the operator's budget is decided on the locked row.
+        const [current] = await tx.$queryRaw<{ set_by_operator: boolean }[]>`
+          SELECT set_by_operator FROM guild_budget WHERE guild_id = ${guildId} FOR UPDATE`;
+        if (current?.set_by_operator && !byOperator) return 'operator_set' as const;
+        const before = await tx.guildBudget.findUnique({ where: { guildId } });
+        if (budget === null) await tx.guildBudget.deleteMany({ where: { guildId } });
+        else {
+          const data = {
+            monthlyCredits: budget.unit === 'credits' ? budget.monthly : null,
+            monthlyUsd: budget.unit === 'usd' ? budget.monthly.toFixed(2) : null,
+            setBy: actorId,
+            setByOperator: byOperator,
+            updatedAt: new Date(),
+          };
+          await tx.guildBudget.upsert({ where: { guildId }, create: { guildId, ...data }, update: data });
+        }
+        await tx.adminAudit.create({
+          data: auditRow({
+            guildId,
+            actorId,
+            action: 'budget.set',
+            subject: 'budget',
+            details: { from: before ? toBudget(before) : null, to: budget, byOperator },
+            ...(reason === undefined ? {} : { reason }),
+          }),
+        });
+        return 'changed' as const;
+      });
+    },
+
+    async budgetSpending(guildId) {
+      const row = await prisma.guildBudget.findUnique({ where: { guildId } });
+      if (!row) return null;
+      const budget = toBudget(row);
+      const [spent] = await prisma.$queryRaw<{ spent: string }[]>`
+        SELECT guild_operator_spent_since(${guildId}, date_trunc('month', ledger_now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ${budget.unit})::text AS spent`;
+      return { budget, spent: Number(spent?.spent ?? 0) };
+    },
+  };
+}
