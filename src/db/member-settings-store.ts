@@ -4,7 +4,7 @@ import { defaultMemberSettings } from '../domain/settings/member-settings.js';
 import type { MemberSettingsStore } from '../use-cases/ports/member-settings.js';
 import type { PrismaClient } from './generated/client.js';
 
-const fields = { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true } as const;
+const fields = { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true, dailyCap: true, monthlyCap: true } as const;
 
 /**
  * A read of the table, for the start-up warm-up (src/db/warm-up.ts): what it saves a cold

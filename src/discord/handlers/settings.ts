@@ -5,7 +5,7 @@ import { renderSettings } from '../render/settings-reply.js';
 const outcomeText = { shown: undefined, saved: 'Saved.', reset: 'Reset: every setting is back to its default.' } as const;
 
 /**
- * `/settings [model] [size] [auto-confirm] [low-balance-warning] [reset]`, always private.
+ * `/settings [model] [size] [auto-confirm] [low-balance-warning] [daily-cap] [monthly-cap] [reset]`, always private.
  * No options: show. Otherwise validate every option first; one bad option changes nothing.
  */
 export async function handleSettings(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
@@ -19,6 +19,8 @@ export async function handleSettings(interaction: ChatInputCommandInteraction<'c
       size: options.getString('size') ?? undefined,
       autoConfirm: options.getInteger('auto-confirm') ?? undefined,
       lowBalanceWarning: options.getInteger('low-balance-warning') ?? undefined,
+      dailyCap: options.getString('daily-cap') ?? undefined,
+      monthlyCap: options.getString('monthly-cap') ?? undefined,
     },
     reset: options.getBoolean('reset') === true,
   });

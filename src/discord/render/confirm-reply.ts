@@ -28,7 +28,7 @@ export const confirmRejectionText = (rejection: ConfirmRejection): string => {
         rejection.source === 'member'
           ? `your ${period} cap of **${rejection.limit}** credits (set in /settings)`
           : `the ${period} cap of **${rejection.limit}** credits this server's admins set for you`;
-      return `This costs **${rejection.price}** credits, which would pass ${whose}: you have spent or have running **${rejection.spent}** this ${rejection.period}. It resets ${resets}. Nothing was charged.`;
+      return `This costs **${rejection.price}** credits, which would pass ${whose}: you have spent or have running **${rejection.spent}** ${rejection.period === 'day' ? 'today' : 'this month'}. It resets ${resets}. Nothing was charged.`;
     }
     case 'budget_reached':
       return "This server has used its monthly image budget, so new jobs — Relax included — are paused until the 1st of the month (UTC). The server's admins have been told. Nothing was charged.";

@@ -32,6 +32,12 @@ export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSett
       : 'off — every job shows its price first (default)';
   const warning = settings.lowBalanceWarningAt > 0 ? `after a job, when fewer than **${settings.lowBalanceWarningAt}** credits are left` : 'off (default)';
 
+  const cap = (value: number | null, period: string) => (value === null ? `no ${period} cap` : `at most **${value}** credits a ${period}`);
+  const caps =
+    settings.dailyCap === null && settings.monthlyCap === null
+      ? 'off (default) — server admins may still set caps for you'
+      : `${cap(settings.dailyCap, 'day')}, ${cap(settings.monthlyCap, 'month')} in this server (UTC); a job that would pass one is refused and nothing is charged`;
+
   return new EmbedBuilder()
     .setTitle('Your settings in this server')
     .addFields(
@@ -39,8 +45,9 @@ export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSett
       { name: 'Default size', value: size },
       { name: 'Auto-confirm', value: auto },
       { name: 'Low-balance warning', value: warning },
+      { name: 'Spending caps', value: caps },
     )
     .setFooter({
-      text: 'Change one with /settings model:… size:… auto-confirm:… low-balance-warning:… — or reset:True. Options you type in /imagine always win.',
+      text: 'Change one with /settings model:… size:… auto-confirm:… low-balance-warning:… daily-cap:… monthly-cap:… ("off" removes a cap) — or reset:True. Options you type in /imagine always win.',
     });
 }

@@ -3,6 +3,7 @@ import { closestKey } from '../pricing/card-issue-messages.js';
 import type { PriceCard, Tier } from '../pricing/price-card-schema.js';
 import { formatSize, parseAspectRatio, parseSize, resolveSize } from '../pricing/sizes.js';
 import { err, ok, type Result } from '../result.js';
+import { capProblemText, parseCap } from '../spending/caps.js';
 import { defaultModelFor, lowestTierAbove, tierAllowsModel } from '../tiers.js';
 
 export interface MemberSettings {
@@ -14,10 +15,20 @@ export interface MemberSettings {
   readonly autoConfirmMaxCredits: number;
   /** Warn after a confirmation when fewer credits than this are left; 0 = never. */
   readonly lowBalanceWarningAt: number;
+  /** The most credits the member lets themself spend in this server per UTC day / month (enforced at confirm); null = no cap. */
+  readonly dailyCap: number | null;
+  readonly monthlyCap: number | null;
 }
 
 /** Everything off: what a member who never ran /settings gets. */
-export const defaultMemberSettings: MemberSettings = { defaultModel: null, defaultSize: null, autoConfirmMaxCredits: 0, lowBalanceWarningAt: 0 };
+export const defaultMemberSettings: MemberSettings = {
+  defaultModel: null,
+  defaultSize: null,
+  autoConfirmMaxCredits: 0,
+  lowBalanceWarningAt: 0,
+  dailyCap: null,
+  monthlyCap: null,
+};
 
 /**
  * Upper bounds that keep a typo from doing harm: an auto-confirm of 1000 credits is $10 at the
@@ -35,6 +46,9 @@ export interface SettingsInput {
   readonly size?: string | undefined;
   readonly autoConfirm?: number | undefined;
   readonly lowBalanceWarning?: number | undefined;
+  /** A cap as typed: credits, or "off". */
+  readonly dailyCap?: string | undefined;
+  readonly monthlyCap?: string | undefined;
 }
 
 /**
@@ -71,6 +85,16 @@ export function validateSettingsChange(card: PriceCard, tier: Tier, current: Mem
       return err(`The low-balance warning must be a whole number of credits from 0 (off) to ${MAX_LOW_BALANCE_WARNING} (you gave ${input.lowBalanceWarning}).`);
     }
     change.lowBalanceWarningAt = input.lowBalanceWarning;
+  }
+  for (const [field, key, label] of [
+    ['dailyCap', 'dailyCap', 'The daily cap'],
+    ['monthlyCap', 'monthlyCap', 'The monthly cap'],
+  ] as const) {
+    const typed = input[field];
+    if (typed === undefined) continue;
+    const cap = parseCap(typed);
+    if (!cap.ok) return err(capProblemText(label, cap.problem));
+    change[key] = cap.value;
   }
   return ok(change);
 }
