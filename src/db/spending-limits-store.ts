@@ -92,5 +92,26 @@ export function createSpendingLimitsStore(prisma: PrismaClient): SpendingLimits 
         SELECT guild_operator_spent_since(${guildId}, date_trunc('month', ledger_now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ${budget.unit})::text AS spent`;
       return { budget, spent: Number(spent?.spent ?? 0) };
     },
+
+    async alertChannel(guildId) {
+      return (await prisma.guildConfig.findUnique({ where: { guildId }, select: { budgetAlertChannelId: true } }))?.budgetAlertChannelId ?? null;
+    },
+
+    async setAlertChannel(guildId, channelId, actorId, reason) {
+      await prisma.$transaction(async (tx) => {
+        const before = await tx.guildConfig.findUnique({ where: { guildId }, select: { budgetAlertChannelId: true } });
+        await tx.guildConfig.upsert({ where: { guildId }, create: { guildId, budgetAlertChannelId: channelId }, update: { budgetAlertChannelId: channelId } });
+        await tx.adminAudit.create({
+          data: auditRow({
+            guildId,
+            actorId,
+            action: 'config.set',
+            subject: 'budgetAlertChannelId',
+            details: { from: before?.budgetAlertChannelId ?? null, to: channelId },
+            ...(reason === undefined ? {} : { reason }),
+          }),
+        });
+      });
+    },
   };
 }

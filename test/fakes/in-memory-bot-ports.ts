@@ -341,6 +341,7 @@ export function fakeBot(card: PriceCard, overrides: Partial<BotPorts & BotOutbou
     history: strict('history', {}),
     usage: strict('usage', {}),
     purchaseNotifier: strict('purchaseNotifier', {}),
+    budgetAlertNotifier: strict('budgetAlertNotifier', {}),
     grantPolicy: { ownerIds: ['owner'], guildAdminsMayGrant: false, guildAdminDailyCap: 0, guildAdminTiers: 'all', freeDailyMax: null },
     card,
     log: createLogger('silent'),

@@ -43,6 +43,10 @@ export interface SpendingLimits {
   setBudget(change: BudgetChange): Promise<'changed' | 'operator_set'>;
   /** The budget and this UTC month's spending against it; null without a budget. */
   budgetSpending(guildId: string): Promise<BudgetSpending | null>;
+  /** Where the server's admins want budget alerts; null = a DM to the server's owner. */
+  alertChannel(guildId: string): Promise<string | null>;
+  /** Changes it, audited in the same transaction. */
+  setAlertChannel(guildId: string, channelId: string | null, actorId: string, reason?: string): Promise<void>;
 }
 
 /** One alert to deliver: the server reached `threshold`% of its budget this month. */
@@ -64,4 +68,15 @@ export interface BudgetAlertOutbox {
   markSent(alert: Pick<BudgetAlert, 'guildId' | 'month' | 'threshold'>): Promise<void>;
   /** Delivery failed: released for a later retry (after the lease) with the error kept. */
   markFailed(alert: Pick<BudgetAlert, 'guildId' | 'month' | 'threshold'>, error: string): Promise<void>;
+}
+
+/** Tells a server's admins about its budget, on Discord. */
+export interface BudgetAlertNotifier {
+  /**
+   * Posts the alert in `channelId`, or DMs the server's owner when null. Discord drops a repeat
+   * with the same nonce for a while, so a retry after a lost answer does not post it twice.
+   */
+  send(alert: BudgetAlert, channelId: string | null): Promise<void>;
+  /** Posts a short note in the channel (budget alerts will come here); throws when the bot cannot post there. */
+  announceAlertChannel(channelId: string): Promise<void>;
 }

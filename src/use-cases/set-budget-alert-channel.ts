@@ -1,0 +1,27 @@
+// /admin budget alerts [channel]: where the server's budget alerts go. The bot posts a note there
+// first: a channel it cannot post in is refused and nothing changes.
+import { err, ok, type Result } from '../domain/result.js';
+import type { BudgetAlertNotifier, SpendingLimits } from './ports/spending-limits.js';
+
+export interface SetBudgetAlertChannelInput {
+  readonly guildId: string;
+  readonly actorId: string;
+  /** null: a DM to the server's owner. */
+  readonly channelId: string | null;
+  readonly reason?: string | undefined;
+}
+
+export async function setBudgetAlertChannel(
+  deps: { readonly spendingLimits: Pick<SpendingLimits, 'setAlertChannel'>; readonly budgetAlertNotifier: Pick<BudgetAlertNotifier, 'announceAlertChannel'> },
+  input: SetBudgetAlertChannelInput,
+): Promise<Result<{ readonly channelId: string | null }, { readonly code: 'cannot_post' }>> {
+  if (input.channelId !== null) {
+    try {
+      await deps.budgetAlertNotifier.announceAlertChannel(input.channelId);
+    } catch {
+      return err({ code: 'cannot_post' });
+    }
+  }
+  await deps.spendingLimits.setAlertChannel(input.guildId, input.channelId, input.actorId, input.reason);
+  return ok({ channelId: input.channelId });
+}
