@@ -27,7 +27,7 @@ export function createSpendingLimitsStore(prisma: PrismaClient): SpendingLimits 
       await prisma.$transaction(async (tx) => {
         const key = { guildId_subjectKind_subjectId: { guildId, subjectKind: kind, subjectId } };
         const before = await tx.guildSpendingCap.findUnique({ where: key });
-        if (daily === null && monthly === null) await tx.guildSpendingCap.deleteMany({ where: { guildId, subjectKind: kind, subjectId } });
+        if (kind === 'role' && daily === null && monthly === null) await tx.guildSpendingCap.deleteMany({ where: { guildId, subjectKind: kind, subjectId } });
         else
           await tx.guildSpendingCap.upsert({
             where: key,
@@ -44,6 +44,17 @@ export function createSpendingLimitsStore(prisma: PrismaClient): SpendingLimits 
             ...(reason === undefined ? {} : { reason }),
           }),
         });
+      });
+    },
+
+    async removeServerCap({ guildId, kind, subjectId, actorId, reason }) {
+      return prisma.$transaction(async (tx) => {
+        const removed = await tx.guildSpendingCap.deleteMany({ where: { guildId, subjectKind: kind, subjectId } });
+        if (removed.count === 0) return false;
+        await tx.adminAudit.create({
+          data: auditRow({ guildId, actorId, action: 'cap.remove', subject: `${kind}:${subjectId}`, ...(reason === undefined ? {} : { reason }) }),
+        });
+        return true;
       });
     },
 

@@ -10,7 +10,7 @@ export interface SetSpendingCapInput {
   readonly actorId: string;
   readonly kind: 'member' | 'role';
   readonly subjectId: string;
-  /** As typed ("50", "off"); undefined keeps that period's cap as it is. */
+  /** As typed ("50", "off"); undefined keeps that period's cap as it is. For a member, "off" exempts them from their roles' cap. */
   readonly daily?: string | undefined;
   readonly monthly?: string | undefined;
   readonly reason?: string | undefined;
@@ -19,7 +19,7 @@ export interface SetSpendingCapInput {
 export type SetSpendingCapRefusal =
   { readonly code: 'nothing_given' } | { readonly code: 'bad_cap'; readonly period: 'daily' | 'monthly'; readonly problem: CapProblem };
 
-/** The rule after the change (both periods null: removed). */
+/** The rule after the change (a role's with both periods null: removed). */
 export async function setSpendingCap(
   deps: { readonly spendingLimits: Pick<SpendingLimits, 'serverCapRules' | 'setServerCap'> },
   input: SetSpendingCapInput,

@@ -73,7 +73,8 @@ CREATE TABLE "guild_spending_cap" (
 
     CONSTRAINT "guild_spending_cap_pkey" PRIMARY KEY ("guild_id","subject_kind","subject_id"),
     CONSTRAINT "guild_spending_cap_kind_check" CHECK ("subject_kind" IN ('member', 'role')),
-    CONSTRAINT "guild_spending_cap_some_check" CHECK ("daily_cap" IS NOT NULL OR "monthly_cap" IS NOT NULL),
+    -- A member's rule replaces their roles' caps (null = none: an exemption); a role's needs a cap.
+    CONSTRAINT "guild_spending_cap_some_check" CHECK ("subject_kind" = 'member' OR "daily_cap" IS NOT NULL OR "monthly_cap" IS NOT NULL),
     CONSTRAINT "guild_spending_cap_daily_range" CHECK ("daily_cap" IS NULL OR "daily_cap" BETWEEN 0 AND 1000000),
     CONSTRAINT "guild_spending_cap_monthly_range" CHECK ("monthly_cap" IS NULL OR "monthly_cap" BETWEEN 0 AND 1000000)
 );

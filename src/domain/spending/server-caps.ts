@@ -19,17 +19,18 @@ export interface ServerCapRule {
 export const noCaps: SpendingCaps = { daily: null, monthly: null };
 
 /**
- * The server's caps for a member, per period: a cap set for the member themself wins (admins use
- * it to make an exception either way); otherwise the most generous cap among the member's roles
- * that set one — roles grant, like tiers do, so a "trusted" role lifts a stricter @everyone cap.
- * @everyone (role id = guild id) applies to every member.
+ * The server's caps for a member: a rule set for the member themself replaces their roles' caps
+ * entirely (admins use it for an exception either way; null there = no cap, an exemption);
+ * otherwise, per period, the most generous cap among the member's roles that set one — roles
+ * grant, like tiers do, so a "trusted" role lifts a stricter @everyone cap. @everyone (role id =
+ * guild id) applies to every member.
  */
 export function serverCapsFor(rules: readonly ServerCapRule[], member: { userId: string; guildId: string; roleIds: readonly string[] }): SpendingCaps {
   const roles = new Set([...member.roleIds, member.guildId]);
   const own = rules.find((rule) => rule.kind === 'member' && rule.subjectId === member.userId);
   const roleRules = rules.filter((rule) => rule.kind === 'role' && roles.has(rule.subjectId));
   const pick = (period: 'daily' | 'monthly'): number | null => {
-    if (own && own[period] !== null) return own[period];
+    if (own) return own[period];
     const values = roleRules.map((rule) => rule[period]).filter((value): value is number => value !== null);
     return values.length === 0 ? null : Math.max(...values);
   };

@@ -7,7 +7,7 @@ export interface CapChange {
   readonly guildId: string;
   readonly kind: 'member' | 'role';
   readonly subjectId: string;
-  /** null = no cap for that period; both null removes the rule. */
+  /** null = no cap for that period; both null removes a role's rule (a member's stays: an exemption). */
   readonly daily: number | null;
   readonly monthly: number | null;
   readonly actorId: string;
@@ -33,8 +33,10 @@ export interface BudgetSpending {
 export interface SpendingLimits {
   /** Every cap rule of the server (for members and roles). */
   serverCapRules(guildId: string): Promise<ServerCapRule[]>;
-  /** Sets (or, both periods null, removes) one rule, audited in the same transaction. */
+  /** Sets (or, a role's with both periods null, removes) one rule, audited in the same transaction. */
   setServerCap(change: CapChange): Promise<void>;
+  /** Removes a rule (a member then follows their roles' caps), audited; false when there was none. */
+  removeServerCap(change: Pick<CapChange, 'guildId' | 'kind' | 'subjectId' | 'actorId' | 'reason'>): Promise<boolean>;
   budget(guildId: string): Promise<ServerBudget | null>;
   /**
    * Sets or clears the budget, audited in the same transaction; 'operator_set' (nothing written)
