@@ -45,6 +45,16 @@ export const capsGroup = {
         reason,
       ],
     },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'remove',
+      description: 'Remove the caps of a member (they follow their roles again) or of a role',
+      options: [
+        { type: ApplicationCommandOptionType.User, name: 'member', description: 'The member', required: false },
+        { type: ApplicationCommandOptionType.Role, name: 'role', description: 'The role', required: false },
+        reason,
+      ],
+    },
     { type: ApplicationCommandOptionType.Subcommand, name: 'list', description: 'Every cap in this server' },
   ],
 } as const satisfies APIApplicationCommandSubcommandGroupOption;

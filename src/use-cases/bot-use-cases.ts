@@ -31,7 +31,7 @@ import type { UsageReader } from './ports/usage-reader.js';
 import type { BudgetAlertNotifier, SpendingLimits } from './ports/spending-limits.js';
 import { setBudgetAlertChannel } from './set-budget-alert-channel.js';
 import { setServerBudget, type SetServerBudgetInput } from './set-server-budget.js';
-import { setSpendingCap } from './set-spending-cap.js';
+import { removeSpendingCap, setSpendingCap } from './set-spending-cap.js';
 import { showSpendingLimits } from './show-spending-limits.js';
 import { redeemEntitlement, type PurchasedEntitlement } from './redeem-entitlement.js';
 import { refundJob } from './refund-job.js';
@@ -143,6 +143,7 @@ export function createBotUseCases(deps: BotPorts & BotOutbound) {
     changeGuildConfig: bind(changeGuildConfig),
     showAdminStats: bind(showAdminStats),
     setSpendingCap: bind(setSpendingCap),
+    removeSpendingCap: bind(removeSpendingCap),
     showSpendingLimits: bind(showSpendingLimits),
     setBudgetAlertChannel: bind(setBudgetAlertChannel),
     setServerBudget: (input: SetServerBudgetInput) =>

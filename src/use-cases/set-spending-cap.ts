@@ -44,3 +44,9 @@ export async function setSpendingCap(
   await deps.spendingLimits.setServerCap({ guildId: input.guildId, ...rule, actorId: input.actorId, reason: input.reason });
   return ok(rule);
 }
+
+/** Removes a member's or a role's caps; false when there were none. */
+export const removeSpendingCap = (
+  deps: { readonly spendingLimits: Pick<SpendingLimits, 'removeServerCap'> },
+  input: Pick<SetSpendingCapInput, 'guildId' | 'actorId' | 'kind' | 'subjectId' | 'reason'>,
+): Promise<boolean> => deps.spendingLimits.removeServerCap(input);

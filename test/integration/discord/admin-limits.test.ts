@@ -180,7 +180,23 @@ describe('/admin caps', () => {
     expect(await f.ledger.balance(plain.id, GUILD)).toMatchObject({ available: 18, held: 2 });
     // Another server's caps are its own.
     expect(await generate(plain, [], OTHER_GUILD)).toMatch(/^Confirmed/);
-    await f.database.sql.query(`DELETE FROM guild_spending_cap WHERE guild_id = $1`, [GUILD]);
+    expect(await admin(ADMIN, ['caps', 'remove'], [{ name: 'member', type: 6, value: exception.id }], resolvedOptions({ users: [exception] }))).toBe(
+      `Removed the caps of <@${exception.id}>.`,
+    );
+    expect(await admin(ADMIN, ['caps', 'remove'], [{ name: 'member', type: 6, value: exception.id }], resolvedOptions({ users: [exception] }))).toBe(
+      `<@${exception.id}> had no caps here. Nothing changed.`,
+    );
+    expect(await admin(ADMIN, ['caps', 'remove'])).toBe('Name one member or one role whose caps to remove. Nothing changed.');
+    for (const roleId of [GUILD, TRUSTED_ROLE.id])
+      await admin(
+        ADMIN,
+        ['caps', 'remove'],
+        [{ name: 'role', type: 8, value: roleId }],
+        resolvedOptions({ roles: [roleId === GUILD ? everyone : TRUSTED_ROLE] }),
+      );
+    expect(await capRows()).toEqual([]);
+    const audit = await f.database.sql.query(`SELECT action FROM admin_audit WHERE guild_id = $1 AND action LIKE 'cap.%' ORDER BY id`, [GUILD]);
+    expect(audit.rows.map((row) => row.action)).toEqual(['cap.set', 'cap.set', 'cap.set', 'cap.remove', 'cap.remove', 'cap.remove']);
     await expectLedgerConsistent(f.database);
   });
 });

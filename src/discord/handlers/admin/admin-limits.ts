@@ -35,9 +35,28 @@ const capsList: AdminHandler = async (interaction, ctx) => {
   await replyPrivately(interaction, capsListText(await ctx.useCases.showSpendingLimits({ guildId: interaction.guildId }), interaction.guildId));
 };
 
+const capsRemove: AdminHandler = async (interaction, ctx) => {
+  const member = interaction.options.getUser('member');
+  const role = interaction.options.getRole('role');
+  if ((member === null) === (role === null)) {
+    await replyPrivately(interaction, 'Name one member or one role whose caps to remove. Nothing changed.');
+    return;
+  }
+  const subject = member ? { kind: 'member' as const, subjectId: member.id } : { kind: 'role' as const, subjectId: role!.id };
+  const removed = await ctx.useCases.removeSpendingCap({
+    guildId: interaction.guildId,
+    actorId: interaction.user.id,
+    ...subject,
+    reason: interaction.options.getString('reason') ?? undefined,
+  });
+  const who = capRuleText({ ...subject, daily: 0, monthly: 0 }, interaction.guildId).split(':')[0]!;
+  await replyPrivately(interaction, removed ? `Removed the caps of ${who}.` : `${who} had no caps here. Nothing changed.`);
+};
+
 export const capsSubcommands: Readonly<Record<string, AdminHandler>> = {
   member: (interaction, ctx) => setCap(interaction, ctx, 'member'),
   role: (interaction, ctx) => setCap(interaction, ctx, 'role'),
+  remove: capsRemove,
   list: capsList,
 };
 
