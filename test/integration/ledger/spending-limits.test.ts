@@ -2,7 +2,9 @@
 // against the real PostgreSQL: member caps, the server budget and its alerts, one Relax job at a
 // time, and free Relax jobs that hold nothing. A refused confirm moves no credit.
 import { describe, expect, it } from 'vitest';
+import { createBudgetAlertOutbox } from '../../../src/db/budget-alert-outbox.js';
 import { createSqlAdminCredits } from '../../../src/ledger/sql-admin-credits.js';
+import { deliverBudgetAlerts } from '../../../src/use-cases/deliver-budget-alerts.js';
 import type { Lane } from '../../../src/use-cases/ports/job-store.js';
 import type { SpendingCaps } from '../../../src/domain/spending/server-caps.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
@@ -269,5 +271,40 @@ describe('the server budget', () => {
     expect((await confirm(await makeQuote(userId, other, 500, { providerUsd: 50 }), userId)).ok).toBe(true);
     expect(await alertsOf(other)).toEqual([]);
     await expectLedgerConsistent(f.database);
+  });
+});
+
+describe('the budget-alert outbox', () => {
+  it('four deliverers racing send each alert once; a failed send is retried after its lease, then marked sent', async () => {
+    const guilds = Array.from({ length: 6 }, () => newGuild());
+    for (const guildId of guilds)
+      await f.database.sql.query(
+        `INSERT INTO budget_alert (guild_id, month, threshold, unit, budget, spent) VALUES ($1, '2026-12-01', 80, 'credits', 100, 80)`,
+        [guildId],
+      );
+    const sent: string[] = [];
+    let failOnce = guilds[0];
+    const notifier = {
+      send: async (alert: { guildId: string }) => {
+        if (alert.guildId === failOnce) {
+          failOnce = undefined;
+          throw new Error('Missing Access');
+        }
+        sent.push(alert.guildId);
+      },
+      announceAlertChannel: async () => undefined,
+    };
+    const outbox = createBudgetAlertOutbox(f.database.db.pool);
+    const round = () => deliverBudgetAlerts({ outbox, notifier, spendingLimits: { alertChannel: async () => null }, leaseMs: 200 });
+    await Promise.all([round(), round(), round(), round()]);
+    expect(sent.filter((id) => guilds.includes(id)).sort()).toEqual(guilds.slice(1).sort());
+    // Within its lease the failed one waits; after it, it goes.
+    await round();
+    expect(sent.filter((id) => id === guilds[0])).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await Promise.all([round(), round()]);
+    expect(sent.filter((id) => guilds.includes(id)).sort()).toEqual([...guilds].sort());
+    const { rows } = await f.database.sql.query(`SELECT count(*)::int AS n FROM budget_alert WHERE guild_id = ANY($1) AND sent_at IS NULL`, [guilds]);
+    expect(rows[0].n).toBe(0);
   });
 });
