@@ -4,7 +4,7 @@
 // after a lost answer does not post the alert twice.
 import { createHash } from 'node:crypto';
 import { Routes, type APIDMChannel, type Client } from 'discord.js';
-import type { BudgetAlertNotifier } from '../use-cases/ports/spending-limits.js';
+import type { BudgetAlertNotifier } from '../use-cases/adapter-contracts.js';
 import { budgetAlertText } from './render/budget-alert-message.js';
 
 /** Discord's nonces hold at most 25 characters. */

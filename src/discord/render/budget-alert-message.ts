@@ -1,5 +1,5 @@
 import { formatBudgetAmount } from '../../domain/spending/budget.js';
-import type { BudgetAlert } from '../../use-cases/ports/spending-limits.js';
+import type { BudgetAlert } from '../../use-cases/adapter-contracts.js';
 
 /** The alert admins read: how far along the month is and what happens at 100%. */
 export function budgetAlertText(alert: BudgetAlert, guildName?: string): string {

@@ -99,7 +99,10 @@ describe('budgetPermission', () => {
   it('lets an allowed owner set one, but never change the operator’s', () => {
     const allowing = { ...policy, guildOwnersMaySetBudget: true };
     expect(budgetPermission(allowing, { actorId: 'owner', guildOwnerId: 'owner' }, { setByOperator: false })).toEqual({ allowed: true, asOperator: false });
-    expect(budgetPermission(allowing, { actorId: 'owner', guildOwnerId: 'owner' }, { setByOperator: true })).toEqual({ allowed: false, reason: 'operator_set' });
+    expect(budgetPermission(allowing, { actorId: 'owner', guildOwnerId: 'owner' }, { setByOperator: true })).toEqual({
+      allowed: false,
+      reason: 'operator_set',
+    });
   });
 });
 
