@@ -26,8 +26,13 @@ export function createBudgetAlertNotifier(client: Client): BudgetAlertNotifier {
       const dm = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: guild.ownerId } })) as APIDMChannel;
       await post(dm.id, budgetAlertText(alert, guild.name), nonce);
     },
-    async announceAlertChannel(channelId) {
+    async announceAlertChannel(channelId, guildId) {
+      // Asked of Discord, not the cache: discord.js files an option's resolved channel under the
+      // interaction's server, so only Discord's own answer says whose channel it is.
+      const channel = (await client.rest.get(Routes.channel(channelId))) as { guild_id?: string };
+      if (channel.guild_id !== guildId) return 'not_in_guild';
       await post(channelId, 'Budget alerts for this server (80% and 100% of its monthly image budget) will be posted here.');
+      return 'announced';
     },
   };
 }

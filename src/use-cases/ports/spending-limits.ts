@@ -79,6 +79,10 @@ export interface BudgetAlertNotifier {
    * with the same nonce for a while, so a retry after a lost answer does not post it twice.
    */
   send(alert: BudgetAlert, channelId: string | null): Promise<void>;
-  /** Posts a short note in the channel (budget alerts will come here); throws when the bot cannot post there. */
-  announceAlertChannel(channelId: string): Promise<void>;
+  /**
+   * Posts a short note in the channel (budget alerts will come here) if it is a channel of
+   * `guildId`: 'not_in_guild' (nothing posted) when it is another server's; throws when the bot
+   * cannot see it or post there.
+   */
+  announceAlertChannel(channelId: string, guildId: string): Promise<'announced' | 'not_in_guild'>;
 }

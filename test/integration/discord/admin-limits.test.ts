@@ -221,6 +221,10 @@ describe('/admin budget', () => {
     expect(await admin(ADMIN, ['budget', 'alerts'], [{ name: 'channel', type: 7, value: LOCKED }], channelResolved(LOCKED, 'locked'))).toBe(
       `I cannot post in <#${LOCKED}>: give me View Channel and Send Messages there, or pick another channel. Nothing changed.`,
     );
+    expect(await admin(ADMIN, ['budget', 'alerts'], [{ name: 'channel', type: 7, value: OTHER_CHANNEL }], channelResolved(OTHER_CHANNEL, 'art'))).toBe(
+      `<#${OTHER_CHANNEL}> is not a channel of this server. Nothing changed.`,
+    );
+    expect(fake.messages.filter((m) => m.channelId === OTHER_CHANNEL && String(m.payload?.['content']).startsWith('Budget alerts'))).toEqual([]);
     expect(await createSpendingLimitsStore(f.database.db.prisma).alertChannel(GUILD)).toBeNull();
     expect(await admin(ADMIN, ['budget', 'alerts'], [{ name: 'channel', type: 7, value: ALERTS }], channelResolved(ALERTS, 'alerts'))).toBe(
       `Budget alerts will be posted in <#${ALERTS}>.`,

@@ -292,7 +292,7 @@ describe('the budget-alert outbox', () => {
         }
         sent.push(alert.guildId);
       },
-      announceAlertChannel: async () => undefined,
+      announceAlertChannel: async () => 'announced' as const,
     };
     const outbox = createBudgetAlertOutbox(f.database.db.pool);
     const round = () => deliverBudgetAlerts({ outbox, notifier, spendingLimits: { alertChannel: async () => null }, leaseMs: 200 });

@@ -107,7 +107,9 @@ const budgetAlerts: AdminHandler = async (interaction, ctx) => {
   if (!changed.ok) {
     await replyPrivately(
       interaction,
-      `I cannot post in ${channelMention(channel!.id)}: give me View Channel and Send Messages there, or pick another channel. Nothing changed.`,
+      changed.error.code === 'not_in_guild'
+        ? `${channelMention(channel!.id)} is not a channel of this server. Nothing changed.`
+        : `I cannot post in ${channelMention(channel!.id)}: give me View Channel and Send Messages there, or pick another channel. Nothing changed.`,
     );
     return;
   }
