@@ -65,9 +65,11 @@ export function createSpendingLimitsStore(prisma: PrismaClient): SpendingLimits 
 
     async setBudget({ guildId, budget, actorId, byOperator, reason }) {
       return prisma.$transaction(async (tx) => {
-        // The row lock serialises two changes; the operator's budget is decided on the locked row.
+        // One change per server at a time, even while it has no row to lock yet: otherwise an owner
+        // who read "no budget" could overwrite the operator's budget made meanwhile.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('budget:' || ${guildId}))`;
         const [current] = await tx.$queryRaw<{ set_by_operator: boolean }[]>`
-          SELECT set_by_operator FROM guild_budget WHERE guild_id = ${guildId} FOR UPDATE`;
+          SELECT set_by_operator FROM guild_budget WHERE guild_id = ${guildId}`;
         if (current?.set_by_operator && !byOperator) return 'operator_set' as const;
         const before = await tx.guildBudget.findUnique({ where: { guildId } });
         if (budget === null) await tx.guildBudget.deleteMany({ where: { guildId } });

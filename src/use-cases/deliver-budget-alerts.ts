@@ -14,13 +14,19 @@ export interface DeliverBudgetAlertsOptions {
   readonly leaseMs?: number | undefined;
 }
 
+/** Attempts at the admins' channel before an alert goes to the server's owner by DM. */
+export const channelAttempts = 3;
+
 /** One round: returns how many alerts were delivered. */
 export async function deliverBudgetAlerts(options: DeliverBudgetAlertsOptions): Promise<number> {
   const due = await options.outbox.claimDue(20, options.leaseMs ?? 60_000);
   let sent = 0;
   for (const alert of due) {
     try {
-      await options.notifier.send(alert, await options.spendingLimits.alertChannel(alert.guildId));
+      // A channel that keeps refusing (the bot lost its permissions there) must not swallow the
+      // alert: after a few attempts it goes to the server's owner by DM instead.
+      const channelId = alert.attempts > channelAttempts ? null : await options.spendingLimits.alertChannel(alert.guildId);
+      await options.notifier.send(alert, channelId);
       await options.outbox.markSent(alert);
       sent += 1;
     } catch (error) {
