@@ -308,3 +308,44 @@ describe('the budget-alert outbox', () => {
     expect(rows[0].n).toBe(0);
   });
 });
+
+describe('budget, caps and Relax together under load', () => {
+  it('60 members confirming and finishing at once never take the month past the budget; one alert per threshold; the ledger stays exact', async () => {
+    const guildId = newGuild();
+    await setBudget(guildId, { credits: 500 });
+    const members = Array.from({ length: 60 }, () => newMember());
+    await Promise.all(members.map((userId) => fund(userId, guildId, 100)));
+    // Each member caps themself at 15 a day; every third job is Relax (free, list price 9).
+    await Promise.all(members.map((userId) => setMemberCaps(userId, guildId, 15, null)));
+    const outcomes = await Promise.all(
+      members.map(async (userId, i) => {
+        const results = [];
+        for (let n = 0; n < 3; n++) {
+          const relax = (i + n) % 3 === 0;
+          const result = await confirm(await makeQuote(userId, guildId, relax ? 0 : 6, relax ? { lane: 'relax', listPrice: 9 } : {}), userId);
+          results.push(result.ok ? 'ok' : result.error.code);
+          // Half the jobs fail at once: their cost comes back to the budget and the cap.
+          if (result.ok && n % 2 === 0) await finish(result.value.jobId, (i % 2) as 0 | 1);
+        }
+        return results;
+      }),
+    );
+    const codes = outcomes.flat();
+    expect(codes.every((code) => ['ok', 'cap_reached', 'budget_reached', 'relax_busy'].includes(code))).toBe(true);
+    expect(codes).toContain('budget_reached');
+    const { rows } = await f.database.sql.query(`SELECT guild_operator_spent_since($1, '2000-01-01', 'credits')::float AS spent`, [guildId]);
+    expect(rows[0].spent).toBeLessThanOrEqual(500);
+    const caps = await f.database.sql.query(
+      `SELECT user_id, member_spent_since(user_id, $1, '2000-01-01') AS spent FROM generation_job WHERE guild_id = $1 GROUP BY user_id HAVING member_spent_since(user_id, $1, '2000-01-01') > 15`,
+      [guildId],
+    );
+    expect(caps.rows).toEqual([]);
+    const relaxBusy = await f.database.sql.query(
+      `SELECT user_id FROM generation_job WHERE guild_id = $1 AND lane = 'relax' AND status IN ('queued', 'running') GROUP BY user_id HAVING count(*) > 1`,
+      [guildId],
+    );
+    expect(relaxBusy.rows).toEqual([]);
+    expect((await alertsOf(guildId)).map((alert) => alert.threshold)).toEqual([80, 100]);
+    await expectLedgerConsistent(f.database);
+  });
+});
