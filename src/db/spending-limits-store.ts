@@ -106,6 +106,13 @@ export function createSpendingLimitsStore(prisma: PrismaClient): SpendingLimits 
       return { budget, spent: Number(spent?.spent ?? 0) };
     },
 
+    async memberSpent(userId, guildId) {
+      const [row] = await prisma.$queryRaw<{ day: number; month: number }[]>`
+        SELECT member_spent_since(${userId}, ${guildId}, date_trunc('day', ledger_now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS day,
+               member_spent_since(${userId}, ${guildId}, date_trunc('month', ledger_now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS month`;
+      return { day: row?.day ?? 0, month: row?.month ?? 0 };
+    },
+
     async alertChannel(guildId) {
       return (await prisma.guildConfig.findUnique({ where: { guildId }, select: { budgetAlertChannelId: true } }))?.budgetAlertChannelId ?? null;
     },

@@ -338,7 +338,7 @@ export function fakeBot(card: PriceCard, overrides: Partial<BotPorts & BotOutbou
     adminCredits: strict('adminCredits', {}),
     adminStats: strict('adminStats', {}),
     // No caps unless a test sets some; the caps themselves are checked in SQL (integration tests).
-    spendingLimits: strict<SpendingLimits>('spendingLimits', { serverCapRules: async () => [] }),
+    spendingLimits: strict<SpendingLimits>('spendingLimits', { serverCapRules: async () => [], memberSpent: async () => ({ day: 0, month: 0 }) }),
     history: strict('history', {}),
     usage: strict('usage', {}),
     purchaseNotifier: strict('purchaseNotifier', {}),

@@ -28,7 +28,7 @@ export async function handleSettings(interaction: ChatInputCommandInteraction<'c
     await interaction.editReply({ content: `${changed.error} Nothing was changed.` });
     return;
   }
-  const { outcome, card, tier, settings } = changed.value;
+  const { outcome, card, tier, settings, spent, serverCaps } = changed.value;
   const content = outcomeText[outcome];
-  await interaction.editReply({ ...(content === undefined ? {} : { content }), embeds: [renderSettings(card, tier, settings)] });
+  await interaction.editReply({ ...(content === undefined ? {} : { content }), embeds: [renderSettings(card, tier, settings, { spent, serverCaps })] });
 }

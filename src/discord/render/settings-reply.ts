@@ -3,9 +3,16 @@ import type { PriceCard, Tier } from '../../domain/pricing/price-card-schema.js'
 import { formatSize, resolveSize } from '../../domain/pricing/sizes.js';
 import { applyMemberDefaults, usableDefaultModel, type MemberSettings } from '../../domain/settings/member-settings.js';
 import { defaultModelFor } from '../../domain/tiers.js';
+import type { SpendingCaps } from '../../domain/spending/server-caps.js';
 
 /** The member's settings, each with what it falls back to when unset (or no longer usable). */
-export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSettings): EmbedBuilder {
+/** What counts against caps, and the server's caps for the member, shown with their own. */
+export interface CapsContext {
+  readonly spent: { readonly day: number; readonly month: number };
+  readonly serverCaps: SpendingCaps;
+}
+
+export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSettings, context?: CapsContext): EmbedBuilder {
   const tierDefault = defaultModelFor(card, tier) ?? 'none';
   const { model: effectiveModel } = applyMemberDefaults(card, tier, {}, settings);
   const spec = card.models[effectiveModel];
@@ -33,10 +40,17 @@ export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSett
   const warning = settings.lowBalanceWarningAt > 0 ? `after a job, when fewer than **${settings.lowBalanceWarningAt}** credits are left` : 'off (default)';
 
   const cap = (value: number | null, period: string) => (value === null ? `no ${period} cap` : `at most **${value}** credits a ${period}`);
-  const caps =
+  const own =
     settings.dailyCap === null && settings.monthlyCap === null
-      ? 'off (default) — server admins may still set caps for you'
+      ? 'off (default)'
       : `${cap(settings.dailyCap, 'day')}, ${cap(settings.monthlyCap, 'month')} in this server (UTC); a job that would pass one is refused and nothing is charged`;
+  const server = context
+    ? context.serverCaps.daily === null && context.serverCaps.monthly === null
+      ? 'The server sets no caps for you.'
+      : `The server's caps for you: ${cap(context.serverCaps.daily, 'day')}, ${cap(context.serverCaps.monthly, 'month')}.`
+    : '';
+  const spent = context ? `Spent or running here: **${context.spent.day}** today, **${context.spent.month}** this month.` : '';
+  const caps = [own, server, spent].filter((line) => line !== '').join('\n');
 
   return new EmbedBuilder()
     .setTitle('Your settings in this server')

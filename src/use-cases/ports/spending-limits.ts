@@ -45,6 +45,8 @@ export interface SpendingLimits {
   setBudget(change: BudgetChange): Promise<'changed' | 'operator_set'>;
   /** The budget and this UTC month's spending against it; null without a budget. */
   budgetSpending(guildId: string): Promise<BudgetSpending | null>;
+  /** What the member's jobs in the server count against caps this UTC day and month (as confirm_quote counts it). */
+  memberSpent(userId: string, guildId: string): Promise<{ readonly day: number; readonly month: number }>;
   /** Where the server's admins want budget alerts; null = a DM to the server's owner. */
   alertChannel(guildId: string): Promise<string | null>;
   /** Changes it, audited in the same transaction. */

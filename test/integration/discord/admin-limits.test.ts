@@ -178,6 +178,12 @@ describe('/admin caps', () => {
     for (let i = 0; i < 3; i++) expect(await generate(exception)).toMatch(/^Confirmed/);
     expect(await generate(exception)).toMatch(/monthly cap of \*\*6\*\*/);
     expect(await f.ledger.balance(plain.id, GUILD)).toMatchObject({ available: 18, held: 2 });
+    // /settings tells the member the server's caps for them and where they stand.
+    const shown = await fake
+      .slashCommand({ guildId: GUILD, channelId: CHANNEL, user: trusted, roles: [TRUSTED_ROLE.id], name: 'settings', options: [] })
+      .answer();
+    expect(embedText(shown.data)).toContain("The server's caps for you: at most **4** credits a day, no month cap.");
+    expect(embedText(shown.data)).toContain('Spent or running here: **4** today, **4** this month.');
     // Another server's caps are its own.
     expect(await generate(plain, [], OTHER_GUILD)).toMatch(/^Confirmed/);
     expect(await admin(ADMIN, ['caps', 'remove'], [{ name: 'member', type: 6, value: exception.id }], resolvedOptions({ users: [exception] }))).toBe(

@@ -257,6 +257,8 @@ describe('spending caps (/settings daily-cap, monthly-cap)', () => {
     ]);
     expect(contentOf(saved)).toBe('Saved.');
     expect(embedText(saved)).toContain('at most **3** credits a day, at most **1000** credits a month');
+    expect(embedText(saved)).toContain('The server sets no caps for you.');
+    expect(embedText(saved)).toContain('Spent or running here: **0** today, **0** this month.');
     expect(await capsRow(user)).toEqual({ daily_cap: 3, monthly_cap: 1000 });
     await settings(user, [{ name: 'monthly-cap', type: 3, value: 'off' }]);
     expect(await capsRow(user)).toEqual({ daily_cap: 3, monthly_cap: null });
@@ -275,6 +277,7 @@ describe('spending caps (/settings daily-cap, monthly-cap)', () => {
     );
     expect(await jobsOf(user)).toHaveLength(1);
     expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 18, held: 2 });
+    expect(embedText(await settings(user))).toContain('Spent or running here: **2** today, **2** this month.');
     await expectLedgerConsistent(f.database);
   });
 });
