@@ -195,7 +195,9 @@ BEGIN
 
   -- Every confirm of this member waits here for the one before it (whatever the server: Relax is
   -- one at a time across servers), then every confirm in this server with a budget.
-  PERFORM pg_advisory_xact_lock(hashtext('confirm:user:' || v_quote.user_id));
+  -- (Two-key locks, one key space per kind: a member's key can never be a server's, so the
+  -- member-then-server order cannot be turned round by a hash collision.)
+  PERFORM pg_advisory_xact_lock(hashtext('confirm_quote:user'), hashtext(v_quote.user_id));
   v_now := ledger_now();
   IF v_quote.expires_at <= v_now THEN
     RETURN QUERY SELECT 'expired'::text, NULL::uuid, v_quote.price, NULL::int, NULL::text, NULL::text, NULL::int, NULL::int, NULL::text, NULL::numeric, NULL::numeric; RETURN;
@@ -231,7 +233,7 @@ BEGIN
   -- The server's budget: this job's operator cost may not take the month past it.
   SELECT * INTO v_budget FROM guild_budget b WHERE b.guild_id = v_quote.guild_id;
   IF v_budget.guild_id IS NOT NULL THEN
-    PERFORM pg_advisory_xact_lock(hashtext('confirm:guild:' || v_quote.guild_id));
+    PERFORM pg_advisory_xact_lock(hashtext('confirm_quote:guild'), hashtext(v_quote.guild_id));
     -- Re-read under the lock: a budget changed meanwhile applies now.
     SELECT * INTO v_budget FROM guild_budget b WHERE b.guild_id = v_quote.guild_id;
   END IF;
