@@ -8,7 +8,7 @@ const capValue = (value: number | null) => (value === null ? 'none' : `${value.t
 /** "@role: 50 a day, none a month". */
 export const capRuleText = (rule: ServerCapRule, guildId: string): string => {
   const who = rule.kind === 'member' ? userMention(rule.subjectId) : rule.subjectId === guildId ? '@everyone' : roleMention(rule.subjectId);
-  if (rule.daily === null && rule.monthly === null) return `${who}: no caps (exempt from role caps)`;
+  if (rule.daily === null && rule.monthly === null) return `${who}: no caps${rule.kind === 'member' ? ' (exempt from role caps)' : ''}`;
   return `${who}: ${capValue(rule.daily)} a day, ${capValue(rule.monthly)} a month`;
 };
 
