@@ -68,7 +68,8 @@ async function confirmIn({ db, queue }: Scenario, userId: string, lane: Lane, pr
     userId,
     guildId: 'bench',
     channelId: 'bench',
-    price: lane === 'relax' ? 1 : 5,
+    price: lane === 'relax' ? 0 : 5,
+    listPrice: 5,
     tierName: 'bench',
     breakdown: {},
     request: request(prompt, lane),
@@ -149,14 +150,15 @@ export async function benchLanes(databaseUrl: string, redisUrl: string, rounds =
       RELAX_SLOTS: String(relaxSlots),
     });
     const scenario = { db, queue, members };
-    // The flood: 200 Relax jobs from the same members, queued before the first Fast job.
-    for (let i = 0; i < flood; i++) await confirmIn(scenario, members[i % members.length]!, 'relax', `relax ${i}`);
+    // The flood: 200 Relax jobs (from 200 members: one Relax job each at a time), queued before
+    // the first Fast job. Free Relax holds nothing, so they need no credits.
+    for (let i = 0; i < flood; i++) await confirmIn(scenario, `bench-relaxer-${i}`, 'relax', `relax ${i}`);
     const waits = await fastWaits(scenario, flood === 0 ? 'idle' : 'flood');
     const key = flood === 0 ? 'idle' : 'relaxFlood';
     p50s[key].push(percentile(waits, 50));
     p99s[key].push(percentile(waits, 99));
     const { rows: relaxLeft } = await db.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM generation_job WHERE request->>'lane' = 'relax' AND status = 'queued' AND request->>'prompt' LIKE 'relax %'`,
+      `SELECT count(*)::int AS n FROM generation_job WHERE lane = 'relax' AND status = 'queued' AND request->>'prompt' LIKE 'relax %'`,
     );
     rows.push([key, flood, percentile(waits, 50).toFixed(1), percentile(waits, 99).toFixed(1), relaxLeft[0]!.n]);
     worker.kill('SIGTERM');

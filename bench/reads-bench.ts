@@ -86,18 +86,26 @@ export async function benchReads(databaseUrl: string, seconds: number, rounds: n
         pg: () =>
           query(
             pool,
-            `SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at FROM member_settings WHERE user_id = $1 AND guild_id = $2`,
+            `SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at, default_lane, daily_cap, monthly_cap FROM member_settings WHERE user_id = $1 AND guild_id = $2`,
             [userId, guildId],
           ),
         prisma: () =>
           prisma.memberSettings.findUnique({
             where: { userId_guildId: { userId, guildId } },
-            select: { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true },
+            select: {
+              defaultModel: true,
+              defaultSize: true,
+              autoConfirmMaxCredits: true,
+              lowBalanceWarningAt: true,
+              defaultLane: true,
+              dailyCap: true,
+              monthlyCap: true,
+            },
           }),
       },
       quoteQueueing: {
-        pg: () => query(pool, `SELECT tier_name, request->>'lane' AS lane FROM quote WHERE id = $1`, [quoteId]),
-        prisma: () => prisma.quote.findUnique({ where: { id: quoteId }, select: { tierName: true, request: true } }),
+        pg: () => query(pool, `SELECT tier_name, lane FROM quote WHERE id = $1`, [quoteId]),
+        prisma: () => prisma.quote.findUnique({ where: { id: quoteId }, select: { tierName: true, lane: true } }),
       },
       job: {
         pg: () =>
@@ -138,7 +146,7 @@ export async function benchReads(databaseUrl: string, seconds: number, rounds: n
             `
           INSERT INTO member_settings (user_id, guild_id, auto_confirm_max_credits, low_balance_warning_at) VALUES ($1, $2, $3, 0)
           ON CONFLICT (user_id, guild_id) DO UPDATE SET auto_confirm_max_credits = EXCLUDED.auto_confirm_max_credits, updated_at = now()
-          RETURNING default_model, default_size, auto_confirm_max_credits, low_balance_warning_at`,
+          RETURNING default_model, default_size, auto_confirm_max_credits, low_balance_warning_at, default_lane, daily_cap, monthly_cap`,
             [userId, guildId, 5],
           ),
         prisma: () =>
@@ -146,7 +154,15 @@ export async function benchReads(databaseUrl: string, seconds: number, rounds: n
             where: { userId_guildId: { userId, guildId } },
             create: { userId, guildId, autoConfirmMaxCredits: 5 },
             update: { autoConfirmMaxCredits: 5, updatedAt: new Date() },
-            select: { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true },
+            select: {
+              defaultModel: true,
+              defaultSize: true,
+              autoConfirmMaxCredits: true,
+              lowBalanceWarningAt: true,
+              defaultLane: true,
+              dailyCap: true,
+              monthlyCap: true,
+            },
           }),
       },
     };

@@ -7,6 +7,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { adminConfigGroup } from './admin-config.js';
+import { budgetGroup, capsGroup } from './admin-limits.js';
 
 // Reasons land in the ledger and the audit log, whose fields hold at most 200 characters.
 const reason = (required: boolean) =>
@@ -106,7 +107,7 @@ const refundSubcommand = {
 } as const satisfies APIApplicationCommandSubcommandOption;
 
 /** /admin's subcommand groups; another group (e.g. config) is one more entry here. */
-export const adminGroups: APIApplicationCommandSubcommandGroupOption[] = [tierGroup, creditsGroup, adminConfigGroup];
+export const adminGroups: APIApplicationCommandSubcommandGroupOption[] = [tierGroup, creditsGroup, adminConfigGroup, capsGroup, budgetGroup];
 export const adminSubcommands: APIApplicationCommandSubcommandOption[] = [statsSubcommand, refundSubcommand];
 
 /**
@@ -116,7 +117,7 @@ export const adminSubcommands: APIApplicationCommandSubcommandOption[] = [statsS
 export const admin = {
   type: ApplicationCommandType.ChatInput,
   name: 'admin',
-  description: 'Server admin: tiers, credits, config, stats, refunds',
+  description: 'Server admin: tiers, credits, config, caps, budget, stats, refunds',
   default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
   dm_permission: false,
   options: [...adminGroups, ...adminSubcommands],

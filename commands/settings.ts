@@ -6,7 +6,7 @@ import { MAX_AUTO_CONFIRM_CREDITS, MAX_LOW_BALANCE_WARNING } from '../src/domain
 export const settings = {
   type: ApplicationCommandType.ChatInput,
   name: 'settings',
-  description: 'Your defaults in this server: model, size, lane, auto-confirm, low-balance warning',
+  description: 'Your defaults here: model, size, lane, auto-confirm, low-balance warning, spending caps',
   dm_permission: false,
   options: [
     {
@@ -39,6 +39,21 @@ export const settings = {
       required: false,
       min_value: 0,
       max_value: MAX_LOW_BALANCE_WARNING,
+    },
+    // Strings, not integers: "off" removes a cap, and a typo gets a sentence instead of Discord's red box.
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'daily-cap',
+      description: 'The most credits you let yourself spend here per day (UTC), or "off"',
+      required: false,
+      max_length: 12,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'monthly-cap',
+      description: 'The most credits you let yourself spend here per month (UTC), or "off"',
+      required: false,
+      max_length: 12,
     },
     {
       type: ApplicationCommandOptionType.String,

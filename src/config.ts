@@ -71,6 +71,8 @@ const envSchema = z
       )
       .pipe(z.array(z.string().regex(/^(\*|[a-z0-9_-]{1,40})$/, { error: 'must be * or tier names from the price card, comma-separated' })))
       .transform((names): 'all' | string[] => (names.includes('*') ? 'all' : names)),
+    // Empty counts as unset: by default only the operator sets server budgets.
+    GUILD_OWNER_BUDGETS: optional(z.stringbool({ error: 'must be true or false' })).transform((value) => value ?? false),
     GUILD_FREE_DAILY_MAX: optional(
       z.coerce.number({ error: 'must be a whole number of credits' }).int({ error: 'must be a whole number of credits' }).min(0).max(10_000),
     ),
@@ -155,6 +157,8 @@ export interface Config {
     readonly guildAdminDailyCap: number;
     readonly guildAdminTiers: 'all' | readonly string[];
     readonly freeDailyMax: number | null;
+    /** Whether a server's owner may set its monthly budget (the operator's owners always may). */
+    readonly guildOwnersMaySetBudget: boolean;
   };
   /** `local` renders images offline and free; used whenever no Replicate token is set. */
   readonly provider:
@@ -221,6 +225,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       guildAdminDailyCap: e.GUILD_ADMIN_GRANT_CAP,
       guildAdminTiers: e.GUILD_ADMIN_TIERS === 'all' ? ('all' as const) : Object.freeze(e.GUILD_ADMIN_TIERS),
       freeDailyMax: e.GUILD_FREE_DAILY_MAX ?? null,
+      guildOwnersMaySetBudget: e.GUILD_OWNER_BUDGETS,
     }),
     provider: Object.freeze(
       e.REPLICATE_API_TOKEN

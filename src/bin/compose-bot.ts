@@ -1,5 +1,6 @@
 // Wires the bot process: the discord.js gateway client and its interaction handlers on the
 // ledger, job store and queue. Requires DISCORD_TOKEN.
+import { createSpendingLimitsStore } from '../db/spending-limits-store.js';
 import { randomInt } from 'node:crypto';
 import { createPgAdminStatsReader } from '../db/admin-stats-store.js';
 import { cacheGuildSettings } from '../db/cached-guild-settings.js';
@@ -13,6 +14,8 @@ import { createPgLedgerHistoryReader } from '../db/ledger-history-reader.js';
 import { createPgUsageReader } from '../db/usage-reader.js';
 import { createBot } from '../discord/bot.js';
 import { applyServerAdminPolicy } from '../use-cases/apply-server-admin-policy.js';
+import { startBudgetAlertDelivery } from '../use-cases/deliver-budget-alerts.js';
+import { createBudgetAlertOutbox } from '../db/budget-alert-outbox.js';
 import { startQueuePlaceRefresher } from '../use-cases/refresh-queue-places.js';
 import { createSqlTierSubscriptions } from '../ledger/sql-tier-subscriptions.js';
 import { createSqlAdminCredits } from '../ledger/sql-admin-credits.js';
@@ -71,6 +74,7 @@ export async function composeBot(
       queue,
       guildSettings: applyServerAdminPolicy(cacheGuildSettings(createPgGuildSettingsStore(db.prisma), { log }), grantPolicy, priceCard),
       memberSettings: cacheMemberSettings(createPgMemberSettingsStore(db.prisma)),
+      spendingLimits: createSpendingLimitsStore(db.prisma),
       adminCredits: createSqlAdminCredits(db.pool),
       adminStats: createPgAdminStatsReader(db),
       grantPolicy,
@@ -83,6 +87,7 @@ export async function composeBot(
       ...(stripe ? { checkout: stripe.checkout, cardPlans: stripe.cardPlans } : {}),
       operatorBannedWords: config.moderation.bannedWords,
       grantTestPurchases: config.discord.grantTestPurchases,
+      guildOwnersMaySetBudget: config.adminGrants.guildOwnersMaySetBudget,
     },
   });
   const poolWarmUpFailure = await warmUpPool(db.pool, config.database.poolSize, [rehearseMemberSettingsRead, rehearseAllowancesCall, rehearseQuoteInsert]);
@@ -90,6 +95,12 @@ export async function composeBot(
   if (warmUpFailure) log.warn({ err: warmUpFailure.message }, 'warming the database connections failed; the first interactions will be slower');
   await bot.start();
   const stopQueuePlaces = startQueuePlaceRefresher({ jobMessages: bot.jobMessages, jobs, log });
+  const stopBudgetAlerts = startBudgetAlertDelivery({
+    outbox: createBudgetAlertOutbox(db.pool),
+    notifier: bot.budgetAlertNotifier,
+    spendingLimits: createSpendingLimitsStore(db.prisma),
+    log,
+  });
   log.info({ user: bot.client.user?.tag, guilds: bot.client.guilds.cache.size }, 'bot connected to Discord');
   return {
     ...(stripe ? { publicRoutes: stripe.routes } : {}),
@@ -101,6 +112,7 @@ export async function composeBot(
     },
     async stop() {
       await stopQueuePlaces();
+      await stopBudgetAlerts();
       await bot.stop();
       await queue.close();
       await db.close();

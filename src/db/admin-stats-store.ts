@@ -16,9 +16,9 @@ export const byModelStatement = `
     FROM generation_job WHERE guild_id = $1 AND created_at >= $2 AND status IN ('succeeded', 'partial', 'failed')
    GROUP BY 1 ORDER BY sum(credits_charged) DESC NULLS LAST, 1`;
 
-/** Spend by lane ($1 guild id, $2 since); jobs from before lanes ran at Fast. */
+/** Spend by lane ($1 guild id, $2 since). */
 export const byLaneStatement = `
-  SELECT coalesce(request->>'lane', 'fast') AS lane, count(*)::int AS jobs, sum(images_delivered)::int AS images,
+  SELECT lane, count(*)::int AS jobs, sum(images_delivered)::int AS images,
          coalesce(sum(credits_charged), 0) AS credits, coalesce(sum(provider_cost_usd), 0) AS cost
     FROM generation_job WHERE guild_id = $1 AND created_at >= $2 AND status IN ('succeeded', 'partial', 'failed')
    GROUP BY 1`;

@@ -138,9 +138,23 @@ export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options:
       const [row] = await query<{ id: string }>(
         pool,
         `
-        INSERT INTO quote (user_id, guild_id, channel_id, request, breakdown, price, tier_name, expires_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [quote.userId, quote.guildId, quote.channelId, JSON.stringify(request), JSON.stringify(quote.breakdown), quote.price, quote.tierName, quote.expiresAt],
+        INSERT INTO quote (user_id, guild_id, channel_id, request, breakdown, price, tier_name, expires_at, lane, list_price, provider_usd)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+        [
+          quote.userId,
+          quote.guildId,
+          quote.channelId,
+          JSON.stringify(request),
+          JSON.stringify(quote.breakdown),
+          quote.price,
+          quote.tierName,
+          quote.expiresAt,
+          // The lane is the request's (what the job is); the column copies it for the SQL that
+          // checks lanes at confirm (one Relax job at a time, a free price only in Relax).
+          request.lane ?? 'fast',
+          quote.listPrice ?? null,
+          quote.providerUsd ?? null,
+        ],
       );
       return row!.id;
     },
@@ -194,18 +208,16 @@ export function createPgJobStore(db: Pick<Database, 'pool' | 'prisma'>, options:
 
     async quoteQueueing(quoteId) {
       if (!uuidPattern.test(quoteId)) return null;
-      const [row] = await query<{ tier_name: string; lane: string | null }>(pool, `SELECT tier_name, request->>'lane' AS lane FROM quote WHERE id = $1`, [
-        quoteId,
-      ]);
-      // A quote from before lanes ran at Fast.
-      return row ? { tierName: row.tier_name, lane: row.lane !== null && isLane(row.lane) ? row.lane : 'fast' } : null;
+      const [row] = await query<{ tier_name: string; lane: string }>(pool, `SELECT tier_name, lane FROM quote WHERE id = $1`, [quoteId]);
+      // The column is CHECKed to hold a lane (quotes from before lanes have 'fast').
+      return row ? { tierName: row.tier_name, lane: isLane(row.lane) ? row.lane : 'fast' } : null;
     },
 
     async recentRelaxImages(userId, since) {
       const [row] = await query<{ images: number }>(
         pool,
         `SELECT COALESCE(SUM(images_delivered), 0)::int AS images FROM generation_job
-          WHERE user_id = $1 AND status IN ('succeeded', 'partial') AND request->>'lane' = 'relax' AND finished_at >= $2`,
+          WHERE user_id = $1 AND status IN ('succeeded', 'partial') AND lane = 'relax' AND finished_at >= $2`,
         [userId, since],
       );
       return row?.images ?? 0;

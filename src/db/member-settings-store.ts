@@ -5,7 +5,15 @@ import { defaultMemberSettings, type MemberSettings } from '../domain/settings/m
 import type { MemberSettingsStore } from '../use-cases/ports/member-settings.js';
 import type { PrismaClient } from './generated/client.js';
 
-const fields = { defaultModel: true, defaultSize: true, autoConfirmMaxCredits: true, lowBalanceWarningAt: true, defaultLane: true } as const;
+const fields = {
+  defaultModel: true,
+  defaultSize: true,
+  autoConfirmMaxCredits: true,
+  lowBalanceWarningAt: true,
+  defaultLane: true,
+  dailyCap: true,
+  monthlyCap: true,
+} as const;
 
 /** The column is CHECKed to hold a lane or NULL; anything else read back means the schema moved. */
 const stored = (row: Omit<MemberSettings, 'defaultLane'> & { defaultLane: string | null }): MemberSettings => ({
@@ -19,7 +27,7 @@ const stored = (row: Omit<MemberSettings, 'defaultLane'> & { defaultLane: string
  */
 export const rehearseMemberSettingsRead = (client: pg.ClientBase, memberId: string) =>
   client.query(
-    `SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at, default_lane FROM member_settings WHERE user_id = $1 AND guild_id = $1`,
+    `SELECT default_model, default_size, auto_confirm_max_credits, low_balance_warning_at, default_lane, daily_cap, monthly_cap FROM member_settings WHERE user_id = $1 AND guild_id = $1`,
     [memberId],
   );
 

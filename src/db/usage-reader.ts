@@ -11,8 +11,7 @@ import { query } from './sql.js';
 const statement = `
   SELECT to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
          request->>'model' AS model, request->>'operation' AS operation,
-         -- Jobs from before lanes ran at Fast.
-         coalesce(request->>'lane', 'fast') AS lane,
+         lane,
          count(*)::int AS jobs,
          sum((request->>'count')::int)::int AS images_requested,
          sum(images_delivered)::int AS images_delivered,

@@ -24,6 +24,7 @@ import type { HandlerContext } from './handler-context.js';
 import { createJobMessageSender } from './job-message-sender.js';
 import { createJobMessages } from './job-messages.js';
 import { createDiscordPurchaseNotifier } from './purchase-notifier.js';
+import { createBudgetAlertNotifier } from './budget-alert-notifier.js';
 import { failedInteractionText, type HeldForJob } from './render/interaction-failure.js';
 import { declined, routeInGuild, type Ack } from './routes.js';
 import { onPlanEntitlement, onPlanSubscription, reconcilePlans } from './subscription-events.js';
@@ -230,7 +231,13 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
   // The use cases write the job message (through the confirming interaction's webhook while it
   // lives) and purchase DMs by REST, as the Stripe webhook does, unless the entry point gives another notifier.
   const jobMessages = createJobMessages(createJobMessageSender({ rest: client.rest, jobs: input.jobs, ...(apiUrl ? { apiUrl } : {}) }));
-  const useCases = createBotUseCases({ ...input, jobMessages, purchaseNotifier: input.purchaseNotifier ?? createDiscordPurchaseNotifier({ token, apiUrl }) });
+  const budgetAlertNotifier = createBudgetAlertNotifier(client);
+  const useCases = createBotUseCases({
+    ...input,
+    jobMessages,
+    budgetAlertNotifier,
+    purchaseNotifier: input.purchaseNotifier ?? createDiscordPurchaseNotifier({ token, apiUrl }),
+  });
   const deps: EventContext = { useCases, card: input.card, log: input.log };
   client.on(Events.InteractionCreate, (interaction) => {
     const started = performance.now();
@@ -302,6 +309,8 @@ export function createBot({ token, apiUrl, deps: input, onInteractionAcknowledge
     client,
     /** How this bot writes job messages: the queue-place refresher keeps their places current through it. */
     jobMessages,
+    /** How this bot tells admins about their server's budget: the alert delivery sends through it. */
+    budgetAlertNotifier,
     async start(): Promise<void> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);

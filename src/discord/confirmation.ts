@@ -3,7 +3,7 @@
 // the member, written before that message is posted.
 import type { Interaction } from 'discord.js';
 import type { Confirmation, ConfirmedForMember, InteractionWebhook } from '../use-cases/confirm-quote.js';
-import type { HandlerContext } from './handler-context.js';
+import { memberRoleIds, type HandlerContext } from './handler-context.js';
 
 /** Discord's interaction tokens last 15 minutes from the interaction. */
 const interactionTokenLifeMs = 15 * 60_000;
@@ -17,12 +17,13 @@ export const webhookOf = (interaction: Pick<Interaction, 'applicationId' | 'toke
 
 /** How the confirmation of a quote by this interaction reaches the member: `answer` edits the interaction's answer. */
 export const confirmationBy = (
-  interaction: Pick<Interaction, 'applicationId' | 'token' | 'createdTimestamp'>,
+  interaction: Pick<Interaction, 'applicationId' | 'token' | 'createdTimestamp' | 'member'>,
   ctx: HandlerContext,
   answer: (confirmed: ConfirmedForMember) => Promise<unknown>,
 ): Confirmation => ({
   interaction: webhookOf(interaction),
   log: ctx.log,
   answer,
+  roleIds: memberRoleIds(interaction.member),
   onHeld: (job) => ctx.onCreditsHeld({ jobId: job.jobId, price: job.price }),
 });

@@ -15,17 +15,41 @@ export interface JobCreditsOptions {
   readonly restoreGraceMs?: number;
 }
 
+interface ConfirmRow {
+  outcome: string;
+  job_id: string | null;
+  price: number | null;
+  available: number | null;
+  cap_period: 'day' | 'month' | null;
+  cap_source: 'member' | 'server' | null;
+  cap_limit: number | null;
+  cap_spent: number | null;
+  budget_unit: 'credits' | 'usd' | null;
+  budget: string | null;
+  budget_spent: string | null;
+}
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createSqlJobCredits(pool: pg.Pool, options: JobCreditsOptions = {}): JobCredits {
   const restoreGrace = options.restoreGraceMs ?? restoreGraceMs;
   return {
-    async confirmQuote({ quoteId, userId, priority, deadlineAt, interaction }) {
+    async confirmQuote({ quoteId, userId, priority, deadlineAt, interaction, serverCaps }) {
       if (!uuidPattern.test(quoteId)) return err({ code: 'quote_not_found' as const });
-      const [row] = await query<{ outcome: string; job_id: string | null; price: number | null; available: number | null }>(
+      const [row] = await query<ConfirmRow>(
         pool,
-        `SELECT * FROM confirm_quote($1::uuid, $2, $3::int, $4::timestamptz, $5, $6, $7::timestamptz)`,
-        [quoteId, userId, priority, deadlineAt, interaction?.applicationId ?? null, interaction?.token ?? null, interaction?.expiresAt ?? null],
+        `SELECT * FROM confirm_quote($1::uuid, $2, $3::int, $4::timestamptz, $5, $6, $7::timestamptz, $8::int, $9::int)`,
+        [
+          quoteId,
+          userId,
+          priority,
+          deadlineAt,
+          interaction?.applicationId ?? null,
+          interaction?.token ?? null,
+          interaction?.expiresAt ?? null,
+          serverCaps?.daily ?? null,
+          serverCaps?.monthly ?? null,
+        ],
       );
       switch (row!.outcome) {
         case 'confirmed':
@@ -39,6 +63,20 @@ export function createSqlJobCredits(pool: pg.Pool, options: JobCreditsOptions = 
           return err({ code: 'quote_expired' as const });
         case 'cancelled':
           return err({ code: 'quote_cancelled' as const });
+        case 'relax_busy':
+          return err({ code: 'relax_busy' as const });
+        case 'cap_reached':
+          return err({
+            code: 'cap_reached' as const,
+            period: row!.cap_period!,
+            source: row!.cap_source!,
+            limit: row!.cap_limit!,
+            spent: row!.cap_spent!,
+            price: row!.price!,
+          });
+        case 'budget_reached':
+          // numeric comes back as a string: exact, and small enough for a double.
+          return err({ code: 'budget_reached' as const, unit: row!.budget_unit!, budget: Number(row!.budget), spent: Number(row!.budget_spent) });
         default:
           return err({ code: 'quote_not_found' as const });
       }

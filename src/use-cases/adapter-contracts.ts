@@ -9,3 +9,4 @@ export type { JobMessages } from './ports/job-messages.js';
 export type { PurchaseNotice, PurchaseNotifier, ReversalNotice } from './ports/purchase-notifier.js';
 export type { WorkLog } from './ports/work-log.js';
 export type { PlanCreditsNotice, PlanNotifier, PlanRefundNotice } from './ports/plan-notifier.js';
+export type { BudgetAlert, BudgetAlertNotifier } from './ports/spending-limits.js';

@@ -28,6 +28,11 @@ import type { TierSubscriptions } from './ports/tier-subscriptions.js';
 import type { MemberSettingsStore } from './ports/member-settings.js';
 import type { PurchaseNotifier } from './ports/purchase-notifier.js';
 import type { UsageReader } from './ports/usage-reader.js';
+import type { BudgetAlertNotifier, SpendingLimits } from './ports/spending-limits.js';
+import { setBudgetAlertChannel } from './set-budget-alert-channel.js';
+import { setServerBudget, type SetServerBudgetInput } from './set-server-budget.js';
+import { removeSpendingCap, setSpendingCap } from './set-spending-cap.js';
+import { showSpendingLimits } from './show-spending-limits.js';
 import { redeemEntitlement, type PurchasedEntitlement } from './redeem-entitlement.js';
 import { refundJob } from './refund-job.js';
 import { forgetDeletedRole, removeRoleTier } from './remove-role-tier.js';
@@ -63,6 +68,8 @@ export interface BotPorts {
   readonly guildSettings: GuildSettingsStore;
   /** Each member's /settings: default model and size, auto-confirm, low-balance warning. */
   readonly memberSettings: MemberSettingsStore;
+  /** Server caps and budgets (/admin caps, /admin budget); the checks run at confirm, in SQL. */
+  readonly spendingLimits: SpendingLimits;
   /** Admin grants (capped) and job refunds; written by the ledger. */
   readonly adminCredits: AdminCredits;
   readonly adminStats: AdminStatsReader;
@@ -88,12 +95,15 @@ export interface BotPorts {
   readonly operatorBannedWords?: readonly string[] | undefined;
   /** A confirmed job not finished by then is ended and refunded. @defaultValue 45 minutes */
   readonly jobDeadlineMs?: number | undefined;
+  /** GUILD_OWNER_BUDGETS: may a server's owner set its budget? @defaultValue false (only OWNER_IDS) */
+  readonly guildOwnersMaySetBudget?: boolean | undefined;
 }
 
 /** What the bot's use cases write to Discord themselves, made by the Discord adapter on its REST client. */
 export interface BotOutbound {
   readonly jobMessages: JobMessages;
   readonly purchaseNotifier: PurchaseNotifier;
+  readonly budgetAlertNotifier: BudgetAlertNotifier;
 }
 
 export function createBotUseCases(deps: BotPorts & BotOutbound) {
@@ -132,6 +142,18 @@ export function createBotUseCases(deps: BotPorts & BotOutbound) {
     showGuildConfig: bind(showGuildConfig),
     changeGuildConfig: bind(changeGuildConfig),
     showAdminStats: bind(showAdminStats),
+    setSpendingCap: bind(setSpendingCap),
+    removeSpendingCap: bind(removeSpendingCap),
+    showSpendingLimits: bind(showSpendingLimits),
+    setBudgetAlertChannel: bind(setBudgetAlertChannel),
+    setServerBudget: (input: SetServerBudgetInput) =>
+      setServerBudget(
+        {
+          spendingLimits: deps.spendingLimits,
+          budgetPolicy: { ownerIds: deps.grantPolicy.ownerIds, guildOwnersMaySetBudget: deps.guildOwnersMaySetBudget ?? false },
+        },
+        input,
+      ),
     // Discord's own events
     forgetDeletedRole: bind(forgetDeletedRole),
     redeemEntitlement: (entitlement: PurchasedEntitlement, consume: () => Promise<void>) =>

@@ -1,4 +1,5 @@
 import type { Result } from '../domain/result.js';
+import type { SpendingCaps } from '../domain/spending/server-caps.js';
 import type { GenerationQueue } from './ports/generation-queue.js';
 import type { ConfirmedJob, ConfirmRejection, JobCredits } from './ports/job-credits.js';
 import type { InteractionWebhook, JobStore } from './ports/job-store.js';
@@ -15,6 +16,8 @@ export interface ConfirmGenerationOptions {
   readonly deadlineAt: Date;
   /** The confirming interaction's webhook: the job message is written through it while it lives. */
   readonly interaction?: InteractionWebhook;
+  /** The server's caps for this member; the member's own are read at confirm. @defaultValue none */
+  readonly serverCaps?: SpendingCaps | undefined;
   readonly onEnqueueError?: (error: unknown) => void;
   /**
    * Runs once per newly confirmed job, before it is queued (so no worker can race it): the bot
@@ -35,6 +38,7 @@ export async function confirmGeneration(options: ConfirmGenerationOptions): Prom
     priority: options.priority,
     deadlineAt: options.deadlineAt,
     ...(options.interaction ? { interaction: options.interaction } : {}),
+    ...(options.serverCaps ? { serverCaps: options.serverCaps } : {}),
   });
   if (!confirmed.ok) return confirmed;
   if (!confirmed.value.replayed) await options.beforeEnqueue?.(confirmed.value).catch(() => undefined);

@@ -20,6 +20,8 @@ import type { Ledger } from './ports/ledger.js';
 import type { GuildSettingsStore } from './ports/guild-settings.js';
 import type { MemberSettingsStore } from './ports/member-settings.js';
 import type { WorkLog } from './ports/work-log.js';
+import type { SpendingLimits } from './ports/spending-limits.js';
+import { serverCapsFor } from '../domain/spending/server-caps.js';
 
 export type { ConfirmedJob, ConfirmRejection, InteractionWebhook };
 
@@ -36,6 +38,8 @@ export interface ConfirmQuoteDeps {
   /** The server's free daily credits, for an out-of-credits answer to say when more come. */
   readonly guildSettings: Pick<GuildSettingsStore, 'config'>;
   readonly jobMessages: JobMessages;
+  /** The server's caps for members and roles, combined here for the confirming member. */
+  readonly spendingLimits: Pick<SpendingLimits, 'serverCapRules'>;
   readonly card: PriceCard;
   readonly now: () => Date;
   /** A confirmed job not finished by then is ended and refunded. @defaultValue 45 minutes */
@@ -55,6 +59,8 @@ export interface Confirmation {
   readonly answer: (confirmed: ConfirmedForMember) => Promise<unknown>;
   /** The interaction's log, for what went wrong after the hold. */
   readonly log: WorkLog;
+  /** The confirming member's roles in the server: the server's role caps apply by them. */
+  readonly roleIds: readonly string[];
 }
 
 export interface ConfirmQuoteInput extends Confirmation {
@@ -86,9 +92,10 @@ export interface ConfirmedForMember extends ConfirmedJob {
  * owner, expired, short of credits…) is returned for the caller to explain.
  */
 export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteInput): Promise<Result<ConfirmedForMember, ConfirmRejection>> {
-  const [queueing, settings] = await Promise.all([
+  const [queueing, settings, capRules] = await Promise.all([
     input.queueing ?? deps.jobs.quoteQueueing(input.quoteId),
     input.settings ?? deps.memberSettings.get(input.userId, input.guildId),
+    deps.spendingLimits.serverCapRules(input.guildId),
   ]);
   const tier = queueing ? findTier(deps.card, queueing.tierName) : undefined;
   const lane = queueing?.lane ?? 'fast';
@@ -111,6 +118,7 @@ export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteIn
     priority: lanePriority(lane, tier?.queuePriority ?? 'standard', recentRelax),
     deadlineAt: new Date(deps.now().getTime() + (deps.jobDeadlineMs ?? defaultJobDeadlineMs)),
     interaction: input.interaction,
+    serverCaps: serverCapsFor(capRules, { userId: input.userId, guildId: input.guildId, roleIds: input.roleIds }),
     beforeEnqueue: async (job) => {
       input.onHeld?.(job);
       const ahead = await queuedAhead(job.jobId);

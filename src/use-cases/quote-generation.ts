@@ -12,6 +12,7 @@ import type { QuoteRejection } from '../domain/pricing/quote-rejection.js';
 import { parseSize } from '../domain/pricing/sizes.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { applyMemberDefaults, type MemberSettings } from '../domain/settings/member-settings.js';
+import { estimateProviderUsd } from '../domain/spending/provider-usd.js';
 import { defaultModelFor, tierAllowsModel } from '../domain/tiers.js';
 import { grantMemberAllowances } from './grant-member-allowances.js';
 import type { TierSubscriptions } from './ports/tier-subscriptions.js';
@@ -192,6 +193,15 @@ export async function quoteGeneration(
       price: priced.value.total,
       tierName: tier.name,
       expiresAt,
+      // What the work is worth at its list price (1×), which server budgets count even when the
+      // member's lane is free; and what it costs the provider, for budgets in dollars.
+      listPrice: priced.value.listTotal,
+      providerUsd: estimateProviderUsd({
+        usdPerImage: card.models[priced.value.model]?.usdPerImage,
+        count: priced.value.count,
+        listPrice: priced.value.listTotal,
+        creditsPerDollar: card.creditsPerDollar,
+      }),
     }),
     grantMemberAllowances({
       ledger: deps.ledger,

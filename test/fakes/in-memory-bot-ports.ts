@@ -1,6 +1,8 @@
 // In-memory ports for the bot's use cases: enough state to tell what a use case read, wrote and
 // in which order, and strict everywhere else — a port method a fake does not implement throws
 // when called, so a use case that reaches for something its test did not expect fails it.
+import type { SpendingLimits } from '../../src/use-cases/ports/spending-limits.js';
+import type { SpendingCaps } from '../../src/domain/spending/server-caps.js';
 import { applyConfigChange, defaultGuildConfig, settingOf, type GuildConfig } from '../../src/domain/guild-config.js';
 import type { JobRequest } from '../../src/domain/jobs/job-request.js';
 import { err, ok } from '../../src/domain/result.js';
@@ -176,7 +178,7 @@ export class FakeJobStore {
   readonly quotes = new Map<string, StoredQuote>();
   readonly jobs = new Map<string, JobRecord & { kept?: boolean; queuePlaceShown?: number | null; enqueued?: boolean }>();
   /** What each confirm asked for. */
-  readonly confirms: { quoteId: string; priority: number; deadlineAt: Date }[] = [];
+  readonly confirms: { quoteId: string; priority: number; deadlineAt: Date; serverCaps?: SpendingCaps | undefined }[] = [];
   private sequence = 0;
 
   constructor(
@@ -207,7 +209,7 @@ export class FakeJobStore {
 
   /** The ledger's side of confirming: holds the quote's price and creates the job, once per quote. */
   readonly credits: JobCredits = strict<JobCredits>('jobCredits', {
-    confirmQuote: async ({ quoteId, userId, priority, deadlineAt, interaction }) => {
+    confirmQuote: async ({ quoteId, userId, priority, deadlineAt, interaction, serverCaps }) => {
       const quote = this.quotes.get(quoteId);
       if (!quote) return err({ code: 'quote_not_found' });
       if (quote.userId !== userId) return err({ code: 'not_quote_owner' });
@@ -218,7 +220,7 @@ export class FakeJobStore {
       this.wallets.set(userId, quote.guildId, available - quote.price);
       const jobId = `job-${++this.sequence}`;
       Object.assign(quote, { state: 'confirmed', jobId });
-      this.confirms.push({ quoteId, priority, deadlineAt });
+      this.confirms.push({ quoteId, priority, deadlineAt, serverCaps });
       this.jobs.set(jobId, {
         id: jobId,
         userId,
@@ -339,9 +341,12 @@ export function fakeBot(card: PriceCard, overrides: Partial<BotPorts & BotOutbou
     jobMessages,
     adminCredits: strict('adminCredits', {}),
     adminStats: strict('adminStats', {}),
+    // No caps unless a test sets some; the caps themselves are checked in SQL (integration tests).
+    spendingLimits: strict<SpendingLimits>('spendingLimits', { serverCapRules: async () => [], memberSpent: async () => ({ day: 0, month: 0 }) }),
     history: strict('history', {}),
     usage: strict('usage', {}),
     purchaseNotifier: strict('purchaseNotifier', {}),
+    budgetAlertNotifier: strict('budgetAlertNotifier', {}),
     grantPolicy: { ownerIds: ['owner'], guildAdminsMayGrant: false, guildAdminDailyCap: 0, guildAdminTiers: 'all', freeDailyMax: null },
     card,
     log: createLogger('silent'),

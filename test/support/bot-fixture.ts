@@ -6,6 +6,7 @@ import { createPgAdminStatsReader } from '../../src/db/admin-stats-store.js';
 import { createPgGuildSettingsStore } from '../../src/db/guild-settings-store.js';
 import { createPgMemberSettingsStore } from '../../src/db/member-settings-store.js';
 import { createPgLedgerHistoryReader } from '../../src/db/ledger-history-reader.js';
+import { createSpendingLimitsStore } from '../../src/db/spending-limits-store.js';
 import { createPgUsageReader } from '../../src/db/usage-reader.js';
 import { createSqlAdminCredits } from '../../src/ledger/sql-admin-credits.js';
 import { createSqlTierSubscriptions } from '../../src/ledger/sql-tier-subscriptions.js';
@@ -29,6 +30,7 @@ export function testBotDeps(f: PipelineFixture, card: PriceCard, overrides: Part
     queue: f.queue,
     guildSettings: createPgGuildSettingsStore(f.database.db.prisma),
     memberSettings: createPgMemberSettingsStore(f.database.db.prisma),
+    spendingLimits: createSpendingLimitsStore(f.database.db.prisma),
     adminCredits: createSqlAdminCredits(f.database.db.pool),
     adminStats: createPgAdminStatsReader(f.database.db),
     grantPolicy,

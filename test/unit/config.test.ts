@@ -95,6 +95,7 @@ describe('configuration from the environment', () => {
       guildAdminDailyCap: 500,
       guildAdminTiers: [],
       freeDailyMax: null,
+      guildOwnersMaySetBudget: false,
     });
     expect(loadConfig({ ...base, GUILD_ADMIN_GRANTS: 'true', GUILD_ADMIN_GRANT_CAP: '50' }).adminGrants).toMatchObject({
       guildAdminsMayGrant: true,
@@ -103,6 +104,14 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ ...base, GUILD_ADMIN_GRANTS: 'maybe' })[0]).toMatch(/^GUILD_ADMIN_GRANTS: must be true or false/);
     expect(problemsOf({ ...base, GUILD_ADMIN_GRANT_CAP: '0' })[0]).toMatch(/^GUILD_ADMIN_GRANT_CAP:/);
     expect(problemsOf({ ...base, GUILD_ADMIN_GRANT_CAP: '1.5' })[0]).toMatch(/^GUILD_ADMIN_GRANT_CAP: must be a whole number/);
+  });
+});
+
+describe('who sets server budgets', () => {
+  it('leaves budgets to the operator by default (blank counts as unset); GUILD_OWNER_BUDGETS=true lets server owners', () => {
+    expect(loadConfig({ ...base, GUILD_OWNER_BUDGETS: '' }).adminGrants.guildOwnersMaySetBudget).toBe(false);
+    expect(loadConfig({ ...base, GUILD_OWNER_BUDGETS: 'true' }).adminGrants.guildOwnersMaySetBudget).toBe(true);
+    expect(problemsOf({ ...base, GUILD_OWNER_BUDGETS: 'sometimes' })[0]).toMatch(/^GUILD_OWNER_BUDGETS: must be true or false/);
   });
 });
 

@@ -5,7 +5,7 @@ import { renderSettings } from '../render/settings-reply.js';
 const outcomeText = { shown: undefined, saved: 'Saved.', reset: 'Reset: every setting is back to its default.' } as const;
 
 /**
- * `/settings [model] [size] [lane] [auto-confirm] [low-balance-warning] [reset]`, always private.
+ * `/settings [model] [size] [auto-confirm] [low-balance-warning] [lane] [daily-cap] [monthly-cap] [reset]`, always private.
  * No options: show. Otherwise validate every option first; one bad option changes nothing.
  */
 export async function handleSettings(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
@@ -20,6 +20,8 @@ export async function handleSettings(interaction: ChatInputCommandInteraction<'c
       autoConfirm: options.getInteger('auto-confirm') ?? undefined,
       lowBalanceWarning: options.getInteger('low-balance-warning') ?? undefined,
       lane: options.getString('lane') ?? undefined,
+      dailyCap: options.getString('daily-cap') ?? undefined,
+      monthlyCap: options.getString('monthly-cap') ?? undefined,
     },
     reset: options.getBoolean('reset') === true,
   });
@@ -27,7 +29,7 @@ export async function handleSettings(interaction: ChatInputCommandInteraction<'c
     await interaction.editReply({ content: `${changed.error} Nothing was changed.` });
     return;
   }
-  const { outcome, card, tier, settings } = changed.value;
+  const { outcome, card, tier, settings, spent, serverCaps } = changed.value;
   const content = outcomeText[outcome];
-  await interaction.editReply({ ...(content === undefined ? {} : { content }), embeds: [renderSettings(card, tier, settings)] });
+  await interaction.editReply({ ...(content === undefined ? {} : { content }), embeds: [renderSettings(card, tier, settings, { spent, serverCaps })] });
 }

@@ -3,18 +3,21 @@ import { summariseUsage } from '../../domain/admin/usage-summary.js';
 import { formatUsd } from '../../domain/pricing/format-breakdown.js';
 import { laneLabel } from '../../domain/lanes/lanes.js';
 import type { GuildUsageFigures } from '../../use-cases/show-admin-stats.js';
+import { formatBudgetAmount } from '../../domain/spending/budget.js';
+import type { SpendingLimitsView } from '../../use-cases/show-spending-limits.js';
 
 export interface AdminStatsView {
   readonly figures: GuildUsageFigures;
   readonly days: number;
   readonly creditsPerDollar: number;
+  readonly budget?: SpendingLimitsView['budget'] | undefined;
 }
 
 const statusOrder = ['succeeded', 'partial', 'failed', 'running', 'queued'];
 const orNone = (lines: string[]): string => (lines.length > 0 ? lines.join('\n') : 'none');
 
-/** /admin stats as one embed: spend by model and by lane, margin, refunds, top spenders, jobs by status. */
-export function renderAdminStats({ figures, days, creditsPerDollar }: AdminStatsView): EmbedBuilder {
+/** /admin stats as one embed: spend by model and by lane, margin, refunds, top spenders, jobs by status, the month's budget. */
+export function renderAdminStats({ figures, days, creditsPerDollar, budget = null }: AdminStatsView): EmbedBuilder {
   const usage = summariseUsage(figures.byModel, creditsPerDollar, figures.adminRefunds.credits);
   const share = usage.marginShare === null ? '' : ` (${Math.round(usage.marginShare * 100)}%)`;
   const refundLines = figures.jobRefunds.map((r) => `${r.reason}: ${r.jobs} job${r.jobs === 1 ? '' : 's'}, ${r.credits} credits`);
@@ -54,6 +57,13 @@ export function renderAdminStats({ figures, days, creditsPerDollar }: AdminStats
       {
         name: 'Jobs by status',
         value: orNone(statusOrder.filter((status) => figures.jobsByStatus[status]).map((status) => `${status}: ${figures.jobsByStatus[status]}`)),
+      },
+      {
+        name: 'Monthly budget (this UTC month)',
+        value:
+          budget === null
+            ? 'none set'
+            : `${formatBudgetAmount(budget.budget.unit, budget.status.spent)} of ${formatBudgetAmount(budget.budget.unit, budget.budget.monthly)} used (${budget.status.percent}%) · **${formatBudgetAmount(budget.budget.unit, budget.status.left)}** left`,
       },
     );
 }

@@ -19,6 +19,19 @@ export const confirmRejectionText = (rejection: ConfirmRejection): string => {
       const refills = rejection.refills ? refillLines(rejection.refills) : [];
       return [short, ...refills, 'Or try a smaller size, fewer images or a faster model — or see /topup.'].join('\n');
     }
+    case 'relax_busy':
+      return 'You already have a Relax job queued or running, and Relax takes one job per member at a time. Wait for it to finish, or choose the Fast lane. Nothing was charged.';
+    case 'cap_reached': {
+      const period = rejection.period === 'day' ? 'daily' : 'monthly';
+      const resets = rejection.period === 'day' ? 'at 00:00 UTC' : 'on the 1st of the month (UTC)';
+      const whose =
+        rejection.source === 'member'
+          ? `your ${period} cap of **${rejection.limit}** credits (set in /settings)`
+          : `the ${period} cap of **${rejection.limit}** credits this server's admins set for you`;
+      return `This costs **${rejection.price}** credits, which would pass ${whose}: you have spent or have running **${rejection.spent}** ${rejection.period === 'day' ? 'today' : 'this month'}. It resets ${resets}. Nothing was charged.`;
+    }
+    case 'budget_reached':
+      return "This server has used its monthly image budget, so new jobs — Relax included — are paused until the 1st of the month (UTC). The server's admins have been told. Nothing was charged.";
   }
 };
 
@@ -45,6 +58,7 @@ export function confirmedText(confirmed: ConfirmedForMember): string {
         ? 'Already confirmed'
         : 'Confirmed';
   const where = confirmed.ahead === null ? 'queued' : queuePlace(confirmed.ahead);
-  const text = `${lead}: ${confirmed.price} credits held — ${where}. Follow your job in this channel: its message shows the queue, the progress and then the images.`;
+  const held = confirmed.price === 0 ? 'free, nothing held' : `${confirmed.price} credits held`;
+  const text = `${lead}: ${held} — ${where}. Follow your job in this channel: its message shows the queue, the progress and then the images.`;
   return confirmed.lowBalance === null ? text : `${text}\n⚠️ ${lowBalanceText(confirmed.lowBalance)}`;
 }

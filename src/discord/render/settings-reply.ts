@@ -5,9 +5,16 @@ import { applyMemberDefaults, usableDefaultModel, type MemberSettings } from '..
 import { defaultModelFor } from '../../domain/tiers.js';
 import { defaultLaneFor, laneLabel } from '../../domain/lanes/lanes.js';
 import type { Lane } from '../../domain/pricing/card-terms.js';
+import type { SpendingCaps } from '../../domain/spending/server-caps.js';
 
 /** The member's settings, each with what it falls back to when unset (or no longer usable). */
-export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSettings): EmbedBuilder {
+/** What counts against caps, and the server's caps for the member, shown with their own. */
+export interface CapsContext {
+  readonly spent: { readonly day: number; readonly month: number };
+  readonly serverCaps: SpendingCaps;
+}
+
+export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSettings, context?: CapsContext): EmbedBuilder {
   const tierDefault = defaultModelFor(card, tier) ?? 'none';
   const { model: effectiveModel } = applyMemberDefaults(card, tier, {}, settings);
   const spec = card.models[effectiveModel];
@@ -43,6 +50,18 @@ export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSett
         ? laneText(effectiveLane)
         : `${laneLabel[settings.defaultLane]} — not part of your tier now, so ${laneText(effectiveLane)} is used`;
   }
+  const cap = (value: number | null, period: string) => (value === null ? `no ${period} cap` : `at most **${value}** credits a ${period}`);
+  const own =
+    settings.dailyCap === null && settings.monthlyCap === null
+      ? 'off (default)'
+      : `${cap(settings.dailyCap, 'day')}, ${cap(settings.monthlyCap, 'month')} in this server (UTC); a job that would pass one is refused and nothing is charged`;
+  const server = context
+    ? context.serverCaps.daily === null && context.serverCaps.monthly === null
+      ? 'The server sets no caps for you.'
+      : `The server's caps for you: ${cap(context.serverCaps.daily, 'day')}, ${cap(context.serverCaps.monthly, 'month')}.`
+    : '';
+  const spent = context ? `Spent or running here: **${context.spent.day}** today, **${context.spent.month}** this month.` : '';
+  const caps = [own, server, spent].filter((line) => line !== '').join('\n');
 
   return new EmbedBuilder()
     .setTitle('Your settings in this server')
@@ -52,8 +71,9 @@ export function renderSettings(card: PriceCard, tier: Tier, settings: MemberSett
       { name: 'Speed lane', value: lane },
       { name: 'Auto-confirm', value: auto },
       { name: 'Low-balance warning', value: warning },
+      { name: 'Spending caps', value: caps },
     )
     .setFooter({
-      text: 'Change one with /settings model:… size:… lane:… auto-confirm:… low-balance-warning:… — or reset:True. Options you type in /imagine always win.',
+      text: 'Change one with /settings model:… size:… lane:… auto-confirm:… low-balance-warning:… daily-cap:… monthly-cap:… ("off" removes a cap) — or reset:True. Options you type in /imagine always win.',
     });
 }

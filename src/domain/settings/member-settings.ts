@@ -3,6 +3,7 @@ import { closestKey } from '../pricing/card-issue-messages.js';
 import type { PriceCard, Tier } from '../pricing/price-card-schema.js';
 import { formatSize, parseAspectRatio, parseSize, resolveSize } from '../pricing/sizes.js';
 import { err, ok, type Result } from '../result.js';
+import { capProblemText, parseCap } from '../spending/caps.js';
 import { defaultModelFor, lowestTierAbove, tierAllowsModel } from '../tiers.js';
 import { isLane, laneFactor, laneLabel, lowestTierWithLane, tierLanes } from '../lanes/lanes.js';
 import type { Lane } from '../pricing/card-terms.js';
@@ -18,6 +19,9 @@ export interface MemberSettings {
   readonly lowBalanceWarningAt: number;
   /** The speed lane /imagine uses when none is named; null = Fast where the tier offers it. */
   readonly defaultLane: Lane | null;
+  /** The most credits the member lets themself spend in this server per UTC day / month (enforced at confirm); null = no cap. */
+  readonly dailyCap: number | null;
+  readonly monthlyCap: number | null;
 }
 
 /** Everything off: what a member who never ran /settings gets. */
@@ -27,6 +31,8 @@ export const defaultMemberSettings: MemberSettings = {
   autoConfirmMaxCredits: 0,
   lowBalanceWarningAt: 0,
   defaultLane: null,
+  dailyCap: null,
+  monthlyCap: null,
 };
 
 /**
@@ -47,6 +53,9 @@ export interface SettingsInput {
   readonly lowBalanceWarning?: number | undefined;
   /** relax | fast | turbo (Discord offers them as choices; anything else is refused). */
   readonly lane?: string | undefined;
+  /** A cap as typed: credits, or "off". */
+  readonly dailyCap?: string | undefined;
+  readonly monthlyCap?: string | undefined;
 }
 
 /**
@@ -97,6 +106,16 @@ export function validateSettingsChange(card: PriceCard, tier: Tier, current: Mem
       );
     }
     change.defaultLane = lane;
+  }
+  for (const [field, key, label] of [
+    ['dailyCap', 'dailyCap', 'The daily cap'],
+    ['monthlyCap', 'monthlyCap', 'The monthly cap'],
+  ] as const) {
+    const typed = input[field];
+    if (typed === undefined) continue;
+    const cap = parseCap(typed);
+    if (!cap.ok) return err(capProblemText(label, cap.problem));
+    change[key] = cap.value;
   }
   return ok(change);
 }

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeBody, type RecordedFile } from './http-body.js';
 import { OldMessageEdits } from './old-message-edits.js';
-import { userPayload, type Json } from './payloads.js';
+import { channelPayload, userPayload, type Json } from './payloads.js';
 import { RateLimiter, type RateLimitRecord, type RateLimitSettings } from './rate-limits.js';
 import { InteractionRoutes, type RestReply } from './rest-interactions.js';
 import { nextSnowflake } from './snowflake.js';
@@ -126,6 +126,11 @@ export class FakeRest {
       route('GET', `/skus/${ID}/subscriptions`, true, ({ params, query }) => options.subscriptions.listRoute(params[0]!, query)),
       route('GET', `/skus/${ID}/subscriptions/${ID}`, true, ({ params }) => options.subscriptions.getRoute(params[0]!, params[1]!)),
       route('POST', '/users/@me/channels', true, ({ payload }) => this.openDm(payload)),
+      route('GET', `/channels/${ID}`, true, ({ params }) => {
+        const found = this.state.findChannel(params[0]!);
+        if (!found) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+        return ok(channelPayload(found.channel, found.guild.id, found.guild.channels.indexOf(found.channel)));
+      }),
       route('POST', `/channels/${ID}/messages`, true, ({ params, payload, files }) => this.createChannelMessage(params[0]!, payload, files)),
       route('GET', `/channels/${ID}/messages/${ID}`, true, ({ params }) => this.getChannelMessage(params[0]!, params[1]!)),
       route('DELETE', `/channels/${ID}/messages/${ID}`, true, ({ params }) => this.deleteChannelMessage(params[0]!, params[1]!)),

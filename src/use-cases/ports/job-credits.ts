@@ -4,6 +4,7 @@
 // never disagree. Implemented in src/ledger/sql-job-credits.ts.
 import type { Refills } from '../../domain/credits/refills.js';
 import type { Result } from '../../domain/result.js';
+import type { SpendingCaps } from '../../domain/spending/server-caps.js';
 import type { InteractionWebhook } from './job-store.js';
 
 export interface ConfirmQuoteInput {
@@ -13,6 +14,12 @@ export interface ConfirmQuoteInput {
   readonly deadlineAt: Date;
   /** The confirming interaction's webhook, stored on the job it creates (a replay keeps the first). */
   readonly interaction?: InteractionWebhook;
+  /**
+   * The server's caps for this member (from its member and role caps, see
+   * src/domain/spending/server-caps.ts); the member's own caps are read in the same transaction.
+   * @defaultValue none
+   */
+  readonly serverCaps?: SpendingCaps | undefined;
 }
 
 export type ConfirmRejection =
@@ -26,7 +33,21 @@ export type ConfirmRejection =
       readonly available: number;
       /** When more credits come without paying (added by the confirm use case). */
       readonly refills?: Refills;
-    };
+    }
+  /** The member already has a Relax job queued or running (one at a time, across servers). */
+  | { readonly code: 'relax_busy' }
+  /** This job would take the member past a cap: theirs (/settings) or the server's for them. */
+  | {
+      readonly code: 'cap_reached';
+      readonly period: 'day' | 'month';
+      readonly source: 'member' | 'server';
+      readonly limit: number;
+      /** Spent (or held by running jobs) in this server this period. */
+      readonly spent: number;
+      readonly price: number;
+    }
+  /** This job would take the server past its monthly budget. */
+  | { readonly code: 'budget_reached'; readonly unit: 'credits' | 'usd'; readonly budget: number; readonly spent: number };
 
 export interface ConfirmedJob {
   readonly jobId: string;

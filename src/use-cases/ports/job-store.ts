@@ -11,7 +11,13 @@ export interface NewQuote {
   readonly price: number;
   readonly tierName: string;
   readonly expiresAt: Date;
+  /** The price at lane factor 1× (what the work is worth to the operator). @defaultValue the price */
+  readonly listPrice?: number | undefined;
+  /** What the job should cost the provider, in dollars (server budgets in dollars count it). */
+  readonly providerUsd?: number | undefined;
 }
+
+export type { Lane };
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
 

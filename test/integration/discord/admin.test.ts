@@ -180,7 +180,7 @@ describe('/admin', () => {
   it('is registered for Manage Server by default, not in DMs, with its groups and subcommands', () => {
     const command = fake.commands().find((c) => c['name'] === 'admin')!;
     expect(command).toMatchObject({ default_member_permissions: MANAGE_GUILD, dm_permission: false });
-    expect((command['options'] as { name: string }[]).map((o) => o.name)).toEqual(['tier', 'credits', 'config', 'stats', 'refund']);
+    expect((command['options'] as { name: string }[]).map((o) => o.name)).toEqual(['tier', 'credits', 'config', 'caps', 'budget', 'stats', 'refund']);
   });
 
   it('refuses a member without Manage Server, at run time, and changes nothing', async () => {

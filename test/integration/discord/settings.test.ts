@@ -235,3 +235,49 @@ describe('low-balance warning', () => {
     await expectLedgerConsistent(f.database);
   });
 });
+
+describe('spending caps (/settings daily-cap, monthly-cap)', () => {
+  const capsRow = async (user: Member) =>
+    (await f.database.sql.query(`SELECT daily_cap, monthly_cap FROM member_settings WHERE user_id = $1`, [user.id])).rows[0] ?? null;
+
+  it('refuses -5, "abc" and more than 1,000,000 with a sentence and changes nothing', async () => {
+    const user = aMember();
+    for (const value of ['-5', 'abc', '1000001', '2.5']) {
+      const data = await settings(user, [{ name: 'daily-cap', type: 3, value }]);
+      expect(contentOf(data)).toMatch(/^The daily cap must be .*0.*1,000,000.*"off"\. Nothing was changed\.$/);
+    }
+    expect(await capsRow(user)).toBeNull();
+  });
+
+  it('saves, shows and removes caps ("off")', async () => {
+    const user = aMember();
+    const saved = await settings(user, [
+      { name: 'daily-cap', type: 3, value: '3' },
+      { name: 'monthly-cap', type: 3, value: '1,000' },
+    ]);
+    expect(contentOf(saved)).toBe('Saved.');
+    expect(embedText(saved)).toContain('at most **3** credits a day, at most **1000** credits a month');
+    expect(embedText(saved)).toContain('The server sets no caps for you.');
+    expect(embedText(saved)).toContain('Spent or running here: **0** today, **0** this month.');
+    expect(await capsRow(user)).toEqual({ daily_cap: 3, monthly_cap: 1000 });
+    await settings(user, [{ name: 'monthly-cap', type: 3, value: 'off' }]);
+    expect(await capsRow(user)).toEqual({ daily_cap: 3, monthly_cap: null });
+  });
+
+  it('refuses a Generate that would pass the daily cap with the reason, holding nothing', async () => {
+    const user = aMember();
+    await settings(user, [{ name: 'daily-cap', type: 3, value: '3' }]);
+    const first = await imagine(user, 'within the cap');
+    const ok = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(first)[0]! }).answer();
+    expect(String((ok.data as { content: string }).content)).toMatch(/^Confirmed: 2 credits held/);
+    const second = await imagine(user, 'over the cap');
+    const refused = await env.fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user, customId: buttonIds(second)[0]! }).answer();
+    expect(String((refused.data as { content: string }).content)).toBe(
+      'This costs **2** credits, which would pass your daily cap of **3** credits (set in /settings): you have spent or have running **2** today. It resets at 00:00 UTC. Nothing was charged.',
+    );
+    expect(await jobsOf(user)).toHaveLength(1);
+    expect(await f.ledger.balance(user.id, GUILD)).toMatchObject({ available: 18, held: 2 });
+    expect(embedText(await settings(user))).toContain('Spent or running here: **2** today, **2** this month.');
+    await expectLedgerConsistent(f.database);
+  });
+});

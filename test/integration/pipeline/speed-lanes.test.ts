@@ -55,15 +55,16 @@ describe('Relax slots', () => {
   const f = usePipeline(3);
 
   it('never runs Relax in a paying slot: a Fast job queued behind a Relax flood starts at once, Relax in its own slots', async () => {
-    const [flooder, payer] = [newMember(), newMember()];
-    await fund(f, flooder, 1000);
-    await fund(f, payer, 1000);
+    // Eight members with a Relax job each (one Relax job per member at a time).
+    const flooders = Array.from({ length: 8 }, () => newMember());
+    const payer = newMember();
+    for (const member of [...flooders, payer]) await fund(f, member, 1000);
     const provider = new StartOrder(150, (request) => request.prompt.split(' ')[0]!);
     // One paying slot and one Relax slot, as a worker with WORKER_CONCURRENCY=1 has.
     f.startWorker(provider, { concurrency: 1 });
     f.startWorker(provider, { concurrency: 1, queueName: relaxQueueName });
     const relax: string[] = [];
-    for (let i = 0; i < 8; i++) relax.push(await queueIn(f, flooder, 'relax', `relax ${i}`));
+    for (const [i, member] of flooders.entries()) relax.push(await queueIn(f, member, 'relax', `relax ${i}`));
     const queuedAt = Date.now();
     const fastJob = await queueIn(f, payer, 'fast', 'fast now');
     await waitFor(async () => provider.started.includes('fast now') || undefined, 5000, 'the Fast job to start');

@@ -7,6 +7,7 @@ import { createLogger } from '../../../src/shared/logger.js';
 import { confirmQuote, type ConfirmedForMember } from '../../../src/use-cases/confirm-quote.js';
 import type { JobRequest } from '../../../src/domain/jobs/job-request.js';
 import type { JobMessages } from '../../../src/use-cases/ports/job-messages.js';
+import type { SpendingLimits } from '../../../src/use-cases/ports/spending-limits.js';
 import { fakeBot, fakeQueue, strict } from '../../fakes/in-memory-bot-ports.js';
 import { testCard } from '../domain/pricing/card-fixture.js';
 
@@ -46,6 +47,7 @@ async function withQuote(options: { tierName?: string; price?: number; credits?:
       guildId: 'g1',
       interaction: webhook,
       log: createLogger('silent'),
+      roleIds: [],
       onHeld: (job) => bot.events.push(`onHeld:${job.price}`),
       answer: async (confirmed) => {
         bot.events.push('answer');
@@ -150,6 +152,7 @@ describe('confirmQuote', () => {
       guildId: 'g1',
       interaction: webhook,
       log: createLogger('silent'),
+      roleIds: [],
       answer: async (c) => answers.push(c),
     });
     expect(answers[0]?.ahead).toBe(1);
@@ -166,5 +169,28 @@ describe('confirmQuote', () => {
     const sut = await down.confirm();
     expect(sut.ok).toBe(true);
     expect(down.bot.jobStore.jobs.get(down.answers[0]!.jobId)?.enqueued).toBeUndefined();
+  });
+});
+
+describe('confirmQuote with server caps', () => {
+  it("passes the server's caps for the confirming member, from their roles, into the confirm", async () => {
+    const rules = [
+      { kind: 'role' as const, subjectId: 'g1', daily: 20, monthly: null },
+      { kind: 'role' as const, subjectId: 'trusted', daily: 80, monthly: 900 },
+    ];
+    const { bot, quoteId } = await withQuote({
+      overrides: { spendingLimits: strict<SpendingLimits>('spendingLimits', { serverCapRules: async () => rules }) },
+    });
+    const confirmed = await confirmQuote(bot.deps, {
+      quoteId,
+      userId: 'u1',
+      guildId: 'g1',
+      interaction: webhook,
+      log: createLogger('silent'),
+      roleIds: ['trusted'],
+      answer: async () => undefined,
+    });
+    expect(confirmed.ok).toBe(true);
+    expect(bot.jobStore.confirms.map((c) => c.serverCaps)).toEqual([{ daily: 80, monthly: 900 }]);
   });
 });

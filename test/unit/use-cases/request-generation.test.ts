@@ -20,7 +20,7 @@ function request(bot: ReturnType<typeof fakeBot>) {
   const requested = requestGeneration(bot.deps, {
     member,
     request: { prompt: 'a lighthouse' },
-    confirmation: { interaction: webhook, log: createLogger('silent'), answer: async (confirmed) => answers.push(confirmed) },
+    confirmation: { interaction: webhook, log: createLogger('silent'), roleIds: [], answer: async (confirmed) => answers.push(confirmed) },
   });
   return { requested, answers };
 }

@@ -4,6 +4,7 @@ import { requireManageGuild } from '../../admin-guard.js';
 import type { HandlerContext } from '../../handler-context.js';
 import { handleAdminConfig } from '../admin-config.js';
 import { creditsSubcommands } from './admin-credits.js';
+import { budgetSubcommands, capsSubcommands } from './admin-limits.js';
 import { replyPrivately, type AdminHandler, type AdminInteraction } from './admin-reply.js';
 import { handleAdminRefund } from './admin-refund.js';
 import { handleAdminStats } from './admin-stats.js';
@@ -21,6 +22,8 @@ export const adminGroupHandlers: Readonly<Record<string, AdminHandler>> = {
   tier: bySubcommand(tierSubcommands),
   credits: bySubcommand(creditsSubcommands),
   config: handleAdminConfig,
+  caps: bySubcommand(capsSubcommands),
+  budget: bySubcommand(budgetSubcommands),
 };
 
 /** Subcommands of /admin outside any group. */
