@@ -83,6 +83,28 @@ describe('speed lanes in /imagine', () => {
   });
 });
 
+describe('Relax', () => {
+  it('is free on the default card: quoted at 0, confirmed without a hold, one job at a time per member', async () => {
+    const user = aMember();
+    const quoted = await imagine(user, 'a slow sunrise', [STARTER_ROLE], 'relax');
+    expect(embedText(quoted)).toContain('Relax · free');
+    const before = await f.ledger.balance(user.id, GUILD);
+    const confirmed = contentOf(await generate(user, quoted));
+    expect(confirmed).toMatch(/^Confirmed/);
+    expect(confirmed).toMatch(/free|nothing/i);
+    expect(await f.ledger.balance(user.id, GUILD)).toEqual(before);
+    expect(await jobsOf(user)).toMatchObject([{ price: 0, lane: 'relax' }]);
+
+    // A second Relax job while the first waits: refused with the reason, nothing stored or held.
+    const second = await imagine(user, 'another slow one', [STARTER_ROLE], 'relax');
+    expect(contentOf(await generate(user, second))).toMatch(/Relax takes one job per member at a time.*Nothing was charged\.$/);
+    expect(await jobsOf(user)).toHaveLength(1);
+    // A Fast job is not limited by it.
+    expect(contentOf(await generate(user, await imagine(user, 'a fast one meanwhile', [STARTER_ROLE])))).toMatch(/^Confirmed: 2 credits held/);
+    await expectLedgerConsistent(f.database);
+  });
+});
+
 describe('a default lane in /settings', () => {
   it('is used by /imagine when no lane is typed; a lane typed in /imagine wins', async () => {
     const user = aMember();
