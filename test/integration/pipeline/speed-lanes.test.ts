@@ -54,7 +54,7 @@ describe('Turbo', () => {
 describe('Relax slots', () => {
   const f = usePipeline(3);
 
-  it('never runs Relax in a paying slot: a Fast job queued behind a Relax flood starts at once, Relax in its own slots', async () => {
+  it('Relax waits behind Fast, never in a paying slot: a Fast job queued after a Relax flood starts at once', async () => {
     // Eight members with a Relax job each (one Relax job per member at a time).
     const flooders = Array.from({ length: 8 }, () => newMember());
     const payer = newMember();
