@@ -75,11 +75,12 @@ export const newMember = (): string => `member-${process.pid}-${++memberSequence
 /** A queued job's request (test/factories/generation-request.ts). */
 export const aRequest = aJobRequest;
 
-export async function fund(f: PipelineFixture, userId: string, amount: number): Promise<void> {
+/** Gifts `amount` credits to the member in `guild` (the fixture's guild unless given). */
+export async function fund(f: PipelineFixture, userId: string, amount: number, guild = guildId): Promise<void> {
   const granted = await f.ledger.grant({
-    key: `fund:${userId}:${amount}`,
+    key: `fund:${userId}:${guild}:${amount}`,
     userId,
-    guildId,
+    guildId: guild,
     kind: 'grant',
     amount,
     expiresAt: null,

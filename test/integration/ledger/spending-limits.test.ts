@@ -8,25 +8,11 @@ import { deliverBudgetAlerts } from '../../../src/use-cases/deliver-budget-alert
 import type { Lane } from '../../../src/domain/pricing/card-terms.js';
 import type { SpendingCaps } from '../../../src/domain/spending/server-caps.js';
 import { expectLedgerConsistent } from '../../support/ledger-fixture.js';
-import { aRequest, newMember, usePipeline } from '../../support/pipeline-fixture.js';
+import { aRequest, fund, newMember, usePipeline } from '../../support/pipeline-fixture.js';
 
 const f = usePipeline(3);
 let guildSequence = 0;
 const newGuild = () => `guild-limits-${process.pid}-${++guildSequence}`;
-
-async function fund(userId: string, guildId: string, amount: number): Promise<void> {
-  const granted = await f.ledger.grant({
-    key: `fund:${userId}:${guildId}`,
-    userId,
-    guildId,
-    kind: 'grant',
-    amount,
-    expiresAt: null,
-    actorId: 'test',
-    reason: 'fund',
-  });
-  expect(granted.ok).toBe(true);
-}
 
 interface QuoteOptions {
   lane?: Lane;
@@ -129,7 +115,7 @@ describe('one Relax job at a time per member', () => {
   it('refuses a second Relax confirm while one is queued or running, in any server, moving nothing', async () => {
     const userId = newMember();
     const [guildA, guildB] = [newGuild(), newGuild()];
-    await fund(userId, guildB, 100);
+    await fund(f, userId, 100, guildB);
     const first = await confirm(await makeQuote(userId, guildA, 0, { lane: 'relax' }), userId);
     expect(first.ok).toBe(true);
     const rowsBefore = await ledgerRowsOf(userId);
@@ -147,7 +133,7 @@ describe('one Relax job at a time per member', () => {
   it('lets exactly one of 12 concurrent Relax confirms through', async () => {
     const userId = newMember();
     const guildId = newGuild();
-    await fund(userId, guildId, 1000);
+    await fund(f, userId, 1000, guildId);
     const quotes = await Promise.all(Array.from({ length: 12 }, (_, i) => makeQuote(userId, guildId, i % 2 === 0 ? 0 : 3, { lane: 'relax' })));
     const results = await Promise.all(quotes.map((quoteId) => confirm(quoteId, userId)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -162,7 +148,7 @@ describe('member caps', () => {
   it('20 concurrent confirms never hold more than the daily cap; the refused ones move nothing and say which cap', async () => {
     const userId = newMember();
     const guildId = newGuild();
-    await fund(userId, guildId, 1000);
+    await fund(f, userId, 1000, guildId);
     await setMemberCaps(userId, guildId, 50, null);
     const quotes = await Promise.all(Array.from({ length: 20 }, () => makeQuote(userId, guildId, 7)));
     const results = await Promise.all(quotes.map((quoteId) => confirm(quoteId, userId)));
@@ -180,7 +166,7 @@ describe('member caps', () => {
   it('counts what jobs charged: a failed job gives its share of the cap back, a partial one keeps its delivered share', async () => {
     const userId = newMember();
     const guildId = newGuild();
-    await fund(userId, guildId, 1000);
+    await fund(f, userId, 1000, guildId);
     await setMemberCaps(userId, guildId, null, 20);
     const a = await confirm(await makeQuote(userId, guildId, 10), userId);
     const b = await confirm(await makeQuote(userId, guildId, 10, { count: 2 }), userId);
@@ -196,8 +182,8 @@ describe('member caps', () => {
   it("applies the stricter of the member's own cap and the server's, and caps only this server", async () => {
     const userId = newMember();
     const [guildId, other] = [newGuild(), newGuild()];
-    await fund(userId, guildId, 1000);
-    await fund(userId, other, 1000);
+    await fund(f, userId, 1000, guildId);
+    await fund(f, userId, 1000, other);
     await setMemberCaps(userId, guildId, 100, null);
     const serverCaps = { daily: 30, monthly: null };
     expect((await confirm(await makeQuote(userId, guildId, 30), userId, serverCaps)).ok).toBe(true);
@@ -218,7 +204,7 @@ describe('the server budget', () => {
     const guildId = newGuild();
     await setBudget(guildId, { credits: 900 });
     const members = Array.from({ length: 20 }, () => newMember());
-    await Promise.all(members.map((userId) => fund(userId, guildId, 100)));
+    await Promise.all(members.map((userId) => fund(f, userId, 100, guildId)));
     const quotes = await Promise.all(members.map((userId) => makeQuote(userId, guildId, 50)));
     const results = await Promise.all(quotes.map((quoteId, i) => confirm(quoteId, members[i]!)));
     expect(results.filter((r) => r.ok)).toHaveLength(18);
@@ -238,7 +224,7 @@ describe('the server budget', () => {
     const guildId = newGuild();
     await setBudget(guildId, { credits: 100 });
     const [relaxer, payer] = [newMember(), newMember()];
-    await fund(payer, guildId, 1000);
+    await fund(f, payer, 1000, guildId);
     const relax = await confirm(await makeQuote(relaxer, guildId, 0, { lane: 'relax', listPrice: 40 }), relaxer);
     const paid = await confirm(await makeQuote(payer, guildId, 40, { count: 4 }), payer);
     if (!relax.ok || !paid.ok) throw new Error('confirm refused');
@@ -259,8 +245,8 @@ describe('the server budget', () => {
     const [guildId, other] = [newGuild(), newGuild()];
     await setBudget(guildId, { usd: 1 });
     const userId = newMember();
-    await fund(userId, guildId, 1000);
-    await fund(userId, other, 1000);
+    await fund(f, userId, 1000, guildId);
+    await fund(f, userId, 1000, other);
     expect((await confirm(await makeQuote(userId, guildId, 5, { providerUsd: 0.6 }), userId)).ok).toBe(true);
     expect(await confirm(await makeQuote(userId, guildId, 5, { providerUsd: 0.5 }), userId)).toMatchObject({
       ok: false,
@@ -313,7 +299,7 @@ describe('budget, caps and Relax together under load', () => {
     const guildId = newGuild();
     await setBudget(guildId, { credits: 500 });
     const members = Array.from({ length: 60 }, () => newMember());
-    await Promise.all(members.map((userId) => fund(userId, guildId, 100)));
+    await Promise.all(members.map((userId) => fund(f, userId, 100, guildId)));
     // Each member caps themself at 15 a day; every third job is Relax (free, list price 9).
     await Promise.all(members.map((userId) => setMemberCaps(userId, guildId, 15, null)));
     const outcomes = await Promise.all(
