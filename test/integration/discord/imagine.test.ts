@@ -117,7 +117,8 @@ describe('/imagine', () => {
     expect(balance.held).toBe(3);
     expect(balance.available).toBe(220 - 3);
     const { rows } = await f.database.sql.query(`SELECT count(*)::int AS jobs, max(priority) AS priority FROM generation_job WHERE user_id = $1`, [owner.id]);
-    expect(rows[0]).toEqual({ jobs: 1, priority: 10 });
+    // Fast lane (100) at the standard tier level (10).
+    expect(rows[0]).toEqual({ jobs: 1, priority: 110 });
     await expectLedgerConsistent(f.database);
   });
 

@@ -144,7 +144,7 @@ describe('start:bot and start:worker apart', () => {
     const authorization = `Basic ${Buffer.from(`admin:${dashboardPassword}`).toString('base64')}`;
     const board = await fetch(`${worker.baseUrl}/admin/queues/api/queues`, { headers: { authorization } });
     expect(board.status).toBe(200);
-    expect(((await board.json()) as { queues: { name: string }[] }).queues.map((q) => q.name)).toEqual(['generations']);
+    expect(((await board.json()) as { queues: { name: string }[] }).queues.map((q) => q.name)).toEqual(['generations', 'generations-relax']);
 
     const user = { id: '350000000000000002', username: 'unlucky' };
     const jobId = await imagineAndGenerate(discord, user, prompt);
