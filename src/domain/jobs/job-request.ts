@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { imageEditSchema } from '../edits/image-edit.js';
 import { OPERATIONS, type QueuePriority } from '../pricing/card-terms.js';
 
 /** Longest prompt we accept (Discord's option limit is 6000; providers choke on more than this). */
@@ -44,6 +45,11 @@ export const jobRequestSchema = z
         gridCell: z.int().min(0).max(3).optional(),
       })
       .optional(),
+    /**
+     * Zoom Out, Pan or Vary (Region) of `sourceImage`: what the member asked for; the canvas and
+     * mask follow from it (src/domain/edits/edit-geometry.ts). width × height is the canvas.
+     */
+    edit: imageEditSchema.optional(),
     /** A /batch: one prompt per image (image i renders prompts[i]); `prompt` then only summarises them. */
     prompts: z.array(z.string().trim().min(1).max(maxPromptLength)).min(2).max(maxImagesPerJob).optional(),
   })
