@@ -12,10 +12,12 @@
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
 import type { CommandName } from '../../commands/index.js';
 import type { HandlerContext } from './handler-context.js';
+import { editScope, parseEditId } from './render/edit-ids.js';
 import { handleAdminAutocomplete } from './handlers/admin/admin-autocomplete.js';
 import { handleAdmin } from './handlers/admin/index.js';
 import { handleBalance } from './handlers/balance.js';
 import { handleBatch } from './handlers/batch.js';
+import { editAck, handleEdit } from './handlers/edit-image.js';
 import { handleEstimate } from './handlers/estimate.js';
 import { handleHistory, handleHistoryButton } from './handlers/history.js';
 import { handleImagine } from './handlers/imagine.js';
@@ -149,6 +151,11 @@ export function routeInGuild(interaction: Interaction<InGuild>, ctx: HandlerCont
     const route: AutocompleteRoute | undefined = lookup(autocompleteRoutes, interaction.commandName);
     // An option we offer no suggestions for gets an empty list rather than a timed-out spinner.
     return { ack: 'none', run: route ? () => route(interaction, ctx) : () => interaction.respond([]) };
+  }
+  // The edit controls are buttons, a select menu and modals: each says how it is acknowledged.
+  if ((interaction.isButton() || interaction.isStringSelectMenu() || interaction.isModalSubmit()) && interaction.customId.startsWith(`${editScope}:`)) {
+    const edit = parseEditId(interaction.customId);
+    return edit === null ? declined : { ack: editAck(edit), run: () => handleEdit(interaction, edit, ctx) };
   }
   if (interaction.isButton()) {
     const [scope, action, id, extra] = interaction.customId.split(':');

@@ -3,6 +3,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import { jobSettlement } from '../../domain/jobs/job-settlement.js';
 import type { JobRecord } from '../../use-cases/adapter-contracts.js';
+import { editId } from './edit-ids.js';
 
 /** Buttons carry only an action, the job id and an image number; state lives in PostgreSQL. */
 export const jobButtonId = {
@@ -10,6 +11,8 @@ export const jobButtonId = {
   keep: (jobId: string) => `job:keep:${jobId}`,
   upscale: (jobId: string, image: number) => `job:upscale:${jobId}:${image}`,
   variation: (jobId: string, image: number) => `job:variation:${jobId}:${image}`,
+  /** Zoom Out, Pan and Vary (Region): a private panel (src/discord/render/edit-panel.ts). */
+  edit: (jobId: string) => editId({ action: 'open', jobId }),
 };
 
 /** Discord: at most 5 buttons a row and 5 rows, so upscale/variation buttons go to 10 images. */
@@ -67,7 +70,8 @@ const rows = (buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonCom
 };
 
 /**
- * U1…Un and V1…Vn (one row each, two for more than five images), then Re-roll and Keep ⭐.
+ * U1…Un and V1…Vn (one row each, two for more than five images), then Re-roll, Keep ⭐ and Edit
+ * (which opens the edit choices privately: a row of them per image would not fit 5 rows).
  * A single image gets "Upscale" and "Variations".
  */
 export function resultButtons(jobId: string, images: number): APIActionRowComponent<APIButtonComponent>[] {
@@ -76,7 +80,14 @@ export function resultButtons(jobId: string, images: number): APIActionRowCompon
   return [
     ...rows(numbered.map((k) => button(jobButtonId.upscale(jobId, k), single ? 'Upscale' : `U${k}`, single ? '🔍' : undefined))),
     ...rows(numbered.map((k) => button(jobButtonId.variation(jobId, k), single ? 'Variations' : `V${k}`, single ? '🎲' : undefined))),
-    { type: ComponentType.ActionRow, components: [button(jobButtonId.reroll(jobId), 'Re-roll', '🔁'), button(jobButtonId.keep(jobId), 'Keep', '⭐')] },
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        button(jobButtonId.reroll(jobId), 'Re-roll', '🔁'),
+        button(jobButtonId.keep(jobId), 'Keep', '⭐'),
+        button(jobButtonId.edit(jobId), 'Edit', '✏️'),
+      ],
+    },
   ];
 }
 

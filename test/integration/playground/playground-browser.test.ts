@@ -130,7 +130,7 @@ describe('the playground in a browser', () => {
     const job = page.locator('#messages > li:has(img)').last();
     await job.getByRole('button', { name: /Upscale/ }).waitFor({ timeout: 30_000 });
     const buttons = (await job.getByRole('button').allTextContents()).join(' | ');
-    for (const label of ['Upscale', 'Variations', 'Re-roll', 'Keep']) expect(buttons).toContain(label);
+    for (const label of ['Upscale', 'Variations', 'Re-roll', 'Keep', 'Edit']) expect(buttons).toContain(label);
     await expect.poll(() => credits('available'), { timeout: 10_000 }).toBe(before - price);
     await screenshot('03-imagined');
   });
