@@ -18,6 +18,7 @@ import { handleAdmin } from './handlers/admin/index.js';
 import { handleBalance } from './handlers/balance.js';
 import { handleBatch } from './handlers/batch.js';
 import { editAck, handleEdit } from './handlers/edit-image.js';
+import { handleEditMask } from './handlers/edit-mask.js';
 import { handleEstimate } from './handlers/estimate.js';
 import { handleHistory, handleHistoryButton } from './handlers/history.js';
 import { handleImagine } from './handlers/imagine.js';
@@ -89,6 +90,7 @@ export const commandRoutes = {
   usage: always(handleUsage),
   pricing: always(handlePricing),
   estimate: always(handleEstimate),
+  edit: always(handleEditMask),
   show: (interaction, ctx) => (interaction.options.getSubcommand() === 'job' ? () => handleShowJob(interaction, ctx) : declined),
 } as const satisfies Record<CommandName, CommandRoute>;
 
@@ -130,6 +132,8 @@ export const buttonRoutes = {
 export const autocompleteRoutes = {
   admin: handleAdminAutocomplete,
   show: autocompleteShowJob,
+  // /edit's job option: the same suggestions as /show job's.
+  edit: autocompleteShowJob,
 } as const satisfies Partial<Record<CommandName, AutocompleteRoute>>;
 
 /** `table[key]` only for the table's own keys: a custom id like `constructor:…` finds nothing. */

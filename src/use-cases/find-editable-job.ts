@@ -9,6 +9,9 @@ export interface EditableJob {
   readonly prompt: string;
   /** How many of its images have edit controls (1-based numbers up to this). */
   readonly images: number;
+  /** Each image's size, as an edit plans it (an uploaded mask must match it). */
+  readonly width: number;
+  readonly height: number;
 }
 
 export type FindEditableJobError =
@@ -27,5 +30,5 @@ export async function findEditableJob(
   while (deps.jobMessages.imageLocation(job.imagesDelivered, images + 1) !== null) images++;
   const deliveredJob = (job.status === 'succeeded' || job.status === 'partial') && job.messageId !== null;
   if (!deliveredJob || images === 0 || (input.image !== undefined && input.image > images)) return err({ code: 'no_such_image', image: input.image });
-  return ok({ jobId: job.id, prompt: job.request.prompt, images });
+  return ok({ jobId: job.id, prompt: job.request.prompt, images, width: job.request.width, height: job.request.height });
 }

@@ -2,7 +2,13 @@
 // zoom and region prompt modals, and the quote each choice makes. Anyone who sees the result can
 // click; only the job's owner gets a panel or a quote. Input is checked before any quote: a bad
 // factor gets a sentence and changes nothing.
-import type { ButtonInteraction, InteractionEditReplyOptions, ModalSubmitInteraction, StringSelectMenuInteraction } from 'discord.js';
+import type {
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  InteractionEditReplyOptions,
+  ModalSubmitInteraction,
+  StringSelectMenuInteraction,
+} from 'discord.js';
 import { editTitle, parseZoomFactor } from '../../domain/edits/edit-input.js';
 import { REGION_PRESETS, type RegionPreset } from '../../domain/edits/image-edit.js';
 import type { FindEditableJobError } from '../../use-cases/find-editable-job.js';
@@ -16,7 +22,7 @@ import { renderQuote, renderQuoteError } from '../render/quote-reply.js';
 type InGuild = 'cached' | 'raw';
 export type EditInteraction = ButtonInteraction<InGuild> | StringSelectMenuInteraction<InGuild> | ModalSubmitInteraction<InGuild>;
 
-function errorReply(error: QuoteEditError | FindEditableJobError): InteractionEditReplyOptions {
+export function editErrorReply(error: QuoteEditError | FindEditableJobError): InteractionEditReplyOptions {
   switch (error.code) {
     case 'job_not_found':
       return { content: 'That job no longer exists. Run /imagine for a new image.' };
@@ -35,20 +41,27 @@ function errorReply(error: QuoteEditError | FindEditableJobError): InteractionEd
 async function showPanel(interaction: ButtonInteraction<InGuild>, jobId: string, image: number | undefined, ctx: HandlerContext): Promise<void> {
   const found = await ctx.useCases.findEditableJob({ jobId, userId: interaction.user.id, image });
   if (!found.ok) {
-    await interaction.editReply(errorReply(found.error));
+    await interaction.editReply(editErrorReply(found.error));
     return;
   }
   const { images, prompt } = found.value;
   await interaction.editReply(image === undefined && images > 1 ? editImagePicker(jobId, images) : editPanel(jobId, image ?? 1, prompt));
 }
 
-async function quote(interaction: EditInteraction, id: { jobId: string; image: number }, choice: EditChoice, prompt: string | undefined, ctx: HandlerContext) {
+/** Quotes an edit for the member and answers with the quote, or why not. */
+export async function quoteEditReply(
+  interaction: EditInteraction | ChatInputCommandInteraction<InGuild>,
+  id: { jobId: string; image: number },
+  choice: EditChoice,
+  prompt: string | undefined,
+  ctx: HandlerContext,
+) {
   // Modal submissions may come without a channel (from a DM); these come from a guild channel.
   if (interaction.channelId === null) return;
-  const member = quotingMemberOf(interaction as EditInteraction & { readonly channelId: string });
+  const member = quotingMemberOf(interaction as typeof interaction & { readonly channelId: string });
   const quoted = await ctx.useCases.quoteEdit({ member, jobId: id.jobId, image: id.image, choice, prompt });
   if (!quoted.ok) {
-    await interaction.editReply(errorReply(quoted.error));
+    await interaction.editReply(editErrorReply(quoted.error));
     return;
   }
   const { quoted: q, job, edit } = quoted.value;
@@ -69,9 +82,9 @@ export async function handleEdit(interaction: EditInteraction, id: EditId, ctx: 
       if (interaction.isButton()) await showPanel(interaction, id.jobId, id.image, ctx);
       return;
     case 'zoom':
-      return quote(interaction, id, { kind: 'zoom', factor: id.factor }, undefined, ctx);
+      return quoteEditReply(interaction, id, { kind: 'zoom', factor: id.factor }, undefined, ctx);
     case 'pan':
-      return quote(interaction, id, { kind: 'pan', direction: id.direction }, undefined, ctx);
+      return quoteEditReply(interaction, id, { kind: 'pan', direction: id.direction }, undefined, ctx);
     case 'zoom-ask':
       if (interaction.isButton()) await interaction.showModal(zoomModal(id.jobId, id.image));
       return;
@@ -87,10 +100,11 @@ export async function handleEdit(interaction: EditInteraction, id: EditId, ctx: 
         await interaction.editReply({ content: `${factor.error} Nothing was charged.` });
         return;
       }
-      return quote(interaction, id, { kind: 'zoom', factor: factor.value }, promptOf(interaction), ctx);
+      return quoteEditReply(interaction, id, { kind: 'zoom', factor: factor.value }, promptOf(interaction), ctx);
     }
     case 'region-modal':
-      if (interaction.isModalSubmit()) await quote(interaction, id, { kind: 'region', region: id.region satisfies RegionPreset }, promptOf(interaction), ctx);
+      if (interaction.isModalSubmit())
+        await quoteEditReply(interaction, id, { kind: 'region', region: id.region satisfies RegionPreset }, promptOf(interaction), ctx);
       return;
   }
 }

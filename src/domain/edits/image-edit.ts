@@ -43,6 +43,9 @@ export const regionLabels: Readonly<Record<RegionPreset, string>> = {
   border: 'Border (all but the middle)',
 };
 
+/** An uploaded mask paints where its grey level (0–255, transparency as black) is at least this. */
+export const MASK_THRESHOLD = 128;
+
 /** The size of the image being edited, as delivered (grid cells are their own image). */
 const side = z.int().min(64).max(4096);
 

@@ -4,7 +4,7 @@
 // the white part itself.
 import sharp from 'sharp';
 import type { EditPlan, Rect } from '../../domain/edits/edit-geometry.js';
-import type { ImageEdit } from '../../domain/edits/image-edit.js';
+import { MASK_THRESHOLD, type ImageEdit } from '../../domain/edits/image-edit.js';
 
 /** Raw pixels, 4 channels (RGBA) for pictures and 1 for masks, row by row. */
 export interface RawImage {
@@ -46,13 +46,13 @@ function fillRects(mask: RawImage, rects: readonly Rect[]): void {
   for (const r of rects) for (let row = r.y; row < r.y + r.height; row++) mask.data.fill(255, row * mask.width + r.x, row * mask.width + r.x + r.width);
 }
 
-/** A member's mask as 0/255: white-ish (luminance ≥ 128) paints. */
+/** A member's mask as 0/255, read as src/discord/images/mask-pixels.ts counted it for the quote. */
 export async function readMask(file: Buffer, width: number, height: number): Promise<RawImage> {
   const { data } = await sharp(file)
     .resize(width, height, { fit: 'fill' })
     .flatten({ background: '#000000' })
     .greyscale()
-    .threshold(128)
+    .threshold(MASK_THRESHOLD)
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { data, width, height, channels: 1 };

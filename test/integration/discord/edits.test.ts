@@ -92,6 +92,8 @@ describe('the Edit button', () => {
       .answer();
     const job = await generate(owner, imagine.data);
     original = { ...job, pixels: await deliveredPixels(job.messageId) };
+    // The message shows the images a moment before the job is recorded as done.
+    expect((await finished(f, job.jobId)).status).toBe('succeeded');
     expect([original.pixels.width, original.pixels.height]).toEqual([1024, 1024]);
 
     const panel = await click(owner, `edit:open:${job.jobId}`, job.messageId);
@@ -235,6 +237,76 @@ describe('Vary (Region)', () => {
     expect((await f.ledger.balance(owner.id, GUILD)).available).toBe(before.available);
     const message = await fake.waitForMessage((m) => m.messageId === failing.messageId && String(m.message['content']).includes('❌'), 10_000);
     expect(String(message.message['content'])).toContain('credits back in your balance');
+  });
+
+  describe('with an uploaded mask (/edit)', () => {
+    const upload = async (name: string, contentType: string, data: Buffer, size?: { width: number; height: number }) => {
+      const attachment = fake.uploadAttachment({ field: 'files[0]', name, contentType, data }, size ?? {});
+      return {
+        option: { name: 'mask', type: 11, value: attachment['id'] } as Json,
+        resolved: { attachments: { [attachment['id'] as string]: attachment } } as Json,
+      };
+    };
+    const maskPng = (width: number, height: number, svg: string) =>
+      sharp(
+        Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="black"/>${svg}</svg>`),
+      )
+        .png()
+        .toBuffer();
+    const editCommand = async (user: Member, mask: Awaited<ReturnType<typeof upload>>, prompt?: string) =>
+      (
+        await fake
+          .slashCommand({
+            ...actor(user),
+            name: 'edit',
+            options: [
+              { name: 'job', type: 3, value: original.jobId } as Json,
+              mask.option,
+              ...(prompt ? [{ name: 'prompt', type: 3, value: prompt } as Json] : []),
+            ],
+            resolved: mask.resolved,
+          })
+          .answer()
+      ).data;
+
+    it('a bad mask gets a sentence and quotes nothing: not a picture, another size, nothing white', async () => {
+      const quotesBefore = await quotesOf(owner);
+      const text = await upload('mask.txt', 'text/plain', Buffer.from('hello'));
+      expect(contentOf(await editCommand(owner, text))).toContain('The mask must be a PNG, JPEG or WebP picture');
+      const small = await upload('small.png', 'image/png', await maskPng(512, 512, ''), { width: 512, height: 512 });
+      expect(contentOf(await editCommand(owner, small))).toBe(
+        'The mask must be the same size as the image: 1024×1024 (this one is 512×512). Nothing was charged.',
+      );
+      const black = await upload('black.png', 'image/png', await maskPng(1024, 1024, ''), { width: 1024, height: 1024 });
+      expect(contentOf(await editCommand(owner, black))).toContain('no white area');
+      const lying = await upload('lying.png', 'image/png', Buffer.from('not really a png'), { width: 1024, height: 1024 });
+      expect(contentOf(await editCommand(owner, lying))).toBe('The mask could not be read as a picture. Nothing was charged.');
+      expect(await quotesOf(owner)).toBe(quotesBefore);
+      expect(contentOf(await editCommand(aMember(), black))).toMatch(/^Only <@\d+> can edit this image/);
+    });
+
+    it('a good mask is priced by its white pixels and repaints only them', async () => {
+      const png = await maskPng(1024, 1024, '<rect x="600" y="100" width="300" height="400" fill="white"/>');
+      const mask = await upload('mask.png', 'image/png', png, { width: 1024, height: 1024 });
+      const quoted = await editCommand(owner, mask, 'a hot air balloon');
+      // 300 × 400 = 0.12 MP repainted → ceil(4 × 0.12) = 1 credit.
+      expect(embedText(quoted)).toContain('0.12 MP repainted of 1024x1024');
+      expect(embedText(quoted)).toContain('1 credit');
+      const job = await generate(owner, quoted);
+      expect((await f.jobs.get(job.jobId))?.request).toMatchObject({ operation: 'inpaint', edit: { kind: 'mask', maskedPixels: 120_000 } });
+      const out = await deliveredPixels(job.messageId);
+      let outsideChanged = 0;
+      let insideChanged = 0;
+      for (let y = 0; y < 1024; y += 2)
+        for (let x = 0; x < 1024; x += 2) {
+          const same = rgba(out, x, y) === rgba(original.pixels, x, y);
+          if (x >= 600 && x < 900 && y >= 100 && y < 500) insideChanged += same ? 0 : 1;
+          else outsideChanged += same ? 0 : 1;
+        }
+      expect(outsideChanged).toBe(0);
+      expect(insideChanged).toBeGreaterThan(0);
+      expect((await finished(f, job.jobId)).status).toBe('succeeded');
+    });
   });
 
   it('keeps the ledger consistent', async () => {
