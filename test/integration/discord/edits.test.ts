@@ -121,6 +121,39 @@ describe('the Edit button', () => {
   });
 });
 
+describe('a batch of four (one grid)', () => {
+  it('Edit asks which image; the picked one gets its panel, and its edit works from that grid cell', async () => {
+    const imagine = await fake
+      .slashCommand({
+        ...actor(owner),
+        name: 'imagine',
+        options: [{ name: 'prompt', type: 3, value: 'four small boats' } as Json, { name: 'count', type: 4, value: 4 } as Json],
+      })
+      .answer();
+    const batch = await generate(owner, imagine.data);
+    await deliveredPixels(batch.messageId);
+    await finished(f, batch.jobId);
+    const picker = await click(owner, `edit:open:${batch.jobId}`, batch.messageId);
+    expect(buttonIds(picker.data)).toEqual([1, 2, 3, 4].map((k) => `edit:pick:${batch.jobId}:${k}`));
+    const panel = await click(owner, `edit:pick:${batch.jobId}:2`);
+    expect(panel.type).toBe(6);
+    expect(contentOf(panel.data)).toContain('Edit image #2');
+    expect(buttonIds(panel.data)).toContain(`edit:pan:${batch.jobId}:2:up`);
+
+    const quoted = await click(owner, `edit:zoom:${batch.jobId}:2:1.5`);
+    expect(embedText(quoted.data)).toContain('Zoom Out 1.5× of image #2');
+    const zoom = await generate(owner, quoted.data);
+    expect((await f.jobs.get(zoom.jobId))?.request).toMatchObject({
+      sourceImage: { messageId: batch.messageId, attachmentIndex: 0, gridCell: 1 },
+      width: 1536,
+      height: 1536,
+    });
+    const out = await deliveredPixels(zoom.messageId);
+    expect([out.width, out.height]).toEqual([1536, 1536]);
+    expect(contentOf((await click(owner, `edit:zoom:${batch.jobId}:5:2`)).data)).toBe('There is no image #5 on this job to edit.');
+  });
+});
+
 describe('Zoom Out', () => {
   it('2× quotes the 3.15 MP it adds on FLUX.1 Fill, charges exactly that, and delivers a 2048² image with the original unchanged at its centre', async () => {
     const before = await f.ledger.balance(owner.id, GUILD);
