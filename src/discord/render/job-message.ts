@@ -3,6 +3,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import { jobSettlement } from '../../domain/jobs/job-settlement.js';
 import type { JobRecord } from '../../use-cases/adapter-contracts.js';
+import { editTitle } from '../../domain/edits/edit-input.js';
 import { editId } from './edit-ids.js';
 
 /** Buttons carry only an action, the job id and an image number; state lives in PostgreSQL. */
@@ -24,7 +25,7 @@ const escapeMarkdown = (text: string) => text.replace(/[*_`~|>\\[\]]/g, (c) => `
 export const promptLine = (job: JobRecord): string => {
   const { prompt, model, width, height, operation } = job.request;
   const shown = prompt.length > 180 ? `${prompt.slice(0, 177)}…` : prompt;
-  const what = operation === 'txt2img' ? '' : ` · ${operation}`;
+  const what = job.request.edit ? ` · ${editTitle(job.request.edit)}` : operation === 'txt2img' ? '' : ` · ${operation}`;
   return `**${escapeMarkdown(shown)}** — ${model}, ${width}×${height}${what}`;
 };
 

@@ -223,6 +223,18 @@ describe('Pan', () => {
     for (let y = 0; y < 1024; y += 3) for (let x = 0; x < 512; x += 3) if (rgba(out, x, y) !== rgba(original.pixels, x + 512, y)) changed++;
     expect(changed).toBe(0);
     expect((await finished(f, pan.jobId)).price).toBe(3);
+    const message = fake.messages.filter((m) => m.messageId === pan.messageId).at(-1)!;
+    expect(String(message.message['content'])).toContain('a quiet harbour town** — flux-fill, 1024×1024 · Pan ➡️');
+
+    // Re-roll of an edit: the same edit of the same image with a new seed, priced as it was.
+    const rerolled = await click(owner, `job:reroll:${pan.jobId}`);
+    expect(embedText(rerolled.data)).toContain('0.52 MP added to 1024x1024');
+    const again = await generate(owner, rerolled.data);
+    expect((await f.jobs.get(again.jobId))?.request).toMatchObject({
+      edit: { kind: 'pan', direction: 'right' },
+      sourceImage: { messageId: original.messageId },
+    });
+    expect((await finished(f, again.jobId)).status).toBe('succeeded');
   });
 });
 
