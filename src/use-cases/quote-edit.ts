@@ -46,7 +46,7 @@ export interface QuotedEdit {
 const delivered = (job: JobRecord) => job.status === 'succeeded' || job.status === 'partial';
 
 /** The size of a job's images to the member's eye and the model's: the job's own size, whatever its delivery was re-encoded to. */
-export const editedImageSize = (job: JobRecord) => ({ sourceWidth: job.request.width, sourceHeight: job.request.height });
+const editedImageSize = (job: JobRecord) => ({ sourceWidth: job.request.width, sourceHeight: job.request.height });
 
 export async function quoteEdit(deps: QuoteEditDeps, input: QuoteEditInput): Promise<Result<QuotedEdit, QuoteEditError>> {
   const job = await deps.jobs.get(input.jobId);
