@@ -10,7 +10,7 @@ import type {
   StringSelectMenuInteraction,
 } from 'discord.js';
 import { editTitle, parseZoomFactor } from '../../domain/edits/edit-input.js';
-import { REGION_PRESETS, type RegionPreset } from '../../domain/edits/image-edit.js';
+import { REGION_PRESETS } from '../../domain/edits/image-edit.js';
 import type { FindEditableJobError } from '../../use-cases/find-editable-job.js';
 import type { EditChoice, QuoteEditError } from '../../use-cases/quote-edit.js';
 import { quotingMemberOf } from '../channel-facts.js';
@@ -65,9 +65,7 @@ export async function quoteEditReply(
     return;
   }
   const { quoted: q, job, edit } = quoted.value;
-  await interaction.editReply(
-    renderQuote(q, `${editTitle(edit)} of image #${id.image}: ${q.quote.operation === 'inpaint' && prompt?.trim() ? prompt.trim() : job.request.prompt}`),
-  );
+  await interaction.editReply(renderQuote(q, `${editTitle(edit)} of image #${id.image}: ${prompt?.trim() || job.request.prompt}`));
 }
 
 const promptOf = (interaction: ModalSubmitInteraction) => interaction.fields.getTextInputValue(zoomModalFields.prompt);
@@ -103,8 +101,7 @@ export async function handleEdit(interaction: EditInteraction, id: EditId, ctx: 
       return quoteEditReply(interaction, id, { kind: 'zoom', factor: factor.value }, promptOf(interaction), ctx);
     }
     case 'region-modal':
-      if (interaction.isModalSubmit())
-        await quoteEditReply(interaction, id, { kind: 'region', region: id.region satisfies RegionPreset }, promptOf(interaction), ctx);
+      if (interaction.isModalSubmit()) await quoteEditReply(interaction, id, { kind: 'region', region: id.region }, promptOf(interaction), ctx);
       return;
   }
 }

@@ -19,8 +19,8 @@ export async function handleEditMask(interaction: ChatInputCommandInteraction<'c
   const size = { width: found.value.width, height: found.value.height };
   const problem = maskProblem({ contentType: mask.contentType, width: mask.width, height: mask.height }, size);
   // Only read a file that says it is a picture of the right size; then count what it repaints.
-  const painted = problem === null ? await countMaskPixels(mask.url) : null;
-  const refusal = problem ?? (painted === null ? 'The mask could not be read as a picture.' : maskCoverageProblem(painted, size));
+  const painted = problem === null ? await countMaskPixels(mask.url, size) : null;
+  const refusal = problem ?? (painted === null ? `The mask could not be read as a ${size.width}×${size.height} picture.` : maskCoverageProblem(painted, size));
   if (refusal !== null || painted === null) {
     await interaction.editReply({ content: `${refusal ?? 'The mask could not be read.'} Nothing was charged.` });
     return;

@@ -325,7 +325,13 @@ describe('Vary (Region)', () => {
       const black = await upload('black.png', 'image/png', await maskPng(1024, 1024, ''), { width: 1024, height: 1024 });
       expect(contentOf(await editCommand(owner, black))).toContain('no white area');
       const lying = await upload('lying.png', 'image/png', Buffer.from('not really a png'), { width: 1024, height: 1024 });
-      expect(contentOf(await editCommand(owner, lying))).toBe('The mask could not be read as a picture. Nothing was charged.');
+      expect(contentOf(await editCommand(owner, lying))).toBe('The mask could not be read as a 1024×1024 picture. Nothing was charged.');
+      // Discord's size says 1024×1024; the file is 512×512.
+      const shrunk = await upload('shrunk.png', 'image/png', await maskPng(512, 512, '<rect width="10" height="10" fill="white"/>'), {
+        width: 1024,
+        height: 1024,
+      });
+      expect(contentOf(await editCommand(owner, shrunk))).toBe('The mask could not be read as a 1024×1024 picture. Nothing was charged.');
       expect(await quotesOf(owner)).toBe(quotesBefore);
       expect(contentOf(await editCommand(aMember(), black))).toMatch(/^Only <@\d+> can edit this image/);
     });
