@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { imageEditSchema } from '../edits/image-edit.js';
+import { planEdit } from '../edits/edit-geometry.js';
+import { imageEditSchema, type ImageEdit } from '../edits/image-edit.js';
 import { OPERATIONS, type QueuePriority } from '../pricing/card-terms.js';
 
 /** Longest prompt we accept (Discord's option limit is 6000; providers choke on more than this). */
@@ -56,8 +57,29 @@ export const jobRequestSchema = z
   .refine((request) => request.prompts === undefined || request.prompts.length === request.count, {
     message: 'prompts must have one prompt per image (count)',
     path: ['prompts'],
-  });
+  })
+  .refine(editFitsRequest, { message: 'an edit must be the inpaint/outpaint of a source image, drawn at its plan’s canvas size', path: ['edit'] });
 export type JobRequest = z.infer<typeof jobRequestSchema>;
+
+/** An edit's operation, source and size are not free: they follow from the edit (src/domain/edits/). */
+function editFitsRequest(request: {
+  readonly edit?: ImageEdit | undefined;
+  readonly operation: string;
+  readonly width: number;
+  readonly height: number;
+  readonly sourceImage?: unknown;
+  readonly sourceImageUrl?: string | undefined;
+}): boolean {
+  if (request.edit === undefined) return true;
+  const plan = planEdit(request.edit);
+  return (
+    plan.ok &&
+    plan.value.operation === request.operation &&
+    plan.value.canvas.width === request.width &&
+    plan.value.canvas.height === request.height &&
+    (request.sourceImage !== undefined || request.sourceImageUrl !== undefined)
+  );
+}
 
 /** BullMQ runs lower numbers first. */
 export const queuePriorityRank: Readonly<Record<QueuePriority, number>> = { instant: 1, fastest: 2, priority: 5, standard: 10 };

@@ -150,6 +150,9 @@ describe('a batch of four (one grid)', () => {
     });
     const out = await deliveredPixels(zoom.messageId);
     expect([out.width, out.height]).toEqual([1536, 1536]);
+    // Settled before the next test reads the owner's balance.
+    expect((await finished(f, zoom.jobId)).status).toBe('succeeded');
+    await waitFor(async () => (await f.ledger.balance(owner.id, GUILD)).held === 0, 5000, 'the settlement');
     expect(contentOf((await click(owner, `edit:zoom:${batch.jobId}:5:2`)).data)).toBe('There is no image #5 on this job to edit.');
   });
 });
