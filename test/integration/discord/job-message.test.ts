@@ -140,7 +140,13 @@ describe('the job message', () => {
     expect(fake.messages.filter((m) => m.action === 'create' && content(m).includes('slow harbour'))).toHaveLength(1);
     expect(new Set(fake.messages.filter((m) => m.messageId === b.messageId).map((m) => m.via))).toEqual(new Set(['interaction']));
     expect(result.files).toHaveLength(1);
-    expect(buttonIds(result.payload)).toEqual([`job:upscale:${b.jobId}:1`, `job:variation:${b.jobId}:1`, `job:reroll:${b.jobId}`, `job:keep:${b.jobId}`, `edit:open:${b.jobId}`]);
+    expect(buttonIds(result.payload)).toEqual([
+      `job:upscale:${b.jobId}:1`,
+      `job:variation:${b.jobId}:1`,
+      `job:reroll:${b.jobId}`,
+      `job:keep:${b.jobId}`,
+      `edit:open:${b.jobId}`,
+    ]);
     expect((await finished(f, b.jobId)).status).toBe('succeeded');
   });
 
