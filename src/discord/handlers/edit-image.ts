@@ -2,12 +2,13 @@
 // zoom and region prompt modals, and the quote each choice makes. Anyone who sees the result can
 // click; only the job's owner gets a panel or a quote. Input is checked before any quote: a bad
 // factor gets a sentence and changes nothing.
-import type {
-  ButtonInteraction,
-  ChatInputCommandInteraction,
-  InteractionEditReplyOptions,
-  ModalSubmitInteraction,
-  StringSelectMenuInteraction,
+import {
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type InteractionEditReplyOptions,
+  type ModalSubmitInteraction,
+  type StringSelectMenuInteraction,
 } from 'discord.js';
 import { editTitle, parseZoomFactor } from '../../domain/edits/edit-input.js';
 import { REGION_PRESETS } from '../../domain/edits/image-edit.js';
@@ -68,6 +69,8 @@ export async function quoteEditReply(
   await interaction.editReply(renderQuote(q, `${editTitle(edit)} of image #${id.image}: ${prompt?.trim() || job.request.prompt}`));
 }
 
+const notKnown = 'That is not something I know how to do (yet).';
+
 const promptOf = (interaction: ModalSubmitInteraction) => interaction.fields.getTextInputValue(zoomModalFields.prompt);
 
 /** Runs one edit control; the router has acknowledged it as `editAck` says. */
@@ -83,12 +86,16 @@ export async function handleEdit(interaction: EditInteraction, id: EditId, ctx: 
       return quoteEditReply(interaction, id, { kind: 'zoom', factor: id.factor }, undefined, ctx);
     case 'pan':
       return quoteEditReply(interaction, id, { kind: 'pan', direction: id.direction }, undefined, ctx);
+    // Nothing acknowledged these (a modal must be the answer): a control that cannot open its
+    // modal (a forged id, a value the menu never offered) still gets an answer.
     case 'zoom-ask':
       if (interaction.isButton()) await interaction.showModal(zoomModal(id.jobId, id.image));
+      else await interaction.reply({ content: notKnown, flags: MessageFlags.Ephemeral });
       return;
     case 'region': {
       const region = interaction.isStringSelectMenu() ? REGION_PRESETS.find((r) => r === interaction.values[0]) : undefined;
       if (region !== undefined && interaction.isStringSelectMenu()) await interaction.showModal(regionModal(id.jobId, id.image, region));
+      else await interaction.reply({ content: 'Pick one of the regions in the menu.', flags: MessageFlags.Ephemeral });
       return;
     }
     case 'zoom-modal': {

@@ -248,6 +248,10 @@ describe('Vary (Region)', () => {
       .answer();
     expect(modal.type).toBe(9);
     expect(modal.data).toMatchObject({ custom_id: `edit:region-modal:${original.jobId}:1:top-left` });
+    const offMenu = await fake
+      .selectMenu({ ...actor(owner), messageId: original.messageId, customId: `edit:region:${original.jobId}:1`, values: ['everywhere'] })
+      .answer();
+    expect(offMenu.data).toMatchObject({ flags: 64, content: 'Pick one of the regions in the menu.' });
     const quoted = await fake
       .modalSubmit({ ...actor(owner), customId: `edit:region-modal:${original.jobId}:1:top-left`, fields: { prompt: 'a red lighthouse' } })
       .answer();
