@@ -28,7 +28,7 @@ export function toReplicateInput(request: GenerationRequest, sourceImageUrl: str
   };
 }
 
-/** The pictures of an edit as the model reads them: PNG data URLs (Replicate takes them for file inputs). */
+/** The pictures of an edit as the model reads them: data URLs (Replicate takes them for file inputs). */
 export interface EditFiles {
   /** The source on the canvas: its size is the canvas size. */
   readonly image: string;

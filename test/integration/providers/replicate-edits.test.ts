@@ -1,9 +1,13 @@
 // What the Replicate provider sends for an edit, read back from the fake Replicate: the canvas and
 // mask are real PNGs (data URLs), decoded and checked here.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { planEdit } from '../../../src/domain/edits/edit-geometry.js';
 import type { ImageEdit } from '../../../src/domain/edits/image-edit.js';
+import { DATA_URL_BUDGET_BYTES } from '../../../src/providers/edits/edit-files.js';
 import type { GenerationRequest } from '../../../src/use-cases/ports/image-provider.js';
 import { aGenerationRequest } from '../../factories/generation-request.js';
 import { useReplicate } from './replicate-fixture.js';
@@ -90,6 +94,25 @@ describe('replicate provider: edits on FLUX.1 Fill', () => {
   it('turns the safety checker off only when the job allows it, like any image', async () => {
     await f.generate(editRequest({ kind: 'pan', direction: 'up', sourceWidth: 512, sourceHeight: 512 }, { allowNsfw: true }), local);
     expect(sentInput()['disable_safety_checker']).toBe(true);
+  });
+
+  it('a canvas too big for a data URL as PNG (a noisy photo) goes as JPEG, under the 1 MB Replicate advises; the mask stays PNG', async () => {
+    const noise = await sharp(randomBytes(1024 * 1024 * 3), { raw: { width: 1024, height: 1024, channels: 3 } })
+      .png()
+      .toBuffer();
+    const cdn = createServer((_, response) => response.writeHead(200, { 'content-type': 'image/png' }).end(noise));
+    await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
+    try {
+      const sourceImageUrl = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/noise.png`;
+      await f.generate(editRequest({ kind: 'zoom', factor: 1.5, sourceWidth: 1024, sourceHeight: 1024 }, { sourceImageUrl }), local);
+    } finally {
+      await new Promise<void>((resolve) => cdn.close(() => resolve()));
+    }
+    const { image, mask } = sentInput();
+    expect(image.startsWith('data:image/jpeg;base64,')).toBe(true);
+    expect(Buffer.from(image.split(',')[1]!, 'base64').length).toBeLessThanOrEqual(DATA_URL_BUDGET_BYTES);
+    expect(await sharp(Buffer.from(image.split(',')[1]!, 'base64')).metadata()).toMatchObject({ width: 1536, height: 1536, format: 'jpeg' });
+    expect(mask.startsWith('data:image/png;base64,')).toBe(true);
   });
 
   it('a source that is gone fails permanently before any prediction is paid for', async () => {
