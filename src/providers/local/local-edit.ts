@@ -21,8 +21,16 @@ export async function paintLocalEdit(request: GenerationRequest, edit: ImageEdit
     .ensureAlpha()
     .raw()
     .toBuffer();
-  for (let pixel = 0; pixel < width * height; pixel++) {
-    if (paint.data[pixel] !== 0) artwork.copy(canvas.data, pixel * 4, pixel * 4, pixel * 4 + 4);
+  // Run by run rather than pixel by pixel: a 4096² canvas is 16 million pixels.
+  for (let start = 0; start < width * height;) {
+    if (paint.data[start] === 0) {
+      start++;
+      continue;
+    }
+    let end = start;
+    while (end < width * height && paint.data[end] !== 0) end++;
+    artwork.copy(canvas.data, start * 4, start * 4, end * 4);
+    start = end;
   }
   return toPng(canvas);
 }
