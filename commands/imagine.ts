@@ -16,6 +16,19 @@ export const sizeOption = {
   required: false,
   max_length: 12,
 } as const;
+/**
+ * An aspect ratio to pick from, beside the free `size`: it maps to the model's listed size with
+ * the nearest ratio (within 5%), so it never asks a model for a size it does not make. The same
+ * ratios as COMMON_ASPECT_RATIOS in src/domain/pricing/sizes.ts (a test keeps them in step).
+ */
+export const aspectRatioChoices = ['1:1', '16:9', '9:16', '3:2', '2:3', '4:3', '3:4', '21:9', '9:21'] as const;
+export const aspectOption = {
+  type: ApplicationCommandOptionType.String,
+  name: 'aspect',
+  description: 'Aspect ratio: the model’s size nearest to it (or give an exact size)',
+  required: false,
+  choices: aspectRatioChoices.map((ratio) => ({ name: ratio, value: ratio })),
+} as const;
 export const stepsOption = {
   type: ApplicationCommandOptionType.Integer,
   name: 'steps',
@@ -55,6 +68,7 @@ export const imagine = {
       max_length: 40,
     },
     sizeOption,
+    aspectOption,
     stepsOption,
     {
       type: ApplicationCommandOptionType.Integer,

@@ -12,10 +12,13 @@
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
 import type { CommandName } from '../../commands/index.js';
 import type { HandlerContext } from './handler-context.js';
+import { editScope, parseEditId } from './render/edit-ids.js';
 import { handleAdminAutocomplete } from './handlers/admin/admin-autocomplete.js';
 import { handleAdmin } from './handlers/admin/index.js';
 import { handleBalance } from './handlers/balance.js';
 import { handleBatch } from './handlers/batch.js';
+import { editAck, handleEdit } from './handlers/edit-image.js';
+import { handleEditMask } from './handlers/edit-mask.js';
 import { handleEstimate } from './handlers/estimate.js';
 import { handleHistory, handleHistoryButton } from './handlers/history.js';
 import { handleImagine } from './handlers/imagine.js';
@@ -87,6 +90,7 @@ export const commandRoutes = {
   usage: always(handleUsage),
   pricing: always(handlePricing),
   estimate: always(handleEstimate),
+  edit: always(handleEditMask),
   show: (interaction, ctx) => (interaction.options.getSubcommand() === 'job' ? () => handleShowJob(interaction, ctx) : declined),
 } as const satisfies Record<CommandName, CommandRoute>;
 
@@ -128,6 +132,8 @@ export const buttonRoutes = {
 export const autocompleteRoutes = {
   admin: handleAdminAutocomplete,
   show: autocompleteShowJob,
+  // /edit's job option: the same suggestions as /show job's.
+  edit: autocompleteShowJob,
 } as const satisfies Partial<Record<CommandName, AutocompleteRoute>>;
 
 /** `table[key]` only for the table's own keys: a custom id like `constructor:…` finds nothing. */
@@ -149,6 +155,11 @@ export function routeInGuild(interaction: Interaction<InGuild>, ctx: HandlerCont
     const route: AutocompleteRoute | undefined = lookup(autocompleteRoutes, interaction.commandName);
     // An option we offer no suggestions for gets an empty list rather than a timed-out spinner.
     return { ack: 'none', run: route ? () => route(interaction, ctx) : () => interaction.respond([]) };
+  }
+  // The edit controls are buttons, a select menu and modals: each says how it is acknowledged.
+  if ((interaction.isButton() || interaction.isStringSelectMenu() || interaction.isModalSubmit()) && interaction.customId.startsWith(`${editScope}:`)) {
+    const edit = parseEditId(interaction.customId);
+    return edit === null ? declined : { ack: editAck(edit), run: () => handleEdit(interaction, edit, ctx) };
   }
   if (interaction.isButton()) {
     const [scope, action, id, extra] = interaction.customId.split(':');

@@ -2,9 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import type { GeneratedImage, GenerationContext, GenerationRequest, GenerationResult, ImageProvider } from '../use-cases/ports/image-provider.js';
 import { localArtworkSvg } from './local/local-artwork.js';
+import { paintLocalEdit } from './local/local-edit.js';
 import { fetchSourceImage, renderFromSource } from './local/local-source.js';
 import { providerFailure } from './provider-failure.js';
-import { checkSourceImageUrl, type SourceImagePolicy } from './source-image.js';
+import { checkMaskUrl, checkSourceImageUrl, type SourceImagePolicy } from './source-image.js';
 
 export interface LocalProviderOptions {
   /** Simulated provider time per generation, reported as progress in quarters. @defaultValue 0 */
@@ -34,12 +35,15 @@ export function createLocalProvider(options: LocalProviderOptions = {}): ImagePr
     async generate(request: GenerationRequest, context: GenerationContext): Promise<GenerationResult> {
       const sourceUrl = checkSourceImageUrl(request, sourcePolicy);
       const started = performance.now();
+      const maskUrl = checkMaskUrl(request, sourcePolicy);
       const source = sourceUrl === undefined ? undefined : await fetchSourceImage(sourceUrl, request.jobId, context.signal);
+      // Fetched when the job runs, as the source is: a mask uploaded to Discord is only a link.
+      const mask = maskUrl === undefined ? undefined : await fetchSourceImage(maskUrl, request.jobId, context.signal);
       for (let step = 1; step <= PROGRESS_STEPS; step++) {
         if (delayMs > 0) await wait(delayMs / PROGRESS_STEPS, request.jobId, context.signal);
         context.onProgress?.({ percent: (100 * step) / PROGRESS_STEPS, message: `step ${step}/${PROGRESS_STEPS}` });
       }
-      const images = await Promise.all(Array.from({ length: request.count }, (_, index) => render(request, index, source)));
+      const images = await Promise.all(Array.from({ length: request.count }, (_, index) => render(request, index, source, mask)));
       return {
         images,
         providerCostUsd: 0,
@@ -50,8 +54,11 @@ export function createLocalProvider(options: LocalProviderOptions = {}): ImagePr
   };
 }
 
-async function render(request: GenerationRequest, index: number, source: Buffer | undefined): Promise<GeneratedImage> {
+async function render(request: GenerationRequest, index: number, source: Buffer | undefined, mask: Buffer | undefined): Promise<GeneratedImage> {
   const { width, height } = request;
+  if (source !== undefined && request.edit !== undefined) {
+    return { index, data: await paintLocalEdit(request, request.edit, index, source, mask), contentType: 'image/png' };
+  }
   if (source !== undefined) {
     const artwork = () =>
       sharp(

@@ -13,11 +13,12 @@ import { obtainPrediction, type PredictionOrigin } from './replicate/obtain-pred
 import { generatePerPrompt, type PredictionPart } from './replicate/per-prompt-predictions.js';
 import { predictionResult } from './replicate/prediction-result.js';
 import { probeSourceImage } from './replicate/probe-source-image.js';
-import { toReplicateInput } from './replicate/replicate-input.js';
+import { toReplicateEditInput, toReplicateInput } from './replicate/replicate-input.js';
 import { progressReporter } from './replicate/report-progress.js';
 import { type FetchLike, sendCreateOnce } from './replicate/send-create-once.js';
 import { waitForPrediction } from './replicate/wait-for-prediction.js';
-import { checkSourceImageUrl } from './source-image.js';
+import { checkMaskUrl, checkSourceImageUrl } from './source-image.js';
+import { editFiles } from './edits/edit-files.js';
 
 export interface ReplicateProviderOptions {
   /** The API token (`REPLICATE_API_TOKEN`). */
@@ -152,8 +153,13 @@ export function createReplicateProvider(options: ReplicateProviderOptions): Imag
         },
       };
       if (request.prompts && request.prompts.length > 1) return generatePerPrompt(request, request.prompts, context, part);
+      const maskUrl = checkMaskUrl(request, sourcePolicy);
+      const input =
+        request.edit !== undefined && sourceImageUrl !== undefined
+          ? toReplicateEditInput(request, await editFiles(request.edit, { sourceUrl: sourceImageUrl, maskUrl, jobId, fetch, signal: context.signal }))
+          : toReplicateInput(request, sourceImageUrl);
       const client = part.client();
-      const prediction = await part.obtain(client, toReplicateInput(request, sourceImageUrl), context.predictions);
+      const prediction = await part.obtain(client, input, context.predictions);
       return part.finish(client, prediction, request.count, context.onProgress);
     },
   };

@@ -24,6 +24,16 @@ export function checkSourceImageUrl(request: GenerationRequest, policy: SourceIm
       memberMessage: 'This needs a source image, and none was given. Your credits were refunded.',
     });
   }
+  return checkImageUrl(raw, 'source image', request.jobId, policy);
+}
+
+/** The uploaded mask of a Vary (Region) job, checked as a source image is; undefined for any other job. */
+export function checkMaskUrl(request: GenerationRequest, policy: SourceImagePolicy = {}): string | undefined {
+  return request.edit?.kind === 'mask' ? checkImageUrl(request.edit.maskUrl, 'mask', request.jobId, policy) : undefined;
+}
+
+/** `raw` when it is on an allowed host with an allowed scheme; a permanent failure otherwise. */
+function checkImageUrl(raw: string, what: string, jobId: string, policy: SourceImagePolicy): string {
   const hosts = policy.hosts ?? DISCORD_CDN_HOSTS;
   const protocols = policy.protocols ?? ['https:'];
   const url = URL.canParse(raw) ? new URL(raw) : null;
@@ -38,7 +48,7 @@ export function checkSourceImageUrl(request: GenerationRequest, policy: SourceIm
             ? 'carries credentials'
             : null;
   if (refusal !== null) {
-    throw providerFailure('source_image', { detail: `source image ${JSON.stringify(raw.slice(0, 200))} ${refusal} (job ${request.jobId})` });
+    throw providerFailure('source_image', { detail: `${what} ${JSON.stringify(raw.slice(0, 200))} ${refusal} (job ${jobId})` });
   }
   return raw;
 }

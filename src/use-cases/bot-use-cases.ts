@@ -37,6 +37,8 @@ import { redeemEntitlement, type PurchasedEntitlement } from './redeem-entitleme
 import { refundJob } from './refund-job.js';
 import { forgetDeletedRole, removeRoleTier } from './remove-role-tier.js';
 import { requestGeneration } from './request-generation.js';
+import { findEditableJob } from './find-editable-job.js';
+import { quoteEdit } from './quote-edit.js';
 import { requoteJob } from './requote-job.js';
 import { reverseEntitlement, type WithdrawnEntitlement } from './reverse-entitlement.js';
 import { revokeCredits } from './revoke-credits.js';
@@ -115,6 +117,8 @@ export function createBotUseCases(deps: BotPorts & BotOutbound) {
     // Members
     requestGeneration: bind(requestGeneration),
     requoteJob: bind(requoteJob),
+    quoteEdit: bind(quoteEdit),
+    findEditableJob: bind(findEditableJob),
     confirmQuote: bind(confirmQuote),
     cancelQuote: bind(cancelQuote),
     keepJob: bind(keepJob),

@@ -1,4 +1,6 @@
 import type { LedgerError } from '../domain/credits/ledger-errors.js';
+import type { EditPlan } from '../domain/edits/edit-geometry.js';
+import type { ImageEdit } from '../domain/edits/image-edit.js';
 import type { JobRequest } from '../domain/jobs/job-request.js';
 import type { Lane, Operation } from '../domain/pricing/card-terms.js';
 import { defaultLaneFor, isLane } from '../domain/lanes/lanes.js';
@@ -72,6 +74,14 @@ export interface MemberRequest {
   readonly sourceImageUrl?: string | undefined;
   /** Upscale / variations: the delivered image, found again on Discord when the job runs. */
   readonly sourceImage?: JobRequest['sourceImage'];
+  /** Zoom Out, Pan or Vary (Region) of `sourceImage`, with its plan: priced by the pixels it draws. */
+  readonly edit?: PlannedEdit | undefined;
+}
+
+/** An edit and the plan made from it (src/domain/edits/edit-geometry.ts). */
+export interface PlannedEdit {
+  readonly edit: ImageEdit;
+  readonly plan: EditPlan;
 }
 
 export interface QuoteGenerationInput {
@@ -154,6 +164,7 @@ export async function quoteGeneration(
       ...(askedSize ? { size: askedSize } : {}),
       ...(request.steps !== undefined ? { steps: request.steps } : {}),
       ...(count !== undefined ? { count } : {}),
+      ...(request.edit ? { edit: { canvas: request.edit.plan.canvas, pricedPixels: request.edit.plan.pricedPixels } } : {}),
     },
     tier,
   );
@@ -179,6 +190,7 @@ export async function quoteGeneration(
         ...(negativePrompt ? { negativePrompt } : {}),
         ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
         ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
+        ...(request.edit ? { edit: request.edit.edit } : {}),
         width: size.width,
         height: size.height,
         steps: priced.value.steps,

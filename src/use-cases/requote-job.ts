@@ -1,6 +1,8 @@
 // The buttons under a delivered result: re-roll, upscale #k and variations #k. Each is a new quote
 // made from the job (its prompt, size and settings), through the same quote set-up as /imagine:
 // nothing runs, and nothing is held, until the owner presses Generate on it.
+import { planEdit } from '../domain/edits/edit-geometry.js';
+import type { ImageEdit } from '../domain/edits/image-edit.js';
 import { attachmentLinkExpiry } from '../domain/jobs/source-attachment.js';
 import { err, type Result } from '../domain/result.js';
 import type { JobMessages } from './ports/job-messages.js';
@@ -8,6 +10,7 @@ import type { JobRecord, JobStore } from './ports/job-store.js';
 import {
   quoteGeneration,
   type MemberRequest,
+  type PlannedEdit,
   type QuoteGenerationDeps,
   type QuoteGenerationError,
   type QuotedGeneration,
@@ -38,6 +41,13 @@ export interface RequoteJobDeps extends QuoteGenerationDeps {
   readonly jobMessages: Pick<JobMessages, 'imageLocation'>;
 }
 
+/** A stored edit was planned when it was first quoted; its plan cannot have become impossible since. */
+function replanned(edit: ImageEdit): PlannedEdit {
+  const plan = planEdit(edit);
+  if (!plan.ok) throw new Error(`a stored edit cannot be planned again: ${plan.error.code}`);
+  return { edit, plan: plan.value };
+}
+
 const delivered = (job: JobRecord) => job.status === 'succeeded' || job.status === 'partial';
 
 /** What the new quote asks for, from the job and the button; an error when the button cannot work. */
@@ -61,6 +71,8 @@ function requestFor(deps: RequoteJobDeps, job: JobRecord, input: RequoteJobInput
         count: request.count,
         ...(request.sourceImage ? { sourceImage: request.sourceImage } : {}),
         ...(request.sourceImageUrl ? { sourceImageUrl: request.sourceImageUrl } : {}),
+        // A re-rolled edit is the same edit with a new seed, priced as it was.
+        ...(request.edit ? { edit: replanned(request.edit) } : {}),
       },
     };
   }

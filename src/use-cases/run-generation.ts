@@ -189,5 +189,6 @@ function pickRender({ request }: JobRecord) {
     ...(request.sourceImageUrl === undefined ? {} : { sourceImageUrl: request.sourceImageUrl }),
     ...(request.prompts === undefined ? {} : { prompts: request.prompts }),
     ...(request.allowNsfw ? { allowNsfw: true } : {}),
+    ...(request.edit === undefined ? {} : { edit: request.edit }),
   };
 }

@@ -22,6 +22,19 @@ describe('slash command definitions', () => {
   });
 });
 
+describe('/imagine aspect', () => {
+  it('offers the ratios the size resolver knows, each of which maps to a size of the default card’s image models', async () => {
+    const { aspectRatioChoices } = await import('../../commands/imagine.js');
+    const { COMMON_ASPECT_RATIOS, resolveSize } = await import('../../src/domain/pricing/sizes.js');
+    expect([...aspectRatioChoices]).toEqual([...COMMON_ASPECT_RATIOS]);
+    const { loadPriceCardOrThrow } = await import('../../src/pricing/load-price-card.js');
+    const card = await loadPriceCardOrThrow();
+    // The fast model every member may use serves the five common ratios of its sizes.
+    const schnell = card.models['flux-schnell']!.sizes;
+    for (const ratio of ['1:1', '16:9', '9:16', '3:2', '2:3']) expect(resolveSize(ratio, schnell), ratio).toBeDefined();
+  });
+});
+
 describe('/admin config definition', () => {
   it('is one subcommand group within Discord’s limits, admin-only and guild-only', async () => {
     const { admin } = await import('../../commands/admin.js');

@@ -18,12 +18,19 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
     await interaction.editReply({ content: `${problem} Nothing was charged.` });
     return;
   }
+  // `size` (free text) or `aspect` (a choice), not both: two answers to one question.
+  const size = interaction.options.getString('size') ?? undefined;
+  const aspect = interaction.options.getString('aspect') ?? undefined;
+  if (size !== undefined && aspect !== undefined) {
+    await interaction.editReply({ content: 'Give either a `size` or an `aspect`, not both. Nothing was charged.' });
+    return;
+  }
   const requested = await ctx.useCases.requestGeneration({
     member: quotingMemberOf(interaction),
     request: {
       prompt,
       model: interaction.options.getString('model') ?? undefined,
-      size: interaction.options.getString('size') ?? undefined,
+      size: size ?? aspect,
       steps: interaction.options.getInteger('steps') ?? undefined,
       count: interaction.options.getInteger('count') ?? undefined,
       seed: interaction.options.getInteger('seed') ?? undefined,

@@ -4,6 +4,8 @@ import { laneLabel } from '../../domain/lanes/lanes.js';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import { jobSettlement } from '../../domain/jobs/job-settlement.js';
 import type { JobRecord } from '../../use-cases/adapter-contracts.js';
+import { editTitle } from '../../domain/edits/edit-input.js';
+import { editId } from './edit-ids.js';
 
 /** Buttons carry only an action, the job id and an image number; state lives in PostgreSQL. */
 export const jobButtonId = {
@@ -11,6 +13,8 @@ export const jobButtonId = {
   keep: (jobId: string) => `job:keep:${jobId}`,
   upscale: (jobId: string, image: number) => `job:upscale:${jobId}:${image}`,
   variation: (jobId: string, image: number) => `job:variation:${jobId}:${image}`,
+  /** Zoom Out, Pan and Vary (Region): a private panel (src/discord/render/edit-panel.ts). */
+  edit: (jobId: string) => editId({ action: 'open', jobId }),
 };
 
 /** Discord: at most 5 buttons a row and 5 rows, so upscale/variation buttons go to 10 images. */
@@ -22,7 +26,7 @@ const escapeMarkdown = (text: string) => text.replace(/[*_`~|>\\[\]]/g, (c) => `
 export const promptLine = (job: JobRecord): string => {
   const { prompt, model, width, height, operation } = job.request;
   const shown = prompt.length > 180 ? `${prompt.slice(0, 177)}…` : prompt;
-  const what = operation === 'txt2img' ? '' : ` · ${operation}`;
+  const what = job.request.edit ? ` · ${editTitle(job.request.edit)}` : operation === 'txt2img' ? '' : ` · ${operation}`;
   return `**${escapeMarkdown(shown)}** — ${model}, ${width}×${height}${what}`;
 };
 
@@ -72,7 +76,8 @@ const rows = (buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonCom
 };
 
 /**
- * U1…Un and V1…Vn (one row each, two for more than five images), then Re-roll and Keep ⭐.
+ * U1…Un and V1…Vn (one row each, two for more than five images), then Re-roll, Keep ⭐ and Edit
+ * (which opens the edit choices privately: a row of them per image would not fit 5 rows).
  * A single image gets "Upscale" and "Variations".
  */
 export function resultButtons(jobId: string, images: number): APIActionRowComponent<APIButtonComponent>[] {
@@ -81,7 +86,14 @@ export function resultButtons(jobId: string, images: number): APIActionRowCompon
   return [
     ...rows(numbered.map((k) => button(jobButtonId.upscale(jobId, k), single ? 'Upscale' : `U${k}`, single ? '🔍' : undefined))),
     ...rows(numbered.map((k) => button(jobButtonId.variation(jobId, k), single ? 'Variations' : `V${k}`, single ? '🎲' : undefined))),
-    { type: ComponentType.ActionRow, components: [button(jobButtonId.reroll(jobId), 'Re-roll', '🔁'), button(jobButtonId.keep(jobId), 'Keep', '⭐')] },
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        button(jobButtonId.reroll(jobId), 'Re-roll', '🔁'),
+        button(jobButtonId.keep(jobId), 'Keep', '⭐'),
+        button(jobButtonId.edit(jobId), 'Edit', '✏️'),
+      ],
+    },
   ];
 }
 

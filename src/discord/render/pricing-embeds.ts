@@ -2,8 +2,12 @@
 import type { APIEmbed } from 'discord.js';
 import { formatNumber, formatUsd } from '../../domain/pricing/format-breakdown.js';
 import { packOffers } from '../../domain/pricing/packs.js';
-import type { ModelSpec, PriceCard } from '../../domain/pricing/price-card-schema.js';
+import { planEdit } from '../../domain/edits/edit-geometry.js';
+import type { ImageEdit } from '../../domain/edits/image-edit.js';
+import type { Operation } from '../../domain/pricing/card-terms.js';
+import type { ModelSpec, PriceCard, Tier } from '../../domain/pricing/price-card-schema.js';
 import { quote } from '../../domain/pricing/quote.js';
+import { formatSize, parseSize } from '../../domain/pricing/sizes.js';
 import { tierAllowsModel } from '../../domain/tiers.js';
 import { laneLabel, tierLanes } from '../../domain/lanes/lanes.js';
 import { periodUnit, planPrice } from './plan-text.js';
@@ -24,12 +28,14 @@ function sizesToShow(spec: ModelSpec): string[] {
 function modelField(card: PriceCard, name: string, spec: ModelSpec) {
   const tiers = card.tiers.filter((tier) => tierAllowsModel(tier, spec));
   const lowest = tiers[0];
-  const prices = lowest
-    ? sizesToShow(spec).flatMap((size) => {
-        const priced = quote(card, { model: name, size }, lowest);
-        return priced.ok ? [`${size}: **${priced.value.unitPrice}** (${formatUsd(priced.value.usd)})`] : [];
-      })
-    : [];
+  const prices = !lowest
+    ? []
+    : !spec.operations.includes('txt2img')
+      ? editExamples(card, name, spec, lowest)
+      : sizesToShow(spec).flatMap((size) => {
+          const priced = quote(card, { model: name, size }, lowest);
+          return priced.ok ? [`${size}: **${priced.value.unitPrice}** (${formatUsd(priced.value.usd)})`] : [];
+        });
   return {
     name: `${name} — ${spec.label}`,
     value: [
@@ -38,6 +44,23 @@ function modelField(card: PriceCard, name: string, spec: ModelSpec) {
       `Tiers: ${tiers.map((tier) => tier.label).join(', ') || 'none'}`,
     ].join('\n'),
   };
+}
+
+/** An edit model has no price per size: its examples are a 2× zoom and a quarter repainted, of its first size. */
+function editExamples(card: PriceCard, name: string, spec: ModelSpec, tier: Tier): string[] {
+  const size = parseSize(spec.sizes[0] ?? '');
+  if (!size) return [];
+  const source = { sourceWidth: size.width, sourceHeight: size.height };
+  const examples: [Operation, string, ImageEdit][] = [
+    ['outpaint', `Zoom Out 2× of ${formatSize(size)}`, { kind: 'zoom', factor: 2, ...source }],
+    ['inpaint', 'a quarter of it repainted', { kind: 'region', region: 'top-left', ...source }],
+  ];
+  return examples.flatMap(([operation, label, edit]) => {
+    const plan = planEdit(edit);
+    if (!spec.operations.includes(operation) || !plan.ok) return [];
+    const priced = quote(card, { model: name, operation, edit: { canvas: plan.value.canvas, pricedPixels: plan.value.pricedPixels } }, tier);
+    return priced.ok ? [`${label}: **${priced.value.unitPrice}** (${formatUsd(priced.value.usd)})`] : [];
+  });
 }
 
 /** `freeDailyCredits`: what this server gives (its setting under the operator's ceiling), not the card's default. */
@@ -77,6 +100,11 @@ export function pricingSections(card: PriceCard, freeDailyCredits: number): Embe
           value: Object.entries(card.operationFactors)
             .map(([op, factor]) => `${op} ×${formatNumber(factor, 6)}`)
             .join('\n'),
+          inline: true,
+        },
+        {
+          name: 'Edits',
+          value: 'Zoom Out and Pan (outpaint) are priced on the megapixels they add; Vary (Region) (inpaint) on the megapixels it repaints.',
           inline: true,
         },
         { name: 'Batch multipliers', value: batchLines.join('\n'), inline: true },

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { planEdit } from '../edits/edit-geometry.js';
+import { imageEditSchema, type ImageEdit } from '../edits/image-edit.js';
 import { LANES, OPERATIONS } from '../pricing/card-terms.js';
 
 /** Longest prompt we accept (Discord's option limit is 6000; providers choke on more than this). */
@@ -46,11 +48,37 @@ export const jobRequestSchema = z
         gridCell: z.int().min(0).max(3).optional(),
       })
       .optional(),
+    /**
+     * Zoom Out, Pan or Vary (Region) of `sourceImage`: what the member asked for; the canvas and
+     * mask follow from it (src/domain/edits/edit-geometry.ts). width × height is the canvas.
+     */
+    edit: imageEditSchema.optional(),
     /** A /batch: one prompt per image (image i renders prompts[i]); `prompt` then only summarises them. */
     prompts: z.array(z.string().trim().min(1).max(maxPromptLength)).min(2).max(maxImagesPerJob).optional(),
   })
   .refine((request) => request.prompts === undefined || request.prompts.length === request.count, {
     message: 'prompts must have one prompt per image (count)',
     path: ['prompts'],
-  });
+  })
+  .refine(editFitsRequest, { message: 'an edit must be the inpaint/outpaint of a source image, drawn at its plan’s canvas size', path: ['edit'] });
 export type JobRequest = z.infer<typeof jobRequestSchema>;
+
+/** An edit's operation, source and size are not free: they follow from the edit (src/domain/edits/). */
+function editFitsRequest(request: {
+  readonly edit?: ImageEdit | undefined;
+  readonly operation: string;
+  readonly width: number;
+  readonly height: number;
+  readonly sourceImage?: unknown;
+  readonly sourceImageUrl?: string | undefined;
+}): boolean {
+  if (request.edit === undefined) return true;
+  const plan = planEdit(request.edit);
+  return (
+    plan.ok &&
+    plan.value.operation === request.operation &&
+    plan.value.canvas.width === request.width &&
+    plan.value.canvas.height === request.height &&
+    (request.sourceImage !== undefined || request.sourceImageUrl !== undefined)
+  );
+}

@@ -1,5 +1,6 @@
 /** The fixed vocabulary of a price card; everything else on it is the operator's choice. */
-export const OPERATIONS = ['txt2img', 'img2img', 'upscale', 'variation'] as const;
+/** inpaint repaints a region of an image, outpaint draws new pixels around or beside it (src/domain/edits/). */
+export const OPERATIONS = ['txt2img', 'img2img', 'upscale', 'variation', 'inpaint', 'outpaint'] as const;
 export const TIER_PERIODS = ['daily', 'weekly', 'monthly'] as const;
 /** How often a sold plan renews (and is paid for); its credits are the tier's allowance for that long. */
 export const PLAN_INTERVALS = ['week', 'month', 'year'] as const;

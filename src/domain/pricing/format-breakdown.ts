@@ -27,10 +27,10 @@ export const formatCredits = (credits: number): string => `${credits} credit${cr
  * A single image skips the batch part; a lane other than Fast at 1× shows as a factor (`× turbo 2`).
  */
 export function formatBreakdown(quote: Quote): string {
-  const { model, size, steps, operation, batch, lane } = quote.breakdown;
+  const { model, size, steps, operation, batch, lane, edit } = quote.breakdown;
   const unit = [
     `${model.name} ${formatNumber(model.baseCreditsPerMegapixel, 6)}/MP`,
-    `${formatNumber(size.megapixels)} MP`,
+    edit ? editPixels(edit.megapixels, operation.name, size.label) : `${formatNumber(size.megapixels)} MP`,
     `${steps.steps}/${steps.defaultSteps} steps`,
     `${operation.name} ${formatNumber(operation.factor, 6)}`,
     // Fast at 1× is the list price: only a lane that changes the price is a factor worth showing.
@@ -40,3 +40,7 @@ export function formatBreakdown(quote: Quote): string {
   if (batch.count === 1) return `${unit} = ${total}`;
   return `${unit} = ${formatNumber(quote.breakdown.unitExact, 4)} per image × batch ${batch.count} (×${formatNumber(batch.multiplier, 3)}) = ${total}`;
 }
+
+/** An edit is priced by what it draws: "3.15 MP added to 2048x2048", "0.26 MP repainted of 1024x1024". */
+const editPixels = (mp: number, operation: string, canvas: string): string =>
+  operation === 'outpaint' ? `${formatNumber(mp)} MP added to ${canvas}` : `${formatNumber(mp)} MP repainted of ${canvas}`;

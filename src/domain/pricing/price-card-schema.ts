@@ -111,7 +111,17 @@ export const priceCardShape = z.strictObject({
   freeDailyCredits: z.int().nonnegative(),
   /** Credits every member gets once, the first time they use the bot anywhere; they never expire. */
   welcomeCredits: z.int().nonnegative().max(1_000_000).default(50),
-  operationFactors: z.strictObject({ txt2img: decimal, img2img: decimal, upscale: decimal, variation: decimal }).readonly(),
+  operationFactors: z
+    .strictObject({
+      txt2img: decimal,
+      img2img: decimal,
+      upscale: decimal,
+      variation: decimal,
+      // Edits came later: a card written before them still parses, pricing them at factor 1.
+      inpaint: decimal.default(1),
+      outpaint: decimal.default(1),
+    })
+    .readonly(),
   batch: z.array(batchEntrySchema).min(1).readonly(),
   models: z.record(name, modelSchema).readonly(),
   tiers: z.array(tierSchema).min(1).readonly(),

@@ -8,7 +8,7 @@ import { ceilFraction, fraction, fractionOf, multiply, toNumber } from './decima
 import type { PriceCard, Tier } from './price-card-schema.js';
 import * as reject from './quote-rejection.js';
 import type { QuoteRejection } from './quote-rejection.js';
-import { formatSize, megapixels, resolveSize } from './sizes.js';
+import { formatSize, megapixels, resolveSize, type Size } from './sizes.js';
 
 /** What a member asks for; everything but the model has a default. */
 export type QuoteRequest = {
@@ -23,6 +23,12 @@ export type QuoteRequest = {
   readonly operation?: Operation | undefined;
   /** @defaultValue 'fast' */
   readonly lane?: Lane | undefined;
+  /**
+   * inpaint / outpaint of a delivered image: the canvas it draws (its size, whatever the model's
+   * sizes) and the pixels priced instead of the whole canvas, the pixels added or repainted
+   * (src/domain/edits/edit-geometry.ts). Ignored for other operations.
+   */
+  readonly edit?: { readonly canvas: Size; readonly pricedPixels: number } | undefined;
 };
 
 /** Every factor of a price, for a renderer to show why it costs what it costs. */
@@ -36,6 +42,8 @@ export type QuoteBreakdown = {
   readonly lane?: { readonly name: Lane; readonly factor: number; readonly listTotal: number };
   /** The exact credits for one image, before any rounding (e.g. 1.572864). */
   readonly unitExact: number;
+  /** An edit priced by what it draws: the megapixels added (outpaint) or repainted (inpaint), not `size`'s. */
+  readonly edit?: { readonly pricedPixels: number; readonly megapixels: number };
 };
 
 export type Quote = {
@@ -95,7 +103,8 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
   if (speed === undefined) return err(reject.rejectLane(lane, tier, tierLanes(tier), lowestTierWithLane(card, tier, lane)));
 
   const askedSize = request.size ?? spec.sizes[0] ?? '';
-  const size = resolveSize(askedSize, spec.sizes);
+  const edit = operation === 'inpaint' || operation === 'outpaint' ? request.edit : undefined;
+  const size = edit?.canvas ?? resolveSize(askedSize, spec.sizes);
   if (!size) return err(reject.rejectSize(model, askedSize, spec.sizes));
 
   const steps = askedSteps ?? spec.defaultSteps;
@@ -118,7 +127,7 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
   const multiplier = batchMultiplierFraction(card.batch, count);
   if (!multiplier) return err(reject.rejectCount(count, tier.maxBatch));
 
-  const pixels = size.width * size.height;
+  const pixels = edit?.pricedPixels ?? size.width * size.height;
   const listUnitExact = multiply(
     fractionOf(spec.baseCreditsPerMegapixel),
     fraction(BigInt(pixels), 1_000_000n),
@@ -155,6 +164,7 @@ export function quote(card: PriceCard, request: QuoteRequest, tier: Tier): Resul
       batch: { count, multiplier: batchMultiplier, fullPrice, savings: fullPrice - total },
       lane: { name: lane, factor: speed, listTotal },
       unitExact: toNumber(unitExact),
+      ...(edit ? { edit: { pricedPixels: edit.pricedPixels, megapixels: edit.pricedPixels / 1_000_000 } } : {}),
     },
   });
 }

@@ -150,7 +150,8 @@ export class FakeRest {
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake.local');
     const attachment = /^\/attachments\/([^/]+)\//.exec(url.pathname);
-    if (request.method === 'GET' && attachment) return this.serveAttachment(attachment[1]!, response);
+    // Discord's CDN answers HEAD too (the Replicate provider checks a source image's size and type with it).
+    if ((request.method === 'GET' || request.method === 'HEAD') && attachment) return this.serveAttachment(attachment[1]!, response);
 
     // @discordjs/rest percent-encodes `@original` as `%40original`; match on decoded segments.
     const decodedPath = url.pathname.split('/').map(decodeURIComponent).join('/');
@@ -209,7 +210,8 @@ export class FakeRest {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': file.contentType || 'application/octet-stream' }).end(file.data);
+    // Node leaves the length out of a HEAD answer unless it is set.
+    response.writeHead(200, { 'content-type': file.contentType || 'application/octet-stream', 'content-length': file.data.length }).end(file.data);
   }
 
   private application(): Json {

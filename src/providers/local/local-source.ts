@@ -7,11 +7,11 @@ import { providerFailure } from '../provider-failure.js';
 const maxSourceBytes = 25 * 1024 * 1024;
 
 /** Downloads the (already host-checked) source image, refusing what is gone, huge or not an image. */
-export async function fetchSourceImage(url: string, jobId: string, signal?: AbortSignal): Promise<Buffer> {
+export async function fetchSourceImage(url: string, jobId: string, signal?: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<Buffer> {
   const timeout = AbortSignal.timeout(15_000);
   let response: Response;
   try {
-    response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    response = await fetchImpl(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
   } catch (error) {
     throw providerFailure('network', { detail: `fetching the source image of job ${jobId} failed`, cause: error });
   }

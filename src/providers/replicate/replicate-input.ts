@@ -28,6 +28,34 @@ export function toReplicateInput(request: GenerationRequest, sourceImageUrl: str
   };
 }
 
+/** The pictures of an edit as the model reads them: data URLs (Replicate takes them for file inputs). */
+export interface EditFiles {
+  /** The source on the canvas: its size is the canvas size. */
+  readonly image: string;
+  /** Same size; white where the model paints, black where the canvas is kept. */
+  readonly mask: string;
+}
+
+/**
+ * Zoom Out, Pan and Vary (Region) for FLUX.1 Fill [dev] (black-forest-labs/flux-fill-dev): image,
+ * mask and prompt, with `megapixels: match_input` so the output keeps the canvas size (the model
+ * scales a canvas over 1440×1440 down to fit). flux-fill-pro takes image, mask and prompt too but
+ * names its steps `steps` and makes one image per prediction: adapt this before switching to it.
+ */
+export function toReplicateEditInput(request: GenerationRequest, files: EditFiles): ReplicateInput {
+  return {
+    prompt: request.prompt,
+    image: files.image,
+    mask: files.mask,
+    num_outputs: request.count,
+    num_inference_steps: request.steps,
+    seed: request.seed,
+    megapixels: 'match_input',
+    output_format: 'png',
+    ...(request.allowNsfw ? { disable_safety_checker: true } : {}),
+  };
+}
+
 /** Input equality that ignores key order (the API may echo keys in another order). */
 export function sameInput(a: unknown, b: ReplicateInput): boolean {
   if (typeof a !== 'object' || a === null || Array.isArray(a)) return false;

@@ -1,3 +1,4 @@
+import type { ImageEdit } from '../../domain/edits/image-edit.js';
 import type { Operation } from '../../domain/pricing/card-terms.js';
 import type { WorkLog } from './work-log.js';
 
@@ -19,6 +20,8 @@ export interface GenerationRequest {
   readonly seed: number;
   /** img2img / upscale / variation: the source image (Discord CDN only; checked by the provider). */
   readonly sourceImageUrl?: string;
+  /** inpaint / outpaint: the edit of the source image (its canvas and mask follow from it: src/domain/edits/). */
+  readonly edit?: ImageEdit;
   /** The provider may turn its safety checker off (guild policy + an age-restricted channel). */
   readonly allowNsfw?: boolean;
 }

@@ -38,6 +38,7 @@ describe('/imagine', () => {
       'pricing',
       'estimate',
       'admin',
+      'edit',
     ]);
   });
 
@@ -50,6 +51,26 @@ describe('/imagine', () => {
     expect(embedText(data)).toContain('flux-schnell 1.5/MP × 1.05 MP');
     expect(embedText(data)).toContain('20 → **18** after this');
     expect(buttonIds(data)).toEqual([expect.stringMatching(/^quote:generate:/), expect.stringMatching(/^quote:cancel:/)]);
+  });
+
+  it('takes an aspect ratio as a choice and maps it to the model’s nearest size; size and aspect together are refused', async () => {
+    const user = aMember();
+    const wide = await imagine(user, [
+      { name: 'prompt', type: 3, value: 'a wide valley' },
+      { name: 'aspect', type: 3, value: '16:9' },
+    ]);
+    expect(embedText(wide)).toContain('flux-schnell · 1344x768');
+    const tall = await imagine(user, [
+      { name: 'prompt', type: 3, value: 'a tall tower' },
+      { name: 'aspect', type: 3, value: '2:3' },
+    ]);
+    expect(embedText(tall)).toContain('flux-schnell · 832x1216');
+    const both = await imagine(user, [
+      { name: 'prompt', type: 3, value: 'a valley' },
+      { name: 'size', type: 3, value: '1024x1024' },
+      { name: 'aspect', type: 3, value: '16:9' },
+    ]);
+    expect(both['content']).toBe('Give either a `size` or an `aspect`, not both. Nothing was charged.');
   });
 
   it('refuses what the tier may not use, saying which tier unlocks it, and moves nothing', async () => {

@@ -140,7 +140,13 @@ describe('the job message', () => {
     expect(fake.messages.filter((m) => m.action === 'create' && content(m).includes('slow harbour'))).toHaveLength(1);
     expect(new Set(fake.messages.filter((m) => m.messageId === b.messageId).map((m) => m.via))).toEqual(new Set(['interaction']));
     expect(result.files).toHaveLength(1);
-    expect(buttonIds(result.payload)).toEqual([`job:upscale:${b.jobId}:1`, `job:variation:${b.jobId}:1`, `job:reroll:${b.jobId}`, `job:keep:${b.jobId}`]);
+    expect(buttonIds(result.payload)).toEqual([
+      `job:upscale:${b.jobId}:1`,
+      `job:variation:${b.jobId}:1`,
+      `job:reroll:${b.jobId}`,
+      `job:keep:${b.jobId}`,
+      `edit:open:${b.jobId}`,
+    ]);
     expect((await finished(f, b.jobId)).status).toBe('succeeded');
   });
 
@@ -152,7 +158,7 @@ describe('the job message', () => {
     const result = await resultOf(job.messageId);
     expect(result.files.map((file) => file.name)).toEqual(['grid.png']);
     expect(await dimensions(result.files[0]!.data)).toEqual({ width: 2048, height: 2048, format: 'png' });
-    expect(buttonLabels(result.payload)).toEqual(['U1', 'U2', 'U3', 'U4', 'V1', 'V2', 'V3', 'V4', 'Re-roll', 'Keep']);
+    expect(buttonLabels(result.payload)).toEqual(['U1', 'U2', 'U3', 'U4', 'V1', 'V2', 'V3', 'V4', 'Re-roll', 'Keep', 'Edit']);
     expect((await finished(f, job.jobId)).imagesDelivered).toBe(4);
     gridJob = { ...job, owner };
   });
@@ -388,7 +394,7 @@ describe('/show job', () => {
     expect(edit.files.map((file) => file.name)).toEqual(['grid.png']);
     const original = fake.messages.find((m) => m.messageId === gridJob.messageId && m.files.length > 0)!.files[0]!.data;
     expect(edit.files[0]!.data.equals(original)).toBe(true);
-    expect(buttonLabels(edit.payload)).toEqual(['U1', 'U2', 'U3', 'U4', 'V1', 'V2', 'V3', 'V4', 'Re-roll', 'Keep']);
+    expect(buttonLabels(edit.payload)).toEqual(['U1', 'U2', 'U3', 'U4', 'V1', 'V2', 'V3', 'V4', 'Re-roll', 'Keep', 'Edit']);
     // A button of the shown message works on the new bot.
     const keep = await fake.buttonClick({ guildId: GUILD, channelId: CHANNEL, user: gridJob.owner, customId: `job:keep:${gridJob.jobId}` }).answer();
     expect(keep.data).toMatchObject({ content: expect.stringMatching(/^Kept ⭐/) });

@@ -130,7 +130,7 @@ describe('the playground in a browser', () => {
     const job = page.locator('#messages > li:has(img)').last();
     await job.getByRole('button', { name: /Upscale/ }).waitFor({ timeout: 30_000 });
     const buttons = (await job.getByRole('button').allTextContents()).join(' | ');
-    for (const label of ['Upscale', 'Variations', 'Re-roll', 'Keep']) expect(buttons).toContain(label);
+    for (const label of ['Upscale', 'Variations', 'Re-roll', 'Keep', 'Edit']) expect(buttons).toContain(label);
     await expect.poll(() => credits('available'), { timeout: 10_000 }).toBe(before - price);
     await screenshot('03-imagined');
   });
@@ -162,6 +162,43 @@ describe('the playground in a browser', () => {
     expect(await quote.textContent()).toMatch(/img2img/);
     await screenshot('05-img2img-quote');
     await quote.getByRole('button', { name: 'Cancel' }).click();
+    await playAs('member');
+  });
+
+  it('Edit: Zoom Out 2× from the private panel, then Vary (Region) from its menu and form; each charges its quote', async () => {
+    // Edits take the fill model of the starter tier: sam's Supporter role gives it.
+    await playAs('supporter');
+    const images = () => page.locator('#messages > li:has(img)').count();
+    // Counted from before the first image: the side panel catches up with each charge a moment later.
+    const before = await credits('available');
+    await run('/imagine', { prompt: 'a tiny island' });
+    const first = await generateNewestQuote();
+    const withImage = (text: string) => page.locator('#messages > li:has(img)', { hasText: text }).last();
+    const island = withImage('a tiny island');
+    await island.waitFor({ timeout: 30_000 });
+    await island.getByRole('button', { name: /Edit/ }).click();
+    const panel = lastMessage('Edit image #1');
+    await panel.waitFor();
+    await screenshot('05b-edit-panel');
+    await panel.getByRole('button', { name: 'Zoom Out 2×' }).click();
+    expect(await lastMessage('MP added to 2048x2048').textContent()).toMatch(/Zoom Out 2×/);
+    const zoomed = await generateNewestQuote();
+    await withImage('Zoom Out 2×').waitFor({ timeout: 30_000 });
+    await expect.poll(() => credits('available'), { timeout: 10_000 }).toBe(before - first - zoomed);
+
+    const count = await images();
+    await panel.getByLabel(/Vary \(Region\)/).selectOption('centre');
+    await panel.getByRole('button', { name: 'Choose' }).click();
+    await page.locator('#modal-prompt').fill('a lighthouse in the middle');
+    await screenshot('05c-region-form');
+    await page
+      .locator('#modal-form')
+      .getByRole('button', { name: /Send|Submit/ })
+      .click();
+    expect(await lastMessage('MP repainted of 1024x1024').textContent()).toMatch(/a lighthouse in the middle/);
+    const repainted = await generateNewestQuote();
+    await expect.poll(images, { timeout: 30_000 }).toBe(count + 1);
+    await expect.poll(() => credits('available'), { timeout: 10_000 }).toBe(before - first - zoomed - repainted);
     await playAs('member');
   });
 

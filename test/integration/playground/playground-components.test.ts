@@ -1,5 +1,5 @@
-// Select menus and modals on the playground page's side (the bot has none yet, so a small
-// discord.js app plays the bot here): the page's actions reach the app as Discord would send them,
+// Select menus and modals on the playground page's side (a small discord.js app plays the bot
+// here, so every kind of answer is covered, not only the edit panel's): the page's actions reach the app as Discord would send them,
 // its answers show to the right people, and a choice or form the message never offered is refused.
 import {
   ActionRowBuilder,

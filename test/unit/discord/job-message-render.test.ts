@@ -48,12 +48,12 @@ describe('the finished job message (issue 14.8, 14.9)', () => {
 });
 
 describe('result buttons', () => {
-  it.each([1, 2, 4, 5, 6, 10, 16])('for %i images stay within Discord’s 5 rows of 5 buttons, with re-roll and keep last', (images) => {
+  it.each([1, 2, 4, 5, 6, 10, 16])('for %i images stay within Discord’s 5 rows of 5 buttons, with re-roll, keep and edit last', (images) => {
     const rows = resultButtons('job-1', images);
     expect(rows.length).toBeLessThanOrEqual(5);
     for (const row of rows) expect(row.components.length).toBeLessThanOrEqual(5);
     const ids = rows.flatMap((row) => row.components.map((c) => (c as { custom_id: string }).custom_id));
-    expect(ids.slice(-2)).toEqual(['job:reroll:job-1', 'job:keep:job-1']);
+    expect(ids.slice(-3)).toEqual(['job:reroll:job-1', 'job:keep:job-1', 'edit:open:job-1']);
     expect(ids.filter((id) => id.startsWith('job:upscale:'))).toHaveLength(Math.min(images, 10));
     expect(ids.every((id) => id.length <= 100)).toBe(true);
   });

@@ -42,6 +42,10 @@ describe('/pricing embeds', () => {
     expect(all).toContain('1024x1024: **2** ($0.02)');
     expect(all).toContain('1024x1024: **13** ($0.13)');
     expect(all).toContain('upscale ×0.5');
+    // The fill model makes no new images: its examples are edits, priced on what they draw.
+    expect(all).toContain('Zoom Out 2× of 1024x1024: **13** ($0.13) · a quarter of it repainted: **2** ($0.02)');
+    expect(all).toContain('outpaint ×1');
+    expect(all).toContain('priced on the megapixels they add');
     expect(all).toContain('4 images: ×3 (25% off each)');
     expect(all).toContain('200 credits / week');
     expect(all).toContain('Max batch 16');

@@ -130,7 +130,34 @@ describe('routeInGuild', () => {
   });
 
   it('declines other kinds of interaction (select menus, modals…)', () => {
-    const menu = { isChatInputCommand: no, isAutocomplete: no, isButton: no } as unknown as Interaction<'cached'>;
-    expect(routeInGuild(menu, deps)).toBe(declined);
+    const menu = { customId: 'other:menu', isChatInputCommand: no, isAutocomplete: no, isButton: no, isStringSelectMenu: () => true, isModalSubmit: no };
+    expect(routeInGuild(menu as unknown as Interaction<'cached'>, deps)).toBe(declined);
+    expect(routeInGuild({ ...menu, isStringSelectMenu: no } as unknown as Interaction<'cached'>, deps)).toBe(declined);
+  });
+
+  it('routes the edit controls with the acknowledgement each needs: a modal is the answer itself', () => {
+    const ack = (customId: string) => {
+      const routed = routeInGuild(button(customId), deps);
+      return routed === declined ? declined : routed.ack;
+    };
+    expect(ack('edit:open:job-1')).toBe('private-reply');
+    expect(ack('edit:pick:job-1:3')).toBe('update');
+    expect(ack('edit:zoom:job-1:1:2')).toBe('private-reply');
+    expect(ack('edit:pan:job-1:2:left')).toBe('private-reply');
+    expect(ack('edit:zoom-ask:job-1:1')).toBe('none');
+    expect(ack('edit:region:job-1:1')).toBe('none');
+    expect(ack('edit:region-modal:job-1:1:centre')).toBe('private-reply');
+    for (const customId of [
+      'edit:zoom:job-1:1:3',
+      'edit:pan:job-1:1:sideways',
+      'edit:pick:job-1:0',
+      'edit:pick:job-1:11',
+      'edit:open',
+      'edit:region-modal:job-1:1:constructor',
+      'edit:open:job-1:1',
+      'edit:zoom:job-1:1:2:x',
+    ]) {
+      expect(ack(customId), customId).toBe(declined);
+    }
   });
 });

@@ -38,8 +38,8 @@ describe('parsePriceCard: shape of each field', () => {
   });
 
   it('lists the known fields when an unknown key resembles none of them', () => {
-    const [problem] = problemsAfter((raw) => setAt(raw, 'operationFactors.inpaint', 2));
-    expect(problem).toBe('operationFactors.inpaint: unknown field (known fields: txt2img, img2img, upscale, variation)');
+    const [problem] = problemsAfter((raw) => setAt(raw, 'operationFactors.sketch', 2));
+    expect(problem).toBe('operationFactors.sketch: unknown field (known fields: txt2img, img2img, upscale, variation, inpaint, outpaint)');
   });
 
   it('rejects a negative price', () => {
@@ -77,8 +77,8 @@ describe('parsePriceCard: shape of each field', () => {
   });
 
   it('rejects an operation outside the fixed vocabulary', () => {
-    expect(problemsAfter((raw) => raw.models.sdxl.operations.push('inpaint'))).toEqual([
-      'models.sdxl.operations[4]: must be one of txt2img, img2img, upscale, variation; got "inpaint"',
+    expect(problemsAfter((raw) => raw.models.sdxl.operations.push('sketch'))).toEqual([
+      'models.sdxl.operations[4]: must be one of txt2img, img2img, upscale, variation, inpaint, outpaint; got "sketch"',
     ]);
   });
 
