@@ -90,9 +90,9 @@ async function confirmIn({ db, queue }: Scenario, userId: string, lane: Lane, pr
 }
 
 /** Fast arrivals at a steady rate; returns each one's wait from confirm (created_at) to start. */
-async function fastWaits(scenario: Scenario, label: string): Promise<number[]> {
+async function fastWaits(scenario: Scenario, label: string, jobs = fastJobs): Promise<number[]> {
   const ids: string[] = [];
-  for (let i = 0; i < fastJobs; i++) {
+  for (let i = 0; i < jobs; i++) {
     const started = performance.now();
     ids.push(await confirmIn(scenario, scenario.members[i % scenario.members.length]!, 'fast', `${label} fast ${i}`));
     await sleep(Math.max(0, fastEveryMs - (performance.now() - started)));
@@ -150,6 +150,8 @@ export async function benchLanes(databaseUrl: string, redisUrl: string, rounds =
       RELAX_SLOTS: String(relaxSlots),
     });
     const scenario = { db, queue, members };
+    // A warm worker in both loads alike (its first jobs open connections and compile code paths).
+    await fastWaits(scenario, 'warm-up', 20);
     // The flood: 200 Relax jobs (from 200 members: one Relax job each at a time), queued before
     // the first Fast job. Free Relax holds nothing, so they need no credits.
     for (let i = 0; i < flood; i++) await confirmIn(scenario, `bench-relaxer-${i}`, 'relax', `relax ${i}`);
