@@ -5,6 +5,7 @@
 // rounds in one run. The ledger's functions stay on `pg` (ledger-bench.ts shows why).
 import { createDatabase } from '../src/db/client.js';
 import { createPgJobStore } from '../src/db/job-store.js';
+import { memberSettingsSelect } from '../src/db/member-settings-store.js';
 import { query } from '../src/db/sql.js';
 import { createSqlLedger } from '../src/ledger/sql-ledger.js';
 import { createSqlJobCredits } from '../src/ledger/sql-job-credits.js';
@@ -92,15 +93,7 @@ export async function benchReads(databaseUrl: string, seconds: number, rounds: n
         prisma: () =>
           prisma.memberSettings.findUnique({
             where: { userId_guildId: { userId, guildId } },
-            select: {
-              defaultModel: true,
-              defaultSize: true,
-              autoConfirmMaxCredits: true,
-              lowBalanceWarningAt: true,
-              defaultLane: true,
-              dailyCap: true,
-              monthlyCap: true,
-            },
+            select: memberSettingsSelect,
           }),
       },
       quoteQueueing: {
@@ -154,15 +147,7 @@ export async function benchReads(databaseUrl: string, seconds: number, rounds: n
             where: { userId_guildId: { userId, guildId } },
             create: { userId, guildId, autoConfirmMaxCredits: 5 },
             update: { autoConfirmMaxCredits: 5, updatedAt: new Date() },
-            select: {
-              defaultModel: true,
-              defaultSize: true,
-              autoConfirmMaxCredits: true,
-              lowBalanceWarningAt: true,
-              defaultLane: true,
-              dailyCap: true,
-              monthlyCap: true,
-            },
+            select: memberSettingsSelect,
           }),
       },
     };

@@ -5,7 +5,8 @@ import { defaultMemberSettings, type MemberSettings } from '../domain/settings/m
 import type { MemberSettingsStore } from '../use-cases/ports/member-settings.js';
 import type { PrismaClient } from './generated/client.js';
 
-const fields = {
+/** Every field of a member's /settings, as Prisma selects them (the bench reads the same). */
+export const memberSettingsSelect = {
   defaultModel: true,
   defaultSize: true,
   autoConfirmMaxCredits: true,
@@ -35,7 +36,7 @@ export function createPgMemberSettingsStore(prisma: PrismaClient): MemberSetting
   const where = (userId: string, guildId: string) => ({ userId_guildId: { userId, guildId } });
   return {
     async get(userId, guildId) {
-      const row = await prisma.memberSettings.findUnique({ where: where(userId, guildId), select: fields });
+      const row = await prisma.memberSettings.findUnique({ where: where(userId, guildId), select: memberSettingsSelect });
       return row === null ? defaultMemberSettings : stored(row);
     },
     async update(userId, guildId, change) {
@@ -47,7 +48,7 @@ export function createPgMemberSettingsStore(prisma: PrismaClient): MemberSetting
           where: where(userId, guildId),
           create: { userId, guildId, ...change },
           update: { ...change, updatedAt: new Date() },
-          select: fields,
+          select: memberSettingsSelect,
         }),
       );
     },
