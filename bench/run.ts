@@ -1,7 +1,7 @@
 // `npm run bench`: builds (the bot and worker processes it starts run dist/, as `npm start` does),
 // measures against a fresh, migrated database on the configured server and writes the figures to
 // bench/results.json (flat keys, e.g. ledger.hold.c32.distinct.perSec, bot.rss.idleMiB).
-// BENCH_ONLY=crowd,interactions (any of ledger, allowances, reads, pipeline, interactions, crowd, lanes) runs only those.
+// BENCH_ONLY=crowd,interactions (any of ledger, allowances, reads, pipeline, interactions, crowd, lanes, budget) runs only those.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { benchInteractions } from './interaction-bench.js';
 import { benchPipeline } from './pipeline-bench.js';
 import { benchCrowd } from './crowd-bench.js';
 import { benchLanes } from './lanes-bench.js';
+import { benchBudget } from './budget-bench.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 2);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -33,7 +34,7 @@ async function freshDatabase(): Promise<string> {
 
 const url = await freshDatabase();
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const only = new Set((process.env['BENCH_ONLY'] ?? 'ledger,allowances,reads,pipeline,interactions,crowd,lanes').split(',').map((part) => part.trim()));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'ledger,allowances,reads,pipeline,interactions,crowd,lanes,budget').split(',').map((part) => part.trim()));
 const results = {
   'meta.secondsPerRound': seconds,
   'meta.rounds': rounds,
@@ -44,6 +45,7 @@ const results = {
   ...(only.has('interactions') ? await benchInteractions(url, redisUrl) : {}),
   ...(only.has('crowd') ? await benchCrowd(url, redisUrl, { members: 40, jobsEach: 5, providerMs: 1500, workerSlots: 20 }) : {}),
   ...(only.has('lanes') ? await benchLanes(url, redisUrl) : {}),
+  ...(only.has('budget') ? await benchBudget(url, { monthJobs: Number(process.env['BENCH_MONTH_JOBS'] ?? 5000), confirms: 1000, concurrency: 8, rounds }) : {}),
 };
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
 await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
