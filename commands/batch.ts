@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { laneOption, maxPromptLength, sizeOption, stepsOption } from './imagine.js';
+import { aspectOption, laneOption, maxPromptLength, sizeOption, stepsOption } from './imagine.js';
 
 /** `/batch`: several prompts, same settings, one discounted quote, delivered together. */
 export const batch = {
@@ -25,6 +25,7 @@ export const batch = {
       max_length: 40,
     },
     sizeOption,
+    aspectOption,
     stepsOption,
     {
       type: ApplicationCommandOptionType.Integer,

@@ -1,3 +1,4 @@
+import { sizeOrAspect } from './size-or-aspect.js';
 import { type ChatInputCommandInteraction } from 'discord.js';
 import { batchSummary, parseBatchPrompts, type BatchPromptsProblem } from '../../domain/jobs/batch-prompts.js';
 import { quotingMemberOf } from '../channel-facts.js';
@@ -17,7 +18,7 @@ const problemText = (problem: BatchPromptsProblem): string => {
 };
 
 /**
- * `/batch prompts [model] [size] [steps] [seed] [negative] [lane]`: one image per prompt, same settings,
+ * `/batch prompts [model] [size|aspect] [steps] [seed] [negative] [lane]`: one image per prompt, same settings,
  * one quote at the batch discount for that many images, delivered together as one job.
  */
 export async function handleBatch(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, ctx: HandlerContext): Promise<void> {
@@ -27,13 +28,18 @@ export async function handleBatch(interaction: ChatInputCommandInteraction<'cach
     return;
   }
   const prompts = parsed.value;
+  const sized = sizeOrAspect(interaction);
+  if ('problem' in sized) {
+    await interaction.editReply({ content: sized.problem });
+    return;
+  }
   const requested = await ctx.useCases.requestGeneration({
     member: quotingMemberOf(interaction),
     request: {
       prompt: batchSummary(prompts),
       prompts,
       model: interaction.options.getString('model') ?? undefined,
-      size: interaction.options.getString('size') ?? undefined,
+      size: sized.size,
       steps: interaction.options.getInteger('steps') ?? undefined,
       seed: interaction.options.getInteger('seed') ?? undefined,
       negativePrompt: interaction.options.getString('negative') ?? undefined,

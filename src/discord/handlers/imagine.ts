@@ -1,3 +1,4 @@
+import { sizeOrAspect } from './size-or-aspect.js';
 import { type ChatInputCommandInteraction } from 'discord.js';
 import { sourceAttachmentProblem } from '../../domain/jobs/source-attachment.js';
 import { quotingMemberOf } from '../channel-facts.js';
@@ -18,11 +19,9 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
     await interaction.editReply({ content: `${problem} Nothing was charged.` });
     return;
   }
-  // `size` (free text) or `aspect` (a choice), not both: two answers to one question.
-  const size = interaction.options.getString('size') ?? undefined;
-  const aspect = interaction.options.getString('aspect') ?? undefined;
-  if (size !== undefined && aspect !== undefined) {
-    await interaction.editReply({ content: 'Give either a `size` or an `aspect`, not both. Nothing was charged.' });
+  const sized = sizeOrAspect(interaction);
+  if ('problem' in sized) {
+    await interaction.editReply({ content: sized.problem });
     return;
   }
   const requested = await ctx.useCases.requestGeneration({
@@ -30,7 +29,7 @@ export async function handleImagine(interaction: ChatInputCommandInteraction<'ca
     request: {
       prompt,
       model: interaction.options.getString('model') ?? undefined,
-      size: size ?? aspect,
+      size: sized.size,
       steps: interaction.options.getInteger('steps') ?? undefined,
       count: interaction.options.getInteger('count') ?? undefined,
       seed: interaction.options.getInteger('seed') ?? undefined,

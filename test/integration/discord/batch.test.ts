@@ -51,6 +51,18 @@ const jobsOf = async (user: Member) =>
 const quotesOf = async (user: Member) => (await f.database.sql.query(`SELECT count(*)::int AS n FROM quote WHERE user_id = $1`, [user.id])).rows[0].n as number;
 
 describe('/batch', () => {
+  it('takes an aspect ratio as /imagine does, mapped to the model’s nearest size, but not beside a size', async () => {
+    const user = aMember();
+    const wide = await batch(user, 'a wide sea | a wide sky', [{ name: 'aspect', type: 3, value: '16:9' }]);
+    expect(embedText(wide)).toContain('flux-schnell · 1344x768');
+    const both = await batch(user, 'a sea | a sky', [
+      { name: 'aspect', type: 3, value: '16:9' },
+      { name: 'size', type: 3, value: '1024x1024' },
+    ]);
+    expect(contentOf(both)).toBe('Give either a `size` or an `aspect`, not both. Nothing was charged.');
+    expect(await quotesOf(user)).toBe(1);
+  });
+
   it('quotes n prompts as one discounted batch; Generate makes one job with one prompt per image', async () => {
     const user = aMember();
     const data = await batch(user, ' a red fox | a blue whale || | a green owl ', [{ name: 'seed', type: 4, value: 7 }]);
