@@ -1,5 +1,6 @@
 import type { Lane, Operation } from './card-terms.js';
 import { aspectRatioLabel, parseSize } from './sizes.js';
+import { laneLabel } from '../lanes/lanes.js';
 
 type Named = { readonly name: string; readonly label: string };
 
@@ -117,8 +118,6 @@ export const rejectBatch = (count: number, tier: Batching, unlockedBy: Batching 
     `(you asked for ${count}).${unlockText(unlockedBy, `allows ${unlockedBy?.maxBatch ?? 0}`)}`,
 });
 
-const laneName = (lane: Lane): string => lane.charAt(0).toUpperCase() + lane.slice(1);
-
 export const rejectLane = (lane: Lane, tier: Named, offered: readonly { readonly lane: Lane }[], unlockedBy: Named | undefined): QuoteRejection => ({
   code: 'lane-not-in-tier',
   lane,
@@ -126,8 +125,8 @@ export const rejectLane = (lane: Lane, tier: Named, offered: readonly { readonly
   offered: offered.map((o) => o.lane),
   unlockedBy: unlockedBy?.name ?? null,
   message:
-    `${laneName(lane)} is not part of your tier (${tier.label}); it offers ${offered.map((o) => laneName(o.lane)).join(', ')}.` +
-    unlockText(unlockedBy, `offers ${laneName(lane)}`),
+    `${laneLabel[lane]} is not part of your tier (${tier.label}); it offers ${offered.map((o) => laneLabel[o.lane]).join(', ')}.` +
+    unlockText(unlockedBy, `offers ${laneLabel[lane]}`),
 });
 
 export const rejectUnknownLane = (lane: string): QuoteRejection => ({

@@ -5,7 +5,8 @@ import { formatSize, parseAspectRatio, parseSize, resolveSize } from '../pricing
 import { err, ok, type Result } from '../result.js';
 import { capProblemText, parseCap } from '../spending/caps.js';
 import { defaultModelFor, lowestTierAbove, tierAllowsModel } from '../tiers.js';
-import { isLane, laneFactor, laneLabel, lowestTierWithLane, tierLanes } from '../lanes/lanes.js';
+import { isLane, laneFactor, lowestTierWithLane, tierLanes } from '../lanes/lanes.js';
+import { rejectLane, rejectUnknownLane } from '../pricing/quote-rejection.js';
 import type { Lane } from '../pricing/card-terms.js';
 
 export interface MemberSettings {
@@ -94,17 +95,10 @@ export function validateSettingsChange(card: PriceCard, tier: Tier, current: Mem
     change.lowBalanceWarningAt = input.lowBalanceWarning;
   }
   if (input.lane !== undefined) {
+    // The same refusals, in the same words, as a lane typed in /imagine.
     const lane = input.lane.trim().toLowerCase();
-    if (!isLane(lane)) return err(`"${input.lane.trim()}" is not a speed lane: choose Relax, Fast or Turbo.`);
-    if (laneFactor(tier, lane) === undefined) {
-      const unlockedBy = lowestTierWithLane(card, tier, lane);
-      const offered = tierLanes(tier)
-        .map((l) => laneLabel[l.lane])
-        .join(', ');
-      return err(
-        `${laneLabel[lane]} is not part of your tier (${tier.label}); it offers ${offered}.${unlockedBy ? ` The ${unlockedBy.label} tier offers ${laneLabel[lane]}.` : ''}`,
-      );
-    }
+    if (!isLane(lane)) return err(rejectUnknownLane(input.lane).message);
+    if (laneFactor(tier, lane) === undefined) return err(rejectLane(lane, tier, tierLanes(tier), lowestTierWithLane(card, tier, lane)).message);
     change.defaultLane = lane;
   }
   for (const [field, key, label] of [
