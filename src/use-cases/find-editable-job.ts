@@ -1,6 +1,7 @@
 // What the Edit button needs before it shows a panel: that the clicker owns the job and which of
 // its images can be edited. Nothing is quoted yet.
 import { err, ok, type Result } from '../domain/result.js';
+import { deliveredImage, findOwnedJob, type OwnedJobError } from './owned-job.js';
 import type { JobMessages } from './ports/job-messages.js';
 import type { JobStore } from './ports/job-store.js';
 
@@ -14,21 +15,17 @@ export interface EditableJob {
   readonly height: number;
 }
 
-export type FindEditableJobError =
-  | { readonly code: 'job_not_found' }
-  | { readonly code: 'not_job_owner'; readonly ownerId: string }
-  | { readonly code: 'no_such_image'; readonly image: number | undefined };
+export type FindEditableJobError = OwnedJobError | { readonly code: 'no_such_image'; readonly image: number | undefined };
 
 export async function findEditableJob(
   deps: { readonly jobs: JobStore; readonly jobMessages: Pick<JobMessages, 'imageLocation'> },
   input: { readonly jobId: string; readonly userId: string; readonly image?: number | undefined },
 ): Promise<Result<EditableJob, FindEditableJobError>> {
-  const job = await deps.jobs.get(input.jobId);
-  if (job === null) return err({ code: 'job_not_found' });
-  if (job.userId !== input.userId) return err({ code: 'not_job_owner', ownerId: job.userId });
+  const owned = await findOwnedJob(deps.jobs, input.jobId, input.userId);
+  if (!owned.ok) return owned;
+  const job = owned.value;
   let images = 0;
-  while (deps.jobMessages.imageLocation(job.imagesDelivered, images + 1) !== null) images++;
-  const deliveredJob = (job.status === 'succeeded' || job.status === 'partial') && job.messageId !== null;
-  if (!deliveredJob || images === 0 || (input.image !== undefined && input.image > images)) return err({ code: 'no_such_image', image: input.image });
+  while (deliveredImage(deps.jobMessages, job, images + 1) !== null) images++;
+  if (images === 0 || (input.image !== undefined && input.image > images)) return err({ code: 'no_such_image', image: input.image });
   return ok({ jobId: job.id, prompt: job.request.prompt, images, width: job.request.width, height: job.request.height });
 }

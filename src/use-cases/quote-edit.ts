@@ -6,6 +6,7 @@ import { planEdit } from '../domain/edits/edit-geometry.js';
 import { planProblemText } from '../domain/edits/edit-input.js';
 import { imageEditSchema, type ImageEdit } from '../domain/edits/image-edit.js';
 import { err, type Result } from '../domain/result.js';
+import { deliveredImage, findOwnedJob, type OwnedJobError } from './owned-job.js';
 import type { JobMessages } from './ports/job-messages.js';
 import type { JobRecord, JobStore } from './ports/job-store.js';
 import { quoteGeneration, type QuoteGenerationDeps, type QuoteGenerationError, type QuotedGeneration, type QuotingMember } from './quote-generation.js';
@@ -25,8 +26,7 @@ export interface QuoteEditInput {
 }
 
 export type QuoteEditError =
-  | { readonly code: 'job_not_found' }
-  | { readonly code: 'not_job_owner'; readonly ownerId: string }
+  | OwnedJobError
   | { readonly code: 'no_such_image'; readonly image: number }
   /** The edit cannot be made on this image (a zoom whose canvas would be too large…): the member's words. */
   | { readonly code: 'edit_not_possible'; readonly message: string }
@@ -43,17 +43,15 @@ export interface QuotedEdit {
   readonly edit: ImageEdit;
 }
 
-const delivered = (job: JobRecord) => job.status === 'succeeded' || job.status === 'partial';
-
 /** The size of a job's images to the member's eye and the model's: the job's own size, whatever its delivery was re-encoded to. */
 const editedImageSize = (job: JobRecord) => ({ sourceWidth: job.request.width, sourceHeight: job.request.height });
 
 export async function quoteEdit(deps: QuoteEditDeps, input: QuoteEditInput): Promise<Result<QuotedEdit, QuoteEditError>> {
-  const job = await deps.jobs.get(input.jobId);
-  if (job === null) return err({ code: 'job_not_found' });
-  if (job.userId !== input.member.userId) return err({ code: 'not_job_owner', ownerId: job.userId });
-  const location = deps.jobMessages.imageLocation(job.imagesDelivered, input.image);
-  if (!delivered(job) || job.messageId === null || location === null) return err({ code: 'no_such_image', image: input.image });
+  const owned = await findOwnedJob(deps.jobs, input.jobId, input.member.userId);
+  if (!owned.ok) return owned;
+  const job = owned.value;
+  const source = deliveredImage(deps.jobMessages, job, input.image);
+  if (source === null) return err({ code: 'no_such_image', image: input.image });
   const parsed = imageEditSchema.safeParse({ ...input.choice, ...editedImageSize(job) });
   if (!parsed.success) return err({ code: 'edit_not_possible', message: 'That edit cannot be made on this image.' });
   const edit = parsed.data;
@@ -69,7 +67,7 @@ export async function quoteEdit(deps: QuoteEditDeps, input: QuoteEditInput): Pro
       preferredModel: job.request.model,
       count: 1,
       ...(job.request.negativePrompt ? { negativePrompt: job.request.negativePrompt } : {}),
-      sourceImage: { channelId: job.channelId, messageId: job.messageId, ...location },
+      sourceImage: source,
       edit: { edit, plan: plan.value },
     },
   });

@@ -5,6 +5,7 @@ import { planEdit } from '../domain/edits/edit-geometry.js';
 import type { ImageEdit } from '../domain/edits/image-edit.js';
 import { attachmentLinkExpiry } from '../domain/jobs/source-attachment.js';
 import { err, type Result } from '../domain/result.js';
+import { deliveredImage, findOwnedJob, type OwnedJobError } from './owned-job.js';
 import type { JobMessages } from './ports/job-messages.js';
 import type { JobRecord, JobStore } from './ports/job-store.js';
 import {
@@ -28,9 +29,7 @@ export interface RequoteJobInput {
 }
 
 export type RequoteJobError =
-  | { readonly code: 'job_not_found' }
-  /** Anyone who sees the message can click; only the job's owner may act. */
-  | { readonly code: 'not_job_owner'; readonly ownerId: string }
+  | OwnedJobError
   /** The uploaded picture a re-roll would start from: its link has expired. */
   | { readonly code: 'source_expired' }
   | { readonly code: 'no_such_image'; readonly image: number | undefined }
@@ -47,8 +46,6 @@ function replanned(edit: ImageEdit): PlannedEdit {
   if (!plan.ok) throw new Error(`a stored edit cannot be planned again: ${plan.error.code}`);
   return { edit, plan: plan.value };
 }
-
-const delivered = (job: JobRecord) => job.status === 'succeeded' || job.status === 'partial';
 
 /** What the new quote asks for, from the job and the button; an error when the button cannot work. */
 function requestFor(deps: RequoteJobDeps, job: JobRecord, input: RequoteJobInput): Result<MemberRequest, RequoteJobError> {
@@ -76,8 +73,8 @@ function requestFor(deps: RequoteJobDeps, job: JobRecord, input: RequoteJobInput
       },
     };
   }
-  const location = input.image === undefined ? null : deps.jobMessages.imageLocation(job.imagesDelivered, input.image);
-  if (!delivered(job) || job.messageId === null || location === null) return err({ code: 'no_such_image', image: input.image });
+  const source = input.image === undefined ? null : deliveredImage(deps.jobMessages, job, input.image);
+  if (source === null) return err({ code: 'no_such_image', image: input.image });
   // Upscale and variations pick a model that can do them (the card says which), the job's if it can.
   return {
     ok: true,
@@ -86,16 +83,16 @@ function requestFor(deps: RequoteJobDeps, job: JobRecord, input: RequoteJobInput
       operation: input.action,
       preferredModel: request.model,
       count: input.action === 'upscale' ? 1 : request.count,
-      sourceImage: { channelId: job.channelId, messageId: job.messageId, ...location },
+      sourceImage: source,
     },
   };
 }
 
 /** A new quote from a delivered job, for its owner: a re-roll, or an upscale or variations of one image. */
 export async function requoteJob(deps: RequoteJobDeps, input: RequoteJobInput): Promise<Result<{ quoted: QuotedGeneration; job: JobRecord }, RequoteJobError>> {
-  const job = await deps.jobs.get(input.jobId);
-  if (job === null) return err({ code: 'job_not_found' });
-  if (job.userId !== input.member.userId) return err({ code: 'not_job_owner', ownerId: job.userId });
+  const owned = await findOwnedJob(deps.jobs, input.jobId, input.member.userId);
+  if (!owned.ok) return owned;
+  const job = owned.value;
   const request = requestFor(deps, job, input);
   if (!request.ok) return request;
   const quoted = await quoteGeneration(deps, { member: input.member, request: request.value });
