@@ -68,10 +68,8 @@ export function createSpendingLimitsStore(prisma: PrismaClient): SpendingLimits 
         // One change per server at a time, even while it has no row to lock yet: otherwise an owner
         // who read "no budget" could overwrite the operator's budget made meanwhile.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('budget:' || ${guildId}))`;
-        const [current] = await tx.$queryRaw<{ set_by_operator: boolean }[]>`
-          SELECT set_by_operator FROM guild_budget WHERE guild_id = ${guildId}`;
-        if (current?.set_by_operator && !byOperator) return 'operator_set' as const;
         const before = await tx.guildBudget.findUnique({ where: { guildId } });
+        if (before?.setByOperator && !byOperator) return 'operator_set' as const;
         if (budget === null) await tx.guildBudget.deleteMany({ where: { guildId } });
         else {
           const data = {
