@@ -88,8 +88,9 @@ export interface ConfirmedForMember extends ConfirmedJob {
 /**
  * Confirms the quote (its price held in the same transaction that creates the job) at its place
  * in the queue — its lane, then the tier it was priced at (Relax: the member's recent Relax use) —
- * answers the member, posts the job message, then queues the job. A double click holds nothing more and answers where the job is. A rejection (not the
- * owner, expired, short of credits…) is returned for the caller to explain.
+ * answers the member, posts the job message, then queues the job. A double click holds nothing
+ * more and answers where the job is. A rejection (not the owner, expired, short of credits, a cap,
+ * the server's budget, a second Relax job…) is returned for the caller to explain.
  */
 export async function confirmQuote(deps: ConfirmQuoteDeps, input: ConfirmQuoteInput): Promise<Result<ConfirmedForMember, ConfirmRejection>> {
   const [queueing, settings, capRules] = await Promise.all([
